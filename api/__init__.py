@@ -1,0 +1,1 @@
+"""The HTTP service, persistence and batch jobs around the pure ``matcher`` engine."""

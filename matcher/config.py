@@ -1,0 +1,197 @@
+"""Program configuration: weights, commute model, limits and benefits figures.
+
+Configs are frozen dataclasses passed to each stage; nothing here reads the
+environment. A program changes them by building its own ``MatcherConfig``
+(``MatcherConfig.from_dict``), and every shortlist records ``config_hash``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from matcher.errors import ConfigError
+
+FACTORS = ("preference", "strengths", "cognitive", "accommodation", "commute", "schedule", "wage")
+
+# Preferences weigh most: jobs in a client's preferred area last about twice as long (IPS).
+DEFAULT_WEIGHTS = {
+    "preference": 0.30,
+    "strengths": 0.15,
+    "cognitive": 0.15,
+    "accommodation": 0.10,
+    "commute": 0.12,
+    "schedule": 0.08,
+    "wage": 0.10,
+}
+
+# A client's own priorities multiply the program weight before renormalising.
+PRIORITY_MULTIPLIERS = {"low": 0.5, "normal": 1.0, "high": 2.0}
+
+
+@dataclass(frozen=True, slots=True)
+class ModeConfig:
+    """Door-to-door time model for one travel mode.
+
+    minutes = access + wait + (straight-line km * detour) / speed_kmh * 60
+    """
+
+    speed_kmh: float
+    detour: float = 1.3
+    access_minutes: float = 0.0
+    wait_minutes: float = 0.0
+    # Hours of service (minutes since midnight); None means always available.
+    service_start: int | None = None
+    service_end: int | None = None
+
+
+def _default_modes() -> dict[str, ModeConfig]:
+    return {
+        "walk": ModeConfig(speed_kmh=4.8, detour=1.25),
+        "bike": ModeConfig(speed_kmh=14.0, detour=1.25, access_minutes=2),
+        "transit": ModeConfig(
+            speed_kmh=20.0,
+            detour=1.4,
+            access_minutes=10,
+            wait_minutes=8,
+            service_start=5 * 60 + 30,
+            service_end=23 * 60 + 30,
+        ),
+        "car": ModeConfig(speed_kmh=40.0, detour=1.3, access_minutes=5),
+        # ADA paratransit runs during fixed-route hours and needs pick-up slack.
+        "ride": ModeConfig(
+            speed_kmh=32.0,
+            detour=1.4,
+            wait_minutes=20,
+            service_start=5 * 60 + 30,
+            service_end=23 * 60 + 30,
+        ),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class CommuteConfig:
+    """Commute estimation and scoring."""
+
+    modes: dict[str, ModeConfig] = field(default_factory=_default_modes)
+    # A commute this share of the client's limit or less counts as "short".
+    short_share: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringConfig:
+    """Weights and soft-factor parameters."""
+
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    # Preference factor blend: canonical phrase overlap, TF-IDF text, industry, RIASEC.
+    preference_blend: dict[str, float] = field(
+        default_factory=lambda: {"phrases": 0.45, "text": 0.25, "industry": 0.15, "riasec": 0.15}
+    )
+    # TF-IDF cosine at or above this counts as a full text match.
+    text_full_match: float = 0.35
+    # Fuzzy phrase matching (rapidfuzz WRatio, 0-100) to vocabulary terms.
+    phrase_cutoff: float = 86.0
+    # Strengths: share of required vs preferred skills, and a past-title bonus.
+    required_skill_share: float = 0.7
+    past_title_bonus: float = 0.25
+    past_title_cutoff: float = 85.0
+    # Cognitive fit = 1 - (sum of gaps after offsets + unknown_gap * n_unknown) / tolerance.
+    cognitive_tolerance: float = 6.0
+    unknown_gap: float = 0.25
+    # Levels an available accommodation takes off a demand gap on a dimension it offsets.
+    offset_levels: float = 1.0
+    # Wage fit reaches 1 at this share above the client's reference wage.
+    wage_headroom: float = 0.5
+    minimum_wage: float = 7.25
+    # Factor values used when a side gave nothing to compare (shown as unknown).
+    neutral: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class RankingConfig:
+    """Top-k and diversity of a shortlist."""
+
+    k: int = 10
+    max_per_employer: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class BenefitsConfig:
+    """Dated SSA work-incentive figures (see ``data/benefits_us_2025.json``)."""
+
+    effective_from: str = "2025-01-01"
+    sga_monthly: float = 1620.0
+    trial_work_month: float = 1160.0
+    ssi_federal_benefit_rate: float = 967.0
+    ssi_earned_income_exclusion: float = 65.0
+    ssi_general_income_exclusion: float = 20.0
+    weeks_per_month: float = 4.345
+
+    @classmethod
+    def from_file(cls, path: Path) -> BenefitsConfig:
+        """Read a dated benefits file such as ``data/benefits_us_2025.json``."""
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            effective_from=str(raw["effective_from"]),
+            sga_monthly=float(raw["sga_monthly_non_blind"]),
+            trial_work_month=float(raw["trial_work_month"]),
+            ssi_federal_benefit_rate=float(raw["ssi_federal_benefit_rate"]),
+            ssi_earned_income_exclusion=float(raw["ssi_earned_income_exclusion"]),
+            ssi_general_income_exclusion=float(raw["ssi_general_income_exclusion"]),
+            weeks_per_month=float(raw["weeks_per_month"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MatcherConfig:
+    """Everything the engine is configured by; ``config_hash`` identifies it."""
+
+    scoring: ScoringConfig = field(default_factory=ScoringConfig)
+    commute: CommuteConfig = field(default_factory=CommuteConfig)
+    ranking: RankingConfig = field(default_factory=RankingConfig)
+    benefits: BenefitsConfig = field(default_factory=BenefitsConfig)
+
+    def __post_init__(self) -> None:
+        weights = self.scoring.weights
+        if set(weights) != set(FACTORS):
+            raise ConfigError(f"scoring.weights must name exactly {', '.join(FACTORS)}")
+        if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+            raise ConfigError("scoring.weights must be non-negative with a positive sum")
+        if self.ranking.k < 1 or self.ranking.max_per_employer < 1:
+            raise ConfigError("ranking.k and ranking.max_per_employer must be at least 1")
+        for name, mode in self.commute.modes.items():
+            if mode.speed_kmh <= 0 or mode.detour < 1:
+                raise ConfigError(f"commute.modes.{name}: speed must be > 0 and detour >= 1")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready form."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> MatcherConfig:
+        """Build from a (partial) plain dict; unknown keys raise ConfigError."""
+        try:
+            scoring = ScoringConfig(**raw.get("scoring", {}))
+            modes = _default_modes()
+            commute_raw = dict(raw.get("commute", {}))
+            for name, mode in commute_raw.pop("modes", {}).items():
+                modes[name] = ModeConfig(**mode)
+            commute = CommuteConfig(modes=modes, **commute_raw)
+            ranking = RankingConfig(**raw.get("ranking", {}))
+            benefits = BenefitsConfig(**raw.get("benefits", {}))
+        except TypeError as exc:
+            raise ConfigError(f"invalid configuration: {exc}") from exc
+        unknown = set(raw) - {"scoring", "commute", "ranking", "benefits"}
+        if unknown:
+            raise ConfigError(f"unknown configuration sections: {sorted(unknown)}")
+        return cls(scoring=scoring, commute=commute, ranking=ranking, benefits=benefits)
+
+    @property
+    def config_hash(self) -> str:
+        """Stable short hash of the configuration, recorded with every shortlist."""
+        blob = json.dumps(self.to_dict(), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]

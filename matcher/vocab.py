@@ -1,0 +1,193 @@
+"""Vocabularies from ``data/`` and canonicalisation of free-text phrases.
+
+Fuzzy matching runs on vocabularies (phrases -> canonical terms), once per
+record, never per client-opening pair.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import fuzz, process, utils
+
+from matcher.errors import VocabularyError
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A phrase resolved to a vocabulary term (``code``) via ``matched`` alias."""
+
+    phrase: str
+    code: str
+    matched: str
+    score: float
+
+
+class TermIndex:
+    """Canonical terms with their alias phrases; resolves free text to terms.
+
+    Parameters
+    ----------
+    codes, labels : sequences of str
+        The canonical terms and their display labels.
+    aliases : sequence of sequence of str
+        Alias phrases of each term (its label is always an alias too).
+    """
+
+    def __init__(
+        self, codes: list[str], labels: list[str], aliases: list[list[str]]
+    ) -> None:
+        self.codes = tuple(codes)
+        self.labels = dict(zip(codes, labels, strict=True))
+        phrases: list[str] = []
+        owners: list[int] = []
+        for i, (label, alias) in enumerate(zip(labels, aliases, strict=True)):
+            for phrase in dict.fromkeys([label, *alias]):
+                phrases.append(phrase)
+                owners.append(i)
+        self.phrases = tuple(phrases)
+        self._owners = np.asarray(owners, dtype=np.int32)
+        self._processed = [utils.default_process(p) for p in phrases]
+        self._token_sets = [frozenset(tokens(p)) for p in phrases]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def resolve(self, phrases: tuple[str, ...] | list[str], *, score_cutoff: float) -> list[Match]:
+        """Resolve client-typed phrases to terms with rapidfuzz (typos, word order).
+
+        Each phrase resolves to its best alias scoring at least ``score_cutoff``
+        (``fuzz.WRatio``, 0–100); phrases with no such alias are dropped.
+        """
+        if not phrases:
+            return []
+        scores = process.cdist(
+            list(phrases),
+            self._processed,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            dtype=np.float32,
+        )
+        out: list[Match] = []
+        for row, phrase in enumerate(phrases):
+            best = int(np.argmax(scores[row]))  # first best alias: deterministic
+            if scores[row, best] >= score_cutoff:
+                code = self.codes[self._owners[best]]
+                out.append(Match(phrase, code, self.phrases[best], float(scores[row, best])))
+        return out
+
+    def find_in_text(self, text: str) -> list[Match]:
+        """Terms whose alias words all occur in ``text`` (job titles, industries).
+
+        Word-level containment rather than fuzzy scoring, so that a short alias
+        such as "art" never matches inside "part-time".
+        """
+        words = frozenset(tokens(text))
+        found: dict[str, Match] = {}
+        for i, alias_words in enumerate(self._token_sets):
+            if alias_words and alias_words <= words:
+                code = self.codes[self._owners[i]]
+                found.setdefault(code, Match(text, code, self.phrases[i], 100.0))
+        return list(found.values())
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def stem(word: str) -> str:
+    """Fold simple English plurals so "dishwashers" meets "dishwasher"."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased, plural-folded word tokens."""
+    return [stem(w) for w in _TOKEN.findall(text.lower())]
+
+
+def analyze(text: str) -> list[str]:
+    """TF-IDF analyzer: word tokens plus adjacent-word bigrams."""
+    words = tokens(text)
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Everything loaded from ``data/``."""
+
+    dimensions: tuple[str, ...]
+    dimension_labels: dict[str, str]
+    levels: tuple[int, ...]
+    level_labels: dict[int, str]
+    stamina_hours: dict[int, float]
+    accommodations: dict[str, str]
+    accommodation_offsets: dict[str, tuple[str, ...]]
+    modes: dict[str, str]
+    industries: TermIndex
+    work_areas: TermIndex
+    skills: TermIndex
+
+    @property
+    def min_level(self) -> int:
+        return self.levels[0]
+
+    @property
+    def max_level(self) -> int:
+        return self.levels[-1]
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        raise VocabularyError(f"vocabulary file missing: {path}")
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _split(cell: str | None) -> list[str]:
+    return [p.strip() for p in (cell or "").split(";") if p.strip()]
+
+
+def _term_index(path: Path, alias_column: str) -> TermIndex:
+    rows = _rows(path)
+    return TermIndex(
+        [r["code"] for r in rows], [r["label"] for r in rows], [_split(r[alias_column]) for r in rows]
+    )
+
+
+@cache
+def load_vocabulary(data_dir: Path = DATA_DIR) -> Vocabulary:
+    """Load and check the vocabularies in ``data_dir`` (cached per directory)."""
+    dims = _rows(data_dir / "dimensions.csv")
+    scale = _rows(data_dir / "scale.csv")
+    accs = _rows(data_dir / "accommodations.csv")
+    modes = _rows(data_dir / "modes.csv")
+    dim_codes = tuple(r["code"] for r in dims)
+    offsets = {r["code"]: tuple(_split(r["offsets"])) for r in accs}
+    for code, offs in offsets.items():
+        unknown = set(offs) - set(dim_codes)
+        if unknown:
+            raise VocabularyError(f"accommodation {code} offsets unknown dimensions {unknown}")
+    levels = tuple(int(r["level"]) for r in scale)
+    if list(levels) != list(range(levels[0], levels[0] + len(levels))):
+        raise VocabularyError("scale.csv levels must be consecutive integers")
+    return Vocabulary(
+        dimensions=dim_codes,
+        dimension_labels={r["code"]: r["label"] for r in dims},
+        levels=levels,
+        level_labels={int(r["level"]): r["label"] for r in scale},
+        stamina_hours={int(r["level"]): float(r["stamina_hours"]) for r in scale},
+        accommodations={r["code"]: r["label"] for r in accs},
+        accommodation_offsets=offsets,
+        modes={r["code"]: r["label"] for r in modes},
+        industries=_term_index(data_dir / "industries.csv", "aliases"),
+        work_areas=_term_index(data_dir / "work_areas.csv", "phrases"),
+        skills=_term_index(data_dir / "skills.csv", "aliases"),
+    )
