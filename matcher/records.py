@@ -34,7 +34,7 @@ CLIENT_FIELDS = {
 OPENING_FIELDS = {
     "id", "employer", "title", "description", "industry", "onet_soc", "location", "zip",
     "remote", "shifts", "hours_per_week", "hourly_wage", "required_skills", "preferred_skills",
-    "demands", "inferred_demands", "offered_to_all", "on_request", "positions", "posted",
+    "skills_inferred", "demands", "inferred_demands", "offered_to_all", "on_request", "positions", "posted",
     "expires", "status", "background_check", "fair_chance", "riasec",
 }  # fmt: skip
 EXCLUSION_KINDS = ("industries", "employers", "keywords")
@@ -279,6 +279,7 @@ def opening_from_record(raw: Mapping[str, Any], vocab: Vocabulary | None = None)
         hourly_wage=f.number("hourly_wage"),
         required_skills=f.phrases("required_skills"),
         preferred_skills=f.phrases("preferred_skills"),
+        skills_inferred=f.flag("skills_inferred"),
         demands=demands,
         inferred_demands=frozenset(inferred),
         offered_to_all=frozenset(f.codes("offered_to_all", vocab.accommodations, "accommodation")),
@@ -373,6 +374,7 @@ def opening_to_record(opening: Opening) -> dict[str, Any]:
         "hourly_wage": opening.hourly_wage,
         "required_skills": list(opening.required_skills),
         "preferred_skills": list(opening.preferred_skills),
+        "skills_inferred": opening.skills_inferred,
         "demands": dict(opening.demands),
         "inferred_demands": sorted(opening.inferred_demands),
         "offered_to_all": sorted(opening.offered_to_all),

@@ -125,6 +125,8 @@ class Opening:
     onet_soc: str | None = None
     required_skills: tuple[str, ...] = ()
     preferred_skills: tuple[str, ...] = ()
+    # True when the skills above were derived from the O*NET occupation, not given by a liaison.
+    skills_inferred: bool = False
     demands: dict[str, int] = field(default_factory=dict)
     inferred_demands: frozenset[str] = frozenset()
     offered_to_all: frozenset[str] = frozenset()
@@ -205,6 +207,7 @@ class Shortlist:
     client_id: str
     suggestions: tuple[Suggestion, ...]
     exclusions: tuple[Exclusion, ...]
+    exclusion_counts: dict[str, int]
     n_considered: int
     engine_version: str
     config_hash: str
