@@ -80,6 +80,8 @@ class CommuteConfig:
     modes: dict[str, ModeConfig] = field(default_factory=_default_modes)
     # A commute this share of the client's limit or less counts as "short".
     short_share: float = 0.5
+    # Commute fit falls linearly from 1 (no commute) to this value at the client's limit.
+    fit_at_limit: float = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,10 @@ class ScoringConfig:
     unknown_gap: float = 0.25
     # Levels an available accommodation takes off a demand gap on a dimension it offsets.
     offset_levels: float = 1.0
-    # Wage fit reaches 1 at this share above the client's reference wage.
+    # Hours fit: 1 at the middle of the client's range, falling over half-range + tolerance.
+    hours_tolerance: float = 5.0
+    # Wage fit: wage_base at the client's reference wage, 1 at +wage_headroom above it.
+    wage_base: float = 0.25
     wage_headroom: float = 0.5
     minimum_wage: float = 7.25
     # Factor values used when a side gave nothing to compare (shown as unknown).

@@ -1,0 +1,97 @@
+"""Hard constraints: the client's own limits, as a (clients x openings) bit mask.
+
+Each failed constraint sets one bit, so an exclusion can list *every* reason it
+fails. Cognitive capacity is deliberately absent: it never excludes (zero
+exclusion); it is a soft factor in ``scoring``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from enum import IntFlag
+
+import numpy as np
+
+from matcher import schedule
+from matcher.commute import Commute
+from matcher.features import ClientBatch, OpeningIndex
+
+
+class Failed(IntFlag):
+    """Reason codes of exclusions (stable names, used in explanations and APIs)."""
+
+    NOT_OPEN = 1
+    EXPIRED = 2
+    COMMUTE_TOO_LONG = 4
+    SCHEDULE_OUTSIDE_AVAILABILITY = 8
+    HOURS_OUT_OF_RANGE = 16
+    WAGE_BELOW_FLOOR = 32
+    EARNINGS_ABOVE_CAP = 64
+    REQUIRED_ACCOMMODATION_UNAVAILABLE = 128
+    EXCLUDED_INDUSTRY = 256
+    EXCLUDED_EMPLOYER = 512
+    EXCLUDED_KEYWORD = 1024
+    BACKGROUND_CHECK = 2048
+    REJECTED_BY_SPECIALIST = 4096
+
+
+def failed_codes(
+    clients: ClientBatch,
+    index: OpeningIndex,
+    commute: Commute,
+    *,
+    blocked: Mapping[str, Collection[str]] | None = None,
+) -> np.ndarray:
+    """(C, J) uint16: bit per failed hard constraint; 0 means feasible."""
+    n_c, n_j = len(clients.clients), len(index.ids)
+    codes = np.zeros((n_c, n_j), dtype=np.uint16)
+
+    def add(flag: Failed, mask: np.ndarray) -> None:
+        codes[np.broadcast_to(mask, (n_c, n_j))] |= np.uint16(flag)
+
+    add(Failed.NOT_OPEN, ~index.is_open[None, :])
+    add(Failed.EXPIRED, index.expired[None, :])
+    add(Failed.COMMUTE_TOO_LONG, ~commute.feasible)
+    add(Failed.SCHEDULE_OUTSIDE_AVAILABILITY, ~schedule.fits(clients.avail, index.shifts))
+    hours = index.hours[None, :]
+    add(
+        Failed.HOURS_OUT_OF_RANGE,
+        (hours < clients.min_hours[:, None]) | (hours > clients.max_hours[:, None]),
+    )
+    add(Failed.WAGE_BELOW_FLOOR, index.wage[None, :] < clients.wage_floor[:, None])
+    add(Failed.EARNINGS_ABOVE_CAP, index.monthly[None, :] > clients.earnings_cap[:, None])
+    add(Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE, missing_required(clients, index) > 0)
+    if clients.excluded_industries.any():
+        known = index.industry_code >= 0
+        hit = np.zeros((n_c, n_j), dtype=bool)
+        hit[:, known] = clients.excluded_industries[:, index.industry_code[known]]
+        add(Failed.EXCLUDED_INDUSTRY, hit)
+    add(Failed.EXCLUDED_EMPLOYER, clients.excluded_by_employer)
+    add(Failed.EXCLUDED_KEYWORD, clients.excluded_pairs & ~clients.excluded_by_employer)
+    add(
+        Failed.BACKGROUND_CHECK,
+        clients.avoid_background_check[:, None]
+        & (index.background_check & ~index.fair_chance)[None, :],
+    )
+    if blocked:
+        for i, c in enumerate(clients.clients):
+            cols = [index.position[o] for o in blocked.get(c.id, ()) if o in index.position]
+            codes[i, cols] |= np.uint16(Failed.REJECTED_BY_SPECIALIST)
+    return codes
+
+
+def missing_required(clients: ClientBatch, index: OpeningIndex) -> np.ndarray:
+    """(C, J) count of required accommodations the job cannot give this client.
+
+    Without disclosure only what the job offers to everyone counts; with it,
+    what is available on request counts too.
+    """
+    req = clients.required.astype(np.float32)
+    unmet_everyone = req @ (~index.offered).T.astype(np.float32)
+    unmet_disclosed = req @ (~(index.offered | index.on_request)).T.astype(np.float32)
+    return np.where(clients.discloses[:, None], unmet_disclosed, unmet_everyone)
+
+
+def flag_names(bits: int) -> list[str]:
+    """Names of the flags set in ``bits``, in code order."""
+    return [f.name for f in Failed if f.name is not None and bits & f]

@@ -1,0 +1,78 @@
+"""Weekly schedules as bit masks of half-hour slots.
+
+A week has 7 x 48 = 336 half-hour slots, packed into 6 uint64 words, so
+"every shift lies inside the availability" is ``shift & ~avail == 0`` on
+whole arrays. Shifts claim every slot they touch; availability only the slots
+it fully covers, so rounding never makes an infeasible shift look feasible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from matcher.types import TimeWindow
+
+SLOT_MINUTES = 30
+SLOTS_PER_DAY = 1440 // SLOT_MINUTES
+N_SLOTS = 7 * SLOTS_PER_DAY
+N_WORDS = (N_SLOTS + 63) // 64
+
+
+def _slots(window: TimeWindow, *, cover: bool) -> range:
+    start = window.day * 1440 + window.start
+    end = start + window.minutes
+    if cover:  # shift: every slot it touches
+        return range(start // SLOT_MINUTES, -(-end // SLOT_MINUTES))
+    return range(-(-start // SLOT_MINUTES), end // SLOT_MINUTES)  # availability: full slots
+
+
+def weekly_mask(windows: Sequence[TimeWindow], *, cover: bool) -> np.ndarray:
+    """Pack windows into 6 uint64 words (slots past Sunday midnight wrap to Monday)."""
+    bits = np.zeros(N_SLOTS, dtype=bool)
+    for w in windows:
+        for s in _slots(w, cover=cover):
+            bits[s % N_SLOTS] = True
+    padded = np.zeros(N_WORDS * 64, dtype=bool)
+    padded[:N_SLOTS] = bits
+    return np.packbits(padded.reshape(N_WORDS, 64), axis=1, bitorder="little").view(np.uint64)[:, 0]
+
+
+def masks(schedules: Sequence[Sequence[TimeWindow]], *, cover: bool) -> np.ndarray:
+    """(n, 6) uint64 masks for many schedules."""
+    out = np.zeros((len(schedules), N_WORDS), dtype=np.uint64)
+    for i, windows in enumerate(schedules):
+        out[i] = weekly_mask(windows, cover=cover)
+    return out
+
+
+def fits(avail: np.ndarray, shifts: np.ndarray) -> np.ndarray:
+    """(C, J) bool: every shift slot of opening j lies in client c's availability.
+
+    Computed on the distinct availability and shift patterns only (programs
+    have few of each), then gathered back to the full matrix.
+    """
+    ua, inv_a = np.unique(avail, axis=0, return_inverse=True)
+    us, inv_s = np.unique(shifts, axis=0, return_inverse=True)
+    outside = us[None, :, :] & ~ua[:, None, :]
+    table = ~outside.any(axis=2)
+    return table[inv_a.reshape(-1)][:, inv_s.reshape(-1)]
+
+
+def uncovered(avail_windows: Sequence[TimeWindow], shifts: Sequence[TimeWindow]) -> list[TimeWindow]:
+    """The shifts not inside the availability (for explanations)."""
+    avail = weekly_mask(avail_windows, cover=False)
+    return [w for w in shifts if (weekly_mask([w], cover=True) & ~avail).any()]
+
+
+def shift_service_span(shifts: Sequence[TimeWindow]) -> tuple[int, int]:
+    """Earliest start and latest end (minutes since midnight; past 1440 = next day)."""
+    if not shifts:
+        return 0, 0
+    return min(w.start for w in shifts), max(w.start + w.minutes for w in shifts)
+
+
+def longest_shift_hours(shifts: Sequence[TimeWindow]) -> float:
+    """Length of the longest shift in hours (drives the stamina demand)."""
+    return max((w.minutes for w in shifts), default=0) / 60.0

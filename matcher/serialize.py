@@ -1,0 +1,60 @@
+"""JSON-ready dicts of the engine's answers (CLI, API and audit records use these)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matcher.types import Exclusion, Reason, Shortlist, Suggestion
+
+
+def reason_to_dict(reason: Reason) -> dict[str, Any]:
+    """A reason with its code, text, factor, evidence and (for exclusions) feasible_if."""
+    out: dict[str, Any] = {"code": reason.code, "text": reason.text}
+    if reason.factor:
+        out["factor"] = reason.factor
+    if reason.evidence:
+        out["evidence"] = reason.evidence
+    if reason.feasible_if:
+        out["feasible_if"] = reason.feasible_if
+    return out
+
+
+def suggestion_to_dict(s: Suggestion) -> dict[str, Any]:
+    """One suggestion: score, contributions (summing to the score), reasons by kind."""
+    return {
+        "opening_id": s.opening_id,
+        "rank": s.rank,
+        "score": s.score,
+        "contributions": s.contributions,
+        "factors": s.factors,
+        "positives": [reason_to_dict(r) for r in s.positives],
+        "concerns": [reason_to_dict(r) for r in s.concerns],
+        "hints": [reason_to_dict(r) for r in s.hints],
+    }
+
+
+def exclusion_to_dict(e: Exclusion) -> dict[str, Any]:
+    """One excluded opening with every constraint it fails."""
+    return {"opening_id": e.opening_id, "reasons": [reason_to_dict(r) for r in e.reasons]}
+
+
+def shortlist_to_dict(sl: Shortlist) -> dict[str, Any]:
+    """A shortlist; exclusions grouped by reason code (an opening under each code it fails)."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for e in sl.exclusions:
+        for r in e.reasons:
+            item = {"opening_id": e.opening_id, "why": r.text}
+            if r.feasible_if:
+                item["feasible_if"] = r.feasible_if
+            if len(e.reasons) > 1:
+                item["also_fails"] = [x.code for x in e.reasons if x.code != r.code]
+            grouped.setdefault(r.code, []).append(item)
+    return {
+        "client_id": sl.client_id,
+        "engine_version": sl.engine_version,
+        "config_hash": sl.config_hash,
+        "n_considered": sl.n_considered,
+        "suggestions": [suggestion_to_dict(s) for s in sl.suggestions],
+        "exclusion_counts": sl.exclusion_counts,
+        "exclusions": grouped,
+    }
