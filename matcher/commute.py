@@ -84,7 +84,9 @@ def estimate(
     unserved = np.zeros(shape, dtype=bool)
     overrides = _overrides(clients, index, travel_times, list(config.modes))
     for m, (name, mode) in enumerate(config.modes.items()):
-        minutes = mode.access_minutes + mode.wait_minutes + km * (mode.detour * 60.0 / mode.speed_kmh)
+        minutes = (
+            mode.access_minutes + mode.wait_minutes + km * (mode.detour * 60.0 / mode.speed_kmh)
+        )
         if name in overrides:
             ci, ji, values = overrides[name]
             minutes[ci, ji] = values

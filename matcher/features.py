@@ -7,9 +7,9 @@ arrays only.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -133,9 +133,9 @@ def build_openings(
         remote=np.array([o.remote for o in ops], dtype=bool),
         xyz=geo.unit_vectors([o.location for o in ops]),
         shifts=schedule.masks([o.shifts for o in ops], cover=True).reshape(len(ops), -1),
-        service_span=np.array(
-            [schedule.shift_service_span(o.shifts) for o in ops], dtype=np.int32
-        ).reshape(len(ops), 2),
+        service_span=np.array([schedule.shift_service_span(o.shifts) for o in ops], dtype=np.int32).reshape(
+            len(ops), 2
+        ),
         hours=hours,
         wage=wage,
         monthly=wage * hours * config.benefits.weeks_per_month,
@@ -277,7 +277,9 @@ def build_clients(
     n_ind = len(vocab.industries)
 
     def area_rows(phrase_lists: list[tuple[str, ...]]) -> sp.csr_matrix:
-        rows = [[area_pos[m.code] for m in vocab.work_areas.resolve(p, score_cutoff=cut)] for p in phrase_lists]
+        rows = [
+            [area_pos[m.code] for m in vocab.work_areas.resolve(p, score_cutoff=cut)] for p in phrase_lists
+        ]
         return _bool_rows(rows, len(area_pos))
 
     def industry_rows(phrase_lists: list[tuple[str, ...]]) -> np.ndarray:
@@ -289,10 +291,10 @@ def build_clients(
                     out[i, code] = True
         return out
 
-    skill_cols = [
-        [index.skill_column[t] for t in (skill_term(p, vocab, config) for p in (*c.strengths, *c.inferred_strengths)) if t in index.skill_column]
-        for c in cs
-    ]  # fmt: skip
+    def skill_cols(c: Client) -> list[int]:
+        terms = (skill_term(p, vocab, config) for p in (*c.strengths, *c.inferred_strengths))
+        return [index.skill_column[t] for t in terms if t in index.skill_column]
+
     by_employer, by_keyword = _named_exclusions(cs, index)
     return ClientBatch(
         clients=cs,
@@ -315,7 +317,7 @@ def build_clients(
         query=text_model.transform([" ".join((*c.interests, *c.preferred_industries)) for c in cs]).tocsr(),
         industries=industry_rows([c.preferred_industries for c in cs]),
         riasec=_riasec([c.riasec for c in cs]),
-        skills=_bool_rows(skill_cols, len(index.skill_terms)),
+        skills=_bool_rows([skill_cols(c) for c in cs], len(index.skill_terms)),
         excluded_industries=industry_rows([c.excluded_industries for c in cs]),
         excluded_pairs=by_employer | by_keyword,
         excluded_by_employer=by_employer,

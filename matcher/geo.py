@@ -35,5 +35,8 @@ def distance_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def haversine_km(a: Location, b: Location) -> float:
     """Distance between two points (the plain formula, used in explanations and tests)."""
     lat1, lon1, lat2, lon2 = map(np.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    h = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
     return float(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h)))

@@ -98,9 +98,7 @@ class Matcher:
         batch = build_clients(
             clients, self.index, vocab=self.vocab, config=self.config, text_model=self.text_model
         )
-        trip = commute_mod.estimate(
-            batch, self.index, config=self.config.commute, travel_times=travel_times
-        )
+        trip = commute_mod.estimate(batch, self.index, config=self.config.commute, travel_times=travel_times)
         codes = constraints.failed_codes(batch, self.index, trip, blocked=blocked)
         scores = scoring.score(
             batch, self.index, trip, codes == 0,
@@ -183,7 +181,7 @@ class Matcher:
             score=round(sum(rounded.values()), 2),
             contributions=rounded,
             factors={f: round(float(block.scores.factors[k, c, j]), 4) for k, f in enumerate(FACTORS)},
-            reasons=tuple(explain.suggestion_reasons(self._pair(block, c, j), block.scores)),
+            reasons=tuple(explain.suggestion_reasons(self._pair(block, c, j))),
         )
 
     def _exclusion(self, block: Block, c: int, j: int) -> Exclusion:

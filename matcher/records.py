@@ -64,7 +64,9 @@ class _Fields:
     def text(self, field: str, *, required: bool = False) -> str:
         value = self.get(field, "")
         if not isinstance(value, str) or (required and not value.strip()):
-            self.fail(field, value, "must be a non-empty string" if required else "must be a string")
+            self.fail(
+                field, value, "must be a non-empty string" if required else "must be a string"
+            )
         return str(value).strip()
 
     def number(self, field: str, *, default: float | None = None, low: float = 0.0) -> float:
@@ -84,7 +86,7 @@ class _Fields:
     def phrases(self, field: str, value: Any = None) -> tuple[str, ...]:
         value = self.get(field, []) if value is None else value
         if isinstance(value, str):
-            value = [p for p in value.split(";")]
+            value = list(value.split(";"))
         if not isinstance(value, list | tuple) or not all(isinstance(p, str) for p in value):
             self.fail(field, value, "must be a list of strings")
         return tuple(p.strip() for p in value if p.strip())

@@ -60,7 +60,9 @@ def fits(avail: np.ndarray, shifts: np.ndarray) -> np.ndarray:
     return table[inv_a.reshape(-1)][:, inv_s.reshape(-1)]
 
 
-def uncovered(avail_windows: Sequence[TimeWindow], shifts: Sequence[TimeWindow]) -> list[TimeWindow]:
+def uncovered(
+    avail_windows: Sequence[TimeWindow], shifts: Sequence[TimeWindow]
+) -> list[TimeWindow]:
     """The shifts not inside the availability (for explanations)."""
     avail = weekly_mask(avail_windows, cover=False)
     return [w for w in shifts if (weekly_mask([w], cover=True) & ~avail).any()]

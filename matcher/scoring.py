@@ -28,7 +28,10 @@ class Scores:
 
     def contributions(self, c: int, j: int) -> dict[str, float]:
         """Points each factor adds to the score of pair (c, j)."""
-        return {f: float(100.0 * self.weights[c, k] * self.factors[k, c, j]) for k, f in enumerate(FACTORS)}
+        return {
+            f: float(100.0 * self.weights[c, k] * self.factors[k, c, j])
+            for k, f in enumerate(FACTORS)
+        }
 
 
 def preference(clients: ClientBatch, index: OpeningIndex, config: ScoringConfig) -> np.ndarray:
@@ -73,6 +76,7 @@ def preference_parts(
 
 def riasec_congruence(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(C, J) Pearson correlation of RIASEC profiles mapped to [0, 1], and availability."""
+
     def centred(x: np.ndarray) -> np.ndarray:
         z = x - x.mean(axis=1, keepdims=True)
         norm = np.linalg.norm(z, axis=1, keepdims=True)
@@ -92,7 +96,9 @@ def strengths(clients: ClientBatch, index: OpeningIndex, config: ScoringConfig) 
     req_cov = np.divide(req_hit, n_req, out=np.zeros_like(req_hit), where=n_req > 0)
     pref_cov = np.divide(pref_hit, n_pref, out=np.zeros_like(pref_hit), where=n_pref > 0)
     share = np.where(n_pref > 0, np.where(n_req > 0, config.required_skill_share, 0.0), 1.0)
-    coverage = np.where((n_req + n_pref) > 0, share * req_cov + (1 - share) * pref_cov, config.neutral)
+    coverage = np.where(
+        (n_req + n_pref) > 0, share * req_cov + (1 - share) * pref_cov, config.neutral
+    )
     past = (clients.past_areas @ index.areas.T).toarray() > 0
     return np.minimum(coverage + config.past_title_bonus * past, 1.0)
 
@@ -115,7 +121,9 @@ def cognitive(clients: ClientBatch, index: OpeningIndex, config: ScoringConfig) 
     for d in range(index.demands.shape[1]):
         total += cognitive_gaps(clients, index, config, d)[1]
     unknown = np.isnan(index.demands).sum(axis=1)[None, :]
-    return np.clip(1.0 - (total + config.unknown_gap * unknown) / config.cognitive_tolerance, 0.0, 1.0)
+    return np.clip(
+        1.0 - (total + config.unknown_gap * unknown) / config.cognitive_tolerance, 0.0, 1.0
+    )
 
 
 def accommodation(clients: ClientBatch, index: OpeningIndex) -> np.ndarray:

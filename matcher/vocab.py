@@ -41,9 +41,7 @@ class TermIndex:
         Alias phrases of each term (its label is always an alias too).
     """
 
-    def __init__(
-        self, codes: list[str], labels: list[str], aliases: list[list[str]]
-    ) -> None:
+    def __init__(self, codes: list[str], labels: list[str], aliases: list[list[str]]) -> None:
         self.codes = tuple(codes)
         self.labels = dict(zip(codes, labels, strict=True))
         phrases: list[str] = []
@@ -158,7 +156,9 @@ def _split(cell: str | None) -> list[str]:
 def _term_index(path: Path, alias_column: str) -> TermIndex:
     rows = _rows(path)
     return TermIndex(
-        [r["code"] for r in rows], [r["label"] for r in rows], [_split(r[alias_column]) for r in rows]
+        [r["code"] for r in rows],
+        [r["label"] for r in rows],
+        [_split(r[alias_column]) for r in rows],
     )
 
 

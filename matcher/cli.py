@@ -1,0 +1,221 @@
+"""The ``matcher`` command: demo, shortlist, explain, batch (and occupations).
+
+Printing to the terminal is this module's job; the engine itself never prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from matcher.batch import recommend_all
+from matcher.config import FACTORS, MatcherConfig
+from matcher.errors import MatcherError
+from matcher.pipeline import ENGINE_VERSION, Matcher
+from matcher.records import load_clients, load_openings
+from matcher.serialize import exclusion_to_dict, shortlist_to_dict, suggestion_to_dict
+from matcher.types import Client, Opening, Shortlist, Suggestion
+
+_log = logging.getLogger(__name__)
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _load(args: argparse.Namespace) -> tuple[list[Client], list[Opening], dt.date]:
+    """Clients and openings from JSON files, or the seeded demo caseload."""
+    from matcher import demo
+
+    if args.clients_file or args.openings_file:
+        if not (args.clients_file and args.openings_file):
+            raise MatcherError("give both --clients-file and --openings-file")
+        raw_clients = json.loads(Path(args.clients_file).read_text(encoding="utf-8"))
+        raw_openings = json.loads(Path(args.openings_file).read_text(encoding="utf-8"))
+        as_of = args.as_of or dt.date.today()
+    else:
+        raw_clients, raw_openings = demo.generate_demo(args.seed)
+        as_of = args.as_of or demo.DEMO_AS_OF
+    clients, client_errors = load_clients(raw_clients)
+    openings, opening_errors = load_openings(raw_openings)
+    for err in [*client_errors, *opening_errors]:
+        sys.stderr.write(f"skipped: {err}\n")
+    return clients, openings, as_of
+
+
+def _matcher(args: argparse.Namespace, openings: list[Opening], as_of: dt.date) -> Matcher:
+    config = MatcherConfig()
+    if args.config:
+        config = MatcherConfig.from_dict(json.loads(Path(args.config).read_text(encoding="utf-8")))
+    return Matcher(config).fit(openings, as_of=as_of)
+
+
+def _print_suggestion(s: Suggestion, opening: Opening) -> None:
+    _out(f"  {s.rank:>2}. {s.score:6.2f}  {opening.title} - {opening.employer}  [{s.opening_id}]")
+    parts = ", ".join(f"{f} {s.contributions[f]:.2f}" for f in FACTORS)
+    _out(f"      points: {parts}")
+    for r in s.positives:
+        _out(f"      + {r.text}")
+    for r in s.concerns:
+        _out(f"      - {r.text}")
+    for r in s.hints:
+        _out(f"      > {r.text}")
+
+
+def _print_shortlist(sl: Shortlist, client: Client, openings: dict[str, Opening]) -> None:
+    interests = ", ".join(client.interests) or "none recorded"
+    hours = f"{client.min_hours:g}-{client.max_hours:g} h/week"
+    travel = f"{', '.join(client.modes)} up to {client.max_commute_minutes} min"
+    _out(f"Client {client.id}: interests: {interests}; travel: {travel}; {hours}")
+    if not sl.suggestions:
+        _out("  no feasible openings")
+    for s in sl.suggestions:
+        _print_suggestion(s, openings[s.opening_id])
+    excluded = ", ".join(f"{code} {n}" for code, n in sorted(sl.exclusion_counts.items()))
+    _out(f"  excluded ({len(sl.exclusions)} of {sl.n_considered}): {excluded or 'none'}")
+    _out()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Ranked, explained shortlists for a few demo clients, and an exclusion summary."""
+    clients, openings, as_of = _load(args)
+    matcher = _matcher(args, openings, as_of)
+    shortlists = matcher.recommend(clients, k=args.k)
+    by_id = {o.id: o for o in openings}
+    _out(f"placement-matcher {ENGINE_VERSION} demo: {len(clients)} clients, {len(openings)} openings, "
+         f"as of {as_of}, config {matcher.config.config_hash}\n")  # fmt: skip
+    for sl, client in list(zip(shortlists, clients, strict=True))[: args.show]:
+        _print_shortlist(sl, client, by_id)
+    totals: Counter[str] = Counter()
+    for sl in shortlists:
+        totals.update(sl.exclusion_counts)
+    n_pairs = len(clients) * len(openings)
+    _out(f"Summary over all {len(clients)} clients ({n_pairs} client-opening pairs):")
+    _out(f"  clients with at least one suggestion: {sum(1 for s in shortlists if s.suggestions)}")
+    _out(f"  feasible pairs: {sum(sl.n_considered - len(sl.exclusions) for sl in shortlists)}")
+    _out("  exclusions by reason (an opening can fail several):")
+    for code, n in totals.most_common():
+        _out(f"    {code:<36} {n}")
+    return 0
+
+
+def cmd_shortlist(args: argparse.Namespace) -> int:
+    """One client's shortlist, as text or JSON."""
+    clients, openings, as_of = _load(args)
+    client = next((c for c in clients if c.id == args.client), None)
+    if client is None:
+        sys.stderr.write(f"error: no client with id {args.client!r}\n")
+        return 2
+    matcher = _matcher(args, openings, as_of)
+    sl = matcher.recommend([client], k=args.k, explain_exclusions=not args.no_exclusions)[0]
+    if args.json:
+        _out(json.dumps(shortlist_to_dict(sl), indent=2, sort_keys=False))
+    else:
+        _print_shortlist(sl, client, {o.id: o for o in openings})
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Why (or why not) one opening for one client."""
+    clients, openings, as_of = _load(args)
+    client = next((c for c in clients if c.id == args.client), None)
+    if client is None:
+        sys.stderr.write(f"error: no client with id {args.client!r}\n")
+        return 2
+    result = _matcher(args, openings, as_of).explain(client, args.opening)
+    payload: dict[str, Any]
+    if isinstance(result, Suggestion):
+        payload = {"suggested": True, **suggestion_to_dict(result)}
+    else:
+        payload = {"suggested": False, **exclusion_to_dict(result)}
+    _out(json.dumps(payload, indent=2))
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Score JSON files of clients and openings; write suggestions (and errors) as CSV."""
+    raw_clients = json.loads(Path(args.clients_file).read_text(encoding="utf-8"))
+    raw_openings = json.loads(Path(args.openings_file).read_text(encoding="utf-8"))
+    result = recommend_all(raw_clients, raw_openings, as_of=args.as_of or dt.date.today(), k=args.k)
+    result.suggestions.to_csv(args.out, index=False)
+    if len(result.errors):
+        errors_path = Path(args.out).with_suffix(".errors.csv")
+        result.errors.to_csv(errors_path, index=False)
+        sys.stderr.write(f"{len(result.errors)} bad records skipped; see {errors_path}\n")
+    _out(f"wrote {len(result.suggestions)} suggestions for {result.n_pairs} pairs to {args.out}")
+    return 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--as-of must be YYYY-MM-DD, got {text!r}") from exc
+
+
+def _data_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=int, default=7, help="demo data seed (default 7)")
+    p.add_argument("--clients-file", help="JSON list of client records instead of the demo")
+    p.add_argument("--openings-file", help="JSON list of opening records instead of the demo")
+    p.add_argument("--as-of", type=_date, help="date for expiry checks (demo: its fixed date)")
+    p.add_argument("--config", help="program configuration JSON (MatcherConfig.from_dict)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``matcher`` command."""
+    parser = argparse.ArgumentParser(prog="matcher", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"placement-matcher {ENGINE_VERSION}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("demo", help="explained shortlists for a few demo clients")
+    _data_options(p)
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--show", type=int, default=3, help="how many clients to print")
+    p.set_defaults(func=cmd_demo)
+    p = sub.add_parser("shortlist", help="one client's shortlist")
+    _data_options(p)
+    p.add_argument("--client", required=True)
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--no-exclusions", action="store_true", help="omit the why-not of excluded openings")
+    p.set_defaults(func=cmd_shortlist)
+    p = sub.add_parser("explain", help="why or why not one opening for one client")
+    _data_options(p)
+    p.add_argument("--client", required=True)
+    p.add_argument("--opening", required=True)
+    p.set_defaults(func=cmd_explain)
+    p = sub.add_parser("batch", help="score JSON files, write CSV")
+    p.add_argument("--clients-file", required=True)
+    p.add_argument("--openings-file", required=True)
+    p.add_argument("--as-of", type=_date)
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_batch)
+    _register_extensions(sub)
+    return parser
+
+
+def _register_extensions(sub: Any) -> None:
+    """Sub-commands that live beside the engine (O*NET occupations, nightly re-match)."""
+    try:
+        from matcher.occupations import cli as occupations_cli
+    except ImportError:  # optional part not installed
+        return
+    occupations_cli.register(sub)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``matcher`` command."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (MatcherError, OSError, json.JSONDecodeError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
