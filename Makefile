@@ -12,7 +12,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $(STAMP)
 
-setup: $(STAMP)
+models/text_model.joblib: $(STAMP) matcher/train.py matcher/features.py matcher/vocab.py
+	$(PY) -m matcher.train
+
+models: models/text_model.joblib
+
+setup: $(STAMP) models
 
 demo: setup
 	$(VENV)/bin/matcher demo

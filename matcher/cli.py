@@ -15,12 +15,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from matcher import artifacts
 from matcher.batch import recommend_all
 from matcher.config import FACTORS, MatcherConfig
-from matcher.errors import MatcherError
+from matcher.errors import ArtifactError, MatcherError
 from matcher.pipeline import ENGINE_VERSION, Matcher
 from matcher.records import load_clients, load_openings
 from matcher.serialize import exclusion_to_dict, shortlist_to_dict, suggestion_to_dict
+from matcher.train import TEXT_MODEL
 from matcher.types import Client, Opening, Shortlist, Suggestion
 
 _log = logging.getLogger(__name__)
@@ -54,7 +56,12 @@ def _matcher(args: argparse.Namespace, openings: list[Opening], as_of: dt.date) 
     config = MatcherConfig()
     if args.config:
         config = MatcherConfig.from_dict(json.loads(Path(args.config).read_text(encoding="utf-8")))
-    return Matcher(config).fit(openings, as_of=as_of)
+    try:
+        text_model, _ = artifacts.load(TEXT_MODEL)
+    except ArtifactError as exc:  # still works, but text similarity then depends on the openings set
+        _log.warning("%s; fitting the text model on these openings instead", exc)
+        text_model = None
+    return Matcher(config, text_model=text_model).fit(openings, as_of=as_of)
 
 
 def _print_suggestion(s: Suggestion, opening: Opening) -> None:

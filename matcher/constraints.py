@@ -52,7 +52,8 @@ def failed_codes(
     add(Failed.NOT_OPEN, ~index.is_open[None, :])
     add(Failed.EXPIRED, index.expired[None, :])
     add(Failed.COMMUTE_TOO_LONG, ~commute.feasible)
-    add(Failed.SCHEDULE_OUTSIDE_AVAILABILITY, ~schedule.fits(clients.avail, index.shifts))
+    in_hours = schedule.fits(clients.avail, index.shift_patterns, index.shift_inverse)
+    add(Failed.SCHEDULE_OUTSIDE_AVAILABILITY, ~in_hours)
     hours = index.hours[None, :]
     add(
         Failed.HOURS_OUT_OF_RANGE,

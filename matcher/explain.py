@@ -8,6 +8,7 @@ has a stable code from ``matcher.messages``; texts are deterministic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,7 @@ from matcher.types import Client, Opening, Reason
 from matcher.vocab import Vocabulary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Pair:
     """One (client, opening) pair of a scored block, with one-row views for recomputation."""
 
@@ -53,6 +54,10 @@ class Pair:
 
     def one(self) -> tuple[ClientBatch, OpeningIndex]:
         """The pair as a 1 x 1 block, to re-read factor parts the scorer computed."""
+        return self._one
+
+    @cached_property
+    def _one(self) -> tuple[ClientBatch, OpeningIndex]:
         return take_clients(self.clients, [self.c]), take_openings(self.index, [self.j])
 
     def mode_label(self, m: int) -> str:
@@ -323,7 +328,7 @@ def _why_not(pair: Pair, flag: Failed) -> Why:
         return _why_earnings(pair)
     if flag is Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE:
         return _why_accommodation(pair)
-    hits = [k for k in c.excluded_keywords if keyword_mask(k, pair.one()[1])[0]]
+    hits = [k for k in c.excluded_keywords if keyword_mask(k, pair.index)[pair.j]]
     fix = "feasible if the client removed that keyword exclusion"
     return {"keywords": hits}, {"keywords_text": ", ".join(hits)}, fix
 

@@ -58,6 +58,8 @@ class OpeningIndex:
     remote: np.ndarray
     xyz: np.ndarray  # (J, 3)
     shifts: np.ndarray  # (J, 6) uint64
+    shift_patterns: np.ndarray  # (P, 6) distinct shift masks
+    shift_inverse: np.ndarray  # (J,) pattern of each opening
     service_span: np.ndarray  # (J, 2) earliest start, latest end (minutes)
     hours: np.ndarray
     wage: np.ndarray
@@ -122,6 +124,8 @@ def build_openings(
     offered, requested = offered.reshape(len(ops), -1), requested.reshape(len(ops), -1)
     offsets = offset_matrix(vocab)
     hours = np.array([o.hours_per_week for o in ops], dtype=np.float64)
+    shifts = schedule.masks([o.shifts for o in ops], cover=True).reshape(len(ops), -1)
+    shift_patterns, shift_inverse = schedule.patterns(shifts)
     wage = np.array([o.hourly_wage for o in ops], dtype=np.float64)
     return OpeningIndex(
         openings=ops,
@@ -132,7 +136,9 @@ def build_openings(
         expired=np.array([o.expires is not None and o.expires < as_of for o in ops], dtype=bool),
         remote=np.array([o.remote for o in ops], dtype=bool),
         xyz=geo.unit_vectors([o.location for o in ops]),
-        shifts=schedule.masks([o.shifts for o in ops], cover=True).reshape(len(ops), -1),
+        shifts=shifts,
+        shift_patterns=shift_patterns,
+        shift_inverse=shift_inverse,
         service_span=np.array([schedule.shift_service_span(o.shifts) for o in ops], dtype=np.int32).reshape(
             len(ops), 2
         ),
@@ -362,8 +368,8 @@ def keyword_mask(keyword: str, index: OpeningIndex) -> np.ndarray:
     """(J,) bool: openings whose text contains every word of ``keyword``."""
     cols = [index.word_vocab.get(w) for w in tokens(keyword)]
     if not cols or None in cols:
-        return np.zeros(len(index.ids), dtype=bool)
-    hit = np.ones(len(index.ids), dtype=bool)
+        return np.zeros(index.words.shape[0], dtype=bool)
+    hit = np.ones(index.words.shape[0], dtype=bool)
     for col in cols:
         hit &= index.words[:, col].toarray().ravel() > 0
     return hit
@@ -393,4 +399,5 @@ def take_openings(index: OpeningIndex, cols: Sequence[int]) -> OpeningIndex:
     changes["position"] = {index.ids[j]: k for k, j in enumerate(idx)}
     # employers and skill terms are vocabularies that column codes point into: never sliced
     changes["employers"], changes["skill_terms"] = index.employers, index.skill_terms
+    changes["shift_patterns"], changes["words"] = index.shift_patterns, index.words
     return OpeningIndex(**changes)  # type: ignore[arg-type]

@@ -47,17 +47,22 @@ def masks(schedules: Sequence[Sequence[TimeWindow]], *, cover: bool) -> np.ndarr
     return out
 
 
-def fits(avail: np.ndarray, shifts: np.ndarray) -> np.ndarray:
+def patterns(masks_: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a mask array and, per row, the index of its pattern."""
+    unique, inverse = np.unique(masks_, axis=0, return_inverse=True)
+    return unique, inverse.reshape(-1)
+
+
+def fits(avail: np.ndarray, shift_patterns: np.ndarray, shift_inverse: np.ndarray) -> np.ndarray:
     """(C, J) bool: every shift slot of opening j lies in client c's availability.
 
     Computed on the distinct availability and shift patterns only (programs
     have few of each), then gathered back to the full matrix.
     """
-    ua, inv_a = np.unique(avail, axis=0, return_inverse=True)
-    us, inv_s = np.unique(shifts, axis=0, return_inverse=True)
-    outside = us[None, :, :] & ~ua[:, None, :]
+    ua, inv_a = patterns(avail)
+    outside = shift_patterns[None, :, :] & ~ua[:, None, :]
     table = ~outside.any(axis=2)
-    return table[inv_a.reshape(-1)][:, inv_s.reshape(-1)]
+    return table[inv_a][:, shift_inverse]
 
 
 def uncovered(
