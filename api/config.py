@@ -1,0 +1,73 @@
+"""Service settings: the only place that reads the environment.
+
+Every value can be set by an environment variable ``PLACEMENT_<NAME>`` (or a
+``.env`` file); the database URL also reads plain ``DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_log = logging.getLogger(__name__)
+
+JWT_SECRET_FILE = "jwt_secret"
+
+
+class Settings(BaseSettings):
+    """Configuration of the HTTP service, read once at start-up."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PLACEMENT_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    var_dir: Path = Path("var")
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "PLACEMENT_DATABASE_URL")
+    )
+    jwt_secret: SecretStr | None = None
+    jwt_algorithm: str = "HS256"
+    access_token_minutes: int = Field(default=8 * 60, ge=1)
+    # Run `alembic upgrade head` when the app starts (off when a deploy step migrates).
+    auto_migrate: bool = True
+    # Reference date for expiry checks; None means today (set it for reproducible demos).
+    as_of: dt.date | None = None
+    demo_password: SecretStr = SecretStr("demo-password")
+    max_import_bytes: int = 5_000_000
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL; an SQLite file under ``var_dir`` unless one is configured."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.var_dir / 'placement.db'}"
+
+    def today(self) -> dt.date:
+        """The date openings are checked against (``as_of`` or today)."""
+        return self.as_of or dt.date.today()
+
+    def secret_key(self) -> str:
+        """The JWT signing key: configured, or generated once and kept in ``var_dir``."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        path = self.var_dir / JWT_SECRET_FILE
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip()
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.touch(mode=0o600)
+        path.write_text(key, encoding="utf-8")
+        _log.info("generated a JWT signing key in %s", path)
+        return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Settings from the environment, read once per process."""
+    return Settings()

@@ -1,0 +1,73 @@
+"""FastAPI dependencies: settings, DB session, current user and role, matcher cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from api import store
+from api.config import Settings
+from api.matching import MatcherCache
+from api.models import Role, User
+from api.security import decode_access_token
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/login/access-token")
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session (one transaction) per request; rolled back unless the route commits."""
+    with request.app.state.session_factory() as session:
+        yield session
+
+
+def get_matcher(request: Request) -> MatcherCache:
+    return request.app.state.matcher_cache  # type: ignore[no-any-return]
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_db)]
+TokenDep = Annotated[str, Depends(oauth2_scheme)]
+MatcherDep = Annotated[MatcherCache, Depends(get_matcher)]
+
+
+def get_current_user(session: SessionDep, token: TokenDep, settings: SettingsDep) -> User:
+    """The active user named by a valid bearer token (401 otherwise)."""
+    user_id = decode_access_token(token, secret=settings.secret_key(), algorithm=settings.jwt_algorithm)
+    user = store.users.get_user(session, user_id=user_id) if user_id is not None else None
+    if user is None or not user.is_active:
+        raise HTTPException(
+            status_code=status.HTTP_401_UNAUTHORIZED,
+            detail="Could not validate credentials",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require(*roles: Role) -> Callable[[User], User]:
+    """A dependency that lets only ``roles`` through (403 otherwise)."""
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail="Not enough permissions")
+        return user
+
+    return check
+
+
+SpecialistUser = Annotated[User, Depends(require(Role.SPECIALIST))]
+LiaisonUser = Annotated[User, Depends(require(Role.LIAISON))]
+AuditorUser = Annotated[User, Depends(require(Role.AUDITOR))]
+AdminUser = Annotated[User, Depends(require(Role.ADMIN))]
+AdminOrAuditor = Annotated[User, Depends(require(Role.ADMIN, Role.AUDITOR))]
+OpeningReader = Annotated[User, Depends(require(Role.LIAISON, Role.SPECIALIST))]

@@ -1,0 +1,30 @@
+"""Audit events the routes append (in the same transaction as the change they record)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.audit import append_event
+from api.models import User
+
+
+def log_event(
+    session: Session,
+    *,
+    kind: str,
+    user: User | None,
+    client_id: str | None = None,
+    opening_id: str | None = None,
+    **payload: Any,
+) -> None:
+    """Append one chain event: who (username), what (``kind``), to which client/opening."""
+    append_event(
+        session,
+        kind=kind,
+        actor=user.username if user is not None else None,
+        client_id=client_id,
+        opening_id=opening_id,
+        payload=payload,
+    )

@@ -1,0 +1,137 @@
+"""Bulk CSV import of openings: every row validated, errors reported by row and field.
+
+Columns are the opening record fields plus ``employer_id`` (an employer the
+importing liaison manages) and ``lat``/``lon``. List fields (``shifts``,
+skills, accommodation codes) are separated by ``;``; ``demands`` reads like
+``attention=3;pace=4``; ``riasec`` is six numbers separated by ``;``.
+Row 1 is the header, so the first opening is row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api import store
+from api.convert import opening_raw
+from api.models import Employer, User
+from api.schemas import ImportDuplicate, ImportReport, ImportRowError
+from matcher.errors import ValidationError
+from matcher.records import opening_from_record, opening_to_record
+
+REQUIRED = ("employer_id", "title", "shifts", "hours_per_week", "hourly_wage")
+TEXT = ("title", "description", "industry", "onet_soc", "zip", "posted", "expires")
+LISTS = ("shifts", "required_skills", "preferred_skills", "offered_to_all", "on_request",
+         "inferred_demands")  # fmt: skip
+FLAGS = ("remote", "background_check", "fair_chance", "skills_inferred")
+NUMBERS = ("hours_per_week", "hourly_wage", "positions")
+COLUMNS = {"employer_id", "lat", "lon", "demands", "riasec", *TEXT, *LISTS, *FLAGS, *NUMBERS}
+MAX_ROWS = 5000
+_TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0", ""}
+
+
+class RowError(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[ImportRowError]]:
+    """Rows with their spreadsheet row number, or header errors (then no rows)."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in reader.fieldnames or []]
+    errors = [ImportRowError(row=1, field=h, message="unknown column") for h in header
+              if h not in COLUMNS]  # fmt: skip
+    errors += [ImportRowError(row=1, field=c, message="missing column") for c in REQUIRED
+               if c not in header]  # fmt: skip
+    if errors:
+        return [], errors
+    reader.fieldnames = header
+    rows = [(n, row) for n, row in enumerate(reader, start=2)]
+    if len(rows) > MAX_ROWS:
+        return [], [ImportRowError(row=1, field="(file)", message=f"more than {MAX_ROWS} rows")]
+    return rows, []
+
+
+def _number(field: str, value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise RowError(field, "must be a number") from None
+
+
+def row_to_raw(row: dict[str | None, Any]) -> tuple[str, dict[str, Any]]:
+    """(employer id, raw opening fields) of one CSV row."""
+    if row.get(None):
+        raise RowError("(row)", "more values than columns")
+    cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    raw: dict[str, Any] = {f: cells[f] for f in TEXT if cells.get(f)}
+    for f in LISTS:
+        raw[f] = [p.strip() for p in cells.get(f, "").split(";") if p.strip()]
+    for f in FLAGS:
+        value = cells.get(f, "").lower()
+        if value not in _TRUE | _FALSE:
+            raise RowError(f, "must be true or false")
+        raw[f] = value in _TRUE
+    for f in NUMBERS:
+        if cells.get(f):
+            raw[f] = _number(f, cells[f])
+    if cells.get("lat") or cells.get("lon"):
+        raw["location"] = {"lat": _number("lat", cells.get("lat", "")),
+                           "lon": _number("lon", cells.get("lon", ""))}  # fmt: skip
+    raw["demands"] = _demands(cells.get("demands", ""))
+    if cells.get("riasec"):
+        raw["riasec"] = [_number("riasec", p) for p in cells["riasec"].split(";")]
+    return cells.get("employer_id", ""), raw
+
+
+def _demands(text: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for part in (p.strip() for p in text.split(";") if p.strip()):
+        dim, sep, level = part.partition("=")
+        if not sep or not level.strip().isdigit():
+            raise RowError("demands", f"expected dimension=level, got {part!r}")
+        out[dim.strip()] = int(level)
+    return out
+
+
+def import_openings(session: Session, *, user: User, text: str, atomic: bool) -> ImportReport:
+    """Validate and store rows; with ``atomic`` store nothing unless every row is valid."""
+    rows, errors = read_rows(text)
+    created: list[str] = []
+    duplicates: list[ImportDuplicate] = []
+    employers: dict[str, Employer | None] = {}
+    for number, row in rows:
+        try:
+            employer_id, raw = row_to_raw(row)
+            if employer_id not in employers:
+                employers[employer_id] = store.employers.get_employer(
+                    session, employer_id=employer_id, liaison_id=user.id
+                )
+            employer = employers[employer_id]
+            if employer is None:
+                raise RowError("employer_id", "unknown employer (or not one you manage)")
+            raw = opening_raw(raw, opening_id=store.new_id("O"), employer=employer.name, status="open")
+            record = opening_to_record(opening_from_record(raw))
+        except RowError as exc:
+            errors.append(ImportRowError(row=number, field=exc.field, message=exc.message))
+            continue
+        except ValidationError as exc:
+            errors.append(ImportRowError(row=number, field=exc.field, message=exc.message))
+            continue
+        try:
+            opening = store.openings.create_opening(
+                session, employer=employer, record=record, created_by=user.id
+            )
+            created.append(opening.id)
+        except store.Conflict as exc:
+            duplicates.append(ImportDuplicate(row=number, duplicate_of=exc.detail.split()[-1]))
+    # Header errors store nothing; row errors store nothing only when atomic.
+    committed = not errors or (not atomic and bool(rows))
+    return ImportReport(
+        committed=committed, n_rows=len(rows), created=created if committed else [],
+        errors=errors, duplicates=duplicates,
+    )  # fmt: skip

@@ -1,0 +1,96 @@
+"""The FastAPI app: ``create_app(settings)``; ``app`` is the one uvicorn serves.
+
+The lifespan opens the database (migrating it unless told not to) and keeps
+the matcher cache; routes get both through dependencies (``api.deps``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
+
+from api import migrate
+from api.config import Settings, get_settings
+from api.db import make_engine, make_session_factory
+from api.matching import MatcherCache
+from api.routes import (
+    assignments,
+    audit,
+    clients,
+    decisions,
+    employers,
+    login,
+    openings,
+    program,
+    shortlists,
+    users,
+)
+from api.store import Conflict
+
+_log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+ROUTERS = (login, users, assignments, program, clients, shortlists, decisions, employers,
+           openings, audit)  # fmt: skip
+
+DESCRIPTION = """\
+Explainable job suggestions for supported employment (IPS).
+
+Log in with **Authorize** (OAuth2 password flow). Roles: *specialist* (own caseload:
+clients, shortlists, decisions, outcomes), *liaison* (employers and openings),
+*auditor* (audit trail), *admin* (users, assignments, program configuration).
+"""
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    engine = make_engine(settings.sqlalchemy_url)
+    if settings.auto_migrate:
+        migrate.upgrade(engine)
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.matcher_cache = MatcherCache()
+    settings.secret_key()  # create the signing key now, not during the first login
+    _log.info("serving with database %s", engine.url.render_as_string())
+    try:
+        yield
+    finally:
+        engine.dispose()
+
+
+async def _conflict(_request: Request, exc: Exception) -> JSONResponse:
+    detail = exc.detail if isinstance(exc, Conflict) else "Changed concurrently; reload and retry"
+    return JSONResponse(status_code=409, content={"detail": detail})
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; ``settings`` default to the environment's."""
+    app = FastAPI(
+        title="placement-matcher",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/docs",
+    )
+    app.state.settings = settings or get_settings()
+    app.add_exception_handler(Conflict, _conflict)
+    app.add_exception_handler(StaleDataError, _conflict)
+    for module in ROUTERS:
+        app.include_router(module.router, prefix=API_PREFIX)
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, str]:
+        """Liveness check (no login)."""
+        return {"status": "ok"}
+
+    return app
+
+
+app = create_app()

@@ -1,0 +1,106 @@
+"""The fitted Matcher kept by the app, and shortlists stored as recommendation records.
+
+Fitting indexes every open opening (text model, features), so it is done once
+and reused until the openings, the program configuration or the date change:
+the cache key is ``(openings version, config version, as_of)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api import store
+from api.models import Opening as OpeningRow
+from api.schemas import ShortlistFilters
+from matcher.config import MatcherConfig
+from matcher.pipeline import Matcher
+from matcher.records import opening_from_record
+from matcher.vocab import load_vocabulary
+
+_log = logging.getLogger(__name__)
+
+CacheKey = tuple[int, int, dt.date, tuple[Any, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """A matcher fitted on a pool of openings, with the records it was fitted on."""
+
+    matcher: Matcher
+    records: dict[str, dict[str, Any]]
+    config_version: int
+
+
+class MatcherCache:
+    """Thread-safe cache of fitted matchers (the unfiltered pool and a few filtered ones)."""
+
+    def __init__(self, max_entries: int = 8) -> None:
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[CacheKey, Fitted] = OrderedDict()
+        self._max = max_entries
+        self.n_fits = 0
+
+    def get(self, session: Session, *, as_of: dt.date, filters: ShortlistFilters) -> Fitted:
+        """The matcher for the current openings and configuration, fitting it if needed."""
+        config_row = store.config.current(session)
+        config_version = config_row.version if config_row else 0
+        key: CacheKey = (
+            store.openings.openings_version(session),
+            config_version,
+            as_of,
+            _filter_key(filters),
+        )
+        with self._lock:
+            fitted = self._entries.get(key)
+            if fitted is not None:
+                self._entries.move_to_end(key)
+                return fitted
+            rows = [o for o in store.openings.matchable(session, as_of=as_of) if _keep(o, filters)]
+            fitted = _fit(rows, store.config.matcher_config(config_row), config_version, as_of)
+            self.n_fits += 1
+            self._entries[key] = fitted
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+            return fitted
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def _fit(rows: list[OpeningRow], config: MatcherConfig, config_version: int, as_of: dt.date) -> Fitted:
+    vocab = load_vocabulary()
+    records = {row.id: row.record for row in rows}
+    openings = [opening_from_record(record, vocab) for record in records.values()]
+    matcher = Matcher(config=config, vocab=vocab).fit(openings, as_of=as_of)
+    _log.info("fitted matcher on %d openings (config v%d, %s)", len(rows), config_version, as_of)
+    return Fitted(matcher=matcher, records=records, config_version=config_version)
+
+
+def _filter_key(filters: ShortlistFilters) -> tuple[Any, ...]:
+    return (
+        tuple(sorted(i.casefold() for i in filters.industries)),
+        tuple(sorted(filters.employer_ids)),
+        filters.remote_only,
+        filters.min_hourly_wage,
+    )
+
+
+def _keep(row: OpeningRow, filters: ShortlistFilters) -> bool:
+    record = row.record
+    industries = {i.casefold() for i in filters.industries}
+    if industries and str(record.get("industry", "")).casefold() not in industries:
+        return False
+    if filters.employer_ids and row.employer_id not in filters.employer_ids:
+        return False
+    if filters.remote_only and not record.get("remote"):
+        return False
+    wage = filters.min_hourly_wage
+    return wage is None or float(record.get("hourly_wage", 0.0)) >= wage

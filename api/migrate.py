@@ -1,0 +1,38 @@
+"""Run the Alembic migrations (``alembic upgrade head``) from code.
+
+The app does this at start-up (``Settings.auto_migrate``); ``alembic upgrade
+head`` from the repository root does the same from the command line.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, text
+
+_log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any fixed key: one migrating process at a time on a shared PostgreSQL database.
+_PG_MIGRATION_LOCK = 0x504D_4D49_4752_4154
+
+
+def alembic_config() -> Config:
+    """An Alembic config pointing at ``api/migrations`` (no ini file needed)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the database of ``engine`` to ``revision`` in one transaction."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    _log.info("database at %s is migrated to %s", engine.url.render_as_string(), revision)

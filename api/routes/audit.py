@@ -1,0 +1,121 @@
+"""The audit trail (auditor): events, recommendation records, CSV export, chain check."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
+
+from api import audit
+from api.deps import AuditorUser, SessionDep
+from api.schemas import errors
+from api.schemas.audit import (
+    AuditEventPublic,
+    AuditEventsPublic,
+    RecommendationPublic,
+    RecommendationsPublic,
+    RecommendationSummary,
+    VerifyPublic,
+)
+
+router = APIRouter(prefix="/audit", tags=["audit"], responses=errors(401, 403))
+
+REDACTED = "redacted"
+Text = Annotated[str | None, Query(max_length=200)]
+
+
+def event_filters(
+    client_id: Text = None,
+    opening_id: Text = None,
+    actor: Annotated[str | None, Query(max_length=200, description="username")] = None,
+    kind: Annotated[str | None, Query(max_length=64)] = None,
+    since: Annotated[dt.datetime | None, Query(description="at or after (UTC)")] = None,
+    until: Annotated[dt.datetime | None, Query(description="before (UTC)")] = None,
+) -> dict[str, Any]:
+    """Query filters shared by the list and export endpoints."""
+    return {
+        "client_id": client_id, "opening_id": opening_id, "actor": actor, "kind": kind,
+        "since": since, "until": until,
+    }  # fmt: skip
+
+
+FiltersDep = Annotated[dict[str, Any], Depends(event_filters)]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+
+def _summary(record: audit.RecommendationRecord) -> dict[str, Any]:
+    suggestions = record.shortlist.get("suggestions", [])
+    return {
+        "id": record.id, "at": record.at, "actor": record.actor, "kind": record.kind,
+        "client_id": record.client_id, "inputs_hash": record.inputs_hash,
+        "engine_version": record.engine_version, "config_hash": record.config_hash,
+        "event_seq": record.event_seq,
+        "suggested_opening_ids": [s.get("opening_id") for s in suggestions],
+    }  # fmt: skip
+
+
+def redact(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A client snapshot without the home location (only the client's specialist sees it)."""
+    out = dict(snapshot)
+    for key in ("home", "zip"):
+        if key in out:
+            out[key] = REDACTED
+    return out
+
+
+@router.get("/events")
+def list_events(
+    session: SessionDep, _auditor: AuditorUser, filters: FiltersDep,
+    limit: Limit = 100, offset: Offset = 0,
+) -> AuditEventsPublic:  # fmt: skip
+    """Chain events (logins, client reads, decisions, outcomes, ...), oldest first."""
+    rows = audit.list_events(session, **filters, limit=limit, offset=offset)
+    return AuditEventsPublic(data=[AuditEventPublic.model_validate(e) for e in rows], count=len(rows))
+
+
+@router.get(
+    "/events/export",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"}},
+)
+def export_events(session: SessionDep, _auditor: AuditorUser, filters: FiltersDep) -> Response:
+    """Every matching event as CSV, with its hashes."""
+    body = audit.export_events_csv(session, **filters)
+    return Response(
+        content=body, media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="audit-events.csv"'},
+    )  # fmt: skip
+
+
+@router.get("/recommendations")
+def list_recommendations(
+    session: SessionDep, _auditor: AuditorUser, filters: FiltersDep,
+    limit: Limit = 100, offset: Offset = 0,
+) -> RecommendationsPublic:  # fmt: skip
+    """Recommendation records (``opening_id`` matches suggested and excluded openings)."""
+    rows = audit.list_recommendations(session, **filters, limit=limit, offset=offset)
+    data = [RecommendationSummary.model_validate(_summary(r)) for r in rows]
+    return RecommendationsPublic(data=data, count=len(data))
+
+
+@router.get("/recommendations/{record_id}", responses=errors(404))
+def read_recommendation(session: SessionDep, _auditor: AuditorUser, record_id: str) -> RecommendationPublic:
+    """One record: inputs, versions, the ranked list with contributions and reasons, exclusions."""
+    record = audit.get_recommendation(session, record_id)
+    if record is None:
+        raise HTTPException(status_code=404, detail="Recommendation not found")
+    return RecommendationPublic.model_validate({
+        **_summary(record),
+        "client_snapshot": redact(record.client_snapshot),
+        "opening_snapshots": record.opening_snapshots,
+        "shortlist": record.shortlist,
+    })  # fmt: skip
+
+
+@router.get("/verify")
+def verify(session: SessionDep, _auditor: AuditorUser) -> VerifyPublic:
+    """Recompute the hash chain; reports the first broken link if any."""
+    return VerifyPublic.model_validate(dataclasses.asdict(audit.verify_chain(session)))

@@ -1,0 +1,148 @@
+"""Clients on the caller's caseload (specialist). Another caseload's client is a 404."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, HTTPException, Response, status
+
+from api import store
+from api.convert import client_record, public_profile
+from api.deps import SessionDep, SpecialistUser
+from api.etag import check_if_match, set_etag
+from api.events import log_event
+from api.models import Client, ClientStatus, User
+from api.schemas import ClientCreate, ClientPublic, ClientsPublic, ClientUpdate, errors
+
+router = APIRouter(prefix="/clients", tags=["clients"], responses=errors(401, 403))
+
+IfMatch = Annotated[str | None, Header(max_length=200, description="ETag of the version edited")]
+
+
+def own_client(session: SessionDep, user: User, client_id: str) -> Client:
+    """The caller's client; missing and someone else's look the same (404)."""
+    client = store.clients.get_client(session, client_id=client_id, specialist_id=user.id)
+    if client is None:
+        raise HTTPException(status_code=404, detail="Client not found")
+    return client
+
+
+def public(client: Client) -> ClientPublic:
+    return ClientPublic(
+        id=client.id,
+        label=client.label,
+        status=client.status,  # type: ignore[arg-type]
+        version=client.version,
+        specialist_id=client.specialist_id,
+        created_at=client.created_at,
+        updated_at=client.updated_at,
+        profile=public_profile(client.record),
+    )
+
+
+@router.get("")
+def list_clients(
+    session: SessionDep,
+    user: SpecialistUser,
+    status: Literal["active", "paused", "closed"] | None = None,
+) -> ClientsPublic:
+    """The caller's caseload (logged as a read of each client listed)."""
+    clients = store.clients.list_clients(session, specialist_id=user.id, status=status)
+    if clients:
+        log_event(session, kind="client_listed", user=user, client_ids=[c.id for c in clients])
+        session.commit()
+    return ClientsPublic(data=[public(c) for c in clients], count=len(clients))
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_client(
+    session: SessionDep, user: SpecialistUser, body: ClientCreate, response: Response
+) -> ClientPublic:
+    """Add a client to the caller's caseload; the id is assigned."""
+    client_id = store.new_id("C")
+    record = client_record(body.profile, client_id=client_id)
+    client = store.clients.create_client(
+        session, client_id=client_id, specialist_id=user.id, label=body.label, record=record
+    )
+    log_event(session, kind="client_created", user=user, client_id=client.id)
+    session.commit()
+    set_etag(response, client.version)
+    return public(client)
+
+
+@router.get("/{client_id}", responses=errors(404))
+def read_client(
+    session: SessionDep, user: SpecialistUser, client_id: str, response: Response
+) -> ClientPublic:
+    """One client, with an ``ETag`` to send back as ``If-Match`` when editing."""
+    client = own_client(session, user, client_id)
+    log_event(session, kind="client_read", user=user, client_id=client.id)
+    session.commit()
+    set_etag(response, client.version)
+    return public(client)
+
+
+@router.put("/{client_id}", responses=errors(404, 409, 412))
+def update_client(
+    session: SessionDep,
+    user: SpecialistUser,
+    client_id: str,
+    body: ClientUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ClientPublic:
+    """Replace label and profile. A stale ``version`` is a 409, a stale ``If-Match`` a 412."""
+    client = own_client(session, user, client_id)
+    check_if_match(if_match, client.version)
+    record = client_record(body.profile, client_id=client.id)
+    store.clients.update_client(
+        session, client=client, expected_version=body.version, label=body.label, record=record
+    )
+    log_event(session, kind="client_updated", user=user, client_id=client.id, version=client.version)
+    session.commit()
+    set_etag(response, client.version)
+    return public(client)
+
+
+def _set_status(
+    session: SessionDep, user: User, client_id: str, new: ClientStatus, if_match: str | None,
+    response: Response,
+) -> ClientPublic:  # fmt: skip
+    client = own_client(session, user, client_id)
+    check_if_match(if_match, client.version)
+    previous = client.status
+    store.clients.set_status(session, client=client, status=new)
+    log_event(
+        session, kind="client_status", user=user, client_id=client.id,
+        previous=previous, status=new.value,
+    )  # fmt: skip
+    session.commit()
+    set_etag(response, client.version)
+    return public(client)
+
+
+@router.post("/{client_id}/pause", responses=errors(404, 409, 412))
+def pause_client(
+    session: SessionDep, user: SpecialistUser, client_id: str, response: Response,
+    if_match: IfMatch = None,
+) -> ClientPublic:  # fmt: skip
+    """Pause an active client (no shortlists until resumed)."""
+    return _set_status(session, user, client_id, ClientStatus.PAUSED, if_match, response)
+
+
+@router.post("/{client_id}/resume", responses=errors(404, 409, 412))
+def resume_client(
+    session: SessionDep, user: SpecialistUser, client_id: str, response: Response,
+    if_match: IfMatch = None,
+) -> ClientPublic:  # fmt: skip
+    """Make a paused client active again."""
+    return _set_status(session, user, client_id, ClientStatus.ACTIVE, if_match, response)
+
+
+@router.post("/{client_id}/close", responses=errors(404, 409, 412))
+def close_client(
+    session: SessionDep, user: SpecialistUser, client_id: str, response: Response,
+    if_match: IfMatch = None,
+) -> ClientPublic:  # fmt: skip
+    """Close a client's case (final: no more edits, shortlists or decisions)."""
+    return _set_status(session, user, client_id, ClientStatus.CLOSED, if_match, response)

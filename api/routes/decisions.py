@@ -1,0 +1,132 @@
+"""Decisions on suggestions, rejections and placements for a client (specialist)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, status
+
+from api import store
+from api.deps import SessionDep, SpecialistUser
+from api.events import log_event
+from api.models import Client, User
+from api.routes.clients import own_client
+from api.schemas import (
+    DecisionCreate,
+    DecisionPublic,
+    DecisionsPublic,
+    PlacementCreate,
+    PlacementPublic,
+    PlacementsPublic,
+    PlacementUpdate,
+    RejectionsPublic,
+    errors,
+)
+
+router = APIRouter(prefix="/clients", tags=["decisions"], responses=errors(401, 403, 404))
+
+
+def _open_client(session: SessionDep, user: User, client_id: str) -> Client:
+    client = own_client(session, user, client_id)
+    if client.status == "closed":
+        raise HTTPException(status_code=409, detail="Client is closed")
+    return client
+
+
+def _check_opening(session: SessionDep, opening_id: str) -> None:
+    if store.openings.get_opening(session, opening_id=opening_id) is None:
+        raise HTTPException(status_code=404, detail="Opening not found")
+
+
+@router.post("/{client_id}/decisions", status_code=status.HTTP_201_CREATED, responses=errors(409))
+def create_decision(
+    session: SessionDep, user: SpecialistUser, client_id: str, body: DecisionCreate
+) -> DecisionPublic:
+    """Record approve / reject (with a reason code) / applied / interview / hired / not hired."""
+    client = _open_client(session, user, client_id)
+    _check_opening(session, body.opening_id)
+    row = store.decisions.add_decision(session, client_id=client.id, decision=body, actor_id=user.id)
+    log_event(
+        session, kind="decision", user=user, client_id=client.id, opening_id=body.opening_id,
+        decision_id=row.id, action=row.action, reason_code=row.reason_code, note=row.note,
+        recommendation_id=row.recommendation_id,
+    )  # fmt: skip
+    session.commit()
+    return DecisionPublic.model_validate(row)
+
+
+@router.get("/{client_id}/decisions")
+def list_decisions(session: SessionDep, user: SpecialistUser, client_id: str) -> DecisionsPublic:
+    """Every decision recorded for the client, oldest first."""
+    client = own_client(session, user, client_id)
+    rows = store.decisions.list_decisions(session, client_id=client.id)
+    return DecisionsPublic(data=[DecisionPublic.model_validate(r) for r in rows], count=len(rows))
+
+
+@router.get("/{client_id}/rejections")
+def list_rejections(session: SessionDep, user: SpecialistUser, client_id: str) -> RejectionsPublic:
+    """Openings currently rejected for the client (never suggested until restored)."""
+    client = own_client(session, user, client_id)
+    return RejectionsPublic(opening_ids=store.decisions.rejected_opening_ids(session, client_id=client.id))
+
+
+@router.post("/{client_id}/rejections/{opening_id}/restore", responses=errors(409))
+def restore_opening(
+    session: SessionDep, user: SpecialistUser, client_id: str, opening_id: str
+) -> DecisionPublic:
+    """Undo a rejection so the opening may be suggested again."""
+    client = _open_client(session, user, client_id)
+    try:
+        row = store.decisions.restore(session, client_id=client.id, opening_id=opening_id, actor_id=user.id)
+    except LookupError:
+        raise HTTPException(status_code=404, detail="Rejection not found") from None
+    log_event(
+        session, kind="decision", user=user, client_id=client.id, opening_id=opening_id,
+        decision_id=row.id, action=row.action,
+    )  # fmt: skip
+    session.commit()
+    return DecisionPublic.model_validate(row)
+
+
+@router.post("/{client_id}/placements", status_code=status.HTTP_201_CREATED, responses=errors(409))
+def create_placement(
+    session: SessionDep, user: SpecialistUser, client_id: str, body: PlacementCreate
+) -> PlacementPublic:
+    """Record a started job (and, once known, its end date and separation reason)."""
+    client = _open_client(session, user, client_id)
+    _check_opening(session, body.opening_id)
+    row = store.decisions.add_placement(session, client_id=client.id, placement=body)
+    log_event(
+        session, kind="outcome", user=user, client_id=client.id, opening_id=row.opening_id,
+        placement_id=row.id, start_date=str(row.start_date),
+        end_date=str(row.end_date) if row.end_date else None,
+        separation_reason=row.separation_reason,
+    )  # fmt: skip
+    session.commit()
+    return PlacementPublic.model_validate(row)
+
+
+@router.get("/{client_id}/placements")
+def list_placements(session: SessionDep, user: SpecialistUser, client_id: str) -> PlacementsPublic:
+    client = own_client(session, user, client_id)
+    rows = store.decisions.list_placements(session, client_id=client.id)
+    return PlacementsPublic(data=[PlacementPublic.model_validate(r) for r in rows], count=len(rows))
+
+
+@router.patch("/{client_id}/placements/{placement_id}", responses=errors(409))
+def update_placement(
+    session: SessionDep, user: SpecialistUser, client_id: str, placement_id: int,
+    body: PlacementUpdate,
+) -> PlacementPublic:  # fmt: skip
+    """Record or correct how a placement ended (``version`` must be current)."""
+    client = own_client(session, user, client_id)
+    row = store.decisions.get_placement(session, client_id=client.id, placement_id=placement_id)
+    if row is None:
+        raise HTTPException(status_code=404, detail="Placement not found")
+    store.decisions.update_placement(session, placement=row, placement_update=body)
+    log_event(
+        session, kind="outcome", user=user, client_id=client.id, opening_id=row.opening_id,
+        placement_id=row.id, start_date=str(row.start_date),
+        end_date=str(row.end_date) if row.end_date else None,
+        separation_reason=row.separation_reason,
+    )  # fmt: skip
+    session.commit()
+    return PlacementPublic.model_validate(row)

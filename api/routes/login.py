@@ -1,0 +1,47 @@
+"""Log in (OAuth2 password flow) and who am I."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.security import OAuth2PasswordRequestForm
+
+from api import store
+from api.deps import CurrentUser, SessionDep, SettingsDep
+from api.events import log_event
+from api.schemas import Token, UserPublic, errors
+from api.security import create_access_token
+
+router = APIRouter(tags=["login"])
+
+
+@router.post("/login/access-token", responses=errors(400))
+def login_access_token(
+    session: SessionDep,
+    settings: SettingsDep,
+    form_data: Annotated[OAuth2PasswordRequestForm, Depends()],
+) -> Token:
+    """Exchange username and password for a bearer token (logged as a ``login`` event)."""
+    user = store.users.authenticate(session, username=form_data.username, password=form_data.password)
+    if user is None:
+        # Failed attempts are recorded too (the username tried, never the password).
+        log_event(session, kind="login_failed", user=None, username=form_data.username[:200])
+        session.commit()
+        raise HTTPException(status_code=400, detail="Incorrect username or password")
+    log_event(session, kind="login", user=user, role=user.role)
+    session.commit()
+    token = create_access_token(
+        user_id=user.id,
+        role=user.role,
+        secret=settings.secret_key(),
+        algorithm=settings.jwt_algorithm,
+        minutes=settings.access_token_minutes,
+    )
+    return Token(access_token=token)
+
+
+@router.get("/users/me", responses=errors(401))
+def read_user_me(user: CurrentUser) -> UserPublic:
+    """The logged-in user."""
+    return UserPublic.model_validate(user)

@@ -1,0 +1,83 @@
+"""Shortlists for a client (specialist); each one is stored as a recommendation record."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+
+from api.deps import MatcherDep, SessionDep, SettingsDep, SpecialistUser
+from api.routes.clients import own_client
+from api.schemas import ShortlistFilters, ShortlistPublic, ShortlistRequest, errors
+from api.shortlists import explain_pair, make_shortlist
+
+router = APIRouter(prefix="/clients", tags=["shortlists"], responses=errors(401, 403, 404))
+
+
+def _shortlist(
+    session: SessionDep, user: SpecialistUser, settings: SettingsDep, cache: MatcherDep,
+    client_id: str, request: ShortlistRequest,
+) -> ShortlistPublic:  # fmt: skip
+    client = own_client(session, user, client_id)
+    if client.status != "active":
+        raise HTTPException(status_code=409, detail=f"Client is {client.status}")
+    body = make_shortlist(
+        session, cache=cache, client_row=client, user=user,
+        k=request.k, filters=request.filters, as_of=settings.today(),
+    )  # fmt: skip
+    session.commit()
+    return ShortlistPublic.model_validate(body)
+
+
+@router.get("/{client_id}/shortlist", responses=errors(409))
+def get_shortlist(
+    session: SessionDep,
+    user: SpecialistUser,
+    settings: SettingsDep,
+    cache: MatcherDep,
+    client_id: str,
+    k: Annotated[int, Query(ge=1, le=50)] = 10,
+    industry: Annotated[list[str] | None, Query(max_length=20)] = None,
+    employer_id: Annotated[list[str] | None, Query(max_length=50)] = None,
+    remote_only: bool = False,
+    min_hourly_wage: Annotated[float | None, Query(ge=0, le=1000)] = None,
+) -> ShortlistPublic:
+    """Ranked suggestions with scores, contributions, reasons, hints and grouped exclusions."""
+    filters = ShortlistFilters(
+        industries=industry or [], employer_ids=employer_id or [],
+        remote_only=remote_only, min_hourly_wage=min_hourly_wage,
+    )  # fmt: skip
+    request = ShortlistRequest(k=k, filters=filters)
+    return _shortlist(session, user, settings, cache, client_id, request)
+
+
+@router.post("/{client_id}/shortlist", responses=errors(409))
+def post_shortlist(
+    session: SessionDep,
+    user: SpecialistUser,
+    settings: SettingsDep,
+    cache: MatcherDep,
+    client_id: str,
+    request: ShortlistRequest,
+) -> ShortlistPublic:
+    """Same as GET, with ``k`` and filters in the body."""
+    return _shortlist(session, user, settings, cache, client_id, request)
+
+
+@router.get("/{client_id}/openings/{opening_id}/explain")
+def explain_opening(
+    session: SessionDep,
+    user: SpecialistUser,
+    settings: SettingsDep,
+    cache: MatcherDep,
+    client_id: str,
+    opening_id: str,
+) -> dict[str, Any]:
+    """Why (or why not) one open opening for this client."""
+    client = own_client(session, user, client_id)
+    result = explain_pair(
+        session, cache=cache, client_row=client, opening_id=opening_id, as_of=settings.today()
+    )
+    if result is None:
+        raise HTTPException(status_code=404, detail="Opening not found")
+    return result

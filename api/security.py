@@ -1,0 +1,49 @@
+"""Password hashing (argon2) and access tokens (JWT)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+# Verified against when a username does not exist, so a miss costs as long as a hit
+# (no timing oracle for which usernames exist).
+_DUMMY_HASH = _hasher.hash("placement-matcher-dummy-password")
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def verify_password(password: str, hashed: str | None) -> bool:
+    """True when ``password`` matches ``hashed``; ``None`` checks a dummy hash."""
+    try:
+        return _hasher.verify(hashed or _DUMMY_HASH, password) and hashed is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def create_access_token(*, user_id: int, role: str, secret: str, algorithm: str, minutes: int) -> str:
+    """A signed token naming the user and role, valid for ``minutes``."""
+    now = dt.datetime.now(dt.UTC)
+    claims: dict[str, Any] = {
+        "sub": str(user_id),
+        "role": role,
+        "iat": now,
+        "exp": now + dt.timedelta(minutes=minutes),
+    }
+    return jwt.encode(claims, secret, algorithm=algorithm)
+
+
+def decode_access_token(token: str, *, secret: str, algorithm: str) -> int | None:
+    """The user id of a valid token, or ``None`` when it is invalid or expired."""
+    try:
+        claims = jwt.decode(token, secret, algorithms=[algorithm], options={"require": ["exp"]})
+        return int(claims["sub"])
+    except (jwt.PyJWTError, KeyError, ValueError):
+        return None

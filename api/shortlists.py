@@ -1,0 +1,74 @@
+"""Shortlists for one client, each stored as a recommendation record in the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api import store
+from api.audit import record_recommendation
+from api.matching import MatcherCache
+from api.models import Client as ClientRow
+from api.models import User
+from api.schemas import ShortlistFilters
+from matcher.records import client_from_record
+from matcher.serialize import exclusion_to_dict, shortlist_to_dict, suggestion_to_dict
+from matcher.types import Suggestion
+
+
+def make_shortlist(
+    session: Session,
+    *,
+    cache: MatcherCache,
+    client_row: ClientRow,
+    user: User,
+    k: int,
+    filters: ShortlistFilters,
+    as_of: dt.date,
+) -> dict[str, Any]:
+    """Rank the open openings for a client (rejected ones blocked) and record what was shown."""
+    fitted = cache.get(session, as_of=as_of, filters=filters)
+    client = client_from_record(client_row.record)
+    rejected = store.decisions.rejected_opening_ids(session, client_id=client.id)
+    shortlist = fitted.matcher.recommend(
+        [client], k=k, blocked={client.id: rejected}, explain_exclusions=True
+    )[0]
+    body = shortlist_to_dict(shortlist)
+    for item in body["suggestions"]:
+        record = fitted.records[item["opening_id"]]
+        item["title"], item["employer"] = record["title"], record["employer"]
+    body.update(
+        client_id=client.id,
+        as_of=as_of.isoformat(),
+        k=k,
+        filters=filters.model_dump(mode="json"),
+        config_version=fitted.config_version,
+        rejected=rejected,
+    )
+    stored = record_recommendation(
+        session,
+        actor=user.username,
+        client_snapshot=client_row.record,
+        opening_snapshots=list(fitted.records.values()),
+        shortlist=body,
+        engine_version=shortlist.engine_version,
+        config_hash=shortlist.config_hash,
+    )
+    return {"recommendation_id": stored.id, **body}
+
+
+def explain_pair(
+    session: Session, *, cache: MatcherCache, client_row: ClientRow, opening_id: str, as_of: dt.date
+) -> dict[str, Any] | None:
+    """Why (or why not) one open opening for one client; None if it is not in the pool."""
+    fitted = cache.get(session, as_of=as_of, filters=ShortlistFilters())
+    if opening_id not in fitted.records:
+        return None
+    client = client_from_record(client_row.record)
+    rejected = store.decisions.rejected_opening_ids(session, client_id=client.id)
+    result = fitted.matcher.explain(client, opening_id, blocked={client.id: rejected})
+    if isinstance(result, Suggestion):
+        return {"suggested": True, **suggestion_to_dict(result)}
+    return {"suggested": False, **exclusion_to_dict(result)}

@@ -1,0 +1,73 @@
+"""Employers and which liaisons manage them."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, delete, select
+from sqlalchemy.orm import Session
+
+from api.models import Employer, EmployerLiaison, Opening, utcnow
+from api.schemas import EmployerCreate, EmployerUpdate
+from api.store.common import Conflict, bump_counter, new_id
+
+OPENINGS_COUNTER = "openings"
+
+
+def _managed_by(liaison_id: int) -> Select[tuple[str]]:
+    return select(EmployerLiaison.employer_id).where(EmployerLiaison.user_id == liaison_id)
+
+
+def get_employer(session: Session, *, employer_id: str, liaison_id: int | None = None) -> Employer | None:
+    """An employer, or None when missing or (given ``liaison_id``) not managed by them."""
+    employer = session.get(Employer, employer_id)
+    if employer is None or liaison_id is None:
+        return employer
+    assigned = session.get(EmployerLiaison, (employer_id, liaison_id))
+    return employer if assigned is not None else None
+
+
+def list_employers(session: Session, *, liaison_id: int | None = None) -> list[Employer]:
+    query = select(Employer).order_by(Employer.name, Employer.id)
+    if liaison_id is not None:
+        query = query.where(Employer.id.in_(_managed_by(liaison_id)))
+    return list(session.scalars(query))
+
+
+def create_employer(session: Session, *, employer_create: EmployerCreate, liaison_id: int | None) -> Employer:
+    """Create an employer; the liaison who creates it manages it."""
+    employer = Employer(id=new_id("E"), **employer_create.model_dump())
+    session.add(employer)
+    session.flush()
+    if liaison_id is not None:
+        session.add(EmployerLiaison(employer_id=employer.id, user_id=liaison_id))
+        session.flush()
+    return employer
+
+
+def update_employer(session: Session, *, employer: Employer, employer_update: EmployerUpdate) -> Employer:
+    """Update an employer; a new name is copied into its openings' engine records."""
+    if employer.version != employer_update.version:
+        raise Conflict(f"Version mismatch: current version is {employer.version}")
+    renamed = employer.name != employer_update.name
+    for field, value in employer_update.model_dump(exclude={"version"}).items():
+        setattr(employer, field, value)
+    employer.updated_at = utcnow()
+    if renamed:
+        for opening in session.scalars(select(Opening).where(Opening.employer_id == employer.id)):
+            opening.record = {**opening.record, "employer": employer.name}
+        bump_counter(session, name=OPENINGS_COUNTER)
+    session.flush()
+    return employer
+
+
+def liaison_ids(session: Session, *, employer_id: str) -> list[int]:
+    query = select(EmployerLiaison.user_id).where(EmployerLiaison.employer_id == employer_id)
+    return sorted(session.scalars(query))
+
+
+def set_liaisons(session: Session, *, employer_id: str, user_ids: list[int]) -> list[int]:
+    """Replace the liaisons who manage an employer."""
+    session.execute(delete(EmployerLiaison).where(EmployerLiaison.employer_id == employer_id))
+    for user_id in sorted(set(user_ids)):
+        session.add(EmployerLiaison(employer_id=employer_id, user_id=user_id))
+    session.flush()
+    return liaison_ids(session, employer_id=employer_id)

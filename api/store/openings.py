@@ -1,0 +1,132 @@
+"""Openings of employers, their status and the version counter the matcher cache keys on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from api.dedupe import find_duplicate
+from api.models import Employer, EmployerLiaison, Opening, utcnow
+from api.store.common import Conflict, bump_counter, read_counter
+from api.store.employers import OPENINGS_COUNTER, _managed_by
+
+STATUSES = ("open", "filled", "closed")
+
+
+def get_opening(session: Session, *, opening_id: str, liaison_id: int | None = None) -> Opening | None:
+    """An opening, or None when missing or (given ``liaison_id``) of an unmanaged employer."""
+    opening = session.get(Opening, opening_id)
+    if opening is None or liaison_id is None:
+        return opening
+    managed = session.get(EmployerLiaison, (opening.employer_id, liaison_id))
+    return opening if managed is not None else None
+
+
+def list_openings(
+    session: Session,
+    *,
+    liaison_id: int | None = None,
+    employer_id: str | None = None,
+    status: str | None = None,
+    valid_on: dt.date | None = None,
+) -> list[Opening]:
+    """Openings, optionally only a liaison's, one employer's, one status, or unexpired."""
+    query = select(Opening).order_by(Opening.created_at, Opening.id)
+    if liaison_id is not None:
+        query = query.where(Opening.employer_id.in_(_managed_by(liaison_id)))
+    if employer_id is not None:
+        query = query.where(Opening.employer_id == employer_id)
+    if status is not None:
+        query = query.where(Opening.status == status)
+    if valid_on is not None:
+        query = query.where(or_(Opening.expires.is_(None), Opening.expires >= valid_on))
+    return list(session.scalars(query))
+
+
+def matchable(session: Session, *, as_of: dt.date) -> list[Opening]:
+    """Open, unexpired openings: the pool shortlists are drawn from."""
+    return list_openings(session, status="open", valid_on=as_of)
+
+
+def find_near_duplicate(
+    session: Session, *, employer_id: str, record: dict[str, Any], exclude_id: str | None = None
+) -> str | None:
+    """Id of an open opening of the same employer that ``record`` near-duplicates."""
+    query = select(Opening.id, Opening.record).where(
+        Opening.employer_id == employer_id, Opening.status == "open"
+    )
+    if exclude_id is not None:
+        query = query.where(Opening.id != exclude_id)
+    return find_duplicate(record, ((row.id, row.record) for row in session.execute(query)))
+
+
+def create_opening(
+    session: Session, *, employer: Employer, record: dict[str, Any], created_by: int | None
+) -> Opening:
+    """Store a new opening unless it near-duplicates an open one (Conflict)."""
+    duplicate = find_near_duplicate(session, employer_id=employer.id, record=record)
+    if duplicate is not None:
+        raise Conflict(f"Near-duplicate of opening {duplicate}")
+    opening = Opening(
+        id=record["id"],
+        employer_id=employer.id,
+        title=record["title"],
+        status=record["status"],
+        expires=_date(record.get("expires")),
+        record=record,
+        created_by=created_by,
+    )
+    session.add(opening)
+    bump_counter(session, name=OPENINGS_COUNTER)
+    session.flush()
+    return opening
+
+
+def update_opening(
+    session: Session, *, opening: Opening, expected_version: int, record: dict[str, Any]
+) -> Opening:
+    """Replace an opening's details (same version rules as clients)."""
+    if opening.version != expected_version:
+        raise Conflict(f"Version mismatch: current version is {opening.version}")
+    duplicate = find_near_duplicate(
+        session, employer_id=opening.employer_id, record=record, exclude_id=opening.id
+    )
+    if duplicate is not None:
+        raise Conflict(f"Near-duplicate of opening {duplicate}")
+    opening.title = record["title"]
+    opening.expires = _date(record.get("expires"))
+    opening.record = record
+    opening.updated_at = utcnow()
+    bump_counter(session, name=OPENINGS_COUNTER)
+    session.flush()
+    return opening
+
+
+def set_status(session: Session, *, opening: Opening, status: str) -> Opening:
+    """Mark an opening open, filled or closed."""
+    if opening.status == status:
+        raise Conflict(f"Opening is already {status}")
+    if status == "open":
+        duplicate = find_near_duplicate(
+            session, employer_id=opening.employer_id, record=opening.record, exclude_id=opening.id
+        )
+        if duplicate is not None:
+            raise Conflict(f"Near-duplicate of opening {duplicate}")
+    opening.status = status
+    opening.record = {**opening.record, "status": status}
+    opening.updated_at = utcnow()
+    bump_counter(session, name=OPENINGS_COUNTER)
+    session.flush()
+    return opening
+
+
+def openings_version(session: Session) -> int:
+    """Changes whenever any opening (or an employer name) changes."""
+    return read_counter(session, name=OPENINGS_COUNTER)
+
+
+def _date(value: object) -> dt.date | None:
+    return dt.date.fromisoformat(str(value)) if value else None
