@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     auto_migrate: bool = True
     # Reference date for expiry checks; None means today (set it for reproducible demos).
     as_of: dt.date | None = None
+    # argon2id cost of new password hashes (argon2-cffi's defaults, RFC 9106 low-memory).
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
     demo_password: SecretStr = SecretStr("demo-password")
     max_import_bytes: int = 5_000_000
 

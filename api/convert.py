@@ -33,7 +33,12 @@ def client_record(profile: ClientProfile, *, client_id: str) -> dict[str, Any]:
 
 
 def opening_raw(
-    details: OpeningDetails | dict[str, Any], *, opening_id: str, employer: str, status: str
+    details: OpeningDetails | dict[str, Any],
+    *,
+    opening_id: str,
+    employer: str,
+    status: str,
+    posted: dt.date | None = None,
 ) -> dict[str, Any]:
     """The raw (unvalidated) engine record of opening details."""
     if isinstance(details, OpeningDetails):
@@ -41,15 +46,20 @@ def opening_raw(
     else:
         raw = {k: v for k, v in details.items() if v is not None}
     raw.update(id=opening_id, employer=employer, status=status)
-    raw.setdefault("posted", dt.date.today().isoformat())
+    raw.setdefault("posted", (posted or dt.date.today()).isoformat())
     return raw
 
 
 def opening_record(
-    details: OpeningDetails, *, opening_id: str, employer: str, status: str = "open"
+    details: OpeningDetails,
+    *,
+    opening_id: str,
+    employer: str,
+    status: str = "open",
+    posted: dt.date | None = None,
 ) -> dict[str, Any]:
     """The normalised engine record of an opening (raises 422 on a bad field)."""
-    raw = opening_raw(details, opening_id=opening_id, employer=employer, status=status)
+    raw = opening_raw(details, opening_id=opening_id, employer=employer, status=status, posted=posted)
     try:
         return opening_to_record(opening_from_record(raw))
     except ValidationError as exc:

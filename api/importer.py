@@ -10,6 +10,7 @@ Row 1 is the header, so the first opening is row 2.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
@@ -98,7 +99,7 @@ def _demands(text: str) -> dict[str, Any]:
     return out
 
 
-def import_openings(session: Session, *, user: User, text: str, atomic: bool) -> ImportReport:
+def import_openings(session: Session, *, user: User, text: str, atomic: bool, today: dt.date) -> ImportReport:
     """Validate and store rows; with ``atomic`` store nothing unless every row is valid."""
     rows, errors = read_rows(text)
     created: list[str] = []
@@ -114,7 +115,9 @@ def import_openings(session: Session, *, user: User, text: str, atomic: bool) ->
             employer = employers[employer_id]
             if employer is None:
                 raise RowError("employer_id", "unknown employer (or not one you manage)")
-            raw = opening_raw(raw, opening_id=store.new_id("O"), employer=employer.name, status="open")
+            raw = opening_raw(
+                raw, opening_id=store.new_id("O"), employer=employer.name, status="open", posted=today
+            )
             record = opening_to_record(opening_from_record(raw))
         except RowError as exc:
             errors.append(ImportRowError(row=number, field=exc.field, message=exc.message))

@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm.exc import StaleDataError
 
-from api import migrate
+from api import migrate, security
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
 from api.matching import MatcherCache
@@ -55,7 +55,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate.upgrade(engine)
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
-    app.state.matcher_cache = MatcherCache()
+    app.state.matcher_cache = MatcherCache.with_artifacts()
     settings.secret_key()  # create the signing key now, not during the first login
     _log.info("serving with database %s", engine.url.render_as_string())
     try:
@@ -79,7 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url="/docs",
     )
-    app.state.settings = settings or get_settings()
+    app.state.settings = settings = settings or get_settings()
+    security.configure_from(settings)
     app.add_exception_handler(Conflict, _conflict)
     app.add_exception_handler(StaleDataError, _conflict)
     for module in ROUTERS:

@@ -19,12 +19,16 @@ from sqlalchemy.orm import Session
 from api import store
 from api.models import Opening as OpeningRow
 from api.schemas import ShortlistFilters
+from matcher import artifacts
 from matcher.config import MatcherConfig
+from matcher.errors import ArtifactError
 from matcher.pipeline import Matcher
 from matcher.records import opening_from_record
 from matcher.vocab import load_vocabulary
 
 _log = logging.getLogger(__name__)
+
+TEXT_MODEL = "text_model"
 
 CacheKey = tuple[int, int, dt.date, tuple[Any, ...]]
 
@@ -41,11 +45,27 @@ class Fitted:
 class MatcherCache:
     """Thread-safe cache of fitted matchers (the unfiltered pool and a few filtered ones)."""
 
-    def __init__(self, max_entries: int = 8) -> None:
+    def __init__(
+        self, max_entries: int = 8, *, text_model: Any = None, text_model_id: str | None = None
+    ) -> None:
         self._lock = threading.Lock()
         self._entries: OrderedDict[CacheKey, Fitted] = OrderedDict()
         self._max = max_entries
         self.n_fits = 0
+        # A pre-trained text model (``models/text_model.joblib``) keeps text similarity
+        # independent of which openings happen to be open; None fits one per pool.
+        self.text_model = text_model
+        self.text_model_id = text_model_id
+
+    @classmethod
+    def with_artifacts(cls) -> MatcherCache:
+        """A cache using the trained text model when it is there and matches this install."""
+        try:
+            model, meta = artifacts.load(TEXT_MODEL)
+        except ArtifactError as exc:
+            _log.warning("%s; text similarity will be fitted on each pool of openings", exc)
+            return cls()
+        return cls(text_model=model, text_model_id=str(meta.get("sha256", ""))[:16] or None)
 
     def get(self, session: Session, *, as_of: dt.date, filters: ShortlistFilters) -> Fitted:
         """The matcher for the current openings and configuration, fitting it if needed."""
@@ -63,7 +83,8 @@ class MatcherCache:
                 self._entries.move_to_end(key)
                 return fitted
             rows = [o for o in store.openings.matchable(session, as_of=as_of) if _keep(o, filters)]
-            fitted = _fit(rows, store.config.matcher_config(config_row), config_version, as_of)
+            config = store.config.matcher_config(config_row)
+            fitted = self._fit(rows, config, config_version, as_of)
             self.n_fits += 1
             self._entries[key] = fitted
             while len(self._entries) > self._max:
@@ -74,14 +95,16 @@ class MatcherCache:
         with self._lock:
             self._entries.clear()
 
-
-def _fit(rows: list[OpeningRow], config: MatcherConfig, config_version: int, as_of: dt.date) -> Fitted:
-    vocab = load_vocabulary()
-    records = {row.id: row.record for row in rows}
-    openings = [opening_from_record(record, vocab) for record in records.values()]
-    matcher = Matcher(config=config, vocab=vocab).fit(openings, as_of=as_of)
-    _log.info("fitted matcher on %d openings (config v%d, %s)", len(rows), config_version, as_of)
-    return Fitted(matcher=matcher, records=records, config_version=config_version)
+    def _fit(
+        self, rows: list[OpeningRow], config: MatcherConfig, config_version: int, as_of: dt.date
+    ) -> Fitted:
+        vocab = load_vocabulary()
+        records = {row.id: row.record for row in rows}
+        openings = [opening_from_record(record, vocab) for record in records.values()]
+        matcher = Matcher(config=config, vocab=vocab, text_model=self.text_model)
+        matcher.fit(openings, as_of=as_of)
+        _log.info("fitted on %d openings (config v%d, %s)", len(rows), config_version, as_of)
+        return Fitted(matcher=matcher, records=records, config_version=config_version)
 
 
 def _filter_key(filters: ShortlistFilters) -> tuple[Any, ...]:

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+if TYPE_CHECKING:
+    from api.config import Settings
+
 _hasher = PasswordHasher()
 # Verified against when a username does not exist, so a miss costs as long as a hit
 # (no timing oracle for which usernames exist).
 _DUMMY_HASH = _hasher.hash("placement-matcher-dummy-password")
+
+
+def configure(*, time_cost: int, memory_kib: int, parallelism: int) -> None:
+    """Set the argon2 cost of new hashes (existing hashes keep their own parameters)."""
+    global _hasher, _DUMMY_HASH
+    current = _hasher
+    if (current.time_cost, current.memory_cost, current.parallelism) == (
+        time_cost, memory_kib, parallelism,
+    ):  # fmt: skip
+        return
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+    _DUMMY_HASH = _hasher.hash("placement-matcher-dummy-password")
 
 
 def hash_password(password: str) -> str:
@@ -47,3 +62,12 @@ def decode_access_token(token: str, *, secret: str, algorithm: str) -> int | Non
         return int(claims["sub"])
     except (jwt.PyJWTError, KeyError, ValueError):
         return None
+
+
+def configure_from(settings: Settings) -> None:
+    """Apply the argon2 cost from the service settings."""
+    configure(
+        time_cost=settings.argon2_time_cost,
+        memory_kib=settings.argon2_memory_kib,
+        parallelism=settings.argon2_parallelism,
+    )

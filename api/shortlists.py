@@ -45,6 +45,7 @@ def make_shortlist(
         k=k,
         filters=filters.model_dump(mode="json"),
         config_version=fitted.config_version,
+        text_model=cache.text_model_id,
         rejected=rejected,
     )
     stored = record_recommendation(

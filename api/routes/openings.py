@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, UploadFile, status
@@ -77,7 +78,9 @@ def create_opening(
 ) -> OpeningPublic:
     """Post an opening for a managed employer; a near-duplicate of an open one is a 409."""
     employer = managed_employer(session, user, body.employer_id)
-    record = opening_record(body.details, opening_id=store.new_id("O"), employer=employer.name)
+    record = opening_record(
+        body.details, opening_id=store.new_id("O"), employer=employer.name, posted=settings.today()
+    )
     opening = store.openings.create_opening(session, employer=employer, record=record, created_by=user.id)
     log_event(session, kind="opening_created", user=user, opening_id=opening.id)
     session.commit()
@@ -98,9 +101,10 @@ def update_opening(
 ) -> OpeningPublic:  # fmt: skip
     """Replace an opening's details (``version`` must be current)."""
     opening = _visible(session, user, opening_id)
+    posted = opening.record.get("posted")
     record = opening_record(
         body.details, opening_id=opening.id, employer=opening.record["employer"],
-        status=opening.status,
+        status=opening.status, posted=dt.date.fromisoformat(posted) if posted else settings.today(),
     )  # fmt: skip
     store.openings.update_opening(session, opening=opening, expected_version=body.version, record=record)
     log_event(session, kind="opening_updated", user=user, opening_id=opening.id)
@@ -167,7 +171,9 @@ def import_openings(
     except UnicodeDecodeError:
         raise HTTPException(status_code=400, detail="File must be UTF-8 CSV") from None
     try:
-        report = importer.import_openings(session, user=user, text=text, atomic=atomic)
+        report = importer.import_openings(
+            session, user=user, text=text, atomic=atomic, today=settings.today()
+        )
     except csv.Error as exc:
         raise HTTPException(status_code=400, detail=f"Malformed CSV: {exc}") from None
     if not report.committed:

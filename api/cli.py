@@ -1,0 +1,141 @@
+"""``placement-api``: migrate, create users, load the demo and serve the HTTP API.
+
+    placement-api db upgrade
+    placement-api users create --username ana --role specialist   (password from a prompt
+                                                                    or --password-stdin)
+    placement-api users list
+    placement-api demo            (migrate, demo users and data if empty, print how to log in)
+    placement-api serve [--host 127.0.0.1] [--port 8000]
+
+Offline audit-chain verification is ``python -m api.audit_cli``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+
+from api import migrate, security, store
+from api.config import Settings, get_settings
+from api.db import make_engine, make_session_factory
+from api.demo import DEMO_USERS, load_demo
+from api.events import log_event
+from api.models import Role
+from api.schemas import UserCreate
+
+_log = logging.getLogger(__name__)
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="placement-api", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    db = sub.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade"])
+    users = sub.add_parser("users", help="manage users")
+    users_sub = users.add_subparsers(dest="action", required=True)
+    create = users_sub.add_parser("create", help="create a user")
+    create.add_argument("--username", required=True)
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--full-name", default="")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    users_sub.add_parser("list", help="list users")
+    sub.add_parser("demo", help="migrate, load demo users and data if empty, print login help")
+    serve = sub.add_parser("serve", help="serve the HTTP API with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    return parser
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat password: ") != first:
+        raise SystemExit("passwords differ")
+    return first
+
+
+def _session(settings: Settings):  # type: ignore[no-untyped-def]
+    engine = make_engine(settings.sqlalchemy_url)
+    migrate.upgrade(engine)
+    return make_session_factory(engine)()
+
+
+def create_user(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        user_create = UserCreate(
+            username=args.username, password=_password(args), role=Role(args.role),
+            full_name=args.full_name,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise SystemExit(f"invalid user: {exc}") from None
+    with _session(settings) as session:
+        try:
+            user = store.users.create_user(session, user_create=user_create)
+        except store.Conflict as exc:
+            raise SystemExit(exc.detail) from None
+        log_event(session, kind="user_created", user=None, user_id=user.id, role=user.role, via="cli")
+        session.commit()
+        _out(f"created {user.role} {user.username} (id {user.id})")
+    return 0
+
+
+def list_users(settings: Settings) -> int:
+    with _session(settings) as session:
+        for user in store.users.list_users(session):
+            state = "" if user.is_active else "  (inactive)"
+            _out(f"{user.id:>4}  {user.username:<20} {user.role:<11} {user.full_name}{state}")
+    return 0
+
+
+def demo(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
+    password = settings.demo_password.get_secret_value()
+    with _session(settings) as session:
+        summary = load_demo(session, password=password, as_of=settings.today())
+    _out(f"database: {settings.sqlalchemy_url}")
+    if summary.skipped:
+        _out("demo data: the database already has clients or openings; left as is")
+    else:
+        _out(f"demo data: {summary.clients} clients, {summary.employers} employers, "
+             f"{summary.openings} openings")  # fmt: skip
+    _out(f"\nOpen http://{host}:{port}/docs, press Authorize and log in as one of")
+    _out(f"(password {password!r} unless changed since the demo users were created):")
+    for username, role, _ in DEMO_USERS:
+        _out(f"  {username:<12} {role.value}")
+    url = f"http://{host}:{port}/api/v1/login/access-token"
+    _out(f"or get a token: curl -s -X POST {url} -d 'username=specialist&password={password}'")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run("api.main:app", host=args.host, port=args.port)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    settings = get_settings()
+    security.configure_from(settings)
+    if args.command == "db":
+        engine = make_engine(settings.sqlalchemy_url)
+        migrate.upgrade(engine)
+        _out(f"migrated {settings.sqlalchemy_url}")
+        return 0
+    if args.command == "users":
+        return create_user(args, settings) if args.action == "create" else list_users(settings)
+    if args.command == "demo":
+        return demo(settings)
+    return serve(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Demo users for each role and the demo caseload (``matcher.demo``) in an empty database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api import store
+from api.events import log_event
+from api.models import Client, Employer, EmployerLiaison, Opening, Role
+from api.schemas import UserCreate
+from api.store.common import bump_counter, new_id
+from api.store.employers import OPENINGS_COUNTER
+from matcher.demo import generate_demo
+from matcher.records import client_from_record, client_to_record, opening_from_record, opening_to_record
+from matcher.vocab import load_vocabulary
+
+_log = logging.getLogger(__name__)
+
+DEMO_USERS = (
+    ("admin", Role.ADMIN, "Demo Admin"),
+    ("specialist", Role.SPECIALIST, "Demo Specialist"),
+    ("specialist2", Role.SPECIALIST, "Second Demo Specialist"),
+    ("liaison", Role.LIAISON, "Demo Liaison"),
+    ("auditor", Role.AUDITOR, "Demo Auditor"),
+)
+CASELOAD = 20  # IPS fidelity: about 20 clients or fewer per specialist
+
+
+@dataclass
+class DemoSummary:
+    users_created: list[str] = field(default_factory=list)
+    clients: int = 0
+    openings: int = 0
+    employers: int = 0
+    skipped: bool = False
+
+
+def ensure_users(session: Session, *, password: str, summary: DemoSummary) -> None:
+    """Create the demo users that do not exist yet (existing passwords are kept)."""
+    for username, role, full_name in DEMO_USERS:
+        if store.users.get_user_by_username(session, username=username) is None:
+            user_create = UserCreate(username=username, password=password, role=role, full_name=full_name)
+            store.users.create_user(session, user_create=user_create)
+            summary.users_created.append(username)
+
+
+def load_demo(session: Session, *, password: str, as_of: dt.date, seed: int = 7) -> DemoSummary:
+    """Demo users, and the demo caseload when there are no clients or openings yet."""
+    summary = DemoSummary()
+    ensure_users(session, password=password, summary=summary)
+    n_existing = session.scalar(select(func.count()).select_from(Opening)) or 0
+    n_existing += session.scalar(select(func.count()).select_from(Client)) or 0
+    if n_existing:
+        summary.skipped = True
+    else:
+        _load_records(session, as_of=as_of, seed=seed, summary=summary)
+    log_event(
+        session, kind="demo_loaded", user=None, users_created=summary.users_created,
+        clients=summary.clients, openings=summary.openings,
+    )  # fmt: skip
+    session.commit()
+    return summary
+
+
+def _load_records(session: Session, *, as_of: dt.date, seed: int, summary: DemoSummary) -> None:
+    vocab = load_vocabulary()
+    raw_clients, raw_openings = generate_demo(seed, as_of=as_of)
+    liaison = store.users.get_user_by_username(session, username="liaison")
+    specialists = [store.users.get_user_by_username(session, username=u)
+                   for u in ("specialist", "specialist2")]  # fmt: skip
+    employers: dict[str, str] = {}
+    for raw in raw_openings:
+        record = opening_to_record(opening_from_record(raw, vocab))
+        if record["employer"] not in employers:
+            employer = Employer(id=new_id("E"), name=record["employer"], industry=record["industry"])
+            session.add(employer)
+            session.flush()
+            if liaison is not None:
+                session.add(EmployerLiaison(employer_id=employer.id, user_id=liaison.id))
+            employers[record["employer"]] = employer.id
+        session.add(Opening(
+            id=record["id"], employer_id=employers[record["employer"]], title=record["title"],
+            status=record["status"], record=record,
+            expires=dt.date.fromisoformat(record["expires"]) if record["expires"] else None,
+        ))  # fmt: skip
+    for i, raw in enumerate(raw_clients[: CASELOAD * len(specialists)]):
+        owner = specialists[i // CASELOAD]
+        assert owner is not None
+        record = client_to_record(client_from_record(raw, vocab))
+        session.add(Client(id=record["id"], specialist_id=owner.id, label=f"Demo {record['id']}",
+                           record=record))  # fmt: skip
+    bump_counter(session, name=OPENINGS_COUNTER)
+    session.flush()
+    summary.openings, summary.employers = len(raw_openings), len(employers)
+    summary.clients = min(len(raw_clients), CASELOAD * len(specialists))
+    _log.info("loaded demo: %d clients, %d openings", summary.clients, summary.openings)
