@@ -86,7 +86,7 @@ def _print_shortlist(sl: Shortlist, client: Client, openings: dict[str, Opening]
     for s in sl.suggestions:
         _print_suggestion(s, openings[s.opening_id])
     excluded = ", ".join(f"{code} {n}" for code, n in sorted(sl.exclusion_counts.items()))
-    _out(f"  excluded ({len(sl.exclusions)} of {sl.n_considered}): {excluded or 'none'}")
+    _out(f"  excluded ({sl.n_excluded} of {sl.n_considered}): {excluded or 'none'}")
     _out()
 
 
@@ -94,7 +94,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Ranked, explained shortlists for a few demo clients, and an exclusion summary."""
     clients, openings, as_of = _load(args)
     matcher = _matcher(args, openings, as_of)
-    shortlists = matcher.recommend(clients, k=args.k)
+    shortlists = matcher.recommend(clients, k=args.k, explain_exclusions=False)
     by_id = {o.id: o for o in openings}
     _out(f"placement-matcher {ENGINE_VERSION} demo: {len(clients)} clients, {len(openings)} openings, "
          f"as of {as_of}, config {matcher.config.config_hash}\n")  # fmt: skip
@@ -106,7 +106,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     n_pairs = len(clients) * len(openings)
     _out(f"Summary over all {len(clients)} clients ({n_pairs} client-opening pairs):")
     _out(f"  clients with at least one suggestion: {sum(1 for s in shortlists if s.suggestions)}")
-    _out(f"  feasible pairs: {sum(sl.n_considered - len(sl.exclusions) for sl in shortlists)}")
+    _out(f"  feasible pairs: {sum(sl.n_considered - sl.n_excluded for sl in shortlists)}")
     _out("  exclusions by reason (an opening can fail several):")
     for code, n in totals.most_common():
         _out(f"    {code:<36} {n}")

@@ -7,6 +7,7 @@ has a stable code from ``matcher.messages``; texts are deterministic.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -281,56 +282,47 @@ def _schedule_and_pay(pair: Pair) -> list[Reason]:
     return out
 
 
+_FLAGS = [(int(f), f.name) for f in Failed if f.name]
+
+
 def exclusion_reasons(pair: Pair, bits: int) -> list[Reason]:
     """One reason per failed constraint; ``feasible_if`` where that limit alone blocks it."""
-    alone = bin(bits).count("1") == 1
+    alone = bits & (bits - 1) == 0
     out = []
-    for flag in Failed:
-        if bits & flag and flag.name:
-            ev, display, fix = _why_not(pair, flag)
-            text = render("exclusion", flag.name, {**ev, **display})
-            out.append(Reason(flag.name, "exclusion", text, None, ev, fix if alone else None))
+    for bit, name in _FLAGS:
+        if bits & bit:
+            ev, display, fix = _WHY_NOT[name](pair)
+            text = render("exclusion", name, {**ev, **display})
+            out.append(Reason(name, "exclusion", text, None, ev, fix if alone else None))
     return out
 
 
 Why = tuple[dict[str, Any], dict[str, Any], str | None]
+_REMOVED = "feasible if the client removed that"
 
 
-def _why_not(pair: Pair, flag: Failed) -> Why:
+def _why_hours(pair: Pair) -> Why:
     c, o = pair.client, pair.opening
-    removed = "feasible if the client removed that"
-    simple: dict[Failed, Why] = {
-        Failed.NOT_OPEN: ({"status": o.status.value}, {}, None),
-        Failed.EXPIRED: ({"expires": str(o.expires)}, {}, None),
-        Failed.HOURS_OUT_OF_RANGE: (
-            {"hours": o.hours_per_week, "low": c.min_hours, "high": c.max_hours}, {},
-            f"feasible with an hours range that includes {o.hours_per_week:g} h/week",
-        ),
-        Failed.WAGE_BELOW_FLOOR: (
-            {"wage": o.hourly_wage, "floor": c.wage_floor},
-            {"wage_text": money(o.hourly_wage), "floor_text": money(c.wage_floor)},
-            f"feasible with a wage floor of {money(o.hourly_wage)}",
-        ),
-        Failed.EXCLUDED_INDUSTRY: ({"industry": o.industry}, {}, f"{removed} industry exclusion"),
-        Failed.EXCLUDED_EMPLOYER: ({"employer": o.employer}, {}, f"{removed} employer exclusion"),
-        Failed.BACKGROUND_CHECK: ({}, {}, None),
-        Failed.REJECTED_BY_SPECIALIST: ({}, {}, "feasible if the specialist restores it"),
-    }  # fmt: skip
-    if flag in simple:
-        return simple[flag]
-    if flag is Failed.COMMUTE_TOO_LONG:
-        return _why_commute(pair)
-    if flag is Failed.SCHEDULE_OUTSIDE_AVAILABILITY:
-        shifts = [str(w) for w in schedule.uncovered(c.availability, o.shifts)]
-        text = ", ".join(shifts)
-        return {"shifts": shifts}, {"shifts_text": text}, f"feasible if the client were available {text}"
-    if flag is Failed.EARNINGS_ABOVE_CAP:
-        return _why_earnings(pair)
-    if flag is Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE:
-        return _why_accommodation(pair)
-    hits = [k for k in c.excluded_keywords if keyword_mask(k, pair.index)[pair.j]]
-    fix = "feasible if the client removed that keyword exclusion"
-    return {"keywords": hits}, {"keywords_text": ", ".join(hits)}, fix
+    ev = {"hours": o.hours_per_week, "low": c.min_hours, "high": c.max_hours}
+    return ev, {}, f"feasible with an hours range that includes {o.hours_per_week:g} h/week"
+
+
+def _why_wage(pair: Pair) -> Why:
+    c, o = pair.client, pair.opening
+    display = {"wage_text": money(o.hourly_wage), "floor_text": money(c.wage_floor)}
+    fix = f"feasible with a wage floor of {money(o.hourly_wage)}"
+    return {"wage": o.hourly_wage, "floor": c.wage_floor}, display, fix
+
+
+def _why_schedule(pair: Pair) -> Why:
+    shifts = [str(w) for w in schedule.uncovered(pair.client.availability, pair.opening.shifts)]
+    text = ", ".join(shifts)
+    return {"shifts": shifts}, {"shifts_text": text}, f"feasible if the client were available {text}"
+
+
+def _why_keyword(pair: Pair) -> Why:
+    hits = [k for k in pair.client.excluded_keywords if keyword_mask(k, pair.index)[pair.j]]
+    return {"keywords": hits}, {"keywords_text": ", ".join(hits)}, f"{_REMOVED} keyword exclusion"
 
 
 def _why_commute(pair: Pair) -> Why:
@@ -377,3 +369,20 @@ def _why_accommodation(pair: Pair) -> Why:
         fix = f"feasible if the client chose to disclose ({names} available on request)"
     labels = ", ".join(pair.acc_label(a) for a in missing)
     return {"accommodations": missing}, {"labels": labels}, fix
+
+
+_WHY_NOT: dict[str, Callable[[Pair], Why]] = {
+    "NOT_OPEN": lambda p: ({"status": p.opening.status.value}, {}, None),
+    "EXPIRED": lambda p: ({"expires": str(p.opening.expires)}, {}, None),
+    "COMMUTE_TOO_LONG": _why_commute,
+    "SCHEDULE_OUTSIDE_AVAILABILITY": _why_schedule,
+    "HOURS_OUT_OF_RANGE": _why_hours,
+    "WAGE_BELOW_FLOOR": _why_wage,
+    "EARNINGS_ABOVE_CAP": _why_earnings,
+    "REQUIRED_ACCOMMODATION_UNAVAILABLE": _why_accommodation,
+    "EXCLUDED_INDUSTRY": lambda p: ({"industry": p.opening.industry}, {}, f"{_REMOVED} industry exclusion"),
+    "EXCLUDED_EMPLOYER": lambda p: ({"employer": p.opening.employer}, {}, f"{_REMOVED} employer exclusion"),
+    "EXCLUDED_KEYWORD": _why_keyword,
+    "BACKGROUND_CHECK": lambda p: ({}, {}, None),
+    "REJECTED_BY_SPECIALIST": lambda p: ({}, {}, "feasible if the specialist restores it"),
+}

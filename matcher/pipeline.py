@@ -202,6 +202,7 @@ class Matcher:
             exclusions=tuple(self._exclusion(block, c, int(j)) for j in excluded),
             exclusion_counts={name: n for name, n in counts.items() if n},
             n_considered=len(self.index.ids),
+            n_excluded=int(np.count_nonzero(row)),
             engine_version=ENGINE_VERSION,
             config_hash=self.config.config_hash,
         )

@@ -13,6 +13,7 @@ import math
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from typing import Any, TypeVar
 
 import zipcodes
@@ -143,11 +144,10 @@ class _Fields:
     def location(self, loc_field: str, *, required: bool) -> Location | None:
         loc, zip_code = self.raw.get(loc_field), self.raw.get("zip")
         if loc is None and zip_code:
-            found = zipcodes.matching(str(zip_code).zfill(5)) if re.fullmatch(
-                r"\d{5}", str(zip_code).zfill(5)) else []  # fmt: skip
-            if not found:
+            found = zip_location(str(zip_code))
+            if found is None:
                 self.fail("zip", zip_code, "unknown US ZIP code")
-            return Location(float(found[0]["lat"]), float(found[0]["long"]))
+            return found
         if loc is None:
             if required:
                 self.fail(loc_field, None, "missing location: give lat/lon or a US ZIP code")
@@ -183,6 +183,15 @@ class _Fields:
         except ValueError:
             self.fail(field, value, "must be a date YYYY-MM-DD")
             raise  # unreachable: fail raises
+
+
+@cache
+def zip_location(zip_code: str) -> Location | None:
+    """Centre of a US ZIP code (the zipcodes package's bundled data), or None."""
+    if not re.fullmatch(r"\d{5}", zip_code):
+        return None
+    found = zipcodes.matching(zip_code)
+    return Location(float(found[0]["lat"]), float(found[0]["long"])) if found else None
 
 
 def client_from_record(raw: Mapping[str, Any], vocab: Vocabulary | None = None) -> Client:

@@ -9,6 +9,7 @@ it fully covers, so rounding never makes an infeasible shift look feasible.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -30,13 +31,20 @@ def _slots(window: TimeWindow, *, cover: bool) -> range:
 
 def weekly_mask(windows: Sequence[TimeWindow], *, cover: bool) -> np.ndarray:
     """Pack windows into 6 uint64 words (slots past Sunday midnight wrap to Monday)."""
+    return _weekly_mask(tuple(windows), cover)
+
+
+@lru_cache(maxsize=65536)
+def _weekly_mask(windows: tuple[TimeWindow, ...], cover: bool) -> np.ndarray:
     bits = np.zeros(N_SLOTS, dtype=bool)
     for w in windows:
         for s in _slots(w, cover=cover):
             bits[s % N_SLOTS] = True
     padded = np.zeros(N_WORDS * 64, dtype=bool)
     padded[:N_SLOTS] = bits
-    return np.packbits(padded.reshape(N_WORDS, 64), axis=1, bitorder="little").view(np.uint64)[:, 0]
+    packed = np.packbits(padded.reshape(N_WORDS, 64), axis=1, bitorder="little").view(np.uint64)[:, 0]
+    packed.setflags(write=False)  # cached: shared between callers
+    return packed
 
 
 def masks(schedules: Sequence[Sequence[TimeWindow]], *, cover: bool) -> np.ndarray:

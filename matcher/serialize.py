@@ -54,6 +54,7 @@ def shortlist_to_dict(sl: Shortlist) -> dict[str, Any]:
         "engine_version": sl.engine_version,
         "config_hash": sl.config_hash,
         "n_considered": sl.n_considered,
+        "n_excluded": sl.n_excluded,
         "suggestions": [suggestion_to_dict(s) for s in sl.suggestions],
         "exclusion_counts": sl.exclusion_counts,
         "exclusions": grouped,

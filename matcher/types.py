@@ -209,5 +209,6 @@ class Shortlist:
     exclusions: tuple[Exclusion, ...]
     exclusion_counts: dict[str, int]
     n_considered: int
+    n_excluded: int
     engine_version: str
     config_hash: str

@@ -54,6 +54,8 @@ class TermIndex:
         self._owners = np.asarray(owners, dtype=np.int32)
         self._processed = [utils.default_process(p) for p in phrases]
         self._token_sets = [frozenset(tokens(p)) for p in phrases]
+        # phrase -> (best alias position, score): each phrase is fuzzy-matched once per process
+        self._memo: dict[str, tuple[int, float]] = {}
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -64,21 +66,19 @@ class TermIndex:
         Each phrase resolves to its best alias scoring at least ``score_cutoff``
         (``fuzz.WRatio``, 0–100); phrases with no such alias are dropped.
         """
-        if not phrases:
-            return []
-        scores = process.cdist(
-            list(phrases),
-            self._processed,
-            scorer=fuzz.WRatio,
-            processor=utils.default_process,
-            dtype=np.float32,
-        )
+        new = [p for p in dict.fromkeys(phrases) if p not in self._memo]
+        if new:
+            scores = process.cdist(
+                new, self._processed, scorer=fuzz.WRatio, processor=utils.default_process, dtype=np.float32
+            )
+            for row, phrase in enumerate(new):
+                best = int(np.argmax(scores[row]))  # first best alias: deterministic
+                self._memo[phrase] = (best, float(scores[row, best]))
         out: list[Match] = []
-        for row, phrase in enumerate(phrases):
-            best = int(np.argmax(scores[row]))  # first best alias: deterministic
-            if scores[row, best] >= score_cutoff:
-                code = self.codes[self._owners[best]]
-                out.append(Match(phrase, code, self.phrases[best], float(scores[row, best])))
+        for phrase in phrases:
+            best, score = self._memo[phrase]
+            if score >= score_cutoff:
+                out.append(Match(phrase, self.codes[self._owners[best]], self.phrases[best], score))
         return out
 
     def find_in_text(self, text: str) -> list[Match]:
