@@ -1,0 +1,77 @@
+"""Tables of the audit trail: the hash-chained event log and the recommendation records.
+
+Both tables are append-only: :func:`api.audit_triggers.install_triggers` makes the
+database refuse UPDATE and DELETE on them. JSON columns are TEXT holding the
+canonical JSON that was hashed (see :mod:`api.audit_chain`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.audit_chain import CanonicalJSON, UTCDateTime
+from api.db import Base
+
+ID_LENGTH = 200  # client, opening and user ids
+HASH_LENGTH = 64  # hex SHA-256
+
+
+class AuditEvent(Base):
+    """One link of the hash chain: who did what, when, to which client or opening."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_at", "at"),
+        Index("ix_audit_events_actor", "actor"),
+        Index("ix_audit_events_kind", "kind"),
+        Index("ix_audit_events_client_id", "client_id"),
+        Index("ix_audit_events_opening_id", "opening_id"),
+    )
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    actor: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
+    kind: Mapped[str] = mapped_column(String(64), nullable=False)
+    client_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
+    opening_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(CanonicalJSON, nullable=False)
+    # Unique: two events can never claim the same predecessor, so the chain cannot fork.
+    prev_hash: Mapped[str] = mapped_column(String(HASH_LENGTH), nullable=False, unique=True)
+    hash: Mapped[str] = mapped_column(String(HASH_LENGTH), nullable=False, unique=True)
+
+    def __repr__(self) -> str:
+        return f"AuditEvent(seq={self.seq}, kind={self.kind!r}, actor={self.actor!r})"
+
+
+class RecommendationRecord(Base):
+    """Everything needed to reconstruct one shortlist: inputs, versions and what was shown."""
+
+    __tablename__ = "recommendation_records"
+    __table_args__ = (
+        CheckConstraint("kind IN ('interactive', 'rematch')", name="ck_recommendation_kind"),
+        Index("ix_recommendation_records_at", "at"),
+        Index("ix_recommendation_records_actor", "actor"),
+        Index("ix_recommendation_records_client_id", "client_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    actor: Mapped[str] = mapped_column(String(ID_LENGTH), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    client_id: Mapped[str] = mapped_column(String(ID_LENGTH), nullable=False)
+    inputs_hash: Mapped[str] = mapped_column(String(HASH_LENGTH), nullable=False)
+    client_snapshot: Mapped[dict[str, Any]] = mapped_column(CanonicalJSON, nullable=False)
+    opening_snapshots: Mapped[list[dict[str, Any]]] = mapped_column(CanonicalJSON, nullable=False)
+    engine_version: Mapped[str] = mapped_column(String(64), nullable=False)
+    config_hash: Mapped[str] = mapped_column(String(128), nullable=False)
+    shortlist: Mapped[dict[str, Any]] = mapped_column(CanonicalJSON, nullable=False)
+    event_seq: Mapped[int] = mapped_column(
+        Integer, ForeignKey("audit_events.seq"), nullable=False, unique=True
+    )
+
+    def __repr__(self) -> str:
+        return f"RecommendationRecord(id={self.id!r}, client_id={self.client_id!r})"

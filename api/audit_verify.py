@@ -1,0 +1,202 @@
+"""Verify the audit chain: recompute every hash in seq order and report the first broken link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Row, Text, select, type_coerce
+from sqlalchemy.orm import Session
+
+from api.audit_chain import (
+    GENESIS_HASH,
+    RECOMMENDATION_KIND,
+    CanonicalJSON,
+    UTCDateTime,
+    event_hash,
+    inputs_hash,
+    record_hash,
+)
+from api.audit_models import AuditEvent, RecommendationRecord
+
+_log = logging.getLogger(__name__)
+
+_EVENTS = AuditEvent.__table__
+_RECORDS = RecommendationRecord.__table__
+_JSON_KEYS = ("payload", "r_client_snapshot", "r_opening_snapshots", "r_shortlist")
+_BAD = "<unreadable>"  # stands for a value that no longer parses; never equals a hash
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of :func:`verify_chain`; ``first_broken_seq`` is None when the chain is intact."""
+
+    ok: bool
+    n_events: int
+    first_broken_seq: int | None
+    message: str
+    head_seq: int | None = None
+    head_hash: str | None = None
+
+
+def _stream_statement(dialect: str) -> Any:
+    """Events joined to their records, JSON (and SQLite timestamps) read as raw text."""
+
+    def raw(column: Any, label: str) -> Any:
+        as_text = isinstance(column.type, CanonicalJSON) or (
+            dialect == "sqlite" and isinstance(column.type, UTCDateTime)
+        )
+        return (type_coerce(column, Text) if as_text else column).label(label)
+
+    columns = [raw(c, c.name) for c in _EVENTS.c] + [raw(c, f"r_{c.name}") for c in _RECORDS.c]
+    joined = _EVENTS.outerjoin(_RECORDS, _RECORDS.c.event_seq == _EVENTS.c.seq)
+    stmt = select(*columns).select_from(joined).order_by(_EVENTS.c.seq)
+    return stmt.execution_options(yield_per=1000)
+
+
+def _decode(row: Row[Any]) -> SimpleNamespace:
+    """Row with JSON and timestamps parsed; unreadable values (tampering) become ``_BAD``."""
+    values = dict(row._mapping)
+    for key in _JSON_KEYS:
+        if isinstance(values[key], str):
+            try:
+                values[key] = json.loads(values[key])
+            except ValueError:
+                values[key] = _BAD
+    for key in ("at", "r_at"):
+        if isinstance(values[key], str):
+            try:
+                values[key] = dt.datetime.fromisoformat(values[key])
+            except ValueError:
+                values[key] = _BAD
+    return SimpleNamespace(**values)
+
+
+def _hash_or_bad(function: Callable[..., str], **fields: Any) -> str:
+    """``function(**fields)``, or ``_BAD`` when a tampered value cannot even be hashed."""
+    if any(value is _BAD for value in fields.values()):
+        return _BAD
+    try:
+        return function(**fields)
+    except (TypeError, ValueError, AttributeError):
+        return _BAD
+
+
+def _record_problem(row: SimpleNamespace) -> str | None:
+    """What is wrong with the recommendation record joined to ``row``, if anything."""
+    seq, seal = row.seq, row.payload if isinstance(row.payload, dict) else {}
+    if row.kind != RECOMMENDATION_KIND:
+        if row.r_id is None:
+            return None
+        return f"recommendation record {row.r_id} points at event {seq}, not a recommendation"
+    if row.r_id is None:
+        return f"recommendation record {seal.get('record_id')} sealed by event {seq} is missing"
+    if row.r_id != seal.get("record_id"):
+        return f"event {seq} seals record {seal.get('record_id')}, but record {row.r_id} is there"
+    content = _hash_or_bad(
+        record_hash,
+        record_id=row.r_id, at=row.r_at, actor=row.r_actor, kind=row.r_kind,
+        client_id=row.r_client_id, inputs_hash=row.r_inputs_hash,
+        client_snapshot=row.r_client_snapshot, opening_snapshots=row.r_opening_snapshots,
+        engine_version=row.r_engine_version, config_hash=row.r_config_hash,
+        shortlist=row.r_shortlist,
+    )  # fmt: skip
+    inputs = _hash_or_bad(
+        inputs_hash, client_snapshot=row.r_client_snapshot,
+        opening_snapshots=row.r_opening_snapshots,
+    )  # fmt: skip
+    if content != seal.get("record_hash") or inputs != row.r_inputs_hash:
+        return f"recommendation record {row.r_id} (event {seq}) was altered"
+    return None
+
+
+@dataclass
+class _Walker:
+    """Walks the joined rows in seq order and keeps the first problem it meets."""
+
+    anchors: Mapping[int, str]
+    n_events: int = 0
+    last_seq: int = 0
+    last_hash: str = GENESIS_HASH
+    problem: tuple[int, str] | None = None
+    seen_anchors: set[int] = field(default_factory=set)
+
+    def feed(self, raw: Row[Any]) -> None:
+        row = _decode(raw)
+        if row.seq != self.last_seq:
+            self.n_events += 1
+        if self.problem is None:
+            message = self._check(row)
+            if message is not None:
+                self.problem = (row.seq, message)
+        self.last_seq, self.last_hash = row.seq, row.hash
+
+    def _check(self, row: SimpleNamespace) -> str | None:
+        seq = row.seq
+        if seq == self.last_seq:
+            return f"more than one recommendation record points at event {seq}"
+        if seq != self.last_seq + 1:
+            first = self.last_seq + 1
+            missing = f"{first}" if seq - 1 == first else f"{first}..{seq - 1}"
+            return f"event(s) {missing} missing before event {seq}"
+        if row.prev_hash != self.last_hash:
+            before = "the genesis value" if seq == 1 else f"the hash of event {seq - 1}"
+            return f"prev_hash of event {seq} does not match {before}"
+        recomputed = _hash_or_bad(
+            event_hash,
+            seq=seq, at=row.at, actor=row.actor, kind=row.kind, client_id=row.client_id,
+            opening_id=row.opening_id, payload=row.payload, prev_hash=row.prev_hash,
+        )  # fmt: skip
+        if recomputed != row.hash:
+            return f"event {seq} was altered: its content does not match its hash"
+        if seq in self.anchors:
+            self.seen_anchors.add(seq)
+            if self.anchors[seq] != row.hash:
+                return f"event {seq} does not match the anchored hash"
+        return _record_problem(row)
+
+
+def _orphan_record(session: Session) -> tuple[int, str] | None:
+    """A recommendation record whose chain event does not exist."""
+    stmt = (
+        select(_RECORDS.c.id, _RECORDS.c.event_seq)
+        .where(_RECORDS.c.event_seq.not_in(select(_EVENTS.c.seq)))
+        .order_by(_RECORDS.c.event_seq)
+        .limit(1)
+    )
+    row = session.execute(stmt).first()
+    if row is None:
+        return None
+    return row.event_seq, f"event {row.event_seq} sealing recommendation record {row.id} is missing"
+
+
+def verify_chain(session: Session, *, anchors: Mapping[int, str] | None = None) -> VerifyResult:
+    """Recompute the whole chain and the recommendation records; report the first broken link.
+
+    ``anchors`` maps seq -> hash noted down earlier (e.g. a printed head): a chain
+    rewritten or truncated before such a point no longer matches it.
+    """
+    walker = _Walker(anchors=dict(anchors or {}))
+    dialect = session.get_bind().dialect.name
+    for row in session.execute(_stream_statement(dialect)):
+        walker.feed(row)
+    problems = [p for p in (walker.problem, _orphan_record(session)) if p is not None]
+    if walker.problem is None:
+        unseen = sorted(set(walker.anchors) - walker.seen_anchors)
+        if unseen:
+            problems.append((unseen[0], f"anchored event {unseen[0]} is missing (truncated?)"))
+    head_seq = walker.last_seq or None
+    head_hash = walker.last_hash if head_seq else None
+    if not problems:
+        message = f"chain intact: {walker.n_events} events"
+        if head_seq:
+            message += f", head seq {head_seq} hash {head_hash}"
+        return VerifyResult(True, walker.n_events, None, message, head_seq, head_hash)
+    seq, message = min(problems)
+    _log.warning("audit chain broken at seq %d: %s", seq, message)
+    return VerifyResult(False, walker.n_events, seq, f"broken at seq {seq}: {message}", head_seq, head_hash)
