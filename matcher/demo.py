@@ -48,8 +48,8 @@ CATALOG_PATH = DATA_DIR / "demo_catalog.json"
 Record = dict[str, Any]
 Arr = npt.NDArray[Any]
 _KM_PER_DEGREE = 111.32
-# Upper bound of shift hours for each stamina level (data/scale.csv stamina_hours).
-_STAMINA_HOURS = np.array([3.0, 4.0, 6.0, 8.0])
+# Hours a day at each stamina level 1-5 (data/scale.csv stamina_hours).
+_STAMINA_HOURS = np.array([3.0, 4.0, 6.0, 8.0, 10.0])
 
 
 @cache
@@ -475,7 +475,8 @@ def _opening_texts(
     for i, (p, c) in enumerate(zip(pair.tolist(), combo.tolist(), strict=True)):
         job, x = jobs.job[p], u[i]
         title, suffixes = _pick(job["titles"], x[0]), shifts.suffixes[c]
-        if suffixes and x[1] < 0.4:  # "Dishwasher PT nights", "Prep Cook - Weekends"
+        plain = " - " not in title and "(" not in title
+        if suffixes and plain and x[1] < 0.4:  # "Dishwasher PT nights", "Prep Cook - Weekends"
             title += _pick(suffixes, x[1] / 0.4)
         text = " ".join(job["describe"][: 1 + (x[2] < 0.6) + (x[2] < 0.25)])
         if fair[i] and x[3] < 0.6:
@@ -497,7 +498,7 @@ def _openings(rng: np.random.Generator, n: int, as_of: dt.date, placer: _Placer)
     n_days = shifts.n_days[kind]
     combo = shifts.offset[kind] + (u[1] * shifts.n_times[kind]).astype(int) * n_days
     combo += (u[2] * n_days).astype(int)
-    stamina = 1 + np.searchsorted(_STAMINA_HOURS, shifts.longest[combo], side="left")
+    stamina = 1 + np.searchsorted(_STAMINA_HOURS[:-1], shifts.longest[combo], side="left")
     multi, bulk = u[5] < jobs.positions[pair, 0], u[6] < jobs.positions[pair, 1]
     cols: dict[str, Any] = {
         "pair": pair.tolist(),
@@ -553,14 +554,15 @@ def _opening_records(cols: dict[str, Any], n: int) -> list[Record]:
 # --- clients ----------------------------------------------------------------------------
 
 
-def _capacity(rng: np.random.Generator, n: int, low_share: float) -> list[Record]:
+def _capacity(rng: np.random.Generator, n: int, low_share: float) -> tuple[Arr, list[Record]]:
     """Capacity on every dimension; a few people are rated 1 everywhere (zero exclusion)."""
     dims = load_catalog()["dimensions"]
     general = rng.normal(3.1, 0.7, n)
     levels = np.clip(np.rint(general[:, None] + rng.normal(0.0, 0.8, (n, len(dims)))), 1, 5)
     k = max(1, round(low_share * n)) if n else 0
     levels[rng.choice(n, k, replace=False)] = 1
-    return [dict(zip(dims, row, strict=True)) for row in levels.astype(int).tolist()]
+    levels = levels.astype(int)
+    return levels[:, dims.index("stamina")], [dict(zip(dims, row, strict=True)) for row in levels.tolist()]
 
 
 def _availability_table() -> list[list[str]]:
@@ -580,7 +582,7 @@ def _draw(rng: np.random.Generator, items: list[Any], n: int) -> Arr:
     return np.array(items)[rng.integers(0, len(items), n)]
 
 
-def _client_numbers(rng: np.random.Generator, n: int, metro: Arr) -> dict[str, Any]:
+def _client_numbers(rng: np.random.Generator, n: int, metro: Arr, stamina: Arr) -> dict[str, Any]:
     """Travel, schedule, benefits and accommodation columns, drawn at once."""
     spec = load_catalog()["clients"]
     extras = spec["availability_extras"]
@@ -589,16 +591,21 @@ def _client_numbers(rng: np.random.Generator, n: int, metro: Arr) -> dict[str, A
     u = rng.random((8, n))
     ssdi = u[0] < 0.38
     ssi = u[1] < np.where(ssdi, 0.12, 0.30)
-    part_time = u[2] < np.where(ssdi | ssi, 0.65, 0.20)  # part-time hours to protect benefits
+    capped = (ssdi | ssi) & (u[3] < 0.5)  # chose an earnings cap to protect benefits
+    part_time = (u[2] < np.where(ssdi | ssi, 0.65, 0.20)) | capped
     max_h = np.where(
         part_time, _draw(rng, spec["part_time_max_hours"], n), _draw(rng, spec["full_time_max_hours"], n)
     )
+    max_h = np.minimum(max_h, 5 * _STAMINA_HOURS[stamina - 1])  # five days at the person's stamina
     min_h = np.where(
         part_time, _draw(rng, spec["part_time_min_hours"], n), _draw(rng, spec["full_time_min_hours"], n)
     )
     caps = _draw(rng, spec["earnings_caps"], n).astype(float)
     index = np.array([m["wage_index"] for m in load_catalog()["metros"]])[metro]
     floors = _draw(rng, spec["wage_floors"], n) * index
+    n_acc = _choice(rng, [0.15, 0.35, 0.30, 0.20], n)
+    required = rng.random((n, 3)) < 0.25
+    needs_required = (required & (np.arange(3) < n_acc[:, None])).any(axis=1)
     return {
         "modes": _choice(rng, [w for _, w in spec["modes"]], n).tolist(),
         "commute": _draw(rng, spec["max_commute_minutes"], n).tolist(),
@@ -607,13 +614,14 @@ def _client_numbers(rng: np.random.Generator, n: int, metro: Arr) -> dict[str, A
         "max_hours": max_h.astype(float).tolist(),
         "ssdi": ssdi.tolist(),
         "ssi": ssi.tolist(),
-        "cap": np.where((ssdi | ssi) & (u[3] < 0.5), caps, np.nan).tolist(),
+        "cap": np.where(capped, caps, np.nan).tolist(),
         "wage_floor": np.where(u[4] < 0.65, np.round(floors * 2) / 2, 0.0).tolist(),
-        "discloses": (u[5] < 0.5).tolist(),
+        # Formal accommodations need disclosure: people with required needs disclose more often.
+        "discloses": (u[5] < np.where(needs_required, 0.75, 0.4)).tolist(),
         "avoid_bg": (u[6] < 0.07).tolist(),
-        "n_acc": _choice(rng, [0.15, 0.35, 0.30, 0.20], n).tolist(),
+        "n_acc": n_acc.tolist(),
         "acc": _top_k(rng, list(spec["accommodations"].values()), n, 3).tolist(),
-        "acc_required": (rng.random((n, 3)) < 0.4).tolist(),
+        "acc_required": required.tolist(),
     }
 
 
@@ -685,8 +693,8 @@ def _clients(
     """Draw every client column at once, then assemble the records."""
     spec = load_catalog()["clients"]
     points = placer(rng, n, "homes", np.full(n, spec["suburb_share"]))
-    capacity = _capacity(rng, n, spec["all_low_capacity_share"])
-    nums = _client_numbers(rng, n, points.metro)
+    stamina, capacity = _capacity(rng, n, spec["all_low_capacity_share"])
+    nums = _client_numbers(rng, n, points.metro, stamina)
     texts = _client_texts(rng, n, employers)
     by_zip = np.zeros(n, dtype=bool)
     city = np.flatnonzero([bool(z) and z.startswith("606") for z in points.zips])
