@@ -210,11 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_extensions(sub: Any) -> None:
     """Sub-commands that live beside the engine (O*NET occupations, nightly re-match)."""
-    try:
-        from matcher.occupations import cli as occupations_cli
-    except ImportError:  # optional part not installed
-        return
-    occupations_cli.register(sub)
+    import importlib
+
+    for module in ("matcher.occupations.cli", "matcher.rematch.cli"):
+        try:
+            importlib.import_module(module).register(sub)
+        except ModuleNotFoundError as exc:  # a part still being built must not break the rest
+            _log.debug("no %s: %s", module, exc)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
