@@ -411,7 +411,9 @@ def _employers(
     for g, spec in enumerate(catalog["groups"].values()):
         pool = [f"{a} {b}" for a, b in product(spec["name_prefixes"], spec["name_suffixes"])]
         profile = catalog["accommodation_profiles"][spec["accommodations"]]
-        p_all, p_req = (np.array([profile[k].get(c, 0.0) for c in codes]) for k in profile)
+        p_all, p_req = (
+            np.array([profile[k].get(c, 0.0) for c in codes]) for k in ("offered_to_all", "on_request")
+        )
         u = rng.random((2, len(pool), len(codes)))
         offered, on_request = u[0] < p_all, (u[1] < p_req) & ~(u[0] < p_all)
         fair = rng.random(len(pool)) < spec["fair_chance"]
@@ -530,11 +532,8 @@ def _opening_records(cols: dict[str, Any], n: int) -> list[Record]:
         job, remote = jobs.job[cols["pair"][i]], cols["remote"][i]
         name, offered, on_request, fair = cols["employer"][i]
         title, industry, text, required, preferred = cols["texts"][i]
-        if job["remote"] == 0:  # remote work is only on the table for office and IT jobs
-            offered, on_request = [c for c in offered if c != "remote_work"], [
-                c for c in on_request if c != "remote_work"]  # fmt: skip
-        elif remote:
-            offered = [*(c for c in offered if c != "remote_work"), "remote_work"]
+        if remote or job["remote"] == 0:  # remote work only for office and IT jobs
+            offered = [c for c in offered if c != "remote_work"] + (["remote_work"] if remote else [])
             on_request = [c for c in on_request if c != "remote_work"]
         records.append({
             "id": opening_id, "employer": name, "title": title, "description": text,

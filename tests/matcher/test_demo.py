@@ -66,6 +66,9 @@ def test_demo_counts_and_ids(demo):
     assert len({c["id"] for c in clients}) == 60 and len({o["id"] for o in openings}) == 500
     small = generate_demo(1, n_clients=5, n_openings=12)
     assert (len(small[0]), len(small[1])) == (5, 12)
+    no_openings = generate(1, n_clients=4, n_openings=0, metros=2)
+    assert len(no_openings[0]) == 4 and no_openings[1] == []
+    assert all(c["exclusions"]["employers"] == [] for c in no_openings[0])
 
 
 def test_all_demo_records_validate(demo):
