@@ -1,0 +1,203 @@
+"""``matcher occupations ...``: import O*NET/ESCO, resolve titles, related occupations.
+
+The engine's ``matcher/cli.py`` calls :func:`register` with its sub-parsers;
+each leaf parser sets ``func(args) -> int`` (the exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from matcher.errors import MatcherError
+from matcher.occupations import esco as esco_mod
+from matcher.occupations.normalize import normalize_title
+from matcher.occupations.onet_import import ONET_ATTRIBUTION, ImportReport, import_onet
+from matcher.occupations.profile import occupation_demands, occupation_phrases
+from matcher.occupations.similar import OccupationNotFound, query_row, similar_occupations
+from matcher.occupations.store import FORMAT_VERSION, OccupationStore
+from matcher.occupations.titles import MIN_CONFIDENCE, resolve_title
+
+DEFAULT_STORE = Path("var/occupations")
+
+
+def version_text() -> str:
+    """Version line plus the O*NET and ESCO attribution."""
+    return (
+        f"matcher occupations (store format {FORMAT_VERSION})\n"
+        f"O*NET: {ONET_ATTRIBUTION}\nESCO: {esco_mod.ATTRIBUTION}"
+    )
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(f"matcher occupations: {text}\n")
+
+
+def _json(record: object) -> None:
+    _out(json.dumps(record, indent=2, ensure_ascii=False))
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``occupations`` command and its sub-commands to an argparse sub-parser set."""
+    parser = subparsers.add_parser(
+        "occupations", help="O*NET/ESCO occupations: import, resolve titles, related occupations",
+        description=version_text(), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    parser.add_argument("--version", action="version", version=version_text())
+    sub = parser.add_subparsers(dest="occupations_command", metavar="COMMAND", required=True)
+
+    imp = sub.add_parser(
+        "import", help="import an O*NET release (text and/or Excel) and ESCO",
+        description=version_text(), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="O*NET release folder(s)")
+    imp.add_argument("--esco", type=Path, help="ESCO CSV release (classification zip or its folder)")
+    imp.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    imp.add_argument("--version", action="version", version=version_text())
+    imp.set_defaults(func=cmd_import)
+
+    res = sub.add_parser("resolve", help="free-text job title -> O*NET-SOC candidates")
+    res.add_argument("title")
+    res.add_argument("--top", type=int, default=5)
+    res.add_argument("--min-confidence", type=float, default=MIN_CONFIDENCE)
+    res.set_defaults(func=cmd_resolve)
+
+    sim = sub.add_parser("similar", help="related occupations (transferable skills)")
+    sim.add_argument("query", help="job title or O*NET-SOC code")
+    sim.add_argument("--top", type=int, default=20)
+    sim.set_defaults(func=cmd_similar)
+
+    show = sub.add_parser("show", help="one occupation's profile and what the engine infers")
+    show.add_argument("query", help="job title or O*NET-SOC code")
+    show.set_defaults(func=cmd_show)
+
+    for p in (imp, res, sim, show):
+        p.add_argument("--store", type=Path, default=DEFAULT_STORE, help=f"default {DEFAULT_STORE}")
+    for p in (res, sim, show):
+        p.add_argument("--json", action="store_true", help="JSON output")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Run the import and report what was read."""
+    try:
+        report = import_onet(args.paths, args.store, esco=args.esco, force=args.force)
+    except MatcherError as exc:
+        _err(str(exc))
+        return 2
+    _print_report(report)
+    return 0
+
+
+def _print_report(report: ImportReport) -> None:
+    if report.up_to_date:
+        _out(f"{report.store} already holds an import of exactly these files; nothing to do "
+             "(use --force to rebuild).")  # fmt: skip
+    _out(f"Read {len(report.files)} files, {report.rows:,} rows ({', '.join(report.releases)}):")
+    for f in report.files:
+        _out(f"  {f['file']:<52} {int(f['rows']):>8,} rows  [{f['table']}]")
+    c = report.counts
+    _out(
+        f"{'Store holds' if report.up_to_date else 'Stored'} {report.occupations:,} occupations, "
+        f"{report.titles:,} titles in {report.store} (Job Zone: {c.get('with_job_zone', 0)}, "
+        f"skills: {c.get('with_skills', 0)}, work styles: {c.get('with_work_styles', 0)}, "
+        f"work activities: {c.get('with_activities', 0)})."
+    )
+    _out(f"O*NET: {ONET_ATTRIBUTION}")
+    if "esco_titles" in c:
+        _out(f"ESCO: {c['esco_linked_occupations']:,} ESCO occupations linked to O*NET by their "
+             f"labels, adding {c['esco_titles']:,} titles.")  # fmt: skip
+        _out(f"ESCO: {esco_mod.ATTRIBUTION}")
+
+
+def _load(args: argparse.Namespace) -> OccupationStore | None:
+    try:
+        return OccupationStore.load(args.store)
+    except MatcherError as exc:
+        _err(str(exc))
+        return None
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    """Print the candidates for one title; exit 1 when it is unknown."""
+    store = _load(args)
+    if store is None:
+        return 2
+    found = resolve_title(store, args.title, top=args.top, min_confidence=args.min_confidence)
+    if args.json:
+        _json({
+            "title": args.title, "normalized": normalize_title(args.title), "unknown": not found,
+            "candidates": [
+                {"code": c.code, "title": c.title, "confidence": c.confidence, "matched": c.matched}
+                for c in found
+            ],
+        })  # fmt: skip
+    elif not found:
+        _out(f"unknown: no O*NET occupation matches {args.title!r} with confidence "
+             f">= {args.min_confidence:.2f}")  # fmt: skip
+    for c in [] if args.json else found:
+        _out(f"{c.code}  {c.confidence:.2f}  {c.title}  (matched {c.matched!r})")
+    return 0 if found else 1
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    """Print related occupations, most transferable first."""
+    store = _load(args)
+    if store is None:
+        return 2
+    try:
+        row = query_row(store, args.query)
+        related = similar_occupations(store, store.codes[row], top=args.top)
+    except OccupationNotFound as exc:
+        _err(str(exc))
+        return 1
+    if args.json:
+        _json({
+            "query": args.query, "code": store.codes[row], "title": store.titles[row],
+            "related": [
+                {"code": r.code, "title": r.title, "score": r.score, "job_zone": r.job_zone,
+                 "shared": r.shared}
+                for r in related
+            ],
+        })  # fmt: skip
+        return 0
+    _out(f"Related to {store.codes[row]} {store.titles[row]}:")
+    for r in related:
+        _out(f"  {r.code}  {r.score:.3f}  zone {r.job_zone or '?'}  {r.title}")
+        _out(f"      shared: {'; '.join(r.shared) or '-'}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print one occupation's profile: demands, phrases, RIASEC, Job Zone."""
+    store = _load(args)
+    if store is None:
+        return 2
+    try:
+        row = query_row(store, args.query)
+    except OccupationNotFound as exc:
+        _err(str(exc))
+        return 1
+    code = store.codes[row]
+    phrases = occupation_phrases(store, code)
+    record = {
+        "code": code, "title": store.titles[row], "description": store.descriptions[row],
+        "job_zone": None if store.job_zone[row] != store.job_zone[row] else int(store.job_zone[row]),
+        "education": store.education[row] or None,
+        "riasec": [None if v != v else float(v) for v in store.riasec[row]],
+        "inferred_demands": occupation_demands(store, code),
+        "skills": list(phrases.skills), "knowledge": list(phrases.knowledge),
+        "activities": list(phrases.activities), "technology": list(phrases.technology),
+    }  # fmt: skip
+    if args.json:
+        _json(record)
+    else:
+        for key, value in record.items():
+            _out(f"{key:>17}: {value}")
+    return 0

@@ -1,0 +1,136 @@
+"""Importing O*NET releases: tables, idempotence, determinism, errors, real data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from matcher.occupations import OccupationStore, StoreError, import_onet
+from matcher.occupations.sources import OnetSourceError, _read_xlsx, _read_xlsx_openpyxl
+from matcher.occupations.store import FORMAT_VERSION
+from tests.matcher.occupations import synthetic
+from tests.matcher.occupations.conftest import ESCO, ONET_EXCEL, ONET_TEXT
+
+
+def _bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_tiny_release_tables(tiny_store: OccupationStore) -> None:
+    s = tiny_store
+    assert s.codes == tuple(sorted(synthetic.CODES))
+    dish = s.row("35-9021.00")
+    assert s.titles[dish] == "Dishwashers"
+    assert s.riasec[dish].tolist() == list(synthetic.RIASEC["35-9021.00"])
+    assert s.job_zone[dish] == 1
+    assert s.skill_names == tuple(synthetic.SKILLS)  # Excel workbook, content-model order
+    assert s.skill_level[s.row("15-1252.00"), s.skill_names.index("Programming")] == 5.6
+    assert s.styles[dish, s.style_names.index("Stress Tolerance")] == 3.6
+    # D01 is linked by a core and a supplemental task, D02 by one core task: D01 first
+    assert s.activities[dish] == ("4.A.3.a.3.I01.D01", "4.A.3.a.3.I01.D02")
+    assert [t.example for t in s.technology[s.row("15-1252.00")]] == ["Git", "Python"]
+    assert s.knowledge_names == ()  # no Knowledge file in the tiny release
+
+
+def test_row_accepts_six_digit_soc_code(tiny_store: OccupationStore) -> None:
+    assert tiny_store.row("35-9021") == tiny_store.row("35-9021.00")
+    with pytest.raises(KeyError, match="99-9999.00"):
+        tiny_store.row("99-9999.00")
+
+
+def test_reimport_is_idempotent(tiny_release: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    first = import_onet([tiny_release], store)
+    before = _bytes(store)
+    again = import_onet([tiny_release], store)
+    assert not first.up_to_date and again.up_to_date
+    assert again.occupations == first.occupations == 4
+    assert _bytes(store) == before
+
+
+def test_forced_reimport_is_byte_identical(tiny_release: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    import_onet([tiny_release], store)
+    before = _bytes(store)
+    report = import_onet([tiny_release], store, force=True)
+    assert not report.up_to_date
+    assert _bytes(store) == before
+
+
+def test_changed_source_triggers_rebuild(tiny_release: Path, tmp_path: Path) -> None:
+    release = shutil.copytree(tiny_release, tmp_path / "release")
+    store = tmp_path / "store"
+    import_onet([release], store)
+    jz = release / "Job Zones.txt"
+    jz.write_text(jz.read_text().replace("15-1252.00\t4", "15-1252.00\t5"))
+    report = import_onet([release], store)
+    assert not report.up_to_date
+    assert OccupationStore.load(store).job_zone[OccupationStore.load(store).row("15-1252.00")] == 5
+
+
+def test_report_names_files_and_rows(tiny_release: Path, tmp_path: Path) -> None:
+    report = import_onet([tiny_release], tmp_path / "store")
+    rows = {f["file"]: f["rows"] for f in report.files}
+    assert rows["Occupation Data.txt"] == 4
+    assert rows["Skills.xlsx"] == 4 * 6 * 2
+    assert report.releases == ("O*NET 99.9 Database (synthetic test release)",)
+    assert all(len(f["sha256"]) == 64 for f in report.files)
+
+
+def test_text_and_excel_skills_give_the_same_store(tmp_path: Path) -> None:
+    xlsx = import_onet([synthetic.write_release(tmp_path / "x")], tmp_path / "sx")
+    txt = import_onet([synthetic.write_release(tmp_path / "t", excel_skills=False)], tmp_path / "st")
+    a, b = OccupationStore.load(xlsx.store), OccupationStore.load(txt.store)
+    np.testing.assert_array_equal(a.skill_level, b.skill_level)
+    np.testing.assert_array_equal(a.skill_importance, b.skill_importance)
+
+
+def test_fast_xlsx_reader_matches_openpyxl(tiny_release: Path) -> None:
+    path = tiny_release / "Skills.xlsx"
+    pd.testing.assert_frame_equal(_read_xlsx(path), _read_xlsx_openpyxl(path))
+
+
+def test_missing_occupation_data_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(OnetSourceError, match="Occupation Data"):
+        import_onet([tmp_path / "empty"], tmp_path / "store")
+    with pytest.raises(OnetSourceError, match="not found"):
+        import_onet([tmp_path / "nowhere"], tmp_path / "store")
+
+
+def test_loading_missing_or_foreign_store_fails_clearly(tiny_store_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="occupations import"):
+        OccupationStore.load(tmp_path / "none")
+    copy = shutil.copytree(tiny_store_dir, tmp_path / "old")
+    meta = copy / "metadata.json"
+    meta.write_text(meta.read_text().replace(f'"format": {FORMAT_VERSION}', '"format": 0'))
+    with pytest.raises(StoreError, match="format"):
+        OccupationStore.load(copy)
+
+
+def test_real_release_import(real_store: OccupationStore) -> None:
+    counts = real_store.metadata["counts"]
+    assert counts["occupations"] == len(real_store) == 1016  # O*NET-SOC 2019 taxonomy
+    assert counts["with_job_zone"] == 923
+    assert counts["with_skills"] > 850  # from the 29.3 Excel workbook
+    assert counts["esco_linked_occupations"] > 0
+    files = {f["file"] for f in real_store.metadata["files"]}
+    assert {"Skills.xlsx", "Knowledge.xlsx", "Work Styles.txt", "Tasks to DWAs.txt"} <= files
+    dish = real_store.row("35-9021.00")
+    assert real_store.titles[dish] == "Dishwashers"
+    assert real_store.job_zone[dish] == 1
+    assert "Stress Tolerance" in real_store.style_names
+    assert "Complex Problem Solving" in real_store.skill_names
+    assert any("tableware" in real_store.dwa_titles[d].lower() for d in real_store.activities[dish])
+
+
+def test_real_reimport_is_a_no_op(real_store_dir: Path) -> None:
+    before = _bytes(real_store_dir)
+    report = import_onet([ONET_TEXT, ONET_EXCEL], real_store_dir, esco=ESCO)
+    assert report.up_to_date
+    assert report.occupations == 1016
+    assert _bytes(real_store_dir) == before
