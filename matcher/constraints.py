@@ -68,7 +68,7 @@ def failed_codes(
         hit[:, known] = clients.excluded_industries[:, index.industry_code[known]]
         add(Failed.EXCLUDED_INDUSTRY, hit)
     add(Failed.EXCLUDED_EMPLOYER, clients.excluded_by_employer)
-    add(Failed.EXCLUDED_KEYWORD, clients.excluded_pairs & ~clients.excluded_by_employer)
+    add(Failed.EXCLUDED_KEYWORD, clients.excluded_by_keyword)
     add(
         Failed.BACKGROUND_CHECK,
         clients.avoid_background_check[:, None]

@@ -23,6 +23,8 @@ from matcher.types import Client, Need, Opening, Status
 from matcher.vocab import Vocabulary, analyze, tokens
 
 FREE_PREFIX = "free:"  # skill phrases outside the vocabulary keep their own normalised form
+# ClientBatch fields shaped (clients x openings): they follow any selection of openings.
+PAIR_FIELDS = ("excluded_by_employer", "excluded_by_keyword")
 
 
 def opening_text(o: Opening) -> str:
@@ -57,8 +59,8 @@ class OpeningIndex:
     expired: np.ndarray  # (J,) bool
     remote: np.ndarray
     xyz: np.ndarray  # (J, 3)
-    shifts: np.ndarray  # (J, 6) uint64
-    shift_patterns: np.ndarray  # (P, 6) distinct shift masks
+    shifts: np.ndarray  # (J, N_WORDS) uint64 weekly slot masks
+    shift_patterns: np.ndarray  # (P, N_WORDS) distinct shift masks
     shift_inverse: np.ndarray  # (J,) pattern of each opening
     service_span: np.ndarray  # (J, 2) earliest start, latest end (minutes)
     hours: np.ndarray
@@ -246,7 +248,7 @@ class ClientBatch:
     xyz: np.ndarray  # (C, 3)
     modes: np.ndarray  # (C, M) bool in config.commute.modes order
     limit: np.ndarray  # (C,) minutes
-    avail: np.ndarray  # (C, 6) uint64
+    avail: np.ndarray  # (C, N_WORDS) uint64
     min_hours: np.ndarray
     max_hours: np.ndarray
     wage_floor: np.ndarray
@@ -262,8 +264,8 @@ class ClientBatch:
     riasec: np.ndarray
     skills: sp.csr_matrix  # (C, S) strengths + inferred strengths
     excluded_industries: np.ndarray  # (C, I) bool
-    excluded_pairs: np.ndarray  # (C, J) bool: employer or keyword exclusion
     excluded_by_employer: np.ndarray  # (C, J) bool
+    excluded_by_keyword: np.ndarray  # (C, J) bool
     avoid_background_check: np.ndarray
     weights: np.ndarray  # (C, F) weights after the client's priorities, summing to 1
 
@@ -325,8 +327,8 @@ def build_clients(
         riasec=_riasec([c.riasec for c in cs]),
         skills=_bool_rows([skill_cols(c) for c in cs], len(index.skill_terms)),
         excluded_industries=industry_rows([c.excluded_industries for c in cs]),
-        excluded_pairs=by_employer | by_keyword,
         excluded_by_employer=by_employer,
+        excluded_by_keyword=by_keyword,
         avoid_background_check=np.array([c.avoid_background_check for c in cs], dtype=bool),
         weights=client_weights(cs, config),
     )

@@ -136,7 +136,11 @@ class _Fields:
         h1, m1, h2, m2 = (int(g) for g in m.groups()[1:])
         if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h2 == 24 and m2 > 0):
             self.fail(field, raw, "malformed time: hours 00-24, minutes 00-59")
+        if (h2, m2) == (23, 59):  # "until 23:59" means until midnight
+            h2, m2 = 24, 0
         start, end = h1 * 60 + m1, h2 * 60 + m2
+        if m1 % 5 or m2 % 5:
+            self.fail(field, raw, "times must be on a 5-minute boundary (e.g. 09:15, 17:05)")
         if start == end % 1440 and start == end:
             self.fail(field, raw, "window has zero length")
         return TimeWindow(day, start, end)

@@ -1,9 +1,11 @@
-"""Weekly schedules as bit masks of half-hour slots.
+"""Weekly schedules as bit masks of 5-minute slots.
 
-A week has 7 x 48 = 336 half-hour slots, packed into 6 uint64 words, so
-"every shift lies inside the availability" is ``shift & ~avail == 0`` on
-whole arrays. Shifts claim every slot they touch; availability only the slots
-it fully covers, so rounding never makes an infeasible shift look feasible.
+A week has 7 x 288 = 2016 five-minute slots, packed into 32 uint64 words, so
+"every shift lies inside the availability" is ``shift & ~avail == 0`` on whole
+arrays. Record validation keeps times on 5-minute boundaries, so masks are
+exact; were a time off-boundary, shifts claim every slot they touch and
+availability only the slots it fully covers, so rounding never makes an
+infeasible shift look feasible.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 
 from matcher.types import TimeWindow
 
-SLOT_MINUTES = 30
+SLOT_MINUTES = 5
 SLOTS_PER_DAY = 1440 // SLOT_MINUTES
 N_SLOTS = 7 * SLOTS_PER_DAY
 N_WORDS = (N_SLOTS + 63) // 64
@@ -30,7 +32,7 @@ def _slots(window: TimeWindow, *, cover: bool) -> range:
 
 
 def weekly_mask(windows: Sequence[TimeWindow], *, cover: bool) -> np.ndarray:
-    """Pack windows into 6 uint64 words (slots past Sunday midnight wrap to Monday)."""
+    """Pack windows into N_WORDS uint64 words (slots past Sunday midnight wrap to Monday)."""
     return _weekly_mask(tuple(windows), cover)
 
 
@@ -48,7 +50,7 @@ def _weekly_mask(windows: tuple[TimeWindow, ...], cover: bool) -> np.ndarray:
 
 
 def masks(schedules: Sequence[Sequence[TimeWindow]], *, cover: bool) -> np.ndarray:
-    """(n, 6) uint64 masks for many schedules."""
+    """(n, N_WORDS) uint64 masks for many schedules."""
     out = np.zeros((len(schedules), N_WORDS), dtype=np.uint64)
     for i, windows in enumerate(schedules):
         out[i] = weekly_mask(windows, cover=cover)
@@ -68,9 +70,10 @@ def fits(avail: np.ndarray, shift_patterns: np.ndarray, shift_inverse: np.ndarra
     have few of each), then gathered back to the full matrix.
     """
     ua, inv_a = patterns(avail)
-    outside = shift_patterns[None, :, :] & ~ua[:, None, :]
-    table = ~outside.any(axis=2)
-    return table[inv_a][:, shift_inverse]
+    outside = np.zeros((len(ua), len(shift_patterns)), dtype=bool)
+    for w in range(ua.shape[1]):  # word by word: temporaries stay (clients x patterns)
+        outside |= (shift_patterns[None, :, w] & ~ua[:, None, w]) != 0
+    return (~outside)[inv_a][:, shift_inverse]
 
 
 def uncovered(
