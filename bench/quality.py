@@ -1,0 +1,286 @@
+"""Quality of the occupational knowledge on real data: ``python -m bench.quality``.
+
+1. Title resolution: accuracy@1 and @5 on real LinkedIn posting titles that
+   were labelled by hand with O*NET-SOC codes (``bench/labels/``), against a
+   TF-IDF cosine baseline over O*NET occupation titles and descriptions.
+2. ESCO skills: an ESCO occupation's essential skills, given as a client's
+   strength phrases, should point back to that occupation: recall@10 among
+   all ESCO occupations, by canonical ESCO skills (``EscoSkills``) vs a
+   TF-IDF cosine baseline over occupation labels and descriptions.
+
+Needs the real data in ``../shared/data`` (see its PROVENANCE.md). The O*NET
+store is imported (idempotently) into ``var/bench/occupations``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from rapidfuzz import fuzz, process, utils
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from matcher.occupations import EscoSkills, OccupationStore, import_onet
+from matcher.occupations.esco import labels_of, read_csv
+from matcher.occupations.titles import TitleIndex, title_index
+from matcher.vocab import analyze
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "../shared/data"
+ONET = [DATA / "onet_29_0_text", DATA / "onet_29_3_excel"]
+ESCO = DATA / "esco_v1_1_1"
+LABELS = ROOT / "bench/labels/linkedin_titles_100.csv"
+STORE = ROOT / "var/bench/occupations"
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Hits:
+    """Ranks (0-based, -1 = not ranked) of the right answer, one per query."""
+
+    ranks: list[int]
+
+    def at(self, k: int) -> float:
+        return sum(0 <= r < k for r in self.ranks) / len(self.ranks)
+
+
+def _rank_of(ranked: list[str], truth: str) -> int:
+    return ranked.index(truth) if truth in ranked else -1
+
+
+# ----------------------------------------------------------------------------- titles
+
+
+def load_labels(path: Path = LABELS) -> tuple[list[tuple[str, str]], int]:
+    """Labelled (title, code) pairs and the number of sampled titles left unlabelled."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    labelled = [(r["title"], r["onet_soc"]) for r in rows if r["onet_soc"]]
+    return labelled, len(rows) - len(labelled)
+
+
+def resolver_hits(store: OccupationStore, index: TitleIndex, pairs: list[tuple[str, str]]) -> Hits:
+    """Ranks of the labelled code in :class:`TitleIndex` order (no confidence cut-off)."""
+    return Hits([_rank_of([store.codes[r] for r, _, _ in index.rank(t)[:10]], c) for t, c in pairs])
+
+
+def answered(
+    store: OccupationStore, index: TitleIndex, pairs: list[tuple[str, str]], cut: float
+) -> tuple[int, int]:
+    """(titles resolved at >= ``cut`` confidence, of which top-1 correct)."""
+    n = right = 0
+    for title, code in pairs:
+        ranked = index.rank(title)
+        if ranked and ranked[0][1] / 100.0 >= cut:
+            n += 1
+            right += store.codes[ranked[0][0]] == code
+    return n, right
+
+
+def tfidf_title_hits(store: OccupationStore, pairs: list[tuple[str, str]]) -> Hits:
+    """Baseline: TF-IDF cosine of the posting title vs O*NET title + description."""
+    docs = [f"{t} {t} {d}" for t, d in zip(store.titles, store.descriptions, strict=True)]
+    vec = TfidfVectorizer(analyzer=analyze, sublinear_tf=True).fit(docs)
+    sims = (vec.transform([t for t, _ in pairs]) @ vec.transform(docs).T).toarray()
+    order = np.argsort(-sims, axis=1, kind="stable")[:, :10]
+    return Hits(
+        [_rank_of([store.codes[j] for j in row], c) for row, (_, c) in zip(order, pairs, strict=True)]
+    )
+
+
+def wratio_hits(store: OccupationStore, pairs: list[tuple[str, str]]) -> Hits:
+    """Ablation: rapidfuzz WRatio over the raw O*NET titles, no normalisation or head rule."""
+    texts = [t for t, s in zip(store.title_texts, store.title_source, strict=True) if s < 3]
+    owners = [int(o) for o, s in zip(store.title_owner, store.title_source, strict=True) if s < 3]
+    ranks = []
+    for title, code in pairs:
+        hits = process.extract(title, texts, scorer=fuzz.WRatio, processor=utils.default_process, limit=60)
+        ranked = list(dict.fromkeys(store.codes[owners[i]] for _, _, i in hits))[:10]
+        ranks.append(_rank_of(ranked, code))
+    return Hits(ranks)
+
+
+def title_report(store: OccupationStore) -> None:
+    pairs, skipped = load_labels()
+    with_esco = title_index(store)
+    without_esco = TitleIndex(store, sources=(0, 1, 2))
+    _out(f"## Title resolution: {len(pairs)} hand-labelled LinkedIn titles "
+         f"(100 sampled, {skipped} left unlabelled)\n")  # fmt: skip
+    _out("| method | accuracy@1 | accuracy@5 |")
+    _out("|---|---|---|")
+    for name, hits in (
+        ("resolve_title (O*NET + ESCO titles)", resolver_hits(store, with_esco, pairs)),
+        ("resolve_title (O*NET titles only)", resolver_hits(store, without_esco, pairs)),
+        ("ablation: rapidfuzz WRatio on raw O*NET titles", wratio_hits(store, pairs)),
+        ("baseline: TF-IDF cosine, O*NET title + description", tfidf_title_hits(store, pairs)),
+    ):
+        _out(f"| {name} | {hits.at(1):.2f} | {hits.at(5):.2f} |")
+    _out()
+    for cut in (0.8, 0.9):
+        n, right = answered(store, with_esco, pairs, cut)
+        _out(f"At confidence >= {cut:.1f}: {n}/{len(pairs)} titles resolved, "
+             f"{right}/{n} = {right / max(n, 1):.2f} correct at top 1; the rest say unknown.")  # fmt: skip
+    _out()
+
+
+# ----------------------------------------------------------------------------- ESCO
+
+
+@dataclass(frozen=True, slots=True)
+class EscoData:
+    uris: list[str]
+    texts: list[str]  # preferred label + description
+    skills: dict[str, dict[str, str]]  # occupation uri -> skill uri -> relation type
+    skill_labels: dict[str, list[str]]  # skill uri -> preferred label, then alternatives
+
+
+def load_esco(path: Path = ESCO) -> EscoData:
+    uris, texts = [], []
+    for row in read_csv(path, "occupations_en.csv"):
+        uris.append(row["conceptUri"])
+        texts.append(f"{row['preferredLabel']} {row['preferredLabel']} {row.get('description', '')}")
+    skills: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in read_csv(path, "occupationSkillRelations.csv"):
+        skills[row["occupationUri"]][row["skillUri"]] = row["relationType"]
+    labels = {row["conceptUri"]: labels_of(row) for row in read_csv(path, "skills_en.csv")}
+    return EscoData(uris, texts, dict(skills), labels)
+
+
+def esco_queries(data: EscoData, variant: str) -> tuple[list[int], list[list[str]]]:
+    """Per occupation with >= 4 essential skills: the strength phrases of one query variant.
+
+    ``preferred``: every essential skill by its preferred label. ``alt``:
+    every other essential skill (sorted by URI), each by its first alternative
+    label, so the phrases differ from the labels the occupation is indexed by.
+    """
+    targets, queries = [], []
+    for i, uri in enumerate(data.uris):
+        essential = sorted(s for s, kind in data.skills.get(uri, {}).items() if kind == "essential")
+        if len(essential) < 4:
+            continue
+        if variant == "preferred":
+            phrases = [data.skill_labels[s][0] for s in essential if s in data.skill_labels]
+        else:
+            phrases = [(data.skill_labels[s][1:] or data.skill_labels[s])[0]
+                       for s in essential[::2] if s in data.skill_labels]  # fmt: skip
+        targets.append(i)
+        queries.append(phrases)
+    return targets, queries
+
+
+def canonical_hits(
+    data: EscoData, esco: EscoSkills, targets: list[int], queries: list[list[str]]
+) -> tuple[Hits, float]:
+    """Phrases -> canonical ESCO skills -> TF-IDF cosine with each occupation's skill set.
+
+    Also returns the share of phrases that canonicalised to an ESCO skill.
+    """
+    col = {u: j for j, u in enumerate(esco.uris)}
+    rows, cols, vals = [], [], []
+    for i, uri in enumerate(data.uris):
+        for skill, kind in data.skills.get(uri, {}).items():
+            if skill in col:
+                rows.append(i)
+                cols.append(col[skill])
+                vals.append(1.0 if kind == "essential" else 0.5)
+    occ = sp.csr_matrix((vals, (rows, cols)), shape=(len(data.uris), len(esco.uris)))
+    idf = np.log((1 + occ.shape[0]) / (1 + (occ > 0).sum(axis=0).A1)) + 1.0
+    occ = normalize(occ @ sp.diags(idf))
+    q_rows, q_cols = [], []
+    n_phrases = n_found = 0
+    for r, phrases in enumerate(queries):
+        found = [esco.lookup(p) for p in phrases]
+        n_phrases += len(found)
+        n_found += sum(j is not None for j in found)
+        for j in {j for j in found if j is not None}:
+            q_rows.append(r)
+            q_cols.append(j)
+    q = sp.csr_matrix((np.ones(len(q_rows)), (q_rows, q_cols)), shape=(len(queries), len(esco.uris)))
+    sims = (normalize(q @ sp.diags(idf)) @ occ.T).toarray()
+    return _hits_from(sims, targets), n_found / max(n_phrases, 1)
+
+
+def tfidf_esco_hits(data: EscoData, targets: list[int], queries: list[list[str]]) -> Hits:
+    """Baseline: TF-IDF cosine of the joined phrases vs occupation label + description."""
+    vec = TfidfVectorizer(analyzer=analyze, sublinear_tf=True).fit(data.texts)
+    sims = (vec.transform(["; ".join(q) for q in queries]) @ vec.transform(data.texts).T).toarray()
+    return _hits_from(sims, targets)
+
+
+def _hits_from(sims: np.ndarray, targets: list[int]) -> Hits:
+    ranks = []
+    for row, target in zip(sims, targets, strict=True):
+        better = int((row > row[target]).sum())  # ties count in the target's favour
+        ranks.append(better if row[target] > 0 else -1)
+    return Hits(ranks)
+
+
+def esco_report() -> None:
+    data = load_esco()
+    esco = EscoSkills.load(ESCO)
+    _out("## ESCO: essential skills as a client's strengths -> that occupation\n")
+    _out("| strength phrases | occupations | phrases canonicalised | canonical ESCO skills recall@10 "
+         "| TF-IDF baseline recall@10 |")  # fmt: skip
+    _out("|---|---|---|---|---|")
+    variants = (
+        ("preferred", "all essential skills, preferred labels"),
+        ("alt", "every other essential skill, alternative labels"),
+    )
+    for variant, label in variants:
+        targets, queries = esco_queries(data, variant)
+        ours, share = canonical_hits(data, esco, targets, queries)
+        base = tfidf_esco_hits(data, targets, queries)
+        _out(f"| {label} | {len(targets)} of {len(data.uris)} | {share:.3f} | {ours.at(10):.3f} "
+             f"| {base.at(10):.3f} |")  # fmt: skip
+    _out()
+
+
+def speed_report(store: OccupationStore) -> None:
+    """Wall time to resolve the 1,000 sample posting titles (title index already built)."""
+    with (DATA / "jobs_linkedin_2023_24_sample1000/postings.csv").open(encoding="utf-8") as fh:
+        titles = [row["title"] for row in csv.DictReader(fh)]
+    t0 = time.perf_counter()
+    index = TitleIndex(store)
+    built = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for title in titles:
+        index.rank(title)
+    each = (time.perf_counter() - t0) / len(titles)
+    _out(f"Speed: title index built in {built:.1f} s; {len(titles)} posting titles resolved at "
+         f"{each * 1000:.1f} ms each.\n")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__.split("\n")[0])
+    parser.add_argument("--store", type=Path, default=STORE, help="where to import O*NET (cached)")
+    args = parser.parse_args(argv)
+    missing = [p for p in (*ONET, ESCO) if not p.exists()]
+    if missing:
+        _out(f"skipped: real data not found at {', '.join(map(str, missing))}")
+        return 0
+    t0 = time.perf_counter()
+    report = import_onet(ONET, args.store, esco=ESCO)
+    how = "cached" if report.up_to_date else "imported"
+    _out(
+        f"# Occupational knowledge quality (store {args.store}, {how} in {time.perf_counter() - t0:.1f} s)\n"
+    )
+    store = OccupationStore.load(args.store)
+    title_report(store)
+    esco_report()
+    speed_report(store)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
