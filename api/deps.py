@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
@@ -71,3 +72,26 @@ AuditorUser = Annotated[User, Depends(require(Role.AUDITOR))]
 AdminUser = Annotated[User, Depends(require(Role.ADMIN))]
 AdminOrAuditor = Annotated[User, Depends(require(Role.ADMIN, Role.AUDITOR))]
 OpeningReader = Annotated[User, Depends(require(Role.LIAISON, Role.SPECIALIST))]
+
+
+def reject_nul(request: Request) -> None:
+    """422 for a NUL character in a declared path or query parameter (PostgreSQL refuses NUL)."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    declared = _query_names(dependant) if dependant is not None else set()
+    sources = [("path", name, value) for name, value in request.path_params.items()]
+    sources += [("query", name, value) for name, value in request.query_params.multi_items()
+                if name in declared]  # fmt: skip
+    for where, name, value in sources:
+        if "\x00" in str(value):
+            raise RequestValidationError(
+                [{"loc": [where, name], "msg": "must not contain NUL characters", "type": "value_error"}]
+            )
+
+
+def _query_names(dependant: Any) -> set[str]:
+    """Names of the query parameters a route (and its sub-dependencies) declares."""
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names

@@ -10,13 +10,14 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm.exc import StaleDataError
 
 from api import migrate, security
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
+from api.deps import reject_nul
 from api.matching import MatcherCache
 from api.routes import (
     assignments,
@@ -84,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Conflict, _conflict)
     app.add_exception_handler(StaleDataError, _conflict)
     for module in ROUTERS:
-        app.include_router(module.router, prefix=API_PREFIX)
+        app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(reject_nul)])
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, status
 
 from api import store
 from api.deps import SessionDep, SpecialistUser
@@ -113,7 +115,8 @@ def list_placements(session: SessionDep, user: SpecialistUser, client_id: str) -
 
 @router.patch("/{client_id}/placements/{placement_id}", responses=errors(409))
 def update_placement(
-    session: SessionDep, user: SpecialistUser, client_id: str, placement_id: int,
+    session: SessionDep, user: SpecialistUser, client_id: str,
+    placement_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
     body: PlacementUpdate,
 ) -> PlacementPublic:  # fmt: skip
     """Record or correct how a placement ended (``version`` must be current)."""

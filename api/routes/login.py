@@ -23,10 +23,12 @@ def login_access_token(
     form_data: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> Token:
     """Exchange username and password for a bearer token (logged as a ``login`` event)."""
-    user = store.users.authenticate(session, username=form_data.username, password=form_data.password)
+    username, password = form_data.username, form_data.password
+    nul = "\x00" in username or "\x00" in password  # never valid; PostgreSQL text refuses NUL
+    user = None if nul else store.users.authenticate(session, username=username, password=password)
     if user is None:
         # Failed attempts are recorded too (the username tried, never the password).
-        log_event(session, kind="login_failed", user=None, username=form_data.username[:200])
+        log_event(session, kind="login_failed", user=None, username=username.replace("\x00", "")[:200])
         session.commit()
         raise HTTPException(status_code=400, detail="Incorrect username or password")
     log_event(session, kind="login", user=user, role=user.role)

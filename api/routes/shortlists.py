@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
 from api.deps import MatcherDep, SessionDep, SettingsDep, SpecialistUser
 from api.routes.clients import own_client
 from api.schemas import ShortlistFilters, ShortlistPublic, ShortlistRequest, errors
 from api.shortlists import explain_pair, make_shortlist
+
+# Query parameter names of the ShortlistFilters fields.
+QUERY_NAMES = {"industries": "industry", "employer_ids": "employer_id"}
 
 router = APIRouter(prefix="/clients", tags=["shortlists"], responses=errors(401, 403, 404))
 
@@ -43,10 +48,17 @@ def get_shortlist(
     min_hourly_wage: Annotated[float | None, Query(ge=0, le=1000)] = None,
 ) -> ShortlistPublic:
     """Ranked suggestions with scores, contributions, reasons, hints and grouped exclusions."""
-    filters = ShortlistFilters(
-        industries=industry or [], employer_ids=employer_id or [],
-        remote_only=remote_only, min_hourly_wage=min_hourly_wage,
-    )  # fmt: skip
+    try:
+        filters = ShortlistFilters(
+            industries=industry or [], employer_ids=employer_id or [],
+            remote_only=remote_only, min_hourly_wage=min_hourly_wage,
+        )  # fmt: skip
+    except ValidationError as exc:
+        raise RequestValidationError([
+            {"loc": ["query", QUERY_NAMES.get(str(e["loc"][0]), str(e["loc"][0])), *e["loc"][1:]],
+             "msg": e["msg"], "type": e["type"]}
+            for e in exc.errors(include_url=False)
+        ]) from None  # fmt: skip
     request = ShortlistRequest(k=k, filters=filters)
     return _shortlist(session, user, settings, cache, client_id, request)
 

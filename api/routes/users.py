@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, status
 
 from api import store
 from api.deps import AdminUser, SessionDep
 from api.events import log_event
 from api.models import Role
 from api.schemas import UserCreate, UserPublic, UsersPublic, UserUpdate, errors
+
+PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 router = APIRouter(prefix="/users", tags=["users"], responses=errors(401, 403))
 
@@ -30,7 +34,7 @@ def create_user(session: SessionDep, admin: AdminUser, user_in: UserCreate) -> U
 
 
 @router.get("/{user_id}", responses=errors(404))
-def read_user(session: SessionDep, _admin: AdminUser, user_id: int) -> UserPublic:
+def read_user(session: SessionDep, _admin: AdminUser, user_id: PathId) -> UserPublic:
     user = store.users.get_user(session, user_id=user_id)
     if user is None:
         raise HTTPException(status_code=404, detail="User not found")
@@ -38,7 +42,7 @@ def read_user(session: SessionDep, _admin: AdminUser, user_id: int) -> UserPubli
 
 
 @router.patch("/{user_id}", responses=errors(404, 409))
-def update_user(session: SessionDep, admin: AdminUser, user_id: int, user_in: UserUpdate) -> UserPublic:
+def update_user(session: SessionDep, admin: AdminUser, user_id: PathId, user_in: UserUpdate) -> UserPublic:
     """Change a user's name or password, or (de)activate them."""
     user = store.users.get_user(session, user_id=user_id)
     if user is None:

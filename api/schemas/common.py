@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
 # Bounded text types: every request string has a length limit.
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -14,13 +15,45 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 Zip = Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
 Riasec = Annotated[list[Annotated[float, Field(ge=0, le=7)]], Field(min_length=6, max_length=6)]
 Phrases = Annotated[list[Phrase], Field(max_length=50)]
+# Database integer ids (PostgreSQL INTEGER is 32-bit).
+DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Ratings = Annotated[dict[str, Annotated[int, Field(ge=0, le=10)] | None], Field(max_length=20)]
 
 
 class Strict(BaseModel):
-    """Request body base: unknown fields are rejected (no mass assignment)."""
+    """Request body base: unknown fields are rejected (no mass assignment), and so is NUL.
+
+    PostgreSQL text cannot hold NUL characters; refusing them here turns what would be a
+    database error into a 422 naming the field.
+    """
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any, info: ValidationInfo) -> Any:
+        # Nested models check their own fields, so the error names the innermost field.
+        field = cls.model_fields.get(info.field_name or "")
+        nested = field is not None and _is_model(field.annotation)
+        if not nested and has_nul(value):
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
+def _is_model(annotation: Any) -> bool:
+    options = typing.get_args(annotation) or (annotation,)
+    return any(isinstance(o, type) and issubclass(o, BaseModel) for o in options)
+
+
+def has_nul(value: Any) -> bool:
+    """True when a string anywhere in ``value`` (nested lists and dicts too) holds NUL."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    return False
 
 
 class Message(BaseModel):

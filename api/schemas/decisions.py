@@ -22,6 +22,18 @@ class Action(enum.StrEnum):
     NOT_HIRED = "not_hired"
 
 
+class RecordedAction(enum.StrEnum):
+    """An :class:`Action`, or ``restore`` (an earlier rejection undone)."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+    APPLIED = "applied"
+    INTERVIEW = "interview"
+    HIRED = "hired"
+    NOT_HIRED = "not_hired"
+    RESTORE = "restore"
+
+
 class RejectReason(enum.StrEnum):
     """Why a specialist rejected a suggestion (fixed list; add detail in ``note``)."""
 
@@ -110,7 +122,7 @@ class DecisionPublic(BaseModel):
     id: int
     client_id: str
     opening_id: str
-    action: Action
+    action: RecordedAction
     reason_code: RejectReason | None
     note: str
     recommendation_id: str | None

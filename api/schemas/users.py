@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.models import Role
-from api.schemas.common import Note, Strict
+from api.schemas.common import DbId, Note, Strict
 
 Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{3,64}$")]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
@@ -63,7 +63,7 @@ class CaseloadsPublic(BaseModel):
 
 
 class CaseloadUpdate(Strict):
-    specialist_id: int = Field(ge=1)
+    specialist_id: DbId
 
 
 class EmployerAssignment(BaseModel):
@@ -78,7 +78,7 @@ class EmployerAssignmentsPublic(BaseModel):
 
 
 class EmployerAssignmentUpdate(Strict):
-    liaison_ids: Annotated[list[Annotated[int, Field(ge=1)]], Field(max_length=50)]
+    liaison_ids: Annotated[list[DbId], Field(max_length=50)]
 
 
 class ProgramConfigPublic(BaseModel):

@@ -19,14 +19,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from fastapi import FastAPI
-
-# Starlette asks for httpx2 in its TestClient; httpx is what this project pins.
-warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -36,6 +32,9 @@ from api.config import Settings
 from api.main import create_app
 from api.models import Role, User
 from api.security import create_access_token
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 AS_OF = dt.date(2026, 3, 2)  # the service's "today" in tests (a Monday)
 SECRET = "test-signing-key-not-for-production-0123456789"
@@ -208,13 +207,22 @@ def opening_details(**overrides: Any) -> dict[str, Any]:
     return details | overrides
 
 
+def make_test_client(app: FastAPI) -> TestClient:
+    """A TestClient (Starlette asks for httpx2 there; httpx is what this project pins)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        from fastapi.testclient import TestClient
+
+    return TestClient(app)
+
+
 @pytest.fixture(scope="module")
 def api(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     """A running app on a fresh database (one per test module and backend)."""
     directory = tmp_path_factory.mktemp(f"api-{backend}")
     with fresh_database(backend, directory) as url:
         app = create_app(make_settings(directory, url))
-        with TestClient(app) as client:
+        with make_test_client(app) as client:
             yield Api(app=app, client=client)
 
 

@@ -1,0 +1,148 @@
+"""Decisions on suggestions and placement outcomes (specialist), each an audit event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.api.conftest import Api, World
+
+
+@pytest.fixture(scope="module")
+def opening(api: Api, world: World) -> dict[str, Any]:
+    employer = api.create_employer(world.headers["liaison1"])
+    return api.create_opening(world.headers["liaison1"], employer["id"])
+
+
+def decide(api: Api, world: World, client_id: str, **body: Any) -> Any:
+    return api.post(f"/clients/{client_id}/decisions", world.headers["spec1"], json=body)
+
+
+@pytest.mark.parametrize("action", ["approve", "applied", "interview", "hired", "not_hired"])
+def test_actions_without_reason_are_recorded(api: Api, world: World, opening: dict, action: str) -> None:
+    client = api.create_client(world.headers["spec1"])
+    response = decide(api, world, client["id"], opening_id=opening["id"], action=action, note="spoke with J.")
+    assert response.status_code == 201
+    decision = response.json()
+    assert decision["action"] == action and decision["reason_code"] is None
+    assert decision["actor_id"] == world.users["spec1"].id
+    listed = api.get(f"/clients/{client['id']}/decisions", world.headers["spec1"]).json()
+    assert listed["data"] == [decision]
+    events = api.get(
+        "/audit/events", world.headers["auditor"], params={"client_id": client["id"], "kind": "decision"}
+    ).json()["data"]
+    assert events[0]["opening_id"] == opening["id"]
+    assert events[0]["payload"]["action"] == action and events[0]["payload"]["note"] == "spoke with J."
+
+
+def test_reject_needs_a_reason_code_from_the_fixed_list(api: Api, world: World, opening: dict) -> None:
+    client = api.create_client(world.headers["spec1"])
+    missing = decide(api, world, client["id"], opening_id=opening["id"], action="reject")
+    assert missing.status_code == 422
+    assert missing.json()["detail"][0]["loc"] == ["body", "reason_code"]
+    assert "required when action is reject" in missing.json()["detail"][0]["msg"]
+    unknown = decide(api, world, client["id"], opening_id=opening["id"], action="reject", reason_code="vibes")
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == ["body", "reason_code"]
+    misplaced = decide(api, world, client["id"], opening_id=opening["id"], action="hired", reason_code="pay")
+    assert misplaced.status_code == 422
+    ok = decide(
+        api,
+        world,
+        client["id"],
+        opening_id=opening["id"],
+        action="reject",
+        reason_code="schedule",
+        note="evening classes",
+    )
+    assert ok.status_code == 201 and ok.json()["reason_code"] == "schedule"
+    restore = decide(api, world, client["id"], opening_id=opening["id"], action="restore")
+    assert restore.status_code == 422  # restoring has its own endpoint
+
+
+def test_decision_on_missing_opening_or_closed_client(api: Api, world: World, opening: dict) -> None:
+    client = api.create_client(world.headers["spec1"])
+    missing = decide(api, world, client["id"], opening_id="O-MISSING", action="approve")
+    assert missing.status_code == 404 and missing.json() == {"detail": "Opening not found"}
+    api.post(f"/clients/{client['id']}/close", world.headers["spec1"])
+    closed = decide(api, world, client["id"], opening_id=opening["id"], action="approve")
+    assert closed.status_code == 409 and closed.json() == {"detail": "Client is closed"}
+
+
+def test_placement_start_end_and_separation(api: Api, world: World, opening: dict) -> None:
+    client = api.create_client(world.headers["spec1"])
+    base, h = f"/clients/{client['id']}/placements", world.headers["spec1"]
+    created = api.post(base, h, json={"opening_id": opening["id"], "start_date": "2026-03-09"})
+    assert created.status_code == 201
+    placement = created.json()
+    assert placement["end_date"] is None and placement["version"] == 1
+    path = f"{base}/{placement['id']}"
+    no_reason = api.patch(path, h, json={"version": 1, "end_date": "2026-06-30"})
+    assert no_reason.status_code == 422
+    assert no_reason.json()["detail"][0]["loc"] == ["body", "separation_reason"]
+    before_start = api.patch(
+        path, h, json={"version": 1, "end_date": "2026-03-01", "separation_reason": "fired"}
+    )
+    assert before_start.status_code == 409
+    ended = api.patch(
+        path,
+        h,
+        json={
+            "version": 1,
+            "end_date": "2026-06-30",
+            "separation_reason": "quit_better_job",
+            "note": "better hours",
+        },
+    )
+    assert ended.status_code == 200
+    assert ended.json()["separation_reason"] == "quit_better_job" and ended.json()["version"] == 2
+    stale = api.patch(path, h, json={"version": 1, "end_date": "2026-07-30", "separation_reason": "moved"})
+    assert stale.status_code == 409
+    assert api.get(base, h).json()["data"] == [ended.json()]
+    assert api.patch(f"{base}/999999", h, json={"version": 1}).status_code == 404
+    events = api.get(
+        "/audit/events", world.headers["auditor"], params={"client_id": client["id"], "kind": "outcome"}
+    ).json()["data"]
+    assert [e["payload"]["end_date"] for e in events] == [None, "2026-06-30"]
+
+
+def test_placement_input_is_validated(api: Api, world: World, opening: dict) -> None:
+    client = api.create_client(world.headers["spec1"])
+    base, h = f"/clients/{client['id']}/placements", world.headers["spec1"]
+    cases = [
+        (
+            {
+                "opening_id": opening["id"],
+                "start_date": "2026-03-09",
+                "end_date": "2026-03-01",
+                "separation_reason": "fired",
+            },
+            "end_date",
+        ),
+        (
+            {"opening_id": opening["id"], "start_date": "2026-03-09", "separation_reason": "fired"},
+            "separation_reason",
+        ),
+        ({"opening_id": opening["id"], "start_date": "March 9th"}, "start_date"),
+        ({"opening_id": opening["id"], "start_date": "2026-03-09", "hired_by": "me"}, "hired_by"),
+    ]
+    for body, field in cases:
+        response = api.post(base, h, json=body)
+        assert response.status_code == 422, body
+        assert response.json()["detail"][0]["loc"] == ["body", field]
+
+
+def test_other_specialists_client_decisions_are_404(api: Api, world: World, opening: dict) -> None:
+    theirs = api.create_client(world.headers["spec2"])
+    for method, path, body in (
+        ("post", "/decisions", {"opening_id": opening["id"], "action": "approve"}),
+        ("get", "/decisions", None),
+        ("get", "/placements", None),
+        ("post", "/placements", {"opening_id": opening["id"], "start_date": "2026-03-09"}),
+        ("get", "/rejections", None),
+    ):
+        call = getattr(api, method)
+        kwargs = {"json": body} if body else {}
+        response = call(f"/clients/{theirs['id']}{path}", world.headers["spec1"], **kwargs)
+        assert response.status_code == 404, path
+        assert response.json() == {"detail": "Client not found"}
