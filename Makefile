@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run demo test lint bench bench-quality models clean
+.PHONY: setup run serve demo test lint bench bench-quality models clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,14 @@ setup: $(STAMP) models
 demo: setup
 	$(VENV)/bin/matcher demo
 
-run: demo
+# The HTTP service: migrate var/placement.db (or DATABASE_URL), load the demo caseload and
+# demo users if the database is empty, print how to log in, serve on 127.0.0.1:8000.
+run: setup
+	$(PY) -m api.cli demo
+	$(PY) -m api.cli serve --host 127.0.0.1 --port 8000
+
+serve: setup
+	$(PY) -m api.cli serve --host 127.0.0.1 --port 8000
 
 test: setup
 	$(VENV)/bin/ruff check .
