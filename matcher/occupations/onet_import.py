@@ -1,13 +1,14 @@
 """Import an O*NET release (and optionally ESCO) into an occupation store.
 
-The import is idempotent: it checksums the source files first and, when the
-store already holds an import of exactly those files in the current format,
-leaves it untouched. A rebuild writes to a temporary sibling directory and
+The import is idempotent: it checksums the source files (and the importer's
+own code) first and, when the store already holds an import of exactly those
+files by this code, leaves it untouched. A rebuild writes to a temporary sibling directory and
 then swaps it in, so a failed import never leaves a half-written store.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 import tempfile
@@ -186,8 +187,16 @@ def _esco_titles(esco_zip: Path, title_rows: list[tuple[str, int, int]]) -> esco
     return esco_mod.crosswalk_titles(esco_zip, onet)
 
 
+# The modules whose code shapes the store: a change to any of them makes old stores stale.
+_IMPORTER = ("esco.py", "normalize.py", "onet_import.py", "store.py", "tables.py")
+
+
 def _fingerprint(sources: dict[str, SourceFile], esco_zip: Path | None) -> dict[str, str]:
     out = {f"onet:{t}:{s.path.name}": s.sha256 for t, s in sources.items()}
+    code = hashlib.sha256()
+    for name in _IMPORTER:
+        code.update((Path(__file__).parent / name).read_bytes())
+    out["importer"] = code.hexdigest()
     if esco_zip is not None:
         out[f"esco:{esco_zip.name}"] = sha256(esco_zip)
     return dict(sorted(out.items()))

@@ -79,6 +79,8 @@ def test_report_names_files_and_rows(tiny_release: Path, tmp_path: Path) -> None
     assert rows["Skills.xlsx"] == 4 * 6 * 2
     assert report.releases == ("O*NET 99.9 Database (synthetic test release)",)
     assert all(len(f["sha256"]) == 64 for f in report.files)
+    fingerprint = OccupationStore.load(report.store).metadata["fingerprint"]
+    assert "importer" in fingerprint  # a new importer version makes old stores stale
 
 
 def test_text_and_excel_skills_give_the_same_store(tmp_path: Path) -> None:
