@@ -22,6 +22,7 @@ from matcher.records import (
     opening_to_record,
 )
 from matcher.types import Opening
+from matcher.vocab import load_vocabulary
 from tests.matcher import worlds
 
 
@@ -41,6 +42,11 @@ def test_demands_follow_the_documented_mapping(tiny_store: OccupationStore) -> N
     assert dev["complexity"] == round((4 + (1 + 4 * 0.875) + (1 + 4 * 0.875)) / 3)
     assert "stamina" not in dev  # never derived from O*NET
     assert set(dev) == set(DIMENSION_SOURCES)
+
+
+def test_mapping_uses_the_engine_vocabulary() -> None:
+    vocab = load_vocabulary()
+    assert set(DIMENSION_SOURCES) == set(vocab.dimensions) - {"stamina"}
 
 
 def test_enrich_fills_unrated_demands_and_marks_them(tiny_store: OccupationStore) -> None:
@@ -146,3 +152,18 @@ def test_real_complexity_orders_jobs_sensibly(real_store: OccupationStore, low: 
 def test_real_phrases_avoid_ubiquitous_technology(real_store: OccupationStore) -> None:
     for code in ("41-2011.00", "43-4051.00", "29-1141.00"):
         assert "Microsoft Excel" not in occupation_phrases(real_store, code).technology
+
+
+def test_engine_explanations_say_what_was_inferred(tiny_store: OccupationStore) -> None:
+    from matcher import Matcher, MatcherConfig
+    from matcher.types import Suggestion
+
+    (opening,) = enrich_openings([_bare_opening(title="Dishwasher")], tiny_store)
+    low = dict.fromkeys(load_vocabulary().dimensions, 1)
+    client = worlds.client(past_titles=["Dishwasher"], strengths=[], capacity=low)
+    (client,) = enrich_clients([client], tiny_store)
+    result = Matcher(config=MatcherConfig()).fit([opening], as_of=worlds.AS_OF).explain(client, opening.id)
+    assert isinstance(result, Suggestion)
+    texts = [r.text for r in result.reasons]
+    assert any("inferred from the O*NET occupation" in t for t in texts), texts
+    assert any("inferred from work history" in t for t in texts), texts
