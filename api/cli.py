@@ -80,7 +80,7 @@ def create_user(args: argparse.Namespace, settings: Settings) -> int:
             user = store.users.create_user(session, user_create=user_create)
         except store.Conflict as exc:
             raise SystemExit(exc.detail) from None
-        log_event(session, kind="user_created", user=None, user_id=user.id, role=user.role, via="cli")
+        log_event(session, kind="user.created", user=None, user_id=user.id, role=user.role, via="cli")
         session.commit()
         _out(f"created {user.role} {user.username} (id {user.id})")
     return 0

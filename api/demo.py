@@ -60,7 +60,7 @@ def load_demo(session: Session, *, password: str, as_of: dt.date, seed: int = 7)
     else:
         _load_records(session, as_of=as_of, seed=seed, summary=summary)
     log_event(
-        session, kind="demo_loaded", user=None, users_created=summary.users_created,
+        session, kind="demo.loaded", user=None, users_created=summary.users_created,
         clients=summary.clients, openings=summary.openings,
     )  # fmt: skip
     session.commit()

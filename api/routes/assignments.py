@@ -48,7 +48,7 @@ def reassign_client(
     previous = client.specialist_id
     store.clients.reassign(session, client=client, specialist_id=body.specialist_id)
     log_event(
-        session, kind="caseload_assigned", user=admin, client_id=client.id,
+        session, kind="caseload.assigned", user=admin, client_id=client.id,
         from_specialist=previous, to_specialist=body.specialist_id,
     )  # fmt: skip
     session.commit()
@@ -79,6 +79,6 @@ def assign_employer(
         raise HTTPException(status_code=404, detail="Employer not found")
     _check_role(session, body.liaison_ids, Role.LIAISON)
     ids = store.employers.set_liaisons(session, employer_id=employer.id, user_ids=body.liaison_ids)
-    log_event(session, kind="employer_assigned", user=admin, employer_id=employer.id, liaison_ids=ids)
+    log_event(session, kind="employer.assigned", user=admin, employer_id=employer.id, liaison_ids=ids)
     session.commit()
     return EmployerAssignment(employer_id=employer.id, employer_name=employer.name, liaison_ids=ids)

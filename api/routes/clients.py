@@ -49,7 +49,7 @@ def list_clients(
     """The caller's caseload (logged as a read of each client listed)."""
     clients = store.clients.list_clients(session, specialist_id=user.id, status=status)
     if clients:
-        log_event(session, kind="client_listed", user=user, client_ids=[c.id for c in clients])
+        log_event(session, kind="client.listed", user=user, client_ids=[c.id for c in clients])
         session.commit()
     return ClientsPublic(data=[public(c) for c in clients], count=len(clients))
 
@@ -64,7 +64,7 @@ def create_client(
     client = store.clients.create_client(
         session, client_id=client_id, specialist_id=user.id, label=body.label, record=record
     )
-    log_event(session, kind="client_created", user=user, client_id=client.id)
+    log_event(session, kind="client.created", user=user, client_id=client.id)
     session.commit()
     set_etag(response, client.version)
     return public(client)
@@ -76,7 +76,7 @@ def read_client(
 ) -> ClientPublic:
     """One client, with an ``ETag`` to send back as ``If-Match`` when editing."""
     client = own_client(session, user, client_id)
-    log_event(session, kind="client_read", user=user, client_id=client.id)
+    log_event(session, kind="client.read", user=user, client_id=client.id)
     session.commit()
     set_etag(response, client.version)
     return public(client)
@@ -98,7 +98,7 @@ def update_client(
     store.clients.update_client(
         session, client=client, expected_version=body.version, label=body.label, record=record
     )
-    log_event(session, kind="client_updated", user=user, client_id=client.id, version=client.version)
+    log_event(session, kind="client.updated", user=user, client_id=client.id, version=client.version)
     session.commit()
     set_etag(response, client.version)
     return public(client)
@@ -113,7 +113,7 @@ def _set_status(
     previous = client.status
     store.clients.set_status(session, client=client, status=new)
     log_event(
-        session, kind="client_status", user=user, client_id=client.id,
+        session, kind="client.status", user=user, client_id=client.id,
         previous=previous, status=new.value,
     )  # fmt: skip
     session.commit()

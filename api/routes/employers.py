@@ -31,7 +31,7 @@ def list_employers(session: SessionDep, user: LiaisonUser) -> EmployersPublic:
 def create_employer(session: SessionDep, user: LiaisonUser, body: EmployerCreate) -> EmployerPublic:
     """Add an employer; the caller manages it."""
     employer = store.employers.create_employer(session, employer_create=body, liaison_id=user.id)
-    log_event(session, kind="employer_created", user=user, employer_id=employer.id)
+    log_event(session, kind="employer.created", user=user, employer_id=employer.id)
     session.commit()
     return EmployerPublic.model_validate(employer)
 
@@ -48,6 +48,6 @@ def update_employer(
     """Replace an employer's details (``version`` must be current)."""
     employer = managed_employer(session, user, employer_id)
     store.employers.update_employer(session, employer=employer, employer_update=body)
-    log_event(session, kind="employer_updated", user=user, employer_id=employer.id)
+    log_event(session, kind="employer.updated", user=user, employer_id=employer.id)
     session.commit()
     return EmployerPublic.model_validate(employer)

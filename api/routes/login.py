@@ -28,7 +28,7 @@ def login_access_token(
     user = None if nul else store.users.authenticate(session, username=username, password=password)
     if user is None:
         # Failed attempts are recorded too (the username tried, never the password).
-        log_event(session, kind="login_failed", user=None, username=username.replace("\x00", "")[:200])
+        log_event(session, kind="login.failed", user=None, username=username.replace("\x00", "")[:200])
         session.commit()
         raise HTTPException(status_code=400, detail="Incorrect username or password")
     log_event(session, kind="login", user=user, role=user.role)

@@ -82,7 +82,7 @@ def create_opening(
         body.details, opening_id=store.new_id("O"), employer=employer.name, posted=settings.today()
     )
     opening = store.openings.create_opening(session, employer=employer, record=record, created_by=user.id)
-    log_event(session, kind="opening_created", user=user, opening_id=opening.id)
+    log_event(session, kind="opening.created", user=user, opening_id=opening.id)
     session.commit()
     return public(opening, settings)
 
@@ -107,7 +107,7 @@ def update_opening(
         status=opening.status, posted=dt.date.fromisoformat(posted) if posted else settings.today(),
     )  # fmt: skip
     store.openings.update_opening(session, opening=opening, expected_version=body.version, record=record)
-    log_event(session, kind="opening_updated", user=user, opening_id=opening.id)
+    log_event(session, kind="opening.updated", user=user, opening_id=opening.id)
     session.commit()
     return public(opening, settings)
 
@@ -119,7 +119,7 @@ def _status(
     previous = opening.status
     store.openings.set_status(session, opening=opening, status=new)
     log_event(
-        session, kind="opening_status", user=user, opening_id=opening.id,
+        session, kind="opening.status", user=user, opening_id=opening.id,
         previous=previous, status=new,
     )  # fmt: skip
     session.commit()
@@ -180,7 +180,7 @@ def import_openings(
         session.rollback()
         return report
     log_event(
-        session, kind="openings_imported", user=user, created=report.created,
+        session, kind="openings.imported", user=user, created=report.created,
         n_errors=len(report.errors), n_duplicates=len(report.duplicates),
     )  # fmt: skip
     session.commit()

@@ -52,7 +52,7 @@ def update_config(session: SessionDep, admin: AdminUser, body: ProgramConfigUpda
         ) from exc
     row = store.config.add_version(session, config=config, note=body.note, created_by=admin.id)
     log_event(
-        session, kind="config_updated", user=admin,
+        session, kind="config.updated", user=admin,
         version=row.version, config_hash=row.config_hash, note=body.note,
     )  # fmt: skip
     session.commit()

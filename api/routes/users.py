@@ -28,7 +28,7 @@ def list_users(session: SessionDep, _admin: AdminUser, role: Role | None = None)
 def create_user(session: SessionDep, admin: AdminUser, user_in: UserCreate) -> UserPublic:
     """Create a user with a role."""
     user = store.users.create_user(session, user_create=user_in)
-    log_event(session, kind="user_created", user=admin, user_id=user.id, role=user.role)
+    log_event(session, kind="user.created", user=admin, user_id=user.id, role=user.role)
     session.commit()
     return UserPublic.model_validate(user)
 
@@ -53,6 +53,6 @@ def update_user(session: SessionDep, admin: AdminUser, user_id: PathId, user_in:
     changed = sorted(user_in.model_dump(exclude_none=True, exclude={"password"}))
     if user_in.password is not None:
         changed.append("password")
-    log_event(session, kind="user_updated", user=admin, user_id=user.id, changed=changed)
+    log_event(session, kind="user.updated", user=admin, user_id=user.id, changed=changed)
     session.commit()
     return UserPublic.model_validate(user)

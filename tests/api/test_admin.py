@@ -71,7 +71,7 @@ def test_caseloads_show_ids_only_and_reassignment_moves_access(api: Api, world: 
     events = api.get(
         "/audit/events",
         world.headers["auditor"],
-        params={"client_id": client["id"], "kind": "caseload_assigned"},
+        params={"client_id": client["id"], "kind": "caseload.assigned"},
     ).json()["data"]
     assert events[0]["payload"] == {
         "from_specialist": world.users["spec1"].id,
@@ -104,7 +104,7 @@ def test_program_configuration_is_versioned(api: Api, world: World) -> None:
     versions = api.get("/config/versions", h).json()
     assert versions["data"][0]["version"] == new["version"]
     assert api.put("/config", world.headers["auditor"], json={"config": {}}).status_code == 403
-    events = api.get("/audit/events", world.headers["auditor"], params={"kind": "config_updated"}).json()
+    events = api.get("/audit/events", world.headers["auditor"], params={"kind": "config.updated"}).json()
     assert events["data"][-1]["payload"]["config_hash"] == new["config_hash"]
 
 

@@ -18,12 +18,12 @@ def test_events_filter_by_client_actor_kind_and_time(api: Api, world: World) -> 
     client = api.create_client(world.headers["spec1"])
     api.get(f"/clients/{client['id']}", world.headers["spec1"])
     by_client = api.get("/audit/events", h, params={"client_id": client["id"]}).json()["data"]
-    assert [e["kind"] for e in by_client] == ["client_created", "client_read"]
+    assert [e["kind"] for e in by_client] == ["client.created", "client.read"]
     seqs = [e["seq"] for e in by_client]
     assert seqs == sorted(seqs)
     actor = world.users["spec1"].username
-    mine = api.get("/audit/events", h, params={"actor": actor, "kind": "client_read"}).json()["data"]
-    assert mine and all(e["actor"] == actor and e["kind"] == "client_read" for e in mine)
+    mine = api.get("/audit/events", h, params={"actor": actor, "kind": "client.read"}).json()["data"]
+    assert mine and all(e["actor"] == actor and e["kind"] == "client.read" for e in mine)
     since = api.get("/audit/events", h, params={"since": start.isoformat(), "client_id": client["id"]})
     assert since.json()["count"] == 2
     until = api.get("/audit/events", h, params={"until": start.isoformat(), "client_id": client["id"]})

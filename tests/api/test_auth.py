@@ -47,7 +47,7 @@ def test_logins_and_failed_logins_are_audit_events(api: Api, world: World) -> No
     login(api, user.username, "wrong password")
     events = api.get("/audit/events", world.headers["auditor"], params={"kind": "login"}).json()
     assert any(e["actor"] == user.username for e in events["data"])
-    failed = api.get("/audit/events", world.headers["auditor"], params={"kind": "login_failed"})
+    failed = api.get("/audit/events", world.headers["auditor"], params={"kind": "login.failed"})
     attempts = [e for e in failed.json()["data"] if e["payload"].get("username") == user.username]
     assert len(attempts) == 1
     assert "wrong password" not in str(failed.json())  # the password is never stored

@@ -25,7 +25,7 @@ def test_read_returns_etag_and_is_an_audit_event(api: Api, world: World) -> None
     assert response.headers["ETag"] == '"1"'
     assert response.json() == created
     events = api.get(
-        "/audit/events", world.headers["auditor"], params={"client_id": created["id"], "kind": "client_read"}
+        "/audit/events", world.headers["auditor"], params={"client_id": created["id"], "kind": "client.read"}
     ).json()
     assert [e["actor"] for e in events["data"]] == [world.users["spec1"].username]
 
@@ -142,7 +142,7 @@ def test_pause_resume_close_transitions(api: Api, world: World) -> None:
         for e in api.get(
             "/audit/events",
             world.headers["auditor"],
-            params={"client_id": created["id"], "kind": "client_status"},
+            params={"client_id": created["id"], "kind": "client.status"},
         ).json()["data"]
     ]
     assert kinds == ["paused", "active", "closed"]

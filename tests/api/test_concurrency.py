@@ -53,7 +53,7 @@ def test_two_edits_with_the_same_version_one_wins_one_conflicts(api: Api, world:
     updates = api.get(
         "/audit/events",
         world.headers["auditor"],
-        params={"client_id": client["id"], "kind": "client_updated"},
+        params={"client_id": client["id"], "kind": "client.updated"},
     ).json()["data"]
     assert [e["payload"]["version"] for e in updates] == [2, 3]
 

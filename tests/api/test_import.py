@@ -127,7 +127,7 @@ def test_import_is_for_liaisons_and_recorded(api: Api, world: World) -> None:
     employer = api.create_employer(h)["id"]
     assert upload(api, world.headers["spec1"], csv_text(good_row(employer, "Barista"))).status_code == 403
     created = upload(api, h, csv_text(good_row(employer, "Barista"))).json()["created"]
-    events = api.get("/audit/events", world.headers["auditor"], params={"kind": "openings_imported"}).json()
+    events = api.get("/audit/events", world.headers["auditor"], params={"kind": "openings.imported"}).json()
     assert any(e["payload"]["created"] == created for e in events["data"])
 
 

@@ -161,4 +161,4 @@ def test_opening_changes_are_audit_events(api: Api, world: World) -> None:
     opening = api.create_opening(h, employer["id"])
     api.post(f"/openings/{opening['id']}/fill", h)
     events = api.get("/audit/events", world.headers["auditor"], params={"opening_id": opening["id"]})
-    assert [e["kind"] for e in events.json()["data"]] == ["opening_created", "opening_status"]
+    assert [e["kind"] for e in events.json()["data"]] == ["opening.created", "opening.status"]
