@@ -1,0 +1,319 @@
+"""A deliberately simple per-pair reference of the engine, written from the README.
+
+One client, one opening, plain Python loops and ``math``: which hard
+constraints fail, each soft factor, the weights after the client's priorities
+and the score. It reuses only the canonicalisation helpers the README names
+(rapidfuzz on vocabularies, the fitted TF-IDF model), so comparing it with the
+vectorized engine checks the arithmetic, masks, broadcasting and indexing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeVar
+
+from rapidfuzz import fuzz, utils
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from matcher.config import FACTORS, PRIORITY_MULTIPLIERS, MatcherConfig, ModeConfig
+from matcher.features import industry_code, opening_text, skill_term
+from matcher.geo import haversine_km
+from matcher.types import Client, Need, Opening, Status, TimeWindow
+from matcher.vocab import Vocabulary, load_vocabulary, tokens
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PairResult:
+    """What the reference says about one (client, opening) pair."""
+
+    failed: frozenset[str]
+    factors: dict[str, float]
+    weights: dict[str, float]
+    score: float
+    minutes: float  # best commute over the client's usable modes (inf: none)
+    mode: str | None
+
+    @property
+    def feasible(self) -> bool:
+        return not self.failed
+
+
+class Reference:
+    """Per-pair reference; ``text_model`` is the TF-IDF model the engine was fitted with."""
+
+    def __init__(
+        self,
+        *,
+        as_of: dt.date,
+        text_model: TfidfVectorizer,
+        config: MatcherConfig | None = None,
+        vocab: Vocabulary | None = None,
+    ) -> None:
+        self.as_of = as_of
+        self.text_model = text_model
+        self.config = config or MatcherConfig()
+        self.vocab = vocab or load_vocabulary()
+        self.cut = self.config.scoring.phrase_cutoff
+        self._cache: dict[tuple[str, object], object] = {}
+
+    # ----- canonicalisation (cached: the same phrases recur across pairs)
+
+    def _memo(self, kind: str, key: object, make: Callable[[], T]) -> T:
+        if (kind, key) not in self._cache:
+            self._cache[kind, key] = make()
+        return self._cache[kind, key]  # type: ignore[return-value]
+
+    def areas_of_phrases(self, phrases: tuple[str, ...]) -> set[str]:
+        """Work areas the client's phrases resolve to (rapidfuzz WRatio >= cutoff)."""
+        resolve = self.vocab.work_areas.resolve
+        return self._memo("areas", phrases, lambda: {m.code for m in resolve(phrases, score_cutoff=self.cut)})
+
+    def areas_in_job(self, o: Opening) -> set[str]:
+        """Work areas whose phrases occur in the job's title/industry."""
+        text = f"{o.title} {o.industry}"
+        return self._memo(
+            "job_areas", text, lambda: {m.code for m in self.vocab.work_areas.find_in_text(text)}
+        )
+
+    def industry(self, text: str) -> int:
+        return self._memo("industry", text, lambda: industry_code(text, self.vocab, self.config))
+
+    def skill(self, phrase: str) -> str:
+        return self._memo("skill", phrase, lambda: skill_term(phrase, self.vocab, self.config))
+
+    def tfidf(self, text: str) -> dict[int, float]:
+        """The text model's (L2-normalised) TF-IDF vector of ``text`` as {column: weight}."""
+
+        def make() -> dict[int, float]:
+            row = self.text_model.transform([text]).tocoo()
+            return {int(k): float(v) for k, v in zip(row.col, row.data, strict=True) if v}
+
+        return self._memo("tfidf", text, make)
+
+    # ----- the pair
+
+    def pair(self, c: Client, o: Opening, *, blocked: Collection[str] = (),
+             travel_times: Mapping[tuple[str, str, str], float] | None = None) -> PairResult:  # fmt: skip
+        """Feasibility, factors, weights and score of one pair."""
+        minutes, mode = self.commute(c, o, travel_times or {})
+        failed = self.failed(c, o, minutes, blocked)
+        factors = {
+            "preference": self.preference(c, o),
+            "strengths": self.strengths(c, o),
+            "cognitive": self.cognitive(c, o),
+            "accommodation": self.accommodation(c, o),
+            "commute": self.commute_fit(c, o, minutes),
+            "schedule": self.schedule_fit(c, o),
+            "wage": self.wage_fit(c, o),
+        }
+        weights = self.weights(c)
+        score = sum(100.0 * weights[f] * factors[f] for f in FACTORS)
+        return PairResult(frozenset(failed), factors, weights, score, minutes, mode)
+
+    # ----- hard constraints
+
+    def failed(self, c: Client, o: Opening, minutes: float, blocked: Collection[str]) -> set[str]:
+        out = set()
+        if o.status is not Status.OPEN:
+            out.add("NOT_OPEN")
+        if o.expires is not None and o.expires < self.as_of:
+            out.add("EXPIRED")
+        if minutes > c.max_commute_minutes:
+            out.add("COMMUTE_TOO_LONG")
+        if not all(shift_inside(w, c.availability) for w in o.shifts):
+            out.add("SCHEDULE_OUTSIDE_AVAILABILITY")
+        if o.hours_per_week < c.min_hours or o.hours_per_week > c.max_hours:
+            out.add("HOURS_OUT_OF_RANGE")
+        if o.hourly_wage < c.wage_floor:
+            out.add("WAGE_BELOW_FLOOR")
+        monthly = o.hourly_wage * o.hours_per_week * self.config.benefits.weeks_per_month
+        if c.earnings_cap is not None and monthly > c.earnings_cap:
+            out.add("EARNINGS_ABOVE_CAP")
+        for code, need in c.accommodations.items():
+            if need is Need.REQUIRED and not available(c, o, code):
+                out.add("REQUIRED_ACCOMMODATION_UNAVAILABLE")
+        job_industry = self.industry(o.industry)
+        if job_industry >= 0 and job_industry in {self.industry(x) for x in c.excluded_industries}:
+            out.add("EXCLUDED_INDUSTRY")
+        for name in c.excluded_employers:
+            if fuzz.token_set_ratio(name, o.employer, processor=utils.default_process) >= 90:
+                out.add("EXCLUDED_EMPLOYER")
+        words = set(tokens(f"{o.title} {o.industry} {o.description} {o.employer}"))
+        for keyword in c.excluded_keywords:
+            kw = set(tokens(keyword))
+            if kw and kw <= words:
+                out.add("EXCLUDED_KEYWORD")
+        if c.avoid_background_check and o.background_check and not o.fair_chance:
+            out.add("BACKGROUND_CHECK")
+        if o.id in blocked:
+            out.add("REJECTED_BY_SPECIALIST")
+        return out
+
+    def commute(
+        self, c: Client, o: Opening, travel_times: Mapping[tuple[str, str, str], float]
+    ) -> tuple[float, str | None]:
+        """Best door-to-door minutes over the client's modes that run at the shift's hours."""
+        if o.remote:
+            return 0.0, None
+        assert o.location is not None
+        km = haversine_km(c.home, o.location)
+        best, best_mode = math.inf, None
+        for name, mode in self.config.commute.modes.items():  # config order breaks ties
+            if name not in c.modes or not runs_at(mode, o.shifts):
+                continue
+            minutes = travel_times.get((c.id, o.id, name))
+            if minutes is None:
+                minutes = mode.access_minutes + mode.wait_minutes + km * mode.detour / mode.speed_kmh * 60
+            if minutes < best:
+                best, best_mode = minutes, name
+        return best, best_mode
+
+    # ----- soft factors
+
+    def preference(self, c: Client, o: Opening) -> float:
+        blend = self.config.scoring.preference_blend
+        parts: dict[str, float] = {}
+        client_areas = self.areas_of_phrases(c.interests)
+        if client_areas:
+            parts["phrases"] = 1.0 if client_areas & self.areas_in_job(o) else 0.0
+        query = self.tfidf(" ".join((*c.interests, *c.preferred_industries)))
+        if query:
+            job = self.tfidf(opening_text(o))
+            cos = sum(w * job.get(k, 0.0) for k, w in query.items())
+            parts["text"] = min(cos / self.config.scoring.text_full_match, 1.0)
+        wanted = {self.industry(p) for p in c.preferred_industries} - {-1}
+        if wanted:
+            parts["industry"] = 1.0 if self.industry(o.industry) in wanted else 0.0
+        if c.riasec is not None and o.riasec is not None:
+            parts["riasec"] = min(max((pearson(c.riasec, o.riasec) + 1.0) / 2.0, 0.0), 1.0)
+        if not parts:
+            return self.config.scoring.neutral
+        return sum(blend[p] * v for p, v in parts.items()) / sum(blend[p] for p in parts)
+
+    def strengths(self, c: Client, o: Opening) -> float:
+        cfg = self.config.scoring
+        has = {self.skill(p) for p in (*c.strengths, *c.inferred_strengths)}
+        required = {self.skill(p) for p in o.required_skills}
+        preferred = {self.skill(p) for p in o.preferred_skills}
+        if required and preferred:
+            coverage = (cfg.required_skill_share * len(has & required) / len(required)
+                        + (1 - cfg.required_skill_share) * len(has & preferred) / len(preferred))  # fmt: skip
+        elif required:
+            coverage = len(has & required) / len(required)
+        elif preferred:
+            coverage = len(has & preferred) / len(preferred)
+        else:
+            coverage = cfg.neutral
+        if self.areas_of_phrases(c.past_titles) & self.areas_in_job(o):
+            coverage += cfg.past_title_bonus
+        return min(coverage, 1.0)
+
+    def demand(self, o: Opening, dim: str) -> int | None:
+        """The job's demand on one dimension; stamina comes from the longest shift if unrated."""
+        if dim in o.demands:
+            return o.demands[dim]
+        if dim == "stamina" and o.shifts:
+            hours = max(w.minutes for w in o.shifts) / 60
+            for level in self.vocab.levels:
+                if hours <= self.vocab.stamina_hours[level]:
+                    return level
+            return self.vocab.max_level
+        return None
+
+    def cognitive(self, c: Client, o: Opening) -> float:
+        cfg = self.config.scoring
+        total, unknown = 0.0, 0
+        for dim in self.vocab.dimensions:
+            demand = self.demand(o, dim)
+            if demand is None:
+                unknown += 1
+                continue
+            if dim not in c.capacity:
+                continue  # unrated capacity measures no gap
+            gap = max(0, demand - c.capacity[dim])
+            offsets = [a for a, dims in self.vocab.accommodation_offsets.items() if dim in dims]
+            if gap and any(available(c, o, a) for a in offsets):
+                gap = max(0.0, gap - cfg.offset_levels)
+            total += gap
+        return min(max(1.0 - (total + cfg.unknown_gap * unknown) / cfg.cognitive_tolerance, 0.0), 1.0)
+
+    def accommodation(self, c: Client, o: Opening) -> float:
+        preferred = [a for a, need in c.accommodations.items() if need is Need.PREFERRED]
+        if not preferred:
+            return 1.0
+        return sum(1 for a in preferred if available(c, o, a)) / len(preferred)
+
+    def commute_fit(self, c: Client, o: Opening, minutes: float) -> float:
+        if o.remote:
+            return 1.0
+        if math.isinf(minutes):
+            return 0.0
+        share = min(minutes / c.max_commute_minutes, 1.0)
+        return 1.0 - (1.0 - self.config.commute.fit_at_limit) * share
+
+    def schedule_fit(self, c: Client, o: Opening) -> float:
+        middle = (c.min_hours + c.max_hours) / 2
+        half = (c.max_hours - c.min_hours) / 2
+        value = 1.0 - abs(o.hours_per_week - middle) / (half + self.config.scoring.hours_tolerance)
+        return min(max(value, 0.0), 1.0)
+
+    def wage_fit(self, c: Client, o: Opening) -> float:
+        cfg = self.config.scoring
+        ref = max(c.wage_floor, cfg.minimum_wage)
+        value = cfg.wage_base + (1 - cfg.wage_base) * (o.hourly_wage - ref) / (cfg.wage_headroom * ref)
+        return min(max(value, 0.0), 1.0)
+
+    def weights(self, c: Client) -> dict[str, float]:
+        raw = {
+            f: self.config.scoring.weights[f] * PRIORITY_MULTIPLIERS[c.priorities.get(f, "normal")]
+            for f in FACTORS
+        }
+        total = sum(raw.values())
+        return {f: w / total for f, w in raw.items()}
+
+
+def available(c: Client, o: Opening, code: str) -> bool:
+    """Offered to everyone, or on request when the client discloses."""
+    return code in o.offered_to_all or (c.discloses and code in o.on_request)
+
+
+def runs_at(mode: ModeConfig, shifts: tuple[TimeWindow, ...]) -> bool:
+    """The mode runs at every shift's start and end (a shift past midnight ends after 24:00)."""
+    if mode.service_start is None or mode.service_end is None:
+        return True
+    return all(mode.service_start <= w.start and w.start + w.minutes <= mode.service_end for w in shifts)
+
+
+WEEK_MINUTES = 7 * 1440
+
+
+def _week_minutes(w: TimeWindow) -> range:
+    start = w.day * 1440 + w.start
+    return range(start, start + w.minutes)
+
+
+@lru_cache(maxsize=256)
+def covered_minutes(availability: tuple[TimeWindow, ...]) -> frozenset[int]:
+    """Minutes of the week the client is available (past Sunday midnight wraps to Monday)."""
+    return frozenset(m % WEEK_MINUTES for w in availability for m in _week_minutes(w))
+
+
+def shift_inside(w: TimeWindow, availability: tuple[TimeWindow, ...]) -> bool:
+    """Every minute of the shift lies inside the availability."""
+    covered = covered_minutes(availability)
+    return all(m % WEEK_MINUTES in covered for m in _week_minutes(w))
+
+
+def pearson(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """Pearson correlation; 0 when a profile is flat (no direction to agree with)."""
+    ma, mb = sum(a) / len(a), sum(b) / len(b)
+    cov = sum((x - ma) * (y - mb) for x, y in zip(a, b, strict=True))
+    va = math.sqrt(sum((x - ma) ** 2 for x in a))
+    vb = math.sqrt(sum((y - mb) ** 2 for y in b))
+    return 0.0 if va == 0 or vb == 0 else cov / (va * vb)
