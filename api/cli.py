@@ -17,6 +17,8 @@ import getpass
 import logging
 import sys
 
+from pydantic import ValidationError
+
 from api import migrate, security, store
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
@@ -73,8 +75,9 @@ def create_user(args: argparse.Namespace, settings: Settings) -> int:
             username=args.username, password=_password(args), role=Role(args.role),
             full_name=args.full_name,
         )  # fmt: skip
-    except ValueError as exc:
-        raise SystemExit(f"invalid user: {exc}") from None
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise SystemExit(f"invalid user: {problems}") from None
     with _session(settings) as session:
         try:
             user = store.users.create_user(session, user_create=user_create)
