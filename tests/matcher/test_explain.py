@@ -151,7 +151,7 @@ def _apply_fix(code: str, fix: str, c: dict[str, Any], o: dict[str, Any], blocke
     return out
 
 
-@settings(max_examples=25, **WORLD_SETTINGS)
+@settings(max_examples=15, **WORLD_SETTINGS)
 @given(seed=SEEDS)
 def test_every_feasible_if_is_true(seed: int) -> None:
     world = random_world(seed, n_clients=4, n_openings=12)
