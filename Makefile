@@ -42,5 +42,9 @@ lint: setup
 bench: setup
 	$(PY) -m bench.run
 
+# Title resolution and ESCO recall on the real data in ../shared/data (issue 5).
+bench-quality: setup
+	$(PY) -m bench.quality
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

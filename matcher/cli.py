@@ -49,7 +49,21 @@ def _load(args: argparse.Namespace) -> tuple[list[Client], list[Opening], dt.dat
     openings, opening_errors = load_openings(raw_openings)
     for err in [*client_errors, *opening_errors]:
         sys.stderr.write(f"skipped: {err}\n")
-    return clients, openings, as_of
+    return (*_enrich(clients, openings, Path(args.occupations)), as_of)
+
+
+def _enrich(
+    clients: list[Client], openings: list[Opening], store_path: Path
+) -> tuple[list[Client], list[Opening]]:
+    """With an imported O*NET store, infer unrated demands, missing skills and past-job strengths."""
+    from matcher.occupations import OccupationStore, enrich_clients, enrich_openings
+
+    if not (store_path / "metadata.json").exists():
+        _log.info("no occupation store at %s: demands and strengths are not inferred", store_path)
+        return clients, openings
+    store = OccupationStore.load(store_path)
+    sys.stderr.write(f"using the occupation store {store_path}: inferred demands and strengths are marked\n")
+    return enrich_clients(clients, store), enrich_openings(openings, store)
 
 
 def _matcher(args: argparse.Namespace, openings: list[Opening], as_of: dt.date) -> Matcher:
@@ -173,6 +187,10 @@ def _data_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--openings-file", help="JSON list of opening records instead of the demo")
     p.add_argument("--as-of", type=_date, help="date for expiry checks (demo: its fixed date)")
     p.add_argument("--config", help="program configuration JSON (MatcherConfig.from_dict)")
+    p.add_argument(
+        "--occupations", default="var/occupations",
+        help="O*NET profile store (matcher occupations import); used when present",
+    )  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

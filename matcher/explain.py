@@ -7,6 +7,7 @@ has a stable code from ``matcher.messages``; texts are deterministic.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -227,7 +228,7 @@ def _accommodations(pair: Pair) -> list[Reason]:
                 )
             )
         elif code in opening.on_request and client.discloses:
-            how = "available on request (the client discloses)"
+            how = "available on request, as the client discloses"
             out.append(_r("positive", "ACCOMMODATION_MET", "accommodation", ev, label=label, how=how))
         elif code in opening.on_request:
             out.append(_r("concern", "ACCOMMODATION_NEEDS_DISCLOSURE", "accommodation", ev, label=label))
@@ -272,7 +273,8 @@ def _schedule_and_pay(pair: Pair) -> list[Reason]:
                       monthly_text=money(monthly), twm_text=money(b.trial_work_month)))  # fmt: skip
     countable = monthly - b.ssi_earned_income_exclusion - b.ssi_general_income_exclusion
     if client.receives_ssi and countable > 0:
-        reduction = round(countable / 2, 2)  # SSI drops $1 for every $2 of countable earnings
+        # SSI drops $1 for every $2 of countable earnings, down to nothing
+        reduction = round(min(countable / 2, b.ssi_federal_benefit_rate), 2)
         out.append(_r("concern", "BENEFITS_SSI_REDUCTION", "wage", {"reduction": reduction},
                       reduction_text=money(reduction)))  # fmt: skip
     if o.background_check and not o.fair_chance:
@@ -280,6 +282,11 @@ def _schedule_and_pay(pair: Pair) -> list[Reason]:
     elif o.fair_chance:
         out.append(_r("positive", "FAIR_CHANCE", None, {}))
     return out
+
+
+def employer_cap_reason(employer: str, cap: int) -> Reason:
+    """Why a feasible opening is not in the shortlist although it scores high enough."""
+    return _r("concern", "EMPLOYER_CAP", None, {"employer": employer, "max_per_employer": cap})
 
 
 _FLAGS = [(int(f), f.name) for f in Failed if f.name]
@@ -352,9 +359,11 @@ def _why_earnings(pair: Pair) -> Why:
     o, cap = pair.opening, pair.client.earnings_cap or 0.0
     monthly = float(pair.index.monthly[pair.j])
     per_hour_month = o.hourly_wage * pair.config.benefits.weeks_per_month
-    max_hours = cap / per_hour_month if per_hour_month else 0.0
+    # round hours down and the cap up, so that following the advice really fits
+    max_hours = math.floor(cap / per_hour_month) if per_hour_month else 0
+    needed_cap = math.ceil(monthly * 100) / 100
     ev = {"monthly": round(monthly, 2), "cap": cap}
-    fix = f"feasible at {max_hours:.0f} h/week or less, or with a cap of {money(monthly)}"
+    fix = f"feasible at {max_hours} h/week or less, or with a cap of {money(needed_cap)}"
     return ev, {"monthly_text": money(monthly), "cap_text": money(cap)}, fix
 
 

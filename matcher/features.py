@@ -37,6 +37,13 @@ def fit_text_model(texts: Sequence[str]) -> TfidfVectorizer:
     return TfidfVectorizer(analyzer=analyze, sublinear_tf=True, dtype=np.float32).fit(texts)
 
 
+def transform_texts(text_model: TfidfVectorizer, texts: Sequence[str]) -> sp.csr_matrix:
+    """TF-IDF rows of ``texts`` (an empty list gives an empty matrix, not an error)."""
+    if not texts:
+        return sp.csr_matrix((0, len(text_model.vocabulary_)), dtype=np.float32)
+    return text_model.transform(texts).tocsr()
+
+
 def _bool_rows(rows: Sequence[Sequence[int]], n_cols: int) -> sp.csr_matrix:
     indptr = np.cumsum([0] + [len(r) for r in rows])
     indices = np.fromiter((i for r in rows for i in r), dtype=np.int32, count=int(indptr[-1]))
@@ -108,8 +115,7 @@ def build_openings(
     emp_pos = {e: i for i, e in enumerate(employers)}
     area_hits = [vocab.work_areas.find_in_text(f"{o.title} {o.industry}") for o in ops]
     area_pos = {c: i for i, c in enumerate(vocab.work_areas.codes)}
-    word_counter = CountVectorizer(analyzer=tokens, binary=True, dtype=np.float32)
-    words = word_counter.fit_transform([f"{t} {o.employer}" for t, o in zip(texts, ops, strict=True)])
+    words, word_vocab = _word_presence([f"{t} {o.employer}" for t, o in zip(texts, ops, strict=True)])
     skills = _SkillSpace(vocab, config, [(*o.required_skills, *o.preferred_skills) for o in ops])
     demands = np.full((len(ops), n_dims), np.nan)
     from_shifts = np.zeros(len(ops), dtype=bool)
@@ -123,10 +129,10 @@ def build_openings(
             from_shifts[j] = True
     offered = np.array([[a in o.offered_to_all for a in acc_codes] for o in ops], dtype=bool)
     requested = np.array([[a in o.on_request for a in acc_codes] for o in ops], dtype=bool)
-    offered, requested = offered.reshape(len(ops), -1), requested.reshape(len(ops), -1)
+    offered, requested = (a.reshape(len(ops), len(acc_codes)) for a in (offered, requested))
     offsets = offset_matrix(vocab)
     hours = np.array([o.hours_per_week for o in ops], dtype=np.float64)
-    shifts = schedule.masks([o.shifts for o in ops], cover=True).reshape(len(ops), -1)
+    shifts = schedule.masks([o.shifts for o in ops], cover=True)
     shift_patterns, shift_inverse = schedule.patterns(shifts)
     wage = np.array([o.hourly_wage for o in ops], dtype=np.float64)
     return OpeningIndex(
@@ -152,9 +158,9 @@ def build_openings(
         industry_code=np.array([industry_code(o.industry, vocab, config) for o in ops], int),
         areas=_bool_rows([[area_pos[m.code] for m in hits] for hits in area_hits], len(area_pos)),
         area_phrase=tuple({m.code: m.matched for m in hits} for hits in area_hits),
-        text=text_model.transform(texts).tocsr(),
-        words=words.tocsc(),
-        word_vocab=dict(word_counter.vocabulary_),
+        text=transform_texts(text_model, texts),
+        words=words,
+        word_vocab=word_vocab,
         skill_terms=skills.terms,
         skill_column=skills.column,
         req_skills=skills.rows([o.required_skills for o in ops]),
@@ -172,6 +178,15 @@ def build_openings(
         riasec=_riasec([o.riasec for o in ops]),
         positions=np.array([o.positions for o in ops], dtype=np.int64),
     )
+
+
+def _word_presence(texts: list[str]) -> tuple[sp.csc_matrix, dict[str, int]]:
+    """Binary (texts x words) matrix for keyword exclusions; empty when there is no word at all."""
+    counter = CountVectorizer(analyzer=tokens, binary=True, dtype=np.float32)
+    try:
+        return counter.fit_transform(texts).tocsc(), dict(counter.vocabulary_)
+    except ValueError:  # no openings, or no words in them
+        return sp.csc_matrix((len(texts), 0), dtype=np.float32), {}
 
 
 def offset_matrix(vocab: Vocabulary) -> np.ndarray:
@@ -307,22 +322,24 @@ def build_clients(
     return ClientBatch(
         clients=cs,
         xyz=geo.unit_vectors([c.home for c in cs]),
-        modes=np.array([[m in c.modes for m in mode_names] for c in cs], bool).reshape(len(cs), -1),
+        modes=np.array([[m in c.modes for m in mode_names] for c in cs], bool).reshape(
+            len(cs), len(mode_names)
+        ),
         limit=np.array([c.max_commute_minutes for c in cs], dtype=np.float64),
-        avail=schedule.masks([c.availability for c in cs], cover=False).reshape(len(cs), -1),
+        avail=schedule.masks([c.availability for c in cs], cover=False),
         min_hours=np.array([c.min_hours for c in cs], dtype=np.float64),
         max_hours=np.array([c.max_hours for c in cs], dtype=np.float64),
         wage_floor=np.array([c.wage_floor for c in cs], dtype=np.float64),
         earnings_cap=np.array([np.inf if c.earnings_cap is None else c.earnings_cap for c in cs]),
         capacity=np.array(
             [[c.capacity.get(d, np.nan) for d in vocab.dimensions] for c in cs], dtype=np.float64
-        ).reshape(len(cs), -1),
+        ).reshape(len(cs), len(vocab.dimensions)),
         required=_needs(cs, acc_codes, Need.REQUIRED),
         preferred=_needs(cs, acc_codes, Need.PREFERRED),
         discloses=np.array([c.discloses for c in cs], dtype=bool),
         areas=area_rows([c.interests for c in cs]),
         past_areas=area_rows([c.past_titles for c in cs]),
-        query=text_model.transform([" ".join((*c.interests, *c.preferred_industries)) for c in cs]).tocsr(),
+        query=transform_texts(text_model, [" ".join((*c.interests, *c.preferred_industries)) for c in cs]),
         industries=industry_rows([c.preferred_industries for c in cs]),
         riasec=_riasec([c.riasec for c in cs]),
         skills=_bool_rows([skill_cols(c) for c in cs], len(index.skill_terms)),

@@ -52,6 +52,10 @@ CONCERN = {
         "review with a benefits counselor"
     ),
     "BACKGROUND_CHECK": "Background check required",
+    "EMPLOYER_CAP": (
+        "Not shown in the shortlist: {max_per_employer} higher-ranked openings of {employer} "
+        "already fill the cap per employer"
+    ),
 }
 
 HINT = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -72,8 +73,9 @@ class Matcher:
         if len(set(ids)) != len(ids):
             dup = next(i for i in ids if ids.count(i) > 1)
             raise ValidationError(f"opening {dup}", "id", dup, "duplicate opening id")
-        if self.text_model is None:
-            self.text_model = fit_text_model([opening_text(o) for o in openings] or [""])
+        if self.text_model is None:  # vocabulary phrases keep the corpus non-empty
+            phrases = [p for terms in (self.vocab.work_areas, self.vocab.industries) for p in terms.phrases]
+            self.text_model = fit_text_model([opening_text(o) for o in openings] + phrases)
         self.index_ = build_openings(
             openings, vocab=self.vocab, config=self.config, as_of=as_of, text_model=self.text_model
         )
@@ -94,9 +96,10 @@ class Matcher:
         travel_times: TravelTimes | None = None,
     ) -> Block:
         """Feasibility codes and scores of every (client, opening) pair."""
+        index = self.index  # raises NotFittedError before anything else
         assert self.text_model is not None
         batch = build_clients(
-            clients, self.index, vocab=self.vocab, config=self.config, text_model=self.text_model
+            clients, index, vocab=self.vocab, config=self.config, text_model=self.text_model
         )
         trip = commute_mod.estimate(batch, self.index, config=self.config.commute, travel_times=travel_times)
         codes = constraints.failed_codes(batch, self.index, trip, blocked=blocked)
@@ -164,9 +167,18 @@ class Matcher:
         j = self.index.position[opening_id]
         if block.codes[0, j]:
             return self._exclusion(block, 0, j)
-        row = np.round(block.scores.score[0], 6)
-        better = (row > row[j]) | ((row == row[j]) & (np.arange(len(row)) < j))
-        return self._suggestion(block, 0, j, rank=int(np.nansum(better)) + 1)
+        # the same ordering recommend() uses, employer cap included, over every feasible opening
+        order = ranking.top_k(
+            block.scores.score, self.index.employer_code,
+            n=len(self.index.ids), max_per_employer=self.config.ranking.max_per_employer,
+        )[0]  # fmt: skip
+        shown = np.flatnonzero(order == j)
+        if shown.size:
+            return self._suggestion(block, 0, j, rank=int(shown[0]) + 1)
+        suggestion = self._suggestion(block, 0, j, rank=0)
+        employer = self.index.openings[j].employer
+        cap = explain.employer_cap_reason(employer, self.config.ranking.max_per_employer)
+        return dataclasses.replace(suggestion, reasons=(*suggestion.reasons, cap))
 
     def _pair(self, block: Block, c: int, j: int) -> explain.Pair:
         return explain.Pair(c, j, block.clients, self.index, block.commute, self.vocab, self.config)
