@@ -40,7 +40,7 @@ class RowError(Exception):
         self.field, self.message = field, message
 
 
-def read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[ImportRowError]]:
+def read_rows(text: str) -> tuple[list[tuple[int, dict[str | None, Any]]], list[ImportRowError]]:
     """Rows with their spreadsheet row number, or header errors (then no rows)."""
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in reader.fieldnames or []]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
@@ -12,7 +14,7 @@ from api.store.common import Conflict, bump_counter, new_id
 OPENINGS_COUNTER = "openings"
 
 
-def _managed_by(liaison_id: int) -> Select[tuple[str]]:
+def _managed_by(liaison_id: int) -> Select[Any]:
     return select(EmployerLiaison.employer_id).where(EmployerLiaison.user_id == liaison_id)
 
 

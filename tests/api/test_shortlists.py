@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from api.deps import get_matcher
+from api.matching import MatcherCache
 from tests.api.conftest import Api, World, opening_details
 
 FACTORS = {"preference", "strengths", "cognitive", "accommodation", "commute", "schedule", "wage"}
@@ -128,19 +130,23 @@ def test_filled_closed_and_expired_openings_are_not_suggested(api: Api, world: W
 
 
 def test_new_openings_show_up_and_the_matcher_is_reused(api: Api, world: World) -> None:
-    cache = api.app.state.matcher_cache
-    h = world.headers["liaison1"]
-    employer = api.create_employer(h)["id"]
-    client = api.create_client(world.headers["spec1"])
-    api.create_opening(h, employer)
-    shortlist(api, world, client["id"], employer_id=employer)
-    fits = cache.n_fits
-    shortlist(api, world, client["id"], employer_id=employer)
-    assert cache.n_fits == fits  # nothing changed: no refit
-    added = api.create_opening(h, employer)
-    body = shortlist(api, world, client["id"], employer_id=employer)
-    assert cache.n_fits == fits + 1
-    assert added["id"] in {s["opening_id"] for s in body["suggestions"]}
+    cache = MatcherCache()  # a cache of our own, injected where routes get theirs
+    api.app.dependency_overrides[get_matcher] = lambda: cache
+    try:
+        h = world.headers["liaison1"]
+        employer = api.create_employer(h)["id"]
+        client = api.create_client(world.headers["spec1"])
+        api.create_opening(h, employer)
+        shortlist(api, world, client["id"], employer_id=employer)
+        assert cache.n_fits == 1
+        shortlist(api, world, client["id"], employer_id=employer)
+        assert cache.n_fits == 1  # nothing changed: no refit
+        added = api.create_opening(h, employer)
+        body = shortlist(api, world, client["id"], employer_id=employer)
+        assert cache.n_fits == 2
+        assert added["id"] in {s["opening_id"] for s in body["suggestions"]}
+    finally:
+        api.app.dependency_overrides.pop(get_matcher)
 
 
 def test_configuration_change_is_used_and_recorded(api: Api, world: World, pool: dict) -> None:
