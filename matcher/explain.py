@@ -28,7 +28,7 @@ from matcher.features import (
     take_clients,
     take_openings,
 )
-from matcher.messages import money, render
+from matcher.messages import minutes_text, money, render
 from matcher.scoring import cognitive_gaps, preference_parts
 from matcher.types import Client, Opening, Reason
 from matcher.vocab import Vocabulary
@@ -245,11 +245,8 @@ def _commute(pair: Pair) -> list[Reason]:
     ev = {"minutes": round(minutes), "mode": pair.mode_label(int(pair.commute.mode[pair.c, pair.j])),
           "limit": limit}  # fmt: skip
     short = minutes <= pair.config.commute.short_share * limit
-    return [
-        _r("positive", "COMMUTE_SHORT", "commute", ev)
-        if short
-        else _r("concern", "COMMUTE_LONG", "commute", ev)
-    ]
+    code, kind = ("COMMUTE_SHORT", "positive") if short else ("COMMUTE_LONG", "concern")
+    return [_r(kind, code, "commute", ev, minutes_text=minutes_text(minutes))]
 
 
 def _schedule_and_pay(pair: Pair) -> list[Reason]:

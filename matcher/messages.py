@@ -16,7 +16,7 @@ POSITIVE = {
     "COGNITIVE_FIT": "Known job demands are within the client's capacity",
     "ACCOMMODATION_MET": "{label} {how} ({need} need)",
     "REMOTE": "Remote work: no commute",
-    "COMMUTE_SHORT": "About {minutes} minutes by {mode} (limit {limit})",
+    "COMMUTE_SHORT": "About {minutes_text} by {mode} (limit {limit})",
     "SCHEDULE_FIT": "Shifts fit the client's availability; {hours:g} h/week within {low:g}-{high:g}",
     "WAGE_ABOVE_FLOOR": "{wage_text}/h, above the client's floor {floor_text}",
     "FAIR_CHANCE": "Fair-chance employer",
@@ -37,7 +37,7 @@ CONCERN = {
         "{label} only on request, which needs disclosure the client has not chosen ({need} need)"
     ),
     "ACCOMMODATION_MISSING": "Does not offer {label_lower} ({need} need)",
-    "COMMUTE_LONG": "About {minutes} minutes by {mode}, near the client's {limit}-minute limit",
+    "COMMUTE_LONG": "About {minutes_text} by {mode}, near the client's {limit}-minute limit",
     "WAGE_AT_FLOOR": "{wage_text}/h, at the client's floor {floor_text}",
     "BENEFITS_SGA": (
         "About {monthly_text}/month is above the SGA level ({sga_text}, {year}): "
@@ -89,6 +89,12 @@ CATALOGUE = {"positive": POSITIVE, "concern": CONCERN, "hint": HINT, "exclusion"
 def render(kind: str, code: str, values: dict[str, object]) -> str:
     """The text of reason ``code`` of ``kind`` filled from ``values``."""
     return CATALOGUE[kind][code].format(**values)
+
+
+def minutes_text(minutes: float) -> str:
+    """'under a minute', '1 minute', '12 minutes'."""
+    n = round(minutes)
+    return "under a minute" if n < 1 else f"{n} minute{'s' if n != 1 else ''}"
 
 
 def money(x: float) -> str:
