@@ -1,4 +1,4 @@
-"""Shared fixtures of the matcher tests: vocabularies, a few hand-made records, fitted matchers.
+"""Shared fixtures of the matcher tests: a few hand-made openings, a client and a fitted matcher.
 
 Record builders and the seeded random worlds live in ``tests/matcher/worlds.py``
 (importable by hypothesis strategies); the per-pair reference in
@@ -7,55 +7,11 @@ Record builders and the seeded random worlds live in ``tests/matcher/worlds.py``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
 import pytest
 
-from matcher import Matcher, MatcherConfig
-from matcher.config import RankingConfig
+from matcher import Matcher
 from matcher.types import Client, Opening
-from matcher.vocab import Vocabulary, load_vocabulary
 from tests.matcher import worlds
-from tests.matcher.reference import Reference
-
-FitFn = Callable[..., Matcher]
-
-
-@pytest.fixture(scope="session")
-def vocab() -> Vocabulary:
-    return load_vocabulary()
-
-
-@pytest.fixture(scope="session")
-def as_of():
-    return worlds.AS_OF
-
-
-@pytest.fixture(scope="session")
-def wide_config() -> MatcherConfig:
-    """No employer cap in practice: ``recommend(k=J)`` returns the whole feasible set."""
-    return MatcherConfig(ranking=RankingConfig(k=10, max_per_employer=10_000))
-
-
-@pytest.fixture(scope="session")
-def fit() -> FitFn:
-    """``fit(openings, config=None)`` -> a Matcher fitted as of the test date."""
-
-    def make(openings: Sequence[Opening], config: MatcherConfig | None = None) -> Matcher:
-        return Matcher(config).fit(list(openings), as_of=worlds.AS_OF)
-
-    return make
-
-
-@pytest.fixture(scope="session")
-def reference_for() -> Callable[[Matcher], Reference]:
-    """The per-pair reference sharing a fitted matcher's text model and config."""
-
-    def make(matcher: Matcher) -> Reference:
-        assert matcher.text_model is not None
-        return Reference(as_of=worlds.AS_OF, text_model=matcher.text_model, config=matcher.config)
-
-    return make
 
 
 @pytest.fixture(scope="module")
@@ -76,9 +32,11 @@ def small_openings() -> list[Opening]:
 
 @pytest.fixture(scope="module")
 def small_matcher(small_openings: list[Opening]) -> Matcher:
+    """The small openings, fitted as of the test date."""
     return Matcher().fit(small_openings, as_of=worlds.AS_OF)
 
 
 @pytest.fixture(scope="module")
 def default_client() -> Client:
+    """The client of ``worlds.client_record()``: transit, 45 minutes, 10-30 h/week, floor $12."""
     return worlds.client()

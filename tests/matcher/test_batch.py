@@ -63,7 +63,6 @@ def test_batch_rows_equal_the_recommend_shortlists(records) -> None:
         np.testing.assert_allclose(rows["score"], [s.score for s in sl.suggestions], atol=0.005 + 1e-9)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: Matcher.fit([]) raises ValueError (empty vocabulary)")
 def test_no_good_records_give_empty_frames() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MatcherWarning)

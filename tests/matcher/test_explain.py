@@ -88,7 +88,6 @@ def test_several_failures_are_all_listed_without_fixes() -> None:
     assert texts[3] == "$15.00/h is below the client's floor $16.00"
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: _why_earnings rounds max hours to nearest, not down")
 def test_earnings_fix_hours_really_fit_under_the_cap() -> None:
     """"feasible at N h/week or less": N hours at this wage must be within the cap."""
     client = worlds.client(earnings_cap=1500.0)
@@ -99,7 +98,6 @@ def test_earnings_fix_hours_really_fit_under_the_cap() -> None:
     assert 16.0 * hours * 4.345 <= 1500.0  # 21 h = 1459.92; 22 h would be 1529.44
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: _why_earnings rounds the needed cap to nearest cent")
 def test_earnings_fix_cap_is_enough() -> None:
     """"or with a cap of $X": a cap of exactly $X must admit the job (X rounded up, not down)."""
     client = worlds.client(earnings_cap=2000.0, max_hours=40)
@@ -110,11 +108,6 @@ def test_earnings_fix_cap_is_enough() -> None:
 
 
 # ---- feasible_if is true: applying the fix makes the pair feasible (random worlds)
-
-
-# The earnings fix is checked by the two xfailed tests above until the engine rounds it safely;
-# remove it from here when they pass.
-KNOWN_WRONG_FIXES = {"EARNINGS_ABOVE_CAP"}
 
 
 def _apply_fix(code: str, fix: str, c: dict[str, Any], o: dict[str, Any], blocked: dict) -> list[tuple]:
@@ -164,8 +157,6 @@ def test_every_feasible_if_is_true(seed: int) -> None:
             if not fixes:
                 continue
             (reason,) = fixes
-            if reason.code in KNOWN_WRONG_FIXES:
-                continue
             alternatives = _apply_fix(reason.code, reason.feasible_if, client_to_record(c),
                                       opening_to_record(openings[e.opening_id]), world.blocked)  # fmt: skip
             assert alternatives, f"{world.label}: no parsable fix in {reason.feasible_if!r}"
@@ -233,7 +224,6 @@ def test_benefits_concerns(wage: float, hours: float, ssdi: bool, ssi: bool, exp
             assert "SSI would drop by about $609.25/month" in r.text
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: SSI reduction is not capped at the federal benefit rate")
 def test_ssi_reduction_never_exceeds_the_benefit() -> None:
     """At high earnings SSI stops: the drop is at most the federal benefit rate ($967 in 2025)."""
     client = worlds.client(receives_ssi=True, min_hours=0, max_hours=40)

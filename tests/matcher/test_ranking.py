@@ -87,5 +87,6 @@ def test_excluded_openings_never_appear_and_k_is_respected(small_matcher, defaul
     suggested = {s.opening_id for s in sl.suggestions}
     excluded = {e.opening_id for e in sl.exclusions}
     assert not suggested & excluded
+    assert "O-night" in excluded and {"O-dish", "O-remote"} <= suggested  # both kinds really occur
     assert len(suggested) + len(excluded) <= sl.n_considered
     assert len(small_matcher.recommend([default_client], k=1)[0].suggestions) == 1
