@@ -54,6 +54,7 @@ def test_unknown_client_exits_2(tmp_path, capsys) -> None:
     assert "C-nobody" in captured.err and captured.out == ""
 
 
+@pytest.mark.filterwarnings("ignore::matcher.errors.MatcherWarning")  # the bad record, on purpose
 def test_explain_and_files(tmp_path, capsys) -> None:
     clients = tmp_path / "clients.json"
     openings = tmp_path / "openings.json"
