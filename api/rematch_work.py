@@ -1,0 +1,134 @@
+"""Working a re-match run's pending chunks: fit once, score through ``matcher.rematch``, commit each.
+
+Each scored chunk is committed by :func:`api.rematch_store.commit_chunk` in
+its own transaction (versions, audit records, done flag, progress).
+``kill_after`` is a test hook: the process SIGKILLs itself inside the
+transaction of the chunk after that many commits (rows flushed, not
+committed), which is the worst moment to die.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from api import rematch_store, store
+from api.matching import MatcherCache
+from api.models import Client as ClientRow
+from api.models import ClientStatus
+from api.rematch_models import RematchChunk, RematchRun
+from matcher.pipeline import ENGINE_VERSION, Matcher
+from matcher.rematch.chunks import ChunkResult
+from matcher.rematch.context import ScoringContext
+from matcher.rematch.executors import ChunkTask
+from matcher.rematch.progress import Progress
+from matcher.rematch.rows import empty_rows
+from matcher.rematch.runner import RematchOptions, fit_matcher, load_inputs, score_chunks
+from matcher.rematch.summary import Skipped
+
+_log = logging.getLogger(__name__)
+
+
+def fit(
+    factory: sessionmaker[Session], run: RematchRun
+) -> tuple[Matcher, dict[str, dict[str, Any]], dict[str, float]]:
+    t0 = time.perf_counter()
+    with factory() as session:
+        config = store.config.matcher_config(store.config.current(session))
+        rows = sorted(store.openings.matchable(session, as_of=run.as_of), key=lambda o: o.id)
+    if config.config_hash != run.config_hash:
+        _log.warning("run %d: program configuration changed since the run started", run.id)
+    inputs = load_inputs([], [o.record for o in rows])
+    valid = {o.id for o in inputs.openings}
+    records = {o.id: o.record for o in rows if o.id in valid}
+    text_model = MatcherCache.with_artifacts().text_model
+    matcher = fit_matcher(inputs.openings, as_of=run.as_of, config=config, text_model=text_model)
+    return matcher, records, {"index": time.perf_counter() - t0}
+
+
+def _tasks(
+    factory: sessionmaker[Session], chunks: list[RematchChunk]
+) -> tuple[list[ChunkTask], dict[str, ClientRow], dict[int, list[Skipped]]]:
+    """Current records of each chunk's clients; a client no longer valid or active is skipped."""
+    tasks, rows, skipped = [], {}, {}
+    with factory() as session:
+        for chunk in chunks:
+            found = session.scalars(select(ClientRow).where(ClientRow.id.in_(chunk.client_ids))).all()
+            active = {c.id: c for c in found if c.status == ClientStatus.ACTIVE.value}
+            inputs = load_inputs([active[i].record for i in chunk.client_ids if i in active], [])
+            gone = [
+                Skipped("client", i, "status", "no longer active")
+                for i in chunk.client_ids
+                if i not in active
+            ]
+            skipped[chunk.number] = [*gone, *inputs.skipped]
+            blocked = {
+                c.id: store.decisions.rejected_opening_ids(session, client_id=c.id) for c in inputs.clients
+            }
+            rows.update(active)
+            tasks.append(
+                ChunkTask(chunk.number, tuple(inputs.clients), {k: v for k, v in blocked.items() if v})
+            )
+    return tasks, rows, skipped
+
+
+def work_chunks(
+    factory: sessionmaker[Session],
+    run: RematchRun,
+    matcher: Matcher,
+    records: dict[str, dict[str, Any]],
+    chunks: list[RematchChunk],
+    options: RematchOptions,
+    timings: dict[str, float],
+    kill_after: int | None = None,
+) -> int:
+    """Score and commit ``chunks``; the number this process committed."""
+    tasks, client_rows, skipped = _tasks(factory, chunks)
+    committed = [0]
+
+    def hook(number: int) -> None:
+        if kill_after is not None and committed[0] >= kill_after:
+            _log.warning("test hook: killing this process inside chunk %d's transaction", number)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    write = rematch_store.ChunkWrite(
+        run, client_rows, records, ENGINE_VERSION, matcher.config.config_hash, before_commit=hook
+    )
+    context = ScoringContext.from_matcher(matcher, k=run.k)
+    with Progress(sum(len(c.client_ids) for c in chunks), desc=f"rematch run {run.id}") as progress:
+        for result in _results(context, tasks, options):
+            for phase, seconds in result.timings.items():
+                timings[phase] = timings.get(phase, 0.0) + seconds
+            t0 = time.perf_counter()
+            with factory() as session:
+                done = rematch_store.commit_chunk(
+                    session,
+                    write,
+                    number=result.number,
+                    client_ids=result.client_ids,
+                    rows=result.rows,
+                    skipped=[*skipped[result.number], *result.skipped],
+                )
+            timings["commit"] = timings.get("commit", 0.0) + time.perf_counter() - t0
+            committed[0] += done
+            progress.update(len(result.client_ids) + len(skipped[result.number]) + len(result.skipped))
+    return committed[0]
+
+
+def _results(
+    context: ScoringContext, tasks: list[ChunkTask], options: RematchOptions
+) -> Iterator[ChunkResult]:
+    """Scored chunks; a chunk left with no valid client is committed empty."""
+    for task in tasks:
+        if not task.clients:
+            yield ChunkResult(task.number, (), empty_rows())
+    scored = [t for t in tasks if t.clients]
+    if scored:
+        yield from score_chunks(context, scored, options=options)
