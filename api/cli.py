@@ -16,6 +16,7 @@ import argparse
 import getpass
 import logging
 import sys
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -24,6 +25,7 @@ from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
 from api.demo import DEMO_USERS, load_demo
 from api.events import log_event
+from api.matching import load_occupations
 from api.models import Role
 from api.schemas import UserCreate
 
@@ -107,6 +109,7 @@ def demo(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
     else:
         _out(f"demo data: {summary.clients} clients, {summary.employers} employers, "
              f"{summary.openings} openings")  # fmt: skip
+    _out(occupations_line(settings))
     _out(f"\nOpen http://{host}:{port}/docs, press Authorize and log in as one of")
     _out(f"(password {password!r} unless changed since the demo users were created):")
     for username, role, _ in DEMO_USERS:
@@ -114,6 +117,24 @@ def demo(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
     url = f"http://{host}:{port}/api/v1/login/access-token"
     _out(f"or get a token: curl -s -X POST {url} -d 'username=specialist&password={password}'")
     return 0
+
+
+IMPORT_COMMAND = (
+    "matcher occupations import ../shared/data/onet_29_0_text ../shared/data/onet_29_3_excel "
+    "--esco ../shared/data/esco_v1_1_1"
+)
+
+
+def occupations_line(settings: Settings) -> str:
+    """One line: is the O*NET occupation store in use, and how to import it if not."""
+    path = settings.occupations_path
+    occupations = load_occupations(path)
+    if occupations is not None:
+        return (f"occupation store: {path} ({len(occupations)} occupations); shortlists show "
+                "inferred demands and strengths, marked as inferred")  # fmt: skip
+    store_option = "" if path == Path("var/occupations") else f" --store {path}"
+    return (f"occupation store: none at {path}, nothing is inferred; "
+            f"to import one: {IMPORT_COMMAND}{store_option}")  # fmt: skip
 
 
 def serve(args: argparse.Namespace) -> int:

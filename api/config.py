@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     argon2_parallelism: int = Field(default=4, ge=1)
     demo_password: SecretStr = SecretStr("demo-password")
     max_import_bytes: int = 5_000_000
+    # O*NET profile store (`matcher occupations import`); None means ``var_dir/occupations``
+    # (var/occupations by default). Used only when that directory holds an imported store.
+    occupations_store: Path | None = None
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -51,6 +54,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.var_dir / 'placement.db'}"
+
+    @property
+    def occupations_path(self) -> Path:
+        """Where the O*NET occupation store is looked for."""
+        return self.occupations_store or self.var_dir / "occupations"
 
     def today(self) -> dt.date:
         """The date openings are checked against (``as_of`` or today)."""

@@ -3,6 +3,11 @@
 Fitting indexes every open opening (text model, features), so it is done once
 and reused until the openings, the program configuration or the date change:
 the cache key is ``(openings version, config version, as_of)``.
+
+When an O*NET occupation store has been imported (``Settings.occupations_path``),
+it is loaded once with the cache and every pool of openings is enriched from it
+before fitting: unrated demands, missing skills and RIASEC are inferred and
+marked as such (``matcher.occupations.enrich_openings``).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,8 +28,9 @@ from api.schemas import ShortlistFilters
 from matcher import artifacts
 from matcher.config import MatcherConfig
 from matcher.errors import ArtifactError
+from matcher.occupations import OccupationStore, StoreError, enrich_openings
 from matcher.pipeline import Matcher
-from matcher.records import opening_from_record
+from matcher.records import opening_from_record, opening_to_record
 from matcher.vocab import load_vocabulary
 
 _log = logging.getLogger(__name__)
@@ -35,19 +42,41 @@ CacheKey = tuple[int, int, dt.date, tuple[Any, ...]]
 
 @dataclass(frozen=True, slots=True)
 class Fitted:
-    """A matcher fitted on a pool of openings, with the records it was fitted on."""
+    """A matcher fitted on a pool of openings, with the records it was fitted on.
+
+    ``records`` are the stored records; ``snapshots`` what the engine saw (the same,
+    or enriched from the occupation store when one is in use).
+    """
 
     matcher: Matcher
     records: dict[str, dict[str, Any]]
     config_version: int
+    snapshots: list[dict[str, Any]]
+
+
+def load_occupations(path: Path | None) -> OccupationStore | None:
+    """The O*NET occupation store imported at ``path``, or None when there is none."""
+    if path is None:
+        return None
+    if not (path / "metadata.json").exists():
+        _log.info("no occupation store at %s: demands and strengths are not inferred", path)
+        return None
+    try:
+        occupations = OccupationStore.load(path)
+    except StoreError as exc:
+        _log.warning("%s; demands and strengths are not inferred", exc)
+        return None
+    _log.info("using the occupation store %s (%d occupations)", path, len(occupations))
+    return occupations
 
 
 class MatcherCache:
     """Thread-safe cache of fitted matchers (the unfiltered pool and a few filtered ones)."""
 
     def __init__(
-        self, max_entries: int = 8, *, text_model: Any = None, text_model_id: str | None = None
-    ) -> None:
+        self, max_entries: int = 8, *, text_model: Any = None, text_model_id: str | None = None,
+        occupations: OccupationStore | None = None,
+    ) -> None:  # fmt: skip
         self._lock = threading.Lock()
         self._entries: OrderedDict[CacheKey, Fitted] = OrderedDict()
         self._max = max_entries
@@ -56,16 +85,21 @@ class MatcherCache:
         # independent of which openings happen to be open; None fits one per pool.
         self.text_model = text_model
         self.text_model_id = text_model_id
+        # Loaded once; None when no O*NET store was imported (nothing is inferred then).
+        self.occupations = occupations
 
     @classmethod
-    def with_artifacts(cls) -> MatcherCache:
-        """A cache using the trained text model when it is there and matches this install."""
+    def with_artifacts(cls, *, occupations_path: Path | None = None) -> MatcherCache:
+        """A cache using the trained text model when it is there and matches this install,
+        and the occupation store at ``occupations_path`` when one was imported there."""
+        occupations = load_occupations(occupations_path)
         try:
             model, meta = artifacts.load(TEXT_MODEL)
         except ArtifactError as exc:
             _log.warning("%s; text similarity will be fitted on each pool of openings", exc)
-            return cls()
-        return cls(text_model=model, text_model_id=str(meta.get("sha256", ""))[:16] or None)
+            return cls(occupations=occupations)
+        text_model_id = str(meta.get("sha256", ""))[:16] or None
+        return cls(text_model=model, text_model_id=text_model_id, occupations=occupations)
 
     def get(self, session: Session, *, as_of: dt.date, filters: ShortlistFilters) -> Fitted:
         """The matcher for the current openings and configuration, fitting it if needed."""
@@ -101,10 +135,14 @@ class MatcherCache:
         vocab = load_vocabulary()
         records = {row.id: row.record for row in rows}
         openings = [opening_from_record(record, vocab) for record in records.values()]
+        snapshots = list(records.values())
+        if self.occupations is not None:
+            openings = enrich_openings(openings, self.occupations)
+            snapshots = [opening_to_record(o) for o in openings]
         matcher = Matcher(config=config, vocab=vocab, text_model=self.text_model)
         matcher.fit(openings, as_of=as_of)
         _log.info("fitted on %d openings (config v%d, %s)", len(rows), config_version, as_of)
-        return Fitted(matcher=matcher, records=records, config_version=config_version)
+        return Fitted(matcher=matcher, records=records, config_version=config_version, snapshots=snapshots)
 
 
 def _filter_key(filters: ShortlistFilters) -> tuple[Any, ...]:

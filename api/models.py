@@ -171,3 +171,16 @@ class Counter(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RemovedStrength(Base):
+    """An inferred strength a specialist removed for a client: it is not inferred again."""
+
+    __tablename__ = "removed_strengths"
+
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), primary_key=True)
+    # Case-folded phrase: "Clean tableware" and "clean tableware" are one removal.
+    phrase_key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    phrase: Mapped[str] = mapped_column(String(200))
+    removed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    removed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

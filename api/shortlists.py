@@ -1,4 +1,9 @@
-"""Shortlists for one client, each stored as a recommendation record in the audit trail."""
+"""Shortlists for one client, each stored as a recommendation record in the audit trail.
+
+With an occupation store in use, the client gets strengths inferred from past job
+titles (minus those the specialist removed) and the openings inferred demands; the
+audit record keeps the enriched records the engine actually saw.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from api import store
 from api.audit import record_recommendation
+from api.inferred import client_snapshot, engine_client
 from api.matching import MatcherCache
 from api.models import Client as ClientRow
 from api.models import User
 from api.schemas import ShortlistFilters
-from matcher.records import client_from_record
 from matcher.serialize import exclusion_to_dict, shortlist_to_dict, suggestion_to_dict
 from matcher.types import Suggestion
 
@@ -30,7 +35,7 @@ def make_shortlist(
 ) -> dict[str, Any]:
     """Rank the open openings for a client (rejected ones blocked) and record what was shown."""
     fitted = cache.get(session, as_of=as_of, filters=filters)
-    client = client_from_record(client_row.record)
+    client = engine_client(session, occupations=cache.occupations, client_row=client_row)
     rejected = store.decisions.rejected_opening_ids(session, client_id=client.id)
     shortlist = fitted.matcher.recommend(
         [client], k=k, blocked={client.id: rejected}, explain_exclusions=True
@@ -47,12 +52,13 @@ def make_shortlist(
         config_version=fitted.config_version,
         text_model=cache.text_model_id,
         rejected=rejected,
+        occupation_store=cache.occupations is not None,
     )
     stored = record_recommendation(
         session,
         actor=user.username,
-        client_snapshot=client_row.record,
-        opening_snapshots=list(fitted.records.values()),
+        client_snapshot=client_snapshot(client, client_row),
+        opening_snapshots=fitted.snapshots,
         shortlist=body,
         engine_version=shortlist.engine_version,
         config_hash=shortlist.config_hash,
@@ -67,7 +73,7 @@ def explain_pair(
     fitted = cache.get(session, as_of=as_of, filters=ShortlistFilters())
     if opening_id not in fitted.records:
         return None
-    client = client_from_record(client_row.record)
+    client = engine_client(session, occupations=cache.occupations, client_row=client_row)
     rejected = store.decisions.rejected_opening_ids(session, client_id=client.id)
     result = fitted.matcher.explain(client, opening_id, blocked={client.id: rejected})
     if isinstance(result, Suggestion):

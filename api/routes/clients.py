@@ -6,13 +6,22 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Response, status
 
-from api import store
+from api import inferred, store
 from api.convert import client_record, public_profile
-from api.deps import SessionDep, SpecialistUser
+from api.deps import MatcherDep, SessionDep, SpecialistUser
 from api.etag import check_if_match, set_etag
 from api.events import log_event
 from api.models import Client, ClientStatus, User
-from api.schemas import ClientCreate, ClientPublic, ClientsPublic, ClientUpdate, errors
+from api.schemas import (
+    ClientCreate,
+    ClientPublic,
+    ClientsPublic,
+    ClientUpdate,
+    InferredStrengthsAccept,
+    InferredStrengthsPublic,
+    InferredStrengthsRemove,
+    errors,
+)
 
 router = APIRouter(prefix="/clients", tags=["clients"], responses=errors(401, 403))
 
@@ -146,3 +155,64 @@ def close_client(
 ) -> ClientPublic:  # fmt: skip
     """Close a client's case (final: no more edits, shortlists or decisions)."""
     return _set_status(session, user, client_id, ClientStatus.CLOSED, if_match, response)
+
+
+def _inferred(session: SessionDep, cache: MatcherDep, client: Client) -> InferredStrengthsPublic:
+    engine_client = inferred.engine_client(session, occupations=cache.occupations, client_row=client)
+    data = inferred.with_sources(cache.occupations, engine_client)
+    return InferredStrengthsPublic(
+        client_id=client.id, version=client.version, occupation_store=cache.occupations is not None,
+        data=data, count=len(data), removed=store.inferred.removed_phrases(session, client_id=client.id),
+    )  # fmt: skip
+
+
+@router.get("/{client_id}/inferred-strengths", responses=errors(404))
+def read_inferred_strengths(
+    session: SessionDep, user: SpecialistUser, cache: MatcherDep, client_id: str, response: Response
+) -> InferredStrengthsPublic:
+    """Strengths inferred from the client's past job titles (O*NET), with their source titles."""
+    client = own_client(session, user, client_id)
+    body = _inferred(session, cache, client)
+    log_event(session, kind="client.read", user=user, client_id=client.id, part="inferred_strengths")
+    session.commit()
+    set_etag(response, client.version)
+    return body
+
+
+@router.post("/{client_id}/inferred-strengths/accept", responses=errors(404, 409, 412))
+def accept_inferred_strengths(
+    session: SessionDep, user: SpecialistUser, cache: MatcherDep, client_id: str,
+    body: InferredStrengthsAccept, response: Response, if_match: IfMatch = None,
+) -> ClientPublic:  # fmt: skip
+    """Move inferred strengths into the client's own ``strengths`` (a new client version)."""
+    client = own_client(session, user, client_id)
+    check_if_match(if_match, client.version)
+    current = [s.phrase for s in _inferred(session, cache, client).data]
+    phrases = inferred.pick(body.phrases, current)
+    record = inferred.accepted_record(client, phrases)
+    store.clients.update_client(
+        session, client=client, expected_version=body.version, label=client.label, record=record
+    )
+    log_event(session, kind="client.strengths_accepted", user=user, client_id=client.id,
+              phrases=phrases, version=client.version)  # fmt: skip
+    session.commit()
+    set_etag(response, client.version)
+    return public(client)
+
+
+@router.post("/{client_id}/inferred-strengths/remove", responses=errors(404, 409))
+def remove_inferred_strengths(
+    session: SessionDep, user: SpecialistUser, cache: MatcherDep, client_id: str,
+    body: InferredStrengthsRemove,
+) -> InferredStrengthsPublic:  # fmt: skip
+    """Remove inferred strengths: they are remembered for this client and not inferred again."""
+    client = own_client(session, user, client_id)
+    if client.status == ClientStatus.CLOSED:
+        raise store.Conflict("Client is closed")
+    before = _inferred(session, cache, client)
+    phrases = inferred.pick(body.phrases, [s.phrase for s in before.data] + before.removed)
+    added = store.inferred.remove_phrases(session, client_id=client.id, phrases=phrases, user_id=user.id)
+    log_event(session, kind="client.strengths_removed", user=user, client_id=client.id,
+              phrases=phrases, newly_removed=added)  # fmt: skip
+    session.commit()
+    return _inferred(session, cache, client)

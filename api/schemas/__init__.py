@@ -6,6 +6,10 @@ from api.schemas.clients import (
     ClientPublic,
     ClientsPublic,
     ClientUpdate,
+    InferredStrength,
+    InferredStrengthsAccept,
+    InferredStrengthsPublic,
+    InferredStrengthsRemove,
 )
 from api.schemas.common import LatLon, Message, Strict, errors
 from api.schemas.decisions import (
@@ -78,6 +82,10 @@ __all__ = [
     "ImportDuplicate",
     "ImportReport",
     "ImportRowError",
+    "InferredStrength",
+    "InferredStrengthsAccept",
+    "InferredStrengthsPublic",
+    "InferredStrengthsRemove",
     "LatLon",
     "Message",
     "OpeningCreate",

@@ -83,3 +83,44 @@ class ClientPublic(BaseModel):
 class ClientsPublic(BaseModel):
     data: list[ClientPublic]
     count: int
+
+
+class InferredStrength(BaseModel):
+    """A strength inferred from a past job title, with the O*NET occupation it comes from.
+
+    ``kind``, ``source_title``, ``code`` and ``occupation`` are null for a phrase
+    the stored profile holds as inferred that the occupation store does not explain.
+    """
+
+    phrase: str
+    kind: Literal["activity", "skill", "knowledge", "technology"] | None = None
+    source_title: str | None = None
+    code: str | None = None
+    occupation: str | None = None
+
+
+class InferredStrengthsPublic(BaseModel):
+    """A client's inferred strengths as the engine uses them (removed ones left out)."""
+
+    client_id: str
+    version: int
+    occupation_store: bool
+    data: list[InferredStrength]
+    count: int
+    removed: list[str]
+
+
+InferredPhrases = Annotated[list[Phrase], Field(min_length=1, max_length=50)]
+
+
+class InferredStrengthsAccept(Strict):
+    """Inferred strengths the specialist confirms; they become the client's own ``strengths``."""
+
+    version: int = Field(ge=1)
+    phrases: InferredPhrases
+
+
+class InferredStrengthsRemove(Strict):
+    """Inferred strengths the specialist removes; they are not inferred for the client again."""
+
+    phrases: InferredPhrases

@@ -5,7 +5,9 @@ commits after it has also appended the audit event, so a change and its
 event are stored together or not at all.
 """
 
-from api.store import clients, config, decisions, employers, openings, users
+from api.store import clients, config, decisions, employers, inferred, openings, users
 from api.store.common import Conflict, new_id
 
-__all__ = ["Conflict", "clients", "config", "decisions", "employers", "new_id", "openings", "users"]
+__all__ = [
+    "Conflict", "clients", "config", "decisions", "employers", "inferred", "new_id", "openings", "users",
+]  # fmt: skip

@@ -84,6 +84,14 @@ def _pause(c: Ctx) -> None:
     c.api.post(f"/clients/{c.ids['client'][OTHER]}/pause", c.world.headers["spec2"])
 
 
+def _infer(c: Ctx) -> None:
+    """Give both clients an inferred strength (held in the profile: these apps have no O*NET store)."""
+    clients = (("spec1", c.ids["client"][OWN], OWN_HOME), ("spec2", c.ids["client"][OTHER], OTHER_HOME))
+    for who, client, home in clients:
+        body = {"version": 1, "profile": client_profile(home=home, inferred_strengths=["Clean tableware"])}
+        assert c.api.put(f"/clients/{client}", c.world.headers[who], json=body).status_code == 200
+
+
 def _fill(c: Ctx) -> None:
     c.api.post(f"/openings/{c.ids['opening'][OWN]}/fill", c.world.headers["liaison1"])
     c.api.post(f"/openings/{c.ids['opening'][OTHER]}/fill", c.world.headers["liaison2"])
@@ -120,6 +128,11 @@ ROWS = [
     Row("POST", "/clients/{client}/pause", {S: owned(200)}, kind="client"),
     Row("POST", "/clients/{client}/resume", {S: owned(200)}, kind="client", prepare=_pause),
     Row("POST", "/clients/{client}/close", {S: owned(200)}, kind="client"),
+    Row("GET", "/clients/{client}/inferred-strengths", {S: owned(200)}, kind="client"),
+    Row("POST", "/clients/{client}/inferred-strengths/accept", {S: owned(200)}, kind="client", prepare=_infer,
+        body=lambda c: {"version": 2, "phrases": ["Clean tableware"]}),
+    Row("POST", "/clients/{client}/inferred-strengths/remove", {S: owned(200)}, kind="client", prepare=_infer,
+        body=lambda c: {"phrases": ["clean tableware"]}),
     Row("GET", "/clients/{client}/shortlist", {S: owned(200)}, kind="client"),
     Row("POST", "/clients/{client}/shortlist", {S: owned(200)}, kind="client", body=lambda c: {"k": 3}),
     Row("GET", "/clients/{client}/openings/{opening}/explain", {S: owned(200)}, kind="client"),
