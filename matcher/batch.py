@@ -91,7 +91,9 @@ def score_frame(
     chunk_size: int = 256,
 ) -> pd.DataFrame:
     """Top-k rows per client without building explanation texts (the fast path)."""
-    n = k or matcher.config.ranking.k
+    n = matcher.config.ranking.k if k is None else k
+    if n < 1:
+        raise ValidationError("batch", "k", k, "must be at least 1")
     parts: list[pd.DataFrame] = []
     ids = np.asarray(matcher.index.ids, dtype=object)
     for block in matcher.blocks(clients, chunk_size=chunk_size, blocked=blocked):

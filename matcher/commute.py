@@ -87,11 +87,12 @@ def estimate(
         minutes = (
             mode.access_minutes + mode.wait_minutes + km * (mode.detour * 60.0 / mode.speed_kmh)
         )
-        if name in overrides:
+        served = np.broadcast_to(_served(index, mode.service_start, mode.service_end), shape).copy()
+        if name in overrides:  # a router's time already knows the timetable: it wins, service hours too
             ci, ji, values = overrides[name]
             minutes[ci, ji] = values
-        served = _served(index, mode.service_start, mode.service_end)
-        usable = np.where(served[None, :], minutes, UNREACHABLE)
+            served[ci, ji] = True
+        usable = np.where(served, minutes, UNREACHABLE)
         better = usable < any_best
         any_best = np.where(better, usable, any_best)
         any_mode = np.where(better, np.int8(m), any_mode)
@@ -100,7 +101,7 @@ def estimate(
         better = mine < best
         best = np.where(better, mine, best)
         best_mode = np.where(better, np.int8(m), best_mode)
-        unserved |= has & ~served[None, :] & (minutes <= clients.limit[:, None])
+        unserved |= has & ~served & (minutes <= clients.limit[:, None])
     remote = index.remote[None, :]
     best = np.where(remote, 0.0, best)
     any_best = np.where(remote, 0.0, any_best)

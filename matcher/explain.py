@@ -71,7 +71,7 @@ class Pair:
 
     def available_to_client(self, code: str) -> bool:
         o = self.opening
-        return code in o.offered_to_all or (self.client.discloses and code in o.on_request)
+        return o.offers_to_everyone(code) or (self.client.discloses and code in o.on_request)
 
 
 def _r(kind: str, code: str, factor: str | None, evidence: dict[str, Any], **display: Any) -> Reason:
@@ -216,7 +216,7 @@ def _accommodations(pair: Pair) -> list[Reason]:
     for code, need in sorted(client.accommodations.items()):
         label = pair.vocab.accommodations[code]
         ev = {"accommodation": code, "need": need.value}
-        if code in opening.offered_to_all:
+        if opening.offers_to_everyone(code):
             out.append(
                 _r(
                     "positive",

@@ -127,7 +127,7 @@ def build_openings(
         if stamina >= 0 and np.isnan(demands[j, stamina]) and o.shifts:
             demands[j, stamina] = _stamina_level(schedule.longest_shift_hours(o.shifts), vocab)
             from_shifts[j] = True
-    offered = np.array([[a in o.offered_to_all for a in acc_codes] for o in ops], dtype=bool)
+    offered = np.array([[o.offers_to_everyone(a) for a in acc_codes] for o in ops], dtype=bool)
     requested = np.array([[a in o.on_request for a in acc_codes] for o in ops], dtype=bool)
     offered, requested = (a.reshape(len(ops), len(acc_codes)) for a in (offered, requested))
     offsets = offset_matrix(vocab)

@@ -37,7 +37,7 @@ CONCERN = {
         "{label} only on request, which needs disclosure the client has not chosen ({need} need)"
     ),
     "ACCOMMODATION_MISSING": "Does not offer {label_lower} ({need} need)",
-    "COMMUTE_LONG": "About {minutes_text} by {mode}, near the client's {limit}-minute limit",
+    "COMMUTE_LONG": "About {minutes_text} by {mode}: over half the client's {limit}-minute limit",
     "WAGE_AT_FLOOR": "{wage_text}/h, at the client's floor {floor_text}",
     "BENEFITS_SGA": (
         "About {monthly_text}/month is above the SGA level ({sga_text}, {year}): "

@@ -141,7 +141,9 @@ class Matcher:
         travel_times : TravelTimes, optional
             Router minutes that override the commute estimate.
         """
-        n = k or self.config.ranking.k
+        n = self.config.ranking.k if k is None else k
+        if n < 1:
+            raise ValidationError("recommend", "k", k, "must be at least 1")
         out: list[Shortlist] = []
         for block in self.blocks(clients, chunk_size=chunk_size, blocked=blocked, travel_times=travel_times):
             tops = ranking.top_k(

@@ -140,6 +140,10 @@ class Opening:
     fair_chance: bool = False
     riasec: tuple[float, ...] | None = None
 
+    def offers_to_everyone(self, accommodation: str) -> bool:
+        """Offered without disclosure; a remote job always offers remote work."""
+        return accommodation in self.offered_to_all or (self.remote and accommodation == "remote_work")
+
 
 @dataclass(frozen=True, slots=True)
 class Reason:

@@ -158,16 +158,20 @@ class Reference:
     def commute(
         self, c: Client, o: Opening, travel_times: Mapping[tuple[str, str, str], float]
     ) -> tuple[float, str | None]:
-        """Best door-to-door minutes over the client's modes that run at the shift's hours."""
+        """Best door-to-door minutes over the client's modes that run at the shift's hours.
+
+        A router's time for the pair and mode wins, service hours included (it knows the timetable).
+        """
         if o.remote:
             return 0.0, None
         assert o.location is not None
         km = haversine_km(c.home, o.location)
         best, best_mode = math.inf, None
         for name, mode in self.config.commute.modes.items():  # config order breaks ties
-            if name not in c.modes or not runs_at(mode, o.shifts):
+            routed = travel_times.get((c.id, o.id, name))
+            if name not in c.modes or (routed is None and not runs_at(mode, o.shifts)):
                 continue
-            minutes = travel_times.get((c.id, o.id, name))
+            minutes = routed
             if minutes is None:
                 minutes = mode.access_minutes + mode.wait_minutes + km * mode.detour / mode.speed_kmh * 60
             if minutes < best:
@@ -279,8 +283,9 @@ class Reference:
 
 
 def available(c: Client, o: Opening, code: str) -> bool:
-    """Offered to everyone, or on request when the client discloses."""
-    return code in o.offered_to_all or (c.discloses and code in o.on_request)
+    """Offered to everyone (a remote job always offers remote work), or on request with disclosure."""
+    everyone = code in o.offered_to_all or (o.remote and code == "remote_work")
+    return everyone or (c.discloses and code in o.on_request)
 
 
 def runs_at(mode: ModeConfig, shifts: tuple[TimeWindow, ...]) -> bool:

@@ -151,3 +151,13 @@ def test_vectorized_distances_equal_plain_haversine(a: list[Location], b: list[L
     km = geo.distance_km(geo.unit_vectors(a), geo.unit_vectors(b))
     expected = np.array([[geo.haversine_km(p, q) for q in b] for p in a])
     np.testing.assert_allclose(km, expected, atol=1e-3)  # chord/arcsin: within a metre
+
+
+def test_router_minutes_reach_a_night_shift_transit_alone_would_not() -> None:
+    """A router's time knows the timetable: it overrides the default service hours."""
+    c = worlds.client(modes=["transit"], max_commute_minutes=45, availability=["Fri 21:00-07:00"])
+    night = worlds.opening(location=FIVE_KM_NORTH, shifts=["Fri 22:00-06:00"], hours_per_week=8)
+    _, block = one_pair(c, night)
+    assert not block.commute.feasible[0, 0]
+    _, block = one_pair(c, night, travel_times=_table([(c.id, night.id, "transit", 35.0)]))
+    assert block.commute.feasible[0, 0] and block.commute.minutes[0, 0] == 35.0

@@ -110,3 +110,11 @@ def test_flags_have_stable_codes() -> None:
         "WAGE_BELOW_FLOOR", "EARNINGS_ABOVE_CAP", "REQUIRED_ACCOMMODATION_UNAVAILABLE", "EXCLUDED_INDUSTRY",
         "EXCLUDED_EMPLOYER", "EXCLUDED_KEYWORD", "BACKGROUND_CHECK", "REJECTED_BY_SPECIALIST",
     ]  # fmt: skip
+
+
+def test_a_remote_job_meets_a_required_remote_work_need_without_listing_it() -> None:
+    client = worlds.client(accommodations={"remote_work": "required"}, discloses=False)
+    remote = worlds.opening(location=None, remote=True, offered_to_all=[])
+    onsite = worlds.opening(offered_to_all=[])
+    assert codes(client, remote) == set()
+    assert codes(client, onsite) == {"REQUIRED_ACCOMMODATION_UNAVAILABLE"}

@@ -122,3 +122,9 @@ def test_explain_of_an_opening_held_back_by_the_employer_cap() -> None:
     assert isinstance(held, Suggestion) and held.rank == 0
     assert [r.code for r in held.concerns if r.code == "EMPLOYER_CAP"] == ["EMPLOYER_CAP"]
     assert matcher.explain(client, "O-2").rank == 2
+
+
+def test_k_below_one_is_refused_not_silently_replaced(small_matcher, default_client) -> None:
+    with pytest.raises(ValidationError) as info:
+        small_matcher.recommend([default_client], k=0)
+    assert info.value.field == "k"
