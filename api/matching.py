@@ -31,6 +31,7 @@ from matcher.errors import ArtifactError
 from matcher.occupations import OccupationStore, StoreError, enrich_openings
 from matcher.pipeline import Matcher
 from matcher.records import opening_from_record, opening_to_record
+from matcher.types import Opening
 from matcher.vocab import load_vocabulary
 
 _log = logging.getLogger(__name__)
@@ -87,6 +88,9 @@ class MatcherCache:
         self.text_model_id = text_model_id
         # Loaded once; None when no O*NET store was imported (nothing is inferred then).
         self.occupations = occupations
+        # Opening id -> (stored record, enriched opening): resolving titles costs ~10 ms an
+        # opening, so a refit after one opening changed re-enriches only that one.
+        self._enriched: dict[str, tuple[dict[str, Any], Opening]] = {}
 
     @classmethod
     def with_artifacts(cls, *, occupations_path: Path | None = None) -> MatcherCache:
@@ -137,12 +141,20 @@ class MatcherCache:
         openings = [opening_from_record(record, vocab) for record in records.values()]
         snapshots = list(records.values())
         if self.occupations is not None:
-            openings = enrich_openings(openings, self.occupations)
+            openings = [self._enrich(self.occupations, o, records[o.id]) for o in openings]
             snapshots = [opening_to_record(o) for o in openings]
         matcher = Matcher(config=config, vocab=vocab, text_model=self.text_model)
         matcher.fit(openings, as_of=as_of)
         _log.info("fitted on %d openings (config v%d, %s)", len(rows), config_version, as_of)
         return Fitted(matcher=matcher, records=records, config_version=config_version, snapshots=snapshots)
+
+    def _enrich(self, occupations: OccupationStore, opening: Opening, record: dict[str, Any]) -> Opening:
+        cached = self._enriched.get(opening.id)
+        if cached is not None and cached[0] == record:
+            return cached[1]
+        (enriched,) = enrich_openings([opening], occupations)
+        self._enriched[opening.id] = (record, enriched)
+        return enriched
 
 
 def _filter_key(filters: ShortlistFilters) -> tuple[Any, ...]:

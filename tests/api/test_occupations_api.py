@@ -233,3 +233,21 @@ def test_demo_line_says_whether_the_store_is_used(tmp_path: Path, store_dir: Pat
     missing = occupations_line(Settings(var_dir=tmp_path))
     assert "nothing is inferred" in missing and IMPORT_COMMAND in missing
     assert missing.endswith(f"--store {tmp_path / 'occupations'}")
+
+
+def test_an_edited_opening_is_enriched_again(api: Api, world: World) -> None:
+    employer = api.create_employer(world.headers["liaison1"])
+    details = opening_details(title="Dishwasher", demands={})
+    opening = api.create_opening(world.headers["liaison1"], employer["id"], **details)
+    client = dishwasher_client(api, world)
+
+    def onet_soc() -> str:
+        shortlist = api.post(f"/clients/{client['id']}/shortlist", world.headers["spec1"], json={}).json()
+        record = api.get(f"/audit/recommendations/{shortlist['recommendation_id']}", world.headers["auditor"])
+        (snapshot,) = [o for o in record.json()["opening_snapshots"] if o["id"] == opening["id"]]
+        return str(snapshot["onet_soc"])
+
+    assert onet_soc() == "35-9021.00"
+    body = {"version": opening["version"], "details": details | {"title": "Cashier"}}
+    assert api.put(f"/openings/{opening['id']}", world.headers["liaison1"], json=body).status_code == 200
+    assert onet_soc() == "41-2011.00"
