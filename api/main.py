@@ -28,6 +28,7 @@ from api.routes import (
     login,
     openings,
     program,
+    rematch,
     shortlists,
     users,
 )
@@ -37,7 +38,7 @@ _log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 ROUTERS = (login, users, assignments, program, clients, shortlists, decisions, employers,
-           openings, audit)  # fmt: skip
+           openings, audit, rematch)  # fmt: skip
 
 DESCRIPTION = """\
 Explainable job suggestions for supported employment (IPS).

@@ -122,15 +122,12 @@ def commit_chunk(
         )
         if chunk is None or chunk.done:
             return False
-        previous = dict(
-            session.execute(
-                select(ShortlistVersion.client_id, func.max(ShortlistVersion.version))
-                .where(ShortlistVersion.client_id.in_(list(client_ids)))
-                .group_by(ShortlistVersion.client_id)
-            )
-            .tuples()
-            .all()
+        query = (
+            select(ShortlistVersion.client_id, func.max(ShortlistVersion.version))
+            .where(ShortlistVersion.client_id.in_(list(client_ids)))
+            .group_by(ShortlistVersion.client_id)
         )
+        previous: dict[str, int] = {c: int(v) for c, v in session.execute(query)}
         by_client = dict(tuple(rows.groupby("client_id"))) if len(rows) else {}
         for client_id in client_ids:
             frame = by_client.get(client_id, rows.iloc[0:0])

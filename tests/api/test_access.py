@@ -11,6 +11,7 @@ home location except to that client's own specialist.
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -176,7 +177,28 @@ ROWS = [
     Row("GET", "/audit/recommendations", {AU: single(200)}),
     Row("GET", "/audit/recommendations/{record}", {AU: {OWN: 200, MISSING: 404}}, kind="record"),
     Row("GET", "/audit/verify", {AU: single(200)}),
+    Row("POST", "/rematch/runs", {AD: single(202)}, prepare=lambda c: _rematch_idle(c)),
+    Row("GET", "/rematch/runs/latest", {AD: single(200), S: single(200)}, prepare=lambda c: _rematch_done(c)),
+    Row("GET", "/rematch/digest", {S: single(200)}, prepare=lambda c: _rematch_done(c)),
 ]  # fmt: skip
+
+
+def _rematch_idle(c: Ctx) -> None:
+    """Wait until no re-match run is working (a POST would otherwise get 409)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        latest = c.api.get("/rematch/runs/latest", c.world.headers["admin"])
+        if latest.status_code == 404 or latest.json()["status"] != "running":
+            return
+        time.sleep(0.1)
+    raise AssertionError("re-match run did not finish")
+
+
+def _rematch_done(c: Ctx) -> None:
+    """A finished re-match run covering the caller's client (so spec1 has a digest)."""
+    _rematch_idle(c)
+    assert c.api.post("/rematch/runs", c.world.headers["admin"]).status_code == 202
+    _rematch_idle(c)
 
 
 def make_ctx(api: Api, world: World, row: Row) -> Ctx:

@@ -1,0 +1,102 @@
+"""The nightly re-match: start a run (admin), its status (admin, specialist), a digest (specialist)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from pydantic import BaseModel, ConfigDict
+
+from api import rematch_store
+from api.batch_job import JobOptions, start_in_background
+from api.deps import AdminUser, SessionDep, SettingsDep, SpecialistUser, require
+from api.models import Role, User
+from api.schemas import errors
+
+router = APIRouter(prefix="/rematch", tags=["rematch"], responses=errors(401, 403))
+
+AdminOrSpecialist = Depends(require(Role.ADMIN, Role.SPECIALIST))
+
+
+class RunStarted(BaseModel):
+    """A run started (or a stale unfinished one resumed) in the background."""
+
+    run_id: int
+    resumed: bool
+
+
+class Progress(BaseModel):
+    done: int
+    total: int
+
+
+class RunPublic(BaseModel):
+    """A run record: status, progress, counts, per-phase seconds, versions of engine and config."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    status: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    updated_at: dt.datetime
+    as_of: dt.date
+    k: int
+    chunk_size: int
+    engine_version: str
+    config_hash: str
+    config_version: int
+    progress: Progress
+    counts: dict[str, Any]
+    timings: dict[str, float]
+    n_errors: int
+
+
+class DigestPublic(BaseModel):
+    """A specialist's digest of one run: the JSON body, and the same as Markdown and CSV."""
+
+    run_id: int
+    created_at: dt.datetime
+    digest: dict[str, Any]
+    markdown: str
+    csv: str
+
+
+@router.post("/runs", status_code=status.HTTP_202_ACCEPTED, responses=errors(409))
+def start_run(request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser) -> RunStarted:
+    """Start a re-match run in the background (or resume a stale one); 409 while one is running."""
+    options = JobOptions(actor=admin.username)
+    # End this request's transaction (on SQLite it holds the write lock the run needs);
+    # nothing may touch the session's objects after this, or it begins again.
+    session.rollback()
+    factory = request.app.state.session_factory
+    run_id, resumed = start_in_background(factory, as_of=settings.today(), options=options)
+    return RunStarted(run_id=run_id, resumed=resumed)
+
+
+@router.get("/runs/latest", responses=errors(404))
+def latest_run(session: SessionDep, _user: User = AdminOrSpecialist) -> RunPublic:
+    """The newest run: status, progress done/total, counts and per-phase timings."""
+    run = rematch_store.latest_run(session)
+    if run is None:
+        raise HTTPException(status_code=404, detail="Run not found")
+    return RunPublic(
+        id=run.id, status=run.status, started_at=run.started_at, ended_at=run.ended_at,
+        updated_at=run.updated_at, as_of=run.as_of, k=run.k, chunk_size=run.chunk_size,
+        engine_version=run.engine_version, config_hash=run.config_hash, config_version=run.config_version,
+        progress=Progress(done=run.progress_done, total=run.progress_total), counts=run.counts,
+        timings=run.timings, n_errors=len(run.errors),
+    )  # fmt: skip
+
+
+@router.get("/digest", responses=errors(404))
+def my_digest(session: SessionDep, user: SpecialistUser) -> DigestPublic:
+    """The caller's own digest from the newest finished run (never another specialist's)."""
+    digest = rematch_store.latest_digest(session, specialist_id=user.id)
+    if digest is None:
+        raise HTTPException(status_code=404, detail="Digest not found")
+    return DigestPublic(
+        run_id=digest.run_id, created_at=digest.created_at, digest=digest.body,
+        markdown=digest.markdown, csv=digest.csv,
+    )  # fmt: skip
