@@ -6,6 +6,7 @@
     placement-api users list
     placement-api demo            (migrate, demo users and data if empty, print how to log in)
     placement-api serve [--host 127.0.0.1] [--port 8000]
+    placement-api rematch [--scheduler tcp://...] [--chunk-size N] [--resume RUN_ID]   (nightly run)
 
 Offline audit-chain verification is ``python -m api.audit_cli``.
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from api import migrate, security, store
+from api import batch_job, migrate, security, store
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
 from api.demo import DEMO_USERS, load_demo
@@ -53,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the HTTP API with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    batch_job.add_arguments(sub.add_parser("rematch", help="nightly re-match of every active client"))
     return parser
 
 
@@ -158,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         return create_user(args, settings) if args.action == "create" else list_users(settings)
     if args.command == "demo":
         return demo(settings)
+    if args.command == "rematch":
+        return batch_job.run_from_args(args)
     return serve(args)
 
 
