@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from api import store
 from api.models import Client as ClientRow
 from api.schemas import InferredStrength
+from matcher.occupations import InferredStrength as Source
 from matcher.occupations import OccupationStore, enrich_clients, infer_strengths
 from matcher.records import client_from_record, client_to_record
 from matcher.types import Client
@@ -46,7 +47,7 @@ def client_snapshot(client: Client, client_row: ClientRow) -> dict[str, Any]:
 
 def with_sources(occupations: OccupationStore | None, client: Client) -> list[InferredStrength]:
     """The client's inferred strengths, each with the past title and O*NET occupation it comes from."""
-    sources = {}
+    sources: dict[str, Source] = {}
     if occupations is not None:
         for found in infer_strengths(occupations, client.past_titles):
             sources.setdefault(found.phrase.casefold(), found)
