@@ -1,0 +1,1 @@
+"""Engine benchmarks: ``make bench`` runs ``python -m bench.run``."""

@@ -1,0 +1,224 @@
+"""Engine benchmarks (``make bench`` = ``python -m bench.run``): latency, throughput, memory.
+
+Engine only, no HTTP. Prints, for seeded generated data:
+
+* setup: generating, validating and ``Matcher.fit`` for 10k and 100k openings;
+* shortlist latency of one client against 10k and 100k openings
+  (``recommend([client], k=10, explain_exclusions=False)``, the API's
+  interactive path; at 10k also with ``explain_exclusions=True``);
+* batch throughput for 1k clients x 10k openings through ``score_frame``
+  (top-10 per client, no explanation texts), with its peak RSS;
+* a PASS/FAIL line per target. Targets are reported, never asserted.
+
+``--profile latency|batch`` runs one phase under cProfile instead and prints
+the functions that dominate it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import logging
+import pstats
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+from bench.common import (
+    SEED,
+    Caseload,
+    Latency,
+    caseload,
+    load_average,
+    machine,
+    peak_rss_mb,
+    reset_peak_rss,
+    rss_mb,
+    stopwatch,
+    time_calls,
+)
+from matcher.batch import score_frame
+from matcher.pipeline import ENGINE_VERSION, Matcher
+
+_log = logging.getLogger(__name__)
+
+LATENCY_P95_TARGET_MS = 25.0  # one client vs 100k openings
+THROUGHPUT_TARGET = 5e6  # client-opening pairs per second, batch path
+K = 10
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _fit(data: Caseload, label: str) -> Matcher:
+    gc.collect()
+    with stopwatch() as t:
+        matcher = Matcher().fit(data.openings, as_of=data.as_of)
+    _out(f"  fit {label:<6} {len(data.openings):>7,} openings: {t[0]:7.2f} s (CPU {t[1]:.2f} s)"
+         f"   RSS now {rss_mb():,.0f} MiB")  # fmt: skip
+    return matcher
+
+
+def _load(seed: int, n_clients: int, n_openings: int, metros: int, label: str) -> Caseload:
+    data = caseload(seed, n_clients=n_clients, n_openings=n_openings, metros=metros)
+    _out(
+        f"  data {label:<5} {n_clients:>5,} clients + {n_openings:>7,} openings: generate "
+        f"{data.generate_s:6.2f} s, validate {data.validate_s:6.2f} s"
+        + (f"  ({data.n_bad} invalid records skipped)" if data.n_bad else "")
+    )
+    return data
+
+
+def _context(matcher: Matcher, data: Caseload, n: int) -> str:
+    """Share of feasible pairs for the timed clients (untimed), to read the latency against."""
+    block = matcher.score(data.clients[:n])
+    feasible = (block.codes == 0).sum(axis=1)
+    return f"feasible openings per client: median {np.median(feasible):,.0f}, max {feasible.max():,}"
+
+
+def _latency(matcher: Matcher, data: Caseload, n: int, *, explain: bool) -> Latency:
+    clients = data.clients
+
+    def call(i: int) -> object:
+        return matcher.recommend([clients[i % len(clients)]], k=K, explain_exclusions=explain)
+
+    return time_calls(call, n, warmup=1)
+
+
+def _report_latency(label: str, lat: Latency) -> None:
+    _out(
+        f"  {label:<44} median {lat.median:7.1f} ms  p95 {lat.p95:7.1f} ms  max {lat.max:7.1f} ms"
+        f"  | CPU median {lat.cpu_median:7.1f} p95 {lat.cpu_p95:7.1f} ms  (n={len(lat.samples_ms)},"
+        f" load {load_average()})"
+    )
+
+
+def _batch(matcher: Matcher, data: Caseload, chunk_size: int) -> tuple[list[float], float, int]:
+    """[wall, CPU] seconds, peak RSS (MiB) and rows of one 1k x 10k ``score_frame`` run."""
+    score_frame(matcher, data.clients[:8], k=K)  # warm-up: imports, caches
+    gc.collect()
+    exact = reset_peak_rss()
+    with stopwatch() as t:
+        frame = score_frame(matcher, data.clients, k=K, chunk_size=chunk_size)
+    peak = peak_rss_mb()
+    if not exact:
+        _log.info("peak RSS is the process peak (no /proc/self/clear_refs)")
+    return t, peak, len(frame)
+
+
+def _verdict(name: str, ok: bool, detail: str) -> None:
+    _out(f"{'PASS' if ok else 'FAIL'}  {name}: {detail}")
+
+
+def _batch_phase(matcher: Matcher, data: Caseload, chunk_size: int) -> float:
+    """Prints the batch figures; returns pairs per second."""
+    n_c, n_j = len(data.clients), len(matcher.index.ids)
+    _out(f"\nbatch: {n_c:,} clients x {n_j:,} openings via score_frame (top-{K}, no texts)")
+    (wall, cpu), peak, rows = _batch(matcher, data, chunk_size)
+    pairs_s = n_c * n_j / wall
+    _out(f"  wall {wall:.2f} s (CPU {cpu:.2f} s, load {load_average()})   {pairs_s / 1e6:.2f} M pairs/s")
+    _out(f"  {rows:,} rows; peak RSS during the run {peak:,.0f} MiB (chunk_size {chunk_size})")
+    return pairs_s
+
+
+def _latency_phase(matcher: Matcher, data: Caseload, n: int, *, with_explained: bool) -> Latency:
+    """Prints the latency figures at one index size; returns those of the interactive path."""
+    size = len(matcher.index.ids)
+    _out(f"  at {size:,}: {_context(matcher, data, n)}")
+    lat = _latency(matcher, data, n, explain=False)
+    _report_latency(f"1 client vs {size:,}, explain_exclusions=False", lat)
+    if with_explained:
+        explained = _latency(matcher, data, n, explain=True)
+        _report_latency(f"1 client vs {size:,}, explain_exclusions=True", explained)
+    return lat
+
+
+def run(args: argparse.Namespace) -> None:
+    """All phases in order, printing as they finish."""
+    _out(f"placement-matcher engine benchmark: engine {ENGINE_VERSION}, seed {args.seed}, "
+         f"metros {args.metros}")  # fmt: skip
+    _out(f"machine: {machine()}; load average now {load_average()}")
+    _out("\nsetup (excluded from the figures below)")
+    small = _load(args.seed, args.batch_clients, args.openings_small, args.metros, "small")
+    large = _load(args.seed + 1, 0, args.openings_large, args.metros, "large")
+    large = Caseload(small.clients, large.openings, large.as_of, large.generate_s, large.validate_s, 0)
+    m_small = _fit(small, f"{args.openings_small // 1000}k")
+    pairs_s = _batch_phase(m_small, small, args.chunk_size)
+    _out(f"\nshortlist latency: recommend([client], k={K}), {args.n} different clients after 1 warm-up")
+    _latency_phase(m_small, small, args.n, with_explained=True)
+    del m_small
+    m_large = _fit(large, f"{args.openings_large // 1000}k")
+    lat = _latency_phase(m_large, large, args.n, with_explained=False)
+    _out("\ntargets (2-core machine, engine only; reported, never asserted)")
+    detail = f"p95 {lat.p95:.1f} ms (CPU p95 {lat.cpu_p95:.1f} ms)"
+    _verdict(f"one client vs {len(large.openings):,} openings p95 <= {LATENCY_P95_TARGET_MS:g} ms",
+             lat.p95 <= LATENCY_P95_TARGET_MS, detail)  # fmt: skip
+    _verdict(f"batch >= {THROUGHPUT_TARGET / 1e6:g} M pairs/s", pairs_s >= THROUGHPUT_TARGET,
+             f"{pairs_s / 1e6:.2f} M pairs/s")  # fmt: skip
+
+
+def profile(args: argparse.Namespace) -> None:
+    """One phase under cProfile; prints the top functions by own and cumulative time."""
+    if args.profile == "batch":
+        data = caseload(args.seed, n_clients=args.batch_clients, n_openings=args.openings_small,
+                        metros=args.metros)  # fmt: skip
+        matcher = Matcher().fit(data.openings, as_of=data.as_of)
+        score_frame(matcher, data.clients[:8], k=K)
+
+        def work() -> None:
+            score_frame(matcher, data.clients, k=K, chunk_size=args.chunk_size)
+    else:
+        clients = caseload(args.seed, n_clients=args.n, n_openings=0, metros=args.metros).clients
+        data = caseload(args.seed + 1, n_clients=0, n_openings=args.openings_large, metros=args.metros)
+        matcher = Matcher().fit(data.openings, as_of=data.as_of)
+        matcher.recommend(clients[:1], k=K, explain_exclusions=False)
+
+        def work() -> None:
+            for c in clients:
+                matcher.recommend([c], k=K, explain_exclusions=False)
+
+    prof = cProfile.Profile()
+    prof.runcall(work)
+    for key in ("tottime", "cumulative"):
+        buf = io.StringIO()
+        pstats.Stats(prof, stream=buf).strip_dirs().sort_stats(key).print_stats(args.top)
+        _out(buf.getvalue())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    p.add_argument("--seed", type=int, default=SEED)
+    p.add_argument("--metros", type=int, default=8, help="metro areas the data spreads over (1-8)")
+    p.add_argument("-n", type=int, default=60, help="clients timed per latency figure")
+    p.add_argument("--openings-small", type=int, default=10_000)
+    p.add_argument("--openings-large", type=int, default=100_000)
+    p.add_argument("--batch-clients", type=int, default=1_000)
+    p.add_argument("--chunk-size", type=int, default=256, help="score_frame chunk size")
+    p.add_argument("--quick", action="store_true", help="a tenth of the sizes (smoke run)")
+    p.add_argument("--profile", choices=("latency", "batch"), help="profile one phase instead")
+    p.add_argument("--top", type=int, default=30, help="functions listed with --profile")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.quick:
+        args.openings_small //= 10
+        args.openings_large //= 10
+        args.batch_clients //= 10
+        args.n = min(args.n, 20)
+    if args.profile:
+        profile(args)
+    else:
+        run(args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
