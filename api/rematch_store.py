@@ -21,7 +21,14 @@ from api.audit import record_recommendation
 from api.audit_chain import canonical_json, sha256_hex
 from api.models import Client as ClientRow
 from api.models import utcnow
-from api.rematch_models import RematchChunk, RematchDigest, RematchRun, RunStatus, ShortlistVersion
+from api.rematch_models import (
+    RematchChunk,
+    RematchDigest,
+    RematchOpeningLoad,
+    RematchRun,
+    RunStatus,
+    ShortlistVersion,
+)
 from matcher.rematch.rows import CONTRIB_COLUMNS
 from matcher.rematch.summary import Skipped
 
@@ -214,6 +221,30 @@ def latest_digest(session: Session, *, specialist_id: int) -> RematchDigest | No
         .limit(1)
     )
     return session.scalar(query)
+
+
+def other_list_counts(session: Session, *, client_id: str, opening_ids: Sequence[str]) -> dict[str, int]:
+    """Per opening, how many *other* clients have it on their latest nightly list (0 if no run yet)."""
+    run_id = session.scalar(
+        select(RematchRun.id)
+        .where(RematchRun.status == RunStatus.FINISHED.value)
+        .order_by(RematchRun.id.desc())
+    )
+    if run_id is None or not opening_ids:
+        return {}
+    query = select(RematchOpeningLoad.opening_id, RematchOpeningLoad.shortlists).where(
+        RematchOpeningLoad.run_id == run_id, RematchOpeningLoad.opening_id.in_(list(opening_ids))
+    )
+    counts = {o: int(n) for o, n in session.execute(query)}
+    mine = session.scalar(
+        select(ShortlistVersion).where(
+            ShortlistVersion.run_id == run_id, ShortlistVersion.client_id == client_id
+        )
+    )
+    for row in mine.rows if mine is not None else []:
+        if row["opening_id"] in counts:
+            counts[row["opening_id"]] -= 1
+    return counts
 
 
 def is_stale(run: RematchRun, *, seconds: float) -> bool:

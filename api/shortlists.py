@@ -18,6 +18,7 @@ from api.inferred import client_snapshot, engine_client
 from api.matching import MatcherCache
 from api.models import Client as ClientRow
 from api.models import User
+from api.rematch_store import other_list_counts
 from api.schemas import ShortlistFilters
 from matcher.serialize import exclusion_to_dict, shortlist_to_dict, suggestion_to_dict
 from matcher.types import Suggestion
@@ -41,9 +42,13 @@ def make_shortlist(
         [client], k=k, blocked={client.id: rejected}, explain_exclusions=True
     )[0]
     body = shortlist_to_dict(shortlist)
+    # Lists stay personal; each suggestion only says how many other clients' nightly lists have it.
+    shown = [item["opening_id"] for item in body["suggestions"]]
+    others = other_list_counts(session, client_id=client.id, opening_ids=shown)
     for item in body["suggestions"]:
         record = fitted.records[item["opening_id"]]
         item["title"], item["employer"] = record["title"], record["employer"]
+        item["on_other_lists"] = others.get(item["opening_id"], 0)
     body.update(
         client_id=client.id,
         as_of=as_of.isoformat(),

@@ -235,6 +235,26 @@ def test_endpoints_start_report_and_digest(api: Api, world: World, caseload: Cas
     assert api.get("/rematch/digest", newcomer).json() == {"detail": "Digest not found"}
 
 
+def test_interactive_shortlist_counts_other_clients_lists(api: Api, world: World, caseload: Caseload) -> None:
+    run = _latest(api)
+    assert run.status == "finished"
+    versions = _versions(api, run.id)
+    with api.session() as session:  # the interactive path refuses malformed openings outright
+        bad = session.get(OpeningRow, BAD_OPENING)
+        assert bad is not None
+        bad.status = "closed"
+        session.commit()
+    client_id = sorted(caseload.active["spec1"])[0]
+    response = api.get(f"/clients/{client_id}/shortlist", world.headers["spec1"])
+    assert response.status_code == 200, response.text
+    suggestions = response.json()["suggestions"]
+    assert suggestions
+    for item in suggestions:
+        others = {v.client_id for v in versions for r in v.rows if r["opening_id"] == item["opening_id"]}
+        assert item["on_other_lists"] == len(others - {client_id}), item["opening_id"]
+    assert any(item["on_other_lists"] > 0 for item in suggestions)  # the caseload shares openings
+
+
 @pytest.mark.usefixtures("caseload")
 def test_start_is_refused_while_a_run_is_alive(api: Api, world: World) -> None:
     with api.session() as session:
