@@ -22,6 +22,7 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -90,7 +91,9 @@ def plan_run(factory: sessionmaker[Session], *, as_of: dt.date, options: JobOpti
         return run.id
 
 
-def _load_counts(clients: list[object], openings: list[object], skipped: list[Skipped]) -> dict[str, int]:
+def _load_counts(
+    clients: Sequence[object], openings: Sequence[object], skipped: Sequence[Skipped]
+) -> dict[str, int]:
     return {
         "clients": len(clients),
         "openings": len(openings),
