@@ -18,16 +18,18 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import rematch_digest, rematch_store, store
+from api import rematch_store, store
 from api.audit import append_event
 from api.models import Client as ClientRow
-from api.models import Opening as OpeningRow
 from api.models import utcnow
 from api.rematch_models import RematchDigest, RematchOpeningLoad, RematchRun, RunStatus, ShortlistVersion
 from matcher.pipeline import Matcher
-from matcher.records import client_from_record
 from matcher.rematch import congestion
-from matcher.types import Exclusion
+from matcher.rematch.changes import diff_all
+from matcher.rematch.context import ScoringContext
+from matcher.rematch.diff import Entry
+from matcher.rematch.digest import build_digests, digest_to_csv, digest_to_dict, digest_to_markdown
+from matcher.rematch.runner import load_inputs
 
 _log = logging.getLogger(__name__)
 
@@ -120,78 +122,45 @@ def _assign_primaries(
 def _write_digests(
     session: Session, run: RematchRun, versions: list[ShortlistVersion], matcher: Matcher
 ) -> int:
-    """One digest per specialist with clients in the run: what changed since each previous version."""
+    """One digest per specialist with clients in the run (``matcher.rematch`` diff and digest)."""
     previous = rematch_store.previous_versions(session, versions=versions)
-    clients = {
+    rows = {
         c.id: c
         for c in session.scalars(select(ClientRow).where(ClientRow.id.in_([v.client_id for v in versions])))
     }
-    states = {
-        o.id: rematch_digest.OpeningState(o.status, o.expires) for o in session.scalars(select(OpeningRow))
+    clients = load_inputs([rows[v.client_id].record for v in versions], []).clients
+    listed = {r["opening_id"] for v in [*versions, *previous.values()] for r in v.rows}
+    openings = {o.id: o for o in load_inputs([], rematch_store.opening_records(session, ids=listed)).openings}
+    current = {v.client_id: _entries(v.rows, v.primary_opening_id) for v in versions}
+    before = {c: _entries(p.rows, p.primary_opening_id) for c, p in previous.items()}
+    hashes = {v.client_id: v.client_hash for v in versions}
+    changed = {c for c, p in previous.items() if p.client_hash != hashes[c]}
+    blocked = {
+        c.id: store.decisions.rejected_opening_ids(session, client_id=c.id)
+        for c in clients
+        if c.id in previous
     }
-    by_specialist: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    diffs = diff_all(
+        before, current, context=ScoringContext.from_matcher(matcher, k=run.k), clients=clients,
+        openings_now=openings, as_of=run.as_of, changed=changed, blocked=blocked,
+        since=rematch_store.previous_run_date(session, run_id=run.id),
+    )  # fmt: skip
+    caseloads: dict[str, list[str]] = defaultdict(list)
     for v in versions:
-        client = clients[v.client_id]
-        by_specialist[client.specialist_id].append(
-            _client_entry(session, run, v, previous.get(v.client_id), client, states, matcher)
-        )
-    for specialist_id, entries in sorted(by_specialist.items()):
-        body = rematch_digest.digest_body(
-            run_id=run.id, as_of=run.as_of, specialist_id=specialist_id, clients=entries
-        )
-        session.add(
-            RematchDigest(
-                run_id=run.id,
-                specialist_id=specialist_id,
-                body=body,
-                markdown=rematch_digest.to_markdown(body),
-                csv=rematch_digest.to_csv(body),
-            )
-        )
+        caseloads[str(rows[v.client_id].specialist_id)].append(v.client_id)
+    digests = build_digests(
+        caseloads, diffs, run_id=str(run.id), as_of=run.as_of.isoformat(), openings=openings,
+        primaries={v.client_id: v.primary_opening_id for v in versions if v.primary_opening_id},
+        sizes={v.client_id: len(v.rows) for v in versions},
+    )  # fmt: skip
+    for d in digests:
+        session.add(RematchDigest(run_id=run.id, specialist_id=int(d.specialist_id), body=digest_to_dict(d),
+                                  markdown=digest_to_markdown(d), csv=digest_to_csv(d)))  # fmt: skip
     session.flush()
-    return len(by_specialist)
+    return len(digests)
 
 
-def _client_entry(
-    session: Session,
-    run: RematchRun,
-    version: ShortlistVersion,
-    previous: ShortlistVersion | None,
-    client: ClientRow,
-    states: dict[str, rematch_digest.OpeningState],
-    matcher: Matcher,
-) -> dict[str, Any]:
-    changed = previous is not None and previous.client_hash != version.client_hash
-    why = lambda opening_id: rematch_digest.gone_why(  # noqa: E731
-        opening_id,
-        states=states,
-        as_of=run.as_of,
-        client_changed=changed,
-        explain=lambda o: _explain(session, matcher, client.record, o),
+def _entries(rows: list[dict[str, Any]], primary: str | None) -> tuple[Entry, ...]:
+    return tuple(
+        Entry(r["opening_id"], int(r["rank"]), float(r["score"]), r["opening_id"] == primary) for r in rows
     )
-    diff = rematch_digest.diff_client(previous.rows if previous else [], version.rows, why=why)
-    lead = next((r for r in version.rows if r["opening_id"] == version.primary_opening_id), None)
-    return {
-        "client_id": client.id,
-        "label": client.label,
-        "version": version.version,
-        "first_version": previous is None,
-        "n_suggestions": len(version.rows),
-        "primary": None
-        if lead is None
-        else {k: lead[k] for k in ("opening_id", "title", "employer", "rank")},
-        **diff,
-    }
-
-
-def _explain(
-    session: Session, matcher: Matcher, record: dict[str, Any], opening_id: str
-) -> tuple[str, ...] | None:
-    """The engine's exclusion codes for the pair now, or None when it is still a suggestion."""
-    try:
-        client = client_from_record(record)
-        blocked = {client.id: store.decisions.rejected_opening_ids(session, client_id=client.id)}
-        result = matcher.explain(client, opening_id, blocked=blocked)
-    except Exception:  # noqa: BLE001 - an opening the index no longer has: call it outranked
-        return None
-    return result.codes if isinstance(result, Exclusion) else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from api.audit import record_recommendation
 from api.audit_chain import canonical_json, sha256_hex
 from api.models import Client as ClientRow
-from api.models import utcnow
+from api.models import Opening, utcnow
 from api.rematch_models import (
     RematchChunk,
     RematchDigest,
@@ -209,6 +209,26 @@ def previous_versions(
             if (row.client_id, row.version) in wanted:
                 out[row.client_id] = row
     return out
+
+
+def opening_records(session: Session, *, ids: Collection[str]) -> list[dict[str, Any]]:
+    """Engine records of these openings as they are now (status and expiry from their columns)."""
+    out = []
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 500):
+        query = select(Opening).where(Opening.id.in_(wanted[start : start + 500]))
+        for row in session.scalars(query):
+            expires = row.expires.isoformat() if row.expires else row.record.get("expires")
+            out.append(row.record | {"status": row.status, "expires": expires})
+    return out
+
+
+def previous_run_date(session: Session, *, run_id: int) -> dt.date | None:
+    """``as_of`` of the newest finished run before ``run_id`` (openings posted since are "new")."""
+    query = select(RematchRun.as_of).where(
+        RematchRun.id < run_id, RematchRun.status == RunStatus.FINISHED.value
+    )
+    return session.scalar(query.order_by(RematchRun.id.desc()).limit(1))
 
 
 def latest_digest(session: Session, *, specialist_id: int) -> RematchDigest | None:
