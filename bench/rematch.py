@@ -1,0 +1,260 @@
+"""Nightly re-match benchmark (``python -m bench.rematch``): wall time, throughput, peak memory.
+
+For seeded generated caseloads over 8 metro areas (10k x 10k and 100k x 100k
+by default), prints the run's phases from ``RunSummary`` (single machine,
+``--n-jobs`` local processes), its peak memory (RSS and PSS summed over this
+process and its workers, sampled), and the naive matcher (``bench.naive``:
+pandas cross join + row-wise apply) on a subsample, extrapolated, so the
+speed-up is a ratio from one run. Ends with PASS/FAIL lines; speed is
+reported here, never asserted in tests.
+
+``--profile`` runs a few chunks of the largest size under cProfile instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import logging
+import pstats
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import psutil
+
+from bench import naive
+from bench.common import SEED, load_average, machine
+from matcher import artifacts, demo
+from matcher.errors import ArtifactError
+from matcher.rematch.blocking import plan_chunks
+from matcher.rematch.context import ScoringContext
+from matcher.rematch.executors import run_task
+from matcher.rematch.runner import Inputs, RematchOptions, fit_matcher, load_inputs, make_tasks, run_rematch
+from matcher.train import TEXT_MODEL
+
+_log = logging.getLogger(__name__)
+
+WALL_TARGET_S = 300.0  # 100k x 100k
+RSS_TARGET_MIB = 4096.0
+SPEEDUP_TARGET = 1000.0
+MIB = 1024.0 * 1024.0
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+class MemorySampler:
+    """Peak of the summed RSS and PSS of this process and all its children, sampled every ``every`` s."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        self.every, self.peak_rss, self.peak_pss = every, 0.0, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        rss = pss = 0.0
+        for p in [me, *me.children(recursive=True)]:
+            try:
+                info = p.memory_full_info()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            rss += info.rss
+            pss += getattr(info, "pss", info.rss)
+        self.peak_rss, self.peak_pss = max(self.peak_rss, rss / MIB), max(self.peak_pss, pss / MIB)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._sample()
+            self._stop.wait(self.every)
+
+    @contextmanager
+    def running(self) -> Iterator[MemorySampler]:
+        self._thread.start()
+        try:
+            yield self
+        finally:
+            self._stop.set()
+            self._thread.join()
+            self._sample()
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One size's results."""
+
+    n: int
+    generate_s: float
+    validate_s: float
+    wall_s: float
+    pairs_total: int
+    pairs_scored: int
+    peak_rss_mib: float
+    peak_pss_mib: float
+
+
+def _text_model() -> object:
+    try:
+        return artifacts.load(TEXT_MODEL)[0]
+    except ArtifactError as exc:
+        _log.warning("%s: the text model is fitted on each run's openings instead", exc)
+        return None
+
+
+def _inputs(seed: int, n: int, metros: int) -> tuple[Inputs, float]:
+    t0 = time.perf_counter()
+    raw_clients, raw_openings = demo.generate(seed, n_clients=n, n_openings=n, metros=metros)
+    generate_s = time.perf_counter() - t0
+    return load_inputs(raw_clients, raw_openings), generate_s
+
+
+def measure(n: int, args: argparse.Namespace, text_model: object) -> Figures:
+    """Generate, validate and re-match an n x n caseload; print its figures."""
+    inputs, generate_s = _inputs(args.seed, n, args.metros)
+    options = RematchOptions(n_jobs=args.n_jobs, chunk_size=args.chunk_size)
+    with MemorySampler().running() as mem:
+        result = run_rematch(inputs, as_of=demo.DEMO_AS_OF, text_model=text_model, options=options)  # type: ignore[arg-type]
+    s = result.summary
+    c, t = s.counts, s.timings
+    _out(
+        f"\n{n:,} clients x {n:,} openings ({args.metros} metro areas), n_jobs={args.n_jobs}, "
+        f"chunk_size={args.chunk_size}, load average {load_average()}"
+    )
+    _out(
+        f"  generate {generate_s:.1f} s, validate records {inputs.seconds:.1f} s (not in the run's wall time)"
+    )
+    _out(
+        f"  run wall time {s.wall_seconds:.1f} s: index {t['index']:.1f} s, plan {t['plan']:.1f} s, "
+        f"chunks {t['chunks_wall']:.1f} s, congestion {t['congestion']:.1f} s"
+    )
+    _out(
+        f"  inside the chunks, summed over workers: block {t['block']:.1f} s, score {t['score']:.1f} s, "
+        f"rank {t['rank']:.1f} s"
+    )
+    _out(
+        f"  pairs: all {c['pairs_total']:,}; within reach {c['pairs_within_reach']:,}; "
+        f"scored {c['pairs_scored']:,}; feasible {c['pairs_feasible']:,}"
+    )
+    _out(
+        f"  throughput {c['pairs_total'] / s.wall_seconds / 1e6:,.1f} M pairs/s (all pairs / wall), "
+        f"{c['clients'] / s.wall_seconds:,.0f} clients/s"
+    )
+    _out(f"  peak memory (this process + workers): RSS {mem.peak_rss:,.0f} MiB, PSS {mem.peak_pss:,.0f} MiB")
+    return Figures(
+        n,
+        generate_s,
+        inputs.seconds,
+        s.wall_seconds,
+        c["pairs_total"],
+        c["pairs_scored"],
+        mem.peak_rss,
+        mem.peak_pss,
+    )
+
+
+def measure_naive(args: argparse.Namespace, text_model: object) -> float:
+    """Naive pairs per second on an n x n subsample; prints its agreement with the engine."""
+    inputs, _ = _inputs(args.seed, args.naive_n, args.metros)
+    model = text_model or fit_matcher(inputs.openings, as_of=demo.DEMO_AS_OF).text_model
+    t0 = time.perf_counter()
+    top = naive.recommend(inputs.clients, inputs.openings, as_of=demo.DEMO_AS_OF, text_model=model)  # type: ignore[arg-type]
+    wall = time.perf_counter() - t0
+    engine = run_rematch(
+        inputs,
+        as_of=demo.DEMO_AS_OF,
+        text_model=model,  # type: ignore[arg-type]
+        options=RematchOptions(congestion_factor=None),
+    ).rows
+    agree = naive.agreement(top, engine)
+    pairs = args.naive_n * args.naive_n
+    _out(
+        f"\nnaive matcher (pandas cross join + apply(axis=1)) on {args.naive_n} x {args.naive_n}: "
+        f"{wall:.1f} s, "
+        f"{pairs / wall:,.0f} pairs/s; top-10 agreement with the engine: {agree['shared_pairs']} of "
+        f"{agree['engine_pairs']} pairs, max score gap {agree['max_score_gap']:.3f}"
+    )
+    for n in args.sizes:
+        _out(f"  extrapolated to {n:,} x {n:,}: {n * n / (pairs / wall) / 3600:,.1f} hours")
+    return pairs / wall
+
+
+def _verdict(name: str, ok: bool, detail: str) -> None:
+    _out(f"{'PASS' if ok else 'FAIL'}  {name}: {detail}")
+
+
+def run(args: argparse.Namespace) -> None:
+    """Every size, then the naive baseline, then the verdicts."""
+    _out(f"nightly re-match benchmark: seed {args.seed}; machine: {machine()}")
+    text_model = _text_model()
+    figures = [measure(n, args, text_model) for n in args.sizes]
+    naive_rate = measure_naive(args, text_model)
+    _out("\ntargets (reported, never asserted)")
+    for f in figures:
+        rate = f.pairs_total / f.wall_s
+        _verdict(
+            f"{f.n:,} x {f.n:,} >= {SPEEDUP_TARGET:,.0f}x the naive pairs/s",
+            rate >= SPEEDUP_TARGET * naive_rate,
+            f"{rate / naive_rate:,.0f}x ({rate / 1e6:,.1f} M vs {naive_rate:,.0f} pairs/s)",
+        )
+        if f.n >= 100_000:
+            _verdict(
+                f"{f.n:,} x {f.n:,} wall time <= {WALL_TARGET_S:.0f} s",
+                f.wall_s <= WALL_TARGET_S,
+                f"{f.wall_s:.1f} s (+ {f.validate_s:.1f} s validating records)",
+            )
+            _verdict(
+                f"{f.n:,} x {f.n:,} peak RSS <= {RSS_TARGET_MIB / 1024:.0f} GiB",
+                f.peak_rss_mib <= RSS_TARGET_MIB,
+                f"{f.peak_rss_mib:,.0f} MiB (PSS {f.peak_pss_mib:,.0f} MiB)",
+            )
+
+
+def profile(args: argparse.Namespace) -> None:
+    """A few chunks of the largest size under cProfile (index and plan untimed)."""
+    n = max(args.sizes)
+    inputs, _ = _inputs(args.seed, n, args.metros)
+    matcher = fit_matcher(inputs.openings, as_of=demo.DEMO_AS_OF, text_model=_text_model())  # type: ignore[arg-type]
+    context = ScoringContext.from_matcher(matcher)
+    plan = plan_chunks(inputs.clients, matcher.config.commute, chunk_size=args.chunk_size)
+    tasks = make_tasks(inputs.clients, plan)[:: max(len(plan) // args.profile_chunks, 1)][
+        : args.profile_chunks
+    ]
+    prof = cProfile.Profile()
+    prof.runcall(lambda: [run_task(context, t) for t in tasks])
+    for key in ("tottime", "cumulative"):
+        buf = io.StringIO()
+        pstats.Stats(prof, stream=buf).strip_dirs().sort_stats(key).print_stats(30)
+        _out(buf.getvalue())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench.rematch", description=__doc__.split("\n")[0])
+    p.add_argument("--seed", type=int, default=SEED)
+    p.add_argument("--metros", type=int, default=8)
+    p.add_argument(
+        "--sizes", type=int, nargs="+", default=[10_000, 100_000], help="n for n clients x n openings"
+    )
+    p.add_argument("--n-jobs", type=int, default=2)
+    p.add_argument("--chunk-size", type=int, default=256)
+    p.add_argument("--naive-n", type=int, default=200, help="naive subsample: n clients x n openings")
+    p.add_argument("--profile", action="store_true", help="profile chunks of the largest size instead")
+    p.add_argument("--profile-chunks", type=int, default=8)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    profile(args) if args.profile else run(args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

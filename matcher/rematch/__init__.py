@@ -1,0 +1,62 @@
+"""Nightly re-match: every client against every open opening, at scale, with what changed.
+
+Pure engine side (no database): geographic blocking, chunked parallel scoring
+(in process, local processes or Dask), congestion-aware primary suggestions,
+diffs against the previous run, per-specialist digests and a run record.
+See ``docs/rematch.md``.
+"""
+
+from matcher.rematch.blocking import CandidateIndex, plan_chunks, reach_km
+from matcher.rematch.chunks import ChunkResult, score_chunk
+from matcher.rematch.congestion import ListCounts, assign_primaries, opening_load
+from matcher.rematch.context import ScoringContext
+from matcher.rematch.diff import Entry, Gone, ShortlistDiff, diff_shortlists
+from matcher.rematch.digest import Digest, build_digests, digest_to_csv, digest_to_dict, digest_to_markdown
+from matcher.rematch.job import JobOutcome, PreviousRun, nightly
+from matcher.rematch.progress import Progress
+from matcher.rematch.runner import (
+    Inputs,
+    RematchOptions,
+    RematchResult,
+    fit_matcher,
+    load_inputs,
+    make_tasks,
+    run_rematch,
+    score_chunks,
+)
+from matcher.rematch.summary import RunSummary, Skipped
+
+__all__ = [
+    "CandidateIndex",
+    "ChunkResult",
+    "Digest",
+    "Entry",
+    "Gone",
+    "Inputs",
+    "JobOutcome",
+    "ListCounts",
+    "PreviousRun",
+    "Progress",
+    "RematchOptions",
+    "RematchResult",
+    "RunSummary",
+    "ScoringContext",
+    "ShortlistDiff",
+    "Skipped",
+    "assign_primaries",
+    "build_digests",
+    "diff_shortlists",
+    "digest_to_csv",
+    "digest_to_dict",
+    "digest_to_markdown",
+    "fit_matcher",
+    "load_inputs",
+    "make_tasks",
+    "nightly",
+    "opening_load",
+    "plan_chunks",
+    "reach_km",
+    "run_rematch",
+    "score_chunk",
+    "score_chunks",
+]

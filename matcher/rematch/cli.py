@@ -1,0 +1,167 @@
+"""``matcher rematch``: the nightly re-match over JSON files, or over another installed source.
+
+The file source is built in. Other sources (the service's database runner)
+plug in without this package importing them: an entry point in the group
+``placement_matcher.rematch_sources`` names an object with
+``add_arguments(parser)`` and ``run(args) -> int``; ``--source NAME`` picks it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, Protocol
+
+from matcher import artifacts
+from matcher.config import MatcherConfig
+from matcher.errors import ArtifactError
+from matcher.rematch import files
+from matcher.rematch.job import nightly
+from matcher.rematch.runner import RematchOptions
+from matcher.train import TEXT_MODEL
+
+_log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "placement_matcher.rematch_sources"
+
+
+class Source(Protocol):
+    """A plug-in source of re-match runs (e.g. the service database)."""
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--as-of must be YYYY-MM-DD, got {text!r}") from exc
+
+
+def plugins() -> dict[str, Source]:
+    """Installed plug-in sources by name (a broken plug-in is logged and left out)."""
+    out: dict[str, Source] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            out[ep.name] = ep.load()
+        except Exception as exc:  # noqa: BLE001 - a broken plug-in must not break the CLI
+            _log.warning("rematch source %s could not be loaded: %s", ep.name, exc)
+    return out
+
+
+def options_from_args(args: argparse.Namespace) -> RematchOptions:
+    """Execution options shared by every source."""
+    factor = None if args.congestion_factor <= 0 else args.congestion_factor
+    return RematchOptions(
+        k=args.k,
+        chunk_size=args.chunk_size,
+        n_jobs=args.n_jobs,
+        scheduler=args.scheduler,
+        prefilter=not args.no_prefilter,
+        congestion_factor=factor,
+        congestion_max_loss=None if args.max_loss < 0 else args.max_loss,
+    )
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``rematch`` sub-command to the ``matcher`` command's sub-parsers."""
+    sources = plugins()
+    p = subparsers.add_parser(
+        "rematch",
+        help="nightly re-match: shortlists, diffs, digests, run record",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--source", choices=["files", *sorted(sources)], default="files")
+    g = p.add_argument_group("run")
+    g.add_argument("--as-of", type=_date, help="run date for expiry checks (default: today)")
+    g.add_argument("--run-id", help="run identifier (default: rematch-<as-of>)")
+    g.add_argument("--k", type=int, default=10, help="suggestions per client (default 10)")
+    g.add_argument("--chunk-size", type=int, default=256, help="clients per chunk (default 256)")
+    g.add_argument("--n-jobs", type=int, default=1, help="local worker processes (-1: all CPUs)")
+    g.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    g.add_argument(
+        "--congestion-factor",
+        type=float,
+        default=1.0,
+        help="primaries per position allowed (0: no spreading; default 1)",
+    )
+    g.add_argument(
+        "--max-loss",
+        type=float,
+        default=5.0,
+        help="points a primary may fall below the client's best (-1: no bound; default 5)",
+    )
+    g.add_argument("--no-prefilter", action="store_true", help="block by geography only")
+    g.add_argument("--config", help="program configuration JSON (MatcherConfig.from_dict)")
+    f = p.add_argument_group("file source")
+    f.add_argument("--clients-file", help="JSON list of client records")
+    f.add_argument("--openings-file", help="JSON list of opening records")
+    f.add_argument("--previous", help="shortlists.json of the previous run (omit on the first run)")
+    f.add_argument("--caseloads", help="JSON object: specialist id -> client ids")
+    f.add_argument("--blocked", help="JSON object: client id -> opening ids the specialist rejected")
+    f.add_argument("--out-dir", help="where to write the outputs")
+    for name, source in sorted(sources.items()):
+        source.add_arguments(p.add_argument_group(f"{name} source"))  # type: ignore[arg-type,unused-ignore]
+    p.set_defaults(func=lambda args: run(args, sources))
+
+
+def run(args: argparse.Namespace, sources: dict[str, Source] | None = None) -> int:
+    """Run with the chosen source."""
+    logging.getLogger("matcher").setLevel(logging.INFO)
+    if args.source != "files":
+        return (sources or plugins())[args.source].run(args)
+    missing = [o for o in ("clients_file", "openings_file", "out_dir") if not getattr(args, o)]
+    if missing:
+        sys.stderr.write(f"error: the file source needs --{missing[0].replace('_', '-')}\n")
+        return 2
+    return run_files(args)
+
+
+def _text_model() -> Any:
+    try:
+        model, _ = artifacts.load(TEXT_MODEL)
+        return model
+    except ArtifactError as exc:  # works, but text similarity then depends on the openings indexed
+        _log.warning("%s; fitting the text model on these openings instead", exc)
+        return None
+
+
+def run_files(args: argparse.Namespace) -> int:
+    """The file source: JSON in, files out (see ``matcher.rematch.files``)."""
+    as_of = args.as_of or dt.date.today()
+    config = None
+    if args.config:
+        config = MatcherConfig.from_dict(json.loads(Path(args.config).read_text(encoding="utf-8")))
+    outcome = nightly(
+        files.records(args.clients_file, "clients"),
+        files.records(args.openings_file, "openings"),
+        as_of=as_of,
+        run_id=args.run_id or f"rematch-{as_of.isoformat()}",
+        previous=files.read_previous(args.previous),
+        caseloads=files.read_mapping(args.caseloads, "caseloads"),
+        blocked=files.read_mapping(args.blocked, "blocked") or None,
+        config=config,
+        text_model=_text_model(),
+        options=options_from_args(args),
+    )
+    files.write_outcome(outcome, args.out_dir)
+    s = outcome.result.summary
+    _out(
+        f"re-matched {s.counts['clients']} clients against {s.counts['openings_open']} open openings "
+        f"in {s.wall_seconds:.1f} s; {s.counts['pairs_scored']} pairs scored of {s.counts['pairs_total']}; "
+        f"{sum(v for k, v in s.counts.items() if k.startswith('skipped_'))} records skipped; "
+        f"{s.counts['clients_with_changes']} clients with changes; outputs in {args.out_dir}"
+    )
+    return 0

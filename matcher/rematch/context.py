@@ -1,0 +1,105 @@
+"""What a worker needs to score chunks, built once per run and shipped once per worker."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import cast
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from matcher.config import MatcherConfig
+from matcher.features import (
+    PAIR_FIELDS,  # (clients x openings) fields: follow column selections
+    ClientBatch,
+    OpeningIndex,
+    take_clients,
+    take_openings,
+)
+from matcher.pipeline import Matcher
+from matcher.rematch.blocking import CandidateIndex
+from matcher.rematch.cache import caching_vocabulary
+from matcher.vocab import Vocabulary
+
+_missing = set(PAIR_FIELDS) - {f.name for f in dataclasses.fields(ClientBatch)}
+if _missing:  # pragma: no cover - fails loudly if the engine renames them
+    raise ImportError(f"ClientBatch no longer has {sorted(_missing)}: update matcher.rematch.context")
+
+DEFAULT_MAX_PAIRS = 1_000_000
+
+
+@dataclass(frozen=True)
+class ScoringContext:
+    """A fitted engine reduced to what scoring needs, plus the candidate index.
+
+    Build with :meth:`from_matcher`. The opening index is *lean*: opening
+    records and matched phrases (used only by explanations) are dropped, and
+    the word matrix is row-sliceable, so it pickles small and slices fast.
+
+    Parameters
+    ----------
+    config, vocab, text_model
+        From the fitted :class:`~matcher.pipeline.Matcher`.
+    index : OpeningIndex
+        The lean index.
+    candidates : CandidateIndex
+        BallTree over open, unexpired, located openings.
+    k : int
+        Suggestions per client.
+    max_pairs : int
+        Most (client, opening) pairs scored at once: bounds memory per worker.
+    prefilter : bool
+        Check cheap hard limits pair by pair before scoring (see ``prefilter``).
+    """
+
+    config: MatcherConfig
+    vocab: Vocabulary
+    text_model: TfidfVectorizer
+    index: OpeningIndex
+    candidates: CandidateIndex
+    k: int
+    max_pairs: int = DEFAULT_MAX_PAIRS
+    prefilter: bool = True
+
+    @classmethod
+    def from_matcher(
+        cls,
+        matcher: Matcher,
+        *,
+        k: int | None = None,
+        max_pairs: int = DEFAULT_MAX_PAIRS,
+        prefilter: bool = True,
+    ) -> ScoringContext:
+        """Reduce a fitted matcher; ``k`` defaults to ``config.ranking.k``."""
+        index = matcher.index
+        assert matcher.text_model is not None
+        lean = dataclasses.replace(index, openings=(), area_phrase=(), words=index.words.tocsr())
+        return cls(
+            config=matcher.config,
+            vocab=caching_vocabulary(matcher.vocab),
+            text_model=matcher.text_model,
+            index=lean,
+            candidates=CandidateIndex.build(index),
+            k=k or matcher.config.ranking.k,
+            max_pairs=max_pairs,
+            prefilter=prefilter,
+        )
+
+
+def sub_index(index: OpeningIndex, cols: Sequence[int] | np.ndarray) -> OpeningIndex:
+    """The index restricted to ``cols`` (sorted), including the word matrix.
+
+    ``take_openings`` keeps the full word matrix (explanations look words up by
+    the full index); building clients against a sub-index needs it sliced.
+    """
+    cols = np.asarray(cols, dtype=np.int64)
+    sub = take_openings(index, cast("Sequence[int]", cols))
+    return dataclasses.replace(sub, words=index.words[cols])
+
+
+def sub_batch(batch: ClientBatch, rows: np.ndarray, cols: np.ndarray) -> ClientBatch:
+    """Clients ``rows`` of a batch, with their pair masks cut to openings ``cols``."""
+    part = take_clients(batch, cast("Sequence[int]", rows))
+    return dataclasses.replace(part, **{name: getattr(part, name)[:, cols] for name in PAIR_FIELDS})

@@ -1,0 +1,118 @@
+"""Where chunks run: in process, in local processes (joblib/loky), or on a Dask cluster.
+
+Every backend ships the :class:`ScoringContext` to each worker once: loky
+workers load it from a joblib file (numpy arrays memory-mapped, so workers
+share one copy) and keep it for the life of the process; Dask scatters it to
+every worker (``broadcast=True``), so a lost worker loses no data and the
+scheduler simply reruns its tasks elsewhere. Results arrive as chunks finish,
+in any order.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import uuid
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+from matcher.commute import TravelTimes
+from matcher.rematch.chunks import ChunkResult, score_chunk
+from matcher.rematch.context import ScoringContext
+from matcher.types import Client
+
+_log = logging.getLogger(__name__)
+
+_LOADED: dict[str, ScoringContext] = {}  # per worker process: context file -> context
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """One chunk's inputs: its number, clients, rejections and router minutes for them."""
+
+    number: int
+    clients: tuple[Client, ...]
+    blocked: Mapping[str, Collection[str]] | None = None
+    travel_times: TravelTimes | None = None
+
+
+def run_task(context: ScoringContext | str, task: ChunkTask) -> ChunkResult:
+    """Score one task; ``context`` may be a context file written by :func:`context_file`."""
+    if isinstance(context, str):
+        if context not in _LOADED:
+            _LOADED.clear()  # one run at a time per worker
+            _LOADED[context] = joblib.load(context, mmap_mode="r")
+        context = _LOADED[context]
+    return score_chunk(
+        context, task.clients, number=task.number, blocked=task.blocked, travel_times=task.travel_times
+    )
+
+
+@contextmanager
+def context_file(context: ScoringContext) -> Iterator[str]:
+    """Write the context once for local worker processes; removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="rematch-") as tmp:
+        path = str(Path(tmp) / f"context-{uuid.uuid4().hex}.joblib")
+        joblib.dump(context, path)
+        yield path
+
+
+def run_serial(context: ScoringContext, tasks: Sequence[ChunkTask]) -> Iterator[ChunkResult]:
+    """In this process, in order."""
+    for task in tasks:
+        yield run_task(context, task)
+
+
+def run_local(context: ScoringContext, tasks: Sequence[ChunkTask], *, n_jobs: int) -> Iterator[ChunkResult]:
+    """In ``n_jobs`` local worker processes (joblib's loky backend), as chunks finish."""
+    with context_file(context) as path:
+        parallel = joblib.Parallel(n_jobs=n_jobs, backend="loky", return_as="generator_unordered")
+        yield from parallel(joblib.delayed(run_task)(path, task) for task in tasks)
+
+
+def run_dask(
+    context: ScoringContext,
+    tasks: Sequence[ChunkTask],
+    *,
+    scheduler: str | None = None,
+    client: Any = None,
+    timeout: float | None = None,
+) -> Iterator[ChunkResult]:
+    """On a Dask distributed cluster (a scheduler address, or a connected ``distributed.Client``).
+
+    Tasks are submitted impure with run-unique keys; a worker that dies takes
+    its running and stored tasks with it and the scheduler recomputes them
+    on the remaining workers.
+    """
+    from distributed import Client, as_completed
+
+    own = client is None
+    if own:
+        client = Client(scheduler, timeout=timeout or 30)  # type: ignore[no-untyped-call]
+    try:
+        remote = client.scatter(context, broadcast=True, hash=False)
+        token = uuid.uuid4().hex[:12]
+        futures = [
+            client.submit(run_task, remote, task, key=f"rematch-{token}-{task.number}", pure=False)
+            for task in tasks
+        ]
+        for future in as_completed(futures):  # type: ignore[no-untyped-call]
+            yield future.result(timeout=timeout)
+            future.release()
+    finally:
+        if own:
+            client.close()
+
+
+def default_jobs() -> int:
+    """Usable CPUs of this process."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1

@@ -1,0 +1,130 @@
+"""One nightly job, storage-agnostic: records in; shortlists, diffs, digests and a run record out.
+
+:func:`nightly` is what the ``matcher rematch`` command runs over JSON files;
+a database runner supplies the same inputs from its tables (and commits each
+chunk through ``on_chunk``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from matcher.config import MatcherConfig
+from matcher.rematch import changes
+from matcher.rematch.chunks import ChunkResult
+from matcher.rematch.diff import Entry, ShortlistDiff
+from matcher.rematch.digest import Digest, build_digests
+from matcher.rematch.progress import ProgressCallback
+from matcher.rematch.runner import RematchOptions, RematchResult, load_inputs, run_rematch
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PreviousRun:
+    """The stored state of the last run: shortlists and client fingerprints (empty: first run)."""
+
+    as_of: dt.date | None = None
+    shortlists: Mapping[str, Sequence[Entry]] = field(default_factory=dict)
+    fingerprints: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """Everything a run produces, ready to be stored."""
+
+    run_id: str
+    as_of: dt.date
+    result: RematchResult
+    shortlists: dict[str, tuple[Entry, ...]]  # every scored client, possibly empty
+    fingerprints: dict[str, str]
+    diffs: dict[str, ShortlistDiff]
+    digests: list[Digest]
+
+
+def nightly(
+    raw_clients: Iterable[Mapping[str, Any]],
+    raw_openings: Iterable[Mapping[str, Any]],
+    *,
+    as_of: dt.date,
+    run_id: str,
+    previous: PreviousRun | None = None,
+    caseloads: Mapping[str, Sequence[str]] | None = None,
+    blocked: Mapping[str, Collection[str]] | None = None,
+    config: MatcherConfig | None = None,
+    text_model: TfidfVectorizer | None = None,
+    options: RematchOptions | None = None,
+    on_chunk: Callable[[ChunkResult], None] | None = None,
+    on_progress: ProgressCallback | None = None,
+    dask_client: Any = None,
+) -> JobOutcome:
+    """Validate, re-match, spread primaries, diff against the previous run, build digests.
+
+    Parameters
+    ----------
+    raw_clients, raw_openings : iterables of dict
+        Active clients and current openings as raw records (bad ones are skipped and counted).
+    as_of : date
+    run_id : str
+    previous : PreviousRun, optional
+    caseloads : mapping, optional
+        Specialist id -> client ids (one digest per specialist).
+    blocked : mapping, optional
+        Client id -> opening ids their specialist rejected.
+    config, text_model, options, on_chunk, on_progress, dask_client
+        As for :func:`~matcher.rematch.runner.run_rematch`.
+    """
+    previous = previous or PreviousRun()
+    inputs = load_inputs(raw_clients, raw_openings)
+    result = run_rematch(
+        inputs,
+        as_of=as_of,
+        config=config,
+        text_model=text_model,
+        options=options,
+        blocked=blocked,
+        on_chunk=on_chunk,
+        on_progress=on_progress,
+        dask_client=dask_client,
+    )
+    summary = result.summary
+    summary.add_time("load", inputs.seconds)
+    current = changes.entries_by_client(result.rows)
+    shortlists = {c: current.get(c, ()) for c in result.client_ids}
+    scored = [c for c in inputs.clients if c.id in shortlists]
+    fingerprints = {c.id: changes.client_fingerprint(c) for c in scored}
+    changed = {
+        c for c, fp in fingerprints.items() if c in previous.fingerprints and previous.fingerprints[c] != fp
+    }
+    with summary.phase("diff"):
+        diffs = changes.diff_all(
+            previous.shortlists,
+            shortlists,
+            context=result.context,
+            clients=scored,
+            openings_now={o.id: o for o in inputs.openings},
+            as_of=as_of,
+            changed=changed,
+            blocked=blocked,
+            since=previous.as_of,
+        )
+    digests = build_digests(
+        caseloads or {},
+        diffs,
+        run_id=run_id,
+        as_of=as_of.isoformat(),
+        openings={o.id: o for o in inputs.openings},
+        primaries={c: e.opening_id for c, es in shortlists.items() for e in es if e.primary},
+        sizes={c: len(es) for c, es in shortlists.items()},
+        skipped={s.id: f"{s.field}: {s.reason}" for s in summary.skipped if s.kind == "client"},
+    )
+    summary.counts["clients_changed"] = len(changed)
+    summary.counts["clients_with_changes"] = sum(d.changed for d in diffs.values())
+    summary.finish()
+    return JobOutcome(run_id, as_of, result, shortlists, fingerprints, diffs, digests)
