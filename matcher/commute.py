@@ -54,17 +54,14 @@ class Commute:
 
     ``minutes`` is the best time over the client's own modes that run at the
     shift's hours (inf if none); ``mode`` indexes ``config.modes`` (-1: remote
-    or none); ``any_minutes``/``any_mode`` are the same over all modes, used to
-    say "feasible by car"; ``unserved`` marks pairs where a client mode was
-    within the limit but does not run at the shift's hours.
+    or none). ``overrides`` keeps the router times of this block, per mode, so
+    explanations of a single pair (:func:`pair_minutes`) use them too.
     """
 
     minutes: np.ndarray
     mode: np.ndarray
-    any_minutes: np.ndarray
-    any_mode: np.ndarray
-    unserved: np.ndarray
     feasible: np.ndarray
+    overrides: dict[str, dict[tuple[int, int], float]]
 
 
 def estimate(
@@ -74,48 +71,51 @@ def estimate(
     config: CommuteConfig,
     travel_times: TravelTimes | None = None,
 ) -> Commute:
-    """Commute minutes and feasibility for every (client, opening) pair."""
+    """Commute minutes and feasibility for every (client, opening) pair, by the client's modes."""
     km = geo.distance_km(clients.xyz, index.xyz)
-    shape = km.shape
-    best = np.full(shape, UNREACHABLE)
-    best_mode = np.full(shape, -1, dtype=np.int8)
-    any_best = np.full(shape, UNREACHABLE)
-    any_mode = np.full(shape, -1, dtype=np.int8)
-    unserved = np.zeros(shape, dtype=bool)
+    best = np.full(km.shape, UNREACHABLE)
+    best_mode = np.full(km.shape, -1, dtype=np.int8)
     overrides = _overrides(clients, index, travel_times, list(config.modes))
     for m, (name, mode) in enumerate(config.modes.items()):
-        minutes = (
-            mode.access_minutes + mode.wait_minutes + km * (mode.detour * 60.0 / mode.speed_kmh)
-        )
-        served = np.broadcast_to(_served(index, mode.service_start, mode.service_end), shape).copy()
+        rows = np.flatnonzero(clients.modes[:, m])
+        if len(rows) == 0:
+            continue
+        minutes = mode.access_minutes + mode.wait_minutes + km[rows] * (mode.detour * 60.0 / mode.speed_kmh)
+        unserved = index.unserved_by_mode.get(name)
+        if unserved is not None and len(unserved):
+            minutes[:, unserved] = UNREACHABLE
         if name in overrides:  # a router's time already knows the timetable: it wins, service hours too
             ci, ji, values = overrides[name]
-            minutes[ci, ji] = values
-            served[ci, ji] = True
-        usable = np.where(served, minutes, UNREACHABLE)
-        better = usable < any_best
-        any_best = np.where(better, usable, any_best)
-        any_mode = np.where(better, np.int8(m), any_mode)
-        has = clients.modes[:, m][:, None]
-        mine = np.where(has, usable, UNREACHABLE)
-        better = mine < best
-        best = np.where(better, mine, best)
-        best_mode = np.where(better, np.int8(m), best_mode)
-        unserved |= has & ~served & (minutes <= clients.limit[:, None])
-    remote = index.remote[None, :]
-    best = np.where(remote, 0.0, best)
-    any_best = np.where(remote, 0.0, any_best)
-    best_mode = np.where(remote, np.int8(-1), best_mode)
+            local = np.searchsorted(rows, ci)
+            mine = (local < len(rows)) & (rows[np.minimum(local, len(rows) - 1)] == ci)
+            minutes[local[mine], ji[mine]] = values[mine]
+        current = best[rows]
+        better = minutes < current
+        best[rows] = np.where(better, minutes, current)
+        best_mode[rows] = np.where(better, np.int8(m), best_mode[rows])
+    best[:, index.remote] = 0.0
+    best_mode[:, index.remote] = -1
     feasible = best <= clients.limit[:, None]
-    return Commute(best, best_mode, any_best, any_mode, unserved & ~feasible, feasible)
+    table = {name: {(int(c), int(j)): float(v) for c, j, v in zip(*parts, strict=True)}
+             for name, parts in overrides.items()}  # fmt: skip
+    return Commute(best, best_mode, feasible, table)
 
 
-def _served(index: OpeningIndex, start: int | None, end: int | None) -> np.ndarray:
-    """(J,) bool: the mode runs at every shift's start and end (night shifts often not)."""
-    if start is None or end is None:
-        return np.ones(len(index.ids), dtype=bool)
-    span = index.service_span
-    return (span[:, 0] >= start) & (span[:, 1] <= end)
+def pair_minutes(
+    pair_km: float, shifts_span: tuple[int, int], config: CommuteConfig, routed: dict[str, float]
+) -> dict[str, tuple[float, bool]]:
+    """Every mode's minutes for one pair and whether it runs at the shift's hours (explanations)."""
+    start, end = shifts_span
+    out = {}
+    for name, mode in config.modes.items():
+        if name in routed:
+            out[name] = (routed[name], True)
+            continue
+        minutes = mode.access_minutes + mode.wait_minutes + pair_km * mode.detour * 60.0 / mode.speed_kmh
+        runs = mode.service_start is None or mode.service_end is None or (
+            start >= mode.service_start and end <= mode.service_end)  # fmt: skip
+        out[name] = (minutes, runs)
+    return out
 
 
 def _overrides(

@@ -44,41 +44,48 @@ def failed_codes(
 ) -> np.ndarray:
     """(C, J) uint16: bit per failed hard constraint; 0 means feasible."""
     n_c, n_j = len(clients.clients), len(index.ids)
-    codes = np.zeros((n_c, n_j), dtype=np.uint16)
+    # what depends on the opening alone (not open, expired) is the starting point
+    codes = np.repeat(opening_codes(index)[None, :], n_c, axis=0)
 
     def add(flag: Failed, mask: np.ndarray) -> None:
-        codes[np.broadcast_to(mask, (n_c, n_j))] |= np.uint16(flag)
+        np.bitwise_or(codes, np.uint16(flag), out=codes, where=mask)
 
-    add(Failed.NOT_OPEN, ~index.is_open[None, :])
-    add(Failed.EXPIRED, index.expired[None, :])
     add(Failed.COMMUTE_TOO_LONG, ~commute.feasible)
     in_hours = schedule.fits(clients.avail, index.shift_patterns, index.shift_inverse)
     add(Failed.SCHEDULE_OUTSIDE_AVAILABILITY, ~in_hours)
     hours = index.hours[None, :]
     add(
-        Failed.HOURS_OUT_OF_RANGE,
-        (hours < clients.min_hours[:, None]) | (hours > clients.max_hours[:, None]),
+        Failed.HOURS_OUT_OF_RANGE, (hours < clients.min_hours[:, None]) | (hours > clients.max_hours[:, None])
     )
-    add(Failed.WAGE_BELOW_FLOOR, index.wage[None, :] < clients.wage_floor[:, None])
-    add(Failed.EARNINGS_ABOVE_CAP, index.monthly[None, :] > clients.earnings_cap[:, None])
-    add(Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE, missing_required(clients, index) > 0)
+    if clients.wage_floor.any():
+        add(Failed.WAGE_BELOW_FLOOR, index.wage[None, :] < clients.wage_floor[:, None])
+    if np.isfinite(clients.earnings_cap).any():
+        add(Failed.EARNINGS_ABOVE_CAP, index.monthly[None, :] > clients.earnings_cap[:, None])
+    if clients.required.any():
+        add(Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE, missing_required(clients, index) > 0)
     if clients.excluded_industries.any():
         known = index.industry_code >= 0
         hit = np.zeros((n_c, n_j), dtype=bool)
         hit[:, known] = clients.excluded_industries[:, index.industry_code[known]]
         add(Failed.EXCLUDED_INDUSTRY, hit)
-    add(Failed.EXCLUDED_EMPLOYER, clients.excluded_by_employer)
-    add(Failed.EXCLUDED_KEYWORD, clients.excluded_by_keyword)
-    add(
-        Failed.BACKGROUND_CHECK,
-        clients.avoid_background_check[:, None]
-        & (index.background_check & ~index.fair_chance)[None, :],
-    )
+    if any(c.excluded_employers for c in clients.clients):
+        add(Failed.EXCLUDED_EMPLOYER, clients.excluded_by_employer)
+    if any(c.excluded_keywords for c in clients.clients):
+        add(Failed.EXCLUDED_KEYWORD, clients.excluded_by_keyword)
+    if clients.avoid_background_check.any():
+        checked = (index.background_check & ~index.fair_chance)[None, :]
+        add(Failed.BACKGROUND_CHECK, clients.avoid_background_check[:, None] & checked)
     if blocked:
         for i, c in enumerate(clients.clients):
             cols = [index.position[o] for o in blocked.get(c.id, ()) if o in index.position]
             codes[i, cols] |= np.uint16(Failed.REJECTED_BY_SPECIALIST)
     return codes
+
+
+def opening_codes(index: OpeningIndex) -> np.ndarray:
+    """(J,) uint16 codes that depend on the opening alone: not open, expired."""
+    codes = np.where(index.is_open, 0, np.uint16(Failed.NOT_OPEN)).astype(np.uint16)
+    return codes | np.where(index.expired, np.uint16(Failed.EXPIRED), 0).astype(np.uint16)
 
 
 def missing_required(clients: ClientBatch, index: OpeningIndex) -> np.ndarray:
@@ -87,10 +94,12 @@ def missing_required(clients: ClientBatch, index: OpeningIndex) -> np.ndarray:
     Without disclosure only what the job offers to everyone counts; with it,
     what is available on request counts too.
     """
-    req = clients.required.astype(np.float32)
-    unmet_everyone = req @ (~index.offered).T.astype(np.float32)
-    unmet_disclosed = req @ (~(index.offered | index.on_request)).T.astype(np.float32)
-    return np.where(clients.discloses[:, None], unmet_disclosed, unmet_everyone)
+    unmet = np.zeros((len(clients.clients), len(index.ids)), dtype=np.int8)
+    disclosed = clients.discloses[:, None]
+    for a in np.flatnonzero(clients.required.any(axis=0)):  # only what someone requires
+        lacking = np.where(disclosed, index.not_available_t[a][None, :], index.not_offered_t[a][None, :])
+        unmet += clients.required[:, a, None] & (lacking > 0)
+    return unmet
 
 
 def flag_names(bits: int) -> list[str]:

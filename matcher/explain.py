@@ -8,14 +8,14 @@ has a stable code from ``matcher.messages``; texts are deterministic.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from matcher import schedule
+from matcher import commute, geo, schedule
 from matcher.commute import Commute
 from matcher.config import MatcherConfig
 from matcher.constraints import Failed
@@ -25,8 +25,6 @@ from matcher.features import (
     OpeningIndex,
     keyword_mask,
     skill_term,
-    take_clients,
-    take_openings,
 )
 from matcher.messages import minutes_text, money, render
 from matcher.scoring import cognitive_gaps, preference_parts
@@ -34,9 +32,35 @@ from matcher.types import Client, Opening, Reason
 from matcher.vocab import Vocabulary
 
 
+@dataclass(frozen=True, slots=True)
+class Details:
+    """Factor parts of one pair that explanations quote: preference parts and cognitive gaps."""
+
+    parts: dict[str, tuple[float, bool]]
+    gaps: np.ndarray  # (D,) before offsets
+    left: np.ndarray  # (D,) after offsets
+
+
+def pair_details(
+    clients: ClientBatch, index: OpeningIndex, config: MatcherConfig, cs: Sequence[int], js: Sequence[int]
+) -> list[Details]:
+    """Details of many pairs in one vectorised pass (a shortlist's k suggestions)."""
+    ci, ji = np.asarray(cs, dtype=np.int64), np.asarray(js, dtype=np.int64)
+    parts = preference_parts(clients, index, config.scoring, ci, ji)
+    gaps, left = cognitive_gaps(clients, index, config.scoring, ci, ji)
+    return [
+        Details({name: (float(v[p]), bool(a[p])) for name, (v, a) in parts.items()}, gaps[p], left[p])
+        for p in range(len(ci))
+    ]
+
+
 @dataclass(frozen=True)
 class Pair:
-    """One (client, opening) pair of a scored block, with one-row views for recomputation."""
+    """One (client, opening) pair of a scored block.
+
+    ``details`` are the pair's preference parts and cognitive gaps when the
+    caller computed them for many pairs at once (:func:`pair_details`).
+    """
 
     c: int
     j: int
@@ -45,6 +69,11 @@ class Pair:
     commute: Commute
     vocab: Vocabulary
     config: MatcherConfig
+    details: Details | None = None
+
+    @cached_property
+    def detail(self) -> Details:
+        return self.details or pair_details(self.clients, self.index, self.config, [self.c], [self.j])[0]
 
     @property
     def client(self) -> Client:
@@ -53,14 +82,6 @@ class Pair:
     @property
     def opening(self) -> Opening:
         return self.index.openings[self.j]
-
-    def one(self) -> tuple[ClientBatch, OpeningIndex]:
-        """The pair as a 1 x 1 block, to re-read factor parts the scorer computed."""
-        return self._one
-
-    @cached_property
-    def _one(self) -> tuple[ClientBatch, OpeningIndex]:
-        return take_clients(self.clients, [self.c]), take_openings(self.index, [self.j])
 
     def mode_label(self, m: int) -> str:
         name = list(self.config.commute.modes)[m]
@@ -93,22 +114,22 @@ def suggestion_reasons(pair: Pair) -> list[Reason]:
 
 def _preference(pair: Pair) -> list[Reason]:
     client, vocab, out = pair.client, pair.vocab, []
-    parts = preference_parts(*pair.one(), pair.config.scoring)
+    parts = pair.detail.parts
     in_job = pair.index.area_phrase[pair.j]
     for m in vocab.work_areas.resolve(client.interests, score_cutoff=pair.config.scoring.phrase_cutoff):
         if m.code in in_job:
             ev = {"interest": m.phrase, "area": vocab.work_areas.labels[m.code], "job_phrase": in_job[m.code]}
             out.append(_r("positive", "PREFERENCE_MATCH", "preference", ev))
-    if parts["industry"][0][0, 0] > 0:
+    if parts["industry"][0] > 0:
         code = vocab.industries.codes[pair.index.industry_code[pair.j]]
         ev = {"industry": vocab.industries.labels[code]}
         out.append(_r("positive", "PREFERENCE_INDUSTRY", "preference", ev))
-    text, has_text = parts["text"][0][0, 0], bool(np.asarray(parts["text"][1]).ravel()[0])
+    text, has_text = parts["text"]
     if has_text and text >= 0.5:
         ev = {"similarity": round(float(text), 2)}
         out.append(_r("positive", "PREFERENCE_TEXT", "preference", ev))
-    if parts["riasec"][1][0, 0]:
-        value = round(float(parts["riasec"][0][0, 0]), 2)
+    if parts["riasec"][1]:
+        value = round(parts["riasec"][0], 2)
         kind, code = ("positive", "RIASEC_CONGRUENT") if value >= 0.6 else ("concern", "RIASEC_DIFFERENT")
         out.append(_r(kind, code, "preference", {"congruence": value}))
     if not (client.interests or client.preferred_industries or client.riasec):
@@ -161,9 +182,10 @@ def _skill_label(term: str, vocab: Vocabulary) -> str:
 
 
 def _cognitive(pair: Pair) -> list[Reason]:
-    vocab, one, out = pair.vocab, pair.one(), []
+    vocab, out = pair.vocab, []
+    gaps, lefts = pair.detail.gaps, pair.detail.left
     for d, dim in enumerate(vocab.dimensions):
-        gap, left = (float(x[0, 0]) for x in cognitive_gaps(*one, pair.config.scoring, d))
+        gap, left = float(gaps[d]), float(lefts[d])
         if gap > 0:
             out += _gap_reasons(pair, dim, d, gap, left)
     unknown = [vocab.dimension_labels[d].lower() for k, d in enumerate(vocab.dimensions)
@@ -341,12 +363,17 @@ def _why_commute(pair: Pair) -> Why:
         text = (
             f"Not reachable by {', '.join(pair.vocab.modes.get(m, m) for m in c.modes)} at the shift's hours"
         )
-    if pair.commute.unserved[pair.c, pair.j]:
+    routed = {m: t[(pair.c, pair.j)] for m, t in pair.commute.overrides.items() if (pair.c, pair.j) in t}
+    km = geo.distance_km(pair.clients.xyz[[pair.c]], pair.index.xyz[[pair.j]])[0, 0]
+    span = (int(pair.index.service_span[pair.j, 0]), int(pair.index.service_span[pair.j, 1]))
+    by_mode = commute.pair_minutes(float(km), span, pair.config.commute, routed)
+    if any(not runs and t <= limit for m, (t, runs) in by_mode.items() if m in c.modes):
         text += " (transit or paratransit does not run at the shift's start or end)"
-    any_best = float(pair.commute.any_minutes[pair.c, pair.j])
-    any_mode = int(pair.commute.any_mode[pair.c, pair.j])
-    if any_mode >= 0 and any_best <= limit and list(pair.config.commute.modes)[any_mode] not in c.modes:
-        by = f"feasible by {pair.mode_label(any_mode)} (about {any_best:.0f} minutes)"
+    others = [(t, m) for m, (t, runs) in by_mode.items() if runs and t <= limit and m not in c.modes]
+    if others:
+        any_best, any_mode = min(others)
+        label = pair.vocab.modes.get(any_mode, any_mode)
+        by = f"feasible by {label} (about {any_best:.0f} minutes)"
         fix = f"{by}, or {fix}" if fix else by
     ev = {"minutes": round(best) if np.isfinite(best) else None, "limit": limit}
     return ev, {"commute_text": text}, fix

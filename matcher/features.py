@@ -25,6 +25,8 @@ from matcher.vocab import Vocabulary, analyze, tokens
 FREE_PREFIX = "free:"  # skill phrases outside the vocabulary keep their own normalised form
 # ClientBatch fields shaped (clients x openings): they follow any selection of openings.
 PAIR_FIELDS = ("excluded_by_employer", "excluded_by_keyword")
+# OpeningIndex fields shaped (accommodations x openings).
+TRANSPOSED_FIELDS = ("not_offered_t", "not_available_t")
 
 
 def opening_text(o: Opening) -> str:
@@ -70,6 +72,7 @@ class OpeningIndex:
     shift_patterns: np.ndarray  # (P, N_WORDS) distinct shift masks
     shift_inverse: np.ndarray  # (J,) pattern of each opening
     service_span: np.ndarray  # (J, 2) earliest start, latest end (minutes)
+    unserved_by_mode: dict[str, np.ndarray]  # mode -> openings it does not reach at the shift's hours
     hours: np.ndarray
     wage: np.ndarray
     monthly: np.ndarray  # expected monthly earnings
@@ -91,11 +94,16 @@ class OpeningIndex:
     stamina_from_shifts: np.ndarray  # (J,) bool: stamina demand derived from shift length
     offered: np.ndarray  # (J, A) bool, offered to everyone
     on_request: np.ndarray  # (J, A) bool, only on request (needs disclosure)
+    not_offered_t: np.ndarray  # (A, J) float32: not offered to everyone (for counting unmet needs)
+    not_available_t: np.ndarray  # (A, J) float32: not even on request
     offset_all: np.ndarray  # (J, D) bool: an everyone-offer offsets dimension d
     offset_disclosed: np.ndarray  # (J, D) bool: the same counting on-request offers
     background_check: np.ndarray
     fair_chance: np.ndarray
     riasec: np.ndarray  # (J, 6) NaN unknown
+    riasec_centred: np.ndarray  # (J, 6) centred, unit length (0 where unknown)
+    has_riasec: np.ndarray  # (J,) bool
+    n_unknown_demands: np.ndarray  # (J,) demands left unknown
     positions: np.ndarray
 
 
@@ -134,6 +142,9 @@ def build_openings(
     hours = np.array([o.hours_per_week for o in ops], dtype=np.float64)
     shifts = schedule.masks([o.shifts for o in ops], cover=True)
     shift_patterns, shift_inverse = schedule.patterns(shifts)
+    riasec = _riasec([o.riasec for o in ops])
+    span = np.array([schedule.shift_service_span(o.shifts) for o in ops], dtype=np.int32)
+    span = span.reshape(len(ops), 2)
     wage = np.array([o.hourly_wage for o in ops], dtype=np.float64)
     return OpeningIndex(
         openings=ops,
@@ -147,9 +158,11 @@ def build_openings(
         shifts=shifts,
         shift_patterns=shift_patterns,
         shift_inverse=shift_inverse,
-        service_span=np.array([schedule.shift_service_span(o.shifts) for o in ops], dtype=np.int32).reshape(
-            len(ops), 2
-        ),
+        service_span=span,
+        unserved_by_mode={
+            name: np.flatnonzero(~runs_at(span, mode.service_start, mode.service_end))
+            for name, mode in config.commute.modes.items()
+        },
         hours=hours,
         wage=wage,
         monthly=wage * hours * config.benefits.weeks_per_month,
@@ -171,11 +184,16 @@ def build_openings(
         stamina_from_shifts=from_shifts,
         offered=offered,
         on_request=requested & ~offered,
+        not_offered_t=np.ascontiguousarray((~offered).T, dtype=np.float32),
+        not_available_t=np.ascontiguousarray((~(offered | requested)).T, dtype=np.float32),
         offset_all=(offered.astype(np.int32) @ offsets) > 0,
         offset_disclosed=((offered | requested).astype(np.int32) @ offsets) > 0,
         background_check=np.array([o.background_check for o in ops], dtype=bool),
         fair_chance=np.array([o.fair_chance for o in ops], dtype=bool),
-        riasec=_riasec([o.riasec for o in ops]),
+        riasec=riasec,
+        riasec_centred=centred_riasec(riasec),
+        has_riasec=~np.isnan(riasec).any(axis=1),
+        n_unknown_demands=np.isnan(demands).sum(axis=1),
         positions=np.array([o.positions for o in ops], dtype=np.int64),
     )
 
@@ -187,6 +205,13 @@ def _word_presence(texts: list[str]) -> tuple[sp.csc_matrix, dict[str, int]]:
         return counter.fit_transform(texts).tocsc(), dict(counter.vocabulary_)
     except ValueError:  # no openings, or no words in them
         return sp.csc_matrix((len(texts), 0), dtype=np.float32), {}
+
+
+def runs_at(span: np.ndarray, start: int | None, end: int | None) -> np.ndarray:
+    """(J,) bool: a mode with these service hours runs at every shift's start and end."""
+    if start is None or end is None:
+        return np.ones(len(span), dtype=bool)
+    return (span[:, 0] >= start) & (span[:, 1] <= end)
 
 
 def offset_matrix(vocab: Vocabulary) -> np.ndarray:
@@ -204,6 +229,13 @@ def _stamina_level(hours: float, vocab: Vocabulary) -> float:
         if hours <= vocab.stamina_hours[level]:
             return float(level)
     return float(vocab.max_level)
+
+
+def centred_riasec(profiles: np.ndarray) -> np.ndarray:
+    """Profiles minus their mean, scaled to unit length, so a dot product is Pearson's r."""
+    z = np.nan_to_num(profiles - profiles.mean(axis=1, keepdims=True))
+    norm = np.linalg.norm(z, axis=1, keepdims=True)
+    return np.divide(z, norm, out=np.zeros_like(z), where=norm > 0)
 
 
 def _riasec(profiles: Sequence[tuple[float, ...] | None]) -> np.ndarray:
@@ -277,6 +309,8 @@ class ClientBatch:
     query: sp.csr_matrix  # (C, V) tf-idf of interests + preferred industries
     industries: np.ndarray  # (C, I) bool preferred industries
     riasec: np.ndarray
+    riasec_centred: np.ndarray
+    has_riasec: np.ndarray
     skills: sp.csr_matrix  # (C, S) strengths + inferred strengths
     excluded_industries: np.ndarray  # (C, I) bool
     excluded_by_employer: np.ndarray  # (C, J) bool
@@ -319,6 +353,7 @@ def build_clients(
         return [index.skill_column[t] for t in terms if t in index.skill_column]
 
     by_employer, by_keyword = _named_exclusions(cs, index)
+    client_riasec = _riasec([c.riasec for c in cs])
     return ClientBatch(
         clients=cs,
         xyz=geo.unit_vectors([c.home for c in cs]),
@@ -341,7 +376,9 @@ def build_clients(
         past_areas=area_rows([c.past_titles for c in cs]),
         query=transform_texts(text_model, [" ".join((*c.interests, *c.preferred_industries)) for c in cs]),
         industries=industry_rows([c.preferred_industries for c in cs]),
-        riasec=_riasec([c.riasec for c in cs]),
+        riasec=client_riasec,
+        riasec_centred=centred_riasec(client_riasec),
+        has_riasec=~np.isnan(client_riasec).any(axis=1),
         skills=_bool_rows([skill_cols(c) for c in cs], len(index.skill_terms)),
         excluded_industries=industry_rows([c.excluded_industries for c in cs]),
         excluded_by_employer=by_employer,
@@ -415,6 +452,11 @@ def take_openings(index: OpeningIndex, cols: Sequence[int]) -> OpeningIndex:
     """The index restricted to some openings (keeps the shared vocabularies)."""
     idx, n = np.asarray(cols, dtype=np.int64), len(index.ids)
     changes = {f.name: _take_rows(getattr(index, f.name), idx, n) for f in dataclasses.fields(index)}
+    for name in TRANSPOSED_FIELDS:  # (A, J): select columns
+        changes[name] = getattr(index, name)[:, idx]
+    changes["unserved_by_mode"] = {
+        m: np.flatnonzero(np.isin(idx, cols)) for m, cols in index.unserved_by_mode.items()
+    }
     changes["position"] = {index.ids[j]: k for k, j in enumerate(idx)}
     # employers and skill terms are vocabularies that column codes point into: never sliced
     changes["employers"], changes["skill_terms"] = index.employers, index.skill_terms

@@ -182,10 +182,12 @@ class Matcher:
         cap = explain.employer_cap_reason(employer, self.config.ranking.max_per_employer)
         return dataclasses.replace(suggestion, reasons=(*suggestion.reasons, cap))
 
-    def _pair(self, block: Block, c: int, j: int) -> explain.Pair:
-        return explain.Pair(c, j, block.clients, self.index, block.commute, self.vocab, self.config)
+    def _pair(self, block: Block, c: int, j: int, details: explain.Details | None = None) -> explain.Pair:
+        return explain.Pair(c, j, block.clients, self.index, block.commute, self.vocab, self.config, details)
 
-    def _suggestion(self, block: Block, c: int, j: int, *, rank: int) -> Suggestion:
+    def _suggestion(
+        self, block: Block, c: int, j: int, *, rank: int, details: explain.Details | None = None
+    ) -> Suggestion:
         contrib = block.scores.contributions(c, j)
         rounded = round_contributions(contrib)
         return Suggestion(
@@ -194,8 +196,10 @@ class Matcher:
             rank=rank,
             score=round(sum(rounded.values()), 2),
             contributions=rounded,
-            factors={f: round(float(block.scores.factors[k, c, j]), 4) for k, f in enumerate(FACTORS)},
-            reasons=tuple(explain.suggestion_reasons(self._pair(block, c, j))),
+            factors={
+                f: round(float(v), 4) for f, v in zip(FACTORS, block.scores.pair_factors(c, j), strict=True)
+            },
+            reasons=tuple(explain.suggestion_reasons(self._pair(block, c, j, details))),
         )
 
     def _exclusion(self, block: Block, c: int, j: int) -> Exclusion:
@@ -210,9 +214,13 @@ class Matcher:
             if flag.name is not None
         }
         excluded = np.flatnonzero(row) if explain_exclusions else ()
+        details = explain.pair_details(block.clients, self.index, self.config, [c] * len(top), top)
         return Shortlist(
             client_id=block.clients.clients[c].id,
-            suggestions=tuple(self._suggestion(block, c, int(j), rank=r + 1) for r, j in enumerate(top)),
+            suggestions=tuple(
+                self._suggestion(block, c, int(j), rank=r + 1, details=d)
+                for r, (j, d) in enumerate(zip(top, details, strict=True))
+            ),
             exclusions=tuple(self._exclusion(block, c, int(j)) for j in excluded),
             exclusion_counts={name: n for name, n in counts.items() if n},
             n_considered=len(self.index.ids),

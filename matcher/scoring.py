@@ -1,15 +1,20 @@
-"""Soft factors in [0, 1] and the weighted 0-100 score, on whole matrices.
+"""Soft factors in [0, 1] and the weighted 0-100 score, for the feasible pairs only.
 
-Score = 100 * sum_f w[c, f] * factor_f[c, j], so the per-factor contributions
-``100 * w * factor`` add up to the score by construction. Excluded pairs get
-NaN. The formulas are spelled out in the README ("The factors").
+Hard constraints are checked first on the whole (clients x openings) block;
+factors are then computed on the list of feasible pairs ``(ci, ji)`` (a small
+share of all pairs in practice), as flat arrays. Score = 100 * sum_f w[c, f] *
+factor_f, so the per-factor contributions ``100 * w * factor`` add up to the
+score by construction; excluded pairs get NaN. The formulas are in the README
+("The factors and the score").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from matcher.commute import Commute
 from matcher.config import FACTORS, CommuteConfig, ScoringConfig
@@ -17,32 +22,83 @@ from matcher.features import ClientBatch, OpeningIndex
 
 PREFERENCE_PARTS = ("phrases", "text", "industry", "riasec")
 
+Part = tuple[np.ndarray, np.ndarray]  # (value, available), each of shape (P,)
+
+
+class PairFactors:
+    """Factor values of the feasible pairs, indexed like a dense (F, C, J) array (NaN elsewhere)."""
+
+    def __init__(self, values: np.ndarray, pair_pos: np.ndarray) -> None:
+        self.values = values  # (F, P)
+        self.pair_pos = pair_pos  # (C, J) int: position in the pair list, -1 if excluded
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return (self.values.shape[0], *self.pair_pos.shape)
+
+    def __getitem__(self, key: tuple[Any, Any, Any]) -> Any:
+        k, rows, cols = key
+        pos = self.pair_pos[rows, cols]
+        found = self.values[k, np.maximum(pos, 0)] if self.values.shape[1] else np.full(np.shape(pos), np.nan)
+        return np.where(pos >= 0, found, np.nan)
+
 
 @dataclass(frozen=True, slots=True)
 class Scores:
-    """Factor matrices (F, C, J), the per-client weights and the score (C, J)."""
+    """Per-client weights (C, F), the score (C, J) and factors of the feasible pairs."""
 
-    factors: np.ndarray
+    factors: PairFactors
     weights: np.ndarray
     score: np.ndarray
 
+    def pair_factors(self, c: int, j: int) -> np.ndarray:
+        """(F,) factor values of one pair (NaN if it is excluded)."""
+        pos = self.factors.pair_pos[c, j]
+        return self.factors.values[:, pos] if pos >= 0 else np.full(len(FACTORS), np.nan)
+
     def contributions(self, c: int, j: int) -> dict[str, float]:
         """Points each factor adds to the score of pair (c, j)."""
-        return {
-            f: float(100.0 * self.weights[c, k] * self.factors[k, c, j])
-            for k, f in enumerate(FACTORS)
-        }
+        points = 100.0 * self.weights[c] * self.pair_factors(c, j)
+        return {f: float(points[k]) for k, f in enumerate(FACTORS)}
 
 
-def preference(clients: ClientBatch, index: OpeningIndex, config: ScoringConfig) -> np.ndarray:
-    """Blend of work-area phrases, TF-IDF text, preferred industry and RIASEC.
+def _rowdot(a: sp.csr_matrix, b: sp.csr_matrix, ci: np.ndarray, ji: np.ndarray) -> np.ndarray:
+    """Row-wise dot products a[ci[p]] . b[ji[p]] of two sparse matrices."""
+    if len(ci) == 0:
+        return np.zeros(0)
+    return np.asarray(a[ci].multiply(b[ji]).sum(axis=1), dtype=np.float64).ravel()
 
-    Each part counts only where the client (and, for RIASEC, the job) gave
-    something to compare; with nothing at all, the factor is neutral.
-    """
-    parts = preference_parts(clients, index, config)
+
+def preference_parts(
+    clients: ClientBatch, index: OpeningIndex, config: ScoringConfig, ci: np.ndarray, ji: np.ndarray
+) -> dict[str, Part]:
+    """Each preference part for the pairs: value and whether both sides gave something."""
+    has_areas = np.asarray(clients.areas.getnnz(axis=1) > 0)[ci]
+    has_query = np.asarray(clients.query.getnnz(axis=1) > 0)[ci]
+    industry = index.industry_code[ji]
+    has_industry = clients.industries.any(axis=1)[ci]
+    liked = np.zeros(len(ci))
+    known = industry >= 0
+    liked[known] = clients.industries[ci[known], industry[known]]
+    r_c, r_j = clients.riasec_centred[ci], index.riasec_centred[ji]
+    return {
+        "phrases": ((_rowdot(clients.areas, index.areas, ci, ji) > 0).astype(np.float64), has_areas),
+        "text": (
+            np.minimum(_rowdot(clients.query, index.text, ci, ji) / config.text_full_match, 1.0),
+            has_query,
+        ),  # fmt: skip
+        "industry": (liked, has_industry),
+        "riasec": (
+            np.clip(((r_c * r_j).sum(axis=1) + 1.0) / 2.0, 0.0, 1.0),
+            clients.has_riasec[ci] & index.has_riasec[ji],
+        ),
+    }
+
+
+def preference(parts: dict[str, Part], config: ScoringConfig) -> np.ndarray:
+    """Blend of the parts the client gave; with none at all, neutral."""
     blend = config.preference_blend
-    num = np.zeros(parts["phrases"][0].shape)
+    num = np.zeros(len(parts["phrases"][0]))
     den = np.zeros_like(num)
     for name in PREFERENCE_PARTS:
         value, available = parts[name]
@@ -51,109 +107,73 @@ def preference(clients: ClientBatch, index: OpeningIndex, config: ScoringConfig)
     return np.where(den > 0, num / np.where(den > 0, den, 1.0), config.neutral)
 
 
-def preference_parts(
-    clients: ClientBatch, index: OpeningIndex, config: ScoringConfig
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Each preference part as (value (C, J), available (C, J) or broadcastable)."""
-    n_c = len(clients.clients)
-    phrases = (clients.areas @ index.areas.T).toarray() > 0
-    has_areas = (np.asarray(clients.areas.sum(axis=1)).ravel() > 0)[:, None]
-    cos = (clients.query @ index.text.T).toarray()
-    has_query = (np.asarray(clients.query.getnnz(axis=1)) > 0)[:, None]
-    text = np.minimum(cos / config.text_full_match, 1.0)
-    industry = np.zeros((n_c, len(index.ids)))
-    known = index.industry_code >= 0
-    industry[:, known] = clients.industries[:, index.industry_code[known]]
-    has_industry = clients.industries.any(axis=1)[:, None]
-    riasec, has_riasec = riasec_congruence(clients.riasec, index.riasec)
-    return {
-        "phrases": (phrases.astype(np.float64), has_areas),
-        "text": (text, has_query),
-        "industry": (industry, has_industry),
-        "riasec": (riasec, has_riasec),
-    }
-
-
-def riasec_congruence(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(C, J) Pearson correlation of RIASEC profiles mapped to [0, 1], and availability."""
-
-    def centred(x: np.ndarray) -> np.ndarray:
-        z = x - x.mean(axis=1, keepdims=True)
-        norm = np.linalg.norm(z, axis=1, keepdims=True)
-        return np.divide(z, norm, out=np.zeros_like(z), where=norm > 0)
-
-    has_a = ~np.isnan(a).any(axis=1) if len(a) else np.zeros(0, bool)
-    has_b = ~np.isnan(b).any(axis=1) if len(b) else np.zeros(0, bool)
-    r = centred(np.where(has_a[:, None], a, 0.0)) @ centred(np.where(has_b[:, None], b, 0.0)).T
-    return np.clip((r + 1.0) / 2.0, 0.0, 1.0), has_a[:, None] & has_b[None, :]
-
-
-def strengths(clients: ClientBatch, index: OpeningIndex, config: ScoringConfig) -> np.ndarray:
+def strengths(
+    clients: ClientBatch, index: OpeningIndex, config: ScoringConfig, ci: np.ndarray, ji: np.ndarray
+) -> np.ndarray:
     """Coverage of required and preferred skills, plus a bonus for related past jobs."""
-    req_hit = (clients.skills @ index.req_skills.T).toarray()
-    pref_hit = (clients.skills @ index.pref_skills.T).toarray()
-    n_req, n_pref = index.n_req[None, :], index.n_pref[None, :]
-    req_cov = np.divide(req_hit, n_req, out=np.zeros_like(req_hit), where=n_req > 0)
-    pref_cov = np.divide(pref_hit, n_pref, out=np.zeros_like(pref_hit), where=n_pref > 0)
+    n_req, n_pref = index.n_req[ji], index.n_pref[ji]
+    req_cov = np.divide(_rowdot(clients.skills, index.req_skills, ci, ji), n_req,
+                        out=np.zeros(len(ci)), where=n_req > 0)  # fmt: skip
+    pref_cov = np.divide(_rowdot(clients.skills, index.pref_skills, ci, ji), n_pref,
+                         out=np.zeros(len(ci)), where=n_pref > 0)  # fmt: skip
     share = np.where(n_pref > 0, np.where(n_req > 0, config.required_skill_share, 0.0), 1.0)
-    coverage = np.where(
-        (n_req + n_pref) > 0, share * req_cov + (1 - share) * pref_cov, config.neutral
-    )
-    past = (clients.past_areas @ index.areas.T).toarray() > 0
+    coverage = np.where(n_req + n_pref > 0, share * req_cov + (1 - share) * pref_cov, config.neutral)
+    past = _rowdot(clients.past_areas, index.areas, ci, ji) > 0
     return np.minimum(coverage + config.past_title_bonus * past, 1.0)
 
 
 def cognitive_gaps(
-    clients: ClientBatch, index: OpeningIndex, config: ScoringConfig, d: int
+    clients: ClientBatch, index: OpeningIndex, config: ScoringConfig, ci: np.ndarray, ji: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(C, J) demand-above-capacity gap on dimension d, before and after offsets."""
-    gap = np.maximum(index.demands[None, :, d] - clients.capacity[:, None, d], 0.0)
-    gap = np.nan_to_num(gap)  # unknown demand or unrated capacity: no gap measured
-    offset = np.where(
-        clients.discloses[:, None], index.offset_disclosed[None, :, d], index.offset_all[None, :, d]
-    )
+    """(P, D) demand-above-capacity gaps, before and after accommodation offsets.
+
+    An unknown demand or an unrated capacity measures no gap.
+    """
+    gap = np.nan_to_num(np.maximum(index.demands[ji] - clients.capacity[ci], 0.0))
+    offset = np.where(clients.discloses[ci, None], index.offset_disclosed[ji], index.offset_all[ji])
     return gap, np.maximum(gap - config.offset_levels * offset, 0.0)
 
 
-def cognitive(clients: ClientBatch, index: OpeningIndex, config: ScoringConfig) -> np.ndarray:
+def cognitive(
+    clients: ClientBatch, index: OpeningIndex, config: ScoringConfig, ci: np.ndarray, ji: np.ndarray
+) -> np.ndarray:
     """1 - (gaps left after accommodations + a small cost per unknown demand) / tolerance."""
-    total = np.zeros((len(clients.clients), len(index.ids)))
-    for d in range(index.demands.shape[1]):
-        total += cognitive_gaps(clients, index, config, d)[1]
-    unknown = np.isnan(index.demands).sum(axis=1)[None, :]
-    return np.clip(
-        1.0 - (total + config.unknown_gap * unknown) / config.cognitive_tolerance, 0.0, 1.0
-    )
+    left = cognitive_gaps(clients, index, config, ci, ji)[1].sum(axis=1)
+    unknown = index.n_unknown_demands[ji]
+    return np.clip(1.0 - (left + config.unknown_gap * unknown) / config.cognitive_tolerance, 0.0, 1.0)
 
 
-def accommodation(clients: ClientBatch, index: OpeningIndex) -> np.ndarray:
+def accommodation(clients: ClientBatch, index: OpeningIndex, ci: np.ndarray, ji: np.ndarray) -> np.ndarray:
     """Share of the client's *preferred* accommodations the job gives them (1 if none)."""
-    pref = clients.preferred.astype(np.float64)
-    met_everyone = pref @ index.offered.T.astype(np.float64)
-    met_request = pref @ index.on_request.T.astype(np.float64)
-    met = met_everyone + np.where(clients.discloses[:, None], met_request, 0.0)
-    n = pref.sum(axis=1)[:, None]
-    return np.divide(met, n, out=np.ones_like(met), where=n > 0)
+    pref = clients.preferred[ci]
+    given = index.offered[ji] | (clients.discloses[ci, None] & index.on_request[ji])
+    n = pref.sum(axis=1)
+    return np.divide((pref & given).sum(axis=1), n, out=np.ones(len(ci)), where=n > 0)
 
 
-def commute_fit(clients: ClientBatch, commute: Commute, config: CommuteConfig) -> np.ndarray:
+def commute_fit(
+    clients: ClientBatch, commute: Commute, config: CommuteConfig, ci: np.ndarray, ji: np.ndarray
+) -> np.ndarray:
     """1 for no commute, falling linearly to ``fit_at_limit`` at the client's limit."""
-    share = np.minimum(commute.minutes / clients.limit[:, None], 1.0)
+    share = np.minimum(commute.minutes[ci, ji] / clients.limit[ci], 1.0)
     return np.where(np.isfinite(share), 1.0 - (1.0 - config.fit_at_limit) * share, 0.0)
 
 
-def schedule_fit(clients: ClientBatch, index: OpeningIndex, config: ScoringConfig) -> np.ndarray:
+def schedule_fit(
+    clients: ClientBatch, index: OpeningIndex, config: ScoringConfig, ci: np.ndarray, ji: np.ndarray
+) -> np.ndarray:
     """Closeness of the job's weekly hours to the middle of the client's range."""
-    mid = (clients.min_hours + clients.max_hours)[:, None] / 2.0
-    half = (clients.max_hours - clients.min_hours)[:, None] / 2.0
-    off = np.abs(index.hours[None, :] - mid)
-    return np.clip(1.0 - off / (half + config.hours_tolerance), 0.0, 1.0)
+    mid = (clients.min_hours[ci] + clients.max_hours[ci]) / 2.0
+    half = (clients.max_hours[ci] - clients.min_hours[ci]) / 2.0
+    return np.clip(1.0 - np.abs(index.hours[ji] - mid) / (half + config.hours_tolerance), 0.0, 1.0)
 
 
-def wage_fit(clients: ClientBatch, index: OpeningIndex, config: ScoringConfig) -> np.ndarray:
+def wage_fit(
+    clients: ClientBatch, index: OpeningIndex, config: ScoringConfig, ci: np.ndarray, ji: np.ndarray
+) -> np.ndarray:
     """Wage above the client's reference (floor, or minimum wage), full at +headroom."""
-    ref = np.maximum(clients.wage_floor, config.minimum_wage)[:, None]
-    gain = (index.wage[None, :] - ref) / (ref * config.wage_headroom)
+    ref = np.maximum(clients.wage_floor[ci], config.minimum_wage)
+    gain = (index.wage[ji] - ref) / (ref * config.wage_headroom)
     return np.clip(config.wage_base + (1.0 - config.wage_base) * gain, 0.0, 1.0)
 
 
@@ -166,19 +186,21 @@ def score(
     scoring: ScoringConfig,
     commute_config: CommuteConfig,
 ) -> Scores:
-    """All factors and the score; NaN where ``feasible`` is False."""
-    factors = np.stack(
-        [
-            preference(clients, index, scoring),
-            strengths(clients, index, scoring),
-            cognitive(clients, index, scoring),
-            accommodation(clients, index),
-            commute_fit(clients, commute, commute_config),
-            schedule_fit(clients, index, scoring),
-            wage_fit(clients, index, scoring),
-        ]
-    )
-    total = np.zeros(feasible.shape)
+    """All factors of the feasible pairs and the (C, J) score, NaN where not feasible."""
+    ci, ji = np.nonzero(feasible)
+    values = np.empty((len(FACTORS), len(ci)))
+    values[0] = preference(preference_parts(clients, index, scoring, ci, ji), scoring)
+    values[1] = strengths(clients, index, scoring, ci, ji)
+    values[2] = cognitive(clients, index, scoring, ci, ji)
+    values[3] = accommodation(clients, index, ci, ji)
+    values[4] = commute_fit(clients, commute, commute_config, ci, ji)
+    values[5] = schedule_fit(clients, index, scoring, ci, ji)
+    values[6] = wage_fit(clients, index, scoring, ci, ji)
+    total = np.zeros(len(ci))
     for k in range(len(FACTORS)):  # fixed order: the same sum every time
-        total += 100.0 * clients.weights[:, k, None] * factors[k]
-    return Scores(factors, clients.weights, np.where(feasible, total, np.nan))
+        total += 100.0 * clients.weights[ci, k] * values[k]
+    out = np.full(feasible.shape, np.nan)
+    out[ci, ji] = total
+    pair_pos = np.full(feasible.shape, -1, dtype=np.int64)
+    pair_pos[ci, ji] = np.arange(len(ci))
+    return Scores(PairFactors(values, pair_pos), clients.weights, out)

@@ -60,7 +60,6 @@ def test_transit_does_not_reach_a_night_shift() -> None:
     assert block.commute.minutes[0, j["O-day"]] == pytest.approx(expected_minutes("transit", 5.0), abs=0.1)
     for oid in ("O-night", "O-early"):
         assert math.isinf(block.commute.minutes[0, j[oid]])
-        assert block.commute.unserved[0, j[oid]]
         result = matcher.explain(c, oid)
         assert isinstance(result, Exclusion) and result.codes == ("COMMUTE_TOO_LONG",)
         assert "does not run at the shift's start or end" in result.reasons[0].text

@@ -39,8 +39,9 @@ def assert_engine_matches_reference(world: World, config: MatcherConfig = WIDE) 
             where = f"{world.label}: client {c.id} x opening {o.id}"
             assert set(flag_names(int(block.codes[i, j]))) == r.failed, where
             for k, f in enumerate(FACTORS):
-                if f == "commute" and not r.feasible:
-                    continue  # commute fit is only defined for reachable pairs
+                if not r.feasible:  # factors are computed for feasible pairs only
+                    assert math.isnan(block.scores.factors[k, i, j]), (where, f)
+                    continue
                 assert block.scores.factors[k, i, j] == pytest.approx(r.factors[f], abs=1e-6), (where, f)
             if r.feasible:
                 n_feasible += 1
