@@ -121,19 +121,19 @@ def _place_leftovers(
 ) -> np.ndarray:
     """Clients with no held row get their least-loaded suggestion (per position), ties by rank."""
     held = held.copy()
-    load = np.bincount(opening[held], minlength=len(cap)).astype(np.float64)
+    load = np.bincount(opening[held], minlength=len(cap)).astype(np.float64).tolist()
+    capacity = cap.astype(np.float64).tolist()
     has = np.zeros(client.max() + 1, dtype=bool)
     has[client[held]] = True
     starts = np.flatnonzero(np.r_[True, client[1:] != client[:-1]])
     ends = np.r_[starts[1:], len(client)]
-    for s, e in zip(starts, ends, strict=True):
-        if has[client[s]]:
-            continue
-        rows = np.arange(s, e)
-        ratio = load[opening[rows]] / cap[opening[rows]]
-        best = rows[int(np.argmin(ratio))]  # argmin takes the first: the better rank
+    left = ~has[client[starts]]
+    codes = opening.tolist()
+    for s, e in zip(starts[left].tolist(), ends[left].tolist(), strict=True):
+        # plain Python: one pass per left-over client, loads updated as they are placed
+        best = min(range(s, e), key=lambda r: (load[codes[r]] / capacity[codes[r]], r))
         held[best] = True
-        load[opening[best]] += 1
+        load[codes[best]] += 1.0
     return held
 
 
@@ -153,15 +153,15 @@ def opening_load(rows: pd.DataFrame, index: OpeningIndex) -> pd.DataFrame:
         primaries, primaries_per_position; sorted by opening id.
     """
     positions = pd.Series(index.positions, index=list(index.ids), name="positions")
-    grouped = rows.groupby("opening_id")
+    opening = rows["opening_id"]
     out = pd.DataFrame(
         {
-            "shortlists": grouped["client_id"].nunique(),
-            "first_choice": grouped["rank"].apply(lambda r: int((r == 1).sum())),
-            "primaries": grouped["primary"].sum().astype(np.int64),
+            "shortlists": opening.value_counts(),  # an opening is on a client's list at most once
+            "first_choice": opening[rows["rank"].to_numpy() == 1].value_counts(),
+            "primaries": opening[rows["primary"].to_numpy(dtype=bool)].value_counts(),
         }
     )
-    out = out.join(positions, how="left")
+    out = out.fillna(0).astype(np.int64).join(positions, how="left")
     out["primaries_per_position"] = out["primaries"] / out["positions"]
     out.index.name = "opening_id"
     cols = ["positions", "shortlists", "first_choice", "primaries", "primaries_per_position"]
