@@ -48,7 +48,8 @@ def failed_codes(
     codes = np.repeat(opening_codes(index)[None, :], n_c, axis=0)
 
     def add(flag: Failed, mask: np.ndarray) -> None:
-        np.bitwise_or(codes, np.uint16(flag), out=codes, where=mask)
+        # shift the bool mask into the flag's bit: far faster than a masked ufunc
+        np.bitwise_or(codes, np.left_shift(mask, int(flag).bit_length() - 1, dtype=np.uint16), out=codes)
 
     add(Failed.COMMUTE_TOO_LONG, ~commute.feasible)
     in_hours = schedule.fits(clients.avail, index.shift_patterns, index.shift_inverse)
@@ -95,10 +96,11 @@ def missing_required(clients: ClientBatch, index: OpeningIndex) -> np.ndarray:
     what is available on request counts too.
     """
     unmet = np.zeros((len(clients.clients), len(index.ids)), dtype=np.int8)
-    disclosed = clients.discloses[:, None]
-    for a in np.flatnonzero(clients.required.any(axis=0)):  # only what someone requires
-        lacking = np.where(disclosed, index.not_available_t[a][None, :], index.not_offered_t[a][None, :])
-        unmet += clients.required[:, a, None] & (lacking > 0)
+    for disclosed, lacking in ((False, index.not_offered_t), (True, index.not_available_t)):
+        rows = np.flatnonzero(clients.discloses == disclosed)
+        needs = clients.required[rows]
+        for a in np.flatnonzero(needs.any(axis=0)):  # only what someone requires
+            unmet[rows[needs[:, a]]] += lacking[a]
     return unmet
 
 

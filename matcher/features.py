@@ -94,8 +94,8 @@ class OpeningIndex:
     stamina_from_shifts: np.ndarray  # (J,) bool: stamina demand derived from shift length
     offered: np.ndarray  # (J, A) bool, offered to everyone
     on_request: np.ndarray  # (J, A) bool, only on request (needs disclosure)
-    not_offered_t: np.ndarray  # (A, J) float32: not offered to everyone (for counting unmet needs)
-    not_available_t: np.ndarray  # (A, J) float32: not even on request
+    not_offered_t: np.ndarray  # (A, J) bool: not offered to everyone (for counting unmet needs)
+    not_available_t: np.ndarray  # (A, J) bool: not even on request
     offset_all: np.ndarray  # (J, D) bool: an everyone-offer offsets dimension d
     offset_disclosed: np.ndarray  # (J, D) bool: the same counting on-request offers
     background_check: np.ndarray
@@ -184,8 +184,8 @@ def build_openings(
         stamina_from_shifts=from_shifts,
         offered=offered,
         on_request=requested & ~offered,
-        not_offered_t=np.ascontiguousarray((~offered).T, dtype=np.float32),
-        not_available_t=np.ascontiguousarray((~(offered | requested)).T, dtype=np.float32),
+        not_offered_t=np.ascontiguousarray((~offered).T),
+        not_available_t=np.ascontiguousarray((~(offered | requested)).T),
         offset_all=(offered.astype(np.int32) @ offsets) > 0,
         offset_disclosed=((offered | requested).astype(np.int32) @ offsets) > 0,
         background_check=np.array([o.background_check for o in ops], dtype=bool),
