@@ -127,14 +127,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_shortlist(args: argparse.Namespace) -> int:
-    """One client's shortlist, as text or JSON."""
+def _one_client(args: argparse.Namespace) -> tuple[Client, list[Opening], Matcher]:
+    """The client named by ``--client``, the openings, and a matcher fitted on them."""
     clients, openings, as_of = _load(args)
     client = next((c for c in clients if c.id == args.client), None)
     if client is None:
-        sys.stderr.write(f"error: no client with id {args.client!r}\n")
-        return 2
-    matcher = _matcher(args, openings, as_of)
+        raise MatcherError(f"no client with id {args.client!r}")
+    return client, openings, _matcher(args, openings, as_of)
+
+
+def cmd_shortlist(args: argparse.Namespace) -> int:
+    """One client's shortlist, as text or JSON."""
+    client, openings, matcher = _one_client(args)
     sl = matcher.recommend([client], k=args.k, explain_exclusions=not args.no_exclusions)[0]
     if args.json:
         _out(json.dumps(shortlist_to_dict(sl), indent=2, sort_keys=False))
@@ -145,12 +149,8 @@ def cmd_shortlist(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """Why (or why not) one opening for one client."""
-    clients, openings, as_of = _load(args)
-    client = next((c for c in clients if c.id == args.client), None)
-    if client is None:
-        sys.stderr.write(f"error: no client with id {args.client!r}\n")
-        return 2
-    result = _matcher(args, openings, as_of).explain(client, args.opening)
+    client, _, matcher = _one_client(args)
+    result = matcher.explain(client, args.opening)
     payload: dict[str, Any]
     if isinstance(result, Suggestion):
         payload = {"suggested": True, **suggestion_to_dict(result)}
