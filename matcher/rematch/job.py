@@ -94,7 +94,6 @@ def nightly(
         dask_client=dask_client,
     )
     summary = result.summary
-    summary.add_time("load", inputs.seconds)
     current = changes.entries_by_client(result.rows)
     shortlists = {c: current.get(c, ()) for c in result.client_ids}
     scored = [c for c in inputs.clients if c.id in shortlists]

@@ -230,6 +230,7 @@ def run_rematch(
     options = options or RematchOptions()
     summary = RunSummary(ENGINE_VERSION, (config or MatcherConfig()).config_hash)
     summary.settings = _settings(options, dask_client)
+    summary.add_time("load", inputs.seconds)
     for s in inputs.skipped:
         summary.skip(s)
     with summary.phase("index"):

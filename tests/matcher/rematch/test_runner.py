@@ -58,7 +58,7 @@ def test_summary_has_counts_timings_and_versions(generated: Generated) -> None:
     doc = result.summary.to_dict()
     assert doc["engine_version"] and doc["config_hash"] and doc["finished_at"] >= doc["started_at"]
     assert set(doc["timings"]) >= {"load", "index", "block", "score", "rank", "congestion", "diff"}
-    assert doc["timings"]["index"] > 0 and doc["timings"]["score"] > 0
+    assert doc["timings"]["load"] > 0 and doc["timings"]["index"] > 0 and doc["timings"]["score"] > 0
     c = doc["counts"]
     assert c["pairs_total"] == 160 * 900 and 0 < c["pairs_feasible"] <= c["pairs_scored"] < c["pairs_total"]
     assert c["suggestions"] == len(result.rows)
@@ -127,3 +127,26 @@ def test_cli_file_source_needs_its_files(capsys: pytest.CaptureFixture[str]) -> 
     args = parser.parse_args(["rematch", "--clients-file", "x.json"])
     assert args.func(args) == 2
     assert "--openings-file" in capsys.readouterr().err
+
+
+def test_a_client_the_engine_cannot_score_is_skipped_alone(
+    generated: Generated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defence in depth: a record that validates but breaks feature building costs only itself."""
+    from matcher.rematch import chunks
+
+    clients = generated.inputs.clients[:12]
+    want = chunks.score_chunk(generated.context, clients).rows
+    real = chunks.build_clients
+
+    def fragile(cs: tuple, *args: object, **kwargs: object) -> object:
+        if any(c.id == clients[5].id for c in cs):
+            raise ValueError("cannot read this record")
+        return real(cs, *args, **kwargs)
+
+    monkeypatch.setattr(chunks, "build_clients", fragile)
+    got = chunks.score_chunk(generated.context, clients, number=3)
+    assert [(s.id, s.reason) for s in got.skipped] == [(clients[5].id, "ValueError: cannot read this record")]
+    assert got.client_ids == tuple(c.id for i, c in enumerate(clients) if i != 5)
+    expected = want[want["client_id"] != clients[5].id].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got.rows, expected, check_exact=True)
