@@ -43,7 +43,8 @@ class ChunkResult:
     ``rows`` has :data:`~matcher.rematch.rows.ROW_COLUMNS`; every client of
     the chunk is in ``client_ids`` (a client with no feasible opening has no
     rows but still gets an empty shortlist). ``n_candidates`` counts pairs
-    within reach, ``n_pairs`` pairs the engine scored, ``n_feasible`` pairs
+    within reach, ``n_pairs`` pairs the engine checked (the rectangles of its
+    blocks: it computes factors only for the feasible ones), ``n_feasible`` pairs
     passing every hard constraint.
     """
 
