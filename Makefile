@@ -39,8 +39,10 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy matcher
 
+# Engine latency and batch throughput (issue 2), then the nightly re-match at 10k and 100k (issue 4).
 bench: setup
 	$(PY) -m bench.run
+	$(PY) -m bench.rematch
 
 # Title resolution and ESCO recall on the real data in ../shared/data (issue 5).
 bench-quality: setup

@@ -460,5 +460,5 @@ def take_openings(index: OpeningIndex, cols: Sequence[int]) -> OpeningIndex:
     changes["position"] = {index.ids[j]: k for k, j in enumerate(idx)}
     # employers and skill terms are vocabularies that column codes point into: never sliced
     changes["employers"], changes["skill_terms"] = index.employers, index.skill_terms
-    changes["shift_patterns"], changes["words"] = index.shift_patterns, index.words
+    changes["shift_patterns"] = index.shift_patterns
     return OpeningIndex(**changes)  # type: ignore[arg-type]

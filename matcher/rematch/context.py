@@ -89,14 +89,8 @@ class ScoringContext:
 
 
 def sub_index(index: OpeningIndex, cols: Sequence[int] | np.ndarray) -> OpeningIndex:
-    """The index restricted to ``cols`` (sorted), including the word matrix.
-
-    ``take_openings`` keeps the full word matrix (explanations look words up by
-    the full index); building clients against a sub-index needs it sliced.
-    """
-    cols = np.asarray(cols, dtype=np.int64)
-    sub = take_openings(index, cast("Sequence[int]", cols))
-    return dataclasses.replace(sub, words=index.words[cols])
+    """The index restricted to ``cols`` (sorted)."""
+    return take_openings(index, cast("Sequence[int]", np.asarray(cols, dtype=np.int64)))
 
 
 def sub_batch(batch: ClientBatch, rows: np.ndarray, cols: np.ndarray) -> ClientBatch:
