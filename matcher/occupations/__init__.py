@@ -3,7 +3,7 @@
 Import an O*NET release into a profile store, resolve free-text job titles to
 O*NET-SOC codes, infer an opening's cognitive demands and skills and a
 client's strengths from occupations, and rank related occupations
-(transferable skills). Data sources and their licences: ``docs/occupations.md``.
+(transferable skills). Data sources and their licences: the README, "Occupational knowledge: O*NET and ESCO".
 
 >>> store = OccupationStore.load("var/occupations")          # doctest: +SKIP
 >>> resolve_title(store, "Dishwasher PT nights")[0].code       # doctest: +SKIP

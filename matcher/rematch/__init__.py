@@ -3,7 +3,7 @@
 Pure engine side (no database): geographic blocking, chunked parallel scoring
 (in process, local processes or Dask), congestion-aware primary suggestions,
 diffs against the previous run, per-specialist digests and a run record.
-See ``docs/rematch.md``.
+See ``the README, "Nightly re-match"``.
 """
 
 from matcher.rematch.blocking import CandidateIndex, plan_chunks, reach_km

@@ -18,7 +18,7 @@ from matcher.rematch.congestion import (
 )
 from matcher.rematch.runner import RematchOptions, fit_matcher, load_inputs, run_rematch
 
-# Stated tolerance (also in docs/rematch.md): spreading may lower the mean score of
+# Stated tolerance (also in the README, "Nightly re-match"): spreading may lower the mean score of
 # primary suggestions by less than 5 % on the scarce generated case.
 MEAN_SCORE_TOLERANCE = 0.05
 
