@@ -243,6 +243,27 @@ def run_from_args(args: argparse.Namespace) -> int:
     return 0 if run.status == RunStatus.FINISHED.value else 1
 
 
+class DatabaseSource:
+    """``matcher rematch --source db``: the same run as ``placement-api rematch``, on the service DB.
+
+    Registered as an entry point (group ``placement_matcher.rematch_sources``), so the pure
+    ``matcher`` package offers it without importing ``api``.
+    """
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--resume", type=int, metavar="RUN_ID", help="resume this run (db source)")
+
+    def run(self, args: argparse.Namespace) -> int:
+        options = argparse.Namespace(
+            scheduler=args.scheduler, chunk_size=args.chunk_size, resume=args.resume, k=args.k,
+            n_jobs=args.n_jobs, congestion_factor=args.congestion_factor, test_kill_after=None,
+        )  # fmt: skip
+        return run_from_args(options)
+
+
+SOURCE = DatabaseSource()
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return run_from_args(_parser().parse_args(argv))

@@ -83,7 +83,11 @@ def register(subparsers: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--source", choices=["files", *sorted(sources)], default="files")
+    p.add_argument(
+        "--source", choices=["files", *sorted(sources)],
+        help="where clients and openings come from (default: the files when --clients-file is given, "
+        "else the service database when installed)",
+    )  # fmt: skip
     g = p.add_argument_group("run")
     g.add_argument("--as-of", type=_date, help="run date for expiry checks (default: today)")
     g.add_argument("--run-id", help="run identifier (default: rematch-<as-of>)")
@@ -120,8 +124,11 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace, sources: dict[str, Source] | None = None) -> int:
     """Run with the chosen source."""
     logging.getLogger("matcher").setLevel(logging.INFO)
+    sources = sources if sources is not None else plugins()
+    if args.source is None:
+        args.source = "db" if "db" in sources and not args.clients_file else "files"
     if args.source != "files":
-        return (sources or plugins())[args.source].run(args)
+        return sources[args.source].run(args)
     missing = [o for o in ("clients_file", "openings_file", "out_dir") if not getattr(args, o)]
     if missing:
         sys.stderr.write(f"error: the file source needs --{missing[0].replace('_', '-')}\n")
