@@ -72,33 +72,48 @@ def estimate(
     travel_times: TravelTimes | None = None,
 ) -> Commute:
     """Commute minutes and feasibility for every (client, opening) pair, by the client's modes."""
-    km = geo.distance_km(clients.xyz, index.xyz)
-    best = np.full(km.shape, UNREACHABLE)
-    best_mode = np.full(km.shape, -1, dtype=np.int8)
+    reach = reach_km(clients, config)
+    # chord-space test first (no trigonometry): only openings within reach get minutes
+    dot = geo.dot(clients.xyz, index.xyz)
+    near = dot >= np.cos(np.minimum(reach, np.pi * geo.EARTH_RADIUS_KM) / geo.EARTH_RADIUS_KM)[:, None]
     overrides = _overrides(clients, index, travel_times, list(config.modes))
+    routed = {name: {(int(c), int(j)): float(v) for c, j, v in zip(*parts, strict=True)}
+              for name, parts in overrides.items()}  # fmt: skip
+    for ci, ji, _ in overrides.values():
+        near[ci, ji] = True  # a router's time counts whatever the distance
+    ci_near, ji_near = np.nonzero(near)
+    km = geo.arc_km(dot[ci_near, ji_near])
+    best = np.full(dot.shape, UNREACHABLE)
+    best_mode = np.full(dot.shape, -1, dtype=np.int8)
     for m, (name, mode) in enumerate(config.modes.items()):
-        rows = np.flatnonzero(clients.modes[:, m])
-        if len(rows) == 0:
+        has = clients.modes[ci_near, m]
+        if not has.any():
             continue
-        minutes = mode.access_minutes + mode.wait_minutes + km[rows] * (mode.detour * 60.0 / mode.speed_kmh)
+        ci, ji = ci_near[has], ji_near[has]
+        minutes = mode.access_minutes + mode.wait_minutes + km[has] * (mode.detour * 60.0 / mode.speed_kmh)
         unserved = index.unserved_by_mode.get(name)
-        if unserved is not None and len(unserved):
-            minutes[:, unserved] = UNREACHABLE
-        if name in overrides:  # a router's time already knows the timetable: it wins, service hours too
-            ci, ji, values = overrides[name]
-            local = np.searchsorted(rows, ci)
-            mine = (local < len(rows)) & (rows[np.minimum(local, len(rows) - 1)] == ci)
-            minutes[local[mine], ji[mine]] = values[mine]
-        current = best[rows]
-        better = minutes < current
-        best[rows] = np.where(better, minutes, current)
-        best_mode[rows] = np.where(better, np.int8(m), best_mode[rows])
+        if unserved is not None:
+            minutes[unserved[ji]] = UNREACHABLE
+        if name in routed:  # a router's time already knows the timetable: it wins, service hours too
+            for p, key in enumerate(zip(ci.tolist(), ji.tolist(), strict=True)):
+                if key in routed[name]:
+                    minutes[p] = routed[name][key]
+        better = minutes < best[ci, ji]
+        best[ci[better], ji[better]] = minutes[better]
+        best_mode[ci[better], ji[better]] = m
     best[:, index.remote] = 0.0
     best_mode[:, index.remote] = -1
     feasible = best <= clients.limit[:, None]
-    table = {name: {(int(c), int(j)): float(v) for c, j, v in zip(*parts, strict=True)}
-             for name, parts in overrides.items()}  # fmt: skip
-    return Commute(best, best_mode, feasible, table)
+    return Commute(best, best_mode, feasible, routed)
+
+
+def reach_km(clients: ClientBatch, config: CommuteConfig) -> np.ndarray:
+    """(C,) farthest straight-line km any of the client's modes covers within their limit."""
+    reach = np.zeros(len(clients.clients))
+    for m, mode in enumerate(config.modes.values()):
+        km = (clients.limit - mode.access_minutes - mode.wait_minutes) * mode.speed_kmh / 60.0 / mode.detour
+        reach = np.where(clients.modes[:, m], np.maximum(reach, km), reach)
+    return reach + 1e-6  # the boundary itself is within reach
 
 
 def pair_minutes(

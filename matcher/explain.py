@@ -353,20 +353,22 @@ def _why_keyword(pair: Pair) -> Why:
 
 def _why_commute(pair: Pair) -> Why:
     c, limit = pair.client, pair.client.max_commute_minutes
-    best = float(pair.commute.minutes[pair.c, pair.j])
+    routed = {m: t[(pair.c, pair.j)] for m, t in pair.commute.overrides.items() if (pair.c, pair.j) in t}
+    km = geo.distance_km(pair.clients.xyz[[pair.c]], pair.index.xyz[[pair.j]])[0, 0]
+    span = (int(pair.index.service_span[pair.j, 0]), int(pair.index.service_span[pair.j, 1]))
+    by_mode = commute.pair_minutes(float(km), span, pair.config.commute, routed)
+    # the block computes minutes only within reach: the why-not works them out for this pair
+    mine = [(t, m) for m, (t, runs) in by_mode.items() if runs and m in c.modes]
+    best, best_mode = min(mine) if mine else (np.inf, "")
     fix = None
     if np.isfinite(best):
-        mode = pair.mode_label(int(pair.commute.mode[pair.c, pair.j]))
+        mode = pair.vocab.modes.get(best_mode, best_mode)
         text = f"About {best:.0f} minutes by {mode}, over the client's {limit}-minute limit"
         fix = f"feasible with a {int(-(-best // 5) * 5)}-minute limit"
     else:
         text = (
             f"Not reachable by {', '.join(pair.vocab.modes.get(m, m) for m in c.modes)} at the shift's hours"
         )
-    routed = {m: t[(pair.c, pair.j)] for m, t in pair.commute.overrides.items() if (pair.c, pair.j) in t}
-    km = geo.distance_km(pair.clients.xyz[[pair.c]], pair.index.xyz[[pair.j]])[0, 0]
-    span = (int(pair.index.service_span[pair.j, 0]), int(pair.index.service_span[pair.j, 1]))
-    by_mode = commute.pair_minutes(float(km), span, pair.config.commute, routed)
     if any(not runs and t <= limit for m, (t, runs) in by_mode.items() if m in c.modes):
         text += " (transit or paratransit does not run at the shift's start or end)"
     others = [(t, m) for m, (t, runs) in by_mode.items() if runs and t <= limit and m not in c.modes]

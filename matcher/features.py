@@ -72,7 +72,7 @@ class OpeningIndex:
     shift_patterns: np.ndarray  # (P, N_WORDS) distinct shift masks
     shift_inverse: np.ndarray  # (J,) pattern of each opening
     service_span: np.ndarray  # (J, 2) earliest start, latest end (minutes)
-    unserved_by_mode: dict[str, np.ndarray]  # mode -> openings it does not reach at the shift's hours
+    unserved_by_mode: dict[str, np.ndarray]  # mode -> (J,) bool: it does not run at the shift's hours
     hours: np.ndarray
     wage: np.ndarray
     monthly: np.ndarray  # expected monthly earnings
@@ -160,7 +160,7 @@ def build_openings(
         shift_inverse=shift_inverse,
         service_span=span,
         unserved_by_mode={
-            name: np.flatnonzero(~runs_at(span, mode.service_start, mode.service_end))
+            name: ~runs_at(span, mode.service_start, mode.service_end)
             for name, mode in config.commute.modes.items()
         },
         hours=hours,
@@ -454,9 +454,7 @@ def take_openings(index: OpeningIndex, cols: Sequence[int]) -> OpeningIndex:
     changes = {f.name: _take_rows(getattr(index, f.name), idx, n) for f in dataclasses.fields(index)}
     for name in TRANSPOSED_FIELDS:  # (A, J): select columns
         changes[name] = getattr(index, name)[:, idx]
-    changes["unserved_by_mode"] = {
-        m: np.flatnonzero(np.isin(idx, cols)) for m, cols in index.unserved_by_mode.items()
-    }
+    changes["unserved_by_mode"] = {m: mask[idx] for m, mask in index.unserved_by_mode.items()}
     changes["position"] = {index.ids[j]: k for k, j in enumerate(idx)}
     # employers and skill terms are vocabularies that column codes point into: never sliced
     changes["employers"], changes["skill_terms"] = index.employers, index.skill_terms

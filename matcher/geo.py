@@ -21,16 +21,25 @@ def unit_vectors(points: Sequence[Location | None]) -> np.ndarray:
     return out
 
 
+def dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(n, m) dot products of unit vectors (the cosine of the central angle)."""
+    # three outer products rather than a BLAS call: cheaper for the thin (n, 3) x (3, m) case
+    return a[:, 0, None] * b[None, :, 0] + a[:, 1, None] * b[None, :, 1] + a[:, 2, None] * b[None, :, 2]
+
+
+def arc_km(cosines: np.ndarray) -> np.ndarray:
+    """Great-circle km from the dot products of unit vectors."""
+    chord = np.sqrt(np.clip(2.0 - 2.0 * cosines, 0.0, 4.0))
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(chord / 2.0, 1.0))
+
+
 def distance_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Great-circle km between every row of ``a`` (n, 3) and of ``b`` (m, 3).
 
     Dot products of unit vectors give the chord lengths; arcsin turns them into arcs,
     which is exact and far cheaper than per-pair haversine.
     """
-    # three outer products rather than a BLAS call: cheaper for the thin (n, 3) x (3, m) case
-    dot = a[:, 0, None] * b[None, :, 0] + a[:, 1, None] * b[None, :, 1] + a[:, 2, None] * b[None, :, 2]
-    chord = np.sqrt(np.clip(2.0 - 2.0 * dot, 0.0, 4.0))
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(chord / 2.0, 1.0))
+    return arc_km(dot(a, b))
 
 
 def haversine_km(a: Location, b: Location) -> float:

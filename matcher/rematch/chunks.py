@@ -107,7 +107,7 @@ def _one_by_one(
             parts.append(_score(context, [c], number, blocked, travel_times))
             ids.append(c.id)
         except Exception as exc:  # noqa: BLE001 - reported per client, the run goes on
-            _log.error("client %s skipped: %s: %s", c.id, type(exc).__name__, exc)
+            _log.error("client %s skipped: %s: %s", c.id, type(exc).__name__, exc, exc_info=True)
             skipped.append(Skipped("client", c.id, "(scoring)", f"{type(exc).__name__}: {exc}"))
     if clients and not ids:  # every client failed alike: a bug, not bad data
         raise RuntimeError(f"chunk {number}: no client could be scored; first: {skipped[0].reason}")
