@@ -24,12 +24,14 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import migrate, rematch_store, rematch_work, store
 from api.config import get_settings
 from api.db import make_engine, make_session_factory
+from api.matching import load_occupations
 from api.models import ClientStatus, utcnow
 from api.rematch_finish import finish_run
 from api.rematch_models import RematchRun, RunStatus
@@ -55,6 +57,8 @@ class JobOptions:
     congestion_factor: float | None = 1.0
     actor: str = "system"
     kill_after_chunks: int | None = None
+    # the O*NET store (Settings.occupations_path): used when one was imported there
+    occupations_path: Path | None = None
 
 
 def plan_run(factory: sessionmaker[Session], *, as_of: dt.date, options: JobOptions) -> int:
@@ -134,12 +138,14 @@ def work_run(factory: sessionmaker[Session], *, run_id: int, options: JobOptions
             return
         chunks = rematch_store.pending_chunks(session, run_id=run_id)
     try:
-        matcher, records, timings = rematch_work.fit(factory, run)
+        occupations = load_occupations(options.occupations_path)
+        matcher, records, timings = rematch_work.fit(factory, run, occupations=occupations)
         scoring = RematchOptions(k=run.k, chunk_size=run.chunk_size, n_jobs=options.n_jobs,
                                  scheduler=options.scheduler)  # fmt: skip
         written = rematch_work.work_chunks(
-            factory, run, matcher, records, chunks, scoring, timings, kill_after=options.kill_after_chunks
-        )
+            factory, run, matcher, records, chunks, scoring, timings,
+            kill_after=options.kill_after_chunks, occupations=occupations,
+        )  # fmt: skip
         finish_run(factory, run_id=run_id, matcher=matcher, factor=options.congestion_factor, timings=timings)
         _log.info("run %d: %d chunks committed by this process", run_id, written)
     except Exception as exc:
@@ -227,6 +233,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         congestion_factor=args.congestion_factor or None,
         kill_after_chunks=args.test_kill_after,
+        occupations_path=settings.occupations_path,
     )
     try:
         run_id = run_job(factory, as_of=settings.today(), options=options, resume=args.resume)

@@ -20,10 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import rematch_store, store
+from api.inferred import engine_client
 from api.matching import MatcherCache
 from api.models import Client as ClientRow
 from api.models import ClientStatus
 from api.rematch_models import RematchChunk, RematchRun
+from matcher.occupations import OccupationStore, enrich_openings
 from matcher.pipeline import ENGINE_VERSION, Matcher
 from matcher.rematch.chunks import ChunkResult
 from matcher.rematch.context import ScoringContext
@@ -37,7 +39,7 @@ _log = logging.getLogger(__name__)
 
 
 def fit(
-    factory: sessionmaker[Session], run: RematchRun
+    factory: sessionmaker[Session], run: RematchRun, *, occupations: OccupationStore | None = None
 ) -> tuple[Matcher, dict[str, dict[str, Any]], dict[str, float]]:
     t0 = time.perf_counter()
     with factory() as session:
@@ -49,12 +51,15 @@ def fit(
     valid = {o.id for o in inputs.openings}
     records = {o.id: o.record for o in rows if o.id in valid}
     text_model = MatcherCache.with_artifacts().text_model
-    matcher = fit_matcher(inputs.openings, as_of=run.as_of, config=config, text_model=text_model)
+    openings = inputs.openings
+    if occupations is not None:  # the same inferred demands and skills as interactive shortlists
+        openings = enrich_openings(openings, occupations)
+    matcher = fit_matcher(openings, as_of=run.as_of, config=config, text_model=text_model)
     return matcher, records, {"index": time.perf_counter() - t0}
 
 
 def _tasks(
-    factory: sessionmaker[Session], chunks: list[RematchChunk]
+    factory: sessionmaker[Session], chunks: list[RematchChunk], occupations: OccupationStore | None
 ) -> tuple[list[ChunkTask], dict[str, ClientRow], dict[int, list[Skipped]]]:
     """Current records of each chunk's clients; a client no longer valid or active is skipped."""
     tasks, rows, skipped = [], {}, {}
@@ -63,19 +68,18 @@ def _tasks(
             found = session.scalars(select(ClientRow).where(ClientRow.id.in_(chunk.client_ids))).all()
             active = {c.id: c for c in found if c.status == ClientStatus.ACTIVE.value}
             inputs = load_inputs([active[i].record for i in chunk.client_ids if i in active], [])
+            # strengths inferred from past jobs, minus those the specialist removed, as interactively
+            clients = [engine_client(session, occupations=occupations, client_row=active[c.id])
+                       for c in inputs.clients]  # fmt: skip
             gone = [
                 Skipped("client", i, "status", "no longer active")
                 for i in chunk.client_ids
                 if i not in active
             ]
             skipped[chunk.number] = [*gone, *inputs.skipped]
-            blocked = {
-                c.id: store.decisions.rejected_opening_ids(session, client_id=c.id) for c in inputs.clients
-            }
+            blocked = {c.id: store.decisions.rejected_opening_ids(session, client_id=c.id) for c in clients}
             rows.update(active)
-            tasks.append(
-                ChunkTask(chunk.number, tuple(inputs.clients), {k: v for k, v in blocked.items() if v})
-            )
+            tasks.append(ChunkTask(chunk.number, tuple(clients), {k: v for k, v in blocked.items() if v}))
     return tasks, rows, skipped
 
 
@@ -88,9 +92,10 @@ def work_chunks(
     options: RematchOptions,
     timings: dict[str, float],
     kill_after: int | None = None,
+    occupations: OccupationStore | None = None,
 ) -> int:
     """Score and commit ``chunks``; the number this process committed."""
-    tasks, client_rows, skipped = _tasks(factory, chunks)
+    tasks, client_rows, skipped = _tasks(factory, chunks, occupations)
     committed = [0]
 
     def hook(number: int) -> None:

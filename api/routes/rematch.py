@@ -66,7 +66,7 @@ class DigestPublic(BaseModel):
 @router.post("/runs", status_code=status.HTTP_202_ACCEPTED, responses=errors(409))
 def start_run(request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser) -> RunStarted:
     """Start a re-match run in the background (or resume a stale one); 409 while one is running."""
-    options = JobOptions(actor=admin.username)
+    options = JobOptions(actor=admin.username, occupations_path=settings.occupations_path)
     # End this request's transaction (on SQLite it holds the write lock the run needs);
     # nothing may touch the session's objects after this, or it begins again.
     session.rollback()

@@ -11,12 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from api import rematch_work
+from api.batch_job import JobOptions, run_job
 from api.cli import IMPORT_COMMAND, occupations_line
 from api.config import Settings
 from api.deps import get_matcher
 from api.main import create_app
 from api.matching import MatcherCache, load_occupations
+from api.rematch_models import RematchRun
 from matcher.occupations import import_onet
 from tests.api.conftest import (
     Api,
@@ -251,3 +255,20 @@ def test_an_edited_opening_is_enriched_again(api: Api, world: World) -> None:
     body = {"version": opening["version"], "details": details | {"title": "Cashier"}}
     assert api.put(f"/openings/{opening['id']}", world.headers["liaison1"], json=body).status_code == 200
     assert onet_soc() == "41-2011.00"
+
+
+def test_the_nightly_run_infers_demands_like_interactive_shortlists(
+    api: Api, dish_opening: dict[str, Any]
+) -> None:
+    """The nightly re-match fits on the same enriched openings as interactive shortlists."""
+    settings = api.app.state.settings
+    factory = api.app.state.session_factory
+    options = JobOptions(occupations_path=settings.occupations_path)
+    run_id = run_job(factory, as_of=settings.today(), options=options)
+    with factory() as session:
+        run = session.scalars(select(RematchRun).where(RematchRun.id == run_id)).one()
+    fitted = {}
+    for store in (None, load_occupations(settings.occupations_path)):
+        matcher, _, _ = rematch_work.fit(factory, run, occupations=store)
+        fitted[store is not None] = matcher.index.openings[matcher.index.position[dish_opening["id"]]]
+    assert fitted[True].inferred_demands and not fitted[False].inferred_demands
