@@ -42,7 +42,11 @@ class Details:
 
 
 def pair_details(
-    clients: ClientBatch, index: OpeningIndex, config: MatcherConfig, cs: Sequence[int], js: Sequence[int]
+    clients: ClientBatch,
+    index: OpeningIndex,
+    config: MatcherConfig,
+    cs: Sequence[int] | np.ndarray,
+    js: Sequence[int] | np.ndarray,
 ) -> list[Details]:
     """Details of many pairs in one vectorised pass (a shortlist's k suggestions)."""
     ci, ji = np.asarray(cs, dtype=np.int64), np.asarray(js, dtype=np.int64)
@@ -118,7 +122,11 @@ def _preference(pair: Pair) -> list[Reason]:
     in_job = pair.index.area_phrase[pair.j]
     for m in vocab.work_areas.resolve(client.interests, score_cutoff=pair.config.scoring.phrase_cutoff):
         if m.code in in_job:
-            ev = {"interest": m.phrase, "area": vocab.work_areas.labels[m.code], "job_phrase": in_job[m.code]}
+            ev: dict[str, Any] = {
+                "interest": m.phrase,
+                "area": vocab.work_areas.labels[m.code],
+                "job_phrase": in_job[m.code],
+            }
             out.append(_r("positive", "PREFERENCE_MATCH", "preference", ev))
     if parts["industry"][0] > 0:
         code = vocab.industries.codes[pair.index.industry_code[pair.j]]

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -235,7 +236,8 @@ def centred_riasec(profiles: np.ndarray) -> np.ndarray:
     """Profiles minus their mean, scaled to unit length, so a dot product is Pearson's r."""
     z = np.nan_to_num(profiles - profiles.mean(axis=1, keepdims=True))
     norm = np.linalg.norm(z, axis=1, keepdims=True)
-    return np.divide(z, norm, out=np.zeros_like(z), where=norm > 0)
+    result: np.ndarray = np.divide(z, norm, out=np.zeros_like(z), where=norm > 0)
+    return result
 
 
 def _riasec(profiles: Sequence[tuple[float, ...] | None]) -> np.ndarray:
@@ -400,7 +402,8 @@ def client_weights(cs: Sequence[Client], config: MatcherConfig) -> np.ndarray:
         [[PRIORITY_MULTIPLIERS[c.priorities.get(f, "normal")] for f in FACTORS] for c in cs]
     ).reshape(len(cs), len(FACTORS))
     w = base * mult
-    return w / w.sum(axis=1, keepdims=True)
+    result: np.ndarray = w / w.sum(axis=1, keepdims=True)
+    return result
 
 
 def _named_exclusions(cs: Sequence[Client], index: OpeningIndex) -> tuple[np.ndarray, np.ndarray]:
@@ -431,7 +434,7 @@ def keyword_mask(keyword: str, index: OpeningIndex) -> np.ndarray:
     return hit
 
 
-def _take_rows(value: object, rows: np.ndarray, n: int) -> object:
+def _take_rows(value: Any, rows: np.ndarray, n: int) -> Any:
     if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == n:
         return value[rows]
     if sp.issparse(value) and value.shape[0] == n:
@@ -445,7 +448,7 @@ def take_clients(batch: ClientBatch, rows: Sequence[int]) -> ClientBatch:
     """The batch restricted to some clients (row selection on every array)."""
     idx, n = np.asarray(rows, dtype=np.int64), len(batch.clients)
     changes = {f.name: _take_rows(getattr(batch, f.name), idx, n) for f in dataclasses.fields(batch)}
-    return ClientBatch(**changes)  # type: ignore[arg-type]
+    return ClientBatch(**changes)
 
 
 def take_openings(index: OpeningIndex, cols: Sequence[int]) -> OpeningIndex:
@@ -459,4 +462,4 @@ def take_openings(index: OpeningIndex, cols: Sequence[int]) -> OpeningIndex:
     # employers and skill terms are vocabularies that column codes point into: never sliced
     changes["employers"], changes["skill_terms"] = index.employers, index.skill_terms
     changes["shift_patterns"] = index.shift_patterns
-    return OpeningIndex(**changes)  # type: ignore[arg-type]
+    return OpeningIndex(**changes)

@@ -24,7 +24,10 @@ def unit_vectors(points: Sequence[Location | None]) -> np.ndarray:
 def dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """(n, m) dot products of unit vectors (the cosine of the central angle)."""
     # three outer products rather than a BLAS call: cheaper for the thin (n, 3) x (3, m) case
-    return a[:, 0, None] * b[None, :, 0] + a[:, 1, None] * b[None, :, 1] + a[:, 2, None] * b[None, :, 2]
+    result: np.ndarray = (
+        a[:, 0, None] * b[None, :, 0] + a[:, 1, None] * b[None, :, 1] + a[:, 2, None] * b[None, :, 2]
+    )
+    return result
 
 
 def arc_km(cosines: np.ndarray) -> np.ndarray:
@@ -45,8 +48,5 @@ def distance_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def haversine_km(a: Location, b: Location) -> float:
     """Distance between two points (the plain formula, used in explanations and tests)."""
     lat1, lon1, lat2, lon2 = map(np.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     return float(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h)))

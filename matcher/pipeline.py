@@ -16,6 +16,7 @@ from matcher import constraints, explain, ranking, scoring
 from matcher.commute import Commute, TravelTimes
 from matcher.config import FACTORS, MatcherConfig
 from matcher.errors import NotFittedError, ValidationError
+from matcher.explain import Details, Pair
 from matcher.features import (
     ClientBatch,
     OpeningIndex,
@@ -182,11 +183,11 @@ class Matcher:
         cap = explain.employer_cap_reason(employer, self.config.ranking.max_per_employer)
         return dataclasses.replace(suggestion, reasons=(*suggestion.reasons, cap))
 
-    def _pair(self, block: Block, c: int, j: int, details: explain.Details | None = None) -> explain.Pair:
+    def _pair(self, block: Block, c: int, j: int, details: Details | None = None) -> Pair:
         return explain.Pair(c, j, block.clients, self.index, block.commute, self.vocab, self.config, details)
 
     def _suggestion(
-        self, block: Block, c: int, j: int, *, rank: int, details: explain.Details | None = None
+        self, block: Block, c: int, j: int, *, rank: int, details: Details | None = None
     ) -> Suggestion:
         contrib = block.scores.contributions(c, j)
         rounded = round_contributions(contrib)

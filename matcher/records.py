@@ -194,7 +194,7 @@ def zip_location(zip_code: str) -> Location | None:
     """Centre of a US ZIP code (the zipcodes package's bundled data), or None."""
     if not re.fullmatch(r"\d{5}", zip_code):
         return None
-    found = zipcodes.matching(zip_code)
+    found = zipcodes.matching(zip_code)  # type: ignore[no-untyped-call]
     return Location(float(found[0]["lat"]), float(found[0]["long"])) if found else None
 
 

@@ -73,7 +73,8 @@ def fits(avail: np.ndarray, shift_patterns: np.ndarray, shift_inverse: np.ndarra
     outside = np.zeros((len(ua), len(shift_patterns)), dtype=bool)
     for w in range(ua.shape[1]):  # word by word: temporaries stay (clients x patterns)
         outside |= (shift_patterns[None, :, w] & ~ua[:, None, w]) != 0
-    return (~outside)[inv_a][:, shift_inverse]
+    result: np.ndarray = (~outside)[inv_a][:, shift_inverse]
+    return result
 
 
 def uncovered(

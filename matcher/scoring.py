@@ -73,10 +73,10 @@ def preference_parts(
     clients: ClientBatch, index: OpeningIndex, config: ScoringConfig, ci: np.ndarray, ji: np.ndarray
 ) -> dict[str, Part]:
     """Each preference part for the pairs: value and whether both sides gave something."""
-    has_areas = np.asarray(clients.areas.getnnz(axis=1) > 0)[ci]
+    has_areas = (np.asarray(clients.areas.getnnz(axis=1)) > 0)[ci]
     has_query = np.asarray(clients.query.getnnz(axis=1) > 0)[ci]
     industry = index.industry_code[ji]
-    has_industry = clients.industries.any(axis=1)[ci]
+    has_industry = np.asarray(clients.industries.any(axis=1))[ci]
     liked = np.zeros(len(ci))
     known = industry >= 0
     liked[known] = clients.industries[ci[known], industry[known]]
@@ -119,7 +119,8 @@ def strengths(
     share = np.where(n_pref > 0, np.where(n_req > 0, config.required_skill_share, 0.0), 1.0)
     coverage = np.where(n_req + n_pref > 0, share * req_cov + (1 - share) * pref_cov, config.neutral)
     past = _rowdot(clients.past_areas, index.areas, ci, ji) > 0
-    return np.minimum(coverage + config.past_title_bonus * past, 1.0)
+    result: np.ndarray = np.minimum(coverage + config.past_title_bonus * past, 1.0)
+    return result
 
 
 def cognitive_gaps(
@@ -140,7 +141,10 @@ def cognitive(
     """1 - (gaps left after accommodations + a small cost per unknown demand) / tolerance."""
     left = cognitive_gaps(clients, index, config, ci, ji)[1].sum(axis=1)
     unknown = index.n_unknown_demands[ji]
-    return np.clip(1.0 - (left + config.unknown_gap * unknown) / config.cognitive_tolerance, 0.0, 1.0)
+    result: np.ndarray = np.clip(
+        1.0 - (left + config.unknown_gap * unknown) / config.cognitive_tolerance, 0.0, 1.0
+    )
+    return result
 
 
 def accommodation(clients: ClientBatch, index: OpeningIndex, ci: np.ndarray, ji: np.ndarray) -> np.ndarray:
@@ -148,7 +152,8 @@ def accommodation(clients: ClientBatch, index: OpeningIndex, ci: np.ndarray, ji:
     pref = clients.preferred[ci]
     given = index.offered[ji] | (clients.discloses[ci, None] & index.on_request[ji])
     n = pref.sum(axis=1)
-    return np.divide((pref & given).sum(axis=1), n, out=np.ones(len(ci)), where=n > 0)
+    result: np.ndarray = np.divide((pref & given).sum(axis=1), n, out=np.ones(len(ci)), where=n > 0)
+    return result
 
 
 def commute_fit(
@@ -165,7 +170,10 @@ def schedule_fit(
     """Closeness of the job's weekly hours to the middle of the client's range."""
     mid = (clients.min_hours[ci] + clients.max_hours[ci]) / 2.0
     half = (clients.max_hours[ci] - clients.min_hours[ci]) / 2.0
-    return np.clip(1.0 - np.abs(index.hours[ji] - mid) / (half + config.hours_tolerance), 0.0, 1.0)
+    result: np.ndarray = np.clip(
+        1.0 - np.abs(index.hours[ji] - mid) / (half + config.hours_tolerance), 0.0, 1.0
+    )
+    return result
 
 
 def wage_fit(
@@ -174,7 +182,8 @@ def wage_fit(
     """Wage above the client's reference (floor, or minimum wage), full at +headroom."""
     ref = np.maximum(clients.wage_floor[ci], config.minimum_wage)
     gain = (index.wage[ji] - ref) / (ref * config.wage_headroom)
-    return np.clip(config.wage_base + (1.0 - config.wage_base) * gain, 0.0, 1.0)
+    result: np.ndarray = np.clip(config.wage_base + (1.0 - config.wage_base) * gain, 0.0, 1.0)
+    return result
 
 
 def score(

@@ -43,7 +43,7 @@ def shortlist_to_dict(sl: Shortlist) -> dict[str, Any]:
     grouped: dict[str, list[dict[str, Any]]] = {}
     for e in sl.exclusions:
         for r in e.reasons:
-            item = {"opening_id": e.opening_id, "why": r.text}
+            item: dict[str, Any] = {"opening_id": e.opening_id, "why": r.text}
             if r.feasible_if:
                 item["feasible_if"] = r.feasible_if
             if len(e.reasons) > 1:
