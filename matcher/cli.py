@@ -228,13 +228,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_extensions(sub: Any) -> None:
     """Sub-commands that live beside the engine (O*NET occupations, nightly re-match)."""
-    import importlib
+    from matcher.occupations import cli as occupations_cli
+    from matcher.rematch import cli as rematch_cli
 
-    for module in ("matcher.occupations.cli", "matcher.rematch.cli"):
-        try:
-            importlib.import_module(module).register(sub)
-        except ModuleNotFoundError as exc:  # a part still being built must not break the rest
-            _log.debug("no %s: %s", module, exc)
+    occupations_cli.register(sub)
+    rematch_cli.register(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

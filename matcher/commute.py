@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from matcher import geo
-from matcher.config import CommuteConfig
+from matcher.config import CommuteConfig, ModeConfig
 from matcher.errors import ValidationError
 from matcher.features import ClientBatch, OpeningIndex
 
@@ -90,7 +90,7 @@ def estimate(
         if not has.any():
             continue
         ci, ji = ci_near[has], ji_near[has]
-        minutes = mode.access_minutes + mode.wait_minutes + km[has] * (mode.detour * 60.0 / mode.speed_kmh)
+        minutes = mode_minutes(mode, km[has])
         unserved = index.unserved_by_mode.get(name)
         if unserved is not None:
             minutes[unserved[ji]] = UNREACHABLE
@@ -107,10 +107,16 @@ def estimate(
     return Commute(best, best_mode, feasible, routed)
 
 
+def mode_minutes(mode: ModeConfig, km: np.ndarray) -> np.ndarray:
+    """Door-to-door minutes by one mode for straight-line distances (the one place of the formula)."""
+    result: np.ndarray = mode.access_minutes + mode.wait_minutes + km * (mode.detour * 60.0 / mode.speed_kmh)
+    return result
+
+
 def reach_km(clients: ClientBatch, config: CommuteConfig) -> np.ndarray:
     """(C,) farthest straight-line km any of the client's modes covers within their limit."""
     reach = np.zeros(len(clients.clients))
-    for m, mode in enumerate(config.modes.values()):
+    for m, mode in enumerate(config.modes.values()):  # mode_minutes solved for km
         km = (clients.limit - mode.access_minutes - mode.wait_minutes) * mode.speed_kmh / 60.0 / mode.detour
         reach = np.where(clients.modes[:, m], np.maximum(reach, km), reach)
     return reach + 1e-6  # the boundary itself is within reach
@@ -126,7 +132,7 @@ def pair_minutes(
         if name in routed:
             out[name] = (routed[name], True)
             continue
-        minutes = mode.access_minutes + mode.wait_minutes + pair_km * mode.detour * 60.0 / mode.speed_kmh
+        minutes = float(mode_minutes(mode, np.array(pair_km)))
         runs = mode.service_start is None or mode.service_end is None or (
             start >= mode.service_start and end <= mode.service_end)  # fmt: skip
         out[name] = (minutes, runs)

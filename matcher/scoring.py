@@ -32,10 +32,6 @@ class PairFactors:
         self.values = values  # (F, P)
         self.pair_pos = pair_pos  # (C, J) int: position in the pair list, -1 if excluded
 
-    @property
-    def shape(self) -> tuple[int, int, int]:
-        return (self.values.shape[0], *self.pair_pos.shape)
-
     def __getitem__(self, key: tuple[Any, Any, Any]) -> Any:
         k, rows, cols = key
         pos = self.pair_pos[rows, cols]
