@@ -107,9 +107,15 @@ def _append(
     ).first()
     seq, prev_hash = (1, GENESIS_HASH) if head is None else (head.seq + 1, head.hash)
     fields: dict[str, Any] = {
-        "seq": seq, "at": at, "actor": actor, "kind": kind, "client_id": client_id,
-        "opening_id": opening_id, "payload": payload, "prev_hash": prev_hash,
-    }  # fmt: skip
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "kind": kind,
+        "client_id": client_id,
+        "opening_id": opening_id,
+        "payload": payload,
+        "prev_hash": prev_hash,
+    }
     event = AuditEvent(**fields, hash=event_hash(**fields))
     session.add(event)
     session.flush()

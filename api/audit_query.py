@@ -15,8 +15,16 @@ from api.audit_chain import canonical_json, utc_text
 from api.audit_models import AuditEvent, RecommendationRecord
 
 CSV_COLUMNS = (
-    "seq", "at", "actor", "kind", "client_id", "opening_id", "payload", "prev_hash", "hash",
-)  # fmt: skip
+    "seq",
+    "at",
+    "actor",
+    "kind",
+    "client_id",
+    "opening_id",
+    "payload",
+    "prev_hash",
+    "hash",
+)
 # Spreadsheets run cells starting with these as formulas (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -74,9 +82,13 @@ def list_events(
 ) -> list[AuditEvent]:
     """Chain events matching every given filter, oldest first (``limit=None``: all)."""
     stmt = _event_query(
-        client_id=client_id, opening_id=opening_id, actor=actor, kind=kind,
-        since=since, until=until,
-    )  # fmt: skip
+        client_id=client_id,
+        opening_id=opening_id,
+        actor=actor,
+        kind=kind,
+        since=since,
+        until=until,
+    )
     return list(session.scalars(_page(stmt, limit, offset)))
 
 
@@ -149,17 +161,28 @@ def export_events_csv(
     Text cells that a spreadsheet would run as a formula get a leading ``'``.
     """
     stmt = _event_query(
-        client_id=client_id, opening_id=opening_id, actor=actor, kind=kind,
-        since=since, until=until,
-    )  # fmt: skip
+        client_id=client_id,
+        opening_id=opening_id,
+        actor=actor,
+        kind=kind,
+        since=since,
+        until=until,
+    )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for event in session.scalars(_page(stmt, limit, offset)):
-        writer.writerow([
-            event.seq, utc_text(event.at), _cell(event.actor), _cell(event.kind),
-            _cell(event.client_id), _cell(event.opening_id),
-            json.dumps(event.payload, sort_keys=True, ensure_ascii=False),
-            event.prev_hash, event.hash,
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                event.seq,
+                utc_text(event.at),
+                _cell(event.actor),
+                _cell(event.kind),
+                _cell(event.client_id),
+                _cell(event.opening_id),
+                json.dumps(event.payload, sort_keys=True, ensure_ascii=False),
+                event.prev_hash,
+                event.hash,
+            ]
+        )
     return out.getvalue()

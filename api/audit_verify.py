@@ -100,16 +100,23 @@ def _record_problem(row: SimpleNamespace) -> str | None:
         return f"event {seq} seals record {seal.get('record_id')}, but record {row.r_id} is there"
     content = _hash_or_bad(
         record_hash,
-        record_id=row.r_id, at=row.r_at, actor=row.r_actor, kind=row.r_kind,
-        client_id=row.r_client_id, inputs_hash=row.r_inputs_hash,
-        client_snapshot=row.r_client_snapshot, opening_snapshots=row.r_opening_snapshots,
-        engine_version=row.r_engine_version, config_hash=row.r_config_hash,
-        shortlist=row.r_shortlist,
-    )  # fmt: skip
-    inputs = _hash_or_bad(
-        inputs_hash, client_snapshot=row.r_client_snapshot,
+        record_id=row.r_id,
+        at=row.r_at,
+        actor=row.r_actor,
+        kind=row.r_kind,
+        client_id=row.r_client_id,
+        inputs_hash=row.r_inputs_hash,
+        client_snapshot=row.r_client_snapshot,
         opening_snapshots=row.r_opening_snapshots,
-    )  # fmt: skip
+        engine_version=row.r_engine_version,
+        config_hash=row.r_config_hash,
+        shortlist=row.r_shortlist,
+    )
+    inputs = _hash_or_bad(
+        inputs_hash,
+        client_snapshot=row.r_client_snapshot,
+        opening_snapshots=row.r_opening_snapshots,
+    )
     if content != seal.get("record_hash") or inputs != row.r_inputs_hash:
         return f"recommendation record {row.r_id} (event {seq}) was altered"
     return None
@@ -149,9 +156,15 @@ class _Walker:
             return f"prev_hash of event {seq} does not match {before}"
         recomputed = _hash_or_bad(
             event_hash,
-            seq=seq, at=row.at, actor=row.actor, kind=row.kind, client_id=row.client_id,
-            opening_id=row.opening_id, payload=row.payload, prev_hash=row.prev_hash,
-        )  # fmt: skip
+            seq=seq,
+            at=row.at,
+            actor=row.actor,
+            kind=row.kind,
+            client_id=row.client_id,
+            opening_id=row.opening_id,
+            payload=row.payload,
+            prev_hash=row.prev_hash,
+        )
         if recomputed != row.hash:
             return f"event {seq} was altered: its content does not match its hash"
         if seq in self.anchors:

@@ -140,12 +140,20 @@ def work_run(factory: sessionmaker[Session], *, run_id: int, options: JobOptions
     try:
         occupations = load_occupations(options.occupations_path)
         matcher, records, timings = rematch_work.fit(factory, run, occupations=occupations)
-        scoring = RematchOptions(k=run.k, chunk_size=run.chunk_size, n_jobs=options.n_jobs,
-                                 scheduler=options.scheduler)  # fmt: skip
+        scoring = RematchOptions(
+            k=run.k, chunk_size=run.chunk_size, n_jobs=options.n_jobs, scheduler=options.scheduler
+        )
         written = rematch_work.work_chunks(
-            factory, run, matcher, records, chunks, scoring, timings,
-            kill_after=options.kill_after_chunks, occupations=occupations,
-        )  # fmt: skip
+            factory,
+            run,
+            matcher,
+            records,
+            chunks,
+            scoring,
+            timings,
+            kill_after=options.kill_after_chunks,
+            occupations=occupations,
+        )
         finish_run(factory, run_id=run_id, matcher=matcher, factor=options.congestion_factor, timings=timings)
         _log.info("run %d: %d chunks committed by this process", run_id, written)
     except Exception as exc:
@@ -262,9 +270,14 @@ class DatabaseSource:
 
     def run(self, args: argparse.Namespace) -> int:
         options = argparse.Namespace(
-            scheduler=args.scheduler, chunk_size=args.chunk_size, resume=args.resume, k=args.k,
-            n_jobs=args.n_jobs, congestion_factor=args.congestion_factor, test_kill_after=None,
-        )  # fmt: skip
+            scheduler=args.scheduler,
+            chunk_size=args.chunk_size,
+            resume=args.resume,
+            k=args.k,
+            n_jobs=args.n_jobs,
+            congestion_factor=args.congestion_factor,
+            test_kill_after=None,
+        )
         return run_from_args(options)
 
 

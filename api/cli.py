@@ -76,9 +76,11 @@ def _session(settings: Settings):  # type: ignore[no-untyped-def]
 def create_user(args: argparse.Namespace, settings: Settings) -> int:
     try:
         user_create = UserCreate(
-            username=args.username, password=_password(args), role=Role(args.role),
+            username=args.username,
+            password=_password(args),
+            role=Role(args.role),
             full_name=args.full_name,
-        )  # fmt: skip
+        )
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise SystemExit(f"invalid user: {problems}") from None
@@ -109,8 +111,10 @@ def demo(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
     if summary.skipped:
         _out("demo data: the database already has clients or openings; left as is")
     else:
-        _out(f"demo data: {summary.clients} clients, {summary.employers} employers, "
-             f"{summary.openings} openings")  # fmt: skip
+        _out(
+            f"demo data: {summary.clients} clients, {summary.employers} employers, "
+            f"{summary.openings} openings"
+        )
     _out(occupations_line(settings))
     _out(f"\nOpen http://{host}:{port}/docs, press Authorize and log in as one of")
     _out(f"(password {password!r} unless changed since the demo users were created):")
@@ -132,11 +136,15 @@ def occupations_line(settings: Settings) -> str:
     path = settings.occupations_path
     occupations = load_occupations(path)
     if occupations is not None:
-        return (f"occupation store: {path} ({len(occupations)} occupations); shortlists show "
-                "inferred demands and strengths, marked as inferred")  # fmt: skip
+        return (
+            f"occupation store: {path} ({len(occupations)} occupations); shortlists show "
+            "inferred demands and strengths, marked as inferred"
+        )
     store_option = "" if path == Path("var/occupations") else f" --store {path}"
-    return (f"occupation store: none at {path}, nothing is inferred; "
-            f"to import one: {IMPORT_COMMAND}{store_option}")  # fmt: skip
+    return (
+        f"occupation store: none at {path}, nothing is inferred; "
+        f"to import one: {IMPORT_COMMAND}{store_option}"
+    )
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -60,9 +60,13 @@ def load_demo(session: Session, *, password: str, as_of: dt.date, seed: int = 7)
     else:
         _load_records(session, as_of=as_of, seed=seed, summary=summary)
     log_event(
-        session, kind="demo.loaded", user=None, users_created=summary.users_created,
-        clients=summary.clients, openings=summary.openings,
-    )  # fmt: skip
+        session,
+        kind="demo.loaded",
+        user=None,
+        users_created=summary.users_created,
+        clients=summary.clients,
+        openings=summary.openings,
+    )
     session.commit()
     return summary
 
@@ -71,8 +75,9 @@ def _load_records(session: Session, *, as_of: dt.date, seed: int, summary: DemoS
     vocab = load_vocabulary()
     raw_clients, raw_openings = generate_demo(seed, as_of=as_of)
     liaison = store.users.get_user_by_username(session, username="liaison")
-    specialists = [store.users.get_user_by_username(session, username=u)
-                   for u in ("specialist", "specialist2")]  # fmt: skip
+    specialists = [
+        store.users.get_user_by_username(session, username=u) for u in ("specialist", "specialist2")
+    ]
     employers: dict[str, str] = {}
     for raw in raw_openings:
         record = opening_to_record(opening_from_record(raw, vocab))
@@ -83,17 +88,23 @@ def _load_records(session: Session, *, as_of: dt.date, seed: int, summary: DemoS
             if liaison is not None:
                 session.add(EmployerLiaison(employer_id=employer.id, user_id=liaison.id))
             employers[record["employer"]] = employer.id
-        session.add(Opening(
-            id=record["id"], employer_id=employers[record["employer"]], title=record["title"],
-            status=record["status"], record=record,
-            expires=dt.date.fromisoformat(record["expires"]) if record["expires"] else None,
-        ))  # fmt: skip
+        session.add(
+            Opening(
+                id=record["id"],
+                employer_id=employers[record["employer"]],
+                title=record["title"],
+                status=record["status"],
+                record=record,
+                expires=dt.date.fromisoformat(record["expires"]) if record["expires"] else None,
+            )
+        )
     for i, raw in enumerate(raw_clients[: CASELOAD * len(specialists)]):
         owner = specialists[i // CASELOAD]
         assert owner is not None
         record = client_to_record(client_from_record(raw, vocab))
-        session.add(Client(id=record["id"], specialist_id=owner.id, label=f"Demo {record['id']}",
-                           record=record))  # fmt: skip
+        session.add(
+            Client(id=record["id"], specialist_id=owner.id, label=f"Demo {record['id']}", record=record)
+        )
     bump_counter(session, name=OPENINGS_COUNTER)
     session.flush()
     summary.openings, summary.employers = len(raw_openings), len(employers)

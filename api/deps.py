@@ -80,8 +80,9 @@ def reject_nul(request: Request) -> None:
     dependant = getattr(route, "dependant", None)
     declared = _query_names(dependant) if dependant is not None else set()
     sources = [("path", name, value) for name, value in request.path_params.items()]
-    sources += [("query", name, value) for name, value in request.query_params.multi_items()
-                if name in declared]  # fmt: skip
+    sources += [
+        ("query", name, value) for name, value in request.query_params.multi_items() if name in declared
+    ]
     for where, name, value in sources:
         if "\x00" in str(value):
             raise RequestValidationError(

@@ -25,8 +25,7 @@ from matcher.records import opening_from_record, opening_to_record
 
 REQUIRED = ("employer_id", "title", "shifts", "hours_per_week", "hourly_wage")
 TEXT = ("title", "description", "industry", "onet_soc", "zip", "posted", "expires")
-LISTS = ("shifts", "required_skills", "preferred_skills", "offered_to_all", "on_request",
-         "inferred_demands")  # fmt: skip
+LISTS = ("shifts", "required_skills", "preferred_skills", "offered_to_all", "on_request", "inferred_demands")
 FLAGS = ("remote", "background_check", "fair_chance", "skills_inferred")
 NUMBERS = ("hours_per_week", "hourly_wage", "positions")
 COLUMNS = {"employer_id", "lat", "lon", "demands", "riasec", *TEXT, *LISTS, *FLAGS, *NUMBERS}
@@ -44,10 +43,8 @@ def read_rows(text: str) -> tuple[list[tuple[int, dict[str | None, Any]]], list[
     """Rows with their spreadsheet row number, or header errors (then no rows)."""
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in reader.fieldnames or []]
-    errors = [ImportRowError(row=1, field=h, message="unknown column") for h in header
-              if h not in COLUMNS]  # fmt: skip
-    errors += [ImportRowError(row=1, field=c, message="missing column") for c in REQUIRED
-               if c not in header]  # fmt: skip
+    errors = [ImportRowError(row=1, field=h, message="unknown column") for h in header if h not in COLUMNS]
+    errors += [ImportRowError(row=1, field=c, message="missing column") for c in REQUIRED if c not in header]
     if errors:
         return [], errors
     reader.fieldnames = header
@@ -81,8 +78,10 @@ def row_to_raw(row: dict[str | None, Any]) -> tuple[str, dict[str, Any]]:
         if cells.get(f):
             raw[f] = _number(f, cells[f])
     if cells.get("lat") or cells.get("lon"):
-        raw["location"] = {"lat": _number("lat", cells.get("lat", "")),
-                           "lon": _number("lon", cells.get("lon", ""))}  # fmt: skip
+        raw["location"] = {
+            "lat": _number("lat", cells.get("lat", "")),
+            "lon": _number("lon", cells.get("lon", "")),
+        }
     raw["demands"] = _demands(cells.get("demands", ""))
     if cells.get("riasec"):
         raw["riasec"] = [_number("riasec", p) for p in cells["riasec"].split(";")]
@@ -135,6 +134,9 @@ def import_openings(session: Session, *, user: User, text: str, atomic: bool, to
     # Header errors store nothing; row errors store nothing only when atomic.
     committed = not errors or (not atomic and bool(rows))
     return ImportReport(
-        committed=committed, n_rows=len(rows), created=created if committed else [],
-        errors=errors, duplicates=duplicates,
-    )  # fmt: skip
+        committed=committed,
+        n_rows=len(rows),
+        created=created if committed else [],
+        errors=errors,
+        duplicates=duplicates,
+    )

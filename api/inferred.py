@@ -57,10 +57,15 @@ def with_sources(occupations: OccupationStore | None, client: Client) -> list[In
         if src is None or occupations is None:
             out.append(InferredStrength(phrase=phrase))
             continue
-        out.append(InferredStrength(
-            phrase=phrase, kind=src.kind, source_title=src.source_title, code=src.code,  # type: ignore[arg-type]
-            occupation=occupations.titles[occupations.row(src.code)],
-        ))  # fmt: skip
+        out.append(
+            InferredStrength(
+                phrase=phrase,
+                kind=src.kind,
+                source_title=src.source_title,
+                code=src.code,  # type: ignore[arg-type]
+                occupation=occupations.titles[occupations.row(src.code)],
+            )
+        )
     return out
 
 
@@ -69,10 +74,16 @@ def pick(phrases: Sequence[str], available: Sequence[str]) -> list[str]:
     spelled = {p.casefold(): p for p in available}
     for i, phrase in enumerate(phrases):
         if phrase.casefold() not in spelled:
-            raise RequestValidationError([{
-                "loc": ["body", "phrases", i], "msg": "not an inferred strength of this client",
-                "type": "value_error", "input": phrase,
-            }])  # fmt: skip
+            raise RequestValidationError(
+                [
+                    {
+                        "loc": ["body", "phrases", i],
+                        "msg": "not an inferred strength of this client",
+                        "type": "value_error",
+                        "input": phrase,
+                    }
+                ]
+            )
     return list(dict.fromkeys(spelled[p.casefold()] for p in phrases))
 
 

@@ -37,8 +37,19 @@ from api.store import Conflict
 _log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
-ROUTERS = (login, users, assignments, program, clients, shortlists, decisions, employers,
-           openings, audit, rematch)  # fmt: skip
+ROUTERS = (
+    login,
+    users,
+    assignments,
+    program,
+    clients,
+    shortlists,
+    decisions,
+    employers,
+    openings,
+    audit,
+    rematch,
+)
 
 DESCRIPTION = """\
 Explainable job suggestions for supported employment (IPS).

@@ -75,9 +75,13 @@ class MatcherCache:
     """Thread-safe cache of fitted matchers (the unfiltered pool and a few filtered ones)."""
 
     def __init__(
-        self, max_entries: int = 8, *, text_model: Any = None, text_model_id: str | None = None,
+        self,
+        max_entries: int = 8,
+        *,
+        text_model: Any = None,
+        text_model_id: str | None = None,
         occupations: OccupationStore | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self._lock = threading.Lock()
         self._entries: OrderedDict[CacheKey, Fitted] = OrderedDict()
         self._max = max_entries

@@ -141,21 +141,38 @@ def _write_digests(
         if c.id in previous
     }
     diffs = diff_all(
-        before, current, context=ScoringContext.from_matcher(matcher, k=run.k), clients=clients,
-        openings_now=openings, as_of=run.as_of, changed=changed, blocked=blocked,
+        before,
+        current,
+        context=ScoringContext.from_matcher(matcher, k=run.k),
+        clients=clients,
+        openings_now=openings,
+        as_of=run.as_of,
+        changed=changed,
+        blocked=blocked,
         since=rematch_store.previous_run_date(session, run_id=run.id),
-    )  # fmt: skip
+    )
     caseloads: dict[str, list[str]] = defaultdict(list)
     for v in versions:
         caseloads[str(rows[v.client_id].specialist_id)].append(v.client_id)
     digests = build_digests(
-        caseloads, diffs, run_id=str(run.id), as_of=run.as_of.isoformat(), openings=openings,
+        caseloads,
+        diffs,
+        run_id=str(run.id),
+        as_of=run.as_of.isoformat(),
+        openings=openings,
         primaries={v.client_id: v.primary_opening_id for v in versions if v.primary_opening_id},
         sizes={v.client_id: len(v.rows) for v in versions},
-    )  # fmt: skip
+    )
     for d in digests:
-        session.add(RematchDigest(run_id=run.id, specialist_id=int(d.specialist_id), body=digest_to_dict(d),
-                                  markdown=digest_to_markdown(d), csv=digest_to_csv(d)))  # fmt: skip
+        session.add(
+            RematchDigest(
+                run_id=run.id,
+                specialist_id=int(d.specialist_id),
+                body=digest_to_dict(d),
+                markdown=digest_to_markdown(d),
+                csv=digest_to_csv(d),
+            )
+        )
     session.flush()
     return len(digests)
 

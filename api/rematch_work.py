@@ -69,8 +69,10 @@ def _tasks(
             active = {c.id: c for c in found if c.status == ClientStatus.ACTIVE.value}
             inputs = load_inputs([active[i].record for i in chunk.client_ids if i in active], [])
             # strengths inferred from past jobs, minus those the specialist removed, as interactively
-            clients = [engine_client(session, occupations=occupations, client_row=active[c.id])
-                       for c in inputs.clients]  # fmt: skip
+            clients = [
+                engine_client(session, occupations=occupations, client_row=active[c.id])
+                for c in inputs.clients
+            ]
             gone = [
                 Skipped("client", i, "status", "no longer active")
                 for i in chunk.client_ids

@@ -23,8 +23,10 @@ def configure(*, time_cost: int, memory_kib: int, parallelism: int) -> None:
     global _hasher, _DUMMY_HASH
     current = _hasher
     if (current.time_cost, current.memory_cost, current.parallelism) == (
-        time_cost, memory_kib, parallelism,
-    ):  # fmt: skip
+        time_cost,
+        memory_kib,
+        parallelism,
+    ):
         return
     _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
     _DUMMY_HASH = _hasher.hash("placement-matcher-dummy-password")

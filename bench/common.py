@@ -55,8 +55,9 @@ def caseload(seed: int, *, n_clients: int, n_openings: int, metros: int) -> Case
     t2 = time.perf_counter()
     n_bad = len(client_errors) + len(opening_errors)
     if n_bad:
-        _log.warning("%d generated records failed validation, first: %s", n_bad,
-                     (client_errors + opening_errors)[0])  # fmt: skip
+        _log.warning(
+            "%d generated records failed validation, first: %s", n_bad, (client_errors + opening_errors)[0]
+        )
     return Caseload(clients, openings, demo.DEMO_AS_OF, t1 - t0, t2 - t1, n_bad)
 
 

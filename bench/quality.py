@@ -115,8 +115,10 @@ def title_report(store: OccupationStore) -> None:
     pairs, skipped = load_labels()
     with_esco = title_index(store)
     without_esco = TitleIndex(store, sources=(0, 1, 2))
-    _out(f"## Title resolution: {len(pairs)} hand-labelled LinkedIn titles "
-         f"(100 sampled, {skipped} left unlabelled)\n")  # fmt: skip
+    _out(
+        f"## Title resolution: {len(pairs)} hand-labelled LinkedIn titles "
+        f"(100 sampled, {skipped} left unlabelled)\n"
+    )
     _out("| method | accuracy@1 | accuracy@5 |")
     _out("|---|---|---|")
     for name, hits in (
@@ -129,8 +131,10 @@ def title_report(store: OccupationStore) -> None:
     _out()
     for cut in (0.8, 0.9):
         n, right = answered(store, with_esco, pairs, cut)
-        _out(f"At confidence >= {cut:.1f}: {n}/{len(pairs)} titles resolved, "
-             f"{right}/{n} = {right / max(n, 1):.2f} correct at top 1; the rest say unknown.")  # fmt: skip
+        _out(
+            f"At confidence >= {cut:.1f}: {n}/{len(pairs)} titles resolved, "
+            f"{right}/{n} = {right / max(n, 1):.2f} correct at top 1; the rest say unknown."
+        )
     _out()
 
 
@@ -172,8 +176,11 @@ def esco_queries(data: EscoData, variant: str) -> tuple[list[int], list[list[str
         if variant == "preferred":
             phrases = [data.skill_labels[s][0] for s in essential if s in data.skill_labels]
         else:
-            phrases = [(data.skill_labels[s][1:] or data.skill_labels[s])[0]
-                       for s in essential[::2] if s in data.skill_labels]  # fmt: skip
+            phrases = [
+                (data.skill_labels[s][1:] or data.skill_labels[s])[0]
+                for s in essential[::2]
+                if s in data.skill_labels
+            ]
         targets.append(i)
         queries.append(phrases)
     return targets, queries
@@ -230,8 +237,10 @@ def esco_report() -> None:
     data = load_esco()
     esco = EscoSkills.load(ESCO)
     _out("## ESCO: essential skills as a client's strengths -> that occupation\n")
-    _out("| strength phrases | occupations | phrases canonicalised | canonical ESCO skills recall@10 "
-         "| TF-IDF baseline recall@10 |")  # fmt: skip
+    _out(
+        "| strength phrases | occupations | phrases canonicalised | canonical ESCO skills recall@10 "
+        "| TF-IDF baseline recall@10 |"
+    )
     _out("|---|---|---|---|---|")
     variants = (
         ("preferred", "all essential skills, preferred labels"),
@@ -241,8 +250,10 @@ def esco_report() -> None:
         targets, queries = esco_queries(data, variant)
         ours, share = canonical_hits(data, esco, targets, queries)
         base = tfidf_esco_hits(data, targets, queries)
-        _out(f"| {label} | {len(targets)} of {len(data.uris)} | {share:.3f} | {ours.at(10):.3f} "
-             f"| {base.at(10):.3f} |")  # fmt: skip
+        _out(
+            f"| {label} | {len(targets)} of {len(data.uris)} | {share:.3f} | {ours.at(10):.3f} "
+            f"| {base.at(10):.3f} |"
+        )
     _out()
 
 
@@ -257,8 +268,10 @@ def speed_report(store: OccupationStore) -> None:
     for title in titles:
         index.rank(title)
     each = (time.perf_counter() - t0) / len(titles)
-    _out(f"Speed: title index built in {built:.1f} s; {len(titles)} posting titles resolved at "
-         f"{each * 1000:.1f} ms each.\n")  # fmt: skip
+    _out(
+        f"Speed: title index built in {built:.1f} s; {len(titles)} posting titles resolved at "
+        f"{each * 1000:.1f} ms each.\n"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -59,8 +59,10 @@ def _fit(data: Caseload, label: str) -> Matcher:
     gc.collect()
     with stopwatch() as t:
         matcher = Matcher().fit(data.openings, as_of=data.as_of)
-    _out(f"  fit {label:<6} {len(data.openings):>7,} openings: {t[0]:7.2f} s (CPU {t[1]:.2f} s)"
-         f"   RSS now {rss_mb():,.0f} MiB")  # fmt: skip
+    _out(
+        f"  fit {label:<6} {len(data.openings):>7,} openings: {t[0]:7.2f} s (CPU {t[1]:.2f} s)"
+        f"   RSS now {rss_mb():,.0f} MiB"
+    )
     return matcher
 
 
@@ -140,8 +142,9 @@ def _latency_phase(matcher: Matcher, data: Caseload, n: int, *, with_explained: 
 
 def run(args: argparse.Namespace) -> None:
     """All phases in order, printing as they finish."""
-    _out(f"placement-matcher engine benchmark: engine {ENGINE_VERSION}, seed {args.seed}, "
-         f"metros {args.metros}")  # fmt: skip
+    _out(
+        f"placement-matcher engine benchmark: engine {ENGINE_VERSION}, seed {args.seed}, metros {args.metros}"
+    )
     _out(f"machine: {machine()}; load average now {load_average()}")
     _out("\nsetup (excluded from the figures below)")
     small = _load(args.seed, args.batch_clients, args.openings_small, args.metros, "small")
@@ -156,17 +159,24 @@ def run(args: argparse.Namespace) -> None:
     lat = _latency_phase(m_large, large, args.n, with_explained=False)
     _out("\ntargets (2-core machine, engine only; reported, never asserted)")
     detail = f"p95 {lat.p95:.1f} ms (CPU p95 {lat.cpu_p95:.1f} ms)"
-    _verdict(f"one client vs {len(large.openings):,} openings p95 <= {LATENCY_P95_TARGET_MS:g} ms",
-             lat.p95 <= LATENCY_P95_TARGET_MS, detail)  # fmt: skip
-    _verdict(f"batch >= {THROUGHPUT_TARGET / 1e6:g} M pairs/s", pairs_s >= THROUGHPUT_TARGET,
-             f"{pairs_s / 1e6:.2f} M pairs/s")  # fmt: skip
+    _verdict(
+        f"one client vs {len(large.openings):,} openings p95 <= {LATENCY_P95_TARGET_MS:g} ms",
+        lat.p95 <= LATENCY_P95_TARGET_MS,
+        detail,
+    )
+    _verdict(
+        f"batch >= {THROUGHPUT_TARGET / 1e6:g} M pairs/s",
+        pairs_s >= THROUGHPUT_TARGET,
+        f"{pairs_s / 1e6:.2f} M pairs/s",
+    )
 
 
 def profile(args: argparse.Namespace) -> None:
     """One phase under cProfile; prints the top functions by own and cumulative time."""
     if args.profile == "batch":
-        data = caseload(args.seed, n_clients=args.batch_clients, n_openings=args.openings_small,
-                        metros=args.metros)  # fmt: skip
+        data = caseload(
+            args.seed, n_clients=args.batch_clients, n_openings=args.openings_small, metros=args.metros
+        )
         matcher = Matcher().fit(data.openings, as_of=data.as_of)
         score_frame(matcher, data.clients[:8], k=K)
 

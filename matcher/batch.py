@@ -98,9 +98,11 @@ def score_frame(
     ids = np.asarray(matcher.index.ids, dtype=object)
     for block in matcher.blocks(clients, chunk_size=chunk_size, blocked=blocked):
         tops = ranking.top_k(
-            block.scores.score, matcher.index.employer_code,
-            n=n, max_per_employer=matcher.config.ranking.max_per_employer,
-        )  # fmt: skip
+            block.scores.score,
+            matcher.index.employer_code,
+            n=n,
+            max_per_employer=matcher.config.ranking.max_per_employer,
+        )
         rows = np.concatenate([np.full(len(t), c) for c, t in enumerate(tops)]).astype(np.int64)
         cols = np.concatenate(tops).astype(np.int64) if tops else np.zeros(0, np.int64)
         ranks = np.concatenate([np.arange(1, len(t) + 1) for t in tops]) if tops else cols

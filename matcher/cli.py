@@ -110,8 +110,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     matcher = _matcher(args, openings, as_of)
     shortlists = matcher.recommend(clients, k=args.k, explain_exclusions=False)
     by_id = {o.id: o for o in openings}
-    _out(f"placement-matcher {ENGINE_VERSION} demo: {len(clients)} clients, {len(openings)} openings, "
-         f"as of {as_of}, config {matcher.config.config_hash}\n")  # fmt: skip
+    _out(
+        f"placement-matcher {ENGINE_VERSION} demo: {len(clients)} clients, {len(openings)} openings, "
+        f"as of {as_of}, config {matcher.config.config_hash}\n"
+    )
     for sl, client in list(zip(shortlists, clients, strict=True))[: args.show]:
         _print_shortlist(sl, client, by_id)
     totals: Counter[str] = Counter()
@@ -188,9 +190,10 @@ def _data_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", type=_date, help="date for expiry checks (demo: its fixed date)")
     p.add_argument("--config", help="program configuration JSON (MatcherConfig.from_dict)")
     p.add_argument(
-        "--occupations", default="var/occupations",
+        "--occupations",
+        default="var/occupations",
         help="O*NET profile store (matcher occupations import); used when present",
-    )  # fmt: skip
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -77,8 +77,10 @@ def estimate(
     dot = geo.dot(clients.xyz, index.xyz)
     near = dot >= np.cos(np.minimum(reach, np.pi * geo.EARTH_RADIUS_KM) / geo.EARTH_RADIUS_KM)[:, None]
     overrides = _overrides(clients, index, travel_times, list(config.modes))
-    routed = {name: {(int(c), int(j)): float(v) for c, j, v in zip(*parts, strict=True)}
-              for name, parts in overrides.items()}  # fmt: skip
+    routed = {
+        name: {(int(c), int(j)): float(v) for c, j, v in zip(*parts, strict=True)}
+        for name, parts in overrides.items()
+    }
     for ci, ji, _ in overrides.values():
         near[ci, ji] = True  # a router's time counts whatever the distance
     ci_near, ji_near = np.nonzero(near)
@@ -133,8 +135,11 @@ def pair_minutes(
             out[name] = (routed[name], True)
             continue
         minutes = float(mode_minutes(mode, np.array(pair_km)))
-        runs = mode.service_start is None or mode.service_end is None or (
-            start >= mode.service_start and end <= mode.service_end)  # fmt: skip
+        runs = (
+            mode.service_start is None
+            or mode.service_end is None
+            or (start >= mode.service_start and end <= mode.service_end)
+        )
         out[name] = (minutes, runs)
     return out
 

@@ -370,9 +370,14 @@ def _shift_table() -> _Shifts:
             longest.append(length)
             suffixes.append([s for s in spec["suffixes"] if _suffix_fits(s, total)])
     return _Shifts(
-        np.array(offset), np.array(n_times), np.array(n_days), windows,
-        np.array(hours), np.array(longest), suffixes,
-    )  # fmt: skip
+        np.array(offset),
+        np.array(n_times),
+        np.array(n_days),
+        windows,
+        np.array(hours),
+        np.array(longest),
+        suffixes,
+    )
 
 
 def _demands(rng: np.random.Generator, jobs: _Jobs, pair: Arr, stamina: Arr) -> list[Record]:
@@ -535,18 +540,32 @@ def _opening_records(cols: dict[str, Any], n: int) -> list[Record]:
         if remote or job["remote"] == 0:  # remote work only for office and IT jobs
             offered = [c for c in offered if c != "remote_work"] + (["remote_work"] if remote else [])
             on_request = [c for c in on_request if c != "remote_work"]
-        records.append({
-            "id": opening_id, "employer": name, "title": title, "description": text,
-            "industry": industry, "onet_soc": None if cols["no_soc"][i] else job["onet_soc"],
-            "location": None if remote else {"lat": cols["lat"][i], "lon": cols["lon"][i]},
-            "remote": remote, "shifts": list(shifts.windows[cols["combo"][i]]),
-            "hours_per_week": hours[cols["combo"][i]], "hourly_wage": cols["wage"][i],
-            "required_skills": required, "preferred_skills": preferred,
-            "demands": cols["demands"][i], "offered_to_all": offered, "on_request": on_request,
-            "positions": cols["positions"][i], "posted": cols["posted"][i],
-            "expires": cols["expires"][i], "status": statuses[cols["status"][i]],
-            "background_check": cols["background"][i], "fair_chance": fair,
-        })  # fmt: skip
+        records.append(
+            {
+                "id": opening_id,
+                "employer": name,
+                "title": title,
+                "description": text,
+                "industry": industry,
+                "onet_soc": None if cols["no_soc"][i] else job["onet_soc"],
+                "location": None if remote else {"lat": cols["lat"][i], "lon": cols["lon"][i]},
+                "remote": remote,
+                "shifts": list(shifts.windows[cols["combo"][i]]),
+                "hours_per_week": hours[cols["combo"][i]],
+                "hourly_wage": cols["wage"][i],
+                "required_skills": required,
+                "preferred_skills": preferred,
+                "demands": cols["demands"][i],
+                "offered_to_all": offered,
+                "on_request": on_request,
+                "positions": cols["positions"][i],
+                "posted": cols["posted"][i],
+                "expires": cols["expires"][i],
+                "status": statuses[cols["status"][i]],
+                "background_check": cols["background"][i],
+                "fair_chance": fair,
+            }
+        )
     return records
 
 
@@ -646,12 +665,15 @@ def _client_texts(rng: np.random.Generator, n: int, employers: list[str]) -> lis
     riasec = _riasec(rng, top[:, 0], top[:, 1], two)
     gates, picks = rng.random((n, 10)), rng.random((n, 28)).tolist()
     # How many interests, strengths, past titles and excluded keywords each person names.
-    counts = np.stack([
-        1 + (gates[:, 0] < 0.6) + (gates[:, 0] < 0.25),
-        1 + (gates[:, 3] < 0.6) + (gates[:, 3] < 0.25),
-        (gates[:, 4] < 0.75).astype(int) + (gates[:, 4] < 0.35) + (gates[:, 4] < 0.1),
-        1 + (gates[:, 8] < 0.3),
-    ], axis=1).tolist()  # fmt: skip
+    counts = np.stack(
+        [
+            1 + (gates[:, 0] < 0.6) + (gates[:, 0] < 0.25),
+            1 + (gates[:, 3] < 0.6) + (gates[:, 3] < 0.25),
+            (gates[:, 4] < 0.75).astype(int) + (gates[:, 4] < 0.35) + (gates[:, 4] < 0.1),
+            1 + (gates[:, 8] < 0.3),
+        ],
+        axis=1,
+    ).tolist()
     phrases = {code: v["aliases"] + v["variants"] for code, v in skills.items()}
     gate_rows, out = gates.tolist(), []
     for i, (a0, a1) in enumerate(top.tolist()):
@@ -671,18 +693,21 @@ def _client_texts(rng: np.random.Generator, n: int, employers: list[str]) -> lis
             for k in range(k_n[2])
         ]
         keywords = [_pick(spec["exclusion_keywords"], x[25 + k]) for k in range(k_n[3])]
-        out.append({
-            "interests": list(dict.fromkeys(interests)),
-            "preferred_industries": list(dict.fromkeys(industries)) if g[1] < 0.45 else [],
-            "riasec": riasec[i], "strengths": list(dict.fromkeys(strengths)),
-            "past_titles": list(dict.fromkeys(titles)),
-            "exclusions": {
-                "industries": [_pick(spec["exclusion_industries"], x[23])] if g[5] < 0.06 else [],
-                "employers": [_pick(employers, x[24])] if employers and g[6] < 0.04 else [],
-                "keywords": list(dict.fromkeys(keywords)) if g[7] < 0.08 else [],
-            },
-            "priorities": dict(_pick(spec["priorities"], x[27])) if g[9] < 0.25 else {},
-        })  # fmt: skip
+        out.append(
+            {
+                "interests": list(dict.fromkeys(interests)),
+                "preferred_industries": list(dict.fromkeys(industries)) if g[1] < 0.45 else [],
+                "riasec": riasec[i],
+                "strengths": list(dict.fromkeys(strengths)),
+                "past_titles": list(dict.fromkeys(titles)),
+                "exclusions": {
+                    "industries": [_pick(spec["exclusion_industries"], x[23])] if g[5] < 0.06 else [],
+                    "employers": [_pick(employers, x[24])] if employers and g[6] < 0.04 else [],
+                    "keywords": list(dict.fromkeys(keywords)) if g[7] < 0.08 else [],
+                },
+                "priorities": dict(_pick(spec["priorities"], x[27])) if g[9] < 0.25 else {},
+            }
+        )
     return out
 
 
@@ -707,16 +732,24 @@ def _clients(
         place = {"zip": points.zips[i]} if by_zip[i] else {"home": {"lat": lat[i], "lon": lon[i]}}
         chosen = zip(nums["acc"][i][: nums["n_acc"][i]], nums["acc_required"][i], strict=False)
         cap = nums["cap"][i]
-        records.append({
-            "id": client_id, **place, "modes": list(spec["modes"][nums["modes"][i]][0]),
-            "max_commute_minutes": nums["commute"][i],
-            "availability": list(availability[nums["availability"][i]]),
-            "min_hours": nums["min_hours"][i], "max_hours": nums["max_hours"][i],
-            "capacity": capacity[i], **texts[i],
-            "accommodations": {codes[c]: "required" if r else "preferred" for c, r in chosen},
-            "discloses": nums["discloses"][i], "wage_floor": nums["wage_floor"][i],
-            "earnings_cap": None if math.isnan(cap) else cap,
-            "receives_ssdi": nums["ssdi"][i], "receives_ssi": nums["ssi"][i],
-            "avoid_background_check": nums["avoid_bg"][i],
-        })  # fmt: skip
+        records.append(
+            {
+                "id": client_id,
+                **place,
+                "modes": list(spec["modes"][nums["modes"][i]][0]),
+                "max_commute_minutes": nums["commute"][i],
+                "availability": list(availability[nums["availability"][i]]),
+                "min_hours": nums["min_hours"][i],
+                "max_hours": nums["max_hours"][i],
+                "capacity": capacity[i],
+                **texts[i],
+                "accommodations": {codes[c]: "required" if r else "preferred" for c, r in chosen},
+                "discloses": nums["discloses"][i],
+                "wage_floor": nums["wage_floor"][i],
+                "earnings_cap": None if math.isnan(cap) else cap,
+                "receives_ssdi": nums["ssdi"][i],
+                "receives_ssi": nums["ssi"][i],
+                "avoid_background_check": nums["avoid_bg"][i],
+            }
+        )
     return records

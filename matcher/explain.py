@@ -196,8 +196,11 @@ def _cognitive(pair: Pair) -> list[Reason]:
         gap, left = float(gaps[d]), float(lefts[d])
         if gap > 0:
             out += _gap_reasons(pair, dim, d, gap, left)
-    unknown = [vocab.dimension_labels[d].lower() for k, d in enumerate(vocab.dimensions)
-               if np.isnan(pair.index.demands[pair.j, k])]  # fmt: skip
+    unknown = [
+        vocab.dimension_labels[d].lower()
+        for k, d in enumerate(vocab.dimensions)
+        if np.isnan(pair.index.demands[pair.j, k])
+    ]
     if unknown:
         ev = {"dimensions": unknown}
         out.append(_r("concern", "DEMANDS_UNKNOWN", "cognitive", ev, dimensions_text=", ".join(unknown)))
@@ -212,13 +215,28 @@ def _gap_reasons(pair: Pair, dim: str, d: int, gap: float, left: float) -> list[
     demand, capacity = int(pair.index.demands[pair.j, d]), int(client.capacity[dim])
     offsets = [a for a, dims in vocab.accommodation_offsets.items() if dim in dims]
     given = [a for a in offsets if pair.available_to_client(a)]
-    ev = {"dimension": dim, "demand": demand, "capacity": capacity, "gap": gap, "gap_after_offsets": left,
-          "offset_by": given, "inferred": dim in opening.inferred_demands}  # fmt: skip
+    ev = {
+        "dimension": dim,
+        "demand": demand,
+        "capacity": capacity,
+        "gap": gap,
+        "gap_after_offsets": left,
+        "offset_by": given,
+        "inferred": dim in opening.inferred_demands,
+    }
     offset_text = "; offset by " + ", ".join(pair.acc_label(a) for a in given) if given else ""
     label = vocab.dimension_labels[dim]
-    concern = _r("concern", "COGNITIVE_GAP", "cognitive", ev, label=label,
-                 demand_label=vocab.level_labels[demand], capacity_label=vocab.level_labels[capacity],
-                 origin=_demand_origin(pair, dim), offset_text=offset_text)  # fmt: skip
+    concern = _r(
+        "concern",
+        "COGNITIVE_GAP",
+        "cognitive",
+        ev,
+        label=label,
+        demand_label=vocab.level_labels[demand],
+        capacity_label=vocab.level_labels[capacity],
+        origin=_demand_origin(pair, dim),
+        offset_text=offset_text,
+    )
     if left > 0:
         ideas = [pair.acc_label(a) for a in offsets if a not in given][:3]
         advice = "consider " + (", ".join(ideas) if ideas else "job coaching or job carving")
@@ -272,8 +290,11 @@ def _commute(pair: Pair) -> list[Reason]:
         return [_r("positive", "REMOTE", "commute", {"minutes": 0})]
     minutes = float(pair.commute.minutes[pair.c, pair.j])
     limit = pair.client.max_commute_minutes
-    ev = {"minutes": round(minutes), "mode": pair.mode_label(int(pair.commute.mode[pair.c, pair.j])),
-          "limit": limit}  # fmt: skip
+    ev = {
+        "minutes": round(minutes),
+        "mode": pair.mode_label(int(pair.commute.mode[pair.c, pair.j])),
+        "limit": limit,
+    }
     short = minutes <= pair.config.commute.short_share * limit
     code, kind = ("COMMUTE_SHORT", "positive") if short else ("COMMUTE_LONG", "concern")
     return [_r(kind, code, "commute", ev, minutes_text=minutes_text(minutes))]
@@ -293,17 +314,41 @@ def _schedule_and_pay(pair: Pair) -> list[Reason]:
     ev = {"monthly": round(monthly, 2)}
     if client.receives_ssdi and monthly > b.sga_monthly:
         year = b.effective_from[:4]
-        out.append(_r("concern", "BENEFITS_SGA", "wage", {**ev, "sga": b.sga_monthly},
-                      monthly_text=money(monthly), sga_text=money(b.sga_monthly), year=year))  # fmt: skip
+        out.append(
+            _r(
+                "concern",
+                "BENEFITS_SGA",
+                "wage",
+                {**ev, "sga": b.sga_monthly},
+                monthly_text=money(monthly),
+                sga_text=money(b.sga_monthly),
+                year=year,
+            )
+        )
     elif client.receives_ssdi and monthly > b.trial_work_month:
-        out.append(_r("concern", "BENEFITS_TRIAL_WORK", "wage", ev,
-                      monthly_text=money(monthly), twm_text=money(b.trial_work_month)))  # fmt: skip
+        out.append(
+            _r(
+                "concern",
+                "BENEFITS_TRIAL_WORK",
+                "wage",
+                ev,
+                monthly_text=money(monthly),
+                twm_text=money(b.trial_work_month),
+            )
+        )
     countable = monthly - b.ssi_earned_income_exclusion - b.ssi_general_income_exclusion
     if client.receives_ssi and countable > 0:
         # SSI drops $1 for every $2 of countable earnings, down to nothing
         reduction = round(min(countable / 2, b.ssi_federal_benefit_rate), 2)
-        out.append(_r("concern", "BENEFITS_SSI_REDUCTION", "wage", {"reduction": reduction},
-                      reduction_text=money(reduction)))  # fmt: skip
+        out.append(
+            _r(
+                "concern",
+                "BENEFITS_SSI_REDUCTION",
+                "wage",
+                {"reduction": reduction},
+                reduction_text=money(reduction),
+            )
+        )
     if o.background_check and not o.fair_chance:
         out.append(_r("concern", "BACKGROUND_CHECK", None, {}))
     elif o.fair_chance:
@@ -403,8 +448,11 @@ def _why_earnings(pair: Pair) -> Why:
 
 def _why_accommodation(pair: Pair) -> Why:
     c, o = pair.client, pair.opening
-    missing = [a for a, need in sorted(c.accommodations.items())
-               if need.value == "required" and not pair.available_to_client(a)]  # fmt: skip
+    missing = [
+        a
+        for a, need in sorted(c.accommodations.items())
+        if need.value == "required" and not pair.available_to_client(a)
+    ]
     on_request = [a for a in missing if a in o.on_request]
     fix = None
     if on_request and len(on_request) == len(missing):

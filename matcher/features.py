@@ -413,9 +413,12 @@ def _named_exclusions(cs: Sequence[Client], index: OpeningIndex) -> tuple[np.nda
     for i, c in enumerate(cs):
         if c.excluded_employers and index.employers:
             sim = process.cdist(
-                list(c.excluded_employers), list(index.employers),
-                scorer=fuzz.token_set_ratio, processor=utils.default_process, score_cutoff=90,
-            )  # fmt: skip
+                list(c.excluded_employers),
+                list(index.employers),
+                scorer=fuzz.token_set_ratio,
+                processor=utils.default_process,
+                score_cutoff=90,
+            )
             hit = np.flatnonzero(sim.max(axis=0) > 0)
             by_employer[i] = np.isin(index.employer_code, hit)
         for keyword in c.excluded_keywords:

@@ -40,8 +40,7 @@ CONCERN = {
     "COMMUTE_LONG": "About {minutes_text} by {mode}: over half the client's {limit}-minute limit",
     "WAGE_AT_FLOOR": "{wage_text}/h, at the client's floor {floor_text}",
     "BENEFITS_SGA": (
-        "About {monthly_text}/month is above the SGA level ({sga_text}, {year}): "
-        "involve a benefits counselor"
+        "About {monthly_text}/month is above the SGA level ({sga_text}, {year}): involve a benefits counselor"
     ),
     "BENEFITS_TRIAL_WORK": (
         "About {monthly_text}/month counts as a trial work month (over {twm_text}): "
@@ -77,8 +76,7 @@ EXCLUSION = {
     "EXCLUDED_EMPLOYER": "The client excluded this employer ({employer})",
     "EXCLUDED_KEYWORD": "Mentions a word the client wants to avoid: {keywords_text}",
     "BACKGROUND_CHECK": (
-        "Requires a background check and is not a fair-chance employer "
-        "(the client asked to avoid these)"
+        "Requires a background check and is not a fair-chance employer (the client asked to avoid these)"
     ),
     "REJECTED_BY_SPECIALIST": "The specialist rejected this opening for the client",
 }

@@ -105,9 +105,13 @@ class Matcher:
         trip = commute_mod.estimate(batch, self.index, config=self.config.commute, travel_times=travel_times)
         codes = constraints.failed_codes(batch, self.index, trip, blocked=blocked)
         scores = scoring.score(
-            batch, self.index, trip, codes == 0,
-            scoring=self.config.scoring, commute_config=self.config.commute,
-        )  # fmt: skip
+            batch,
+            self.index,
+            trip,
+            codes == 0,
+            scoring=self.config.scoring,
+            commute_config=self.config.commute,
+        )
         return Block(batch, trip, codes, scores)
 
     def blocks(
@@ -148,9 +152,11 @@ class Matcher:
         out: list[Shortlist] = []
         for block in self.blocks(clients, chunk_size=chunk_size, blocked=blocked, travel_times=travel_times):
             tops = ranking.top_k(
-                block.scores.score, self.index.employer_code,
-                n=n, max_per_employer=self.config.ranking.max_per_employer,
-            )  # fmt: skip
+                block.scores.score,
+                self.index.employer_code,
+                n=n,
+                max_per_employer=self.config.ranking.max_per_employer,
+            )
             for c, top in enumerate(tops):
                 out.append(self._shortlist(block, c, top, explain_exclusions))
         return out
@@ -172,9 +178,11 @@ class Matcher:
             return self._exclusion(block, 0, j)
         # the same ordering recommend() uses, employer cap included, over every feasible opening
         order = ranking.top_k(
-            block.scores.score, self.index.employer_code,
-            n=len(self.index.ids), max_per_employer=self.config.ranking.max_per_employer,
-        )[0]  # fmt: skip
+            block.scores.score,
+            self.index.employer_code,
+            n=len(self.index.ids),
+            max_per_employer=self.config.ranking.max_per_employer,
+        )[0]
         shown = np.flatnonzero(order == j)
         if shown.size:
             return self._suggestion(block, 0, j, rank=int(shown[0]) + 1)

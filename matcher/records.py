@@ -26,18 +26,59 @@ from matcher.vocab import Vocabulary, load_vocabulary
 T = TypeVar("T")
 
 CLIENT_FIELDS = {
-    "id", "home", "zip", "modes", "max_commute_minutes", "availability", "min_hours",
-    "max_hours", "capacity", "interests", "preferred_industries", "riasec", "strengths",
-    "past_titles", "inferred_strengths", "accommodations", "discloses", "wage_floor",
-    "earnings_cap", "receives_ssdi", "receives_ssi", "exclusions", "avoid_background_check",
+    "id",
+    "home",
+    "zip",
+    "modes",
+    "max_commute_minutes",
+    "availability",
+    "min_hours",
+    "max_hours",
+    "capacity",
+    "interests",
+    "preferred_industries",
+    "riasec",
+    "strengths",
+    "past_titles",
+    "inferred_strengths",
+    "accommodations",
+    "discloses",
+    "wage_floor",
+    "earnings_cap",
+    "receives_ssdi",
+    "receives_ssi",
+    "exclusions",
+    "avoid_background_check",
     "priorities",
-}  # fmt: skip
+}
 OPENING_FIELDS = {
-    "id", "employer", "title", "description", "industry", "onet_soc", "location", "zip",
-    "remote", "shifts", "hours_per_week", "hourly_wage", "required_skills", "preferred_skills",
-    "skills_inferred", "demands", "inferred_demands", "offered_to_all", "on_request", "positions", "posted",
-    "expires", "status", "background_check", "fair_chance", "riasec",
-}  # fmt: skip
+    "id",
+    "employer",
+    "title",
+    "description",
+    "industry",
+    "onet_soc",
+    "location",
+    "zip",
+    "remote",
+    "shifts",
+    "hours_per_week",
+    "hourly_wage",
+    "required_skills",
+    "preferred_skills",
+    "skills_inferred",
+    "demands",
+    "inferred_demands",
+    "offered_to_all",
+    "on_request",
+    "positions",
+    "posted",
+    "expires",
+    "status",
+    "background_check",
+    "fair_chance",
+    "riasec",
+}
 EXCLUSION_KINDS = ("industries", "employers", "keywords")
 
 _WINDOW = re.compile(r"^\s*([A-Za-z]{3})[a-z]*\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -65,9 +106,7 @@ class _Fields:
     def text(self, field: str, *, required: bool = False) -> str:
         value = self.get(field, "")
         if not isinstance(value, str) or (required and not value.strip()):
-            self.fail(
-                field, value, "must be a non-empty string" if required else "must be a string"
-            )
+            self.fail(field, value, "must be a non-empty string" if required else "must be a string")
         return str(value).strip()
 
     def number(self, field: str, *, default: float | None = None, low: float = 0.0) -> float:
@@ -113,9 +152,7 @@ class _Fields:
             if isinstance(level, bool) or not isinstance(level, int):
                 self.fail(f"{field}.{dim}", level, "must be a whole number")
             if not vocab.min_level <= level <= vocab.max_level:
-                self.fail(
-                    f"{field}.{dim}", level, f"out of range {vocab.min_level}-{vocab.max_level}"
-                )
+                self.fail(f"{field}.{dim}", level, f"out of range {vocab.min_level}-{vocab.max_level}")
             out[dim] = int(level)
         return out
 

@@ -77,9 +77,7 @@ def fits(avail: np.ndarray, shift_patterns: np.ndarray, shift_inverse: np.ndarra
     return result
 
 
-def uncovered(
-    avail_windows: Sequence[TimeWindow], shifts: Sequence[TimeWindow]
-) -> list[TimeWindow]:
+def uncovered(avail_windows: Sequence[TimeWindow], shifts: Sequence[TimeWindow]) -> list[TimeWindow]:
     """The shifts not inside the availability (for explanations)."""
     avail = weekly_mask(avail_windows, cover=False)
     return [w for w in shifts if (weekly_mask([w], cover=True) & ~avail).any()]

@@ -82,7 +82,7 @@ def preference_parts(
         "text": (
             np.minimum(_rowdot(clients.query, index.text, ci, ji) / config.text_full_match, 1.0),
             has_query,
-        ),  # fmt: skip
+        ),
         "industry": (liked, has_industry),
         "riasec": (
             np.clip(((r_c * r_j).sum(axis=1) + 1.0) / 2.0, 0.0, 1.0),
@@ -108,10 +108,12 @@ def strengths(
 ) -> np.ndarray:
     """Coverage of required and preferred skills, plus a bonus for related past jobs."""
     n_req, n_pref = index.n_req[ji], index.n_pref[ji]
-    req_cov = np.divide(_rowdot(clients.skills, index.req_skills, ci, ji), n_req,
-                        out=np.zeros(len(ci)), where=n_req > 0)  # fmt: skip
-    pref_cov = np.divide(_rowdot(clients.skills, index.pref_skills, ci, ji), n_pref,
-                         out=np.zeros(len(ci)), where=n_pref > 0)  # fmt: skip
+    req_cov = np.divide(
+        _rowdot(clients.skills, index.req_skills, ci, ji), n_req, out=np.zeros(len(ci)), where=n_req > 0
+    )
+    pref_cov = np.divide(
+        _rowdot(clients.skills, index.pref_skills, ci, ji), n_pref, out=np.zeros(len(ci)), where=n_pref > 0
+    )
     share = np.where(n_pref > 0, np.where(n_req > 0, config.required_skill_share, 0.0), 1.0)
     coverage = np.where(n_req + n_pref > 0, share * req_cov + (1 - share) * pref_cov, config.neutral)
     past = _rowdot(clients.past_areas, index.areas, ci, ji) > 0

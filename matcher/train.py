@@ -48,9 +48,13 @@ def train(out: Path, *, csv_path: Path | None = None) -> Path:
     model = fit_text_model(texts)
     source = "demo openings (seed 7) + vocabularies" + (f" + {csv_path.name}" if csv_path else "")
     return artifacts.save(
-        model, TEXT_MODEL, models_dir=out, corpus=source, n_documents=len(texts),
+        model,
+        TEXT_MODEL,
+        models_dir=out,
+        corpus=source,
+        n_documents=len(texts),
         n_features=len(model.vocabulary_),
-    )  # fmt: skip
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

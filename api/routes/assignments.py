@@ -48,9 +48,13 @@ def reassign_client(
     previous = client.specialist_id
     store.clients.reassign(session, client=client, specialist_id=body.specialist_id)
     log_event(
-        session, kind="caseload.assigned", user=admin, client_id=client.id,
-        from_specialist=previous, to_specialist=body.specialist_id,
-    )  # fmt: skip
+        session,
+        kind="caseload.assigned",
+        user=admin,
+        client_id=client.id,
+        from_specialist=previous,
+        to_specialist=body.specialist_id,
+    )
     session.commit()
     return CaseloadEntry(client_id=client.id, specialist_id=client.specialist_id, status=client.status)
 

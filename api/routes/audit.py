@@ -36,9 +36,13 @@ def event_filters(
 ) -> dict[str, Any]:
     """Query filters shared by the list and export endpoints."""
     return {
-        "client_id": client_id, "opening_id": opening_id, "actor": actor, "kind": kind,
-        "since": since, "until": until,
-    }  # fmt: skip
+        "client_id": client_id,
+        "opening_id": opening_id,
+        "actor": actor,
+        "kind": kind,
+        "since": since,
+        "until": until,
+    }
 
 
 FiltersDep = Annotated[dict[str, Any], Depends(event_filters)]
@@ -49,12 +53,17 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 def _summary(record: audit.RecommendationRecord) -> dict[str, Any]:
     suggestions = record.shortlist.get("suggestions", [])
     return {
-        "id": record.id, "at": record.at, "actor": record.actor, "kind": record.kind,
-        "client_id": record.client_id, "inputs_hash": record.inputs_hash,
-        "engine_version": record.engine_version, "config_hash": record.config_hash,
+        "id": record.id,
+        "at": record.at,
+        "actor": record.actor,
+        "kind": record.kind,
+        "client_id": record.client_id,
+        "inputs_hash": record.inputs_hash,
+        "engine_version": record.engine_version,
+        "config_hash": record.config_hash,
         "event_seq": record.event_seq,
         "suggested_opening_ids": [s.get("opening_id") for s in suggestions],
-    }  # fmt: skip
+    }
 
 
 def redact(snapshot: dict[str, Any]) -> dict[str, Any]:
@@ -68,9 +77,12 @@ def redact(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/events")
 def list_events(
-    session: SessionDep, _auditor: AuditorUser, filters: FiltersDep,
-    limit: Limit = 100, offset: Offset = 0,
-) -> AuditEventsPublic:  # fmt: skip
+    session: SessionDep,
+    _auditor: AuditorUser,
+    filters: FiltersDep,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> AuditEventsPublic:
     """Chain events (logins, client reads, decisions, outcomes, ...), oldest first."""
     rows = audit.list_events(session, **filters, limit=limit, offset=offset)
     return AuditEventsPublic(data=[AuditEventPublic.model_validate(e) for e in rows], count=len(rows))
@@ -85,16 +97,20 @@ def export_events(session: SessionDep, _auditor: AuditorUser, filters: FiltersDe
     """Every matching event as CSV, with its hashes."""
     body = audit.export_events_csv(session, **filters)
     return Response(
-        content=body, media_type="text/csv",
+        content=body,
+        media_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="audit-events.csv"'},
-    )  # fmt: skip
+    )
 
 
 @router.get("/recommendations")
 def list_recommendations(
-    session: SessionDep, _auditor: AuditorUser, filters: FiltersDep,
-    limit: Limit = 100, offset: Offset = 0,
-) -> RecommendationsPublic:  # fmt: skip
+    session: SessionDep,
+    _auditor: AuditorUser,
+    filters: FiltersDep,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> RecommendationsPublic:
     """Recommendation records (``opening_id`` matches suggested and excluded openings)."""
     rows = audit.list_recommendations(session, **filters, limit=limit, offset=offset)
     data = [RecommendationSummary.model_validate(_summary(r)) for r in rows]
@@ -107,12 +123,14 @@ def read_recommendation(session: SessionDep, _auditor: AuditorUser, record_id: s
     record = audit.get_recommendation(session, record_id)
     if record is None:
         raise HTTPException(status_code=404, detail="Recommendation not found")
-    return RecommendationPublic.model_validate({
-        **_summary(record),
-        "client_snapshot": redact(record.client_snapshot),
-        "opening_snapshots": record.opening_snapshots,
-        "shortlist": record.shortlist,
-    })  # fmt: skip
+    return RecommendationPublic.model_validate(
+        {
+            **_summary(record),
+            "client_snapshot": redact(record.client_snapshot),
+            "opening_snapshots": record.opening_snapshots,
+            "shortlist": record.shortlist,
+        }
+    )
 
 
 @router.get("/verify")

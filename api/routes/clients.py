@@ -114,17 +114,25 @@ def update_client(
 
 
 def _set_status(
-    session: SessionDep, user: User, client_id: str, new: ClientStatus, if_match: str | None,
+    session: SessionDep,
+    user: User,
+    client_id: str,
+    new: ClientStatus,
+    if_match: str | None,
     response: Response,
-) -> ClientPublic:  # fmt: skip
+) -> ClientPublic:
     client = own_client(session, user, client_id)
     check_if_match(if_match, client.version)
     previous = client.status
     store.clients.set_status(session, client=client, status=new)
     log_event(
-        session, kind="client.status", user=user, client_id=client.id,
-        previous=previous, status=new.value,
-    )  # fmt: skip
+        session,
+        kind="client.status",
+        user=user,
+        client_id=client.id,
+        previous=previous,
+        status=new.value,
+    )
     session.commit()
     set_etag(response, client.version)
     return public(client)
@@ -132,27 +140,36 @@ def _set_status(
 
 @router.post("/{client_id}/pause", responses=errors(404, 409, 412))
 def pause_client(
-    session: SessionDep, user: SpecialistUser, client_id: str, response: Response,
+    session: SessionDep,
+    user: SpecialistUser,
+    client_id: str,
+    response: Response,
     if_match: IfMatch = None,
-) -> ClientPublic:  # fmt: skip
+) -> ClientPublic:
     """Pause an active client (no shortlists until resumed)."""
     return _set_status(session, user, client_id, ClientStatus.PAUSED, if_match, response)
 
 
 @router.post("/{client_id}/resume", responses=errors(404, 409, 412))
 def resume_client(
-    session: SessionDep, user: SpecialistUser, client_id: str, response: Response,
+    session: SessionDep,
+    user: SpecialistUser,
+    client_id: str,
+    response: Response,
     if_match: IfMatch = None,
-) -> ClientPublic:  # fmt: skip
+) -> ClientPublic:
     """Make a paused client active again."""
     return _set_status(session, user, client_id, ClientStatus.ACTIVE, if_match, response)
 
 
 @router.post("/{client_id}/close", responses=errors(404, 409, 412))
 def close_client(
-    session: SessionDep, user: SpecialistUser, client_id: str, response: Response,
+    session: SessionDep,
+    user: SpecialistUser,
+    client_id: str,
+    response: Response,
     if_match: IfMatch = None,
-) -> ClientPublic:  # fmt: skip
+) -> ClientPublic:
     """Close a client's case (final: no more edits, shortlists or decisions)."""
     return _set_status(session, user, client_id, ClientStatus.CLOSED, if_match, response)
 
@@ -161,9 +178,13 @@ def _inferred(session: SessionDep, cache: MatcherDep, client: Client) -> Inferre
     engine_client = inferred.engine_client(session, occupations=cache.occupations, client_row=client)
     data = inferred.with_sources(cache.occupations, engine_client)
     return InferredStrengthsPublic(
-        client_id=client.id, version=client.version, occupation_store=cache.occupations is not None,
-        data=data, count=len(data), removed=store.inferred.removed_phrases(session, client_id=client.id),
-    )  # fmt: skip
+        client_id=client.id,
+        version=client.version,
+        occupation_store=cache.occupations is not None,
+        data=data,
+        count=len(data),
+        removed=store.inferred.removed_phrases(session, client_id=client.id),
+    )
 
 
 @router.get("/{client_id}/inferred-strengths", responses=errors(404))
@@ -181,9 +202,14 @@ def read_inferred_strengths(
 
 @router.post("/{client_id}/inferred-strengths/accept", responses=errors(404, 409, 412))
 def accept_inferred_strengths(
-    session: SessionDep, user: SpecialistUser, cache: MatcherDep, client_id: str,
-    body: InferredStrengthsAccept, response: Response, if_match: IfMatch = None,
-) -> ClientPublic:  # fmt: skip
+    session: SessionDep,
+    user: SpecialistUser,
+    cache: MatcherDep,
+    client_id: str,
+    body: InferredStrengthsAccept,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ClientPublic:
     """Move inferred strengths into the client's own ``strengths`` (a new client version)."""
     client = own_client(session, user, client_id)
     check_if_match(if_match, client.version)
@@ -193,8 +219,14 @@ def accept_inferred_strengths(
     store.clients.update_client(
         session, client=client, expected_version=body.version, label=client.label, record=record
     )
-    log_event(session, kind="client.strengths_accepted", user=user, client_id=client.id,
-              phrases=phrases, version=client.version)  # fmt: skip
+    log_event(
+        session,
+        kind="client.strengths_accepted",
+        user=user,
+        client_id=client.id,
+        phrases=phrases,
+        version=client.version,
+    )
     session.commit()
     set_etag(response, client.version)
     return public(client)
@@ -202,9 +234,12 @@ def accept_inferred_strengths(
 
 @router.post("/{client_id}/inferred-strengths/remove", responses=errors(404, 409))
 def remove_inferred_strengths(
-    session: SessionDep, user: SpecialistUser, cache: MatcherDep, client_id: str,
+    session: SessionDep,
+    user: SpecialistUser,
+    cache: MatcherDep,
+    client_id: str,
     body: InferredStrengthsRemove,
-) -> InferredStrengthsPublic:  # fmt: skip
+) -> InferredStrengthsPublic:
     """Remove inferred strengths: they are remembered for this client and not inferred again."""
     client = own_client(session, user, client_id)
     if client.status == ClientStatus.CLOSED:
@@ -212,7 +247,13 @@ def remove_inferred_strengths(
     before = _inferred(session, cache, client)
     phrases = inferred.pick(body.phrases, [s.phrase for s in before.data] + before.removed)
     added = store.inferred.remove_phrases(session, client_id=client.id, phrases=phrases, user_id=user.id)
-    log_event(session, kind="client.strengths_removed", user=user, client_id=client.id,
-              phrases=phrases, newly_removed=added)  # fmt: skip
+    log_event(
+        session,
+        kind="client.strengths_removed",
+        user=user,
+        client_id=client.id,
+        phrases=phrases,
+        newly_removed=added,
+    )
     session.commit()
     return _inferred(session, cache, client)

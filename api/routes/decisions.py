@@ -47,10 +47,17 @@ def create_decision(
     _check_opening(session, body.opening_id)
     row = store.decisions.add_decision(session, client_id=client.id, decision=body, actor_id=user.id)
     log_event(
-        session, kind="decision", user=user, client_id=client.id, opening_id=body.opening_id,
-        decision_id=row.id, action=row.action, reason_code=row.reason_code, note=row.note,
+        session,
+        kind="decision",
+        user=user,
+        client_id=client.id,
+        opening_id=body.opening_id,
+        decision_id=row.id,
+        action=row.action,
+        reason_code=row.reason_code,
+        note=row.note,
         recommendation_id=row.recommendation_id,
-    )  # fmt: skip
+    )
     session.commit()
     return DecisionPublic.model_validate(row)
 
@@ -81,9 +88,14 @@ def restore_opening(
     except LookupError:
         raise HTTPException(status_code=404, detail="Rejection not found") from None
     log_event(
-        session, kind="decision", user=user, client_id=client.id, opening_id=opening_id,
-        decision_id=row.id, action=row.action,
-    )  # fmt: skip
+        session,
+        kind="decision",
+        user=user,
+        client_id=client.id,
+        opening_id=opening_id,
+        decision_id=row.id,
+        action=row.action,
+    )
     session.commit()
     return DecisionPublic.model_validate(row)
 
@@ -97,11 +109,16 @@ def create_placement(
     _check_opening(session, body.opening_id)
     row = store.decisions.add_placement(session, client_id=client.id, placement=body)
     log_event(
-        session, kind="outcome", user=user, client_id=client.id, opening_id=row.opening_id,
-        placement_id=row.id, start_date=str(row.start_date),
+        session,
+        kind="outcome",
+        user=user,
+        client_id=client.id,
+        opening_id=row.opening_id,
+        placement_id=row.id,
+        start_date=str(row.start_date),
         end_date=str(row.end_date) if row.end_date else None,
         separation_reason=row.separation_reason,
-    )  # fmt: skip
+    )
     session.commit()
     return PlacementPublic.model_validate(row)
 
@@ -115,10 +132,12 @@ def list_placements(session: SessionDep, user: SpecialistUser, client_id: str) -
 
 @router.patch("/{client_id}/placements/{placement_id}", responses=errors(409))
 def update_placement(
-    session: SessionDep, user: SpecialistUser, client_id: str,
+    session: SessionDep,
+    user: SpecialistUser,
+    client_id: str,
     placement_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
     body: PlacementUpdate,
-) -> PlacementPublic:  # fmt: skip
+) -> PlacementPublic:
     """Record or correct how a placement ended (``version`` must be current)."""
     client = own_client(session, user, client_id)
     row = store.decisions.get_placement(session, client_id=client.id, placement_id=placement_id)
@@ -126,10 +145,15 @@ def update_placement(
         raise HTTPException(status_code=404, detail="Placement not found")
     store.decisions.update_placement(session, placement=row, placement_update=body)
     log_event(
-        session, kind="outcome", user=user, client_id=client.id, opening_id=row.opening_id,
-        placement_id=row.id, start_date=str(row.start_date),
+        session,
+        kind="outcome",
+        user=user,
+        client_id=client.id,
+        opening_id=row.opening_id,
+        placement_id=row.id,
+        start_date=str(row.start_date),
         end_date=str(row.end_date) if row.end_date else None,
         separation_reason=row.separation_reason,
-    )  # fmt: skip
+    )
     session.commit()
     return PlacementPublic.model_validate(row)

@@ -96,16 +96,22 @@ def read_opening(
 
 @router.put("/{opening_id}", responses=errors(404, 409))
 def update_opening(
-    session: SessionDep, user: LiaisonUser, settings: SettingsDep, opening_id: str,
+    session: SessionDep,
+    user: LiaisonUser,
+    settings: SettingsDep,
+    opening_id: str,
     body: OpeningUpdate,
-) -> OpeningPublic:  # fmt: skip
+) -> OpeningPublic:
     """Replace an opening's details (``version`` must be current)."""
     opening = _visible(session, user, opening_id)
     posted = opening.record.get("posted")
     record = opening_record(
-        body.details, opening_id=opening.id, employer=opening.record["employer"],
-        status=opening.status, posted=dt.date.fromisoformat(posted) if posted else settings.today(),
-    )  # fmt: skip
+        body.details,
+        opening_id=opening.id,
+        employer=opening.record["employer"],
+        status=opening.status,
+        posted=dt.date.fromisoformat(posted) if posted else settings.today(),
+    )
     store.openings.update_opening(session, opening=opening, expected_version=body.version, record=record)
     log_event(session, kind="opening.updated", user=user, opening_id=opening.id)
     session.commit()
@@ -119,9 +125,13 @@ def _status(
     previous = opening.status
     store.openings.set_status(session, opening=opening, status=new)
     log_event(
-        session, kind="opening.status", user=user, opening_id=opening.id,
-        previous=previous, status=new,
-    )  # fmt: skip
+        session,
+        kind="opening.status",
+        user=user,
+        opening_id=opening.id,
+        previous=previous,
+        status=new,
+    )
     session.commit()
     return public(opening, settings)
 
@@ -180,8 +190,12 @@ def import_openings(
         session.rollback()
         return report
     log_event(
-        session, kind="openings.imported", user=user, created=report.created,
-        n_errors=len(report.errors), n_duplicates=len(report.duplicates),
-    )  # fmt: skip
+        session,
+        kind="openings.imported",
+        user=user,
+        created=report.created,
+        n_errors=len(report.errors),
+        n_duplicates=len(report.duplicates),
+    )
     session.commit()
     return report

@@ -22,9 +22,13 @@ def _current(session: SessionDep) -> ProgramConfigPublic:
         return ProgramConfigPublic.model_validate(row)
     default = MatcherConfig()
     return ProgramConfigPublic(
-        version=0, config=default.to_dict(), config_hash=default.config_hash,
-        note="engine defaults", created_by=None, created_at=store.config.EPOCH,
-    )  # fmt: skip
+        version=0,
+        config=default.to_dict(),
+        config_hash=default.config_hash,
+        note="engine defaults",
+        created_by=None,
+        created_at=store.config.EPOCH,
+    )
 
 
 @router.get("")
@@ -52,8 +56,12 @@ def update_config(session: SessionDep, admin: AdminUser, body: ProgramConfigUpda
         ) from exc
     row = store.config.add_version(session, config=config, note=body.note, created_by=admin.id)
     log_event(
-        session, kind="config.updated", user=admin,
-        version=row.version, config_hash=row.config_hash, note=body.note,
-    )  # fmt: skip
+        session,
+        kind="config.updated",
+        user=admin,
+        version=row.version,
+        config_hash=row.config_hash,
+        note=body.note,
+    )
     session.commit()
     return ProgramConfigPublic.model_validate(row)

@@ -82,12 +82,22 @@ def latest_run(session: SessionDep, _user: User = AdminOrSpecialist) -> RunPubli
     if run is None:
         raise HTTPException(status_code=404, detail="Run not found")
     return RunPublic(
-        id=run.id, status=run.status, started_at=run.started_at, ended_at=run.ended_at,
-        updated_at=run.updated_at, as_of=run.as_of, k=run.k, chunk_size=run.chunk_size,
-        engine_version=run.engine_version, config_hash=run.config_hash, config_version=run.config_version,
-        progress=Progress(done=run.progress_done, total=run.progress_total), counts=run.counts,
-        timings=run.timings, n_errors=len(run.errors),
-    )  # fmt: skip
+        id=run.id,
+        status=run.status,
+        started_at=run.started_at,
+        ended_at=run.ended_at,
+        updated_at=run.updated_at,
+        as_of=run.as_of,
+        k=run.k,
+        chunk_size=run.chunk_size,
+        engine_version=run.engine_version,
+        config_hash=run.config_hash,
+        config_version=run.config_version,
+        progress=Progress(done=run.progress_done, total=run.progress_total),
+        counts=run.counts,
+        timings=run.timings,
+        n_errors=len(run.errors),
+    )
 
 
 @router.get("/digest", responses=errors(404))
@@ -97,6 +107,9 @@ def my_digest(session: SessionDep, user: SpecialistUser) -> DigestPublic:
     if digest is None:
         raise HTTPException(status_code=404, detail="Digest not found")
     return DigestPublic(
-        run_id=digest.run_id, created_at=digest.created_at, digest=digest.body,
-        markdown=digest.markdown, csv=digest.csv,
-    )  # fmt: skip
+        run_id=digest.run_id,
+        created_at=digest.created_at,
+        digest=digest.body,
+        markdown=digest.markdown,
+        csv=digest.csv,
+    )

@@ -20,16 +20,25 @@ router = APIRouter(prefix="/clients", tags=["shortlists"], responses=errors(401,
 
 
 def _shortlist(
-    session: SessionDep, user: SpecialistUser, settings: SettingsDep, cache: MatcherDep,
-    client_id: str, request: ShortlistRequest,
-) -> ShortlistPublic:  # fmt: skip
+    session: SessionDep,
+    user: SpecialistUser,
+    settings: SettingsDep,
+    cache: MatcherDep,
+    client_id: str,
+    request: ShortlistRequest,
+) -> ShortlistPublic:
     client = own_client(session, user, client_id)
     if client.status != "active":
         raise HTTPException(status_code=409, detail=f"Client is {client.status}")
     body = make_shortlist(
-        session, cache=cache, client_row=client, user=user,
-        k=request.k, filters=request.filters, as_of=settings.today(),
-    )  # fmt: skip
+        session,
+        cache=cache,
+        client_row=client,
+        user=user,
+        k=request.k,
+        filters=request.filters,
+        as_of=settings.today(),
+    )
     session.commit()
     return ShortlistPublic.model_validate(body)
 
@@ -50,15 +59,22 @@ def get_shortlist(
     """Ranked suggestions with scores, contributions, reasons, hints and grouped exclusions."""
     try:
         filters = ShortlistFilters(
-            industries=industry or [], employer_ids=employer_id or [],
-            remote_only=remote_only, min_hourly_wage=min_hourly_wage,
-        )  # fmt: skip
+            industries=industry or [],
+            employer_ids=employer_id or [],
+            remote_only=remote_only,
+            min_hourly_wage=min_hourly_wage,
+        )
     except ValidationError as exc:
-        raise RequestValidationError([
-            {"loc": ["query", QUERY_NAMES.get(str(e["loc"][0]), str(e["loc"][0])), *e["loc"][1:]],
-             "msg": e["msg"], "type": e["type"]}
-            for e in exc.errors(include_url=False)
-        ]) from None  # fmt: skip
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ["query", QUERY_NAMES.get(str(e["loc"][0]), str(e["loc"][0])), *e["loc"][1:]],
+                    "msg": e["msg"],
+                    "type": e["type"],
+                }
+                for e in exc.errors(include_url=False)
+            ]
+        ) from None
     request = ShortlistRequest(k=k, filters=filters)
     return _shortlist(session, user, settings, cache, client_id, request)
 

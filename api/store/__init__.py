@@ -9,5 +9,13 @@ from api.store import clients, config, decisions, employers, inferred, openings,
 from api.store.common import Conflict, new_id
 
 __all__ = [
-    "Conflict", "clients", "config", "decisions", "employers", "inferred", "new_id", "openings", "users",
-]  # fmt: skip
+    "Conflict",
+    "clients",
+    "config",
+    "decisions",
+    "employers",
+    "inferred",
+    "new_id",
+    "openings",
+    "users",
+]

@@ -47,16 +47,20 @@ def _json(record: object) -> None:
 def register(subparsers: Any) -> None:
     """Add the ``occupations`` command and its sub-commands to an argparse sub-parser set."""
     parser = subparsers.add_parser(
-        "occupations", help="O*NET/ESCO occupations: import, resolve titles, related occupations",
-        description=version_text(), formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
+        "occupations",
+        help="O*NET/ESCO occupations: import, resolve titles, related occupations",
+        description=version_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=version_text())
     sub = parser.add_subparsers(dest="occupations_command", metavar="COMMAND", required=True)
 
     imp = sub.add_parser(
-        "import", help="import an O*NET release (text and/or Excel) and ESCO",
-        description=version_text(), formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
+        "import",
+        help="import an O*NET release (text and/or Excel) and ESCO",
+        description=version_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="O*NET release folder(s)")
     imp.add_argument("--esco", type=Path, help="ESCO CSV release (classification zip or its folder)")
     imp.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
@@ -97,8 +101,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _print_report(report: ImportReport) -> None:
     if report.up_to_date:
-        _out(f"{report.store} already holds an import of exactly these files; nothing to do "
-             "(use --force to rebuild).")  # fmt: skip
+        _out(
+            f"{report.store} already holds an import of exactly these files; nothing to do "
+            "(use --force to rebuild)."
+        )
     _out(f"Read {len(report.files)} files, {report.rows:,} rows ({', '.join(report.releases)}):")
     for f in report.files:
         _out(f"  {f['file']:<52} {int(f['rows']):>8,} rows  [{f['table']}]")
@@ -111,8 +117,10 @@ def _print_report(report: ImportReport) -> None:
     )
     _out(f"O*NET: {ONET_ATTRIBUTION}")
     if "esco_titles" in c:
-        _out(f"ESCO: {c['esco_linked_occupations']:,} ESCO occupations linked to O*NET by their "
-             f"labels, adding {c['esco_titles']:,} titles.")  # fmt: skip
+        _out(
+            f"ESCO: {c['esco_linked_occupations']:,} ESCO occupations linked to O*NET by their "
+            f"labels, adding {c['esco_titles']:,} titles."
+        )
         _out(f"ESCO: {esco_mod.ATTRIBUTION}")
 
 
@@ -131,16 +139,22 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         return 2
     found = resolve_title(store, args.title, top=args.top, min_confidence=args.min_confidence)
     if args.json:
-        _json({
-            "title": args.title, "normalized": normalize_title(args.title), "unknown": not found,
-            "candidates": [
-                {"code": c.code, "title": c.title, "confidence": c.confidence, "matched": c.matched}
-                for c in found
-            ],
-        })  # fmt: skip
+        _json(
+            {
+                "title": args.title,
+                "normalized": normalize_title(args.title),
+                "unknown": not found,
+                "candidates": [
+                    {"code": c.code, "title": c.title, "confidence": c.confidence, "matched": c.matched}
+                    for c in found
+                ],
+            }
+        )
     elif not found:
-        _out(f"unknown: no O*NET occupation matches {args.title!r} with confidence "
-             f">= {args.min_confidence:.2f}")  # fmt: skip
+        _out(
+            f"unknown: no O*NET occupation matches {args.title!r} with confidence "
+            f">= {args.min_confidence:.2f}"
+        )
     for c in [] if args.json else found:
         _out(f"{c.code}  {c.confidence:.2f}  {c.title}  (matched {c.matched!r})")
     return 0 if found else 1
@@ -158,14 +172,23 @@ def cmd_similar(args: argparse.Namespace) -> int:
         _err(str(exc))
         return 1
     if args.json:
-        _json({
-            "query": args.query, "code": store.codes[row], "title": store.titles[row],
-            "related": [
-                {"code": r.code, "title": r.title, "score": r.score, "job_zone": r.job_zone,
-                 "shared": r.shared}
-                for r in related
-            ],
-        })  # fmt: skip
+        _json(
+            {
+                "query": args.query,
+                "code": store.codes[row],
+                "title": store.titles[row],
+                "related": [
+                    {
+                        "code": r.code,
+                        "title": r.title,
+                        "score": r.score,
+                        "job_zone": r.job_zone,
+                        "shared": r.shared,
+                    }
+                    for r in related
+                ],
+            }
+        )
         return 0
     _out(f"Related to {store.codes[row]} {store.titles[row]}:")
     for r in related:
@@ -187,14 +210,18 @@ def cmd_show(args: argparse.Namespace) -> int:
     code = store.codes[row]
     phrases = occupation_phrases(store, code)
     record = {
-        "code": code, "title": store.titles[row], "description": store.descriptions[row],
+        "code": code,
+        "title": store.titles[row],
+        "description": store.descriptions[row],
         "job_zone": None if store.job_zone[row] != store.job_zone[row] else int(store.job_zone[row]),
         "education": store.education[row] or None,
         "riasec": [None if v != v else float(v) for v in store.riasec[row]],
         "inferred_demands": occupation_demands(store, code),
-        "skills": list(phrases.skills), "knowledge": list(phrases.knowledge),
-        "activities": list(phrases.activities), "technology": list(phrases.technology),
-    }  # fmt: skip
+        "skills": list(phrases.skills),
+        "knowledge": list(phrases.knowledge),
+        "activities": list(phrases.activities),
+        "technology": list(phrases.technology),
+    }
     if args.json:
         _json(record)
     else:

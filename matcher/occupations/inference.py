@@ -124,8 +124,12 @@ def infer_strengths(
         if code is None:
             continue
         p = occupation_phrases(store, code)
-        kinds = (("activity", p.activities), ("skill", p.skills), ("knowledge", p.knowledge),
-                 ("technology", p.technology))  # fmt: skip
+        kinds = (
+            ("activity", p.activities),
+            ("skill", p.skills),
+            ("knowledge", p.knowledge),
+            ("technology", p.technology),
+        )
         per_title.append(
             [InferredStrength(phrase, kind, title, code) for kind, items in kinds for phrase in items]
         )
@@ -138,9 +142,13 @@ def infer_strengths(
 
 
 def enrich_clients(
-    clients: list[Client], store: OccupationStore, *, min_confidence: float = MIN_CONFIDENCE,
-    limit: int = MAX_STRENGTHS, removed: Mapping[str, Collection[str]] | None = None,
-) -> list[Client]:  # fmt: skip
+    clients: list[Client],
+    store: OccupationStore,
+    *,
+    min_confidence: float = MIN_CONFIDENCE,
+    limit: int = MAX_STRENGTHS,
+    removed: Mapping[str, Collection[str]] | None = None,
+) -> list[Client]:
     """Fill ``inferred_strengths`` from each client's past job titles.
 
     Parameters

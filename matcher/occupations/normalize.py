@@ -42,14 +42,32 @@ GENERIC_ROLES = frozenset(
     "lead head partner member agent professional expert generalist".split()
 )
 ABBREVIATIONS = {
-    "mgr": "manager", "asst": "assistant", "admin": "administrative", "tech": "technician",
-    "techs": "technician", "rep": "representative", "reps": "representative", "svc": "service",
-    "cust": "customer", "acct": "account", "coord": "coordinator", "dev": "developer",
-    "eng": "engineer", "engr": "engineer", "ops": "operations", "spec": "specialist",
-    "supv": "supervisor", "supvr": "supervisor", "dir": "director", "vp": "vice president",
-    "cna": "certified nursing assistant", "rn": "registered nurse", "lpn": "licensed practical nurse",
-    "csr": "customer service representative", "dishwashing": "dishwasher",
-}  # fmt: skip
+    "mgr": "manager",
+    "asst": "assistant",
+    "admin": "administrative",
+    "tech": "technician",
+    "techs": "technician",
+    "rep": "representative",
+    "reps": "representative",
+    "svc": "service",
+    "cust": "customer",
+    "acct": "account",
+    "coord": "coordinator",
+    "dev": "developer",
+    "eng": "engineer",
+    "engr": "engineer",
+    "ops": "operations",
+    "spec": "specialist",
+    "supv": "supervisor",
+    "supvr": "supervisor",
+    "dir": "director",
+    "vp": "vice president",
+    "cna": "certified nursing assistant",
+    "rn": "registered nurse",
+    "lpn": "licensed practical nurse",
+    "csr": "customer service representative",
+    "dishwashing": "dishwasher",
+}
 
 
 def _words(text: str) -> list[str]:

@@ -59,9 +59,12 @@ class ImportReport:
 
 
 def import_onet(
-    paths: list[Path] | list[str], store_dir: Path | str, *, esco: Path | str | None = None,
+    paths: list[Path] | list[str],
+    store_dir: Path | str,
+    *,
+    esco: Path | str | None = None,
     force: bool = False,
-) -> ImportReport:  # fmt: skip
+) -> ImportReport:
     """Import the O*NET release files under ``paths`` into ``store_dir``.
 
     Parameters
@@ -106,9 +109,14 @@ def build_store(
         frames[table] = read_table(source)
         src = with_checksum(source, len(frames[table]))
         files.append(
-            {"table": table, "file": src.path.name, "release": src.release,
-             "sha256": src.sha256, "rows": src.rows}
-        )  # fmt: skip
+            {
+                "table": table,
+                "file": src.path.name,
+                "release": src.release,
+                "sha256": src.sha256,
+                "rows": src.rows,
+            }
+        )
     codes, names, descriptions = tables.occupations(frames["occupations"])
     title_rows = tables.titles(codes, names, frames.get("reported_titles"), frames.get("alternate_titles"))
     esco_counts: dict[str, int] = {}
@@ -116,18 +124,29 @@ def build_store(
         cross = _esco_titles(esco_zip, title_rows)
         title_rows += [(text, row, 3) for text, row in cross.titles]
         esco_counts = {"esco_linked_occupations": cross.linked, "esco_titles": len(cross.titles)}
-        files.append({"table": "esco_occupations", "file": esco_zip.name, "release": "ESCO",
-                      "sha256": fingerprint[f"esco:{esco_zip.name}"], "rows": cross.read})  # fmt: skip
+        files.append(
+            {
+                "table": "esco_occupations",
+                "file": esco_zip.name,
+                "release": "ESCO",
+                "sha256": fingerprint[f"esco:{esco_zip.name}"],
+                "rows": cross.read,
+            }
+        )
     store = _assemble(frames, codes, names, descriptions, title_rows, files, fingerprint)
     store.metadata["counts"].update(esco_counts)
     return store
 
 
 def _assemble(
-    frames: dict[str, pd.DataFrame], codes: list[str], names: list[str], descriptions: list[str],
-    title_rows: list[tuple[str, int, int]], files: list[dict[str, Any]],
+    frames: dict[str, pd.DataFrame],
+    codes: list[str],
+    names: list[str],
+    descriptions: list[str],
+    title_rows: list[tuple[str, int, int]],
+    files: list[dict[str, Any]],
     fingerprint: dict[str, str],
-) -> OccupationStore:  # fmt: skip
+) -> OccupationStore:
     get = frames.get
     skill_names, skill_im = tables.rating_matrix(get("skills"), codes, "IM")
     _, skill_lv = tables.rating_matrix(get("skills"), codes, "LV", skill_names)
@@ -137,20 +156,29 @@ def _assemble(
     dwa_titles, dwa_iwa, iwa_titles = tables.dwa_reference(get("dwa_reference"), get("iwa_reference"))
     title_rows.sort(key=lambda r: (r[1], r[2], r[0]))
     store = OccupationStore(
-        codes=tuple(codes), titles=tuple(names), descriptions=tuple(descriptions),
+        codes=tuple(codes),
+        titles=tuple(names),
+        descriptions=tuple(descriptions),
         education=tuple(tables.education(get("education"), get("education_categories"), codes)),
         riasec=tables.riasec(get("interests"), codes),
         job_zone=tables.job_zones(get("job_zones"), codes),
-        skill_names=tuple(skill_names), skill_importance=skill_im, skill_level=skill_lv,
-        knowledge_names=tuple(know_names), knowledge_importance=know_im, knowledge_level=know_lv,
-        style_names=tuple(style_names), styles=styles,
+        skill_names=tuple(skill_names),
+        skill_importance=skill_im,
+        skill_level=skill_lv,
+        knowledge_names=tuple(know_names),
+        knowledge_importance=know_im,
+        knowledge_level=know_lv,
+        style_names=tuple(style_names),
+        styles=styles,
         technology=tuple(tuple(t) for t in tables.technology(get("technology"), codes)),
         activities=tuple(tuple(a) for a in tables.activities(get("tasks_to_dwas"), get("tasks"), codes)),
-        dwa_titles=dwa_titles, dwa_iwa=dwa_iwa, iwa_titles=iwa_titles,
+        dwa_titles=dwa_titles,
+        dwa_iwa=dwa_iwa,
+        iwa_titles=iwa_titles,
         title_texts=tuple(r[0] for r in title_rows),
         title_owner=np.asarray([r[1] for r in title_rows], dtype=np.int32),
         title_source=np.asarray([r[2] for r in title_rows], dtype=np.int8),
-    )  # fmt: skip
+    )
     object.__setattr__(store, "metadata", _metadata(store, files, fingerprint))
     return store
 
@@ -173,9 +201,13 @@ def _metadata(
     if any(k.startswith("esco:") for k in fingerprint):
         attribution.append(esco_mod.ATTRIBUTION)
     return {
-        "format": FORMAT_VERSION, "releases": releases, "files": files, "counts": counts,
-        "fingerprint": fingerprint, "attribution": attribution,
-    }  # fmt: skip
+        "format": FORMAT_VERSION,
+        "releases": releases,
+        "files": files,
+        "counts": counts,
+        "fingerprint": fingerprint,
+        "attribution": attribution,
+    }
 
 
 def _esco_titles(esco_zip: Path, title_rows: list[tuple[str, int, int]]) -> esco_mod.Crosswalk:
@@ -215,10 +247,14 @@ def _existing(store_dir: Path, fingerprint: dict[str, str]) -> ImportReport | No
 def _report(store_dir: Path, meta: dict[str, Any], *, up_to_date: bool) -> ImportReport:
     counts = dict(meta.get("counts", {}))
     return ImportReport(
-        store=store_dir, files=tuple(meta.get("files", [])),
-        occupations=int(counts.get("occupations", 0)), titles=int(counts.get("titles", 0)),
-        up_to_date=up_to_date, releases=tuple(meta.get("releases", [])), counts=counts,
-    )  # fmt: skip
+        store=store_dir,
+        files=tuple(meta.get("files", [])),
+        occupations=int(counts.get("occupations", 0)),
+        titles=int(counts.get("titles", 0)),
+        up_to_date=up_to_date,
+        releases=tuple(meta.get("releases", [])),
+        counts=counts,
+    )
 
 
 def _swap_in(store: OccupationStore, store_dir: Path) -> None:

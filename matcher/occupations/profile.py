@@ -176,9 +176,14 @@ def distinctive_technology(store: OccupationStore, row: int, n: int) -> tuple[st
 
 
 def occupation_phrases(
-    store: OccupationStore, code: str, *, skills: int = 3, knowledge: int = 2,
-    activities: int = 5, technology: int = 2,
-) -> OccupationPhrases:  # fmt: skip
+    store: OccupationStore,
+    code: str,
+    *,
+    skills: int = 3,
+    knowledge: int = 2,
+    activities: int = 5,
+    technology: int = 2,
+) -> OccupationPhrases:
     """The occupation's most characteristic skills, knowledge, work activities and technology."""
     row = store.row(code)
     dwas = tuple(store.dwa_titles.get(d, "").rstrip(".") for d in store.activities[row])

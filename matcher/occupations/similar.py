@@ -86,7 +86,9 @@ def _features(store: OccupationStore) -> dict[str, object]:
     riasec = np.where(rated, store.riasec, 0.0)
     riasec = np.where(rated, riasec - riasec.mean(axis=1, keepdims=True), 0.0)
     feats: dict[str, object] = {
-        "dwa": _tfidf(dwa_rows)[0], "iwa": _tfidf(iwa_rows)[0], "tech": _tfidf(tech_rows)[0],
+        "dwa": _tfidf(dwa_rows)[0],
+        "iwa": _tfidf(iwa_rows)[0],
+        "tech": _tfidf(tech_rows)[0],
         "skills": _profile_matrix(store.skill_importance, store.skill_level),
         "knowledge": _profile_matrix(store.knowledge_importance, store.knowledge_level),
         "riasec": np.asarray(normalize(np.nan_to_num(riasec))),
@@ -97,7 +99,7 @@ def _features(store: OccupationStore) -> dict[str, object]:
             "technology": np.asarray([len(t) > 0 for t in store.technology]),
             "interests": np.isfinite(store.riasec).all(axis=1),
         },
-    }  # fmt: skip
+    }
     store.cache["similar"] = feats
     return feats
 
@@ -210,6 +212,6 @@ def similar_occupations(
             score=float(scores[i]),
             shared=shared_reasons(store, row, i),
             job_zone=int(store.job_zone[i]) if np.isfinite(store.job_zone[i]) else None,
-        )  # fmt: skip
+        )
         for i in order
     ]

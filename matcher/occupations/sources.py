@@ -108,9 +108,13 @@ def read_table(source: SourceFile) -> pd.DataFrame:
         if source.path.suffix == ".xlsx":
             return _read_xlsx(source.path)
         return pd.read_csv(
-            source.path, sep="\t", dtype=str, keep_default_na=False, encoding="utf-8",
+            source.path,
+            sep="\t",
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8",
             quoting=3,  # csv.QUOTE_NONE: O*NET text files never quote fields
-        )  # fmt: skip
+        )
     except (OSError, ValueError, KeyError) as exc:
         raise OnetSourceError(f"cannot read {source.path}: {exc}") from exc
 

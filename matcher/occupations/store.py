@@ -32,9 +32,16 @@ RIASEC = ("Realistic", "Investigative", "Artistic", "Social", "Enterprising", "C
 # Title sources, strongest evidence first (index = code stored in title_source).
 TITLE_SOURCES = ("occupation", "reported", "alternate", "esco")
 _ARRAYS = (
-    "riasec", "job_zone", "skill_importance", "skill_level", "knowledge_importance",
-    "knowledge_level", "styles", "title_owner", "title_source",
-)  # fmt: skip
+    "riasec",
+    "job_zone",
+    "skill_importance",
+    "skill_level",
+    "knowledge_importance",
+    "knowledge_level",
+    "styles",
+    "title_owner",
+    "title_source",
+)
 
 
 class StoreError(MatcherError):

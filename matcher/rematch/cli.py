@@ -84,10 +84,11 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
-        "--source", choices=["files", *sorted(sources)],
+        "--source",
+        choices=["files", *sorted(sources)],
         help="where clients and openings come from (default: the files when --clients-file is given, "
         "else the service database when installed)",
-    )  # fmt: skip
+    )
     g = p.add_argument_group("run")
     g.add_argument("--as-of", type=_date, help="run date for expiry checks (default: today)")
     g.add_argument("--run-id", help="run identifier (default: rematch-<as-of>)")

@@ -43,11 +43,27 @@ PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 # Distinct job titles: openings of one employer must not near-duplicate each other.
 TITLES = (
-    "Line cook", "Dishwasher", "Stock clerk", "Library aide", "Dog walker", "Barista",
-    "Cashier", "Janitor", "Data entry clerk", "Baker", "Warehouse packer", "Groundskeeper",
-    "Receptionist", "Bike mechanic", "Car wash attendant", "Mail sorter", "Usher",
-    "Pharmacy technician", "Housekeeper", "Delivery driver",
-)  # fmt: skip
+    "Line cook",
+    "Dishwasher",
+    "Stock clerk",
+    "Library aide",
+    "Dog walker",
+    "Barista",
+    "Cashier",
+    "Janitor",
+    "Data entry clerk",
+    "Baker",
+    "Warehouse packer",
+    "Groundskeeper",
+    "Receptionist",
+    "Bike mechanic",
+    "Car wash attendant",
+    "Mail sorter",
+    "Usher",
+    "Pharmacy technician",
+    "Housekeeper",
+    "Delivery driver",
+)
 HOME = {"lat": 41.8800, "lon": -87.6300}  # Chicago Loop
 NEARBY = {"lat": 41.8850, "lon": -87.6350}  # about 0.7 km away
 
@@ -55,9 +71,14 @@ NEARBY = {"lat": 41.8850, "lon": -87.6350}  # about 0.7 km away
 @cache
 def postgres_url() -> tuple[str | None, str]:
     """A reachable PostgreSQL URL, or None with the reason it is not available."""
-    candidates = [os.environ["TEST_POSTGRES_URL"]] if "TEST_POSTGRES_URL" in os.environ else [
-        PG_DEFAULT, f"postgresql+psycopg://{getpass.getuser()}@127.0.0.1:5432/test",
-    ]  # fmt: skip
+    candidates = (
+        [os.environ["TEST_POSTGRES_URL"]]
+        if "TEST_POSTGRES_URL" in os.environ
+        else [
+            PG_DEFAULT,
+            f"postgresql+psycopg://{getpass.getuser()}@127.0.0.1:5432/test",
+        ]
+    )
     reasons = []
     for url in candidates:
         engine = create_engine(url, connect_args={"connect_timeout": 2})
@@ -107,10 +128,15 @@ def fresh_database(backend: str, directory: Path) -> Iterator[str]:
 
 def make_settings(directory: Path, url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
-        "var_dir": directory, "database_url": url, "jwt_secret": SECRET, "as_of": AS_OF,
+        "var_dir": directory,
+        "database_url": url,
+        "jwt_secret": SECRET,
+        "as_of": AS_OF,
         # Cheap hashes keep the suite fast; production keeps argon2's defaults.
-        "argon2_time_cost": 1, "argon2_memory_kib": 1024, "argon2_parallelism": 1,
-    }  # fmt: skip
+        "argon2_time_cost": 1,
+        "argon2_memory_kib": 1024,
+        "argon2_parallelism": 1,
+    }
     return Settings(**(values | overrides))
 
 
@@ -236,7 +262,13 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(api: Api) -> World:
-    roles = {"spec1": Role.SPECIALIST, "spec2": Role.SPECIALIST, "liaison1": Role.LIAISON,
-             "liaison2": Role.LIAISON, "auditor": Role.AUDITOR, "admin": Role.ADMIN}  # fmt: skip
+    roles = {
+        "spec1": Role.SPECIALIST,
+        "spec2": Role.SPECIALIST,
+        "liaison1": Role.LIAISON,
+        "liaison2": Role.LIAISON,
+        "auditor": Role.AUDITOR,
+        "admin": Role.ADMIN,
+    }
     users = {name: api.add_user(role) for name, role in roles.items()}
     return World(users=users, headers={name: api.headers(u) for name, u in users.items()})

@@ -99,75 +99,160 @@ def _fill(c: Ctx) -> None:
 
 
 def _csv(c: Ctx) -> dict[str, Any]:
-    text = ("employer_id,title,lat,lon,shifts,hours_per_week,hourly_wage\n"
-            f"{c.ids['employer'][OWN]},Usher,41.88,-87.63,Mon 09:00-13:00,4,16\n")  # fmt: skip
+    text = (
+        "employer_id,title,lat,lon,shifts,hours_per_week,hourly_wage\n"
+        f"{c.ids['employer'][OWN]},Usher,41.88,-87.63,Mon 09:00-13:00,4,16\n"
+    )
     return {"file": ("o.csv", io.BytesIO(text.encode()), "text/csv")}
 
 
 ROWS = [
     Row("GET", "/users/me", {S: single(200), L: single(200), AU: single(200), AD: single(200)}),
     Row("GET", "/users", {AD: single(200)}),
-    Row("POST", "/users", {AD: single(201)},
-        body=lambda c: {"username": "made-by-table", "password": "long enough pw", "role": "auditor"}),
+    Row(
+        "POST",
+        "/users",
+        {AD: single(201)},
+        body=lambda c: {"username": "made-by-table", "password": "long enough pw", "role": "auditor"},
+    ),
     Row("GET", "/users/{user}", {AD: {OWN: 200, MISSING: 404}}, kind="user"),
-    Row("PATCH", "/users/{user}", {AD: {OWN: 200, MISSING: 404}}, kind="user",
-        body=lambda c: {"full_name": "Renamed"}),
+    Row(
+        "PATCH",
+        "/users/{user}",
+        {AD: {OWN: 200, MISSING: 404}},
+        kind="user",
+        body=lambda c: {"full_name": "Renamed"},
+    ),
     Row("GET", "/assignments/caseloads", {AD: single(200)}),
-    Row("PUT", "/assignments/caseloads/{client}", {AD: shared(200)}, kind="client",
-        body=lambda c: {"specialist_id": c.world.users["spec1" if c.variant == OWN else "spec2"].id}),
+    Row(
+        "PUT",
+        "/assignments/caseloads/{client}",
+        {AD: shared(200)},
+        kind="client",
+        body=lambda c: {"specialist_id": c.world.users["spec1" if c.variant == OWN else "spec2"].id},
+    ),
     Row("GET", "/assignments/employers", {AD: single(200)}),
-    Row("PUT", "/assignments/employers/{employer}", {AD: shared(200)}, kind="employer",
-        body=lambda c: {"liaison_ids": [c.world.users["liaison1" if c.variant == OWN else "liaison2"].id]}),
+    Row(
+        "PUT",
+        "/assignments/employers/{employer}",
+        {AD: shared(200)},
+        kind="employer",
+        body=lambda c: {"liaison_ids": [c.world.users["liaison1" if c.variant == OWN else "liaison2"].id]},
+    ),
     Row("GET", "/config", {AD: single(200), AU: single(200)}),
     Row("GET", "/config/versions", {AD: single(200), AU: single(200)}),
     Row("PUT", "/config", {AD: single(200)}, body=lambda c: {"config": {}, "note": "table"}),
     Row("GET", "/clients", {S: single(200)}),
     Row("POST", "/clients", {S: single(201)}, body=lambda c: {"profile": client_profile()}),
     Row("GET", "/clients/{client}", {S: owned(200)}, kind="client"),
-    Row("PUT", "/clients/{client}", {S: owned(200)}, kind="client",
-        body=lambda c: {"version": 1, "profile": client_profile(home=OWN_HOME)}),
+    Row(
+        "PUT",
+        "/clients/{client}",
+        {S: owned(200)},
+        kind="client",
+        body=lambda c: {"version": 1, "profile": client_profile(home=OWN_HOME)},
+    ),
     Row("POST", "/clients/{client}/pause", {S: owned(200)}, kind="client"),
     Row("POST", "/clients/{client}/resume", {S: owned(200)}, kind="client", prepare=_pause),
     Row("POST", "/clients/{client}/close", {S: owned(200)}, kind="client"),
     Row("GET", "/clients/{client}/inferred-strengths", {S: owned(200)}, kind="client"),
-    Row("POST", "/clients/{client}/inferred-strengths/accept", {S: owned(200)}, kind="client", prepare=_infer,
-        body=lambda c: {"version": 2, "phrases": ["Clean tableware"]}),
-    Row("POST", "/clients/{client}/inferred-strengths/remove", {S: owned(200)}, kind="client", prepare=_infer,
-        body=lambda c: {"phrases": ["clean tableware"]}),
+    Row(
+        "POST",
+        "/clients/{client}/inferred-strengths/accept",
+        {S: owned(200)},
+        kind="client",
+        prepare=_infer,
+        body=lambda c: {"version": 2, "phrases": ["Clean tableware"]},
+    ),
+    Row(
+        "POST",
+        "/clients/{client}/inferred-strengths/remove",
+        {S: owned(200)},
+        kind="client",
+        prepare=_infer,
+        body=lambda c: {"phrases": ["clean tableware"]},
+    ),
     Row("GET", "/clients/{client}/shortlist", {S: owned(200)}, kind="client"),
     Row("POST", "/clients/{client}/shortlist", {S: owned(200)}, kind="client", body=lambda c: {"k": 3}),
     Row("GET", "/clients/{client}/openings/{opening}/explain", {S: owned(200)}, kind="client"),
     Row("GET", "/clients/{client}/openings/{opening}/explain", {S: shared(200)}, kind="opening"),
-    Row("POST", "/clients/{client}/decisions", {S: owned(201)}, kind="client",
-        body=lambda c: {"opening_id": c.id("opening"), "action": "approve"}),
+    Row(
+        "POST",
+        "/clients/{client}/decisions",
+        {S: owned(201)},
+        kind="client",
+        body=lambda c: {"opening_id": c.id("opening"), "action": "approve"},
+    ),
     Row("GET", "/clients/{client}/decisions", {S: owned(200)}, kind="client"),
     Row("GET", "/clients/{client}/rejections", {S: owned(200)}, kind="client"),
-    Row("POST", "/clients/{client}/rejections/{opening}/restore", {S: owned(200)}, kind="client",
-        prepare=_reject_openings),
+    Row(
+        "POST",
+        "/clients/{client}/rejections/{opening}/restore",
+        {S: owned(200)},
+        kind="client",
+        prepare=_reject_openings,
+    ),
     # Restoring an opening that was never rejected for this client is a 404 too.
-    Row("POST", "/clients/{client}/rejections/{opening}/restore", {S: owned(200)}, kind="opening",
-        prepare=lambda c: c.api.post(f"/clients/{c.ids['client'][OWN]}/decisions", c.world.headers["spec1"],
-                                     json={"opening_id": c.ids["opening"][OWN], "action": "reject",
-                                           "reason_code": "pay"})),  # fmt: skip
-    Row("POST", "/clients/{client}/placements", {S: owned(201)}, kind="client",
-        body=lambda c: {"opening_id": c.id("opening"), "start_date": "2026-03-09"}),
+    Row(
+        "POST",
+        "/clients/{client}/rejections/{opening}/restore",
+        {S: owned(200)},
+        kind="opening",
+        prepare=lambda c: c.api.post(
+            f"/clients/{c.ids['client'][OWN]}/decisions",
+            c.world.headers["spec1"],
+            json={"opening_id": c.ids["opening"][OWN], "action": "reject", "reason_code": "pay"},
+        ),
+    ),
+    Row(
+        "POST",
+        "/clients/{client}/placements",
+        {S: owned(201)},
+        kind="client",
+        body=lambda c: {"opening_id": c.id("opening"), "start_date": "2026-03-09"},
+    ),
     Row("GET", "/clients/{client}/placements", {S: owned(200)}, kind="client"),
-    Row("PATCH", "/clients/{client}/placements/{placement}", {S: owned(200)}, kind="client",
-        body=lambda c: {"version": 1, "end_date": "2026-05-01", "separation_reason": "moved"}),
+    Row(
+        "PATCH",
+        "/clients/{client}/placements/{placement}",
+        {S: owned(200)},
+        kind="client",
+        body=lambda c: {"version": 1, "end_date": "2026-05-01", "separation_reason": "moved"},
+    ),
     # Another client's placement under one's own client is a 404.
-    Row("PATCH", "/clients/{client}/placements/{placement}", {S: owned(200)}, kind="placement",
-        body=lambda c: {"version": 1, "end_date": "2026-05-01", "separation_reason": "moved"}),
+    Row(
+        "PATCH",
+        "/clients/{client}/placements/{placement}",
+        {S: owned(200)},
+        kind="placement",
+        body=lambda c: {"version": 1, "end_date": "2026-05-01", "separation_reason": "moved"},
+    ),
     Row("GET", "/employers", {L: single(200)}),
     Row("POST", "/employers", {L: single(201)}, body=lambda c: {"name": "Made By Table"}),
     Row("GET", "/employers/{employer}", {L: owned(200)}, kind="employer"),
-    Row("PUT", "/employers/{employer}", {L: owned(200)}, kind="employer",
-        body=lambda c: {"name": "Renamed Employer", "version": 1}),
+    Row(
+        "PUT",
+        "/employers/{employer}",
+        {L: owned(200)},
+        kind="employer",
+        body=lambda c: {"name": "Renamed Employer", "version": 1},
+    ),
     Row("GET", "/openings", {L: single(200), S: single(200)}),
-    Row("POST", "/openings", {L: owned(201)}, kind="employer",
-        body=lambda c: {"employer_id": c.id("employer"), "details": opening_details(title="Usher")}),
+    Row(
+        "POST",
+        "/openings",
+        {L: owned(201)},
+        kind="employer",
+        body=lambda c: {"employer_id": c.id("employer"), "details": opening_details(title="Usher")},
+    ),
     Row("GET", "/openings/{opening}", {L: owned(200), S: shared(200)}, kind="opening"),
-    Row("PUT", "/openings/{opening}", {L: owned(200)}, kind="opening",
-        body=lambda c: {"version": 1, "details": opening_details(hourly_wage=17)}),
+    Row(
+        "PUT",
+        "/openings/{opening}",
+        {L: owned(200)},
+        kind="opening",
+        body=lambda c: {"version": 1, "details": opening_details(hourly_wage=17)},
+    ),
     Row("POST", "/openings/{opening}/fill", {L: owned(200)}, kind="opening"),
     Row("POST", "/openings/{opening}/close", {L: owned(200)}, kind="opening"),
     Row("POST", "/openings/{opening}/reopen", {L: owned(200)}, kind="opening", prepare=_fill),
@@ -180,7 +265,7 @@ ROWS = [
     Row("POST", "/rematch/runs", {AD: single(202)}, prepare=lambda c: _rematch_idle(c)),
     Row("GET", "/rematch/runs/latest", {AD: single(200), S: single(200)}, prepare=lambda c: _rematch_done(c)),
     Row("GET", "/rematch/digest", {S: single(200)}, prepare=lambda c: _rematch_done(c)),
-]  # fmt: skip
+]
 
 
 def _rematch_idle(c: Ctx) -> None:
@@ -291,11 +376,20 @@ def check_privacy(role: str, text: str) -> None:
 
 def test_every_endpoint_is_in_the_table(api: Api) -> None:
     schema = api.client.get("/api/v1/openapi.json").json()
-    endpoints = {(method.upper(), path.removeprefix("/api/v1"))
-                 for path, item in schema["paths"].items() for method in item}  # fmt: skip
+    endpoints = {
+        (method.upper(), path.removeprefix("/api/v1"))
+        for path, item in schema["paths"].items()
+        for method in item
+    }
     public = {("POST", "/login/access-token"), ("GET", "/health")}
-    names = {"client_id": "client", "employer_id": "employer", "opening_id": "opening",
-             "placement_id": "placement", "record_id": "record", "user_id": "user"}  # fmt: skip
+    names = {
+        "client_id": "client",
+        "employer_id": "employer",
+        "opening_id": "opening",
+        "placement_id": "placement",
+        "record_id": "record",
+        "user_id": "user",
+    }
     covered = set()
     for row in ROWS:
         path = row.path

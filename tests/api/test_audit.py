@@ -55,10 +55,14 @@ TABLES = [AuditEvent.__table__, RecommendationRecord.__table__]
 @cache
 def _postgres_url() -> tuple[str | None, str]:
     """A reachable PostgreSQL URL (``TEST_POSTGRES_URL`` or the defaults), else None and why."""
-    candidates = [os.environ["TEST_POSTGRES_URL"]] if "TEST_POSTGRES_URL" in os.environ else [
-        "postgresql+psycopg://postgres@127.0.0.1:5432/test",
-        f"postgresql+psycopg://{getpass.getuser()}@127.0.0.1:5432/test",
-    ]  # fmt: skip
+    candidates = (
+        [os.environ["TEST_POSTGRES_URL"]]
+        if "TEST_POSTGRES_URL" in os.environ
+        else [
+            "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+            f"postgresql+psycopg://{getpass.getuser()}@127.0.0.1:5432/test",
+        ]
+    )
     reasons = []
     for url in candidates:
         probe = create_engine(url, connect_args={"connect_timeout": 2})
@@ -193,9 +197,13 @@ def _populate(db: Db, n_events: int = 10) -> dict[int, str]:
                 _record(session)
             else:
                 append_event(
-                    session, kind="client.read", actor=f"user-{i % 3}", client_id=f"c-{i % 2}",
-                    opening_id="op-1" if i % 4 == 0 else None, payload={"i": i, "note": "ok"},
-                )  # fmt: skip
+                    session,
+                    kind="client.read",
+                    actor=f"user-{i % 3}",
+                    client_id=f"c-{i % 2}",
+                    opening_id="op-1" if i % 4 == 0 else None,
+                    payload={"i": i, "note": "ok"},
+                )
             session.commit()
         return {e.seq: e.hash for e in list_events(session, limit=None)}
 
@@ -290,8 +298,7 @@ def test_untampered_chain_verifies(db: Db) -> None:
 @pytest.mark.parametrize(
     ("statement", "broken", "words"),
     [
-        ("UPDATE audit_events SET payload = '{\"i\":6,\"note\":\"edited\"}' WHERE seq = 6", 6,
-         "altered"),
+        ('UPDATE audit_events SET payload = \'{"i":6,"note":"edited"}\' WHERE seq = 6', 6, "altered"),
         ("UPDATE audit_events SET actor = 'someone-else' WHERE seq = 3", 3, "altered"),
         ("UPDATE audit_events SET client_id = NULL WHERE seq = 8", 8, "altered"),
         ("UPDATE audit_events SET payload = 'not json at all' WHERE seq = 7", 7, "altered"),
@@ -299,7 +306,7 @@ def test_untampered_chain_verifies(db: Db) -> None:
         ("DELETE FROM audit_events WHERE seq = 4", 5, "missing"),
         ("DELETE FROM audit_events WHERE seq IN (2, 3)", 4, "2..3 missing"),
     ],
-)  # fmt: skip
+)
 def test_altered_event_found_at_exact_seq(db: Db, statement: str, broken: int, words: str) -> None:
     _populate(db, 10)
     assert _verify(db).ok
@@ -323,10 +330,15 @@ def test_rewritten_event_with_recomputed_hash_breaks_next_link(db: Db) -> None:
         (event,) = list_events(session, kind="client.read", offset=5, limit=1)
     payload = {"i": 999, "note": "forged"}
     forged = event_hash(
-        seq=event.seq, at=event.at, actor=event.actor, kind=event.kind,
-        client_id=event.client_id, opening_id=event.opening_id, payload=payload,
+        seq=event.seq,
+        at=event.at,
+        actor=event.actor,
+        kind=event.kind,
+        client_id=event.client_id,
+        opening_id=event.opening_id,
+        payload=payload,
         prev_hash=event.prev_hash,
-    )  # fmt: skip
+    )
     db.tamper(
         update(AuditEvent.__table__).where(AuditEvent.seq == event.seq).values(payload=payload, hash=forged)
     )
@@ -391,9 +403,11 @@ def test_concurrent_writers_keep_one_chain(db: Db) -> None:
             with Session(db.engine) as session:
                 for i in range(per_writer):
                     append_event(
-                        session, kind="test.concurrent", actor=f"writer-{w}",
+                        session,
+                        kind="test.concurrent",
+                        actor=f"writer-{w}",
                         payload={"writer": w, "i": i},
-                    )  # fmt: skip
+                    )
                     session.commit()
         except BaseException as exc:  # reported below
             errors.append(exc)
@@ -446,8 +460,12 @@ def test_cli_module_entry_point(tmp_path: Path) -> None:
     env = os.environ | {"DATABASE_URL": f"sqlite:///{missing}"}
     done = subprocess.run(
         [sys.executable, "-m", "api.audit_cli", "verify"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert "database file not found" in done.stderr
     assert not missing.exists()
@@ -596,11 +614,16 @@ def engine_output() -> tuple[dict, list[dict], dict]:
     matcher = pytest.importorskip("matcher")
     records = pytest.importorskip("matcher.records")
     serialize = pytest.importorskip("matcher.serialize")
-    client = matcher.client_from_record({
-        "id": "c-real", "home": {"lat": 41.88, "lon": -87.63}, "modes": ["transit", "walk"],
-        "availability": ["Mon 08:00-17:00", "Tue 08:00-17:00"], "max_hours": 30,
-        "interests": ["stocking shelves"],
-    })  # fmt: skip
+    client = matcher.client_from_record(
+        {
+            "id": "c-real",
+            "home": {"lat": 41.88, "lon": -87.63},
+            "modes": ["transit", "walk"],
+            "availability": ["Mon 08:00-17:00", "Tue 08:00-17:00"],
+            "max_hours": 30,
+            "interests": ["stocking shelves"],
+        }
+    )
     openings = [
         matcher.opening_from_record(
             {
@@ -612,7 +635,7 @@ def engine_output() -> tuple[dict, list[dict], dict]:
                 "hours_per_week": 20,
                 "hourly_wage": 16,
             }
-        )  # fmt: skip
+        )
         for i, (title, shift) in enumerate(
             [
                 ("Stock clerk", "Mon 09:00-13:00"),

@@ -103,8 +103,9 @@ def test_verify_finds_an_event_altered_behind_the_apis_back(api: Api, world: Wor
     api.create_client(world.headers["spec1"])  # the altered event is not the last one
     with api.app.state.engine.begin() as connection:
         drop_triggers(connection)
-        connection.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = :seq"),
-                           {"seq": target["seq"]})  # fmt: skip
+        connection.execute(
+            text("UPDATE audit_events SET actor = 'mallory' WHERE seq = :seq"), {"seq": target["seq"]}
+        )
         install_triggers(connection)
     result = api.get("/audit/verify", world.headers["auditor"]).json()
     assert result["ok"] is False and result["first_broken_seq"] == target["seq"]

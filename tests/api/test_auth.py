@@ -68,11 +68,17 @@ def test_missing_bad_and_expired_tokens_are_401(api: Api, world: World) -> None:
     assert api.get("/users/me").status_code == 401
     assert api.get("/users/me", {"Authorization": "Bearer not-a-jwt"}).status_code == 401
     user = world.users["spec1"]
-    forged = jwt.encode({"sub": str(user.id), "exp": dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)},
-                        "another-key-of-sufficient-length-0123456789", algorithm="HS256")  # fmt: skip
+    forged = jwt.encode(
+        {"sub": str(user.id), "exp": dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)},
+        "another-key-of-sufficient-length-0123456789",
+        algorithm="HS256",
+    )
     assert api.get("/users/me", {"Authorization": f"Bearer {forged}"}).status_code == 401
-    expired = jwt.encode({"sub": str(user.id), "exp": dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)},
-                         SECRET, algorithm="HS256")  # fmt: skip
+    expired = jwt.encode(
+        {"sub": str(user.id), "exp": dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)},
+        SECRET,
+        algorithm="HS256",
+    )
     response = api.get("/users/me", {"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
     assert response.json() == {"detail": "Could not validate credentials"}
@@ -80,8 +86,9 @@ def test_missing_bad_and_expired_tokens_are_401(api: Api, world: World) -> None:
 
 
 def test_token_of_a_deleted_or_unknown_user_is_401(api: Api) -> None:
-    token = jwt.encode({"sub": "999999", "exp": dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)},
-                       SECRET, algorithm="HS256")  # fmt: skip
+    token = jwt.encode(
+        {"sub": "999999", "exp": dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)}, SECRET, algorithm="HS256"
+    )
     assert api.get("/users/me", {"Authorization": f"Bearer {token}"}).status_code == 401
 
 

@@ -15,13 +15,16 @@ def csv_text(*rows: str, header: str = HEADER) -> str:
 
 def upload(api: Api, headers: dict[str, str], text: str | bytes, **params: Any) -> Any:
     data = text.encode() if isinstance(text, str) else text
-    return api.post("/openings/import", headers, params=params,
-                    files={"file": ("openings.csv", data, "text/csv")})  # fmt: skip
+    return api.post(
+        "/openings/import", headers, params=params, files={"file": ("openings.csv", data, "text/csv")}
+    )
 
 
 def good_row(employer_id: str, title: str, lat: float = 41.885) -> str:
-    return (f'{employer_id},{title},{lat},-87.635,"Mon 09:00-13:00;Tue 09:00-13:00",8,16.5,'
-            '"attention=2;pace=3",flexible_schedule,false,2026-06-30')  # fmt: skip
+    return (
+        f'{employer_id},{title},{lat},-87.635,"Mon 09:00-13:00;Tue 09:00-13:00",8,16.5,'
+        '"attention=2;pace=3",flexible_schedule,false,2026-06-30'
+    )
 
 
 def count(api: Api, headers: dict[str, str], employer_id: str) -> int:

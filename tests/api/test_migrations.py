@@ -35,13 +35,21 @@ def test_models_and_migrations_agree(backend: str, tmp_path: Path) -> None:
 def test_alembic_command_line_upgrade_installs_the_audit_triggers(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     env = {**os.environ, "DATABASE_URL": url, "PLACEMENT_VAR_DIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     engine = make_engine(url)
     with engine.connect() as connection:
-        triggers = {row[0] for row in connection.execute(
-            text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))}  # fmt: skip
+        triggers = {
+            row[0]
+            for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+        }
         assert {
             "audit_events_no_update",
             "audit_events_no_delete",
@@ -59,9 +67,12 @@ def test_upgrade_twice_is_a_no_op_and_triggers_refuse_changes(backend: str, tmp_
         migrate.upgrade(engine)
         migrate.upgrade(engine)
         with engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO audit_events (seq, at, actor, kind, payload, prev_hash, hash) "
-                "VALUES (1, CURRENT_TIMESTAMP, 'x', 'probe', '{}', 'p', 'h')"))  # fmt: skip
+            connection.execute(
+                text(
+                    "INSERT INTO audit_events (seq, at, actor, kind, payload, prev_hash, hash) "
+                    "VALUES (1, CURRENT_TIMESTAMP, 'x', 'probe', '{}', 'p', 'h')"
+                )
+            )
         for statement in ("UPDATE audit_events SET kind = 'changed'", "DELETE FROM audit_events"):
             with pytest.raises(Exception, match="append-only"), engine.begin() as connection:
                 connection.execute(text(statement))

@@ -109,9 +109,12 @@ def test_inferred_strengths_name_their_source(api: Api, world: World) -> None:
     assert body["occupation_store"] is True and body["count"] == len(body["data"]) > 0
     by_phrase = {s["phrase"]: s for s in body["data"]}
     assert by_phrase["Clean tableware"] == {
-        "phrase": "Clean tableware", "kind": "activity", "source_title": "Dishwasher",
-        "code": "35-9021.00", "occupation": "Dishwashers",
-    }  # fmt: skip
+        "phrase": "Clean tableware",
+        "kind": "activity",
+        "source_title": "Dishwasher",
+        "code": "35-9021.00",
+        "occupation": "Dishwashers",
+    }
     assert by_phrase["Process sales or other transactions"]["code"] == "41-2011.00"
     assert body["removed"] == []
 
@@ -130,8 +133,11 @@ def test_accept_moves_a_phrase_into_strengths(api: Api, world: World, dish_openi
     assert not any("clean tableware (inferred" in t.lower() for t in reasons), reasons
     again = api.post(path + "/accept", h, json={"version": 1, "phrases": ["Clean food preparation areas"]})
     assert again.status_code == 409 and again.json()["detail"].startswith("Version mismatch")
-    precondition = api.post(path + "/accept", {**h, "If-Match": '"1"'},
-                            json={"version": 2, "phrases": ["Clean food preparation areas"]})  # fmt: skip
+    precondition = api.post(
+        path + "/accept",
+        {**h, "If-Match": '"1"'},
+        json={"version": 2, "phrases": ["Clean food preparation areas"]},
+    )
     assert precondition.status_code == 412
     unknown = api.post(path + "/accept", h, json={"version": 2, "phrases": ["Flying a plane"]})
     assert unknown.status_code == 422
@@ -157,8 +163,9 @@ def test_remove_keeps_a_phrase_from_coming_back(api: Api, world: World, dish_ope
     params = {"client_id": client["id"], "kind": "client.strengths_removed"}
     events = api.get("/audit/events", world.headers["auditor"], params=params).json()["data"]
     assert [(e["payload"]["phrases"], e["payload"]["newly_removed"]) for e in events] == [
-        (["Clean tableware"], ["Clean tableware"]), (["Clean tableware"], []),
-    ]  # fmt: skip
+        (["Clean tableware"], ["Clean tableware"]),
+        (["Clean tableware"], []),
+    ]
     unknown = api.post(path + "/remove", h, json={"phrases": ["Clean food preparation areas", "nope"]})
     assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == ["body", "phrases", 1]
 
@@ -214,8 +221,9 @@ def test_profile_inferred_strengths_can_be_removed_without_a_store(api: Api, wor
         after = api.post(path + "/remove", h, json={"phrases": ["customer service"]}).json()
     finally:
         api.app.dependency_overrides.pop(get_matcher)
-    assert before == [{"phrase": "Customer service", "kind": None, "source_title": None, "code": None,
-                       "occupation": None}]  # fmt: skip
+    assert before == [
+        {"phrase": "Customer service", "kind": None, "source_title": None, "code": None, "occupation": None}
+    ]
     assert after["data"] == [] and after["removed"] == ["Customer service"]
 
 

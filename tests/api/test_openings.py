@@ -96,16 +96,20 @@ def test_near_duplicate_is_reported_not_stored(api: Api, world: World) -> None:
     employer = api.create_employer(h)
     first = api.create_opening(h, employer["id"], title="Line Cook - Part Time")
     moved = {"lat": NEARBY["lat"] + 0.002, "lon": NEARBY["lon"]}  # ~200 m: same site
-    body = {"employer_id": employer["id"],
-            "details": opening_details(title="Part time line cook", location=moved)}  # fmt: skip
+    body = {
+        "employer_id": employer["id"],
+        "details": opening_details(title="Part time line cook", location=moved),
+    }
     response = api.post("/openings", h, json=body)
     assert response.status_code == 409
     assert response.json() == {"detail": f"Near-duplicate of opening {first['id']}"}
     listed = api.get("/openings", h, params={"employer_id": employer["id"]}).json()
     assert listed["count"] == 1
     far = {"lat": NEARBY["lat"] + 0.1, "lon": NEARBY["lon"]}  # ~11 km: another branch
-    other_site = {"employer_id": employer["id"],
-                  "details": opening_details(title="Part time line cook", location=far)}  # fmt: skip
+    other_site = {
+        "employer_id": employer["id"],
+        "details": opening_details(title="Part time line cook", location=far),
+    }
     assert api.post("/openings", h, json=other_site).status_code == 201
     other_employer = api.create_employer(h)
     same_elsewhere = {"employer_id": other_employer["id"], "details": body["details"]}
@@ -140,8 +144,12 @@ def test_specialists_read_open_unexpired_openings_only(api: Api, world: World) -
     filled = api.create_opening(h, employer["id"])
     api.post(f"/openings/{filled['id']}/fill", h)
     assert expired["expired"] is True and live["expired"] is False
-    seen = {o["id"] for o in api.get("/openings", world.headers["spec1"],
-                                     params={"employer_id": employer["id"]}).json()["data"]}  # fmt: skip
+    seen = {
+        o["id"]
+        for o in api.get("/openings", world.headers["spec1"], params={"employer_id": employer["id"]}).json()[
+            "data"
+        ]
+    }
     assert seen == {live["id"]}
     assert api.get(f"/openings/{filled['id']}", world.headers["spec1"]).status_code == 200
     liaison_view = api.get("/openings", h, params={"employer_id": employer["id"]}).json()

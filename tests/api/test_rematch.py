@@ -74,8 +74,12 @@ def caseload(api: Api, world: World) -> Caseload:
 
 def _env(api: Api) -> dict[str, str]:
     settings = api.app.state.settings
-    return {**os.environ, "DATABASE_URL": settings.sqlalchemy_url, "PLACEMENT_VAR_DIR": str(settings.var_dir),
-            "PLACEMENT_AS_OF": AS_OF.isoformat()}  # fmt: skip
+    return {
+        **os.environ,
+        "DATABASE_URL": settings.sqlalchemy_url,
+        "PLACEMENT_VAR_DIR": str(settings.var_dir),
+        "PLACEMENT_AS_OF": AS_OF.isoformat(),
+    }
 
 
 def _latest(api: Api) -> RematchRun:
@@ -97,9 +101,14 @@ def _state(api: Api) -> dict[str, Any]:
             (r.id, r.status, r.ended_at, r.counts, r.progress_done)
             for r in session.scalars(select(RematchRun))
         ]
-        return {"runs": runs, "versions": count(ShortlistVersion), "records": count(RecommendationRecord),
-                "events": session.scalar(select(func.max(AuditEvent.seq))), "digests": count(RematchDigest),
-                "loads": count(RematchOpeningLoad)}  # fmt: skip
+        return {
+            "runs": runs,
+            "versions": count(ShortlistVersion),
+            "records": count(RecommendationRecord),
+            "events": session.scalar(select(func.max(AuditEvent.seq))),
+            "digests": count(RematchDigest),
+            "loads": count(RematchOpeningLoad),
+        }
 
 
 def test_killed_run_resumes_with_exactly_one_version_per_client(api: Api, caseload: Caseload) -> None:
@@ -107,8 +116,14 @@ def test_killed_run_resumes_with_exactly_one_version_per_client(api: Api, caselo
     seed = random.randrange(1_000_000)
     kill_after = random.Random(seed).randrange(n_chunks)  # die inside chunk number kill_after + 1
     args = ["--chunk-size", str(CHUNK), "--test-kill-after", str(kill_after)]
-    done = subprocess.run([sys.executable, "-m", "api.batch_job", *args],
-                          cwd=REPO, env=_env(api), capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "api.batch_job", *args],
+        cwd=REPO,
+        env=_env(api),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == -signal.SIGKILL, (seed, done.returncode, done.stderr[-2000:])
     killed = _latest(api)
     assert killed.status == "running"
@@ -135,8 +150,11 @@ def test_killed_run_resumes_with_exactly_one_version_per_client(api: Api, caselo
         assert sorted(r.id for r in records) == sorted(v.recommendation_id for v in versions)
         assert verify_chain(session).ok
     run = _latest(api)
-    assert (run.status, run.progress_done, run.progress_total) == ("finished", len(caseload.all_active),
-                                                                    len(caseload.all_active))  # fmt: skip
+    assert (run.status, run.progress_done, run.progress_total) == (
+        "finished",
+        len(caseload.all_active),
+        len(caseload.all_active),
+    )
 
 
 def test_bad_records_are_skipped_logged_and_counted(api: Api, caseload: Caseload) -> None:
@@ -155,8 +173,14 @@ def test_rerunning_a_finished_run_changes_nothing(api: Api) -> None:
     run = _latest(api)
     before = _state(api)
     assert run_job(api.app.state.session_factory, as_of=AS_OF, options=JobOptions(), resume=run.id) == run.id
-    done = subprocess.run([sys.executable, "-m", "api.batch_job", "--resume", str(run.id)],
-                          cwd=REPO, env=_env(api), capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "api.batch_job", "--resume", str(run.id)],
+        cwd=REPO,
+        env=_env(api),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert _state(api) == before
 
@@ -166,8 +190,10 @@ def test_primaries_and_opening_loads(api: Api) -> None:
     run = _latest(api)
     versions = _versions(api, run.id)
     with api.session() as session:
-        loads = {r.opening_id: r for r in session.scalars(
-            select(RematchOpeningLoad).where(RematchOpeningLoad.run_id == run.id))}  # fmt: skip
+        loads = {
+            r.opening_id: r
+            for r in session.scalars(select(RematchOpeningLoad).where(RematchOpeningLoad.run_id == run.id))
+        }
     on_lists = collections.Counter(r["opening_id"] for v in versions for r in v.rows)
     assert {o: load.shortlists for o, load in loads.items()} == dict(on_lists)
     primaries = collections.Counter(v.primary_opening_id for v in versions if v.rows)

@@ -33,10 +33,14 @@ from tests.api.conftest import PASSWORD, SECRET, fresh_database, make_settings
 MAX_EXAMPLES = 10
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 ROLE_BY_PREFIX = (
-    ("/api/v1/clients", "specialist"), ("/api/v1/employers", "liaison"), ("/api/v1/openings", "liaison"),
-    ("/api/v1/audit", "auditor"), ("/api/v1/users", "admin"), ("/api/v1/assignments", "admin"),
+    ("/api/v1/clients", "specialist"),
+    ("/api/v1/employers", "liaison"),
+    ("/api/v1/openings", "liaison"),
+    ("/api/v1/audit", "auditor"),
+    ("/api/v1/users", "admin"),
+    ("/api/v1/assignments", "admin"),
     ("/api/v1/config", "admin"),
-)  # fmt: skip
+)
 
 
 def _seed(url: str, directory: Path) -> dict[str, Any]:
@@ -46,11 +50,17 @@ def _seed(url: str, directory: Path) -> dict[str, Any]:
     engine = make_engine(url)
     migrate.upgrade(engine)
     with make_session_factory(engine)() as session:
-        users = {role.value: store.users.create_user(session, user_create=UserCreate(
-            username=f"st-{role.value}", password=PASSWORD, role=role)) for role in Role}  # fmt: skip
+        users = {
+            role.value: store.users.create_user(
+                session, user_create=UserCreate(username=f"st-{role.value}", password=PASSWORD, role=role)
+            )
+            for role in Role
+        }
         session.commit()
-        tokens = {role: create_access_token(user_id=u.id, role=u.role, secret=SECRET, algorithm="HS256",
-                                            minutes=60) for role, u in users.items()}  # fmt: skip
+        tokens = {
+            role: create_access_token(user_id=u.id, role=u.role, secret=SECRET, algorithm="HS256", minutes=60)
+            for role, u in users.items()
+        }
     engine.dispose()
     return {"settings": settings, "tokens": tokens, "users": {r: u.id for r, u in users.items()}}
 
@@ -90,11 +100,19 @@ def _records(schema: Any, tokens: dict[str, str]) -> dict[str, Any]:
         opening_id = post(
             "/openings", "liaison", json={"employer_id": employer_id, "details": opening_details()}
         )["id"]
-        placement = post(f"/clients/{client_id}/placements", "specialist",
-                         json={"opening_id": opening_id, "start_date": "2026-03-09"})  # fmt: skip
+        placement = post(
+            f"/clients/{client_id}/placements",
+            "specialist",
+            json={"opening_id": opening_id, "start_date": "2026-03-09"},
+        )
         record = post(f"/clients/{client_id}/shortlist", "specialist", json={"k": 3})["recommendation_id"]
-    return {"client_id": client_id, "employer_id": employer_id, "opening_id": opening_id,
-            "placement_id": placement["id"], "record_id": record}  # fmt: skip
+    return {
+        "client_id": client_id,
+        "employer_id": employer_id,
+        "opening_id": opening_id,
+        "placement_id": placement["id"],
+        "record_id": record,
+    }
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -107,12 +125,19 @@ def test_api_conforms_to_its_schema(seeded: dict[str, Any], method: str, path: s
     operation = seeded["schema"][path][method]
     role = next((r for prefix, r in ROLE_BY_PREFIX if path.startswith(prefix)), "admin")
     ids = seeded["ids"] | {"user_id": seeded["users"]["specialist"]}
-    headers = {} if path.endswith("/login/access-token") else {
-        "Authorization": f"Bearer {seeded['tokens'][role]}"}  # fmt: skip
+    headers = (
+        {} if path.endswith("/login/access-token") else {"Authorization": f"Bearer {seeded['tokens'][role]}"}
+    )
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=MAX_EXAMPLES, deadline=None, phases=[Phase.explicit, Phase.generate],
-              suppress_health_check=list(HealthCheck), derandomize=True, database=None)  # fmt: skip
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+    )
     def check(case: Any) -> None:
         for name in case.path_parameters or {}:
             if name in ids:

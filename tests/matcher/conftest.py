@@ -19,14 +19,38 @@ def small_openings() -> list[Opening]:
     """A few hand-made openings near the default client's home."""
     return [
         worlds.opening(id="O-dish", title="Dishwasher", employer="Lakeview Diner"),
-        worlds.opening(id="O-cook", title="Prep cook", employer="Lakeview Diner",
-                       required_skills=["food prep"], hourly_wage=16.0),  # fmt: skip
-        worlds.opening(id="O-stock", title="Stock clerk", employer="Northside Grocers",
-                       industry="grocery", required_skills=["stocking"], demands={}),  # fmt: skip
-        worlds.opening(id="O-night", title="Night cleaner", employer="Bright Cleaning Co",
-                       industry="cleaning", shifts=["Fri 22:00-06:00"], hours_per_week=8),  # fmt: skip
-        worlds.opening(id="O-remote", title="Data entry clerk", employer="City Library", industry="office",
-                       location=None, remote=True, required_skills=["data entry"]),  # fmt: skip
+        worlds.opening(
+            id="O-cook",
+            title="Prep cook",
+            employer="Lakeview Diner",
+            required_skills=["food prep"],
+            hourly_wage=16.0,
+        ),
+        worlds.opening(
+            id="O-stock",
+            title="Stock clerk",
+            employer="Northside Grocers",
+            industry="grocery",
+            required_skills=["stocking"],
+            demands={},
+        ),
+        worlds.opening(
+            id="O-night",
+            title="Night cleaner",
+            employer="Bright Cleaning Co",
+            industry="cleaning",
+            shifts=["Fri 22:00-06:00"],
+            hours_per_week=8,
+        ),
+        worlds.opening(
+            id="O-remote",
+            title="Data entry clerk",
+            employer="City Library",
+            industry="office",
+            location=None,
+            remote=True,
+            required_skills=["data entry"],
+        ),
     ]
 
 

@@ -98,8 +98,14 @@ class Reference:
 
     # ----- the pair
 
-    def pair(self, c: Client, o: Opening, *, blocked: Collection[str] = (),
-             travel_times: Mapping[tuple[str, str, str], float] | None = None) -> PairResult:  # fmt: skip
+    def pair(
+        self,
+        c: Client,
+        o: Opening,
+        *,
+        blocked: Collection[str] = (),
+        travel_times: Mapping[tuple[str, str, str], float] | None = None,
+    ) -> PairResult:
         """Feasibility, factors, weights and score of one pair."""
         minutes, mode = self.commute(c, o, travel_times or {})
         failed = self.failed(c, o, minutes, blocked)
@@ -206,8 +212,9 @@ class Reference:
         required = {self.skill(p) for p in o.required_skills}
         preferred = {self.skill(p) for p in o.preferred_skills}
         if required and preferred:
-            coverage = (cfg.required_skill_share * len(has & required) / len(required)
-                        + (1 - cfg.required_skill_share) * len(has & preferred) / len(preferred))  # fmt: skip
+            coverage = cfg.required_skill_share * len(has & required) / len(required) + (
+                1 - cfg.required_skill_share
+            ) * len(has & preferred) / len(preferred)
         elif required:
             coverage = len(has & required) / len(required)
         elif preferred:

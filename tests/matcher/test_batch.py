@@ -30,8 +30,10 @@ def test_one_malformed_record_is_reported_and_the_rest_scored(records) -> None:
         warnings.simplefilter("ignore", MatcherWarning)
         result = recommend_all([*clients, bad_client], [*openings, bad_opening], as_of=AS_OF, k=5)
     errors = result.errors.to_dict("records")
-    assert [(e["record"], e["field"]) for e in errors] == [("opening O-bad", "hourly_wage"),
-                                                           ("client C-bad", "availability")]  # fmt: skip
+    assert [(e["record"], e["field"]) for e in errors] == [
+        ("opening O-bad", "hourly_wage"),
+        ("client C-bad", "availability"),
+    ]
     assert "'fifteen'" in errors[0]["value"] and errors[0]["message"]
     assert result.n_pairs == len(clients) * len(openings)
     assert "C-bad" not in set(result.suggestions["client_id"])
@@ -68,5 +70,9 @@ def test_no_good_records_give_empty_frames() -> None:
         warnings.simplefilter("ignore", MatcherWarning)
         result = recommend_all([{"id": "C-x"}], [], as_of=AS_OF)
     assert result.suggestions.empty and list(result.suggestions.columns)[:4] == [
-        "client_id", "rank", "opening_id", "score"]  # fmt: skip
+        "client_id",
+        "rank",
+        "opening_id",
+        "score",
+    ]
     assert len(result.errors) == 1

@@ -69,8 +69,22 @@ def test_explain_and_files(tmp_path, capsys) -> None:
     assert "C-bad" in captured.err  # the bad record is reported, the rest still run
 
     out = tmp_path / "out.csv"
-    assert main(["batch", "--clients-file", str(clients), "--openings-file", str(openings),
-                 "--as-of", "2026-03-02", "--out", str(out)]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "batch",
+                "--clients-file",
+                str(clients),
+                "--openings-file",
+                str(openings),
+                "--as-of",
+                "2026-03-02",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     frame = pd.read_csv(out)
     assert list(frame["opening_id"]) == ["O-1"] and list(frame["client_id"]) == ["C-1"]
     errors = pd.read_csv(out.with_suffix(".errors.csv"))

@@ -52,9 +52,12 @@ def test_transit_does_not_reach_a_night_shift() -> None:
     c = worlds.client(modes=["transit"], max_commute_minutes=90)
     openings = [
         worlds.opening(id=oid, location=FIVE_KM_NORTH, shifts=[shift], hours_per_week=16)
-        for oid, shift in [("O-day", "Mon 09:00-17:00"), ("O-night", "Fri 22:00-06:00"),
-                           ("O-early", "Mon 05:00-13:00")]
-    ]  # fmt: skip
+        for oid, shift in [
+            ("O-day", "Mon 09:00-17:00"),
+            ("O-night", "Fri 22:00-06:00"),
+            ("O-early", "Mon 05:00-13:00"),
+        ]
+    ]
     matcher = Matcher().fit(openings, as_of=worlds.AS_OF)
     block = matcher.score([c])
     j = matcher.index.position

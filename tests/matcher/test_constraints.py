@@ -19,7 +19,7 @@ def test_the_baseline_pair_is_feasible() -> None:
     assert codes(worlds.client(), worlds.opening()) == set()
 
 
-CASES = [  # fmt: skip
+CASES = [
     # (client overrides, opening overrides, expected codes)
     ({}, {"status": "filled"}, {"NOT_OPEN"}),
     ({}, {"status": "closed"}, {"NOT_OPEN"}),
@@ -50,8 +50,11 @@ CASES = [  # fmt: skip
     ({"avoid_background_check": True}, {"background_check": True, "fair_chance": True}, set()),
     ({}, {"background_check": True}, set()),
     # zero exclusion: the lowest capacity against the highest demands is never a constraint
-    ({"capacity": dict.fromkeys(worlds.DIMENSIONS, 1)}, {"demands": dict.fromkeys(worlds.DIMENSIONS, 5)},
-     set()),
+    (
+        {"capacity": dict.fromkeys(worlds.DIMENSIONS, 1)},
+        {"demands": dict.fromkeys(worlds.DIMENSIONS, 5)},
+        set(),
+    ),
 ]
 
 
@@ -84,13 +87,22 @@ def test_rejected_by_specialist_via_blocked() -> None:
 
 
 def test_every_failed_constraint_is_listed() -> None:
-    client = worlds.client(max_commute_minutes=20, min_hours=25, wage_floor=20.0, earnings_cap=500.0,
-                           accommodations={"job_coach": "required"}, avoid_background_check=True,
-                           exclusions={"industries": ["food"]})  # fmt: skip
+    client = worlds.client(
+        max_commute_minutes=20,
+        min_hours=25,
+        wage_floor=20.0,
+        earnings_cap=500.0,
+        accommodations={"job_coach": "required"},
+        avoid_background_check=True,
+        exclusions={"industries": ["food"]},
+    )
     opening = worlds.opening(status="closed", expires="2026-03-01", background_check=True)
     got = codes(client, opening, blocked={client.id: [opening.id]})
-    assert got == {f.name for f in Failed} - {"SCHEDULE_OUTSIDE_AVAILABILITY", "EXCLUDED_EMPLOYER",
-                                               "EXCLUDED_KEYWORD"}  # fmt: skip
+    assert got == {f.name for f in Failed} - {
+        "SCHEDULE_OUTSIDE_AVAILABILITY",
+        "EXCLUDED_EMPLOYER",
+        "EXCLUDED_KEYWORD",
+    }
 
 
 def test_keyword_and_employer_exclusions_are_both_listed() -> None:
@@ -106,10 +118,20 @@ def test_keyword_matching_the_employer_name_counts_as_a_keyword() -> None:
 
 def test_flags_have_stable_codes() -> None:
     assert [f.name for f in Failed] == [
-        "NOT_OPEN", "EXPIRED", "COMMUTE_TOO_LONG", "SCHEDULE_OUTSIDE_AVAILABILITY", "HOURS_OUT_OF_RANGE",
-        "WAGE_BELOW_FLOOR", "EARNINGS_ABOVE_CAP", "REQUIRED_ACCOMMODATION_UNAVAILABLE", "EXCLUDED_INDUSTRY",
-        "EXCLUDED_EMPLOYER", "EXCLUDED_KEYWORD", "BACKGROUND_CHECK", "REJECTED_BY_SPECIALIST",
-    ]  # fmt: skip
+        "NOT_OPEN",
+        "EXPIRED",
+        "COMMUTE_TOO_LONG",
+        "SCHEDULE_OUTSIDE_AVAILABILITY",
+        "HOURS_OUT_OF_RANGE",
+        "WAGE_BELOW_FLOOR",
+        "EARNINGS_ABOVE_CAP",
+        "REQUIRED_ACCOMMODATION_UNAVAILABLE",
+        "EXCLUDED_INDUSTRY",
+        "EXCLUDED_EMPLOYER",
+        "EXCLUDED_KEYWORD",
+        "BACKGROUND_CHECK",
+        "REJECTED_BY_SPECIALIST",
+    ]
 
 
 def test_a_remote_job_meets_a_required_remote_work_need_without_listing_it() -> None:

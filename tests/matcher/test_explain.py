@@ -38,19 +38,27 @@ def suggestion(client: Client, opening: Opening) -> Suggestion:
 
 REMOVED = "feasible if the client removed that"
 WORDING = [
-    ({"min_hours": 35, "max_hours": 40}, {"hours_per_week": 32},
-     "feasible with an hours range that includes 32 h/week"),
+    (
+        {"min_hours": 35, "max_hours": 40},
+        {"hours_per_week": 32},
+        "feasible with an hours range that includes 32 h/week",
+    ),
     ({"wage_floor": 16.0}, {"hourly_wage": 14.5}, "feasible with a wage floor of $14.50"),
-    ({"availability": ["Mon 08:00-14:00", "Wed 08:00-14:00"]},
-     {"shifts": ["Mon 09:00-13:00", "Sat 07:00-15:00"], "hours_per_week": 12},
-     "feasible if the client were available Sat 07:00-15:00"),
-    ({"accommodations": {"quiet_workspace": "required"}}, {"on_request": ["quiet_workspace"]},
-     "feasible if the client chose to disclose (quiet or low-distraction workspace available on request)"),
+    (
+        {"availability": ["Mon 08:00-14:00", "Wed 08:00-14:00"]},
+        {"shifts": ["Mon 09:00-13:00", "Sat 07:00-15:00"], "hours_per_week": 12},
+        "feasible if the client were available Sat 07:00-15:00",
+    ),
+    (
+        {"accommodations": {"quiet_workspace": "required"}},
+        {"on_request": ["quiet_workspace"]},
+        "feasible if the client chose to disclose (quiet or low-distraction workspace available on request)",
+    ),
     ({"exclusions": {"keywords": ["dishes"]}}, {}, f"{REMOVED} keyword exclusion"),
     ({"exclusions": {"industries": ["restaurant"]}}, {}, f"{REMOVED} industry exclusion"),
     ({"exclusions": {"employers": ["Lakeview Diner"]}}, {}, f"{REMOVED} employer exclusion"),
     ({"earnings_cap": 1200.0}, {}, "feasible at 18 h/week or less, or with a cap of $1,303.50"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("client_kw", "opening_kw", "fix"), WORDING)
@@ -89,7 +97,7 @@ def test_several_failures_are_all_listed_without_fixes() -> None:
 
 
 def test_earnings_fix_hours_really_fit_under_the_cap() -> None:
-    """"feasible at N h/week or less": N hours at this wage must be within the cap."""
+    """ "feasible at N h/week or less": N hours at this wage must be within the cap."""
     client = worlds.client(earnings_cap=1500.0)
     opening = worlds.opening(hourly_wage=16.0, hours_per_week=24)  # 16 x 24 x 4.345 = 1668.48
     fix = exclusion(client, opening).reasons[0].feasible_if
@@ -99,7 +107,7 @@ def test_earnings_fix_hours_really_fit_under_the_cap() -> None:
 
 
 def test_earnings_fix_cap_is_enough() -> None:
-    """"or with a cap of $X": a cap of exactly $X must admit the job (X rounded up, not down)."""
+    """ "or with a cap of $X": a cap of exactly $X must admit the job (X rounded up, not down)."""
     client = worlds.client(earnings_cap=2000.0, max_hours=40)
     opening = worlds.opening(hourly_wage=18.75, hours_per_week=30)  # 2444.0625 a month
     fix = exclusion(client, opening).reasons[0].feasible_if
@@ -157,8 +165,13 @@ def test_every_feasible_if_is_true(seed: int) -> None:
             if not fixes:
                 continue
             (reason,) = fixes
-            alternatives = _apply_fix(reason.code, reason.feasible_if, client_to_record(c),
-                                      opening_to_record(openings[e.opening_id]), world.blocked)  # fmt: skip
+            alternatives = _apply_fix(
+                reason.code,
+                reason.feasible_if,
+                client_to_record(c),
+                opening_to_record(openings[e.opening_id]),
+                world.blocked,
+            )
             assert alternatives, f"{world.label}: no parsable fix in {reason.feasible_if!r}"
             for c2, o2, blocked in alternatives:
                 again = Matcher(WIDE).fit([opening_from_record(o2)], as_of=worlds.AS_OF)
@@ -172,8 +185,11 @@ def test_every_feasible_if_is_true(seed: int) -> None:
 
 
 def test_positive_reasons_name_the_evidence() -> None:
-    client = worlds.client(accommodations={"written_instructions": "required"}, past_titles=["dishwasher"],
-                           interests=["dish washing"])  # fmt: skip
+    client = worlds.client(
+        accommodations={"written_instructions": "required"},
+        past_titles=["dishwasher"],
+        interests=["dish washing"],
+    )
     near = {"lat": worlds.CENTRE[0] + 0.002, "lon": worlds.CENTRE[1]}
     opening = worlds.opening(offered_to_all=["written_instructions"], fair_chance=True, location=near)
     s = suggestion(client, opening)
@@ -214,8 +230,9 @@ def test_benefits_concerns(wage: float, hours: float, ssdi: bool, ssi: bool, exp
     assert got == expected
     for r in s.concerns:
         if r.code == "BENEFITS_SGA":
-            assert r.text == ("About $1,955.25/month is above the SGA level ($1,620.00, 2025): "
-                              "involve a benefits counselor")  # fmt: skip
+            assert r.text == (
+                "About $1,955.25/month is above the SGA level ($1,620.00, 2025): involve a benefits counselor"
+            )
         if r.code == "BENEFITS_TRIAL_WORK":
             assert "$1,303.50/month counts as a trial work month (over $1,160.00)" in r.text
         if r.code == "BENEFITS_SSI_REDUCTION":

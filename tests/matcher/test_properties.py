@@ -91,8 +91,9 @@ def test_contributions_add_up_exactly_to_the_score(seed: int) -> None:
 def test_raising_the_commute_limit_never_removes_a_suggestion(seed: int, extra: int) -> None:
     world = random_world(seed)
     before = feasible_sets(world)
-    longer = [dataclasses.replace(c, max_commute_minutes=c.max_commute_minutes + extra)
-              for c in world.clients]  # fmt: skip
+    longer = [
+        dataclasses.replace(c, max_commute_minutes=c.max_commute_minutes + extra) for c in world.clients
+    ]
     after = feasible_sets(dataclasses.replace(world, clients=longer))
     for cid in before:
         assert before[cid] <= after[cid], f"{world.label}: +{extra} min removed {before[cid] - after[cid]}"

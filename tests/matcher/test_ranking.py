@@ -75,9 +75,12 @@ def test_matcher_ties_break_by_opening_id_whatever_the_input_order() -> None:
 
 
 def test_employer_cap_matches_employer_names_loosely() -> None:
-    """"Lakeview Diner" and "LAKEVIEW DINER " are the same employer for the cap."""
-    openings = [worlds.opening(id="O-1"), worlds.opening(id="O-2", employer="LAKEVIEW DINER "),
-                worlds.opening(id="O-3", employer="lakeview diner")]  # fmt: skip
+    """ "Lakeview Diner" and "LAKEVIEW DINER " are the same employer for the cap."""
+    openings = [
+        worlds.opening(id="O-1"),
+        worlds.opening(id="O-2", employer="LAKEVIEW DINER "),
+        worlds.opening(id="O-3", employer="lakeview diner"),
+    ]
     sl = Matcher().fit(openings, as_of=worlds.AS_OF).recommend([worlds.client()], k=3)[0]
     assert len(sl.suggestions) == 2
 

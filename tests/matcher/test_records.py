@@ -98,10 +98,14 @@ def test_opening_errors_name_record_field_and_value(overrides, field, value) -> 
 
 
 def test_valid_records_build_the_expected_values() -> None:
-    c = client_from_record(client_record(
-        availability=["Fri 22:00-06:00", "sat 07:30-15:00"], accommodations={"quiet_workspace": "required"},
-        capacity={"memory": 2, "pace": None}, interests="dish washing; cooking",
-    ))  # fmt: skip
+    c = client_from_record(
+        client_record(
+            availability=["Fri 22:00-06:00", "sat 07:30-15:00"],
+            accommodations={"quiet_workspace": "required"},
+            capacity={"memory": 2, "pace": None},
+            interests="dish washing; cooking",
+        )
+    )
     assert c.availability == (TimeWindow(4, 22 * 60, 6 * 60), TimeWindow(5, 450, 900))
     assert c.availability[0].minutes == 8 * 60
     until_midnight = client_from_record(client_record(availability=["Fri 20:00-23:59"]))

@@ -75,8 +75,12 @@ def test_seeded_worlds_exercise_every_constraint() -> None:
 
 
 @settings(max_examples=30, **WORLD_SETTINGS)
-@given(seed=SEEDS, n_clients=st.integers(1, 5), n_openings=st.integers(1, 20),
-       strict=st.sampled_from([0.0, 0.3, 0.8]))  # fmt: skip
+@given(
+    seed=SEEDS,
+    n_clients=st.integers(1, 5),
+    n_openings=st.integers(1, 20),
+    strict=st.sampled_from([0.0, 0.3, 0.8]),
+)
 def test_engine_equals_reference_property(seed: int, n_clients: int, n_openings: int, strict: float) -> None:
     assert_engine_matches_reference(random_world(seed, n_clients, n_openings, strict=strict))
 

@@ -39,10 +39,12 @@ def test_priorities_multiply_then_renormalise() -> None:
 
 
 def test_priorities_change_the_order_of_two_openings() -> None:
-    near_low_pay = worlds.opening(id="O-near", hourly_wage=12.5, location={"lat": worlds.CENTRE[0] + 0.005,
-                                  "lon": worlds.CENTRE[1]})  # fmt: skip
-    far_high_pay = worlds.opening(id="O-far", hourly_wage=22.0, location={"lat": worlds.CENTRE[0] + 0.1,
-                                  "lon": worlds.CENTRE[1]})  # fmt: skip
+    near_low_pay = worlds.opening(
+        id="O-near", hourly_wage=12.5, location={"lat": worlds.CENTRE[0] + 0.005, "lon": worlds.CENTRE[1]}
+    )
+    far_high_pay = worlds.opening(
+        id="O-far", hourly_wage=22.0, location={"lat": worlds.CENTRE[0] + 0.1, "lon": worlds.CENTRE[1]}
+    )
     matcher = Matcher().fit([near_low_pay, far_high_pay], as_of=worlds.AS_OF)
     by_wage = worlds.client(modes=["car"], priorities={"wage": "high", "commute": "low"})
     by_commute = worlds.client(modes=["car"], priorities={"wage": "low", "commute": "high"})
@@ -113,8 +115,9 @@ def test_accommodation_factor_is_the_share_of_preferred_needs_met() -> None:
 
 
 def test_commute_schedule_and_wage_fits_follow_the_formulas() -> None:
-    client = worlds.client(modes=["transit"], max_commute_minutes=60, min_hours=10, max_hours=30,
-                           wage_floor=12.0)  # fmt: skip
+    client = worlds.client(
+        modes=["transit"], max_commute_minutes=60, min_hours=10, max_hours=30, wage_floor=12.0
+    )
     opening = worlds.opening(hours_per_week=28, hourly_wage=15.0)
     block = Matcher().fit([opening], as_of=worlds.AS_OF).score([client])
     minutes = float(block.commute.minutes[0, 0])
@@ -135,8 +138,9 @@ def test_no_preferences_is_neutral_and_said_so() -> None:
 def test_interest_phrase_match_scores_above_a_mismatch() -> None:
     client = worlds.client(interests=["dish washing"], preferred_industries=[])
     match = suggestion(client, worlds.opening(title="Dishwasher"))
-    other = suggestion(client, worlds.opening(title="Library assistant", industry="library",
-                                              description="Shelve books."))  # fmt: skip
+    other = suggestion(
+        client, worlds.opening(title="Library assistant", industry="library", description="Shelve books.")
+    )
     assert match.factors["preference"] > other.factors["preference"]
     assert any(r.code == "PREFERENCE_MATCH" and '"dish washing"' in r.text for r in match.positives)
     assert any(r.code == "PREFERENCE_OUTSIDE" for r in other.concerns)

@@ -38,32 +38,102 @@ WORLD_SETTINGS: dict[str, Any] = {
     "suppress_health_check": (HealthCheck.too_slow,),
 }
 
-EMPLOYERS = ("Lakeview Diner", "Northside Grocers", "Acme Logistics", "City Library", "Paws Kennel",
-             "Bright Cleaning Co")  # fmt: skip
-TITLES = ("Dishwasher", "Prep cook", "Stock clerk", "Warehouse packer", "Janitor", "Cashier",
-          "Dog walker", "Data entry clerk", "Library assistant", "Barista", "Groundskeeper",
-          "Courier", "Night cleaner")  # fmt: skip
+EMPLOYERS = (
+    "Lakeview Diner",
+    "Northside Grocers",
+    "Acme Logistics",
+    "City Library",
+    "Paws Kennel",
+    "Bright Cleaning Co",
+)
+TITLES = (
+    "Dishwasher",
+    "Prep cook",
+    "Stock clerk",
+    "Warehouse packer",
+    "Janitor",
+    "Cashier",
+    "Dog walker",
+    "Data entry clerk",
+    "Library assistant",
+    "Barista",
+    "Groundskeeper",
+    "Courier",
+    "Night cleaner",
+)
 INDUSTRIES = ("restaurant", "grocery", "warehouse", "library", "kennel", "cleaning", "hotel", "", "nonprofit")
-WORDS = ("friendly team", "fast paced kitchen", "quiet back office", "heavy lifting", "customers daily",
-         "training provided", "weekend work", "night crew", "flexible supervisor",
-         "animals and pets")  # fmt: skip
-INTERESTS = ("dish washing", "cooking", "working with animals", "dogs", "books", "data entry",
-             "stocking shelves", "cleaning", "helping people", "outdoors", "computers",
-             "space travel", "kitchen work", "warehouse", "dishwashr")  # fmt: skip
-SKILLS = ("customer service", "cash handling", "food prep", "dishwashing", "cleaning", "stocking",
-          "lifting", "forklift", "data entry", "teamwork", "reliability", "dog walking", "typing",
-          "juggling", "latte art", "spreadsheets")  # fmt: skip
+WORDS = (
+    "friendly team",
+    "fast paced kitchen",
+    "quiet back office",
+    "heavy lifting",
+    "customers daily",
+    "training provided",
+    "weekend work",
+    "night crew",
+    "flexible supervisor",
+    "animals and pets",
+)
+INTERESTS = (
+    "dish washing",
+    "cooking",
+    "working with animals",
+    "dogs",
+    "books",
+    "data entry",
+    "stocking shelves",
+    "cleaning",
+    "helping people",
+    "outdoors",
+    "computers",
+    "space travel",
+    "kitchen work",
+    "warehouse",
+    "dishwashr",
+)
+SKILLS = (
+    "customer service",
+    "cash handling",
+    "food prep",
+    "dishwashing",
+    "cleaning",
+    "stocking",
+    "lifting",
+    "forklift",
+    "data entry",
+    "teamwork",
+    "reliability",
+    "dog walking",
+    "typing",
+    "juggling",
+    "latte art",
+    "spreadsheets",
+)
 PAST_TITLES = ("dishwasher", "line cook", "cashier", "janitor", "stock clerk", "librarian", "astronaut")
 AVAILABILITY = (
     ["Mon 08:00-17:00", "Tue 08:00-17:00", "Wed 08:00-17:00", "Thu 08:00-17:00", "Fri 08:00-17:00"],
-    ["Mon 05:00-23:59", "Tue 05:00-23:59", "Wed 05:00-23:59", "Thu 05:00-23:59", "Fri 05:00-23:59",
-     "Sat 05:00-23:59", "Sun 05:00-23:59"],
-    ["Mon 00:00-24:00", "Tue 00:00-24:00", "Wed 00:00-24:00", "Thu 00:00-24:00", "Fri 00:00-24:00",
-     "Sat 00:00-24:00", "Sun 00:00-24:00"],
+    [
+        "Mon 05:00-23:59",
+        "Tue 05:00-23:59",
+        "Wed 05:00-23:59",
+        "Thu 05:00-23:59",
+        "Fri 05:00-23:59",
+        "Sat 05:00-23:59",
+        "Sun 05:00-23:59",
+    ],
+    [
+        "Mon 00:00-24:00",
+        "Tue 00:00-24:00",
+        "Wed 00:00-24:00",
+        "Thu 00:00-24:00",
+        "Fri 00:00-24:00",
+        "Sat 00:00-24:00",
+        "Sun 00:00-24:00",
+    ],
     ["Fri 22:00-06:00", "Sat 22:00-06:00", "Sat 06:00-15:00"],
     ["Mon 09:15-13:45", "Wed 09:15-13:45", "Fri 09:10-14:00"],
     ["Sat 06:00-18:00", "Sun 06:00-18:00", "Tue 12:00-20:00"],
-)  # fmt: skip
+)
 SHIFTS = (
     ["Mon 09:00-13:00", "Wed 09:00-13:00"],
     ["Tue 10:00-14:00", "Thu 10:00-14:00", "Fri 10:00-14:00"],
@@ -74,7 +144,7 @@ SHIFTS = (
     ["Tue 16:00-22:00", "Sat 12:00-20:00"],
     ["Mon 08:00-16:30", "Tue 08:00-16:30", "Wed 08:00-16:30", "Thu 08:00-16:30"],
     ["Sun 06:00-18:00"],
-)  # fmt: skip
+)
 
 
 def client_record(**overrides: Any) -> dict[str, Any]:
@@ -129,8 +199,10 @@ def opening(**overrides: Any) -> Opening:
 
 def _near(rng: random.Random, spread: float = 0.1) -> dict[str, float]:
     # 0.1 degrees of latitude ~ 11 km: all points within ~30 km of each other
-    return {"lat": round(CENTRE[0] + rng.uniform(-spread, spread), 5),
-            "lon": round(CENTRE[1] + rng.uniform(-spread, spread) * 1.3, 5)}  # fmt: skip
+    return {
+        "lat": round(CENTRE[0] + rng.uniform(-spread, spread), 5),
+        "lon": round(CENTRE[1] + rng.uniform(-spread, spread) * 1.3, 5),
+    }
 
 
 def _some(rng: random.Random, pool: tuple[str, ...], most: int) -> list[str]:

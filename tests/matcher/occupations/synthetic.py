@@ -18,10 +18,15 @@ CODES = {
     "15-1252.00": ("Software Developers", "Design and develop software."),
 }
 ALTERNATE = [
-    ("35-9021.00", "Dish Washer"), ("35-9021.00", "Pot Washer"), ("35-9021.00", "Kitchen Steward"),
-    ("35-9011.00", "Busser"), ("35-9011.00", "Kitchen Steward"), ("41-2011.00", "Checker"),
-    ("15-1252.00", "Programmer"), ("15-1252.00", "Software Engineer"),
-]  # fmt: skip
+    ("35-9021.00", "Dish Washer"),
+    ("35-9021.00", "Pot Washer"),
+    ("35-9021.00", "Kitchen Steward"),
+    ("35-9011.00", "Busser"),
+    ("35-9011.00", "Kitchen Steward"),
+    ("41-2011.00", "Checker"),
+    ("15-1252.00", "Programmer"),
+    ("15-1252.00", "Software Engineer"),
+]
 REPORTED = [("35-9021.00", "Dishwasher"), ("41-2011.00", "Cashier"), ("15-1252.00", "Developer")]
 # R I A S E C (OI scale 1-7)
 RIASEC = {
@@ -31,16 +36,28 @@ RIASEC = {
     "15-1252.00": (2.0, 6.5, 2.0, 1.5, 2.5, 4.5),
 }
 ZONES = {"35-9021.00": 1, "35-9011.00": 1, "41-2011.00": 2, "15-1252.00": 4}
-STYLES = ["Attention to Detail", "Stress Tolerance", "Adaptability/Flexibility", "Social Orientation",
-          "Concern for Others", "Analytical Thinking"]  # fmt: skip
+STYLES = [
+    "Attention to Detail",
+    "Stress Tolerance",
+    "Adaptability/Flexibility",
+    "Social Orientation",
+    "Concern for Others",
+    "Analytical Thinking",
+]
 STYLE_VALUES = {
     "35-9021.00": (3.5, 3.6, 3.4, 2.9, 3.1, 2.0),
     "35-9011.00": (3.6, 3.9, 3.9, 4.3, 3.8, 2.2),
     "41-2011.00": (3.9, 3.7, 3.5, 3.8, 3.7, 2.6),
     "15-1252.00": (4.6, 4.0, 4.2, 3.0, 3.0, 4.8),
 }
-SKILLS = ["Active Learning", "Coordination", "Service Orientation", "Complex Problem Solving",
-          "Time Management", "Programming"]  # fmt: skip
+SKILLS = [
+    "Active Learning",
+    "Coordination",
+    "Service Orientation",
+    "Complex Problem Solving",
+    "Time Management",
+    "Programming",
+]
 # (importance, level) per skill
 SKILL_VALUES = {
     "35-9021.00": ((2.0, 1.5), (2.5, 1.8), (2.2, 1.5), (1.8, 1.2), (2.8, 2.0), (1.0, 0.0)),
@@ -55,20 +72,27 @@ DWAS = [
     ("4.A.4.a.1", "4.A.4.a.1.I01", "4.A.4.a.1.I01.D01", "Process sales or other transactions."),
     ("4.A.3.b.1", "4.A.3.b.1.I01", "4.A.3.b.1.I01.D01", "Write computer programming code."),
 ]
-IWAS = [("4.A.3.a.3", "4.A.3.a.3.I01", "Clean equipment or facilities."),
-        ("4.A.3.a.3", "4.A.3.a.3.I02", "Serve food."),
-        ("4.A.4.a.1", "4.A.4.a.1.I01", "Sell products."),
-        ("4.A.3.b.1", "4.A.3.b.1.I01", "Program computers.")]  # fmt: skip
+IWAS = [
+    ("4.A.3.a.3", "4.A.3.a.3.I01", "Clean equipment or facilities."),
+    ("4.A.3.a.3", "4.A.3.a.3.I02", "Serve food."),
+    ("4.A.4.a.1", "4.A.4.a.1.I01", "Sell products."),
+    ("4.A.3.b.1", "4.A.3.b.1.I01", "Program computers."),
+]
 # (code, task id, task type, DWA id)
 TASKS = [
-    ("35-9021.00", "1", "Core", "4.A.3.a.3.I01.D01"), ("35-9021.00", "2", "Core", "4.A.3.a.3.I01.D02"),
+    ("35-9021.00", "1", "Core", "4.A.3.a.3.I01.D01"),
+    ("35-9021.00", "2", "Core", "4.A.3.a.3.I01.D02"),
     ("35-9021.00", "3", "Supplemental", "4.A.3.a.3.I01.D01"),
-    ("35-9011.00", "4", "Core", "4.A.3.a.3.I01.D01"), ("35-9011.00", "5", "Core", "4.A.3.a.3.I02.D01"),
-    ("41-2011.00", "6", "Core", "4.A.4.a.1.I01.D01"), ("15-1252.00", "7", "Core", "4.A.3.b.1.I01.D01"),
-]  # fmt: skip
-TECH = [("15-1252.00", "Python", "Object or component oriented development software", "Y"),
-        ("15-1252.00", "Git", "Configuration management software", "Y"),
-        ("41-2011.00", "Point of sale POS software", "Point of sale POS software", "N")]  # fmt: skip
+    ("35-9011.00", "4", "Core", "4.A.3.a.3.I01.D01"),
+    ("35-9011.00", "5", "Core", "4.A.3.a.3.I02.D01"),
+    ("41-2011.00", "6", "Core", "4.A.4.a.1.I01.D01"),
+    ("15-1252.00", "7", "Core", "4.A.3.b.1.I01.D01"),
+]
+TECH = [
+    ("15-1252.00", "Python", "Object or component oriented development software", "Y"),
+    ("15-1252.00", "Git", "Configuration management software", "Y"),
+    ("41-2011.00", "Point of sale POS software", "Point of sale POS software", "N"),
+]
 
 
 def _write(path: Path, header: list[str], rows: list[tuple[object, ...]]) -> None:
@@ -143,9 +167,12 @@ def write_release(folder: Path, *, excel_skills: bool = True) -> Path:
         "Data Value",
         "Not Relevant",
     ]
-    rows = [(c, CODES[c][0], f"2.A.{j}", n, scale, scale, v[j][k], "N" if scale == "LV" else "")
-            for c, v in SKILL_VALUES.items() for j, n in enumerate(SKILLS)
-            for k, scale in enumerate(("IM", "LV"))]  # fmt: skip
+    rows = [
+        (c, CODES[c][0], f"2.A.{j}", n, scale, scale, v[j][k], "N" if scale == "LV" else "")
+        for c, v in SKILL_VALUES.items()
+        for j, n in enumerate(SKILLS)
+        for k, scale in enumerate(("IM", "LV"))
+    ]
     if excel_skills:
         book = Workbook()
         sheet = book.active

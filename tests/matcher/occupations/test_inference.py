@@ -114,8 +114,9 @@ def test_client_strengths_skip_own_and_removed_phrases(tiny_store: OccupationSto
     assert "Service Orientation" not in out.inferred_strengths
     # titles take turns (dishwasher, cashier, dishwasher, ...); own strengths drop out after
     assert out.inferred_strengths[:2] == (
-        "Process sales or other transactions", "Clean food preparation areas",
-    )  # fmt: skip
+        "Process sales or other transactions",
+        "Clean food preparation areas",
+    )
     (capped,) = enrich_clients([client], tiny_store, limit=1)
     assert len(capped.inferred_strengths) == 1
 
@@ -128,8 +129,9 @@ def test_client_without_resolvable_titles_is_unchanged(tiny_store: OccupationSto
 def test_infer_strengths_names_the_source(tiny_store: OccupationStore) -> None:
     found = infer_strengths(tiny_store, ["cashier"])
     assert {(s.kind, s.code, s.source_title) for s in found} == {
-        ("activity", "41-2011.00", "cashier"), ("skill", "41-2011.00", "cashier"),
-    }  # fmt: skip
+        ("activity", "41-2011.00", "cashier"),
+        ("skill", "41-2011.00", "cashier"),
+    }
 
 
 def test_real_dishwasher_opening_and_client(real_store: OccupationStore) -> None:

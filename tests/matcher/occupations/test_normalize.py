@@ -43,8 +43,10 @@ def test_variants_split_at_separators() -> None:
     assert variants[0] == "cloud platform big data engineer"
     assert "big data engineer" in variants
     assert title_variants("Dish Machine Operator (DMO)") == [
-        "dish machine operator dmo", "dish machine operator", "dmo",
-    ]  # fmt: skip
+        "dish machine operator dmo",
+        "dish machine operator",
+        "dmo",
+    ]
 
 
 def test_variants_of_plain_title_is_one() -> None:
