@@ -31,13 +31,16 @@ run: setup
 serve: setup
 	$(PY) -m api.cli serve --host 127.0.0.1 --port 8000
 
-test: setup
-	$(VENV)/bin/ruff check .
+# The whole suite behind the lint gates: style, formatting, types, import boundaries, docs links.
+test: lint
 	$(PY) -m pytest -q
 
 lint: setup
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy matcher
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy --strict matcher api
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mkdocs build --strict --quiet --site-dir $(VENV)/site-check
 
 # Engine latency and batch throughput (issue 2), then the nightly re-match at 10k and 100k (issue 4).
 bench: setup
