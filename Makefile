@@ -42,7 +42,7 @@ lint: setup
 # The documentation site (MkDocs + Material) from docs/ into site/; a broken link fails the build.
 .PHONY: docs
 docs: $(STAMP)
-	$(VENV)/bin/mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
 
 # Engine latency and batch throughput (issue 2), then the nightly re-match at 10k and 100k (issue 4).
 bench: setup
