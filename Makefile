@@ -40,7 +40,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy --strict matcher api
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/mkdocs build --strict --quiet --site-dir $(VENV)/site-check
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet --site-dir $(VENV)/site-check
 
 # The documentation site (MkDocs + Material) from docs/ into site/; a broken link fails the build.
 .PHONY: docs
