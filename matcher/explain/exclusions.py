@@ -7,14 +7,17 @@ from matcher.explain.pair import Pair
 from matcher.messages import render
 from matcher.types import Reason
 
+# plain ints and names: an IntFlag ``&`` per rule and exclusion costs more than the why-not itself
+_BY_BIT = [(int(rule.code), rule.name, rule.why_not) for rule in RULES]
+
 
 def exclusion_reasons(pair: Pair, bits: int) -> list[Reason]:
     """One reason per failed constraint; ``feasible_if`` where that limit alone blocks it."""
     alone = bits & (bits - 1) == 0
     out = []
-    for rule in RULES:
-        if bits & rule.code:
-            ev, display, fix = rule.why_not(pair)
-            text = render("exclusion", rule.name, {**ev, **display})
-            out.append(Reason(rule.name, "exclusion", text, None, ev, fix if alone else None))
+    for bit, name, why_not in _BY_BIT:
+        if bits & bit:
+            ev, display, fix = why_not(pair)
+            text = render("exclusion", name, {**ev, **display})
+            out.append(Reason(name, "exclusion", text, None, ev, fix if alone else None))
     return out
