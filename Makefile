@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $(STAMP)
 
-models/text_model.joblib: $(STAMP) matcher/train.py matcher/features.py matcher/vocab.py
+models/text_model.joblib: $(STAMP) matcher/train.py matcher/features/text.py matcher/vocab.py
 	$(PY) -m matcher.train
 
 models: models/text_model.joblib

@@ -4,7 +4,11 @@ Cross join of clients x openings in pandas, then ``DataFrame.apply(axis=1)``
 computing, for each row, the same hard constraints and soft factors as the
 engine (same formulas, same vocabularies, same text model), one pair at a
 time. It is only ever run on a small subsample; its pairs per second are then
-extrapolated. ``agreement`` checks it computes the same work as the engine.
+extrapolated. ``agreement`` checks it computes the same work as the engine, and
+``tests/bench/test_naive.py`` checks it pair by pair against the plain-loop
+oracle of the tests. Whether an accommodation is available to a client is the
+engine's own record-level rule (``Opening.offer`` and ``types.available``), not
+a copy.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from matcher import schedule
 from matcher.config import FACTORS, PRIORITY_MULTIPLIERS, MatcherConfig
 from matcher.features import industry_code, opening_text, skill_term
 from matcher.geo import haversine_km
-from matcher.types import Client, Opening, Status
+from matcher.types import Client, Need, Opening, Status, available
 from matcher.vocab import Vocabulary, load_vocabulary, tokens
 
 
@@ -135,7 +139,7 @@ def feasible(
     ):
         return False
     for code, need in c.accommodations.items():
-        if need == "required" and not (code in o.offered_to_all or (c.discloses and code in o.on_request)):
+        if need is Need.REQUIRED and not available(o.offer(code), c.discloses):
             return False
     return not excluded(c, o, vocab, config)
 
@@ -203,7 +207,7 @@ def strengths(c: Client, o: Opening, vocab: Vocabulary, config: MatcherConfig) -
 def cognitive(c: Client, o: Opening, vocab: Vocabulary, config: MatcherConfig) -> float:
     """1 - (gaps left after accommodations + a cost per unknown demand) / tolerance."""
     s, total, unknown = config.scoring, 0.0, 0
-    available = set(o.offered_to_all) | (set(o.on_request) if c.discloses else set())
+    given = {a for a in vocab.accommodations if available(o.offer(a), c.discloses)}
     for dim in vocab.dimensions:
         demand = o.demands.get(dim)
         if demand is None and dim == "stamina" and o.shifts:
@@ -214,7 +218,7 @@ def cognitive(c: Client, o: Opening, vocab: Vocabulary, config: MatcherConfig) -
             continue
         capacity = c.capacity.get(dim)
         gap = max(demand - capacity, 0) if capacity is not None else 0
-        if any(dim in vocab.accommodation_offsets[a] for a in available):
+        if any(dim in vocab.accommodation_offsets[a] for a in given):
             gap = max(gap - s.offset_levels, 0)
         total += gap
     return min(max(1.0 - (total + s.unknown_gap * unknown) / s.cognitive_tolerance, 0.0), 1.0)
@@ -222,11 +226,10 @@ def cognitive(c: Client, o: Opening, vocab: Vocabulary, config: MatcherConfig) -
 
 def accommodation(c: Client, o: Opening) -> float:
     """Share of the client's preferred accommodations available to them."""
-    preferred = [a for a, need in c.accommodations.items() if need == "preferred"]
+    preferred = [a for a, need in c.accommodations.items() if need is Need.PREFERRED]
     if not preferred:
         return 1.0
-    ok = [a in o.offered_to_all or (c.discloses and a in o.on_request) for a in preferred]
-    return sum(ok) / len(preferred)
+    return sum(available(o.offer(a), c.discloses) for a in preferred) / len(preferred)
 
 
 def wage_fit(c: Client, o: Opening, config: MatcherConfig) -> float:

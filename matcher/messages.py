@@ -6,6 +6,8 @@ Codes are stable (APIs, audit records and reports key on them); texts are
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 POSITIVE = {
     "PREFERENCE_MATCH": 'Matches the client\'s interest "{interest}" ({area}: "{job_phrase}" in the job)',
     "PREFERENCE_INDUSTRY": "In a preferred industry: {industry}",
@@ -81,12 +83,42 @@ EXCLUSION = {
     "REJECTED_BY_SPECIALIST": "The specialist rejected this opening for the client",
 }
 
+# What would make an excluded opening feasible, when that one constraint alone blocks it.
+FEASIBLE_IF = {
+    "COMMUTE_TOO_LONG": "feasible with a {limit}-minute limit",
+    "COMMUTE_OTHER_MODE": "feasible by {mode} (about {minutes:.0f} minutes)",
+    "COMMUTE_EITHER": "{other_mode}, or {longer_limit}",
+    "SCHEDULE_OUTSIDE_AVAILABILITY": "feasible if the client were available {shifts_text}",
+    "HOURS_OUT_OF_RANGE": "feasible with an hours range that includes {hours:g} h/week",
+    "WAGE_BELOW_FLOOR": "feasible with a wage floor of {wage_text}",
+    "EARNINGS_ABOVE_CAP": "feasible at {max_hours} h/week or less, or with a cap of {cap_text}",
+    "REQUIRED_ACCOMMODATION_UNAVAILABLE": (
+        "feasible if the client chose to disclose ({labels} available on request)"
+    ),
+    "EXCLUDED_INDUSTRY": "feasible if the client removed that industry exclusion",
+    "EXCLUDED_EMPLOYER": "feasible if the client removed that employer exclusion",
+    "EXCLUDED_KEYWORD": "feasible if the client removed that keyword exclusion",
+    "REJECTED_BY_SPECIALIST": "feasible if the specialist restores it",
+}
+
+# The parts of the commute why-not, assembled into EXCLUSION["COMMUTE_TOO_LONG"]'s {commute_text}.
+COMMUTE_WHY_NOT = {
+    "over_limit": "About {minutes:.0f} minutes by {mode}, over the client's {limit}-minute limit",
+    "unreachable": "Not reachable by {modes} at the shift's hours",
+    "no_service": " (transit or paratransit does not run at the shift's start or end)",
+}
+
 CATALOGUE = {"positive": POSITIVE, "concern": CONCERN, "hint": HINT, "exclusion": EXCLUSION}
 
 
 def render(kind: str, code: str, values: dict[str, object]) -> str:
     """The text of reason ``code`` of ``kind`` filled from ``values``."""
     return CATALOGUE[kind][code].format(**values)
+
+
+def feasible_if(code: str, values: Mapping[str, object]) -> str:
+    """The ``feasible_if`` text ``code`` filled from ``values``."""
+    return FEASIBLE_IF[code].format(**values)
 
 
 def minutes_text(minutes: float) -> str:

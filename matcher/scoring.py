@@ -19,6 +19,7 @@ import scipy.sparse as sp
 from matcher.commute import Commute
 from matcher.config import FACTORS, CommuteConfig, ScoringConfig
 from matcher.features import ClientBatch, OpeningIndex
+from matcher.types import available
 
 PREFERENCE_PARTS = ("phrases", "text", "industry", "riasec")
 
@@ -97,9 +98,9 @@ def preference(parts: dict[str, Part], config: ScoringConfig) -> np.ndarray:
     num = np.zeros(len(parts["phrases"][0]))
     den = np.zeros_like(num)
     for name in PREFERENCE_PARTS:
-        value, available = parts[name]
-        num += blend[name] * np.where(available, value, 0.0)
-        den += blend[name] * available
+        value, given = parts[name]
+        num += blend[name] * np.where(given, value, 0.0)
+        den += blend[name] * given
     return np.where(den > 0, num / np.where(den > 0, den, 1.0), config.neutral)
 
 
@@ -129,7 +130,7 @@ def cognitive_gaps(
     An unknown demand or an unrated capacity measures no gap.
     """
     gap = np.nan_to_num(np.maximum(index.demands[ji] - clients.capacity[ci], 0.0))
-    offset = np.where(clients.discloses[ci, None], index.offset_disclosed[ji], index.offset_all[ji])
+    offset = index.offset[ji, clients.discloses[ci].astype(np.intp)]  # by the client's disclosure
     return gap, np.maximum(gap - config.offset_levels * offset, 0.0)
 
 
@@ -148,7 +149,7 @@ def cognitive(
 def accommodation(clients: ClientBatch, index: OpeningIndex, ci: np.ndarray, ji: np.ndarray) -> np.ndarray:
     """Share of the client's *preferred* accommodations the job gives them (1 if none)."""
     pref = clients.preferred[ci]
-    given = index.offered[ji] | (clients.discloses[ci, None] & index.on_request[ji])
+    given = available(index.offer[ji], clients.discloses[ci, None])
     n = pref.sum(axis=1)
     result: np.ndarray = np.divide((pref & given).sum(axis=1), n, out=np.ones(len(ci)), where=n > 0)
     return result

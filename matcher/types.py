@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Literal
+from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+REMOTE_WORK = "remote_work"  # the accommodation a remote job gives everyone
 
 
 class Need(StrEnum):
@@ -20,6 +24,28 @@ class Need(StrEnum):
 
     REQUIRED = "required"
     PREFERRED = "preferred"
+
+
+class Offer(IntEnum):
+    """How an opening gives one accommodation (values are stored in index arrays)."""
+
+    NOT_OFFERED = 0
+    ON_REQUEST = 1  # a formal accommodation: the client must disclose to ask for it
+    TO_EVERYONE = 2
+
+
+@overload
+def available(offer: Offer, discloses: bool) -> bool: ...
+@overload
+def available(offer: np.ndarray, discloses: np.ndarray | bool) -> np.ndarray: ...
+def available(offer: Any, discloses: Any) -> Any:
+    """Whether a client can count on an accommodation the job gives as ``offer``.
+
+    Offered to everyone, or on request when the client chooses to disclose.
+    The one definition of the rule: it works on single values and, element-wise
+    with broadcasting, on arrays of :class:`Offer` codes and disclosure flags.
+    """
+    return (offer == Offer.TO_EVERYONE) | ((offer == Offer.ON_REQUEST) & discloses)
 
 
 class Status(StrEnum):
@@ -140,9 +166,11 @@ class Opening:
     fair_chance: bool = False
     riasec: tuple[float, ...] | None = None
 
-    def offers_to_everyone(self, accommodation: str) -> bool:
-        """Offered without disclosure; a remote job always offers remote work."""
-        return accommodation in self.offered_to_all or (self.remote and accommodation == "remote_work")
+    def offer(self, accommodation: str) -> Offer:
+        """How the job gives ``accommodation``; a remote job always offers remote work to everyone."""
+        if accommodation in self.offered_to_all or (self.remote and accommodation == REMOTE_WORK):
+            return Offer.TO_EVERYONE
+        return Offer.ON_REQUEST if accommodation in self.on_request else Offer.NOT_OFFERED
 
 
 @dataclass(frozen=True, slots=True)

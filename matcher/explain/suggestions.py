@@ -1,107 +1,22 @@
-"""Plain-language reasons, concerns, support-plan hints and why-nots.
+"""Positives, concerns and support-plan hints of a suggested pair, factor by factor.
 
 Runs per pair, but only for what is shown (the top-k, or an asked-about
-exclusion); the numbers come from the arrays the scorer computed. Every reason
+opening); the numbers come from the arrays the scorer computed. Every reason
 has a stable code from ``matcher.messages``; texts are deterministic.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from matcher import commute, geo, schedule
-from matcher.commute import Commute
-from matcher.config import MatcherConfig
-from matcher.constraints import Failed
-from matcher.features import (
-    FREE_PREFIX,
-    ClientBatch,
-    OpeningIndex,
-    keyword_mask,
-    skill_term,
-)
-from matcher.messages import minutes_text, money, render
-from matcher.scoring import cognitive_gaps, preference_parts
-from matcher.types import Client, Opening, Reason
+from matcher.explain.pair import Pair
+from matcher.explain.pair import reason as _r
+from matcher.features import FREE_PREFIX, skill_term
+from matcher.messages import minutes_text, money
+from matcher.types import Offer, Reason, available
 from matcher.vocab import Vocabulary
-
-
-@dataclass(frozen=True, slots=True)
-class Details:
-    """Factor parts of one pair that explanations quote: preference parts and cognitive gaps."""
-
-    parts: dict[str, tuple[float, bool]]
-    gaps: np.ndarray  # (D,) before offsets
-    left: np.ndarray  # (D,) after offsets
-
-
-def pair_details(
-    clients: ClientBatch,
-    index: OpeningIndex,
-    config: MatcherConfig,
-    cs: Sequence[int] | np.ndarray,
-    js: Sequence[int] | np.ndarray,
-) -> list[Details]:
-    """Details of many pairs in one vectorised pass (a shortlist's k suggestions)."""
-    ci, ji = np.asarray(cs, dtype=np.int64), np.asarray(js, dtype=np.int64)
-    parts = preference_parts(clients, index, config.scoring, ci, ji)
-    gaps, left = cognitive_gaps(clients, index, config.scoring, ci, ji)
-    return [
-        Details({name: (float(v[p]), bool(a[p])) for name, (v, a) in parts.items()}, gaps[p], left[p])
-        for p in range(len(ci))
-    ]
-
-
-@dataclass(frozen=True)
-class Pair:
-    """One (client, opening) pair of a scored block.
-
-    ``details`` are the pair's preference parts and cognitive gaps when the
-    caller computed them for many pairs at once (:func:`pair_details`).
-    """
-
-    c: int
-    j: int
-    clients: ClientBatch
-    index: OpeningIndex
-    commute: Commute
-    vocab: Vocabulary
-    config: MatcherConfig
-    details: Details | None = None
-
-    @cached_property
-    def detail(self) -> Details:
-        return self.details or pair_details(self.clients, self.index, self.config, [self.c], [self.j])[0]
-
-    @property
-    def client(self) -> Client:
-        return self.clients.clients[self.c]
-
-    @property
-    def opening(self) -> Opening:
-        return self.index.openings[self.j]
-
-    def mode_label(self, m: int) -> str:
-        name = list(self.config.commute.modes)[m]
-        return self.vocab.modes.get(name, name)
-
-    def acc_label(self, code: str) -> str:
-        return self.vocab.accommodations[code].lower()
-
-    def available_to_client(self, code: str) -> bool:
-        o = self.opening
-        return o.offers_to_everyone(code) or (self.client.discloses and code in o.on_request)
-
-
-def _r(kind: str, code: str, factor: str | None, evidence: dict[str, Any], **display: Any) -> Reason:
-    text = render(kind, code, {**evidence, **display})
-    return Reason(code, kind, text, factor, evidence)  # type: ignore[arg-type]
 
 
 def suggestion_reasons(pair: Pair) -> list[Reason]:
@@ -240,7 +155,11 @@ def _gap_reasons(pair: Pair, dim: str, d: int, gap: float, left: float) -> list[
     if left > 0:
         ideas = [pair.acc_label(a) for a in offsets if a not in given][:3]
         advice = "consider " + (", ".join(ideas) if ideas else "job coaching or job carving")
-        asked = [pair.acc_label(a) for a in offsets if a in opening.on_request and not client.discloses]
+        asked = [  # what disclosing would add
+            pair.acc_label(a)
+            for a in offsets
+            if available(opening.offer(a), True) and not pair.available_to_client(a)
+        ]
         if asked:
             advice += f" ({', '.join(asked)} available on request if the client chooses to disclose)"
     else:
@@ -262,27 +181,19 @@ def _demand_origin(pair: Pair, dim: str) -> str:
 def _accommodations(pair: Pair) -> list[Reason]:
     client, opening, out = pair.client, pair.opening, []
     for code, need in sorted(client.accommodations.items()):
-        label = pair.vocab.accommodations[code]
+        label, offer = pair.vocab.accommodations[code], opening.offer(code)
         ev = {"accommodation": code, "need": need.value}
-        if opening.offers_to_everyone(code):
-            out.append(
-                _r(
-                    "positive",
-                    "ACCOMMODATION_MET",
-                    "accommodation",
-                    ev,
-                    label=label,
-                    how="offered to everyone",
-                )
-            )
-        elif code in opening.on_request and client.discloses:
-            how = "available on request, as the client discloses"
+        if available(offer, client.discloses):
+            how = "offered to everyone" if offer is Offer.TO_EVERYONE else _AS_DISCLOSED
             out.append(_r("positive", "ACCOMMODATION_MET", "accommodation", ev, label=label, how=how))
-        elif code in opening.on_request:
+        elif available(offer, True):  # on request, and the client has not chosen to disclose
             out.append(_r("concern", "ACCOMMODATION_NEEDS_DISCLOSURE", "accommodation", ev, label=label))
         else:
             out.append(_r("concern", "ACCOMMODATION_MISSING", "accommodation", ev, label_lower=label.lower()))
     return out
+
+
+_AS_DISCLOSED = "available on request, as the client discloses"
 
 
 def _commute(pair: Pair) -> list[Reason]:
@@ -359,121 +270,3 @@ def _schedule_and_pay(pair: Pair) -> list[Reason]:
 def employer_cap_reason(employer: str, cap: int) -> Reason:
     """Why a feasible opening is not in the shortlist although it scores high enough."""
     return _r("concern", "EMPLOYER_CAP", None, {"employer": employer, "max_per_employer": cap})
-
-
-_FLAGS = [(int(f), f.name) for f in Failed if f.name]
-
-
-def exclusion_reasons(pair: Pair, bits: int) -> list[Reason]:
-    """One reason per failed constraint; ``feasible_if`` where that limit alone blocks it."""
-    alone = bits & (bits - 1) == 0
-    out = []
-    for bit, name in _FLAGS:
-        if bits & bit:
-            ev, display, fix = _WHY_NOT[name](pair)
-            text = render("exclusion", name, {**ev, **display})
-            out.append(Reason(name, "exclusion", text, None, ev, fix if alone else None))
-    return out
-
-
-Why = tuple[dict[str, Any], dict[str, Any], str | None]
-_REMOVED = "feasible if the client removed that"
-
-
-def _why_hours(pair: Pair) -> Why:
-    c, o = pair.client, pair.opening
-    ev = {"hours": o.hours_per_week, "low": c.min_hours, "high": c.max_hours}
-    return ev, {}, f"feasible with an hours range that includes {o.hours_per_week:g} h/week"
-
-
-def _why_wage(pair: Pair) -> Why:
-    c, o = pair.client, pair.opening
-    display = {"wage_text": money(o.hourly_wage), "floor_text": money(c.wage_floor)}
-    fix = f"feasible with a wage floor of {money(o.hourly_wage)}"
-    return {"wage": o.hourly_wage, "floor": c.wage_floor}, display, fix
-
-
-def _why_schedule(pair: Pair) -> Why:
-    shifts = [str(w) for w in schedule.uncovered(pair.client.availability, pair.opening.shifts)]
-    text = ", ".join(shifts)
-    return {"shifts": shifts}, {"shifts_text": text}, f"feasible if the client were available {text}"
-
-
-def _why_keyword(pair: Pair) -> Why:
-    hits = [k for k in pair.client.excluded_keywords if keyword_mask(k, pair.index)[pair.j]]
-    return {"keywords": hits}, {"keywords_text": ", ".join(hits)}, f"{_REMOVED} keyword exclusion"
-
-
-def _why_commute(pair: Pair) -> Why:
-    c, limit = pair.client, pair.client.max_commute_minutes
-    routed = {m: t[(pair.c, pair.j)] for m, t in pair.commute.overrides.items() if (pair.c, pair.j) in t}
-    km = geo.distance_km(pair.clients.xyz[[pair.c]], pair.index.xyz[[pair.j]])[0, 0]
-    span = (int(pair.index.service_span[pair.j, 0]), int(pair.index.service_span[pair.j, 1]))
-    by_mode = commute.pair_minutes(float(km), span, pair.config.commute, routed)
-    # the block computes minutes only within reach: the why-not works them out for this pair
-    mine = [(t, m) for m, (t, runs) in by_mode.items() if runs and m in c.modes]
-    best, best_mode = min(mine) if mine else (np.inf, "")
-    fix = None
-    if np.isfinite(best):
-        mode = pair.vocab.modes.get(best_mode, best_mode)
-        text = f"About {best:.0f} minutes by {mode}, over the client's {limit}-minute limit"
-        fix = f"feasible with a {int(-(-best // 5) * 5)}-minute limit"
-    else:
-        text = (
-            f"Not reachable by {', '.join(pair.vocab.modes.get(m, m) for m in c.modes)} at the shift's hours"
-        )
-    if any(not runs and t <= limit for m, (t, runs) in by_mode.items() if m in c.modes):
-        text += " (transit or paratransit does not run at the shift's start or end)"
-    others = [(t, m) for m, (t, runs) in by_mode.items() if runs and t <= limit and m not in c.modes]
-    if others:
-        any_best, any_mode = min(others)
-        label = pair.vocab.modes.get(any_mode, any_mode)
-        by = f"feasible by {label} (about {any_best:.0f} minutes)"
-        fix = f"{by}, or {fix}" if fix else by
-    ev = {"minutes": round(best) if np.isfinite(best) else None, "limit": limit}
-    return ev, {"commute_text": text}, fix
-
-
-def _why_earnings(pair: Pair) -> Why:
-    o, cap = pair.opening, pair.client.earnings_cap or 0.0
-    monthly = float(pair.index.monthly[pair.j])
-    per_hour_month = o.hourly_wage * pair.config.benefits.weeks_per_month
-    # round hours down and the cap up, so that following the advice really fits
-    max_hours = math.floor(cap / per_hour_month) if per_hour_month else 0
-    needed_cap = math.ceil(monthly * 100) / 100
-    ev = {"monthly": round(monthly, 2), "cap": cap}
-    fix = f"feasible at {max_hours} h/week or less, or with a cap of {money(needed_cap)}"
-    return ev, {"monthly_text": money(monthly), "cap_text": money(cap)}, fix
-
-
-def _why_accommodation(pair: Pair) -> Why:
-    c, o = pair.client, pair.opening
-    missing = [
-        a
-        for a, need in sorted(c.accommodations.items())
-        if need.value == "required" and not pair.available_to_client(a)
-    ]
-    on_request = [a for a in missing if a in o.on_request]
-    fix = None
-    if on_request and len(on_request) == len(missing):
-        names = ", ".join(pair.acc_label(a) for a in on_request)
-        fix = f"feasible if the client chose to disclose ({names} available on request)"
-    labels = ", ".join(pair.acc_label(a) for a in missing)
-    return {"accommodations": missing}, {"labels": labels}, fix
-
-
-_WHY_NOT: dict[str, Callable[[Pair], Why]] = {
-    "NOT_OPEN": lambda p: ({"status": p.opening.status.value}, {}, None),
-    "EXPIRED": lambda p: ({"expires": str(p.opening.expires)}, {}, None),
-    "COMMUTE_TOO_LONG": _why_commute,
-    "SCHEDULE_OUTSIDE_AVAILABILITY": _why_schedule,
-    "HOURS_OUT_OF_RANGE": _why_hours,
-    "WAGE_BELOW_FLOOR": _why_wage,
-    "EARNINGS_ABOVE_CAP": _why_earnings,
-    "REQUIRED_ACCOMMODATION_UNAVAILABLE": _why_accommodation,
-    "EXCLUDED_INDUSTRY": lambda p: ({"industry": p.opening.industry}, {}, f"{_REMOVED} industry exclusion"),
-    "EXCLUDED_EMPLOYER": lambda p: ({"employer": p.opening.employer}, {}, f"{_REMOVED} employer exclusion"),
-    "EXCLUDED_KEYWORD": _why_keyword,
-    "BACKGROUND_CHECK": lambda p: ({}, {}, None),
-    "REJECTED_BY_SPECIALIST": lambda p: ({}, {}, "feasible if the specialist restores it"),
-}

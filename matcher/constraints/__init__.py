@@ -1,0 +1,27 @@
+"""Hard constraints: the client's own limits, as a (clients x openings) bit mask.
+
+The rules are declared once, in the table :data:`RULES` (``rules.py``): each
+with its reason code, what it reads, its vectorised test and its why-not. The
+engine (:func:`failed_codes`), the nightly prefilter (:func:`passes_at` over
+:data:`PREFILTER`) and the explanations all read that table.
+"""
+
+from matcher.constraints.check import failed_codes, failed_codes_at, passes_at
+from matcher.constraints.pairs import AllPairs, ListedPairs, Pairs
+from matcher.constraints.rules import PREFILTER, RULES, Failed, Rule, flag_names
+from matcher.constraints.why_not import WhyNot
+
+__all__ = [
+    "PREFILTER",
+    "RULES",
+    "AllPairs",
+    "Failed",
+    "ListedPairs",
+    "Pairs",
+    "Rule",
+    "WhyNot",
+    "failed_codes",
+    "failed_codes_at",
+    "flag_names",
+    "passes_at",
+]

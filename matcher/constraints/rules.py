@@ -1,0 +1,269 @@
+"""The table of hard constraints: each rule declared once, with its code, test and why-not.
+
+A rule's ``test`` is written over a view of pairs (:mod:`.pairs`), so the
+same code checks a dense (clients x openings) block in the engine and a list
+of gathered pairs in the nightly prefilter. Cognitive capacity is
+deliberately absent: it never excludes (zero exclusion); it is a soft factor
+in ``scoring``. ``docs/constraints.md`` describes every rule and how to add one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import IntFlag
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from matcher import schedule
+from matcher.constraints import why_not as why
+from matcher.constraints.pairs import Pairs
+from matcher.constraints.why_not import WhyNot
+
+if TYPE_CHECKING:  # explanations import this table: only the type goes the other way
+    from matcher.explain.pair import Pair
+
+
+class Failed(IntFlag):
+    """Reason codes of exclusions (stable names, used in explanations and APIs)."""
+
+    NOT_OPEN = 1
+    EXPIRED = 2
+    COMMUTE_TOO_LONG = 4
+    SCHEDULE_OUTSIDE_AVAILABILITY = 8
+    HOURS_OUT_OF_RANGE = 16
+    WAGE_BELOW_FLOOR = 32
+    EARNINGS_ABOVE_CAP = 64
+    REQUIRED_ACCOMMODATION_UNAVAILABLE = 128
+    EXCLUDED_INDUSTRY = 256
+    EXCLUDED_EMPLOYER = 512
+    EXCLUDED_KEYWORD = 1024
+    BACKGROUND_CHECK = 2048
+    REJECTED_BY_SPECIALIST = 4096
+
+
+Test = Callable[[Pairs], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One hard constraint.
+
+    Parameters
+    ----------
+    code : Failed
+        Its reason code (one bit).
+    reads : tuple of str
+        What it reads: ``client.<field>`` and ``opening.<field>`` of the
+        records, or ``as_of``, ``config.<...>``, ``travel_times``, ``blocked``.
+    fails : callable
+        ``fails(pairs)``: True where a pair breaks the rule, shaped by the
+        view (broadcastable to (C, J) for :class:`AllPairs`, (P,) for
+        :class:`ListedPairs`). Only the evaluators in ``check`` call it.
+    why_not : callable
+        ``why_not(pair)``: the evidence, template values and ``feasible_if``
+        of one excluded pair (template ``messages.EXCLUSION[code.name]``).
+    applies : callable, optional
+        ``applies(pairs)``: (C,) bool over ``pairs.clients``, the clients the
+        rule can fail for at all; the others are skipped. None: every client.
+    prefilter : bool
+        Cheap and needing neither commute nor rejections: the nightly
+        prefilter checks it pair by pair before scoring.
+    """
+
+    code: Failed
+    reads: tuple[str, ...]
+    fails: Test
+    why_not: Callable[[Pair], WhyNot]
+    applies: Callable[[Pairs], np.ndarray] | None = None
+    prefilter: bool = True
+
+    @property
+    def name(self) -> str:
+        return str(self.code.name)
+
+
+def _not_open(p: Pairs) -> np.ndarray:
+    return ~p.opening(p.index.is_open)
+
+
+def _expired(p: Pairs) -> np.ndarray:
+    return p.opening(p.index.expired)
+
+
+def _commute_too_long(p: Pairs) -> np.ndarray:
+    assert p.commute is not None, "the commute rule needs the block's commute"
+    return ~p.pair(p.commute.feasible)
+
+
+def _schedule_outside(p: Pairs) -> np.ndarray:
+    patterns = p.index.shift_patterns  # fits per distinct shift pattern, then looked up per opening
+    table = schedule.fits(p.clients.avail, patterns, np.arange(len(patterns)))
+    return ~p.lookup(table, p.index.shift_inverse)
+
+
+def _hours_out_of_range(p: Pairs) -> np.ndarray:
+    hours = p.opening(p.index.hours)
+    return (hours < p.client(p.clients.min_hours)) | (hours > p.client(p.clients.max_hours))
+
+
+def _wage_below_floor(p: Pairs) -> np.ndarray:
+    return p.opening(p.index.wage) < p.client(p.clients.wage_floor)
+
+
+def _earnings_above_cap(p: Pairs) -> np.ndarray:
+    return p.opening(p.index.monthly) > p.client(p.clients.earnings_cap)
+
+
+def _accommodation_unavailable(p: Pairs) -> np.ndarray:
+    # bit sets of ``types.available``, tabulated per opening for both disclosure choices
+    given, need = p.index.available_bits, p.clients.required_bits
+    discloses = p.client(p.clients.discloses)
+    fails = np.zeros((), dtype=bool)
+    for w in range(need.shape[1]):
+        got = np.where(discloses, p.opening(given[:, 1, w]), p.opening(given[:, 0, w]))
+        fails = fails | ((p.client(need[:, w]) & ~got) != 0)
+    return fails
+
+
+def _excluded_industry(p: Pairs) -> np.ndarray:
+    # an extra False column: industry code -1 (unknown) is never excluded
+    table: np.ndarray = np.pad(p.clients.excluded_industries, ((0, 0), (0, 1)))
+    return p.lookup(table, p.index.industry_code)
+
+
+def _background_check(p: Pairs) -> np.ndarray:
+    checked = p.index.background_check & ~p.index.fair_chance
+    result: np.ndarray = p.client(p.clients.avoid_background_check) & p.opening(checked)
+    return result
+
+
+def _rejected_by_specialist(p: Pairs) -> np.ndarray:
+    rows, cols = [], []
+    for i, c in enumerate(p.clients.clients):
+        for o in (p.blocked or {}).get(c.id, ()):
+            if o in p.index.position:
+                rows.append(i)
+                cols.append(p.index.position[o])
+    return p.marked(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))
+
+
+def _clients_with(field: str) -> Callable[[Pairs], np.ndarray]:
+    """Clients whose record has a non-empty ``field``."""
+
+    def applies(p: Pairs) -> np.ndarray:
+        return np.array([bool(getattr(c, field)) for c in p.clients.clients], dtype=bool)
+
+    return applies
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(Failed.NOT_OPEN, ("opening.status",), _not_open, why.not_open),
+    Rule(Failed.EXPIRED, ("opening.expires", "as_of"), _expired, why.expired),
+    Rule(
+        Failed.COMMUTE_TOO_LONG,
+        (
+            "client.home",
+            "client.modes",
+            "client.max_commute_minutes",
+            "opening.location",
+            "opening.remote",
+            "opening.shifts",
+            "config.commute",
+            "travel_times",
+        ),
+        _commute_too_long,
+        why.commute_too_long,
+        prefilter=False,  # needs the commute, computed per block
+    ),
+    Rule(
+        Failed.SCHEDULE_OUTSIDE_AVAILABILITY,
+        ("client.availability", "opening.shifts"),
+        _schedule_outside,
+        why.schedule_outside,
+    ),
+    Rule(
+        Failed.HOURS_OUT_OF_RANGE,
+        ("client.min_hours", "client.max_hours", "opening.hours_per_week"),
+        _hours_out_of_range,
+        why.hours_out_of_range,
+    ),
+    Rule(
+        Failed.WAGE_BELOW_FLOOR,
+        ("client.wage_floor", "opening.hourly_wage"),
+        _wage_below_floor,
+        why.wage_below_floor,
+        applies=lambda p: np.asarray(p.clients.wage_floor > 0),
+    ),
+    Rule(
+        Failed.EARNINGS_ABOVE_CAP,
+        ("client.earnings_cap", "opening.hourly_wage", "opening.hours_per_week", "config.benefits"),
+        _earnings_above_cap,
+        why.earnings_above_cap,
+        applies=lambda p: np.asarray(np.isfinite(p.clients.earnings_cap)),
+    ),
+    Rule(
+        Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE,
+        (
+            "client.accommodations",
+            "client.discloses",
+            "opening.offered_to_all",
+            "opening.on_request",
+            "opening.remote",
+        ),
+        _accommodation_unavailable,
+        why.accommodation_unavailable,
+        applies=lambda p: np.asarray(p.clients.required.any(axis=1)),
+    ),
+    Rule(
+        Failed.EXCLUDED_INDUSTRY,
+        ("client.excluded_industries", "opening.industry"),
+        _excluded_industry,
+        why.excluded_industry,
+        applies=lambda p: np.asarray(p.clients.excluded_industries.any(axis=1)),
+    ),
+    Rule(
+        Failed.EXCLUDED_EMPLOYER,
+        ("client.excluded_employers", "opening.employer"),
+        lambda p: p.pair(p.clients.excluded_by_employer),
+        why.excluded_employer,
+        applies=_clients_with("excluded_employers"),
+    ),
+    Rule(
+        Failed.EXCLUDED_KEYWORD,
+        (
+            "client.excluded_keywords",
+            "opening.title",
+            "opening.industry",
+            "opening.description",
+            "opening.employer",
+        ),
+        lambda p: p.pair(p.clients.excluded_by_keyword),
+        why.excluded_keyword,
+        applies=_clients_with("excluded_keywords"),
+    ),
+    Rule(
+        Failed.BACKGROUND_CHECK,
+        ("client.avoid_background_check", "opening.background_check", "opening.fair_chance"),
+        _background_check,
+        why.background_check,
+        applies=lambda p: p.clients.avoid_background_check,
+    ),
+    Rule(
+        Failed.REJECTED_BY_SPECIALIST,
+        ("blocked",),
+        _rejected_by_specialist,
+        why.rejected_by_specialist,
+        applies=lambda p: np.array([c.id in (p.blocked or {}) for c in p.clients.clients], dtype=bool),
+        prefilter=False,  # the specialist's rejections are applied per block
+    ),
+)
+
+# The rules the nightly prefilter checks pair by pair, in table order.
+PREFILTER: tuple[Rule, ...] = tuple(r for r in RULES if r.prefilter)
+
+
+def flag_names(bits: int) -> list[str]:
+    """Names of the flags set in ``bits``, in code order."""
+    return [f.name for f in Failed if f.name is not None and bits & f]

@@ -1,0 +1,128 @@
+"""Each rule's why-not for one excluded pair: evidence, template values and ``feasible_if``.
+
+Runs per pair, only for an exclusion that is shown. Texts are templates in
+``matcher.messages`` (``EXCLUSION``, ``FEASIBLE_IF``, ``COMMUTE_WHY_NOT``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+from matcher import commute, geo, schedule
+from matcher.features import keyword_mask
+from matcher.messages import COMMUTE_WHY_NOT, feasible_if, money
+from matcher.types import Need, available
+
+if TYPE_CHECKING:  # explanations import the rule table: only the type goes the other way
+    from matcher.explain.pair import Pair
+
+
+class WhyNot(NamedTuple):
+    """Evidence kept with the reason, extra template values, and what would make the pair feasible."""
+
+    evidence: dict[str, Any]
+    display: dict[str, Any]
+    feasible_if: str | None
+
+
+def not_open(pair: Pair) -> WhyNot:
+    return WhyNot({"status": pair.opening.status.value}, {}, None)
+
+
+def expired(pair: Pair) -> WhyNot:
+    return WhyNot({"expires": str(pair.opening.expires)}, {}, None)
+
+
+def commute_too_long(pair: Pair) -> WhyNot:
+    c, limit = pair.client, pair.client.max_commute_minutes
+    routed = {m: t[(pair.c, pair.j)] for m, t in pair.commute.overrides.items() if (pair.c, pair.j) in t}
+    km = geo.distance_km(pair.clients.xyz[[pair.c]], pair.index.xyz[[pair.j]])[0, 0]
+    span = (int(pair.index.service_span[pair.j, 0]), int(pair.index.service_span[pair.j, 1]))
+    by_mode = commute.pair_minutes(float(km), span, pair.config.commute, routed)
+    # the block computes minutes only within reach: the why-not works them out for this pair
+    mine = [(t, m) for m, (t, runs) in by_mode.items() if runs and m in c.modes]
+    best, best_mode = min(mine) if mine else (np.inf, "")
+    fix = None
+    if np.isfinite(best):
+        values = {"minutes": best, "mode": pair.mode_label(best_mode), "limit": limit}
+        text = COMMUTE_WHY_NOT["over_limit"].format(**values)
+        fix = feasible_if("COMMUTE_TOO_LONG", {"limit": int(-(-best // 5) * 5)})
+    else:
+        text = COMMUTE_WHY_NOT["unreachable"].format(modes=", ".join(pair.mode_label(m) for m in c.modes))
+    if any(not runs and t <= limit for m, (t, runs) in by_mode.items() if m in c.modes):
+        text += COMMUTE_WHY_NOT["no_service"]
+    others = [(t, m) for m, (t, runs) in by_mode.items() if runs and t <= limit and m not in c.modes]
+    if others:
+        any_best, any_mode = min(others)
+        by = feasible_if("COMMUTE_OTHER_MODE", {"mode": pair.mode_label(any_mode), "minutes": any_best})
+        fix = feasible_if("COMMUTE_EITHER", {"other_mode": by, "longer_limit": fix}) if fix else by
+    ev = {"minutes": round(best) if np.isfinite(best) else None, "limit": limit}
+    return WhyNot(ev, {"commute_text": text}, fix)
+
+
+def schedule_outside(pair: Pair) -> WhyNot:
+    shifts = [str(w) for w in schedule.uncovered(pair.client.availability, pair.opening.shifts)]
+    display = {"shifts_text": ", ".join(shifts)}
+    return WhyNot({"shifts": shifts}, display, feasible_if("SCHEDULE_OUTSIDE_AVAILABILITY", display))
+
+
+def hours_out_of_range(pair: Pair) -> WhyNot:
+    c, o = pair.client, pair.opening
+    ev = {"hours": o.hours_per_week, "low": c.min_hours, "high": c.max_hours}
+    return WhyNot(ev, {}, feasible_if("HOURS_OUT_OF_RANGE", ev))
+
+
+def wage_below_floor(pair: Pair) -> WhyNot:
+    c, o = pair.client, pair.opening
+    display = {"wage_text": money(o.hourly_wage), "floor_text": money(c.wage_floor)}
+    ev = {"wage": o.hourly_wage, "floor": c.wage_floor}
+    return WhyNot(ev, display, feasible_if("WAGE_BELOW_FLOOR", display))
+
+
+def earnings_above_cap(pair: Pair) -> WhyNot:
+    o, cap = pair.opening, pair.client.earnings_cap or 0.0
+    monthly = float(pair.index.monthly[pair.j])
+    per_hour_month = o.hourly_wage * pair.config.benefits.weeks_per_month
+    # round hours down and the cap up, so that following the advice really fits
+    max_hours = math.floor(cap / per_hour_month) if per_hour_month else 0
+    needed_cap = math.ceil(monthly * 100) / 100
+    fix = feasible_if("EARNINGS_ABOVE_CAP", {"max_hours": max_hours, "cap_text": money(needed_cap)})
+    ev = {"monthly": round(monthly, 2), "cap": cap}
+    return WhyNot(ev, {"monthly_text": money(monthly), "cap_text": money(cap)}, fix)
+
+
+def accommodation_unavailable(pair: Pair) -> WhyNot:
+    c = pair.client
+    required = [a for a, need in sorted(c.accommodations.items()) if need is Need.REQUIRED]
+    missing = [a for a in required if not pair.available_to_client(a)]
+    labels = ", ".join(pair.acc_label(a) for a in missing)
+    fix = None
+    if missing and all(available(pair.opening.offer(a), True) for a in missing):  # disclosing gives them
+        fix = feasible_if("REQUIRED_ACCOMMODATION_UNAVAILABLE", {"labels": labels})
+    return WhyNot({"accommodations": missing}, {"labels": labels}, fix)
+
+
+def excluded_industry(pair: Pair) -> WhyNot:
+    return WhyNot({"industry": pair.opening.industry}, {}, feasible_if("EXCLUDED_INDUSTRY", {}))
+
+
+def excluded_employer(pair: Pair) -> WhyNot:
+    return WhyNot({"employer": pair.opening.employer}, {}, feasible_if("EXCLUDED_EMPLOYER", {}))
+
+
+def excluded_keyword(pair: Pair) -> WhyNot:
+    hits = [k for k in pair.client.excluded_keywords if keyword_mask(k, pair.index)[pair.j]]
+    return WhyNot({"keywords": hits}, {"keywords_text": ", ".join(hits)}, feasible_if("EXCLUDED_KEYWORD", {}))
+
+
+def background_check(pair: Pair) -> WhyNot:
+    del pair
+    return WhyNot({}, {}, None)
+
+
+def rejected_by_specialist(pair: Pair) -> WhyNot:
+    del pair
+    return WhyNot({}, {}, feasible_if("REJECTED_BY_SPECIALIST", {}))

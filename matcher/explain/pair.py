@@ -1,0 +1,91 @@
+"""One (client, opening) pair of a scored block, as explanations read it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from matcher.commute import Commute
+from matcher.config import MatcherConfig
+from matcher.features import ClientBatch, OpeningIndex
+from matcher.messages import render
+from matcher.scoring import cognitive_gaps, preference_parts
+from matcher.types import Client, Opening, Reason, available
+from matcher.vocab import Vocabulary
+
+
+@dataclass(frozen=True, slots=True)
+class Details:
+    """Factor parts of one pair that explanations quote: preference parts and cognitive gaps."""
+
+    parts: dict[str, tuple[float, bool]]
+    gaps: np.ndarray  # (D,) before offsets
+    left: np.ndarray  # (D,) after offsets
+
+
+def pair_details(
+    clients: ClientBatch,
+    index: OpeningIndex,
+    config: MatcherConfig,
+    cs: Sequence[int] | np.ndarray,
+    js: Sequence[int] | np.ndarray,
+) -> list[Details]:
+    """Details of many pairs in one vectorised pass (a shortlist's k suggestions)."""
+    ci, ji = np.asarray(cs, dtype=np.int64), np.asarray(js, dtype=np.int64)
+    parts = preference_parts(clients, index, config.scoring, ci, ji)
+    gaps, left = cognitive_gaps(clients, index, config.scoring, ci, ji)
+    return [
+        Details({name: (float(v[p]), bool(a[p])) for name, (v, a) in parts.items()}, gaps[p], left[p])
+        for p in range(len(ci))
+    ]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One (client, opening) pair of a scored block.
+
+    ``details`` are the pair's preference parts and cognitive gaps when the
+    caller computed them for many pairs at once (:func:`pair_details`).
+    """
+
+    c: int
+    j: int
+    clients: ClientBatch
+    index: OpeningIndex
+    commute: Commute
+    vocab: Vocabulary
+    config: MatcherConfig
+    details: Details | None = None
+
+    @cached_property
+    def detail(self) -> Details:
+        return self.details or pair_details(self.clients, self.index, self.config, [self.c], [self.j])[0]
+
+    @property
+    def client(self) -> Client:
+        return self.clients.clients[self.c]
+
+    @property
+    def opening(self) -> Opening:
+        return self.index.openings[self.j]
+
+    def mode_label(self, mode: int | str) -> str:
+        """Display label of a travel mode, by name or by position in ``config.commute.modes``."""
+        name = mode if isinstance(mode, str) else list(self.config.commute.modes)[mode]
+        return self.vocab.modes.get(name, name)
+
+    def acc_label(self, code: str) -> str:
+        return self.vocab.accommodations[code].lower()
+
+    def available_to_client(self, code: str) -> bool:
+        return available(self.opening.offer(code), self.client.discloses)
+
+
+def reason(kind: str, code: str, factor: str | None, evidence: dict[str, Any], **display: Any) -> Reason:
+    """A reason whose text is template ``code`` filled from its evidence and display values."""
+    text = render(kind, code, {**evidence, **display})
+    return Reason(code, kind, text, factor, evidence)  # type: ignore[arg-type]
