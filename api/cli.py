@@ -8,7 +8,7 @@
     placement-api serve [--host 127.0.0.1] [--port 8000]
     placement-api rematch [--scheduler tcp://...] [--chunk-size N] [--resume RUN_ID]   (nightly run)
 
-Offline audit-chain verification is ``python -m api.audit_cli``.
+Offline audit-chain verification is ``python -m api.audit``.
 """
 
 from __future__ import annotations
@@ -21,13 +21,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from api import batch_job, migrate, security, store
+from api import migrate, security, store
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
 from api.demo import DEMO_USERS, load_demo
 from api.events import log_event
 from api.matching import load_occupations
 from api.models import Role
+from api.rematch import job as rematch_job
 from api.schemas import UserCreate
 
 _log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the HTTP API with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    batch_job.add_arguments(sub.add_parser("rematch", help="nightly re-match of every active client"))
+    rematch_job.add_arguments(sub.add_parser("rematch", help="nightly re-match of every active client"))
     return parser
 
 
@@ -169,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         return demo(settings)
     if args.command == "rematch":
-        return batch_job.run_from_args(args)
+        return rematch_job.run_from_args(args)
     return serve(args)
 
 

@@ -1,4 +1,4 @@
-"""Offline audit-chain verification: ``python -m api.audit_cli verify [--database-url URL]``.
+"""Offline audit-chain verification: ``python -m api.audit verify [--database-url URL]``.
 
 Exit status: 0 the chain is intact, 1 it is broken (the first broken seq is
 printed), 2 the database cannot be read.
@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from api.audit_verify import VerifyResult, verify_chain
+from api.audit.verify import VerifyResult, verify_chain
 
 _log = logging.getLogger(__name__)
 
@@ -36,9 +36,7 @@ def _parse_anchor(text: str) -> tuple[int, str]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m api.audit_cli", description="Audit-trail tools (read-only)."
-    )
+    parser = argparse.ArgumentParser(prog="python -m api.audit", description="Audit-trail tools (read-only).")
     commands = parser.add_subparsers(dest="command", required=True)
     verify = commands.add_parser("verify", help="recompute the hash chain, report the first break")
     verify.add_argument(

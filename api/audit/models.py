@@ -1,8 +1,8 @@
 """Tables of the audit trail: the hash-chained event log and the recommendation records.
 
-Both tables are append-only: :func:`api.audit_triggers.install_triggers` makes the
+Both tables are append-only: :func:`api.audit.triggers.install_triggers` makes the
 database refuse UPDATE and DELETE on them. JSON columns are TEXT holding the
-canonical JSON that was hashed (see :mod:`api.audit_chain`).
+canonical JSON that was hashed (see :mod:`api.audit.chain`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.audit_chain import CanonicalJSON, UTCDateTime
+from api.audit.chain import CanonicalJSON, UTCDateTime
 from api.db import Base
 
 ID_LENGTH = 200  # client, opening and user ids

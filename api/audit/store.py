@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from api.audit_chain import canonical_json, utc_text
-from api.audit_models import AuditEvent, RecommendationRecord
+from api.audit.chain import canonical_json, utc_text
+from api.audit.models import AuditEvent, RecommendationRecord
 
 CSV_COLUMNS = (
     "seq",

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Row, Text, select, type_coerce
 from sqlalchemy.orm import Session
 
-from api.audit_chain import (
+from api.audit.chain import (
     GENESIS_HASH,
     RECOMMENDATION_KIND,
     CanonicalJSON,
@@ -22,7 +22,7 @@ from api.audit_chain import (
     inputs_hash,
     record_hash,
 )
-from api.audit_models import AuditEvent, RecommendationRecord
+from api.audit.models import AuditEvent, RecommendationRecord
 
 _log = logging.getLogger(__name__)
 

@@ -1,15 +1,8 @@
-"""Append-only, tamper-evident audit trail: write events and recommendation records, read them.
+"""Write the audit trail: append events and seal recommendation records into the chain.
 
-Every event's hash covers the previous event's hash (a hash chain); every
-recommendation record is sealed by a chain event holding the record's content
-hash. Appends are serialised (PostgreSQL advisory lock, SQLite write lock) and
+Appends are serialised (PostgreSQL advisory lock, SQLite write lock) and
 ``prev_hash`` is unique, so concurrent writers can never fork the chain. All
 functions take the caller's ``Session``; the caller commits.
-
-Public names: :class:`AuditEvent`, :class:`RecommendationRecord`, :func:`append_event`,
-:func:`record_recommendation`, :func:`install_triggers`, :func:`drop_triggers`,
-:func:`verify_chain` / :class:`VerifyResult`, :func:`list_events`,
-:func:`list_recommendations`, :func:`get_recommendation`, :func:`export_events_csv`.
 """
 
 from __future__ import annotations
@@ -22,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from api.audit_chain import (
+from api.audit.chain import (
     GENESIS_HASH,
     RECOMMENDATION_KIND,
     event_hash,
@@ -30,31 +23,7 @@ from api.audit_chain import (
     normalize_json,
     record_hash,
 )
-from api.audit_models import ID_LENGTH, AuditEvent, RecommendationRecord
-from api.audit_query import (
-    export_events_csv,
-    get_recommendation,
-    list_events,
-    list_recommendations,
-)
-from api.audit_triggers import drop_triggers, install_triggers
-from api.audit_verify import VerifyResult, verify_chain
-
-__all__ = [
-    "GENESIS_HASH",
-    "AuditEvent",
-    "RecommendationRecord",
-    "VerifyResult",
-    "append_event",
-    "drop_triggers",
-    "export_events_csv",
-    "get_recommendation",
-    "install_triggers",
-    "list_events",
-    "list_recommendations",
-    "record_recommendation",
-    "verify_chain",
-]
+from api.audit.models import ID_LENGTH, AuditEvent, RecommendationRecord
 
 _log = logging.getLogger(__name__)
 

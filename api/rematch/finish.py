@@ -18,11 +18,12 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import rematch_store, store
+from api import store
 from api.audit import append_event
 from api.models import Client as ClientRow
 from api.models import utcnow
-from api.rematch_models import RematchDigest, RematchOpeningLoad, RematchRun, RunStatus, ShortlistVersion
+from api.rematch import store as rematch_store
+from api.rematch.models import RematchDigest, RematchOpeningLoad, RematchRun, RunStatus, ShortlistVersion
 from matcher.pipeline import Matcher
 from matcher.rematch import congestion
 from matcher.rematch.changes import diff_all

@@ -1,4 +1,4 @@
-"""The nightly re-match against the database: ``python -m api.batch_job`` or ``placement-api rematch``.
+"""The nightly re-match against the database: ``python -m api.rematch`` or ``placement-api rematch``.
 
     placement-api rematch [--scheduler tcp://host:8786] [--chunk-size N] [--resume RUN_ID]
 
@@ -28,13 +28,15 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import migrate, rematch_store, rematch_work, store
+from api import migrate, store
 from api.config import get_settings
 from api.db import make_engine, make_session_factory
 from api.matching import load_occupations
 from api.models import ClientStatus, utcnow
-from api.rematch_finish import finish_run
-from api.rematch_models import RematchRun, RunStatus
+from api.rematch import store as rematch_store
+from api.rematch import work as rematch_work
+from api.rematch.finish import finish_run
+from api.rematch.models import RematchRun, RunStatus
 from matcher.pipeline import ENGINE_VERSION
 from matcher.rematch.blocking import plan_chunks
 from matcher.rematch.runner import RematchOptions, load_inputs
@@ -209,7 +211,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``placement-api rematch`` (shared with ``python -m api.batch_job``)."""
+    """The options of ``placement-api rematch`` (shared with ``python -m api.rematch``)."""
     parser.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786); default: this machine")
     parser.add_argument("--chunk-size", type=int, default=256, help="clients per committed chunk")
     parser.add_argument(

@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.audit import record_recommendation
-from api.audit_chain import canonical_json, sha256_hex
+from api.audit.chain import canonical_json, sha256_hex
 from api.models import Client as ClientRow
 from api.models import Opening, utcnow
-from api.rematch_models import (
+from api.rematch.models import (
     RematchChunk,
     RematchDigest,
     RematchOpeningLoad,

@@ -1,6 +1,6 @@
 """Working a re-match run's pending chunks: fit once, score through ``matcher.rematch``, commit each.
 
-Each scored chunk is committed by :func:`api.rematch_store.commit_chunk` in
+Each scored chunk is committed by :func:`api.rematch.store.commit_chunk` in
 its own transaction (versions, audit records, done flag, progress).
 ``kill_after`` is a test hook: the process SIGKILLs itself inside the
 transaction of the chunk after that many commits (rows flushed, not
@@ -19,12 +19,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import rematch_store, store
+from api import store
 from api.inferred import engine_client
 from api.matching import MatcherCache
 from api.models import Client as ClientRow
 from api.models import ClientStatus
-from api.rematch_models import RematchChunk, RematchRun
+from api.rematch import store as rematch_store
+from api.rematch.models import RematchChunk, RematchRun
 from matcher.occupations import OccupationStore, enrich_openings
 from matcher.pipeline import ENGINE_VERSION, Matcher
 from matcher.rematch.chunks import ChunkResult

@@ -44,8 +44,8 @@ from api.audit import (
     record_recommendation,
     verify_chain,
 )
-from api.audit_chain import event_hash, inputs_hash
-from api.audit_cli import main as cli_main
+from api.audit.chain import event_hash, inputs_hash
+from api.audit.cli import main as cli_main
 from api.db import Base
 
 REPO = Path(__file__).resolve().parents[2]
@@ -459,7 +459,7 @@ def test_cli_module_entry_point(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.db"
     env = os.environ | {"DATABASE_URL": f"sqlite:///{missing}"}
     done = subprocess.run(
-        [sys.executable, "-m", "api.audit_cli", "verify"],
+        [sys.executable, "-m", "api.audit", "verify"],
         cwd=REPO,
         env=env,
         capture_output=True,
