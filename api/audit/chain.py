@@ -1,4 +1,4 @@
-"""Canonical JSON, hashes and column types of the audit trail (no database access here).
+"""Canonical JSON, hashes and the JSON column type of the audit trail (no database access here).
 
 Every hash in the trail is the SHA-256 of a *canonical* JSON text: keys sorted,
 no whitespace, ASCII only, no NaN/Infinity. The same data therefore always gives
@@ -13,7 +13,7 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Text
+from sqlalchemy import Dialect, Text
 from sqlalchemy.types import TypeDecorator
 
 #: ``prev_hash`` of the first event of a chain.
@@ -132,20 +132,3 @@ class CanonicalJSON(TypeDecorator[Any]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
         return None if value is None else json.loads(value)
-
-
-class UTCDateTime(TypeDecorator[dt.datetime]):
-    """Timestamp kept in UTC with microseconds; always read back as an aware UTC datetime."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        value = as_utc(value)
-        # SQLite has no time zones: store naive UTC text.
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
-        return None if value is None else as_utc(value)

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.audit.chain import CanonicalJSON, UTCDateTime
-from api.db import Base
+from api.audit.chain import CanonicalJSON
+from api.db import Base, UTCDateTime
 
 ID_LENGTH = 200  # client, opening and user ids
 HASH_LENGTH = 64  # hex SHA-256

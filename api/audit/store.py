@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from api.audit.chain import canonical_json, utc_text
+from api.audit.chain import as_utc, canonical_json, utc_text
 from api.audit.models import AuditEvent, RecommendationRecord
 
 CSV_COLUMNS = (
@@ -38,12 +38,12 @@ def _page(stmt: Select[Any], limit: int | None, offset: int) -> Select[Any]:
 
 
 def _window(column: Any, since: dt.datetime | None, until: dt.datetime | None) -> list[Any]:
-    """``since <= at < until``; naive datetimes are taken as UTC."""
+    """``since <= at < until``; naive datetimes are taken as UTC (the column type refuses them)."""
     conditions = []
     if since is not None:
-        conditions.append(column >= since)
+        conditions.append(column >= as_utc(since))
     if until is not None:
-        conditions.append(column < until)
+        conditions.append(column < as_utc(until))
     return conditions
 
 

@@ -17,12 +17,12 @@ from api.audit.chain import (
     GENESIS_HASH,
     RECOMMENDATION_KIND,
     CanonicalJSON,
-    UTCDateTime,
     event_hash,
     inputs_hash,
     record_hash,
 )
 from api.audit.models import AuditEvent, RecommendationRecord
+from api.db import UTCDateTime
 
 _log = logging.getLogger(__name__)
 
