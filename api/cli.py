@@ -1,14 +1,14 @@
 """``placement-api``: migrate, create users, load the demo and serve the HTTP API.
 
-    placement-api db upgrade
-    placement-api users create --username ana --role specialist   (password from a prompt
-                                                                    or --password-stdin)
-    placement-api users list
-    placement-api demo            (migrate, demo users and data if empty, print how to log in)
-    placement-api serve [--host 127.0.0.1] [--port 8000]
-    placement-api rematch [--scheduler tcp://...] [--chunk-size N] [--resume RUN_ID]   (nightly run)
-
-Offline audit-chain verification is ``python -m api.audit``.
+placement-api db upgrade
+placement-api users create --username ana --role specialist   (password from a prompt
+                                                                or --password-stdin)
+placement-api users list
+placement-api demo            (migrate, demo users and data if empty, print how to log in)
+placement-api serve [--host 127.0.0.1] [--port 8000]
+placement-api rematch [--scheduler tcp://...] [--chunk-size N] [--resume RUN_ID]   (nightly run)
+placement-api audit verify [--database-url URL] [--anchor SEQ:HASH] [--json]
+                              (offline audit-chain check; also ``python -m api.audit verify``)
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from api import migrate, security, store
+from api.audit import cli as audit_cli
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
 from api.demo import DEMO_USERS, load_demo
@@ -56,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     rematch_job.add_arguments(sub.add_parser("rematch", help="nightly re-match of every active client"))
+    audit_cli.add_arguments(sub.add_parser("audit", help="audit-trail tools (read-only)"))
     return parser
 
 
@@ -171,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         return demo(settings)
     if args.command == "rematch":
         return rematch_job.run_from_args(args)
+    if args.command == "audit":
+        return audit_cli.run(args)
     return serve(args)
 
 

@@ -46,6 +46,7 @@ from api.audit import (
 )
 from api.audit.chain import event_hash, inputs_hash
 from api.audit.cli import main as cli_main
+from api.cli import main as placement_api_main
 from api.db import Base
 
 REPO = Path(__file__).resolve().parents[2]
@@ -453,6 +454,18 @@ def test_cli_reads_database_url_and_anchors(
     assert cli_main(["verify", "--anchor", f"4:{hashes[4]}"]) == 0
     assert cli_main(["verify", "--anchor", f"4:{hashes[3]}"]) == 1
     assert "seq 4" in capsys.readouterr().out
+
+
+def test_cli_takes_the_database_from_settings_and_placement_api_runs_it(
+    db: Db, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _populate(db, 3)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("PLACEMENT_DATABASE_URL", db.url)  # a Settings spelling, not read before
+    assert cli_main(["verify"]) == 0
+    assert capsys.readouterr().out.startswith("OK: chain intact: 3 events")
+    assert placement_api_main(["audit", "verify", "--database-url", db.url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_events"] == 3
 
 
 def test_cli_module_entry_point(tmp_path: Path) -> None:
