@@ -89,7 +89,7 @@ def create_user(args: argparse.Namespace, settings: Settings) -> int:
         raise SystemExit(f"invalid user: {problems}") from None
     with _session(settings) as session:
         try:
-            user = store.users.create_user(session, user_create=user_create)
+            user = security.create_user(session, user_create=user_create)
         except store.Conflict as exc:
             raise SystemExit(exc.detail) from None
         log_event(session, kind="user.created", user=None, user_id=user.id, role=user.role, via="cli")

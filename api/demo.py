@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api import store
+from api import security, store
 from api.events import log_event
 from api.models import Client, Employer, EmployerLiaison, Opening, Role
 from api.schemas import UserCreate
@@ -45,7 +45,7 @@ def ensure_users(session: Session, *, password: str, summary: DemoSummary) -> No
     for username, role, full_name in DEMO_USERS:
         if store.users.get_user_by_username(session, username=username) is None:
             user_create = UserCreate(username=username, password=password, role=role, full_name=full_name)
-            store.users.create_user(session, user_create=user_create)
+            security.create_user(session, user_create=user_create)
             summary.users_created.append(username)
 
 
