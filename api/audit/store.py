@@ -1,32 +1,86 @@
-"""Read side of the audit trail: filtered lists, one record, CSV export."""
+"""Every query on the audit tables: the chain lock and head, filtered lists, the verification stream.
+
+Functions take the caller's ``Session`` and never commit. The append-only
+triggers (DDL run by the migrations) are in :mod:`api.audit.triggers`.
+"""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
+import logging
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, func, literal, or_, select
+from sqlalchemy import ColumnElement, Row, Select, String, Text, func, literal, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
 
-from api.audit.chain import as_utc, canonical_json, utc_text
+from api.audit.chain import CanonicalJSON, as_utc, canonical_json
 from api.audit.models import AuditEvent, RecommendationRecord
+from api.db import UTCDateTime
 
-CSV_COLUMNS = (
-    "seq",
-    "at",
-    "actor",
-    "kind",
-    "client_id",
-    "opening_id",
-    "payload",
-    "prev_hash",
-    "hash",
-)
-# Spreadsheets run cells starting with these as formulas (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_log = logging.getLogger(__name__)
+
+# Any fixed 64-bit key: identifies "the audit chain" among PostgreSQL advisory locks.
+_PG_LOCK_KEY = 0x504D_4155_4449_5431
+_EVENTS = AuditEvent.__table__
+_RECORDS = RecommendationRecord.__table__
+
+
+def lock_chain(session: Session) -> None:
+    """Take the database-wide chain lock for the rest of the caller's transaction."""
+    connection = session.connection()
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    elif dialect == "sqlite":
+        # pysqlite opens its transaction lazily with a plain (deferred) BEGIN before the
+        # first write. Reading the chain head under a deferred transaction would let two
+        # writers read the same head; BEGIN IMMEDIATE takes the write lock first (waiting
+        # up to the connection's busy timeout). If the caller's transaction has already
+        # written, it holds that lock.
+        driver = connection.connection.driver_connection
+        if driver is not None and not getattr(driver, "in_transaction", True):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        _log.warning("no chain lock for %s; relying on unique constraints", dialect)
+
+
+def chain_head(session: Session) -> tuple[int, str] | None:
+    """``(seq, hash)`` of the newest event, or None for an empty chain."""
+    head = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return None if head is None else (int(head.seq), str(head.hash))
+
+
+def chain_rows(session: Session) -> Iterator[Row[Any]]:
+    """Every event in seq order joined to its record (columns ``r_*``), streamed.
+
+    JSON (and, on SQLite, timestamps) come back as the raw stored text, so that a
+    tampered value that no longer parses is seen rather than raising.
+    """
+    sqlite = session.get_bind().dialect.name == "sqlite"
+
+    def raw(column: Any, label: str) -> Any:
+        as_text = isinstance(column.type, CanonicalJSON) or (sqlite and isinstance(column.type, UTCDateTime))
+        return (type_coerce(column, Text) if as_text else column).label(label)
+
+    columns = [raw(c, c.name) for c in _EVENTS.c] + [raw(c, f"r_{c.name}") for c in _RECORDS.c]
+    joined = _EVENTS.outerjoin(_RECORDS, _RECORDS.c.event_seq == _EVENTS.c.seq)
+    stmt = select(*columns).select_from(joined).order_by(_EVENTS.c.seq)
+    yield from session.execute(stmt.execution_options(yield_per=1000))
+
+
+def orphan_record(session: Session) -> tuple[str, int] | None:
+    """``(record id, event_seq)`` of a recommendation record whose chain event does not exist."""
+    stmt = (
+        select(_RECORDS.c.id, _RECORDS.c.event_seq)
+        .where(_RECORDS.c.event_seq.not_in(select(_EVENTS.c.seq)))
+        .order_by(_RECORDS.c.event_seq)
+        .limit(1)
+    )
+    row = session.execute(stmt).first()
+    return None if row is None else (str(row.id), int(row.event_seq))
 
 
 def _page(stmt: Select[Any], limit: int | None, offset: int) -> Select[Any]:
@@ -136,53 +190,3 @@ def list_recommendations(
 def get_recommendation(session: Session, record_id: str) -> RecommendationRecord | None:
     """One recommendation record with its full explanation, or None."""
     return session.get(RecommendationRecord, record_id)
-
-
-def _cell(value: str | None) -> str:
-    if value is None:
-        return ""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def export_events_csv(
-    session: Session,
-    *,
-    client_id: str | None = None,
-    opening_id: str | None = None,
-    actor: str | None = None,
-    kind: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-) -> str:
-    """CSV of the matching events with their hashes (all of them unless ``limit`` is given).
-
-    Text cells that a spreadsheet would run as a formula get a leading ``'``.
-    """
-    stmt = _event_query(
-        client_id=client_id,
-        opening_id=opening_id,
-        actor=actor,
-        kind=kind,
-        since=since,
-        until=until,
-    )
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for event in session.scalars(_page(stmt, limit, offset)):
-        writer.writerow(
-            [
-                event.seq,
-                utc_text(event.at),
-                _cell(event.actor),
-                _cell(event.kind),
-                _cell(event.client_id),
-                _cell(event.opening_id),
-                json.dumps(event.payload, sort_keys=True, ensure_ascii=False),
-                event.prev_hash,
-                event.hash,
-            ]
-        )
-    return out.getvalue()

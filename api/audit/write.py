@@ -12,9 +12,9 @@ import logging
 import uuid
 from typing import Any
 
-from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from api.audit import store
 from api.audit.chain import (
     GENESIS_HASH,
     RECOMMENDATION_KIND,
@@ -28,27 +28,6 @@ from api.audit.models import ID_LENGTH, AuditEvent, RecommendationRecord
 _log = logging.getLogger(__name__)
 
 RECORD_KINDS = ("interactive", "rematch")
-# Any fixed 64-bit key: identifies "the audit chain" among PostgreSQL advisory locks.
-_PG_LOCK_KEY = 0x504D_4155_4449_5431
-
-
-def _lock_chain(session: Session) -> None:
-    """Take the database-wide chain lock for the rest of the caller's transaction."""
-    connection = session.connection()
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-    elif dialect == "sqlite":
-        # pysqlite opens its transaction lazily with a plain (deferred) BEGIN before the
-        # first write. Reading the chain head under a deferred transaction would let two
-        # writers read the same head; BEGIN IMMEDIATE takes the write lock first (waiting
-        # up to the connection's busy timeout). If the caller's transaction has already
-        # written, it holds that lock.
-        driver = connection.connection.driver_connection
-        if driver is not None and not getattr(driver, "in_transaction", True):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        _log.warning("no chain lock for %s; relying on unique constraints", dialect)
 
 
 def _check_text(field: str, value: object, *, required: bool) -> None:
@@ -70,11 +49,9 @@ def _append(
     opening_id: str | None,
     payload: dict[str, Any],
 ) -> AuditEvent:
-    _lock_chain(session)
-    head = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    seq, prev_hash = (1, GENESIS_HASH) if head is None else (head.seq + 1, head.hash)
+    store.lock_chain(session)
+    head = store.chain_head(session)
+    seq, prev_hash = (1, GENESIS_HASH) if head is None else (head[0] + 1, head[1])
     fields: dict[str, Any] = {
         "seq": seq,
         "at": at,
