@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api import security, store
@@ -53,9 +52,7 @@ def load_demo(session: Session, *, password: str, as_of: dt.date, seed: int = 7)
     """Demo users, and the demo caseload when there are no clients or openings yet."""
     summary = DemoSummary()
     ensure_users(session, password=password, summary=summary)
-    n_existing = session.scalar(select(func.count()).select_from(Opening)) or 0
-    n_existing += session.scalar(select(func.count()).select_from(Client)) or 0
-    if n_existing:
+    if store.openings.count_openings(session) or store.clients.count_clients(session):
         summary.skipped = True
     else:
         _load_records(session, as_of=as_of, seed=seed, summary=summary)

@@ -113,7 +113,11 @@ def run_job(
 ) -> int:
     """Resume ``resume`` (or the unfinished run), else plan a new one; work it to the end. The run id."""
     with factory() as session:
-        run = session.get(RematchRun, resume) if resume is not None else rematch_store.unfinished_run(session)
+        run = (
+            rematch_store.get_run(session, run_id=resume)
+            if resume is not None
+            else rematch_store.unfinished_run(session)
+        )
     if resume is not None and run is None:
         raise LookupError(f"no re-match run {resume}")
     run_id = run.id if run is not None else plan_run(factory, as_of=as_of, options=options)
@@ -126,7 +130,7 @@ def run_job(
 
 def _reopen_failed(factory: sessionmaker[Session], *, run_id: int) -> None:
     with factory() as session, session.begin():
-        run = session.get(RematchRun, run_id)
+        run = rematch_store.get_run(session, run_id=run_id)
         if run is not None and run.status == RunStatus.FAILED.value:
             run.status, run.updated_at = RunStatus.RUNNING.value, utcnow()
 
@@ -134,7 +138,7 @@ def _reopen_failed(factory: sessionmaker[Session], *, run_id: int) -> None:
 def work_run(factory: sessionmaker[Session], *, run_id: int, options: JobOptions) -> None:
     """Score and commit the run's pending chunks, then finish it (a finished run is left alone)."""
     with factory() as session:
-        run = session.get(RematchRun, run_id)
+        run = rematch_store.get_run(session, run_id=run_id)
         if run is None or run.status != RunStatus.RUNNING.value:
             _log.info("run %d is %s: nothing to do", run_id, run.status if run else "missing")
             return
@@ -166,7 +170,7 @@ def work_run(factory: sessionmaker[Session], *, run_id: int, options: JobOptions
 
 def _mark_failed(factory: sessionmaker[Session], *, run_id: int, reason: str) -> None:
     with factory() as session, session.begin():
-        run = session.get(RematchRun, run_id)
+        run = rematch_store.get_run(session, run_id=run_id)
         if run is not None and run.status == RunStatus.RUNNING.value:
             run.status, run.updated_at = RunStatus.FAILED.value, utcnow()
             run.errors = [
@@ -250,7 +254,7 @@ def run_from_args(args: argparse.Namespace) -> int:
     except LookupError as exc:
         raise SystemExit(str(exc)) from None
     with factory() as session:
-        run = session.get(RematchRun, run_id)
+        run = rematch_store.get_run(session, run_id=run_id)
         assert run is not None
         sys.stdout.write(
             f"run {run.id} {run.status}: {run.progress_done}/{run.progress_total} clients, "

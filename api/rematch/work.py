@@ -16,7 +16,6 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import store
@@ -66,7 +65,7 @@ def _tasks(
     tasks, rows, skipped = [], {}, {}
     with factory() as session:
         for chunk in chunks:
-            found = session.scalars(select(ClientRow).where(ClientRow.id.in_(chunk.client_ids))).all()
+            found = store.clients.get_clients(session, ids=chunk.client_ids)
             active = {c.id: c for c in found if c.status == ClientStatus.ACTIVE.value}
             inputs = load_inputs([active[i].record for i in chunk.client_ids if i in active], [])
             # strengths inferred from past jobs, minus those the specialist removed, as interactively
