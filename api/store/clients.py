@@ -22,7 +22,7 @@ def get_client(session: Session, *, client_id: str, specialist_id: int | None) -
 
 def get_clients(session: Session, *, ids: Collection[str]) -> list[Client]:
     """The clients with these ids that exist (any caseload, any status), in id order."""
-    wanted, out = sorted(set(ids)), []
+    wanted, out = sorted(set(ids)), list[Client]()
     for start in range(0, len(wanted), 500):
         query = select(Client).where(Client.id.in_(wanted[start : start + 500])).order_by(Client.id)
         out.extend(session.scalars(query))
