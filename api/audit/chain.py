@@ -1,9 +1,18 @@
 """Canonical JSON, hashes and the JSON column type of the audit trail (no database access here).
 
-Every hash in the trail is the SHA-256 of a *canonical* JSON text: keys sorted,
-no whitespace, ASCII only, no NaN/Infinity. The same data therefore always gives
-the same hash, whatever the key order of the dicts it was built from, and the
-JSON stored in the database is exactly the text that was hashed.
+Every hash in the trail is the SHA-256 of a *canonical* JSON text, so the same
+data always gives the same hash, whatever the key order of the dicts it was
+built from. Which canonical form an event (and the record it seals) was hashed
+in is stored with it, in ``audit_events.canon``:
+
+* ``1`` (:data:`CANON_JSON_DUMPS`): ``json.dumps`` with sorted keys, no whitespace,
+  ASCII only, no NaN; every event written before RFC 8785 was adopted.
+* ``2`` (:data:`CANON_RFC8785`): RFC 8785 (:mod:`matcher.canonical`), the one form
+  the engine hashes too; every event written since. Its hash also covers ``canon``,
+  so an event cannot be passed off as written in the other form.
+
+Verification recomputes each event in its own form, so a chain written before
+the change still verifies. JSON columns store the canonical text of the form in use.
 """
 
 from __future__ import annotations
@@ -16,35 +25,46 @@ from typing import Any
 from sqlalchemy import Dialect, Text
 from sqlalchemy.types import TypeDecorator
 
+from matcher.canonical import CanonicalError, Legacy, canonical_text, legacy_bytes
+
 #: ``prev_hash`` of the first event of a chain.
 GENESIS_HASH = "0" * 64
 #: Event kind of the chain event that seals a recommendation record.
 RECOMMENDATION_KIND = "recommendation"
+#: The canonical forms (``audit_events.canon``); new events use :data:`CANON`.
+CANON_JSON_DUMPS, CANON_RFC8785 = 1, 2
+CANONS = (CANON_JSON_DUMPS, CANON_RFC8785)
+CANON = CANON_RFC8785
 
 _UTC = dt.UTC
 
 
-def canonical_json(value: Any, *, field: str = "value") -> str:
-    """Serialise ``value`` to canonical JSON; raise ValueError naming ``field`` if it cannot be."""
+def canonical_json(value: Any, *, field: str = "value", canon: int = CANON) -> str:
+    """Serialise ``value`` in canonical form ``canon``; raise ValueError naming ``field`` if it cannot be."""
     try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+        if canon == CANON_RFC8785:
+            return canonical_text(value)
+        if canon == CANON_JSON_DUMPS:
+            return legacy_bytes(value, form=Legacy.AUDIT).decode("ascii")
+    except CanonicalError as exc:
+        raise ValueError(f"{field} is not plain JSON data: {exc}") from exc
+    raise ValueError(f"unknown canonical form {canon!r}")
+
+
+def normalize_json(value: Any, *, field: str = "value") -> Any:
+    """Return ``value`` as plain JSON data (tuples become lists, keys strings), as it reads back.
+
+    Numbers compare equal to what reads back (RFC 8785 writes ``5.0`` as ``5``) and hash
+    alike: ``canonical_json(normalize_json(v)) == canonical_json(json.loads(stored))``.
+    """
+    try:
+        return json.loads(json.dumps(value, allow_nan=False))
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{field} is not plain JSON data: {exc}") from exc
 
 
-def normalize_json(value: Any, *, field: str = "value") -> Any:
-    """Return ``value`` as it reads back from the database (tuples become lists, keys strings).
-
-    Hashing the normalised value makes the hash reproducible from the stored text:
-    ``canonical_json(normalize_json(v)) == canonical_json(json.loads(stored))``.
-    """
-    once = json.loads(canonical_json(value, field=field))
-    return json.loads(canonical_json(once, field=field))
-
-
-def sha256_hex(text: str) -> str:
-    """Hex SHA-256 of ``text`` encoded as UTF-8."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _digest(body: Any, *, field: str, canon: int) -> str:
+    return hashlib.sha256(canonical_json(body, field=field, canon=canon).encode("utf-8")).hexdigest()
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:
@@ -69,6 +89,7 @@ def event_hash(
     opening_id: str | None,
     payload: Any,
     prev_hash: str,
+    canon: int = CANON,
 ) -> str:
     """Hash of one chain event; it covers the previous event's hash, which forms the chain."""
     body = {
@@ -81,13 +102,15 @@ def event_hash(
         "payload": payload,
         "prev_hash": prev_hash,
     }
-    return sha256_hex(canonical_json(body, field="event"))
+    if canon != CANON_JSON_DUMPS:  # events of the first form were hashed without it
+        body["canon"] = canon
+    return _digest(body, field="event", canon=canon)
 
 
-def inputs_hash(client_snapshot: Any, opening_snapshots: Any) -> str:
+def inputs_hash(client_snapshot: Any, opening_snapshots: Any, *, canon: int = CANON) -> str:
     """Hash of the exact engine inputs: the client snapshot and the opening snapshots in order."""
     body = {"client": client_snapshot, "openings": opening_snapshots}
-    return sha256_hex(canonical_json(body, field="inputs"))
+    return _digest(body, field="inputs", canon=canon)
 
 
 def record_hash(
@@ -103,8 +126,9 @@ def record_hash(
     engine_version: str,
     config_hash: str,
     shortlist: Any,
+    canon: int = CANON,
 ) -> str:
-    """Hash of a recommendation record's whole content (sealed into its chain event)."""
+    """Hash of a recommendation record's whole content (sealed into its chain event, same form)."""
     body = {
         "id": record_id,
         "at": utc_text(at),
@@ -118,11 +142,11 @@ def record_hash(
         "config_hash": config_hash,
         "shortlist": shortlist,
     }
-    return sha256_hex(canonical_json(body, field="recommendation record"))
+    return _digest(body, field="recommendation record", canon=canon)
 
 
 class CanonicalJSON(TypeDecorator[Any]):
-    """JSON stored as canonical text (TEXT column): what is stored is exactly what was hashed."""
+    """JSON stored as canonical text (TEXT column) in the current form; older rows keep theirs."""
 
     impl = Text
     cache_ok = True

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, String, Text, func, literal, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
 
-from api.audit.chain import CanonicalJSON, as_utc, canonical_json
+from api.audit.chain import CANONS, CanonicalJSON, as_utc, canonical_json
 from api.audit.models import AuditEvent, RecommendationRecord
 from api.db import UTCDateTime
 
@@ -152,11 +152,14 @@ def _mentions_opening(session: Session, opening_id: str) -> ColumnElement[bool]:
     The shortlist column is canonical JSON, where an unescaped double quote only
     ever opens or closes a string, so ``"<id>"`` followed by ``,``, ``]`` or ``}``
     is exactly that id as a value (in a suggestion, an exclusion, or a list of ids).
+    Older rows are in the older canonical form, which escapes non-ASCII ids.
     """
-    token = canonical_json(opening_id)
+    tokens = sorted({canonical_json(opening_id, canon=canon) for canon in CANONS})
     find = func.strpos if session.get_bind().dialect.name == "postgresql" else func.instr
     column = RecommendationRecord.shortlist
-    return or_(*(find(column, literal(token + end, String)) > 0 for end in (",", "]", "}")))
+    return or_(
+        *(find(column, literal(token + end, String)) > 0 for token in tokens for end in (",", "]", "}"))
+    )
 
 
 def list_recommendations(

@@ -92,11 +92,13 @@ def _record_problem(row: SimpleNamespace) -> str | None:
         engine_version=row.r_engine_version,
         config_hash=row.r_config_hash,
         shortlist=row.r_shortlist,
+        canon=row.canon,  # a record is hashed in the form of the event that seals it
     )
     inputs = _hash_or_bad(
         inputs_hash,
         client_snapshot=row.r_client_snapshot,
         opening_snapshots=row.r_opening_snapshots,
+        canon=row.canon,
     )
     if content != seal.get("record_hash") or inputs != row.r_inputs_hash:
         return f"recommendation record {row.r_id} (event {seq}) was altered"
@@ -145,6 +147,7 @@ class _Walker:
             opening_id=row.opening_id,
             payload=row.payload,
             prev_hash=row.prev_hash,
+            canon=row.canon,
         )
         if recomputed != row.hash:
             return f"event {seq} was altered: its content does not match its hash"

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.audit import store
 from api.audit.chain import (
+    CANON,
     GENESIS_HASH,
     RECOMMENDATION_KIND,
     event_hash,
@@ -61,6 +62,7 @@ def _append(
         "opening_id": opening_id,
         "payload": payload,
         "prev_hash": prev_hash,
+        "canon": CANON,
     }
     event = AuditEvent(**fields, hash=event_hash(**fields))
     session.add(event)
@@ -134,7 +136,7 @@ def record_recommendation(
         config_hash=config_hash,
         shortlist=normalize_json(shortlist, field="shortlist"),
     )
-    record.inputs_hash = inputs_hash(record.client_snapshot, record.opening_snapshots)
+    record.inputs_hash = inputs_hash(record.client_snapshot, record.opening_snapshots, canon=CANON)
     event = _append(
         session,
         at=record.at,
@@ -154,7 +156,7 @@ def _seal(record: RecommendationRecord) -> dict[str, Any]:
     """Payload of the chain event that seals ``record``."""
     return {
         "record_id": record.id,
-        "record_hash": record_content_hash(record),
+        "record_hash": record_content_hash(record, canon=CANON),
         "record_kind": record.kind,
         "inputs_hash": record.inputs_hash,
         "engine_version": record.engine_version,
@@ -162,8 +164,8 @@ def _seal(record: RecommendationRecord) -> dict[str, Any]:
     }
 
 
-def record_content_hash(record: RecommendationRecord) -> str:
-    """Content hash of a stored (or about to be stored) recommendation record."""
+def record_content_hash(record: RecommendationRecord, *, canon: int) -> str:
+    """Content hash of a stored (or about to be stored) recommendation record, in form ``canon``."""
     return record_hash(
         record_id=record.id,
         at=record.at,
@@ -176,4 +178,5 @@ def record_content_hash(record: RecommendationRecord) -> str:
         engine_version=record.engine_version,
         config_hash=record.config_hash,
         shortlist=record.shortlist,
+        canon=canon,
     )

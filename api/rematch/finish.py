@@ -22,6 +22,7 @@ from api.audit import append_event
 from api.models import utcnow
 from api.rematch import store as rematch_store
 from api.rematch.models import RematchDigest, RematchOpeningLoad, RematchRun, RunStatus, ShortlistVersion
+from matcher.canonical import Legacy, matches
 from matcher.pipeline import Matcher
 from matcher.rematch import congestion
 from matcher.rematch.changes import diff_all
@@ -130,7 +131,12 @@ def _write_digests(
     current = {v.client_id: _entries(v.rows, v.primary_opening_id) for v in versions}
     before = {c: _entries(p.rows, p.primary_opening_id) for c, p in previous.items()}
     hashes = {v.client_id: v.client_hash for v in versions}
-    changed = {c for c, p in previous.items() if p.client_hash != hashes[c]}
+    # A version stored before RFC 8785 holds the hash in the former form: compare in that form.
+    changed = {
+        c
+        for c, p in previous.items()
+        if p.client_hash != hashes[c] and not matches(p.client_hash, rows[c].record, legacy=Legacy.AUDIT)
+    }
     blocked = {
         c.id: store.decisions.rejected_opening_ids(session, client_id=c.id)
         for c in clients

@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.audit import record_recommendation
-from api.audit.chain import canonical_json, sha256_hex
 from api.models import Client as ClientRow
 from api.models import utcnow
 from api.rematch.models import (
@@ -29,6 +28,7 @@ from api.rematch.models import (
     RunStatus,
     ShortlistVersion,
 )
+from matcher.canonical import sha256_hex
 from matcher.rematch.rows import CONTRIB_COLUMNS
 from matcher.rematch.summary import Skipped
 
@@ -38,8 +38,8 @@ REMATCH_ACTOR = "rematch"
 
 
 def record_hash(record: dict[str, Any]) -> str:
-    """SHA-256 of a record's canonical JSON (key order does not matter)."""
-    return sha256_hex(canonical_json(record))
+    """SHA-256 of a record's canonical JSON (RFC 8785: key order does not matter)."""
+    return sha256_hex(record)
 
 
 def skipped_dict(item: Skipped) -> dict[str, str]:

@@ -25,6 +25,7 @@ from api.models import Client as ClientRow
 from api.models import ClientStatus
 from api.rematch import store as rematch_store
 from api.rematch.models import RematchChunk, RematchRun
+from matcher.canonical import Legacy, matches
 from matcher.occupations import OccupationStore, enrich_openings
 from matcher.pipeline import ENGINE_VERSION, Matcher
 from matcher.rematch.chunks import ChunkResult
@@ -45,7 +46,7 @@ def fit(
     with factory() as session:
         config = store.config.matcher_config(store.config.current(session))
         rows = sorted(store.openings.matchable(session, as_of=run.as_of), key=lambda o: o.id)
-    if config.config_hash != run.config_hash:
+    if not matches(run.config_hash, config.to_dict(), legacy=Legacy.CONFIG):  # a run planned before RFC 8785
         _log.warning("run %d: program configuration changed since the run started", run.id)
     inputs = load_inputs([], [o.record for o in rows])
     valid = {o.id for o in inputs.openings}

@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+import rfc8785
 from sqlalchemy import Engine, create_engine, event, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -232,7 +233,8 @@ REFUSED = [
 ]
 REFUSED_SQLITE = [
     # REPLACE deletes the colliding row without firing DELETE triggers: refused on insert.
-    "INSERT OR REPLACE INTO audit_events SELECT seq, at, 'mallory', kind, client_id,"
+    "INSERT OR REPLACE INTO audit_events (seq, at, actor, kind, client_id, opening_id, payload,"
+    " prev_hash, hash) SELECT seq, at, 'mallory', kind, client_id,"
     " opening_id, payload, prev_hash, hash FROM audit_events WHERE seq = 3",
     "REPLACE INTO recommendation_records SELECT * FROM recommendation_records",
 ]
@@ -488,8 +490,8 @@ def test_cli_module_entry_point(tmp_path: Path) -> None:
 
 
 def _canonical_sha(value: object) -> str:
-    body = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(body.encode()).hexdigest()
+    """SHA-256 of the RFC 8785 form (events written since the move to it; canon 2)."""
+    return hashlib.sha256(rfc8785.dumps(value)).hexdigest()
 
 
 def test_recommendation_round_trips_exactly(db: Db) -> None:
