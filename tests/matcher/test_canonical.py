@@ -8,6 +8,9 @@ import hashlib
 import json
 
 import pytest
+import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher.canonical import CanonicalError, Legacy, canonical_bytes, legacy_bytes, matches, sha256_hex
 from matcher.config import MatcherConfig, RankingConfig
@@ -29,6 +32,51 @@ def test_rfc8785_example_from_the_rfc() -> None:
         '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}'
     )
     assert canonical_bytes(value) == expected.encode("utf-8")
+
+
+FLOATS = st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from(
+    [
+        0.0,
+        -0.0,
+        5.0,
+        1e-4,
+        9.99e-5,
+        1e-7,
+        1e16,
+        1e21,
+        2.0**53,
+        2.0**53 + 2,
+        123456789012345680000.0,
+        0.1 + 0.2,
+    ]
+)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53) + 1, 2**53 - 1)
+    | st.sampled_from([2**53, -(2**53), 2**64, "\ud800"])  # refused by both
+    | FLOATS
+    | st.text()
+    | st.sampled_from(["é", "\U0001f600", "\ue000", "\x7f", "\u2028", '"\\/\b\f\n\r\t\x00\x1f'])
+)
+KEYS = st.text() | st.sampled_from(["a", "\U0001f600", "\ue000", "€", "ab", "B", ""])
+JSON = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@given(JSON)
+@settings(max_examples=400, deadline=None)
+def test_fast_path_writes_exactly_what_the_rfc8785_package_writes(value: object) -> None:
+    try:
+        expected = rfc8785.dumps(value)
+    except rfc8785.CanonicalizationError:
+        with pytest.raises(CanonicalError):
+            canonical_bytes(value)
+        return
+    assert canonical_bytes(value) == expected
 
 
 def test_key_order_and_integral_floats_do_not_change_the_bytes() -> None:
