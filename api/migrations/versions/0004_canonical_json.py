@@ -15,6 +15,7 @@ Create Date: 2026-11-23 10:00:00
 import hashlib
 import json
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -35,7 +36,7 @@ _CONFIGS = sa.table(
 )
 
 
-def _legacy_config_hash(config: dict) -> str:
+def _legacy_config_hash(config: dict[str, Any]) -> str:
     # MatcherConfig.config_hash before this revision, frozen here.
     return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
 
