@@ -1,14 +1,14 @@
 """``placement-api``: migrate, create users, load the demo and serve the HTTP API.
 
-    placement-api db upgrade
-    placement-api users create --username ana --role specialist   (password from a prompt
-                                                                    or --password-stdin)
-    placement-api users list
-    placement-api demo            (migrate, demo users and data if empty, print how to log in)
-    placement-api serve [--host 127.0.0.1] [--port 8000]
-    placement-api rematch [--scheduler tcp://...] [--chunk-size N] [--resume RUN_ID]   (nightly run)
-
-Offline audit-chain verification is ``python -m api.audit_cli``.
+placement-api db upgrade
+placement-api users create --username ana --role specialist   (password from a prompt
+                                                                or --password-stdin)
+placement-api users list
+placement-api demo            (migrate, demo users and data if empty, print how to log in)
+placement-api serve [--host 127.0.0.1] [--port 8000]
+placement-api rematch [--scheduler tcp://...] [--chunk-size N] [--resume RUN_ID]   (nightly run)
+placement-api audit verify [--database-url URL] [--anchor SEQ:HASH] [--json]
+                              (offline audit-chain check; also ``python -m api.audit verify``)
 """
 
 from __future__ import annotations
@@ -21,13 +21,15 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from api import batch_job, migrate, security, store
+from api import migrate, security, store
+from api.audit import cli as audit_cli
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
 from api.demo import DEMO_USERS, load_demo
 from api.events import log_event
 from api.matching import load_occupations
 from api.models import Role
+from api.rematch import job as rematch_job
 from api.schemas import UserCreate
 
 _log = logging.getLogger(__name__)
@@ -54,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the HTTP API with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    batch_job.add_arguments(sub.add_parser("rematch", help="nightly re-match of every active client"))
+    rematch_job.add_arguments(sub.add_parser("rematch", help="nightly re-match of every active client"))
+    audit_cli.add_arguments(sub.add_parser("audit", help="audit-trail tools (read-only)"))
     return parser
 
 
@@ -86,7 +89,7 @@ def create_user(args: argparse.Namespace, settings: Settings) -> int:
         raise SystemExit(f"invalid user: {problems}") from None
     with _session(settings) as session:
         try:
-            user = store.users.create_user(session, user_create=user_create)
+            user = security.create_user(session, user_create=user_create)
         except store.Conflict as exc:
             raise SystemExit(exc.detail) from None
         log_event(session, kind="user.created", user=None, user_id=user.id, role=user.role, via="cli")
@@ -169,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         return demo(settings)
     if args.command == "rematch":
-        return batch_job.run_from_args(args)
+        return rematch_job.run_from_args(args)
+    if args.command == "audit":
+        return audit_cli.run(args)
     return serve(args)
 
 

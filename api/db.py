@@ -28,7 +28,12 @@ class Base(DeclarativeBase):
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
-    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+    """The timestamp type of every table: aware UTC in, aware UTC out, on every backend.
+
+    PostgreSQL stores ``timestamptz``; SQLite has no time zones and stores the UTC
+    time as naive text (``2026-03-02 09:30:00.000000``). A naive value is refused
+    on write (it would be ambiguous); queries that accept naive input convert it first.
+    """
 
     impl = DateTime(timezone=True)
     cache_ok = True
@@ -38,7 +43,8 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime: give a timezone")
-        return value.astimezone(dt.UTC)
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         if value is None:

@@ -6,10 +6,9 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api import store
+from api import security, store
 from api.events import log_event
 from api.models import Client, Employer, EmployerLiaison, Opening, Role
 from api.schemas import UserCreate
@@ -45,7 +44,7 @@ def ensure_users(session: Session, *, password: str, summary: DemoSummary) -> No
     for username, role, full_name in DEMO_USERS:
         if store.users.get_user_by_username(session, username=username) is None:
             user_create = UserCreate(username=username, password=password, role=role, full_name=full_name)
-            store.users.create_user(session, user_create=user_create)
+            security.create_user(session, user_create=user_create)
             summary.users_created.append(username)
 
 
@@ -53,9 +52,7 @@ def load_demo(session: Session, *, password: str, as_of: dt.date, seed: int = 7)
     """Demo users, and the demo caseload when there are no clients or openings yet."""
     summary = DemoSummary()
     ensure_users(session, password=password, summary=summary)
-    n_existing = session.scalar(select(func.count()).select_from(Opening)) or 0
-    n_existing += session.scalar(select(func.count()).select_from(Client)) or 0
-    if n_existing:
+    if store.openings.count_openings(session) or store.clients.count_clients(session):
         summary.skipped = True
     else:
         _load_records(session, as_of=as_of, seed=seed, summary=summary)

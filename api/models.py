@@ -1,4 +1,4 @@
-"""SQLAlchemy tables of the service (the audit tables live in ``api.audit``).
+"""SQLAlchemy tables of the service (audit tables: ``api.audit.models``; nightly run: ``api.rematch.models``).
 
 Clients and openings keep their engine record (``matcher.records`` dict form)
 as JSON next to the columns the service queries on. No table has a field for
@@ -159,6 +159,9 @@ class ProgramConfig(Base):
     version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     config: Mapped[dict[str, Any]] = mapped_column(JSON)
     config_hash: Mapped[str] = mapped_column(String(64))
+    # Versions stored before config hashes moved to RFC 8785 keep their former hash here,
+    # the one that recommendation records and audit events of that time carry.
+    legacy_config_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,4 +1,4 @@
-"""Password hashing (argon2) and access tokens (JWT)."""
+"""Password hashing (argon2), users with hashed credentials, and access tokens (JWT)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,14 @@ from typing import TYPE_CHECKING, Any
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+
+from api import store
+from api.models import User
 
 if TYPE_CHECKING:
     from api.config import Settings
+    from api.schemas import UserCreate
 
 _hasher = PasswordHasher()
 # Verified against when a username does not exist, so a miss costs as long as a hit
@@ -43,6 +48,24 @@ def verify_password(password: str, hashed: str | None) -> bool:
         return _hasher.verify(hashed or _DUMMY_HASH, password) and hashed is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+def create_user(session: Session, *, user_create: UserCreate) -> User:
+    """Store a new user with the argon2 hash of their password (Conflict: username taken)."""
+    return store.users.create_user(
+        session,
+        username=user_create.username,
+        role=user_create.role.value,
+        full_name=user_create.full_name,
+        hashed_password=hash_password(user_create.password),
+    )
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User | None:
+    """The active user with these credentials, or None (same cost either way)."""
+    user = store.users.get_user_by_username(session, username=username)
+    ok = verify_password(password, user.hashed_password if user else None)
+    return user if ok and user is not None and user.is_active else None
 
 
 def create_access_token(*, user_id: int, role: str, secret: str, algorithm: str, minutes: int) -> str:

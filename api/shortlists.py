@@ -18,7 +18,7 @@ from api.inferred import client_snapshot, engine_client
 from api.matching import MatcherCache
 from api.models import Client as ClientRow
 from api.models import User
-from api.rematch_store import other_list_counts
+from api.rematch.store import other_list_counts
 from api.schemas import ShortlistFilters
 from matcher.serialize import exclusion_to_dict, shortlist_to_dict, suggestion_to_dict
 from matcher.types import Suggestion

@@ -8,12 +8,12 @@ environment. A program changes them by building its own ``MatcherConfig``
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from matcher.canonical import sha256_hex
 from matcher.errors import ConfigError
 
 FACTORS = ("preference", "strengths", "cognitive", "accommodation", "commute", "schedule", "wage")
@@ -198,5 +198,4 @@ class MatcherConfig:
     @property
     def config_hash(self) -> str:
         """Stable short hash of the configuration, recorded with every shortlist."""
-        blob = json.dumps(self.to_dict(), sort_keys=True).encode()
-        return hashlib.sha256(blob).hexdigest()[:16]
+        return sha256_hex(self.to_dict(), length=16)

@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 
 import api.audit  # noqa: F401  (registers the audit tables on Base.metadata)
 import api.models  # noqa: F401
-import api.rematch_models  # noqa: F401  (nightly re-match tables)
+import api.rematch.models  # noqa: F401  (nightly re-match tables)
 from api.config import get_settings
 from api.db import Base, make_engine
 

@@ -45,7 +45,16 @@ def create_decision(
     """Record approve / reject (with a reason code) / applied / interview / hired / not hired."""
     client = _open_client(session, user, client_id)
     _check_opening(session, body.opening_id)
-    row = store.decisions.add_decision(session, client_id=client.id, decision=body, actor_id=user.id)
+    row = store.decisions.add_decision(
+        session,
+        client_id=client.id,
+        opening_id=body.opening_id,
+        action=body.action.value,
+        reason_code=body.reason_code.value if body.reason_code else None,
+        note=body.note,
+        recommendation_id=body.recommendation_id,
+        actor_id=user.id,
+    )
     log_event(
         session,
         kind="decision",
@@ -107,7 +116,15 @@ def create_placement(
     """Record a started job (and, once known, its end date and separation reason)."""
     client = _open_client(session, user, client_id)
     _check_opening(session, body.opening_id)
-    row = store.decisions.add_placement(session, client_id=client.id, placement=body)
+    row = store.decisions.add_placement(
+        session,
+        client_id=client.id,
+        opening_id=body.opening_id,
+        start_date=body.start_date,
+        end_date=body.end_date,
+        separation_reason=body.separation_reason.value if body.separation_reason else None,
+        note=body.note,
+    )
     log_event(
         session,
         kind="outcome",
@@ -143,7 +160,14 @@ def update_placement(
     row = store.decisions.get_placement(session, client_id=client.id, placement_id=placement_id)
     if row is None:
         raise HTTPException(status_code=404, detail="Placement not found")
-    store.decisions.update_placement(session, placement=row, placement_update=body)
+    store.decisions.update_placement(
+        session,
+        placement=row,
+        expected_version=body.version,
+        end_date=body.end_date,
+        separation_reason=body.separation_reason.value if body.separation_reason else None,
+        note=body.note,
+    )
     log_event(
         session,
         kind="outcome",

@@ -30,7 +30,7 @@ def list_employers(session: SessionDep, user: LiaisonUser) -> EmployersPublic:
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_employer(session: SessionDep, user: LiaisonUser, body: EmployerCreate) -> EmployerPublic:
     """Add an employer; the caller manages it."""
-    employer = store.employers.create_employer(session, employer_create=body, liaison_id=user.id)
+    employer = store.employers.create_employer(session, **body.model_dump(), liaison_id=user.id)
     log_event(session, kind="employer.created", user=user, employer_id=employer.id)
     session.commit()
     return EmployerPublic.model_validate(employer)
@@ -47,7 +47,9 @@ def update_employer(
 ) -> EmployerPublic:
     """Replace an employer's details (``version`` must be current)."""
     employer = managed_employer(session, user, employer_id)
-    store.employers.update_employer(session, employer=employer, employer_update=body)
+    store.employers.update_employer(
+        session, employer=employer, expected_version=body.version, **body.model_dump(exclude={"version"})
+    )
     log_event(session, kind="employer.updated", user=user, employer_id=employer.id)
     session.commit()
     return EmployerPublic.model_validate(employer)

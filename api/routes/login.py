@@ -7,11 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api import store
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.events import log_event
 from api.schemas import Token, UserPublic, errors
-from api.security import create_access_token
+from api.security import authenticate, create_access_token
 
 router = APIRouter(tags=["login"])
 
@@ -25,7 +24,7 @@ def login_access_token(
     """Exchange username and password for a bearer token (logged as a ``login`` event)."""
     username, password = form_data.username, form_data.password
     nul = "\x00" in username or "\x00" in password  # never valid; PostgreSQL text refuses NUL
-    user = None if nul else store.users.authenticate(session, username=username, password=password)
+    user = None if nul else authenticate(session, username=username, password=password)
     if user is None:
         # Failed attempts are recorded too (the username tried, never the password).
         log_event(session, kind="login.failed", user=None, username=username.replace("\x00", "")[:200])

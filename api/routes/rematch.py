@@ -8,10 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict
 
-from api import rematch_store
-from api.batch_job import JobOptions, start_in_background
 from api.deps import AdminUser, SessionDep, SettingsDep, SpecialistUser, require
 from api.models import Role, User
+from api.rematch import store as rematch_store
+from api.rematch.job import JobOptions, start_in_background
 from api.schemas import errors
 
 router = APIRouter(prefix="/rematch", tags=["rematch"], responses=errors(401, 403))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, status
 
-from api import store
+from api import security, store
 from api.deps import AdminUser, SessionDep
 from api.events import log_event
 from api.models import Role
@@ -27,7 +27,7 @@ def list_users(session: SessionDep, _admin: AdminUser, role: Role | None = None)
 @router.post("", status_code=status.HTTP_201_CREATED, responses=errors(409))
 def create_user(session: SessionDep, admin: AdminUser, user_in: UserCreate) -> UserPublic:
     """Create a user with a role."""
-    user = store.users.create_user(session, user_create=user_in)
+    user = security.create_user(session, user_create=user_in)
     log_event(session, kind="user.created", user=admin, user_id=user.id, role=user.role)
     session.commit()
     return UserPublic.model_validate(user)
@@ -49,7 +49,13 @@ def update_user(session: SessionDep, admin: AdminUser, user_id: PathId, user_in:
         raise HTTPException(status_code=404, detail="User not found")
     if user.id == admin.id and user_in.is_active is False:
         raise HTTPException(status_code=409, detail="Cannot deactivate yourself")
-    store.users.update_user(session, user=user, user_update=user_in)
+    store.users.update_user(
+        session,
+        user=user,
+        full_name=user_in.full_name,
+        hashed_password=security.hash_password(user_in.password) if user_in.password is not None else None,
+        is_active=user_in.is_active,
+    )
     changed = sorted(user_in.model_dump(exclude_none=True, exclude={"password"}))
     if user_in.password is not None:
         changed.append("password")

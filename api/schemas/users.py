@@ -87,6 +87,8 @@ class ProgramConfigPublic(BaseModel):
     version: int
     config: dict[str, Any]
     config_hash: str
+    # the hash in the form used before RFC 8785 (versions stored before it): old records carry it
+    legacy_config_hash: str | None = None
     note: str
     created_by: int | None
     created_at: dt.datetime

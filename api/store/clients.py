@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.models import Client, ClientStatus, utcnow
@@ -17,6 +18,19 @@ def get_client(session: Session, *, client_id: str, specialist_id: int | None) -
     if client is None or (specialist_id is not None and client.specialist_id != specialist_id):
         return None
     return client
+
+
+def get_clients(session: Session, *, ids: Collection[str]) -> list[Client]:
+    """The clients with these ids that exist (any caseload, any status), in id order."""
+    wanted, out = sorted(set(ids)), list[Client]()
+    for start in range(0, len(wanted), 500):
+        query = select(Client).where(Client.id.in_(wanted[start : start + 500])).order_by(Client.id)
+        out.extend(session.scalars(query))
+    return out
+
+
+def count_clients(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Client)) or 0)
 
 
 def list_clients(session: Session, *, specialist_id: int | None, status: str | None = None) -> list[Client]:

@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.models import Decision, Placement, utcnow
-from api.schemas import DecisionCreate, PlacementCreate, PlacementUpdate
 from api.store.common import Conflict
 
 RESTORE = "restore"
 REJECT = "reject"
 
 
-def add_decision(session: Session, *, client_id: str, decision: DecisionCreate, actor_id: int) -> Decision:
+def add_decision(
+    session: Session,
+    *,
+    client_id: str,
+    opening_id: str,
+    action: str,
+    actor_id: int,
+    reason_code: str | None = None,
+    note: str = "",
+    recommendation_id: str | None = None,
+) -> Decision:
     row = Decision(
         client_id=client_id,
-        opening_id=decision.opening_id,
-        action=decision.action.value,
-        reason_code=decision.reason_code.value if decision.reason_code else None,
-        note=decision.note,
-        recommendation_id=decision.recommendation_id,
+        opening_id=opening_id,
+        action=action,
+        reason_code=reason_code,
+        note=note,
+        recommendation_id=recommendation_id,
         actor_id=actor_id,
     )
     session.add(row)
@@ -56,8 +67,24 @@ def restore(session: Session, *, client_id: str, opening_id: str, actor_id: int)
     return row
 
 
-def add_placement(session: Session, *, client_id: str, placement: PlacementCreate) -> Placement:
-    row = Placement(client_id=client_id, **placement.model_dump())
+def add_placement(
+    session: Session,
+    *,
+    client_id: str,
+    opening_id: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    separation_reason: str | None = None,
+    note: str = "",
+) -> Placement:
+    row = Placement(
+        client_id=client_id,
+        opening_id=opening_id,
+        start_date=start_date,
+        end_date=end_date,
+        separation_reason=separation_reason,
+        note=note,
+    )
     session.add(row)
     session.flush()
     return row
@@ -74,19 +101,22 @@ def list_placements(session: Session, *, client_id: str) -> list[Placement]:
 
 
 def update_placement(
-    session: Session, *, placement: Placement, placement_update: PlacementUpdate
+    session: Session,
+    *,
+    placement: Placement,
+    expected_version: int,
+    end_date: dt.date | None,
+    separation_reason: str | None,
+    note: str,
 ) -> Placement:
     """Record how a placement ended (end date must not precede the start)."""
-    if placement.version != placement_update.version:
+    if placement.version != expected_version:
         raise Conflict(f"Version mismatch: current version is {placement.version}")
-    end = placement_update.end_date
-    if end is not None and end < placement.start_date:
+    if end_date is not None and end_date < placement.start_date:
         raise Conflict("end_date is before start_date")
-    placement.end_date = end
-    placement.separation_reason = (
-        placement_update.separation_reason.value if placement_update.separation_reason else None
-    )
-    placement.note = placement_update.note
+    placement.end_date = end_date
+    placement.separation_reason = separation_reason
+    placement.note = note
     placement.updated_at = utcnow()
     session.flush()
     return placement

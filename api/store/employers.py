@@ -8,7 +8,6 @@ from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
 from api.models import Employer, EmployerLiaison, Opening, utcnow
-from api.schemas import EmployerCreate, EmployerUpdate
 from api.store.common import Conflict, bump_counter, new_id
 
 OPENINGS_COUNTER = "openings"
@@ -34,9 +33,17 @@ def list_employers(session: Session, *, liaison_id: int | None = None) -> list[E
     return list(session.scalars(query))
 
 
-def create_employer(session: Session, *, employer_create: EmployerCreate, liaison_id: int | None) -> Employer:
+def create_employer(
+    session: Session,
+    *,
+    name: str,
+    industry: str = "",
+    notes: str = "",
+    fair_chance: bool = False,
+    liaison_id: int | None,
+) -> Employer:
     """Create an employer; the liaison who creates it manages it."""
-    employer = Employer(id=new_id("E"), **employer_create.model_dump())
+    employer = Employer(id=new_id("E"), name=name, industry=industry, notes=notes, fair_chance=fair_chance)
     session.add(employer)
     session.flush()
     if liaison_id is not None:
@@ -45,13 +52,22 @@ def create_employer(session: Session, *, employer_create: EmployerCreate, liaiso
     return employer
 
 
-def update_employer(session: Session, *, employer: Employer, employer_update: EmployerUpdate) -> Employer:
+def update_employer(
+    session: Session,
+    *,
+    employer: Employer,
+    expected_version: int,
+    name: str,
+    industry: str,
+    notes: str,
+    fair_chance: bool,
+) -> Employer:
     """Update an employer; a new name is copied into its openings' engine records."""
-    if employer.version != employer_update.version:
+    if employer.version != expected_version:
         raise Conflict(f"Version mismatch: current version is {employer.version}")
-    renamed = employer.name != employer_update.name
-    for field, value in employer_update.model_dump(exclude={"version"}).items():
-        setattr(employer, field, value)
+    renamed = employer.name != name
+    employer.name, employer.industry, employer.notes = name, industry, notes
+    employer.fair_chance = fair_chance
     employer.updated_at = utcnow()
     if renamed:
         for opening in session.scalars(select(Opening).where(Opening.employer_id == employer.id)):

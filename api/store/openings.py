@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from api.dedupe import find_duplicate
@@ -23,6 +24,22 @@ def get_opening(session: Session, *, opening_id: str, liaison_id: int | None = N
         return opening
     managed = session.get(EmployerLiaison, (opening.employer_id, liaison_id))
     return opening if managed is not None else None
+
+
+def engine_records(session: Session, *, ids: Collection[str]) -> list[dict[str, Any]]:
+    """Engine records of these openings as they are now (status and expiry from their columns)."""
+    out = []
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 500):
+        query = select(Opening).where(Opening.id.in_(wanted[start : start + 500]))
+        for row in session.scalars(query):
+            expires = row.expires.isoformat() if row.expires else row.record.get("expires")
+            out.append(row.record | {"status": row.status, "expires": expires})
+    return out
+
+
+def count_openings(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Opening)) or 0)
 
 
 def list_openings(

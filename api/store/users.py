@@ -1,4 +1,4 @@
-"""Users and their credentials."""
+"""Users and their (already hashed) credentials; hashing and checking passwords is ``api.security``."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.models import User
-from api.schemas import UserCreate, UserUpdate
-from api.security import hash_password, verify_password
 from api.store.common import Conflict
 
 
@@ -26,15 +24,17 @@ def list_users(session: Session, *, role: str | None = None) -> list[User]:
     return list(session.scalars(query))
 
 
-def create_user(session: Session, *, user_create: UserCreate) -> User:
+def create_user(
+    session: Session, *, username: str, role: str, hashed_password: str, full_name: str = ""
+) -> User:
     """Create a user; usernames are unique regardless of case."""
-    if get_user_by_username(session, username=user_create.username) is not None:
+    if get_user_by_username(session, username=username) is not None:
         raise Conflict("Username already exists")
     user = User(
-        username=user_create.username,
-        full_name=user_create.full_name,
-        role=user_create.role.value,
-        hashed_password=hash_password(user_create.password),
+        username=username,
+        full_name=full_name,
+        role=role,
+        hashed_password=hashed_password,
         is_active=True,
     )
     session.add(user)
@@ -42,19 +42,20 @@ def create_user(session: Session, *, user_create: UserCreate) -> User:
     return user
 
 
-def update_user(session: Session, *, user: User, user_update: UserUpdate) -> User:
-    if user_update.full_name is not None:
-        user.full_name = user_update.full_name
-    if user_update.password is not None:
-        user.hashed_password = hash_password(user_update.password)
-    if user_update.is_active is not None:
-        user.is_active = user_update.is_active
+def update_user(
+    session: Session,
+    *,
+    user: User,
+    full_name: str | None = None,
+    hashed_password: str | None = None,
+    is_active: bool | None = None,
+) -> User:
+    """Change the given fields (None: keep)."""
+    if full_name is not None:
+        user.full_name = full_name
+    if hashed_password is not None:
+        user.hashed_password = hashed_password
+    if is_active is not None:
+        user.is_active = is_active
     session.flush()
     return user
-
-
-def authenticate(session: Session, *, username: str, password: str) -> User | None:
-    """The active user with these credentials, or None (same cost either way)."""
-    user = get_user_by_username(session, username=username)
-    ok = verify_password(password, user.hashed_password if user else None)
-    return user if ok and user is not None and user.is_active else None

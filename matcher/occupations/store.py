@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from matcher.canonical import canonical_text
 from matcher.errors import MatcherError
 
 FORMAT_VERSION = 1
@@ -202,6 +203,6 @@ def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
 
 
 def _write_json_gz(path: Path, record: dict[str, Any]) -> None:
-    data = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    data = canonical_text(record)
     with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
         gz.write(data.encode("utf-8"))

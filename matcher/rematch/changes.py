@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from matcher import commute, constraints
+from matcher.canonical import canonical_bytes
 from matcher.features import build_clients
 from matcher.records import client_to_record
 from matcher.rematch.context import ScoringContext, sub_index
@@ -20,7 +20,7 @@ from matcher.types import Client, Opening, Status
 
 def client_fingerprint(client: Client) -> str:
     """Stable short hash of a client's record: a different hash means the record changed."""
-    blob = json.dumps(client_to_record(client), sort_keys=True, default=str).encode()
+    blob = canonical_bytes(client_to_record(client))
     return hashlib.sha256(blob).hexdigest()[:16]
 
 

@@ -15,7 +15,9 @@ from typing import Any
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from matcher.canonical import Legacy, matches
 from matcher.config import MatcherConfig
+from matcher.records import client_to_record
 from matcher.rematch import changes
 from matcher.rematch.chunks import ChunkResult
 from matcher.rematch.diff import Entry, ShortlistDiff
@@ -98,8 +100,13 @@ def nightly(
     shortlists = {c: current.get(c, ()) for c in result.client_ids}
     scored = [c for c in inputs.clients if c.id in shortlists]
     fingerprints = {c.id: changes.client_fingerprint(c) for c in scored}
+    # A previous run's fingerprint may be in the form used before RFC 8785: compare in that form.
     changed = {
-        c for c, fp in fingerprints.items() if c in previous.fingerprints and previous.fingerprints[c] != fp
+        c.id
+        for c in scored
+        if c.id in previous.fingerprints
+        and previous.fingerprints[c.id] != fingerprints[c.id]
+        and not matches(previous.fingerprints[c.id], client_to_record(c), legacy=Legacy.FINGERPRINT)
     }
     with summary.phase("diff"):
         diffs = changes.diff_all(

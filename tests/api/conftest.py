@@ -27,11 +27,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from api import store
 from api.config import Settings
 from api.main import create_app
 from api.models import Role, User
-from api.security import create_access_token
+from api.security import create_access_token, create_user
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
@@ -157,7 +156,7 @@ class Api:
 
         username = username or f"{Role(role).value}-{uuid.uuid4().hex[:8]}"
         with self.session() as session:
-            user = store.users.create_user(
+            user = create_user(
                 session, user_create=UserCreate(username=username, password=PASSWORD, role=Role(role))
             )
             session.commit()

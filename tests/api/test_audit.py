@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+import rfc8785
 from sqlalchemy import Engine, create_engine, event, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -44,8 +45,9 @@ from api.audit import (
     record_recommendation,
     verify_chain,
 )
-from api.audit_chain import event_hash, inputs_hash
-from api.audit_cli import main as cli_main
+from api.audit.chain import event_hash, inputs_hash
+from api.audit.cli import main as cli_main
+from api.cli import main as placement_api_main
 from api.db import Base
 
 REPO = Path(__file__).resolve().parents[2]
@@ -231,7 +233,8 @@ REFUSED = [
 ]
 REFUSED_SQLITE = [
     # REPLACE deletes the colliding row without firing DELETE triggers: refused on insert.
-    "INSERT OR REPLACE INTO audit_events SELECT seq, at, 'mallory', kind, client_id,"
+    "INSERT OR REPLACE INTO audit_events (seq, at, actor, kind, client_id, opening_id, payload,"
+    " prev_hash, hash) SELECT seq, at, 'mallory', kind, client_id,"
     " opening_id, payload, prev_hash, hash FROM audit_events WHERE seq = 3",
     "REPLACE INTO recommendation_records SELECT * FROM recommendation_records",
 ]
@@ -455,11 +458,23 @@ def test_cli_reads_database_url_and_anchors(
     assert "seq 4" in capsys.readouterr().out
 
 
+def test_cli_takes_the_database_from_settings_and_placement_api_runs_it(
+    db: Db, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _populate(db, 3)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("PLACEMENT_DATABASE_URL", db.url)  # a Settings spelling, not read before
+    assert cli_main(["verify"]) == 0
+    assert capsys.readouterr().out.startswith("OK: chain intact: 3 events")
+    assert placement_api_main(["audit", "verify", "--database-url", db.url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_events"] == 3
+
+
 def test_cli_module_entry_point(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.db"
     env = os.environ | {"DATABASE_URL": f"sqlite:///{missing}"}
     done = subprocess.run(
-        [sys.executable, "-m", "api.audit_cli", "verify"],
+        [sys.executable, "-m", "api.audit", "verify"],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -475,8 +490,8 @@ def test_cli_module_entry_point(tmp_path: Path) -> None:
 
 
 def _canonical_sha(value: object) -> str:
-    body = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(body.encode()).hexdigest()
+    """SHA-256 of the RFC 8785 form (events written since the move to it; canon 2)."""
+    return hashlib.sha256(rfc8785.dumps(value)).hexdigest()
 
 
 def test_recommendation_round_trips_exactly(db: Db) -> None:

@@ -13,7 +13,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-import api.rematch_models  # noqa: F401  (its tables are on Base.metadata)
+import api.rematch.models  # noqa: F401  (its tables are on Base.metadata)
 from api import migrate
 from api.db import Base, make_engine
 from tests.api.conftest import fresh_database

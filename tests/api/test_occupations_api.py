@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api import rematch_work
-from api.batch_job import JobOptions, run_job
 from api.cli import IMPORT_COMMAND, occupations_line
 from api.config import Settings
 from api.deps import get_matcher
 from api.main import create_app
 from api.matching import MatcherCache, load_occupations
-from api.rematch_models import RematchRun
+from api.rematch import work as rematch_work
+from api.rematch.job import JobOptions, run_job
+from api.rematch.models import RematchRun
 from matcher.occupations import import_onet
 from tests.api.conftest import (
     Api,

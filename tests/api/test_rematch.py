@@ -1,7 +1,7 @@
 """The DB-backed nightly re-match: kill -9 and resume, bad records, idempotence, digests, endpoints.
 
 Runs on SQLite and, when reachable, PostgreSQL (the ``api`` fixture). The kill test
-starts ``python -m api.batch_job`` in a subprocess that SIGKILLs itself inside the
+starts ``python -m api.rematch`` in a subprocess that SIGKILLs itself inside the
 transaction of a randomly chosen chunk, then resumes the run in this process.
 """
 
@@ -22,10 +22,10 @@ import pytest
 from sqlalchemy import func, select
 
 from api.audit import AuditEvent, RecommendationRecord, verify_chain
-from api.batch_job import JobOptions, run_job
 from api.models import Client as ClientRow
 from api.models import Opening as OpeningRow
-from api.rematch_models import RematchChunk, RematchDigest, RematchOpeningLoad, RematchRun, ShortlistVersion
+from api.rematch.job import JobOptions, run_job
+from api.rematch.models import RematchChunk, RematchDigest, RematchOpeningLoad, RematchRun, ShortlistVersion
 from tests.api.conftest import AS_OF, Api, World
 
 REPO = Path(__file__).resolve().parents[2]
@@ -117,7 +117,7 @@ def test_killed_run_resumes_with_exactly_one_version_per_client(api: Api, caselo
     kill_after = random.Random(seed).randrange(n_chunks)  # die inside chunk number kill_after + 1
     args = ["--chunk-size", str(CHUNK), "--test-kill-after", str(kill_after)]
     done = subprocess.run(
-        [sys.executable, "-m", "api.batch_job", *args],
+        [sys.executable, "-m", "api.rematch", *args],
         cwd=REPO,
         env=_env(api),
         capture_output=True,
@@ -174,7 +174,7 @@ def test_rerunning_a_finished_run_changes_nothing(api: Api) -> None:
     before = _state(api)
     assert run_job(api.app.state.session_factory, as_of=AS_OF, options=JobOptions(), resume=run.id) == run.id
     done = subprocess.run(
-        [sys.executable, "-m", "api.batch_job", "--resume", str(run.id)],
+        [sys.executable, "-m", "api.rematch", "--resume", str(run.id)],
         cwd=REPO,
         env=_env(api),
         capture_output=True,

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import argparse
 
-from api import batch_job
+from api.rematch import job as rematch_job
 from matcher.rematch import cli as rematch_cli
 
 
 def test_the_database_source_is_installed_as_a_plugin() -> None:
-    assert rematch_cli.plugins()["db"] is batch_job.SOURCE
+    assert rematch_cli.plugins()["db"] is rematch_job.SOURCE
 
 
 def test_without_input_files_the_database_source_runs(monkeypatch) -> None:
     calls: list[argparse.Namespace] = []
-    monkeypatch.setattr(batch_job, "run_from_args", lambda args: calls.append(args) or 0)
+    monkeypatch.setattr(rematch_job, "run_from_args", lambda args: calls.append(args) or 0)
     parser = argparse.ArgumentParser()
     rematch_cli.register(parser.add_subparsers())
     args = parser.parse_args(["rematch", "--k", "7", "--chunk-size", "32"])

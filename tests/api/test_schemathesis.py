@@ -22,12 +22,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api import migrate, store
+from api import migrate
 from api.db import make_engine, make_session_factory
 from api.main import create_app
 from api.models import Role
 from api.schemas import UserCreate
-from api.security import configure_from, create_access_token
+from api.security import configure_from, create_access_token, create_user
 from tests.api.conftest import PASSWORD, SECRET, fresh_database, make_settings
 
 MAX_EXAMPLES = 10
@@ -51,7 +51,7 @@ def _seed(url: str, directory: Path) -> dict[str, Any]:
     migrate.upgrade(engine)
     with make_session_factory(engine)() as session:
         users = {
-            role.value: store.users.create_user(
+            role.value: create_user(
                 session, user_create=UserCreate(username=f"st-{role.value}", password=PASSWORD, role=role)
             )
             for role in Role

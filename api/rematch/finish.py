@@ -15,14 +15,14 @@ from collections import defaultdict
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import rematch_store, store
+from api import store
 from api.audit import append_event
-from api.models import Client as ClientRow
 from api.models import utcnow
-from api.rematch_models import RematchDigest, RematchOpeningLoad, RematchRun, RunStatus, ShortlistVersion
+from api.rematch import store as rematch_store
+from api.rematch.models import RematchDigest, RematchOpeningLoad, RematchRun, RunStatus, ShortlistVersion
+from matcher.canonical import Legacy, matches
 from matcher.pipeline import Matcher
 from matcher.rematch import congestion
 from matcher.rematch.changes import diff_all
@@ -44,7 +44,7 @@ def finish_run(
 ) -> bool:
     """Finish a run whose chunks are all committed; False when it is not (yet) finishable."""
     with factory() as session, session.begin():
-        run = session.get(RematchRun, run_id, with_for_update=True)
+        run = rematch_store.get_run(session, run_id=run_id, for_update=True)
         if run is None or run.status != RunStatus.RUNNING.value:
             return False
         if rematch_store.pending_chunks(session, run_id=run_id):
@@ -124,17 +124,19 @@ def _write_digests(
 ) -> int:
     """One digest per specialist with clients in the run (``matcher.rematch`` diff and digest)."""
     previous = rematch_store.previous_versions(session, versions=versions)
-    rows = {
-        c.id: c
-        for c in session.scalars(select(ClientRow).where(ClientRow.id.in_([v.client_id for v in versions])))
-    }
+    rows = {c.id: c for c in store.clients.get_clients(session, ids=[v.client_id for v in versions])}
     clients = load_inputs([rows[v.client_id].record for v in versions], []).clients
     listed = {r["opening_id"] for v in [*versions, *previous.values()] for r in v.rows}
-    openings = {o.id: o for o in load_inputs([], rematch_store.opening_records(session, ids=listed)).openings}
+    openings = {o.id: o for o in load_inputs([], store.openings.engine_records(session, ids=listed)).openings}
     current = {v.client_id: _entries(v.rows, v.primary_opening_id) for v in versions}
     before = {c: _entries(p.rows, p.primary_opening_id) for c, p in previous.items()}
     hashes = {v.client_id: v.client_hash for v in versions}
-    changed = {c for c, p in previous.items() if p.client_hash != hashes[c]}
+    # A version stored before RFC 8785 holds the hash in the former form: compare in that form.
+    changed = {
+        c
+        for c, p in previous.items()
+        if p.client_hash != hashes[c] and not matches(p.client_hash, rows[c].record, legacy=Legacy.AUDIT)
+    }
     blocked = {
         c.id: store.decisions.rejected_opening_ids(session, client_id=c.id)
         for c in clients

@@ -1,7 +1,9 @@
-"""Offline audit-chain verification: ``python -m api.audit_cli verify [--database-url URL]``.
+"""Offline audit-chain verification: ``python -m api.audit verify [--database-url URL]``.
 
-Exit status: 0 the chain is intact, 1 it is broken (the first broken seq is
-printed), 2 the database cannot be read.
+The same command is ``placement-api audit verify``. Without ``--database-url`` it
+reads the service's database from :class:`~api.config.Settings` (``DATABASE_URL``,
+else ``var/placement.db``). Exit status: 0 the chain is intact, 1 it is broken
+(the first broken seq is printed), 2 the database cannot be read.
 """
 
 from __future__ import annotations
@@ -9,22 +11,23 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from pydantic import ValidationError
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from api.audit_verify import VerifyResult, verify_chain
+from api.audit.verify import VerifyResult, verify_chain
+from api.config import Settings
+from api.db import normalize_url
 
 _log = logging.getLogger(__name__)
 
-DEFAULT_URL = "sqlite:///var/placement.db"
 EXIT_OK, EXIT_BROKEN, EXIT_UNREADABLE = 0, 1, 2
 
 
@@ -36,15 +39,19 @@ def _parse_anchor(text: str) -> tuple[int, str]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m api.audit_cli", description="Audit-trail tools (read-only)."
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="python -m api.audit", description="Audit-trail tools (read-only).")
+    add_arguments(parser)
+    return parser
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The sub-commands of ``python -m api.audit`` (also ``placement-api audit``)."""
+    commands = parser.add_subparsers(dest="audit_command", required=True)
     verify = commands.add_parser("verify", help="recompute the hash chain, report the first break")
     verify.add_argument(
         "--database-url",
         default=None,
-        help=f"SQLAlchemy URL (default: $DATABASE_URL, else {DEFAULT_URL})",
+        help="SQLAlchemy URL (default: the service's, $DATABASE_URL else var/placement.db)",
     )
     verify.add_argument(
         "--anchor",
@@ -55,15 +62,11 @@ def _parser() -> argparse.ArgumentParser:
         help="a head printed earlier; fails if the chain no longer holds it (repeatable)",
     )
     verify.add_argument("--json", action="store_true", help="print the result as JSON")
-    return parser
 
 
 def _engine_url(flag: str | None) -> str:
-    url = flag or os.environ.get("DATABASE_URL") or DEFAULT_URL
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
+    """``--database-url``, else the service's database URL (Settings reads the environment)."""
+    return normalize_url(flag or Settings().sqlalchemy_url)
 
 
 def _check_sqlite_file(url: str) -> str | None:
@@ -97,6 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed ``verify`` command; returns the exit status."""
     try:
         url = _engine_url(args.database_url)
         problem = _check_sqlite_file(url)
@@ -104,6 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"ERROR: {problem}", file=sys.stderr)  # noqa: T201
             return EXIT_UNREADABLE
         result = _verify(url, dict(args.anchor))
+    except ValidationError as exc:
+        print(f"ERROR: invalid settings: {exc.errors()[0]['msg']}", file=sys.stderr)  # noqa: T201
+        return EXIT_UNREADABLE
     except (ArgumentError, SQLAlchemyError) as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"ERROR: cannot read the audit trail: {first_line}", file=sys.stderr)  # noqa: T201

@@ -1,15 +1,8 @@
-"""Append-only, tamper-evident audit trail: write events and recommendation records, read them.
+"""Write the audit trail: append events and seal recommendation records into the chain.
 
-Every event's hash covers the previous event's hash (a hash chain); every
-recommendation record is sealed by a chain event holding the record's content
-hash. Appends are serialised (PostgreSQL advisory lock, SQLite write lock) and
+Appends are serialised (PostgreSQL advisory lock, SQLite write lock) and
 ``prev_hash`` is unique, so concurrent writers can never fork the chain. All
 functions take the caller's ``Session``; the caller commits.
-
-Public names: :class:`AuditEvent`, :class:`RecommendationRecord`, :func:`append_event`,
-:func:`record_recommendation`, :func:`install_triggers`, :func:`drop_triggers`,
-:func:`verify_chain` / :class:`VerifyResult`, :func:`list_events`,
-:func:`list_recommendations`, :func:`get_recommendation`, :func:`export_events_csv`.
 """
 
 from __future__ import annotations
@@ -19,10 +12,11 @@ import logging
 import uuid
 from typing import Any
 
-from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from api.audit_chain import (
+from api.audit import store
+from api.audit.chain import (
+    CANON,
     GENESIS_HASH,
     RECOMMENDATION_KIND,
     event_hash,
@@ -30,56 +24,11 @@ from api.audit_chain import (
     normalize_json,
     record_hash,
 )
-from api.audit_models import ID_LENGTH, AuditEvent, RecommendationRecord
-from api.audit_query import (
-    export_events_csv,
-    get_recommendation,
-    list_events,
-    list_recommendations,
-)
-from api.audit_triggers import drop_triggers, install_triggers
-from api.audit_verify import VerifyResult, verify_chain
-
-__all__ = [
-    "GENESIS_HASH",
-    "AuditEvent",
-    "RecommendationRecord",
-    "VerifyResult",
-    "append_event",
-    "drop_triggers",
-    "export_events_csv",
-    "get_recommendation",
-    "install_triggers",
-    "list_events",
-    "list_recommendations",
-    "record_recommendation",
-    "verify_chain",
-]
+from api.audit.models import ID_LENGTH, AuditEvent, RecommendationRecord
 
 _log = logging.getLogger(__name__)
 
 RECORD_KINDS = ("interactive", "rematch")
-# Any fixed 64-bit key: identifies "the audit chain" among PostgreSQL advisory locks.
-_PG_LOCK_KEY = 0x504D_4155_4449_5431
-
-
-def _lock_chain(session: Session) -> None:
-    """Take the database-wide chain lock for the rest of the caller's transaction."""
-    connection = session.connection()
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-    elif dialect == "sqlite":
-        # pysqlite opens its transaction lazily with a plain (deferred) BEGIN before the
-        # first write. Reading the chain head under a deferred transaction would let two
-        # writers read the same head; BEGIN IMMEDIATE takes the write lock first (waiting
-        # up to the connection's busy timeout). If the caller's transaction has already
-        # written, it holds that lock.
-        driver = connection.connection.driver_connection
-        if driver is not None and not getattr(driver, "in_transaction", True):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        _log.warning("no chain lock for %s; relying on unique constraints", dialect)
 
 
 def _check_text(field: str, value: object, *, required: bool) -> None:
@@ -101,11 +50,9 @@ def _append(
     opening_id: str | None,
     payload: dict[str, Any],
 ) -> AuditEvent:
-    _lock_chain(session)
-    head = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    seq, prev_hash = (1, GENESIS_HASH) if head is None else (head.seq + 1, head.hash)
+    store.lock_chain(session)
+    head = store.chain_head(session)
+    seq, prev_hash = (1, GENESIS_HASH) if head is None else (head[0] + 1, head[1])
     fields: dict[str, Any] = {
         "seq": seq,
         "at": at,
@@ -115,6 +62,7 @@ def _append(
         "opening_id": opening_id,
         "payload": payload,
         "prev_hash": prev_hash,
+        "canon": CANON,
     }
     event = AuditEvent(**fields, hash=event_hash(**fields))
     session.add(event)
@@ -188,7 +136,7 @@ def record_recommendation(
         config_hash=config_hash,
         shortlist=normalize_json(shortlist, field="shortlist"),
     )
-    record.inputs_hash = inputs_hash(record.client_snapshot, record.opening_snapshots)
+    record.inputs_hash = inputs_hash(record.client_snapshot, record.opening_snapshots, canon=CANON)
     event = _append(
         session,
         at=record.at,
@@ -208,7 +156,7 @@ def _seal(record: RecommendationRecord) -> dict[str, Any]:
     """Payload of the chain event that seals ``record``."""
     return {
         "record_id": record.id,
-        "record_hash": record_content_hash(record),
+        "record_hash": record_content_hash(record, canon=CANON),
         "record_kind": record.kind,
         "inputs_hash": record.inputs_hash,
         "engine_version": record.engine_version,
@@ -216,8 +164,8 @@ def _seal(record: RecommendationRecord) -> dict[str, Any]:
     }
 
 
-def record_content_hash(record: RecommendationRecord) -> str:
-    """Content hash of a stored (or about to be stored) recommendation record."""
+def record_content_hash(record: RecommendationRecord, *, canon: int) -> str:
+    """Content hash of a stored (or about to be stored) recommendation record, in form ``canon``."""
     return record_hash(
         record_id=record.id,
         at=record.at,
@@ -230,4 +178,5 @@ def record_content_hash(record: RecommendationRecord) -> str:
         engine_version=record.engine_version,
         config_hash=record.config_hash,
         shortlist=record.shortlist,
+        canon=canon,
     )

@@ -1,8 +1,8 @@
 """Tables of the audit trail: the hash-chained event log and the recommendation records.
 
-Both tables are append-only: :func:`api.audit_triggers.install_triggers` makes the
+Both tables are append-only: :func:`api.audit.triggers.install_triggers` makes the
 database refuse UPDATE and DELETE on them. JSON columns are TEXT holding the
-canonical JSON that was hashed (see :mod:`api.audit_chain`).
+canonical JSON that was hashed (see :mod:`api.audit.chain`).
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.audit_chain import CanonicalJSON, UTCDateTime
-from api.db import Base
+from api.audit.chain import CanonicalJSON
+from api.db import Base, UTCDateTime
 
 ID_LENGTH = 200  # client, opening and user ids
 HASH_LENGTH = 64  # hex SHA-256
@@ -42,6 +42,9 @@ class AuditEvent(Base):
     # Unique: two events can never claim the same predecessor, so the chain cannot fork.
     prev_hash: Mapped[str] = mapped_column(String(HASH_LENGTH), nullable=False, unique=True)
     hash: Mapped[str] = mapped_column(String(HASH_LENGTH), nullable=False, unique=True)
+    # The canonical JSON form this event (and the record it seals) was hashed in; see
+    # api.audit.chain. The server default is for events written before the column existed.
+    canon: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
 
     def __repr__(self) -> str:
         return f"AuditEvent(seq={self.seq}, kind={self.kind!r}, actor={self.actor!r})"

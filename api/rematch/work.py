@@ -1,6 +1,6 @@
 """Working a re-match run's pending chunks: fit once, score through ``matcher.rematch``, commit each.
 
-Each scored chunk is committed by :func:`api.rematch_store.commit_chunk` in
+Each scored chunk is committed by :func:`api.rematch.store.commit_chunk` in
 its own transaction (versions, audit records, done flag, progress).
 ``kill_after`` is a test hook: the process SIGKILLs itself inside the
 transaction of the chunk after that many commits (rows flushed, not
@@ -16,15 +16,16 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import rematch_store, store
+from api import store
 from api.inferred import engine_client
 from api.matching import MatcherCache
 from api.models import Client as ClientRow
 from api.models import ClientStatus
-from api.rematch_models import RematchChunk, RematchRun
+from api.rematch import store as rematch_store
+from api.rematch.models import RematchChunk, RematchRun
+from matcher.canonical import Legacy, matches
 from matcher.occupations import OccupationStore, enrich_openings
 from matcher.pipeline import ENGINE_VERSION, Matcher
 from matcher.rematch.chunks import ChunkResult
@@ -45,7 +46,7 @@ def fit(
     with factory() as session:
         config = store.config.matcher_config(store.config.current(session))
         rows = sorted(store.openings.matchable(session, as_of=run.as_of), key=lambda o: o.id)
-    if config.config_hash != run.config_hash:
+    if not matches(run.config_hash, config.to_dict(), legacy=Legacy.CONFIG):  # a run planned before RFC 8785
         _log.warning("run %d: program configuration changed since the run started", run.id)
     inputs = load_inputs([], [o.record for o in rows])
     valid = {o.id for o in inputs.openings}
@@ -65,7 +66,7 @@ def _tasks(
     tasks, rows, skipped = [], {}, {}
     with factory() as session:
         for chunk in chunks:
-            found = session.scalars(select(ClientRow).where(ClientRow.id.in_(chunk.client_ids))).all()
+            found = store.clients.get_clients(session, ids=chunk.client_ids)
             active = {c.id: c for c in found if c.status == ClientStatus.ACTIVE.value}
             inputs = load_inputs([active[i].record for i in chunk.client_ids if i in active], [])
             # strengths inferred from past jobs, minus those the specialist removed, as interactively

@@ -10,24 +10,20 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Row, Text, select, type_coerce
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
-from api.audit_chain import (
+from api.audit import store
+from api.audit.chain import (
     GENESIS_HASH,
     RECOMMENDATION_KIND,
-    CanonicalJSON,
-    UTCDateTime,
     event_hash,
     inputs_hash,
     record_hash,
 )
-from api.audit_models import AuditEvent, RecommendationRecord
 
 _log = logging.getLogger(__name__)
 
-_EVENTS = AuditEvent.__table__
-_RECORDS = RecommendationRecord.__table__
 _JSON_KEYS = ("payload", "r_client_snapshot", "r_opening_snapshots", "r_shortlist")
 _BAD = "<unreadable>"  # stands for a value that no longer parses; never equals a hash
 
@@ -42,21 +38,6 @@ class VerifyResult:
     message: str
     head_seq: int | None = None
     head_hash: str | None = None
-
-
-def _stream_statement(dialect: str) -> Any:
-    """Events joined to their records, JSON (and SQLite timestamps) read as raw text."""
-
-    def raw(column: Any, label: str) -> Any:
-        as_text = isinstance(column.type, CanonicalJSON) or (
-            dialect == "sqlite" and isinstance(column.type, UTCDateTime)
-        )
-        return (type_coerce(column, Text) if as_text else column).label(label)
-
-    columns = [raw(c, c.name) for c in _EVENTS.c] + [raw(c, f"r_{c.name}") for c in _RECORDS.c]
-    joined = _EVENTS.outerjoin(_RECORDS, _RECORDS.c.event_seq == _EVENTS.c.seq)
-    stmt = select(*columns).select_from(joined).order_by(_EVENTS.c.seq)
-    return stmt.execution_options(yield_per=1000)
 
 
 def _decode(row: Row[Any]) -> SimpleNamespace:
@@ -111,11 +92,13 @@ def _record_problem(row: SimpleNamespace) -> str | None:
         engine_version=row.r_engine_version,
         config_hash=row.r_config_hash,
         shortlist=row.r_shortlist,
+        canon=row.canon,  # a record is hashed in the form of the event that seals it
     )
     inputs = _hash_or_bad(
         inputs_hash,
         client_snapshot=row.r_client_snapshot,
         opening_snapshots=row.r_opening_snapshots,
+        canon=row.canon,
     )
     if content != seal.get("record_hash") or inputs != row.r_inputs_hash:
         return f"recommendation record {row.r_id} (event {seq}) was altered"
@@ -164,6 +147,7 @@ class _Walker:
             opening_id=row.opening_id,
             payload=row.payload,
             prev_hash=row.prev_hash,
+            canon=row.canon,
         )
         if recomputed != row.hash:
             return f"event {seq} was altered: its content does not match its hash"
@@ -176,16 +160,11 @@ class _Walker:
 
 def _orphan_record(session: Session) -> tuple[int, str] | None:
     """A recommendation record whose chain event does not exist."""
-    stmt = (
-        select(_RECORDS.c.id, _RECORDS.c.event_seq)
-        .where(_RECORDS.c.event_seq.not_in(select(_EVENTS.c.seq)))
-        .order_by(_RECORDS.c.event_seq)
-        .limit(1)
-    )
-    row = session.execute(stmt).first()
-    if row is None:
+    orphan = store.orphan_record(session)
+    if orphan is None:
         return None
-    return row.event_seq, f"event {row.event_seq} sealing recommendation record {row.id} is missing"
+    record_id, seq = orphan
+    return seq, f"event {seq} sealing recommendation record {record_id} is missing"
 
 
 def verify_chain(session: Session, *, anchors: Mapping[int, str] | None = None) -> VerifyResult:
@@ -195,8 +174,7 @@ def verify_chain(session: Session, *, anchors: Mapping[int, str] | None = None) 
     rewritten or truncated before such a point no longer matches it.
     """
     walker = _Walker(anchors=dict(anchors or {}))
-    dialect = session.get_bind().dialect.name
-    for row in session.execute(_stream_statement(dialect)):
+    for row in store.chain_rows(session):
         walker.feed(row)
     problems = [p for p in (walker.problem, _orphan_record(session)) if p is not None]
     if walker.problem is None:

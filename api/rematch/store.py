@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.audit import record_recommendation
-from api.audit_chain import canonical_json, sha256_hex
 from api.models import Client as ClientRow
-from api.models import Opening, utcnow
-from api.rematch_models import (
+from api.models import utcnow
+from api.rematch.models import (
     RematchChunk,
     RematchDigest,
     RematchOpeningLoad,
@@ -29,6 +28,7 @@ from api.rematch_models import (
     RunStatus,
     ShortlistVersion,
 )
+from matcher.canonical import sha256_hex
 from matcher.rematch.rows import CONTRIB_COLUMNS
 from matcher.rematch.summary import Skipped
 
@@ -38,8 +38,8 @@ REMATCH_ACTOR = "rematch"
 
 
 def record_hash(record: dict[str, Any]) -> str:
-    """SHA-256 of a record's canonical JSON (key order does not matter)."""
-    return sha256_hex(canonical_json(record))
+    """SHA-256 of a record's canonical JSON (RFC 8785: key order does not matter)."""
+    return sha256_hex(record)
 
 
 def skipped_dict(item: Skipped) -> dict[str, str]:
@@ -57,6 +57,11 @@ def create_run(
     session.add_all(RematchChunk(run_id=run.id, number=n, client_ids=list(ids)) for n, ids in enumerate(plan))
     session.flush()
     return run
+
+
+def get_run(session: Session, *, run_id: int, for_update: bool = False) -> RematchRun | None:
+    """A run by id (``for_update``: locked for the rest of the transaction on PostgreSQL)."""
+    return session.get(RematchRun, run_id, with_for_update=for_update)
 
 
 def unfinished_run(session: Session) -> RematchRun | None:
@@ -208,18 +213,6 @@ def previous_versions(
         for row in session.scalars(query):
             if (row.client_id, row.version) in wanted:
                 out[row.client_id] = row
-    return out
-
-
-def opening_records(session: Session, *, ids: Collection[str]) -> list[dict[str, Any]]:
-    """Engine records of these openings as they are now (status and expiry from their columns)."""
-    out = []
-    wanted = sorted(ids)
-    for start in range(0, len(wanted), 500):
-        query = select(Opening).where(Opening.id.in_(wanted[start : start + 500]))
-        for row in session.scalars(query):
-            expires = row.expires.isoformat() if row.expires else row.record.get("expires")
-            out.append(row.record | {"status": row.status, "expires": expires})
     return out
 
 

@@ -1,4 +1,4 @@
-"""The nightly re-match against the database: ``python -m api.batch_job`` or ``placement-api rematch``.
+"""The nightly re-match against the database: ``python -m api.rematch`` or ``placement-api rematch``.
 
     placement-api rematch [--scheduler tcp://host:8786] [--chunk-size N] [--resume RUN_ID]
 
@@ -28,13 +28,15 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import migrate, rematch_store, rematch_work, store
+from api import migrate, store
 from api.config import get_settings
 from api.db import make_engine, make_session_factory
 from api.matching import load_occupations
 from api.models import ClientStatus, utcnow
-from api.rematch_finish import finish_run
-from api.rematch_models import RematchRun, RunStatus
+from api.rematch import store as rematch_store
+from api.rematch import work as rematch_work
+from api.rematch.finish import finish_run
+from api.rematch.models import RematchRun, RunStatus
 from matcher.pipeline import ENGINE_VERSION
 from matcher.rematch.blocking import plan_chunks
 from matcher.rematch.runner import RematchOptions, load_inputs
@@ -111,7 +113,11 @@ def run_job(
 ) -> int:
     """Resume ``resume`` (or the unfinished run), else plan a new one; work it to the end. The run id."""
     with factory() as session:
-        run = session.get(RematchRun, resume) if resume is not None else rematch_store.unfinished_run(session)
+        run = (
+            rematch_store.get_run(session, run_id=resume)
+            if resume is not None
+            else rematch_store.unfinished_run(session)
+        )
     if resume is not None and run is None:
         raise LookupError(f"no re-match run {resume}")
     run_id = run.id if run is not None else plan_run(factory, as_of=as_of, options=options)
@@ -124,7 +130,7 @@ def run_job(
 
 def _reopen_failed(factory: sessionmaker[Session], *, run_id: int) -> None:
     with factory() as session, session.begin():
-        run = session.get(RematchRun, run_id)
+        run = rematch_store.get_run(session, run_id=run_id)
         if run is not None and run.status == RunStatus.FAILED.value:
             run.status, run.updated_at = RunStatus.RUNNING.value, utcnow()
 
@@ -132,7 +138,7 @@ def _reopen_failed(factory: sessionmaker[Session], *, run_id: int) -> None:
 def work_run(factory: sessionmaker[Session], *, run_id: int, options: JobOptions) -> None:
     """Score and commit the run's pending chunks, then finish it (a finished run is left alone)."""
     with factory() as session:
-        run = session.get(RematchRun, run_id)
+        run = rematch_store.get_run(session, run_id=run_id)
         if run is None or run.status != RunStatus.RUNNING.value:
             _log.info("run %d is %s: nothing to do", run_id, run.status if run else "missing")
             return
@@ -164,7 +170,7 @@ def work_run(factory: sessionmaker[Session], *, run_id: int, options: JobOptions
 
 def _mark_failed(factory: sessionmaker[Session], *, run_id: int, reason: str) -> None:
     with factory() as session, session.begin():
-        run = session.get(RematchRun, run_id)
+        run = rematch_store.get_run(session, run_id=run_id)
         if run is not None and run.status == RunStatus.RUNNING.value:
             run.status, run.updated_at = RunStatus.FAILED.value, utcnow()
             run.errors = [
@@ -209,7 +215,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``placement-api rematch`` (shared with ``python -m api.batch_job``)."""
+    """The options of ``placement-api rematch`` (shared with ``python -m api.rematch``)."""
     parser.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786); default: this machine")
     parser.add_argument("--chunk-size", type=int, default=256, help="clients per committed chunk")
     parser.add_argument(
@@ -248,7 +254,7 @@ def run_from_args(args: argparse.Namespace) -> int:
     except LookupError as exc:
         raise SystemExit(str(exc)) from None
     with factory() as session:
-        run = session.get(RematchRun, run_id)
+        run = rematch_store.get_run(session, run_id=run_id)
         assert run is not None
         sys.stdout.write(
             f"run {run.id} {run.status}: {run.progress_done}/{run.progress_total} clients, "

@@ -1,0 +1,37 @@
+"""Append-only, tamper-evident audit trail: the hash chain, its tables, verification and reading.
+
+Every event's hash covers the previous event's hash (a hash chain); every
+recommendation record is sealed by a chain event holding the record's content
+hash. All functions take the caller's ``Session``; the caller commits.
+
+Modules: :mod:`~api.audit.chain` (canonical JSON and hashes, no database),
+:mod:`~api.audit.models` (tables), :mod:`~api.audit.store` (every query on them),
+:mod:`~api.audit.export` (CSV for auditors),
+:mod:`~api.audit.write` (append events, record recommendations),
+:mod:`~api.audit.verify` (recompute the chain), :mod:`~api.audit.triggers`
+(append-only triggers), :mod:`~api.audit.cli` (``python -m api.audit verify``).
+"""
+
+from api.audit.chain import GENESIS_HASH
+from api.audit.export import export_events_csv
+from api.audit.models import AuditEvent, RecommendationRecord
+from api.audit.store import get_recommendation, list_events, list_recommendations
+from api.audit.triggers import drop_triggers, install_triggers
+from api.audit.verify import VerifyResult, verify_chain
+from api.audit.write import append_event, record_recommendation
+
+__all__ = [
+    "GENESIS_HASH",
+    "AuditEvent",
+    "RecommendationRecord",
+    "VerifyResult",
+    "append_event",
+    "drop_triggers",
+    "export_events_csv",
+    "get_recommendation",
+    "install_triggers",
+    "list_events",
+    "list_recommendations",
+    "record_recommendation",
+    "verify_chain",
+]

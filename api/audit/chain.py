@@ -1,0 +1,158 @@
+"""Canonical JSON, hashes and the JSON column type of the audit trail (no database access here).
+
+Every hash in the trail is the SHA-256 of a *canonical* JSON text, so the same
+data always gives the same hash, whatever the key order of the dicts it was
+built from. Which canonical form an event (and the record it seals) was hashed
+in is stored with it, in ``audit_events.canon``:
+
+* ``1`` (:data:`CANON_JSON_DUMPS`): ``json.dumps`` with sorted keys, no whitespace,
+  ASCII only, no NaN; every event written before RFC 8785 was adopted.
+* ``2`` (:data:`CANON_RFC8785`): RFC 8785 (:mod:`matcher.canonical`), the one form
+  the engine hashes too; every event written since. Its hash also covers ``canon``,
+  so an event cannot be passed off as written in the other form.
+
+Verification recomputes each event in its own form, so a chain written before
+the change still verifies. JSON columns store the canonical text of the form in use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import Dialect, Text
+from sqlalchemy.types import TypeDecorator
+
+from matcher.canonical import CanonicalError, Legacy, canonical_text, legacy_bytes
+
+#: ``prev_hash`` of the first event of a chain.
+GENESIS_HASH = "0" * 64
+#: Event kind of the chain event that seals a recommendation record.
+RECOMMENDATION_KIND = "recommendation"
+#: The canonical forms (``audit_events.canon``); new events use :data:`CANON`.
+CANON_JSON_DUMPS, CANON_RFC8785 = 1, 2
+CANONS = (CANON_JSON_DUMPS, CANON_RFC8785)
+CANON = CANON_RFC8785
+
+_UTC = dt.UTC
+
+
+def canonical_json(value: Any, *, field: str = "value", canon: int = CANON) -> str:
+    """Serialise ``value`` in canonical form ``canon``; raise ValueError naming ``field`` if it cannot be."""
+    try:
+        if canon == CANON_RFC8785:
+            return canonical_text(value)
+        if canon == CANON_JSON_DUMPS:
+            return legacy_bytes(value, form=Legacy.AUDIT).decode("ascii")
+    except CanonicalError as exc:
+        raise ValueError(f"{field} is not plain JSON data: {exc}") from exc
+    raise ValueError(f"unknown canonical form {canon!r}")
+
+
+def normalize_json(value: Any, *, field: str = "value") -> Any:
+    """Return ``value`` as plain JSON data (tuples become lists, keys strings), as it reads back.
+
+    Numbers compare equal to what reads back (RFC 8785 writes ``5.0`` as ``5``) and hash
+    alike: ``canonical_json(normalize_json(v)) == canonical_json(json.loads(stored))``.
+    """
+    try:
+        return json.loads(json.dumps(value, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{field} is not plain JSON data: {exc}") from exc
+
+
+def _digest(body: Any, *, field: str, canon: int) -> str:
+    return hashlib.sha256(canonical_json(body, field=field, canon=canon).encode("utf-8")).hexdigest()
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """Aware UTC datetime; a naive value is taken to be UTC already."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=_UTC)
+    return value.astimezone(_UTC)
+
+
+def utc_text(value: dt.datetime) -> str:
+    """Fixed-width UTC timestamp used inside hashes, e.g. ``2025-03-01T09:30:00.000000Z``."""
+    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_hash(
+    *,
+    seq: int,
+    at: dt.datetime,
+    actor: str | None,
+    kind: str,
+    client_id: str | None,
+    opening_id: str | None,
+    payload: Any,
+    prev_hash: str,
+    canon: int = CANON,
+) -> str:
+    """Hash of one chain event; it covers the previous event's hash, which forms the chain."""
+    body = {
+        "seq": seq,
+        "at": utc_text(at),
+        "actor": actor,
+        "kind": kind,
+        "client_id": client_id,
+        "opening_id": opening_id,
+        "payload": payload,
+        "prev_hash": prev_hash,
+    }
+    if canon != CANON_JSON_DUMPS:  # events of the first form were hashed without it
+        body["canon"] = canon
+    return _digest(body, field="event", canon=canon)
+
+
+def inputs_hash(client_snapshot: Any, opening_snapshots: Any, *, canon: int = CANON) -> str:
+    """Hash of the exact engine inputs: the client snapshot and the opening snapshots in order."""
+    body = {"client": client_snapshot, "openings": opening_snapshots}
+    return _digest(body, field="inputs", canon=canon)
+
+
+def record_hash(
+    *,
+    record_id: str,
+    at: dt.datetime,
+    actor: str,
+    kind: str,
+    client_id: str,
+    inputs_hash: str,
+    client_snapshot: Any,
+    opening_snapshots: Any,
+    engine_version: str,
+    config_hash: str,
+    shortlist: Any,
+    canon: int = CANON,
+) -> str:
+    """Hash of a recommendation record's whole content (sealed into its chain event, same form)."""
+    body = {
+        "id": record_id,
+        "at": utc_text(at),
+        "actor": actor,
+        "kind": kind,
+        "client_id": client_id,
+        "inputs_hash": inputs_hash,
+        "client_snapshot": client_snapshot,
+        "opening_snapshots": opening_snapshots,
+        "engine_version": engine_version,
+        "config_hash": config_hash,
+        "shortlist": shortlist,
+    }
+    return _digest(body, field="recommendation record", canon=canon)
+
+
+class CanonicalJSON(TypeDecorator[Any]):
+    """JSON stored as canonical text (TEXT column) in the current form; older rows keep theirs."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else canonical_json(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else json.loads(value)

@@ -1,0 +1,195 @@
+"""Every query on the audit tables: the chain lock and head, filtered lists, the verification stream.
+
+Functions take the caller's ``Session`` and never commit. The append-only
+triggers (DDL run by the migrations) are in :mod:`api.audit.triggers`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, String, Text, func, literal, or_, select, text, type_coerce
+from sqlalchemy.orm import Session
+
+from api.audit.chain import CANONS, CanonicalJSON, as_utc, canonical_json
+from api.audit.models import AuditEvent, RecommendationRecord
+from api.db import UTCDateTime
+
+_log = logging.getLogger(__name__)
+
+# Any fixed 64-bit key: identifies "the audit chain" among PostgreSQL advisory locks.
+_PG_LOCK_KEY = 0x504D_4155_4449_5431
+_EVENTS = AuditEvent.__table__
+_RECORDS = RecommendationRecord.__table__
+
+
+def lock_chain(session: Session) -> None:
+    """Take the database-wide chain lock for the rest of the caller's transaction."""
+    connection = session.connection()
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    elif dialect == "sqlite":
+        # pysqlite opens its transaction lazily with a plain (deferred) BEGIN before the
+        # first write. Reading the chain head under a deferred transaction would let two
+        # writers read the same head; BEGIN IMMEDIATE takes the write lock first (waiting
+        # up to the connection's busy timeout). If the caller's transaction has already
+        # written, it holds that lock.
+        driver = connection.connection.driver_connection
+        if driver is not None and not getattr(driver, "in_transaction", True):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        _log.warning("no chain lock for %s; relying on unique constraints", dialect)
+
+
+def chain_head(session: Session) -> tuple[int, str] | None:
+    """``(seq, hash)`` of the newest event, or None for an empty chain."""
+    head = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return None if head is None else (int(head.seq), str(head.hash))
+
+
+def chain_rows(session: Session) -> Iterator[Row[Any]]:
+    """Every event in seq order joined to its record (columns ``r_*``), streamed.
+
+    JSON (and, on SQLite, timestamps) come back as the raw stored text, so that a
+    tampered value that no longer parses is seen rather than raising.
+    """
+    sqlite = session.get_bind().dialect.name == "sqlite"
+
+    def raw(column: Any, label: str) -> Any:
+        as_text = isinstance(column.type, CanonicalJSON) or (sqlite and isinstance(column.type, UTCDateTime))
+        return (type_coerce(column, Text) if as_text else column).label(label)
+
+    columns = [raw(c, c.name) for c in _EVENTS.c] + [raw(c, f"r_{c.name}") for c in _RECORDS.c]
+    joined = _EVENTS.outerjoin(_RECORDS, _RECORDS.c.event_seq == _EVENTS.c.seq)
+    stmt = select(*columns).select_from(joined).order_by(_EVENTS.c.seq)
+    yield from session.execute(stmt.execution_options(yield_per=1000))
+
+
+def orphan_record(session: Session) -> tuple[str, int] | None:
+    """``(record id, event_seq)`` of a recommendation record whose chain event does not exist."""
+    stmt = (
+        select(_RECORDS.c.id, _RECORDS.c.event_seq)
+        .where(_RECORDS.c.event_seq.not_in(select(_EVENTS.c.seq)))
+        .order_by(_RECORDS.c.event_seq)
+        .limit(1)
+    )
+    row = session.execute(stmt).first()
+    return None if row is None else (str(row.id), int(row.event_seq))
+
+
+def _page(stmt: Select[Any], limit: int | None, offset: int) -> Select[Any]:
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be >= 0, got {limit}")
+    if offset < 0:
+        raise ValueError(f"offset must be >= 0, got {offset}")
+    return stmt.limit(limit).offset(offset) if limit is not None else stmt.offset(offset)
+
+
+def _window(column: Any, since: dt.datetime | None, until: dt.datetime | None) -> list[Any]:
+    """``since <= at < until``; naive datetimes are taken as UTC (the column type refuses them)."""
+    conditions = []
+    if since is not None:
+        conditions.append(column >= as_utc(since))
+    if until is not None:
+        conditions.append(column < as_utc(until))
+    return conditions
+
+
+def _event_query(
+    *,
+    client_id: str | None,
+    opening_id: str | None,
+    actor: str | None,
+    kind: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+) -> Select[Any]:
+    stmt = select(AuditEvent)
+    for column, value in (
+        (AuditEvent.client_id, client_id),
+        (AuditEvent.opening_id, opening_id),
+        (AuditEvent.actor, actor),
+        (AuditEvent.kind, kind),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    return stmt.where(*_window(AuditEvent.at, since, until)).order_by(AuditEvent.seq)
+
+
+def list_events(
+    session: Session,
+    *,
+    client_id: str | None = None,
+    opening_id: str | None = None,
+    actor: str | None = None,
+    kind: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: int | None = 100,
+    offset: int = 0,
+) -> list[AuditEvent]:
+    """Chain events matching every given filter, oldest first (``limit=None``: all)."""
+    stmt = _event_query(
+        client_id=client_id,
+        opening_id=opening_id,
+        actor=actor,
+        kind=kind,
+        since=since,
+        until=until,
+    )
+    return list(session.scalars(_page(stmt, limit, offset)))
+
+
+def _mentions_opening(session: Session, opening_id: str) -> ColumnElement[bool]:
+    """The shortlist JSON holds ``opening_id`` as a string value (not as a key).
+
+    The shortlist column is canonical JSON, where an unescaped double quote only
+    ever opens or closes a string, so ``"<id>"`` followed by ``,``, ``]`` or ``}``
+    is exactly that id as a value (in a suggestion, an exclusion, or a list of ids).
+    Older rows are in the older canonical form, which escapes non-ASCII ids.
+    """
+    tokens = sorted({canonical_json(opening_id, canon=canon) for canon in CANONS})
+    find = func.strpos if session.get_bind().dialect.name == "postgresql" else func.instr
+    column = RecommendationRecord.shortlist
+    return or_(
+        *(find(column, literal(token + end, String)) > 0 for token in tokens for end in (",", "]", "}"))
+    )
+
+
+def list_recommendations(
+    session: Session,
+    *,
+    client_id: str | None = None,
+    opening_id: str | None = None,
+    actor: str | None = None,
+    kind: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: int | None = 100,
+    offset: int = 0,
+) -> list[RecommendationRecord]:
+    """Recommendation records, oldest first; ``opening_id`` matches suggestions and exclusions."""
+    stmt = select(RecommendationRecord)
+    for column, value in (
+        (RecommendationRecord.client_id, client_id),
+        (RecommendationRecord.actor, actor),
+        (RecommendationRecord.kind, kind),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if opening_id is not None:
+        stmt = stmt.where(_mentions_opening(session, opening_id))
+    stmt = stmt.where(*_window(RecommendationRecord.at, since, until))
+    stmt = stmt.order_by(RecommendationRecord.event_seq)
+    return list(session.scalars(_page(stmt, limit, offset)))
+
+
+def get_recommendation(session: Session, record_id: str) -> RecommendationRecord | None:
+    """One recommendation record with its full explanation, or None."""
+    return session.get(RecommendationRecord, record_id)
