@@ -60,9 +60,9 @@ def with_sources(occupations: OccupationStore | None, client: Client) -> list[In
         out.append(
             InferredStrength(
                 phrase=phrase,
-                kind=src.kind,
+                kind=src.kind,  # type: ignore[arg-type]
                 source_title=src.source_title,
-                code=src.code,  # type: ignore[arg-type]
+                code=src.code,
                 occupation=occupations.titles[occupations.row(src.code)],
             )
         )
