@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run serve demo test lint bench bench-quality models clean
+.PHONY: setup run serve demo test lint bench bench-http bench-quality models clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ lint: setup
 bench: setup
 	$(PY) -m bench.run
 	$(PY) -m bench.rematch
+
+# Shortlists, edits and the load test over HTTP against a real uvicorn process, on SQLite and
+# PostgreSQL at 10k and 100k openings (issue 9); e.g. BENCH_HTTP_ARGS="--sizes 10000 --budget-seconds 60".
+BENCH_HTTP_ARGS ?=
+bench-http: setup
+	$(PY) -m bench.http $(BENCH_HTTP_ARGS)
 
 # Title resolution and ESCO recall on the real data in ../shared/data (issue 5).
 bench-quality: setup
