@@ -47,6 +47,7 @@ class Sample:
     error: str | None  # None for a good response
     ms: float
     n_bytes: int
+    retried: bool = False
 
 
 @dataclass
@@ -76,16 +77,31 @@ def _check(call: Call, response: httpx.Response) -> str | None:
 
 
 def send(client: httpx.Client, call: Call) -> Sample:
-    """Send one request and time it to the end of its body."""
+    """Send one request and time it to the end of its body.
+
+    A request that meets a kept-alive connection the server has just closed (uvicorn
+    closes it after an unhandled exception) is sent once more on a new connection, as
+    browsers do; it is then marked ``retried``, its time counting both attempts.
+    """
     t0 = time.perf_counter()
-    try:
-        response = client.request(call.method, call.path, json=call.json, params=call.params)
-    except httpx.TimeoutException:
-        return Sample(call.kind, 0, "timeout", (time.perf_counter() - t0) * 1e3, 0)
-    except httpx.TransportError as exc:
-        return Sample(call.kind, 0, f"transport: {type(exc).__name__}", (time.perf_counter() - t0) * 1e3, 0)
+    retried = False
+    while True:
+        try:
+            response = client.request(call.method, call.path, json=call.json, params=call.params)
+            break
+        except httpx.TimeoutException:
+            return Sample(call.kind, 0, "timeout", (time.perf_counter() - t0) * 1e3, 0, retried)
+        except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
+            if retried:
+                ms = (time.perf_counter() - t0) * 1e3
+                return Sample(call.kind, 0, f"transport: {type(exc).__name__}", ms, 0, retried)
+            retried = True
+        except httpx.TransportError as exc:
+            ms = (time.perf_counter() - t0) * 1e3
+            return Sample(call.kind, 0, f"transport: {type(exc).__name__}", ms, 0, retried)
     ms = (time.perf_counter() - t0) * 1e3
-    return Sample(call.kind, response.status_code, _check(call, response), ms, len(response.content))
+    error = _check(call, response)
+    return Sample(call.kind, response.status_code, error, ms, len(response.content), retried)
 
 
 def run_calls(
@@ -161,6 +177,7 @@ def summarize(samples: Sequence[Sample], *, n_planned: int, wall_s: float, stopp
         "n_ok": len(good),
         "n_errors": len(samples) - len(good),
         "errors": dict(Counter(s.error for s in samples if s.error is not None)),
+        "n_retried": sum(s.retried for s in samples),
         "stopped": stopped,
         "wall_s": round(wall_s, 3),
         "throughput_rps": round(len(samples) / wall_s, 3) if wall_s > 0 else None,

@@ -27,10 +27,11 @@ def _n(summary: dict[str, Any]) -> str:
 
 
 def _errors(summary: dict[str, Any]) -> str:
+    resent = f", {summary['n_retried']} resent" if summary.get("n_retried") else ""
     if not summary["n_errors"]:
-        return "0"
+        return "0" + resent
     kinds = ", ".join(f"{k}: {v}" for k, v in sorted(summary["errors"].items()))
-    return f"{summary['n_errors']} ({kinds})"
+    return f"{summary['n_errors']} ({kinds}{resent})"
 
 
 def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:

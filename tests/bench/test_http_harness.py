@@ -14,10 +14,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bench import http
-from bench.http_load import Call, run_calls, shared_plans, summarize
+from bench.http_load import Call, run_calls, send, shared_plans, summarize
 
 REQUESTS = 5  # per method and mode
 
@@ -102,3 +103,20 @@ def test_a_spent_budget_stops_the_run(stub_url: str) -> None:
     plans = shared_plans(lambda i: Call("client read", "GET", "/good"), n=1000, concurrency=4)
     run = run_calls(stub_url, {}, plans, n_planned=1000, budget_s=0.0, timeout_s=10)
     assert run.samples == [] and run.stopped == "budget"
+
+
+def test_a_closed_kept_alive_connection_is_resent_once_then_counted() -> None:
+    attempts: list[int] = []
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        attempts.append(1)
+        if len(attempts) == 1 or request.url.path == "/down":
+            raise httpx.ReadError("connection closed", request=request)
+        return httpx.Response(200, json={"suggestions": []})
+
+    with httpx.Client(base_url="http://127.0.0.1", transport=httpx.MockTransport(flaky)) as client:
+        good = send(client, Call("shortlist GET", "GET", "/up", expect="suggestions"))
+        down = send(client, Call("shortlist GET", "GET", "/down", expect="suggestions"))
+    assert (good.status, good.error, good.retried) == (200, None, True)
+    assert (down.status, down.error, down.retried) == (0, "transport: ReadError", True)
+    assert len(attempts) == 4
