@@ -43,7 +43,7 @@ from typing import Any
 
 from bench import http_measure as measure
 from bench.common import SEED, load_average, machine
-from bench.http_db import PG_DEFAULT, fresh_database, postgres_available, prepare
+from bench.http_db import PG_DEFAULT, chain_check, fresh_database, postgres_available, prepare
 from bench.http_report import render
 from bench.http_server import REPO, serve, server_env
 from matcher.demo import DEMO_AS_OF
@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--load-openings", type=int, help="size of the load test (default: the smallest)")
     p.add_argument("--target-openings", type=int, default=100_000, help="the size the targets apply to")
     p.add_argument("--max-growth-mb", type=float, default=4000.0, help="stop a measurement beyond this")
+    p.add_argument("--verify-chain", action="store_true", help="verify the audit chain at the end")
     p.add_argument("--pg-url", default=PG_DEFAULT, help="PostgreSQL (a schema is created in it)")
     p.add_argument("--occupations", type=Path, help="O*NET occupation store the service uses")
     p.add_argument("--seed", type=int, default=SEED)
@@ -164,6 +165,10 @@ def bench_one(args: argparse.Namespace, the_plan: Plan, backend: str, size: int,
             finally:
                 ctx.close()
             run["server_log_tail"] = server.log_tail(10)
+            run["server_errors"] = server.log_errors()
+        if args.verify_chain:
+            run["chain_after"] = chain_check(db)
+            _out(f"  audit chain after the run: {run['chain_after']['message']}")
     return run
 
 

@@ -131,6 +131,23 @@ def database_bytes(db: Database, engine: Engine, *, checkpoint: bool = True) -> 
         return int(conn.execute(query, {"schema": db.schema}).scalar_one())
 
 
+def chain_check(db: Database) -> dict[str, Any]:
+    """Verify the audit chain of ``db`` (every event and recommendation record)."""
+    engine = make_engine(db.url)
+    t0 = time.perf_counter()
+    try:
+        with Session(engine) as session:
+            result = verify_chain(session)
+    finally:
+        engine.dispose()
+    return {
+        "ok": result.ok,
+        "n_events": result.n_events,
+        "message": result.message,
+        "seconds": round(time.perf_counter() - t0, 2),
+    }
+
+
 def generated(
     seed: int, *, n_openings: int, n_clients: int, metros: int
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -149,7 +149,7 @@ def edits(ctx: Context) -> dict[str, Any]:
     """PUT one opening, then time the next shortlist (and the one after, warm), a few times."""
     args, ids = ctx.args, ctx.prepared.edit_ids
     rows: list[dict[str, Any]] = []
-    stopped = "done"
+    stopped = "done" if ids else "no opening to edit"
     deadline = time.perf_counter() + args.budget_seconds
     with (
         httpx.Client(base_url=ctx.server.base_url, headers=ctx.liaison, timeout=args.timeout) as liaison,
@@ -157,7 +157,7 @@ def edits(ctx: Context) -> dict[str, Any]:
             base_url=ctx.server.base_url, headers=ctx.specialist, timeout=args.timeout
         ) as specialist,
     ):
-        for j in range(args.edits):
+        for j in range(args.edits if ids else 0):
             if time.perf_counter() >= deadline:
                 stopped = "budget"
                 break

@@ -203,6 +203,8 @@ def _run_lines(runs: list[dict[str, Any]]) -> list[str]:
             f"first (cold) shortlist {_ms(w.get('max_ms'))} ms, {w.get('n_errors', '?')} errors; "
             f"server RSS at the end {run.get('server_rss_mib_end', '-')} MiB"
         )
+        for line, count in sorted(run.get("server_errors", {}).items(), key=lambda kv: -kv[1])[:5]:
+            lines.append(f"  - server logged {count} x {line}")
     return lines
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +28,8 @@ _log = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+# The last line of a logged traceback: "sqlalchemy.exc.OperationalError: (...) database is locked".
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Timeout)\b:?.*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,14 @@ class Server:
     process: subprocess.Popen[bytes]
     log_path: Path
     startup_s: float
+
+    def log_errors(self) -> dict[str, int]:
+        """The exceptions the server logged, by their last traceback line (cut to 120 chars)."""
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return {}
+        return dict(Counter(m.group(0)[:120] for m in _EXCEPTION_LINE.finditer(text)))
 
     def log_tail(self, n: int = 20) -> str:
         try:

@@ -30,7 +30,7 @@ def test_harness_measures_shortlists_edits_and_load_on_sqlite(
     argv = ["--sizes", "200", "--databases", "sqlite", "--requests", str(REQUESTS)]
     argv += ["--concurrency", "1,2", "--clients", "4", "--edits", "1", "--load-clients", "3"]
     argv += ["--load-requests", "3", "--budget-seconds", "120", "--target-openings", "200"]
-    assert http.main([*argv, "--out", str(out)]) == 0
+    assert http.main([*argv, "--verify-chain", "--out", str(out)]) == 0
     (run,) = json.loads(out.read_text())["runs"]
     assert run["database"] == "sqlite" and run["openings"] == 200
     assert run["prepared"]["n_openings"] == 200 and run["prepared"]["n_events"] > 0
@@ -50,6 +50,8 @@ def test_harness_measures_shortlists_edits_and_load_on_sqlite(
     load = run["load"]
     assert load["all"]["n_planned"] == load["all"]["n_ok"] == 9
     assert {"client read", "opening list"} <= set(load)
+    # The bulk-loaded data and everything the service wrote since form one valid chain.
+    assert run["chain_after"]["ok"], run["chain_after"]["message"]
     report = capsys.readouterr().out
     assert "| sqlite   | 200      | 2       | GET" in report
     assert "sqlite: shortlist errors, all modes" in report
