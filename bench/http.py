@@ -3,6 +3,7 @@
     python -m bench.http                       # 10k and 100k openings, SQLite and PostgreSQL
     python -m bench.http --quick               # 1k openings, a few requests (a smoke run)
     python -m bench.http --sizes 10000 --databases sqlite --requests 50 --budget-seconds 60
+    python -m bench.http --report bench/results/http-<time>.json   # the table of a saved run
 
 For each database (an SQLite file; a fresh schema in the PostgreSQL at 127.0.0.1:5432,
 database ``test``, dropped afterwards) and each number of openings, the harness loads a
@@ -102,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--metros", type=int, default=8, help="metro areas the data spreads over (1-8)")
     p.add_argument("--out", type=Path, help="JSON results (default bench/results/http-<time>.json)")
     p.add_argument("--quick", action="store_true", help="1k openings, 10 requests, 30 s budgets")
+    p.add_argument("--report", type=Path, help="only print the table of a saved JSON result")
     return p
 
 
@@ -216,6 +218,10 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.report is not None:
+        saved = json.loads(args.report.read_text(encoding="utf-8"))
+        _out(render(saved, target_openings=args.target_openings))
+        return 0
     if args.quick:
         _apply_quick(args)
     out = args.out or RESULTS / f"http-{time.strftime('%Y%m%d-%H%M%S')}.json"

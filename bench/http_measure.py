@@ -106,8 +106,9 @@ def _timed_run(
 
 
 def warm_up(ctx: Context) -> dict[str, Any]:
-    """The first shortlists after start (each worker fits the matcher): untimed in the figures."""
-    n = 2 * ctx.args.workers
+    """The first shortlists after start, untimed in the figures: one, or two per worker at
+    once when there are several (each worker process fits its own matcher)."""
+    n = 1 if ctx.args.workers == 1 else 2 * ctx.args.workers
     plans = shared_plans(lambda i: ctx.shortlist(i, "post"), n=n, concurrency=n)
     run = run_calls(
         ctx.server.base_url,

@@ -36,6 +36,8 @@ def _errors(summary: dict[str, Any]) -> str:
 
 def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
     rows = list(rows)
+    if not rows:
+        return ["(not run)"]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     line = "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"
     rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
@@ -134,7 +136,10 @@ def target_rows(runs: list[dict[str, Any]], target_openings: int) -> list[list[s
     for run in (r for r in runs if r["openings"] == target_openings and "shortlists" in r):
         db = run["database"]
         errors = sum(m["all"]["n_errors"] for m in run["shortlists"])
-        rows.append([f"{db}: shortlist errors, all modes", "0", str(errors), _verdict(errors, 0)])
+        short = any(m["all"]["stopped"] != "done" for m in run["shortlists"])
+        rows.append(
+            [f"{db}: shortlist errors, all modes", "0", str(errors), _verdict(errors, 0, n_short=short)]
+        )
         for m in run["shortlists"]:
             target, s = _p95_target(m["concurrency"]), m["all"]
             if target is not None:

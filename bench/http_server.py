@@ -28,6 +28,7 @@ _log = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+_ASGI_ERROR = "Exception in ASGI application"
 # The last line of a logged traceback: "sqlalchemy.exc.OperationalError: (...) database is locked".
 _EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Timeout)\b:?.*$", re.MULTILINE)
 
@@ -42,12 +43,14 @@ class Server:
     startup_s: float
 
     def log_errors(self) -> dict[str, int]:
-        """The exceptions the server logged, by their last traceback line (cut to 120 chars)."""
+        """Unhandled exceptions the server logged, by the last line of each traceback
+        (the outermost exception of a chain), cut to 120 characters."""
         try:
             text = self.log_path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return {}
-        return dict(Counter(m.group(0)[:120] for m in _EXCEPTION_LINE.finditer(text)))
+        lasts = (_EXCEPTION_LINE.findall(chunk)[-1:] for chunk in text.split(_ASGI_ERROR)[1:])
+        return dict(Counter(line[:120] for found in lasts for line in found))
 
     def log_tail(self, n: int = 20) -> str:
         try:
