@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run serve demo test lint bench bench-http bench-quality models clean
+.PHONY: setup run serve demo test lint bench bench-quality models clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,7 @@ bench: setup
 # Shortlists, edits and the load test over HTTP against a real uvicorn process, on SQLite and
 # PostgreSQL at 10k and 100k openings (issue 9); e.g. BENCH_HTTP_ARGS="--sizes 10000 --budget-seconds 60".
 BENCH_HTTP_ARGS ?=
+.PHONY: bench-http
 bench-http: setup
 	$(PY) -m bench.http $(BENCH_HTTP_ARGS)
 
