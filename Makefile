@@ -52,6 +52,13 @@ bench: setup
 	$(PY) -m bench.run
 	$(PY) -m bench.rematch
 
+# Shortlists, edits and the load test over HTTP against a real uvicorn process, on SQLite and
+# PostgreSQL at 10k and 100k openings (issue 9); e.g. BENCH_HTTP_ARGS="--sizes 10000 --budget-seconds 60".
+BENCH_HTTP_ARGS ?=
+.PHONY: bench-http
+bench-http: setup
+	$(PY) -m bench.http $(BENCH_HTTP_ARGS)
+
 # Title resolution and ESCO recall on the real data in ../shared/data (issue 5).
 bench-quality: setup
 	$(PY) -m bench.quality
