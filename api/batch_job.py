@@ -36,8 +36,8 @@ from api.models import ClientStatus, utcnow
 from api.rematch_finish import finish_run
 from api.rematch_models import RematchRun, RunStatus
 from matcher.pipeline import ENGINE_VERSION
-from matcher.rematch.blocking import plan_chunks
-from matcher.rematch.runner import RematchOptions, load_inputs
+from matcher.rematch.candidates import plan_chunks
+from matcher.rematch.rescore import RematchOptions, load_inputs
 from matcher.rematch.summary import Skipped
 
 _log = logging.getLogger(__name__)

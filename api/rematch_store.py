@@ -29,8 +29,8 @@ from api.rematch_models import (
     RunStatus,
     ShortlistVersion,
 )
-from matcher.rematch.rows import CONTRIB_COLUMNS
 from matcher.rematch.summary import Skipped
+from matcher.rows import CONTRIB_COLUMNS
 
 _log = logging.getLogger(__name__)
 

@@ -31,9 +31,9 @@ from matcher.rematch.chunks import ChunkResult
 from matcher.rematch.context import ScoringContext
 from matcher.rematch.executors import ChunkTask
 from matcher.rematch.progress import Progress
-from matcher.rematch.rows import empty_rows
-from matcher.rematch.runner import RematchOptions, fit_matcher, load_inputs, score_chunks
+from matcher.rematch.rescore import RematchOptions, fit_matcher, load_inputs, score_chunks
 from matcher.rematch.summary import Skipped
+from matcher.rows import empty_rows
 
 _log = logging.getLogger(__name__)
 

@@ -31,10 +31,10 @@ from bench import naive
 from bench.common import SEED, load_average, machine
 from matcher import artifacts, demo
 from matcher.errors import ArtifactError
-from matcher.rematch.blocking import plan_chunks
+from matcher.rematch.candidates import plan_chunks
 from matcher.rematch.context import ScoringContext
 from matcher.rematch.executors import run_task
-from matcher.rematch.runner import Inputs, RematchOptions, fit_matcher, load_inputs, make_tasks, run_rematch
+from matcher.rematch.rescore import Inputs, RematchOptions, fit_matcher, load_inputs, make_tasks, run_rematch
 from matcher.train import TEXT_MODEL
 
 _log = logging.getLogger(__name__)

@@ -6,15 +6,14 @@ diffs against the previous run, per-specialist digests and a run record.
 See ``the README, "Nightly re-match"``.
 """
 
-from matcher.rematch.blocking import CandidateIndex, plan_chunks, reach_km
+from matcher.rematch.candidates import CandidateIndex, plan_chunks, reach_km
 from matcher.rematch.chunks import ChunkResult, score_chunk
 from matcher.rematch.congestion import ListCounts, assign_primaries, opening_load
 from matcher.rematch.context import ScoringContext
-from matcher.rematch.diff import Entry, Gone, ShortlistDiff, diff_shortlists
 from matcher.rematch.digest import Digest, build_digests, digest_to_csv, digest_to_dict, digest_to_markdown
-from matcher.rematch.job import JobOutcome, PreviousRun, nightly
+from matcher.rematch.nightly import JobOutcome, PreviousRun, nightly
 from matcher.rematch.progress import Progress
-from matcher.rematch.runner import (
+from matcher.rematch.rescore import (
     Inputs,
     RematchOptions,
     RematchResult,
@@ -24,6 +23,7 @@ from matcher.rematch.runner import (
     run_rematch,
     score_chunks,
 )
+from matcher.rematch.shortlist_diff import Entry, Gone, ShortlistDiff, diff_shortlists
 from matcher.rematch.summary import RunSummary, Skipped
 
 __all__ = [

@@ -21,11 +21,11 @@ import pandas as pd
 from matcher import commute, constraints, ranking, scoring
 from matcher.commute import TravelTimes
 from matcher.features import ClientBatch, OpeningIndex, build_clients, take_openings
-from matcher.rematch.blocking import radians, reach_km, split_block
+from matcher.rematch.candidates import radians, reach_km, split_block
 from matcher.rematch.context import ScoringContext, sub_batch, sub_index
 from matcher.rematch.prefilter import possibly_feasible
-from matcher.rematch.rows import empty_rows, rows_frame, top_rows
 from matcher.rematch.summary import Skipped
+from matcher.rows import empty_rows, rows_frame, top_rows
 from matcher.types import Client
 
 _log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ BLOCK_OVERHEAD_PAIRS = 15_000
 class ChunkResult:
     """Top-k rows of one chunk's clients and what it cost.
 
-    ``rows`` has :data:`~matcher.rematch.rows.ROW_COLUMNS`; every client of
+    ``rows`` has :data:`~matcher.rows.ROW_COLUMNS`; every client of
     the chunk is in ``client_ids`` (a client with no feasible opening has no
     rows but still gets an empty shortlist). ``n_candidates`` counts pairs
     within reach, ``n_pairs`` pairs the engine checked (the rectangles of its
@@ -72,7 +72,7 @@ def score_chunk(
     ----------
     context : ScoringContext
     clients : sequence of Client
-        The chunk (ideally neighbours: see ``blocking.plan_chunks``).
+        The chunk (ideally neighbours: see ``candidates.plan_chunks``).
     number : int
         Chunk number, carried into the result.
     blocked : mapping, optional

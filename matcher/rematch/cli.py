@@ -21,8 +21,8 @@ from matcher import artifacts
 from matcher.config import MatcherConfig
 from matcher.errors import ArtifactError
 from matcher.rematch import files
-from matcher.rematch.job import nightly
-from matcher.rematch.runner import RematchOptions
+from matcher.rematch.nightly import nightly
+from matcher.rematch.rescore import RematchOptions
 from matcher.train import TEXT_MODEL
 
 _log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from matcher.batch import score_frame
 from matcher.config import FACTORS
 from matcher.pipeline import round_contributions
 from matcher.rematch.context import ScoringContext
-from matcher.rematch.runner import Inputs, fit_matcher, load_inputs
+from matcher.rematch.rescore import Inputs, fit_matcher, load_inputs
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,17 @@ import pytest
 from matcher import Matcher
 from matcher.config import MatcherConfig
 from matcher.geo import haversine_km
-from matcher.rematch.blocking import CandidateIndex, hilbert_key, plan_chunks, radians, reach_km, split_block
+from matcher.rematch.candidates import (
+    CandidateIndex,
+    hilbert_key,
+    plan_chunks,
+    radians,
+    reach_km,
+    split_block,
+)
 from matcher.rematch.chunks import score_chunk
 from matcher.rematch.context import ScoringContext
-from matcher.rematch.runner import fit_matcher
+from matcher.rematch.rescore import fit_matcher
 from matcher.types import Location
 from tests.matcher import worlds
 from tests.matcher.rematch.conftest import Generated, reference_rows, sorted_rows

@@ -6,7 +6,7 @@ import numpy as np
 
 from matcher.config import FACTORS
 from matcher.pipeline import round_contributions
-from matcher.rematch.rows import round_points
+from matcher.rows import round_points
 
 
 def test_round_points_matches_round_contributions_row_by_row() -> None:

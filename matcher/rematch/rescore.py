@@ -5,7 +5,7 @@ commits each chunk with its progress):
 
 1. :func:`load_inputs` - validate raw records; bad or duplicate ones are skipped with reasons.
 2. :func:`fit_matcher` - index the openings once (memoised vocabulary look-ups).
-3. ``ScoringContext.from_matcher`` and ``blocking.plan_chunks`` - what workers need, and
+3. ``ScoringContext.from_matcher`` and ``candidates.plan_chunks`` - what workers need, and
    a deterministic plan of spatially coherent chunks of client ids.
 4. :func:`make_tasks` and :func:`score_chunks` - score chunks in process, in local
    processes or on Dask, yielding each :class:`ChunkResult` as it finishes.
@@ -31,14 +31,14 @@ from matcher.config import MatcherConfig
 from matcher.pipeline import ENGINE_VERSION, Matcher
 from matcher.records import load_clients, load_openings
 from matcher.rematch import congestion, executors
-from matcher.rematch.blocking import plan_chunks
 from matcher.rematch.cache import caching_vocabulary
+from matcher.rematch.candidates import plan_chunks
 from matcher.rematch.chunks import ChunkResult
 from matcher.rematch.context import DEFAULT_MAX_PAIRS, ScoringContext
 from matcher.rematch.executors import ChunkTask
 from matcher.rematch.progress import Progress, ProgressCallback
-from matcher.rematch.rows import empty_rows
 from matcher.rematch.summary import RunSummary, Skipped
+from matcher.rows import empty_rows
 from matcher.types import Client, Opening
 from matcher.vocab import Vocabulary, load_vocabulary
 

@@ -14,7 +14,7 @@ from matcher import commute, constraints
 from matcher.features import build_clients
 from matcher.records import client_to_record
 from matcher.rematch.context import ScoringContext, sub_index
-from matcher.rematch.diff import Entry, ShortlistDiff, diff_shortlists
+from matcher.rematch.shortlist_diff import Entry, ShortlistDiff, diff_shortlists
 from matcher.types import Client, Opening, Status
 
 
