@@ -1,13 +1,16 @@
-"""Top-k suggestion rows, with the displayed numbers of ``Matcher.recommend``.
+"""Result rows, the one place a suggestion's displayed numbers are made.
 
-``Matcher.recommend`` rounds each suggestion's per-factor points to hundredths
-by largest remainder (``pipeline.round_contributions``) so they add up to the
-displayed score; :func:`round_points` does the same on whole arrays.
+A row is one suggestion: ``client_id, rank, opening_id, score, contrib_<factor>``.
+Each pair's per-factor points (``100 * weight * factor``) are rounded to
+hundredths by largest remainder, so the displayed contributions add up exactly
+to the displayed score. Interactive shortlists (``Matcher.recommend`` and
+``explain``), the batch frame (``batch.score_frame``) and the nightly re-match
+(``rematch.chunks``) all take their numbers from :func:`top_rows`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -34,14 +37,15 @@ def round_points(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Parameters
     ----------
     points : ndarray of shape (N, F)
-        Unrounded per-factor points (``100 * weight * factor``).
+        Unrounded per-factor points (``100 * weight * factor``), columns in
+        :data:`~matcher.config.FACTORS` order (ties go to the earlier factor).
 
     Returns
     -------
     contributions : ndarray of shape (N, F)
         Rounded points; each row adds up exactly to ``score``.
     score : ndarray of shape (N,)
-        The displayed score (two decimals).
+        The displayed score (two decimals): the unrounded total, rounded.
     """
     n, f = points.shape
     cents = points * 100.0
@@ -59,23 +63,50 @@ def round_points(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return cents_int / 100.0, cents_int.sum(axis=1) / 100.0
 
 
+def round_contributions(contrib: Mapping[str, float]) -> dict[str, float]:
+    """One suggestion's points rounded as :func:`round_points` rounds a row.
+
+    ``contrib`` maps factor names (a subset of ``FACTORS``) to points; the
+    rounded parts add up exactly to the rounded total.
+    """
+    points = np.array([[contrib.get(f, 0.0) for f in FACTORS]], dtype=np.float64)
+    rounded = dict(zip(FACTORS, round_points(points)[0][0].tolist(), strict=True))
+    return {f: rounded[f] for f in contrib}
+
+
+def pair_points(scores: Scores, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """(N, F) unrounded points of the pairs (rows[i], cols[i]); NaN for an excluded pair."""
+    return np.stack(
+        [100.0 * scores.weights[rows, k] * scores.factors[k, rows, cols] for k in range(len(FACTORS))],
+        axis=1,
+    )
+
+
 def top_rows(
     client_ids: Sequence[str], opening_ids: Sequence[str], tops: Sequence[np.ndarray], scores: Scores
 ) -> dict[str, np.ndarray]:
-    """Columns (client_id, rank, opening_id, score, contrib_*) of each client's top-k.
+    """Columns (client_id, rank, opening_id, score, contrib_*) of each client's ranked openings.
 
-    Returned as arrays; :func:`rows_frame` joins the parts of many blocks into one frame.
+    Parameters
+    ----------
+    client_ids, opening_ids : sequences of str
+        Ids of the rows and columns of ``scores``.
+    tops : sequence of ndarray
+        Per client, the columns in rank order (``ranking.top_k``).
+    scores : Scores
+
+    Returns
+    -------
+    dict of str to ndarray
+        Rows grouped by client in ``tops`` order, rank 1 first; ``{}`` when
+        there are none. :func:`rows_frame` joins the parts of many calls.
     """
     if not any(len(t) for t in tops):
         return {}
     rows = np.concatenate([np.full(len(t), c, dtype=np.int64) for c, t in enumerate(tops)])
     cols = np.concatenate([np.asarray(t, dtype=np.int64) for t in tops])
     ranks = np.concatenate([np.arange(1, len(t) + 1, dtype=np.int64) for t in tops])
-    points = np.stack(
-        [100.0 * scores.weights[rows, k] * scores.factors[k, rows, cols] for k in range(len(FACTORS))],
-        axis=1,
-    )
-    contrib, score = round_points(points)
+    contrib, score = round_points(pair_points(scores, rows, cols))
     data = {
         "client_id": np.asarray(client_ids, dtype=object)[rows],
         "rank": ranks,

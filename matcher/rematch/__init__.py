@@ -1,6 +1,6 @@
 """Nightly re-match: every client against every open opening, at scale, with what changed.
 
-Pure engine side (no database): geographic blocking, chunked parallel scoring
+Pure engine side (no database): geographic candidates, chunked parallel scoring
 (in process, local processes or Dask), congestion-aware primary suggestions,
 diffs against the previous run, per-specialist digests and a run record.
 See ``the README, "Nightly re-match"``.

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from matcher import ENGINE_VERSION, FACTORS, Matcher, MatcherConfig
 from matcher.errors import NotFittedError, ValidationError
-from matcher.pipeline import round_contributions
+from matcher.rows import round_contributions
 from matcher.types import Exclusion, Suggestion
 from tests.matcher import worlds
 from tests.matcher.worlds import random_world
