@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api import rematch_store, store
 from api.inferred import engine_client
-from api.matching import MatcherCache
 from api.models import Client as ClientRow
 from api.models import ClientStatus
 from api.rematch_models import RematchChunk, RematchRun
-from matcher.occupations import OccupationStore, enrich_openings
+from matcher.assembly import trained_text_model
+from matcher.occupations import OccupationStore
 from matcher.pipeline import ENGINE_VERSION, Matcher
 from matcher.rematch.chunks import ChunkResult
 from matcher.rematch.context import ScoringContext
@@ -50,11 +50,11 @@ def fit(
     inputs = load_inputs([], [o.record for o in rows])
     valid = {o.id for o in inputs.openings}
     records = {o.id: o.record for o in rows if o.id in valid}
-    text_model = MatcherCache.with_artifacts().text_model
-    openings = inputs.openings
-    if occupations is not None:  # the same inferred demands and skills as interactive shortlists
-        openings = enrich_openings(openings, occupations)
-    matcher = fit_matcher(openings, as_of=run.as_of, config=config, text_model=text_model)
+    text_model, _ = trained_text_model()
+    # enriched from the store like interactive shortlists: the same inferred demands and skills
+    matcher = fit_matcher(
+        inputs.openings, as_of=run.as_of, config=config, text_model=text_model, occupations=occupations
+    )
     return matcher, records, {"index": time.perf_counter() - t0}
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from matcher.assembly import build_matcher
 from matcher.config import MatcherConfig
 from matcher.errors import ValidationError
 from matcher.pipeline import Matcher, rank
@@ -75,7 +76,7 @@ def recommend_all(
     """
     good_openings, opening_errors = load_openings(openings)
     good_clients, client_errors = load_clients(clients)
-    matcher = Matcher(config).fit(good_openings, as_of=as_of)
+    matcher = build_matcher(good_openings, as_of=as_of, config=config)
     frame = score_frame(matcher, good_clients, k=k, blocked=blocked, chunk_size=chunk_size)
     n_pairs = len(good_clients) * len(good_openings)
     _log.info("scored %d pairs; %d bad records skipped", n_pairs, len(opening_errors) + len(client_errors))

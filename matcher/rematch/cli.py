@@ -17,13 +17,11 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Protocol
 
-from matcher import artifacts
+from matcher.assembly import trained_text_model
 from matcher.config import MatcherConfig
-from matcher.errors import ArtifactError
 from matcher.rematch import files
 from matcher.rematch.nightly import nightly
 from matcher.rematch.rescore import RematchOptions
-from matcher.train import TEXT_MODEL
 
 _log = logging.getLogger(__name__)
 
@@ -108,7 +106,11 @@ def register(subparsers: Any) -> None:
         default=5.0,
         help="points a primary may fall below the client's best (-1: no bound; default 5)",
     )
-    g.add_argument("--no-prefilter", action="store_true", help="block by geography only")
+    g.add_argument(
+        "--no-prefilter",
+        action="store_true",
+        help="candidates by geography only (skip the cheap per-pair checks)",
+    )
     g.add_argument("--config", help="program configuration JSON (MatcherConfig.from_dict)")
     f = p.add_argument_group("file source")
     f.add_argument("--clients-file", help="JSON list of client records")
@@ -137,15 +139,6 @@ def run(args: argparse.Namespace, sources: dict[str, Source] | None = None) -> i
     return run_files(args)
 
 
-def _text_model() -> Any:
-    try:
-        model, _ = artifacts.load(TEXT_MODEL)
-        return model
-    except ArtifactError as exc:  # works, but text similarity then depends on the openings indexed
-        _log.warning("%s; fitting the text model on these openings instead", exc)
-        return None
-
-
 def run_files(args: argparse.Namespace) -> int:
     """The file source: JSON in, files out (see ``matcher.rematch.files``)."""
     as_of = args.as_of or dt.date.today()
@@ -161,7 +154,7 @@ def run_files(args: argparse.Namespace) -> int:
         caseloads=files.read_mapping(args.caseloads, "caseloads"),
         blocked=files.read_mapping(args.blocked, "blocked") or None,
         config=config,
-        text_model=_text_model(),
+        text_model=trained_text_model()[0],
         options=options_from_args(args),
     )
     files.write_outcome(outcome, args.out_dir)
