@@ -16,11 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cachetools import LRUCache
 from sqlalchemy.orm import Session
 
 from api import store
@@ -79,9 +79,8 @@ class MatcherCache:
         text_model_id: str | None = None,
         occupations: OccupationStore | None = None,
     ) -> None:
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[CacheKey, Fitted] = OrderedDict()
-        self._max = max_entries
+        self._lock = threading.Lock()  # one fit at a time; LRUCache itself is not thread-safe
+        self._entries: LRUCache[CacheKey, Fitted] = LRUCache(maxsize=max_entries)
         self.n_fits = 0
         # A pre-trained text model (``models/text_model.joblib``) keeps text similarity
         # independent of which openings happen to be open; None fits one per pool.
@@ -112,17 +111,14 @@ class MatcherCache:
             _filter_key(filters),
         )
         with self._lock:
-            fitted = self._entries.get(key)
+            fitted = self._entries.get(key)  # a hit becomes the most recently used
             if fitted is not None:
-                self._entries.move_to_end(key)
                 return fitted
             rows = [o for o in store.openings.matchable(session, as_of=as_of) if _keep(o, filters)]
             config = store.config.matcher_config(config_row)
             fitted = self._fit(rows, config, config_version, as_of)
             self.n_fits += 1
-            self._entries[key] = fitted
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
+            self._entries[key] = fitted  # evicts the least recently used beyond max_entries
             return fitted
 
     def clear(self) -> None:
