@@ -244,7 +244,8 @@ def run_from_args(args: argparse.Namespace) -> int:
         occupations_path=settings.occupations_path,
     )
     try:
-        run_id = run_job(factory, as_of=settings.today(), options=options, resume=args.resume)
+        as_of = getattr(args, "as_of", None) or settings.today()  # a resumed run keeps its own date
+        run_id = run_job(factory, as_of=as_of, options=options, resume=args.resume)
     except LookupError as exc:
         raise SystemExit(str(exc)) from None
     with factory() as session:
@@ -262,8 +263,12 @@ class DatabaseSource:
     """``matcher rematch --source db``: the same run as ``placement-api rematch``, on the service DB.
 
     Registered as an entry point (group ``placement_matcher.rematch_sources``), so the pure
-    ``matcher`` package offers it without importing ``api``.
+    ``matcher`` package offers it without importing ``api``. ``options`` are those it honours;
+    ``matcher rematch`` refuses the others (``--max-loss``, ``--no-prefilter``, ``--config``,
+    ``--run-id``, ``--previous`` and the file source's) instead of ignoring them.
     """
+
+    options = frozenset({"as_of", "k", "chunk_size", "n_jobs", "scheduler", "congestion_factor", "resume"})
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--resume", type=int, metavar="RUN_ID", help="resume this run (db source)")
@@ -277,6 +282,7 @@ class DatabaseSource:
             n_jobs=args.n_jobs,
             congestion_factor=args.congestion_factor,
             test_kill_after=None,
+            as_of=args.as_of,
         )
         return run_from_args(options)
 
