@@ -4,6 +4,15 @@ Pure engine side (no database): geographic candidates, chunked parallel scoring
 (in process, local processes or Dask), congestion-aware primary suggestions,
 diffs against the previous run, per-specialist digests and a run record.
 See ``the README, "Nightly re-match"``.
+
+Modules, in run order: ``rescore`` (validate, fit, plan, score every chunk,
+spread primaries) using ``candidates`` (which openings each client can reach;
+chunks of neighbouring clients), ``context`` (what a worker gets), ``executors``
+(in process, local processes, Dask), ``chunks`` (one chunk through the
+pipeline's scoring stage) and ``congestion``; then ``run_diff`` (every client
+against the previous run, re-checking gone suggestions) over ``shortlist_diff``
+(one client's changes and why), and ``digest``. ``nightly`` chains it all for
+one process; ``files`` and ``cli`` are the ``matcher rematch`` command.
 """
 
 from matcher.rematch.candidates import CandidateIndex, plan_chunks, reach_km
