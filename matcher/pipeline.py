@@ -31,16 +31,13 @@ from matcher.features import (
     fit_text_model,
     opening_text,
 )
-from matcher.rows import CONTRIB_COLUMNS, top_rows
+from matcher.rows import CONTRIB_COLUMNS, Rows, top_rows
 from matcher.types import Client, Exclusion, Opening, Shortlist, Suggestion
 from matcher.vocab import Vocabulary, load_vocabulary
 
 _log = logging.getLogger(__name__)
 
 ENGINE_VERSION = "1.0.0"
-
-
-Rows = dict[str, np.ndarray]  # columns of ``rows.top_rows``
 
 
 @dataclass(frozen=True, slots=True)

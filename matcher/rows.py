@@ -21,6 +21,8 @@ from matcher.scoring import Scores
 CONTRIB_COLUMNS = tuple(f"contrib_{f}" for f in FACTORS)
 ROW_COLUMNS = ("client_id", "rank", "opening_id", "score", *CONTRIB_COLUMNS)
 
+Rows = dict[str, np.ndarray]  # column name -> values, as :func:`top_rows` returns them
+
 
 def empty_rows() -> pd.DataFrame:
     """A rows frame with no rows and the right columns."""
@@ -84,7 +86,7 @@ def pair_points(scores: Scores, rows: np.ndarray, cols: np.ndarray) -> np.ndarra
 
 def top_rows(
     client_ids: Sequence[str], opening_ids: Sequence[str], tops: Sequence[np.ndarray], scores: Scores
-) -> dict[str, np.ndarray]:
+) -> Rows:
     """Columns (client_id, rank, opening_id, score, contrib_*) of each client's ranked openings.
 
     Parameters
@@ -97,7 +99,7 @@ def top_rows(
 
     Returns
     -------
-    dict of str to ndarray
+    Rows
         Rows grouped by client in ``tops`` order, rank 1 first; ``{}`` when
         there are none. :func:`rows_frame` joins the parts of many calls.
     """
@@ -118,7 +120,7 @@ def top_rows(
     return data
 
 
-def rows_frame(parts: Sequence[dict[str, np.ndarray]]) -> pd.DataFrame:
+def rows_frame(parts: Sequence[Rows]) -> pd.DataFrame:
     """One frame of many :func:`top_rows` parts (empty parts are skipped)."""
     parts = [p for p in parts if p]
     if not parts:

@@ -26,7 +26,7 @@ from matcher.rematch.candidates import group_clients, radians, reach_km
 from matcher.rematch.context import ScoringContext, sub_batch, sub_index
 from matcher.rematch.prefilter import possibly_feasible
 from matcher.rematch.summary import Skipped
-from matcher.rows import empty_rows, rows_frame, top_rows
+from matcher.rows import Rows, empty_rows, rows_frame, top_rows
 from matcher.types import Client
 
 _log = logging.getLogger(__name__)
@@ -233,7 +233,7 @@ def _score_group(
     cols: np.ndarray,
     blocked: Mapping[str, Collection[str]] | None,
     travel_times: TravelTimes | None,
-) -> tuple[dict[str, np.ndarray], int, float]:
+) -> tuple[Rows, int, float]:
     """The pipeline's scoring, ranking and rows for one group of clients and their openings."""
     part = sub_batch(batch, rows, cols)
     sub = take_openings(index, cast("Sequence[int]", cols))  # scoring never reads the word matrix
