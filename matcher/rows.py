@@ -77,11 +77,10 @@ def round_contributions(contrib: Mapping[str, float]) -> dict[str, float]:
 
 
 def pair_points(scores: Scores, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """(N, F) unrounded points of the pairs (rows[i], cols[i]); NaN for an excluded pair."""
-    return np.stack(
-        [100.0 * scores.weights[rows, k] * scores.factors[k, rows, cols] for k in range(len(FACTORS))],
-        axis=1,
-    )
+    """(N, F) unrounded points ``100 * weight * factor`` of the feasible pairs (rows[i], cols[i])."""
+    factors: np.ndarray = scores.factors[:, rows, cols]  # (F, N)
+    points: np.ndarray = 100.0 * scores.weights[rows] * factors.T  # the order of Scores.contributions
+    return points
 
 
 def top_rows(
@@ -109,10 +108,10 @@ def top_rows(
     cols = np.concatenate([np.asarray(t, dtype=np.int64) for t in tops])
     ranks = np.concatenate([np.arange(1, len(t) + 1, dtype=np.int64) for t in tops])
     contrib, score = round_points(pair_points(scores, rows, cols))
-    data = {
-        "client_id": np.asarray(client_ids, dtype=object)[rows],
+    data = {  # ids gathered one by one: the index may hold 100k of them
+        "client_id": np.array([client_ids[i] for i in rows.tolist()], dtype=object),
         "rank": ranks,
-        "opening_id": np.asarray(opening_ids, dtype=object)[cols],
+        "opening_id": np.array([opening_ids[j] for j in cols.tolist()], dtype=object),
         "score": score,
     }
     for k, name in enumerate(CONTRIB_COLUMNS):
