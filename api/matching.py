@@ -7,7 +7,8 @@ the cache key is ``(openings version, config version, as_of)``.
 When an O*NET occupation store has been imported (``Settings.occupations_path``),
 it is loaded once with the cache and every pool of openings is enriched from it
 before fitting: unrated demands, missing skills and RIASEC are inferred and
-marked as such (``matcher.occupations.enrich_openings``).
+marked as such (``matcher.occupations.enrich_openings``). The engine is built by
+``matcher.assembly.build_matcher``, as everywhere else.
 """
 
 from __future__ import annotations
@@ -15,28 +16,24 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cachetools import LRUCache
 from sqlalchemy.orm import Session
 
 from api import store
 from api.models import Opening as OpeningRow
 from api.schemas import ShortlistFilters
-from matcher import artifacts
+from matcher.assembly import OpeningEnricher, build_matcher, trained_text_model
 from matcher.config import MatcherConfig
-from matcher.errors import ArtifactError
-from matcher.occupations import OccupationStore, StoreError, enrich_openings
+from matcher.occupations import OccupationStore, StoreError
 from matcher.pipeline import Matcher
 from matcher.records import opening_from_record, opening_to_record
-from matcher.types import Opening
 from matcher.vocab import load_vocabulary
 
 _log = logging.getLogger(__name__)
-
-TEXT_MODEL = "text_model"
 
 CacheKey = tuple[int, int, dt.date, tuple[Any, ...]]
 
@@ -82,9 +79,8 @@ class MatcherCache:
         text_model_id: str | None = None,
         occupations: OccupationStore | None = None,
     ) -> None:
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[CacheKey, Fitted] = OrderedDict()
-        self._max = max_entries
+        self._lock = threading.Lock()  # one fit at a time; LRUCache itself is not thread-safe
+        self._entries: LRUCache[CacheKey, Fitted] = LRUCache(maxsize=max_entries)
         self.n_fits = 0
         # A pre-trained text model (``models/text_model.joblib``) keeps text similarity
         # independent of which openings happen to be open; None fits one per pool.
@@ -92,22 +88,17 @@ class MatcherCache:
         self.text_model_id = text_model_id
         # Loaded once; None when no O*NET store was imported (nothing is inferred then).
         self.occupations = occupations
-        # Opening id -> (stored record, enriched opening): resolving titles costs ~10 ms an
-        # opening, so a refit after one opening changed re-enriches only that one.
-        self._enriched: dict[str, tuple[dict[str, Any], Opening]] = {}
+        # Remembers each enriched opening: a refit after one opening changed re-enriches only that one.
+        self._enricher = OpeningEnricher(occupations) if occupations is not None else None
 
     @classmethod
     def with_artifacts(cls, *, occupations_path: Path | None = None) -> MatcherCache:
         """A cache using the trained text model when it is there and matches this install,
         and the occupation store at ``occupations_path`` when one was imported there."""
-        occupations = load_occupations(occupations_path)
-        try:
-            model, meta = artifacts.load(TEXT_MODEL)
-        except ArtifactError as exc:
-            _log.warning("%s; text similarity will be fitted on each pool of openings", exc)
-            return cls(occupations=occupations)
-        text_model_id = str(meta.get("sha256", ""))[:16] or None
-        return cls(text_model=model, text_model_id=text_model_id, occupations=occupations)
+        model, text_model_id = trained_text_model()
+        return cls(
+            text_model=model, text_model_id=text_model_id, occupations=load_occupations(occupations_path)
+        )
 
     def get(self, session: Session, *, as_of: dt.date, filters: ShortlistFilters) -> Fitted:
         """The matcher for the current openings and configuration, fitting it if needed."""
@@ -120,17 +111,14 @@ class MatcherCache:
             _filter_key(filters),
         )
         with self._lock:
-            fitted = self._entries.get(key)
+            fitted = self._entries.get(key)  # a hit becomes the most recently used
             if fitted is not None:
-                self._entries.move_to_end(key)
                 return fitted
             rows = [o for o in store.openings.matchable(session, as_of=as_of) if _keep(o, filters)]
             config = store.config.matcher_config(config_row)
             fitted = self._fit(rows, config, config_version, as_of)
             self.n_fits += 1
-            self._entries[key] = fitted
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
+            self._entries[key] = fitted  # evicts the least recently used beyond max_entries
             return fitted
 
     def clear(self) -> None:
@@ -143,22 +131,20 @@ class MatcherCache:
         vocab = load_vocabulary()
         records = {row.id: row.record for row in rows}
         openings = [opening_from_record(record, vocab) for record in records.values()]
+        matcher = build_matcher(
+            openings,
+            as_of=as_of,
+            config=config,
+            vocabulary=vocab,
+            text_model=self.text_model,
+            occupations=self._enricher,
+        )
         snapshots = list(records.values())
-        if self.occupations is not None:
-            openings = [self._enrich(self.occupations, o, records[o.id]) for o in openings]
-            snapshots = [opening_to_record(o) for o in openings]
-        matcher = Matcher(config=config, vocab=vocab, text_model=self.text_model)
-        matcher.fit(openings, as_of=as_of)
+        if self._enricher is not None:  # what the engine saw: the enriched records, in stored order
+            seen = {o.id: o for o in matcher.index.openings}
+            snapshots = [opening_to_record(seen[o.id]) for o in openings]
         _log.info("fitted on %d openings (config v%d, %s)", len(rows), config_version, as_of)
         return Fitted(matcher=matcher, records=records, config_version=config_version, snapshots=snapshots)
-
-    def _enrich(self, occupations: OccupationStore, opening: Opening, record: dict[str, Any]) -> Opening:
-        cached = self._enriched.get(opening.id)
-        if cached is not None and cached[0] == record:
-            return cached[1]
-        (enriched,) = enrich_openings([opening], occupations)
-        self._enriched[opening.id] = (record, enriched)
-        return enriched
 
 
 def _filter_key(filters: ShortlistFilters) -> tuple[Any, ...]:

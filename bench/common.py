@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from matcher.assembly import build_matcher
+from matcher.pipeline import Matcher
 from matcher.records import load_clients, load_openings
 from matcher.types import Client, Opening
 
@@ -59,6 +61,14 @@ def caseload(seed: int, *, n_clients: int, n_openings: int, metros: int) -> Case
             "%d generated records failed validation, first: %s", n_bad, (client_errors + opening_errors)[0]
         )
     return Caseload(clients, openings, demo.DEMO_AS_OF, t1 - t0, t2 - t1, n_bad)
+
+
+def fitted(data: Caseload) -> Matcher:
+    """The engine as every entry point builds it (``assembly.build_matcher``), fitted on the openings.
+
+    No trained text model: it is fitted on the generated openings, as in every earlier figure.
+    """
+    return build_matcher(data.openings, as_of=data.as_of)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,16 +26,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psutil
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bench import naive
 from bench.common import SEED, load_average, machine
-from matcher import artifacts, demo
-from matcher.errors import ArtifactError
-from matcher.rematch.blocking import plan_chunks
+from matcher import demo
+from matcher.assembly import trained_text_model
+from matcher.rematch.candidates import plan_chunks
 from matcher.rematch.context import ScoringContext
 from matcher.rematch.executors import run_task
-from matcher.rematch.runner import Inputs, RematchOptions, fit_matcher, load_inputs, make_tasks, run_rematch
-from matcher.train import TEXT_MODEL
+from matcher.rematch.rescore import Inputs, RematchOptions, fit_matcher, load_inputs, make_tasks, run_rematch
 
 _log = logging.getLogger(__name__)
 
@@ -100,14 +100,6 @@ class Figures:
     peak_pss_mib: float
 
 
-def _text_model() -> object:
-    try:
-        return artifacts.load(TEXT_MODEL)[0]
-    except ArtifactError as exc:
-        _log.warning("%s: the text model is fitted on each run's openings instead", exc)
-        return None
-
-
 def _inputs(seed: int, n: int, metros: int) -> tuple[Inputs, float]:
     t0 = time.perf_counter()
     raw_clients, raw_openings = demo.generate(seed, n_clients=n, n_openings=n, metros=metros)
@@ -115,12 +107,12 @@ def _inputs(seed: int, n: int, metros: int) -> tuple[Inputs, float]:
     return load_inputs(raw_clients, raw_openings), generate_s
 
 
-def measure(n: int, args: argparse.Namespace, text_model: object) -> Figures:
+def measure(n: int, args: argparse.Namespace, text_model: TfidfVectorizer | None) -> Figures:
     """Generate, validate and re-match an n x n caseload; print its figures."""
     inputs, generate_s = _inputs(args.seed, n, args.metros)
     options = RematchOptions(n_jobs=args.n_jobs, chunk_size=args.chunk_size)
     with MemorySampler().running() as mem:
-        result = run_rematch(inputs, as_of=demo.DEMO_AS_OF, text_model=text_model, options=options)  # type: ignore[arg-type]
+        result = run_rematch(inputs, as_of=demo.DEMO_AS_OF, text_model=text_model, options=options)
     s = result.summary
     c, t = s.counts, s.timings
     _out(
@@ -159,17 +151,17 @@ def measure(n: int, args: argparse.Namespace, text_model: object) -> Figures:
     )
 
 
-def measure_naive(args: argparse.Namespace, text_model: object) -> float:
+def measure_naive(args: argparse.Namespace, text_model: TfidfVectorizer | None) -> float:
     """Naive pairs per second on an n x n subsample; prints its agreement with the engine."""
     inputs, _ = _inputs(args.seed, args.naive_n, args.metros)
     model = text_model or fit_matcher(inputs.openings, as_of=demo.DEMO_AS_OF).text_model
     t0 = time.perf_counter()
-    top = naive.recommend(inputs.clients, inputs.openings, as_of=demo.DEMO_AS_OF, text_model=model)  # type: ignore[arg-type]
+    top = naive.recommend(inputs.clients, inputs.openings, as_of=demo.DEMO_AS_OF, text_model=model)
     wall = time.perf_counter() - t0
     engine = run_rematch(
         inputs,
         as_of=demo.DEMO_AS_OF,
-        text_model=model,  # type: ignore[arg-type]
+        text_model=model,
         options=RematchOptions(congestion_factor=None),
     ).rows
     agree = naive.agreement(top, engine)
@@ -192,7 +184,7 @@ def _verdict(name: str, ok: bool, detail: str) -> None:
 def run(args: argparse.Namespace) -> None:
     """Every size, then the naive baseline, then the verdicts."""
     _out(f"nightly re-match benchmark: seed {args.seed}; machine: {machine()}")
-    text_model = _text_model()
+    text_model = trained_text_model()[0]
     figures = [measure(n, args, text_model) for n in args.sizes]
     naive_rate = measure_naive(args, text_model)
     _out("\ntargets (reported, never asserted)")
@@ -220,7 +212,7 @@ def profile(args: argparse.Namespace) -> None:
     """A few chunks of the largest size under cProfile (index and plan untimed)."""
     n = max(args.sizes)
     inputs, _ = _inputs(args.seed, n, args.metros)
-    matcher = fit_matcher(inputs.openings, as_of=demo.DEMO_AS_OF, text_model=_text_model())  # type: ignore[arg-type]
+    matcher = fit_matcher(inputs.openings, as_of=demo.DEMO_AS_OF, text_model=trained_text_model()[0])
     context = ScoringContext.from_matcher(matcher)
     plan = plan_chunks(inputs.clients, matcher.config.commute, chunk_size=args.chunk_size)
     tasks = make_tasks(inputs.clients, plan)[:: max(len(plan) // args.profile_chunks, 1)][

@@ -2,7 +2,7 @@
 
 Engine only, no HTTP. Prints, for seeded generated data:
 
-* setup: generating, validating and ``Matcher.fit`` for 10k and 100k openings;
+* setup: generating, validating and fitting (``assembly.build_matcher``) for 10k and 100k openings;
 * shortlist latency of one client against 10k and 100k openings
   (``recommend([client], k=10, explain_exclusions=False)``, the API's
   interactive path; at 10k also with ``explain_exclusions=True``);
@@ -32,6 +32,7 @@ from bench.common import (
     Caseload,
     Latency,
     caseload,
+    fitted,
     load_average,
     machine,
     peak_rss_mb,
@@ -58,7 +59,7 @@ def _out(text: str = "") -> None:
 def _fit(data: Caseload, label: str) -> Matcher:
     gc.collect()
     with stopwatch() as t:
-        matcher = Matcher().fit(data.openings, as_of=data.as_of)
+        matcher = fitted(data)
     _out(
         f"  fit {label:<6} {len(data.openings):>7,} openings: {t[0]:7.2f} s (CPU {t[1]:.2f} s)"
         f"   RSS now {rss_mb():,.0f} MiB"
@@ -78,8 +79,8 @@ def _load(seed: int, n_clients: int, n_openings: int, metros: int, label: str) -
 
 def _context(matcher: Matcher, data: Caseload, n: int) -> str:
     """Share of feasible pairs for the timed clients (untimed), to read the latency against."""
-    block = matcher.score(data.clients[:n])
-    feasible = (block.codes == 0).sum(axis=1)
+    scored = matcher.score(data.clients[:n])
+    feasible = (scored.codes == 0).sum(axis=1)
     return f"feasible openings per client: median {np.median(feasible):,.0f}, max {feasible.max():,}"
 
 
@@ -177,7 +178,7 @@ def profile(args: argparse.Namespace) -> None:
         data = caseload(
             args.seed, n_clients=args.batch_clients, n_openings=args.openings_small, metros=args.metros
         )
-        matcher = Matcher().fit(data.openings, as_of=data.as_of)
+        matcher = fitted(data)
         score_frame(matcher, data.clients[:8], k=K)
 
         def work() -> None:
@@ -185,7 +186,7 @@ def profile(args: argparse.Namespace) -> None:
     else:
         clients = caseload(args.seed, n_clients=args.n, n_openings=0, metros=args.metros).clients
         data = caseload(args.seed + 1, n_clients=0, n_openings=args.openings_large, metros=args.metros)
-        matcher = Matcher().fit(data.openings, as_of=data.as_of)
+        matcher = fitted(data)
         matcher.recommend(clients[:1], k=K, explain_exclusions=False)
 
         def work() -> None:

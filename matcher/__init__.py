@@ -1,9 +1,10 @@
 """placement-matcher's pure engine: ranked, explained job suggestions for supported employment.
 
-Entry point: :class:`Matcher` (``fit`` on openings, ``recommend`` for clients).
+Entry point: :func:`build_matcher` (a fitted :class:`Matcher`; ``recommend`` for clients).
 No web, no database, no environment: configuration is passed in.
 """
 
+from matcher.assembly import build_matcher
 from matcher.commute import TravelTimes
 from matcher.config import FACTORS, MatcherConfig
 from matcher.errors import (
@@ -42,6 +43,7 @@ __all__ = [
     "TravelTimes",
     "ValidationError",
     "VocabularyError",
+    "build_matcher",
     "client_from_record",
     "load_clients",
     "load_openings",

@@ -11,14 +11,14 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from matcher import ranking
-from matcher.config import FACTORS, MatcherConfig
+from matcher.assembly import build_matcher
+from matcher.config import MatcherConfig
 from matcher.errors import ValidationError
-from matcher.pipeline import Matcher
+from matcher.pipeline import Matcher, rank
 from matcher.records import load_clients, load_openings
+from matcher.rows import rows_frame, top_rows
 from matcher.types import Client
 
 _log = logging.getLogger(__name__)
@@ -71,11 +71,12 @@ def recommend_all(
     -------
     BatchResult
         Suggestions with columns client_id, rank, opening_id, score and one
-        ``contrib_<factor>`` column per factor (summing to score).
+        ``contrib_<factor>`` column per factor: the numbers a shortlist shows
+        (hundredths adding up exactly to the score, see ``matcher.rows``).
     """
     good_openings, opening_errors = load_openings(openings)
     good_clients, client_errors = load_clients(clients)
-    matcher = Matcher(config).fit(good_openings, as_of=as_of)
+    matcher = build_matcher(good_openings, as_of=as_of, config=config)
     frame = score_frame(matcher, good_clients, k=k, blocked=blocked, chunk_size=chunk_size)
     n_pairs = len(good_clients) * len(good_openings)
     _log.info("scored %d pairs; %d bad records skipped", n_pairs, len(opening_errors) + len(client_errors))
@@ -90,32 +91,15 @@ def score_frame(
     blocked: Mapping[str, Collection[str]] | None = None,
     chunk_size: int = 256,
 ) -> pd.DataFrame:
-    """Top-k rows per client without building explanation texts (the fast path)."""
+    """Top-k rows per client without building explanation texts (the fast path).
+
+    Columns of ``matcher.rows.ROW_COLUMNS``, clients in input order, best rank first.
+    """
     n = matcher.config.ranking.k if k is None else k
     if n < 1:
         raise ValidationError("batch", "k", k, "must be at least 1")
-    parts: list[pd.DataFrame] = []
-    ids = np.asarray(matcher.index.ids, dtype=object)
-    for block in matcher.blocks(clients, chunk_size=chunk_size, blocked=blocked):
-        tops = ranking.top_k(
-            block.scores.score,
-            matcher.index.employer_code,
-            n=n,
-            max_per_employer=matcher.config.ranking.max_per_employer,
-        )
-        rows = np.concatenate([np.full(len(t), c) for c, t in enumerate(tops)]).astype(np.int64)
-        cols = np.concatenate(tops).astype(np.int64) if tops else np.zeros(0, np.int64)
-        ranks = np.concatenate([np.arange(1, len(t) + 1) for t in tops]) if tops else cols
-        data: dict[str, Any] = {
-            "client_id": [block.clients.clients[c].id for c in rows],
-            "rank": ranks,
-            "opening_id": ids[cols],
-            "score": block.scores.score[rows, cols],
-        }
-        for f, name in enumerate(FACTORS):
-            data[f"contrib_{name}"] = (
-                100.0 * block.scores.weights[rows, f] * block.scores.factors[f, rows, cols]
-            )
-        parts.append(pd.DataFrame(data))
-    columns = ["client_id", "rank", "opening_id", "score", *(f"contrib_{f}" for f in FACTORS)]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    parts = []
+    for scored in matcher.score_in_chunks(clients, chunk_size=chunk_size, blocked=blocked):
+        tops = rank(scored, matcher.index, n=n, config=matcher.config.ranking)
+        parts.append(top_rows([c.id for c in scored.clients.clients], matcher.index.ids, tops, scored.scores))
+    return rows_frame(parts)

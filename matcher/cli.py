@@ -12,17 +12,18 @@ import logging
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matcher import artifacts
+from matcher.assembly import build_matcher, trained_text_model
 from matcher.batch import recommend_all
 from matcher.config import FACTORS, MatcherConfig
-from matcher.errors import ArtifactError, MatcherError
+from matcher.errors import MatcherError
+from matcher.occupations import OccupationStore, enrich_clients
 from matcher.pipeline import ENGINE_VERSION, Matcher
 from matcher.records import load_clients, load_openings
 from matcher.serialize import exclusion_to_dict, shortlist_to_dict, suggestion_to_dict
-from matcher.train import TEXT_MODEL
 from matcher.types import Client, Opening, Shortlist, Suggestion
 
 _log = logging.getLogger(__name__)
@@ -32,7 +33,17 @@ def _out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
 
 
-def _load(args: argparse.Namespace) -> tuple[list[Client], list[Opening], dt.date]:
+@dataclass(frozen=True)
+class _Inputs:
+    """Clients (enriched from the occupation store, if any), openings, the date and the store."""
+
+    clients: list[Client]
+    openings: list[Opening]
+    as_of: dt.date
+    occupations: OccupationStore | None
+
+
+def _load(args: argparse.Namespace) -> _Inputs:
     """Clients and openings from JSON files, or the seeded demo caseload."""
     from matcher import demo
 
@@ -49,33 +60,33 @@ def _load(args: argparse.Namespace) -> tuple[list[Client], list[Opening], dt.dat
     openings, opening_errors = load_openings(raw_openings)
     for err in [*client_errors, *opening_errors]:
         sys.stderr.write(f"skipped: {err}\n")
-    return (*_enrich(clients, openings, Path(args.occupations)), as_of)
+    store = _occupations(Path(args.occupations))
+    if store is not None:  # past-job strengths; openings are enriched when the matcher is built
+        clients = enrich_clients(clients, store)
+    return _Inputs(clients, openings, as_of, store)
 
 
-def _enrich(
-    clients: list[Client], openings: list[Opening], store_path: Path
-) -> tuple[list[Client], list[Opening]]:
-    """With an imported O*NET store, infer unrated demands, missing skills and past-job strengths."""
-    from matcher.occupations import OccupationStore, enrich_clients, enrich_openings
-
+def _occupations(store_path: Path) -> OccupationStore | None:
+    """The imported O*NET store at ``store_path``, or None (nothing is inferred then)."""
     if not (store_path / "metadata.json").exists():
         _log.info("no occupation store at %s: demands and strengths are not inferred", store_path)
-        return clients, openings
-    store = OccupationStore.load(store_path)
+        return None
     sys.stderr.write(f"using the occupation store {store_path}: inferred demands and strengths are marked\n")
-    return enrich_clients(clients, store), enrich_openings(openings, store)
+    return OccupationStore.load(store_path)
 
 
-def _matcher(args: argparse.Namespace, openings: list[Opening], as_of: dt.date) -> Matcher:
+def _matcher(args: argparse.Namespace, inputs: _Inputs) -> Matcher:
     config = MatcherConfig()
     if args.config:
         config = MatcherConfig.from_dict(json.loads(Path(args.config).read_text(encoding="utf-8")))
-    try:
-        text_model, _ = artifacts.load(TEXT_MODEL)
-    except ArtifactError as exc:  # still works, but text similarity then depends on the openings set
-        _log.warning("%s; fitting the text model on these openings instead", exc)
-        text_model = None
-    return Matcher(config, text_model=text_model).fit(openings, as_of=as_of)
+    text_model, _ = trained_text_model()
+    return build_matcher(
+        inputs.openings,
+        as_of=inputs.as_of,
+        config=config,
+        text_model=text_model,
+        occupations=inputs.occupations,
+    )
 
 
 def _print_suggestion(s: Suggestion, opening: Opening) -> None:
@@ -106,8 +117,9 @@ def _print_shortlist(sl: Shortlist, client: Client, openings: dict[str, Opening]
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Ranked, explained shortlists for a few demo clients, and an exclusion summary."""
-    clients, openings, as_of = _load(args)
-    matcher = _matcher(args, openings, as_of)
+    inputs = _load(args)
+    clients, openings, as_of = inputs.clients, inputs.openings, inputs.as_of
+    matcher = _matcher(args, inputs)
     shortlists = matcher.recommend(clients, k=args.k, explain_exclusions=False)
     by_id = {o.id: o for o in openings}
     _out(
@@ -131,11 +143,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _one_client(args: argparse.Namespace) -> tuple[Client, list[Opening], Matcher]:
     """The client named by ``--client``, the openings, and a matcher fitted on them."""
-    clients, openings, as_of = _load(args)
-    client = next((c for c in clients if c.id == args.client), None)
+    inputs = _load(args)
+    client = next((c for c in inputs.clients if c.id == args.client), None)
     if client is None:
         raise MatcherError(f"no client with id {args.client!r}")
-    return client, openings, _matcher(args, openings, as_of)
+    return client, inputs.openings, _matcher(args, inputs)
 
 
 def cmd_shortlist(args: argparse.Namespace) -> int:

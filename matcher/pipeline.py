@@ -1,4 +1,10 @@
-"""The Matcher: wires features -> commute -> constraints -> scoring -> ranking -> explain."""
+"""The Matcher: wires features -> commute -> constraints -> scoring -> ranking -> rows -> explain.
+
+The stages are wired here once. :func:`score_clients` (features, then
+:func:`score_batch`) and :func:`rank` are what ``Matcher``, the batch frame
+and the nightly re-match call; the displayed numbers come from
+``matcher.rows``. Build a fitted engine with ``matcher.assembly.build_matcher``.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from matcher import commute as commute_mod
 from matcher import constraints, explain, ranking, scoring
 from matcher.commute import Commute, TravelTimes
-from matcher.config import FACTORS, MatcherConfig
+from matcher.config import FACTORS, MatcherConfig, RankingConfig
 from matcher.errors import NotFittedError, ValidationError
 from matcher.explain import Details, Pair
 from matcher.features import (
@@ -25,6 +31,7 @@ from matcher.features import (
     fit_text_model,
     opening_text,
 )
+from matcher.rows import CONTRIB_COLUMNS, Rows, top_rows
 from matcher.types import Client, Exclusion, Opening, Shortlist, Suggestion
 from matcher.vocab import Vocabulary, load_vocabulary
 
@@ -34,13 +41,64 @@ ENGINE_VERSION = "1.0.0"
 
 
 @dataclass(frozen=True, slots=True)
-class Block:
-    """One scored block of clients against all openings."""
+class ScoredBatch:
+    """A batch of clients scored against an index of openings (all pairs)."""
 
     clients: ClientBatch
     commute: Commute
     codes: np.ndarray  # (C, J) uint16 failed constraints
     scores: scoring.Scores
+
+
+def score_batch(
+    batch: ClientBatch,
+    index: OpeningIndex,
+    *,
+    config: MatcherConfig,
+    blocked: Mapping[str, Collection[str]] | None = None,
+    travel_times: TravelTimes | None = None,
+) -> ScoredBatch:
+    """Commute, hard constraints and scores of every (client, opening) pair of a built batch.
+
+    Parameters
+    ----------
+    batch : ClientBatch
+        Client features aligned with ``index`` (``features.build_clients``).
+    index : OpeningIndex
+    config : MatcherConfig
+    blocked : mapping, optional
+        Client id -> opening ids the specialist rejected.
+    travel_times : TravelTimes, optional
+        Router minutes that override the commute estimate.
+    """
+    trip = commute_mod.estimate(batch, index, config=config.commute, travel_times=travel_times)
+    codes = constraints.failed_codes(batch, index, trip, blocked=blocked)
+    scores = scoring.score(
+        batch, index, trip, codes == 0, scoring=config.scoring, commute_config=config.commute
+    )
+    return ScoredBatch(batch, trip, codes, scores)
+
+
+def score_clients(
+    clients: Sequence[Client],
+    index: OpeningIndex,
+    *,
+    vocab: Vocabulary,
+    config: MatcherConfig,
+    text_model: TfidfVectorizer,
+    blocked: Mapping[str, Collection[str]] | None = None,
+    travel_times: TravelTimes | None = None,
+) -> ScoredBatch:
+    """Client features, then :func:`score_batch`: every stage before ranking."""
+    batch = build_clients(clients, index, vocab=vocab, config=config, text_model=text_model)
+    return score_batch(batch, index, config=config, blocked=blocked, travel_times=travel_times)
+
+
+def rank(scored: ScoredBatch, index: OpeningIndex, *, n: int, config: RankingConfig) -> list[np.ndarray]:
+    """Per client, the columns of its top ``n`` feasible openings, best first (employer cap applied)."""
+    return ranking.top_k(
+        scored.scores.score, index.employer_code, n=n, max_per_employer=config.max_per_employer
+    )
 
 
 class Matcher:
@@ -95,28 +153,23 @@ class Matcher:
         *,
         blocked: Mapping[str, Collection[str]] | None = None,
         travel_times: TravelTimes | None = None,
-    ) -> Block:
+    ) -> ScoredBatch:
         """Feasibility codes and scores of every (client, opening) pair."""
         index = self.index  # raises NotFittedError before anything else
         assert self.text_model is not None
-        batch = build_clients(
-            clients, index, vocab=self.vocab, config=self.config, text_model=self.text_model
+        return score_clients(
+            clients,
+            index,
+            vocab=self.vocab,
+            config=self.config,
+            text_model=self.text_model,
+            blocked=blocked,
+            travel_times=travel_times,
         )
-        trip = commute_mod.estimate(batch, self.index, config=self.config.commute, travel_times=travel_times)
-        codes = constraints.failed_codes(batch, self.index, trip, blocked=blocked)
-        scores = scoring.score(
-            batch,
-            self.index,
-            trip,
-            codes == 0,
-            scoring=self.config.scoring,
-            commute_config=self.config.commute,
-        )
-        return Block(batch, trip, codes, scores)
 
-    def blocks(
+    def score_in_chunks(
         self, clients: Sequence[Client], *, chunk_size: int = 256, **kwargs: object
-    ) -> Iterator[Block]:
+    ) -> Iterator[ScoredBatch]:
         """Score clients in chunks so memory stays bounded by chunk x openings."""
         for start in range(0, len(clients), chunk_size):
             yield self.score(clients[start : start + chunk_size], **kwargs)  # type: ignore[arg-type]
@@ -150,15 +203,16 @@ class Matcher:
         if n < 1:
             raise ValidationError("recommend", "k", k, "must be at least 1")
         out: list[Shortlist] = []
-        for block in self.blocks(clients, chunk_size=chunk_size, blocked=blocked, travel_times=travel_times):
-            tops = ranking.top_k(
-                block.scores.score,
-                self.index.employer_code,
-                n=n,
-                max_per_employer=self.config.ranking.max_per_employer,
-            )
+        chunks = self.score_in_chunks(
+            clients, chunk_size=chunk_size, blocked=blocked, travel_times=travel_times
+        )
+        for scored in chunks:
+            tops = rank(scored, self.index, n=n, config=self.config.ranking)
+            rows = top_rows([c.id for c in scored.clients.clients], self.index.ids, tops, scored.scores)
+            start = 0
             for c, top in enumerate(tops):
-                out.append(self._shortlist(block, c, top, explain_exclusions))
+                out.append(self._shortlist(scored, c, top, rows, start, explain_exclusions))
+                start += len(top)
         return out
 
     def explain(
@@ -172,84 +226,75 @@ class Matcher:
         """Why (or why not) one opening for one client, with its rank if suggested."""
         if opening_id not in self.index.position:
             raise ValidationError(f"opening {opening_id}", "id", opening_id, "unknown opening")
-        block = self.score([client], blocked=blocked, travel_times=travel_times)
+        scored = self.score([client], blocked=blocked, travel_times=travel_times)
         j = self.index.position[opening_id]
-        if block.codes[0, j]:
-            return self._exclusion(block, 0, j)
+        if scored.codes[0, j]:
+            return self._exclusion(scored, 0, j)
         # the same ordering recommend() uses, employer cap included, over every feasible opening
-        order = ranking.top_k(
-            block.scores.score,
-            self.index.employer_code,
-            n=len(self.index.ids),
-            max_per_employer=self.config.ranking.max_per_employer,
-        )[0]
+        order = rank(scored, self.index, n=len(self.index.ids), config=self.config.ranking)[0]
         shown = np.flatnonzero(order == j)
+        rows = top_rows([client.id], self.index.ids, [np.array([j])], scored.scores)
         if shown.size:
-            return self._suggestion(block, 0, j, rank=int(shown[0]) + 1)
-        suggestion = self._suggestion(block, 0, j, rank=0)
+            return self._suggestion(scored, 0, j, rows, 0, rank=int(shown[0]) + 1)
+        suggestion = self._suggestion(scored, 0, j, rows, 0, rank=0)
         employer = self.index.openings[j].employer
         cap = explain.employer_cap_reason(employer, self.config.ranking.max_per_employer)
         return dataclasses.replace(suggestion, reasons=(*suggestion.reasons, cap))
 
-    def _pair(self, block: Block, c: int, j: int, details: Details | None = None) -> Pair:
-        return explain.Pair(c, j, block.clients, self.index, block.commute, self.vocab, self.config, details)
-
-    def _suggestion(
-        self, block: Block, c: int, j: int, *, rank: int, details: Details | None = None
-    ) -> Suggestion:
-        contrib = block.scores.contributions(c, j)
-        rounded = round_contributions(contrib)
-        return Suggestion(
-            client_id=block.clients.clients[c].id,
-            opening_id=self.index.ids[j],
-            rank=rank,
-            score=round(sum(rounded.values()), 2),
-            contributions=rounded,
-            factors={
-                f: round(float(v), 4) for f, v in zip(FACTORS, block.scores.pair_factors(c, j), strict=True)
-            },
-            reasons=tuple(explain.suggestion_reasons(self._pair(block, c, j, details))),
+    def _pair(self, scored: ScoredBatch, c: int, j: int, details: Details | None = None) -> Pair:
+        return explain.Pair(
+            c, j, scored.clients, self.index, scored.commute, self.vocab, self.config, details
         )
 
-    def _exclusion(self, block: Block, c: int, j: int) -> Exclusion:
-        reasons = explain.exclusion_reasons(self._pair(block, c, j), int(block.codes[c, j]))
-        return Exclusion(block.clients.clients[c].id, self.index.ids[j], tuple(reasons))
+    def _suggestion(
+        self,
+        scored: ScoredBatch,
+        c: int,
+        j: int,
+        rows: Rows,
+        at: int,
+        *,
+        rank: int,
+        details: Details | None = None,
+    ) -> Suggestion:
+        """Pair (c, j) as a suggestion; its displayed numbers are row ``at`` of ``rows``."""
+        return Suggestion(
+            client_id=scored.clients.clients[c].id,
+            opening_id=self.index.ids[j],
+            rank=rank,
+            score=float(rows["score"][at]),
+            contributions={f: float(rows[col][at]) for f, col in zip(FACTORS, CONTRIB_COLUMNS, strict=True)},
+            factors={
+                f: round(float(v), 4) for f, v in zip(FACTORS, scored.scores.pair_factors(c, j), strict=True)
+            },
+            reasons=tuple(explain.suggestion_reasons(self._pair(scored, c, j, details))),
+        )
 
-    def _shortlist(self, block: Block, c: int, top: np.ndarray, explain_exclusions: bool) -> Shortlist:
-        row = block.codes[c]
+    def _exclusion(self, scored: ScoredBatch, c: int, j: int) -> Exclusion:
+        reasons = explain.exclusion_reasons(self._pair(scored, c, j), int(scored.codes[c, j]))
+        return Exclusion(scored.clients.clients[c].id, self.index.ids[j], tuple(reasons))
+
+    def _shortlist(
+        self, scored: ScoredBatch, c: int, top: np.ndarray, rows: Rows, start: int, explain_exclusions: bool
+    ) -> Shortlist:
+        row = scored.codes[c]
         counts = {
             flag.name: int(np.count_nonzero(row & np.uint16(flag)))
             for flag in constraints.Failed
             if flag.name is not None
         }
         excluded = np.flatnonzero(row) if explain_exclusions else ()
-        details = explain.pair_details(block.clients, self.index, self.config, [c] * len(top), top)
+        details = explain.pair_details(scored.clients, self.index, self.config, [c] * len(top), top)
         return Shortlist(
-            client_id=block.clients.clients[c].id,
+            client_id=scored.clients.clients[c].id,
             suggestions=tuple(
-                self._suggestion(block, c, int(j), rank=r + 1, details=d)
+                self._suggestion(scored, c, int(j), rows, start + r, rank=r + 1, details=d)
                 for r, (j, d) in enumerate(zip(top, details, strict=True))
             ),
-            exclusions=tuple(self._exclusion(block, c, int(j)) for j in excluded),
+            exclusions=tuple(self._exclusion(scored, c, int(j)) for j in excluded),
             exclusion_counts={name: n for name, n in counts.items() if n},
             n_considered=len(self.index.ids),
             n_excluded=int(np.count_nonzero(row)),
             engine_version=ENGINE_VERSION,
             config_hash=self.config.config_hash,
         )
-
-
-def round_contributions(contrib: Mapping[str, float]) -> dict[str, float]:
-    """Round to hundredths so the rounded parts add up exactly to the rounded total.
-
-    Largest-remainder rounding in integer hundredths: the displayed score is
-    always exactly the sum of the displayed contributions.
-    """
-    cents = {f: v * 100.0 for f, v in contrib.items()}
-    total = round(sum(cents.values()))
-    floors = {f: int(np.floor(v)) for f, v in cents.items()}
-    short = total - sum(floors.values())
-    by_remainder = sorted(cents, key=lambda f: (-(cents[f] - floors[f]), FACTORS.index(f)))
-    for f in by_remainder[: max(short, 0)]:
-        floors[f] += 1
-    return {f: floors[f] / 100.0 for f in contrib}

@@ -43,7 +43,8 @@ def test_make_test_runs_every_gate() -> None:
     dry = subprocess.run(
         ["make", "-n", "-B", "test"], cwd=REPO, capture_output=True, text=True, timeout=60, check=True
     ).stdout
-    for gate in ("ruff check", "ruff format --check", "mypy", "lint-imports", "mkdocs build --strict", "pytest"):
+    gates = ("ruff check", "ruff format --check", "mypy", "lint-imports", "mkdocs build --strict", "pytest")
+    for gate in gates:
         assert gate in dry, f"`make test` does not run {gate!r}"
     assert "matcher" in dry.split("mypy", 1)[1].splitlines()[0]
     assert "api" in dry.split("mypy", 1)[1].splitlines()[0]

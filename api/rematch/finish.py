@@ -25,11 +25,11 @@ from api.rematch.models import RematchDigest, RematchOpeningLoad, RematchRun, Ru
 from matcher.canonical import Legacy, matches
 from matcher.pipeline import Matcher
 from matcher.rematch import congestion
-from matcher.rematch.changes import diff_all
 from matcher.rematch.context import ScoringContext
-from matcher.rematch.diff import Entry
 from matcher.rematch.digest import build_digests, digest_to_csv, digest_to_dict, digest_to_markdown
-from matcher.rematch.runner import load_inputs
+from matcher.rematch.rescore import load_inputs
+from matcher.rematch.run_diff import diff_all
+from matcher.rematch.shortlist_diff import Entry
 
 _log = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from api.rematch.models import (
     ShortlistVersion,
 )
 from matcher.canonical import sha256_hex
-from matcher.rematch.rows import CONTRIB_COLUMNS
 from matcher.rematch.summary import Skipped
+from matcher.rows import CONTRIB_COLUMNS
 
 _log = logging.getLogger(__name__)
 

@@ -20,21 +20,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api import store
 from api.inferred import engine_client
-from api.matching import MatcherCache
 from api.models import Client as ClientRow
 from api.models import ClientStatus
 from api.rematch import store as rematch_store
 from api.rematch.models import RematchChunk, RematchRun
+from matcher.assembly import trained_text_model
 from matcher.canonical import Legacy, matches
-from matcher.occupations import OccupationStore, enrich_openings
+from matcher.occupations import OccupationStore
 from matcher.pipeline import ENGINE_VERSION, Matcher
 from matcher.rematch.chunks import ChunkResult
 from matcher.rematch.context import ScoringContext
 from matcher.rematch.executors import ChunkTask
 from matcher.rematch.progress import Progress
-from matcher.rematch.rows import empty_rows
-from matcher.rematch.runner import RematchOptions, fit_matcher, load_inputs, score_chunks
+from matcher.rematch.rescore import RematchOptions, fit_matcher, load_inputs, score_chunks
 from matcher.rematch.summary import Skipped
+from matcher.rows import empty_rows
 
 _log = logging.getLogger(__name__)
 
@@ -51,11 +51,11 @@ def fit(
     inputs = load_inputs([], [o.record for o in rows])
     valid = {o.id for o in inputs.openings}
     records = {o.id: o.record for o in rows if o.id in valid}
-    text_model = MatcherCache.with_artifacts().text_model
-    openings = inputs.openings
-    if occupations is not None:  # the same inferred demands and skills as interactive shortlists
-        openings = enrich_openings(openings, occupations)
-    matcher = fit_matcher(openings, as_of=run.as_of, config=config, text_model=text_model)
+    text_model, _ = trained_text_model()
+    # enriched from the store like interactive shortlists: the same inferred demands and skills
+    matcher = fit_matcher(
+        inputs.openings, as_of=run.as_of, config=config, text_model=text_model, occupations=occupations
+    )
     return matcher, records, {"index": time.perf_counter() - t0}
 
 

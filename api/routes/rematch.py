@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from api.deps import AdminUser, SessionDep, SettingsDep, SpecialistUser, require
 from api.models import Role, User
 from api.rematch import store as rematch_store
-from api.rematch.job import JobOptions, start_in_background
+from api.rematch.run import JobOptions, start_in_background
 from api.schemas import errors
 
 router = APIRouter(prefix="/rematch", tags=["rematch"], responses=errors(401, 403))

@@ -1,10 +1,11 @@
 """Score one chunk of clients against their candidate openings only.
 
 Steps per chunk: geographic candidates (BallTree) -> one ClientBatch against
-the union of candidates -> cheap feasibility mirror per pair -> blocks of
-clients whose remaining candidates overlap -> the engine's own commute,
-constraints, scoring and ranking per block. Scores, ranks and ties are those
-of ``Matcher.recommend`` (candidates stay in opening-id order).
+the union of candidates -> cheap feasibility mirror per pair -> groups of
+clients whose remaining candidates overlap -> the pipeline's own scoring stage
+(``pipeline.score_batch``), ranking (``pipeline.rank``) and rows
+(``rows.top_rows``) per group. Scores, ranks and ties are those of
+``Matcher.recommend`` (candidates stay in opening-id order).
 """
 
 from __future__ import annotations
@@ -18,33 +19,33 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from matcher import commute, constraints, ranking, scoring
 from matcher.commute import TravelTimes
 from matcher.features import ClientBatch, OpeningIndex, build_clients, take_openings
-from matcher.rematch.blocking import radians, reach_km, split_block
+from matcher.pipeline import rank, score_batch
+from matcher.rematch.candidates import group_clients, radians, reach_km
 from matcher.rematch.context import ScoringContext, sub_batch, sub_index
 from matcher.rematch.prefilter import possibly_feasible
-from matcher.rematch.rows import empty_rows, rows_frame, top_rows
 from matcher.rematch.summary import Skipped
+from matcher.rows import Rows, empty_rows, rows_frame, top_rows
 from matcher.types import Client
 
 _log = logging.getLogger(__name__)
 
-# Fixed cost of scoring one block, in pair-equivalents: a block costs ~10-20 ms of engine calls
+# Fixed cost of scoring one group, in pair-equivalents: a group costs ~10-20 ms of engine calls
 # whatever its size, while the engine scores only feasible pairs in full, so extra rows and
 # columns are cheap (measured on 100k x 100k: 15,000 ran 40 % faster than 1,500).
-BLOCK_OVERHEAD_PAIRS = 15_000
+GROUP_OVERHEAD_PAIRS = 15_000
 
 
 @dataclass(frozen=True)
 class ChunkResult:
     """Top-k rows of one chunk's clients and what it cost.
 
-    ``rows`` has :data:`~matcher.rematch.rows.ROW_COLUMNS`; every client of
+    ``rows`` has :data:`~matcher.rows.ROW_COLUMNS`; every client of
     the chunk is in ``client_ids`` (a client with no feasible opening has no
     rows but still gets an empty shortlist). ``n_candidates`` counts pairs
     within reach, ``n_pairs`` pairs the engine checked (the rectangles of its
-    blocks: it computes factors only for the feasible ones), ``n_feasible`` pairs
+    client groups: it computes factors only for the feasible ones), ``n_feasible`` pairs
     passing every hard constraint.
     """
 
@@ -72,7 +73,7 @@ def score_chunk(
     ----------
     context : ScoringContext
     clients : sequence of Client
-        The chunk (ideally neighbours: see ``blocking.plan_chunks``).
+        The chunk (ideally neighbours: see ``candidates.plan_chunks``).
     number : int
         Chunk number, carried into the result.
     blocked : mapping, optional
@@ -179,15 +180,15 @@ def _score(
         local = _prefilter(batch, index, local)
     t1 = time.perf_counter()
     order = np.array(sorted(range(len(clients)), key=lambda i: _profile(batch, i)), dtype=np.int64)
-    blocks = split_block(
-        [local[i] for i in order], max_pairs=context.max_pairs, overhead_pairs=BLOCK_OVERHEAD_PAIRS
+    groups = group_clients(
+        [local[i] for i in order], max_pairs=context.max_pairs, overhead_pairs=GROUP_OVERHEAD_PAIRS
     )
     parts, n_pairs, n_feasible, t_rank = [], 0, 0, 0.0
-    for piece in blocks:
+    for piece in groups:
         rows = order[piece]
         cols = _union([local[i] for i in rows], len(union))
         if len(cols):
-            frame, feasible, seconds = _score_block(context, batch, index, rows, cols, blocked, travel_times)
+            frame, feasible, seconds = _score_group(context, batch, index, rows, cols, blocked, travel_times)
             parts.append(frame)
             n_pairs, n_feasible, t_rank = (
                 n_pairs + len(rows) * len(cols),
@@ -224,7 +225,7 @@ def _profile(batch: ClientBatch, i: int) -> tuple[bytes, float, float, bytes]:
     )
 
 
-def _score_block(
+def _score_group(
     context: ScoringContext,
     batch: ClientBatch,
     index: OpeningIndex,
@@ -232,20 +233,15 @@ def _score_block(
     cols: np.ndarray,
     blocked: Mapping[str, Collection[str]] | None,
     travel_times: TravelTimes | None,
-) -> tuple[dict[str, np.ndarray], int, float]:
-    """The engine's commute, constraints, scores and top-k for one block of clients and openings."""
+) -> tuple[Rows, int, float]:
+    """The pipeline's scoring, ranking and rows for one group of clients and their openings."""
     part = sub_batch(batch, rows, cols)
-    sub = take_openings(index, cast("Sequence[int]", cols))  # block scoring never reads the word matrix
-    config = context.config
-    trip = commute.estimate(part, sub, config=config.commute, travel_times=travel_times)
-    codes = constraints.failed_codes(part, sub, trip, blocked=blocked)
-    scores = scoring.score(part, sub, trip, codes == 0, scoring=config.scoring, commute_config=config.commute)
+    sub = take_openings(index, cast("Sequence[int]", cols))  # scoring never reads the word matrix
+    scored = score_batch(part, sub, config=context.config, blocked=blocked, travel_times=travel_times)
     t0 = time.perf_counter()
-    tops = ranking.top_k(
-        scores.score, sub.employer_code, n=context.k, max_per_employer=config.ranking.max_per_employer
-    )
-    frame = top_rows([c.id for c in part.clients], sub.ids, tops, scores)
-    return frame, int(np.count_nonzero(codes == 0)), time.perf_counter() - t0
+    tops = rank(scored, sub, n=context.k, config=context.config.ranking)
+    frame = top_rows([c.id for c in part.clients], sub.ids, tops, scored.scores)
+    return frame, int(np.count_nonzero(scored.codes == 0)), time.perf_counter() - t0
 
 
 def _client_order(frame: pd.DataFrame, clients: list[Client]) -> pd.DataFrame:

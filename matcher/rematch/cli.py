@@ -2,8 +2,11 @@
 
 The file source is built in. Other sources (the service's database runner)
 plug in without this package importing them: an entry point in the group
-``placement_matcher.rematch_sources`` names an object with
-``add_arguments(parser)`` and ``run(args) -> int``; ``--source NAME`` picks it.
+``placement_matcher.rematch_sources`` names an object with ``options`` (the
+option names it honours, as ``args`` attributes), ``add_arguments(parser)``
+and ``run(args) -> int``; ``--source NAME`` picks it. An option given on the
+command line that the chosen source does not honour is refused (exit 2), never
+silently ignored.
 """
 
 from __future__ import annotations
@@ -13,25 +16,30 @@ import datetime as dt
 import json
 import logging
 import sys
+from collections.abc import Collection
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Protocol
 
-from matcher import artifacts
+from matcher.assembly import trained_text_model
 from matcher.config import MatcherConfig
-from matcher.errors import ArtifactError
 from matcher.rematch import files
-from matcher.rematch.job import nightly
-from matcher.rematch.runner import RematchOptions
-from matcher.train import TEXT_MODEL
+from matcher.rematch.nightly import nightly
+from matcher.rematch.rescore import RematchOptions
 
 _log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "placement_matcher.rematch_sources"
+FILES = "files"
 
 
 class Source(Protocol):
-    """A plug-in source of re-match runs (e.g. the service database)."""
+    """A source of re-match runs (the built-in files, or a plug-in such as the service database)."""
+
+    @property
+    def options(self) -> Collection[str]:
+        """``args`` attributes of the options it honours (its own included)."""
+        ...
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
 
@@ -47,6 +55,10 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"--as-of must be YYYY-MM-DD, got {text!r}") from exc
+
+
+def _flag(dest: str) -> str:
+    return "--" + dest.replace("_", "-")
 
 
 def plugins() -> dict[str, Source]:
@@ -74,23 +86,12 @@ def options_from_args(args: argparse.Namespace) -> RematchOptions:
     )
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``rematch`` sub-command to the ``matcher`` command's sub-parsers."""
-    sources = plugins()
-    p = subparsers.add_parser(
-        "rematch",
-        help="nightly re-match: shortlists, diffs, digests, run record",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+def _run_arguments(g: Any) -> None:
+    g.add_argument(
+        "--as-of",
+        type=_date,
+        help="run date for expiry checks (default: today; a resumed db run keeps its own)",
     )
-    p.add_argument(
-        "--source",
-        choices=["files", *sorted(sources)],
-        help="where clients and openings come from (default: the files when --clients-file is given, "
-        "else the service database when installed)",
-    )
-    g = p.add_argument_group("run")
-    g.add_argument("--as-of", type=_date, help="run date for expiry checks (default: today)")
     g.add_argument("--run-id", help="run identifier (default: rematch-<as-of>)")
     g.add_argument("--k", type=int, default=10, help="suggestions per client (default 10)")
     g.add_argument("--chunk-size", type=int, default=256, help="clients per chunk (default 256)")
@@ -108,42 +109,85 @@ def register(subparsers: Any) -> None:
         default=5.0,
         help="points a primary may fall below the client's best (-1: no bound; default 5)",
     )
-    g.add_argument("--no-prefilter", action="store_true", help="block by geography only")
+    g.add_argument(
+        "--no-prefilter",
+        action="store_true",
+        help="candidates by geography only (skip the cheap per-pair checks)",
+    )
     g.add_argument("--config", help="program configuration JSON (MatcherConfig.from_dict)")
-    f = p.add_argument_group("file source")
-    f.add_argument("--clients-file", help="JSON list of client records")
-    f.add_argument("--openings-file", help="JSON list of opening records")
-    f.add_argument("--previous", help="shortlists.json of the previous run (omit on the first run)")
-    f.add_argument("--caseloads", help="JSON object: specialist id -> client ids")
-    f.add_argument("--blocked", help="JSON object: client id -> opening ids the specialist rejected")
-    f.add_argument("--out-dir", help="where to write the outputs")
-    for name, source in sorted(sources.items()):
+
+
+class FileSource:
+    """The built-in source: JSON files in, files out (see ``matcher.rematch.files``)."""
+
+    options = frozenset(
+        {
+            *("as_of", "run_id", "k", "chunk_size", "n_jobs", "scheduler"),
+            *("congestion_factor", "max_loss", "no_prefilter", "config"),
+            *("clients_file", "openings_file", "previous", "caseloads", "blocked", "out_dir"),
+        }
+    )
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--clients-file", help="JSON list of client records")
+        parser.add_argument("--openings-file", help="JSON list of opening records")
+        parser.add_argument("--previous", help="shortlists.json of the previous run (omit on the first run)")
+        parser.add_argument("--caseloads", help="JSON object: specialist id -> client ids")
+        parser.add_argument("--blocked", help="JSON object: client id -> opening ids the specialist rejected")
+        parser.add_argument("--out-dir", help="where to write the outputs")
+
+    def run(self, args: argparse.Namespace) -> int:
+        missing = [o for o in ("clients_file", "openings_file", "out_dir") if not getattr(args, o)]
+        if missing:
+            sys.stderr.write(f"error: the file source needs {_flag(missing[0])}\n")
+            return 2
+        return run_files(args)
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``rematch`` sub-command to the ``matcher`` command's sub-parsers."""
+    sources: dict[str, Source] = {FILES: FileSource(), **plugins()}
+    p = subparsers.add_parser(
+        "rematch",
+        help="nightly re-match: shortlists, diffs, digests, run record",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--source",
+        choices=sorted(sources),
+        help="where clients and openings come from (default: the files when --clients-file is given, "
+        "else the service database when installed)",
+    )
+    _run_arguments(p.add_argument_group("run"))
+    for name, source in sorted(sources.items(), key=lambda item: item[0] != FILES):
         source.add_arguments(p.add_argument_group(f"{name} source"))  # type: ignore[arg-type,unused-ignore]
-    p.set_defaults(func=lambda args: run(args, sources))
+    defaults = vars(p.parse_args([]))
+    p.set_defaults(func=lambda args: run(args, sources, defaults))
 
 
-def run(args: argparse.Namespace, sources: dict[str, Source] | None = None) -> int:
-    """Run with the chosen source."""
+def unsupported(args: argparse.Namespace, source: Source, defaults: dict[str, Any]) -> list[str]:
+    """Flags given on the command line (values other than their defaults) that ``source`` does not honour."""
+    given = [d for d, v in defaults.items() if d not in {"source", "func"} and getattr(args, d, v) != v]
+    honoured = getattr(source, "options", ())  # a plug-in that declares nothing honours nothing shared
+    return [_flag(d) for d in given if d not in honoured]
+
+
+def run(args: argparse.Namespace, sources: dict[str, Source], defaults: dict[str, Any]) -> int:
+    """Run with the chosen source, after refusing the options it would not honour."""
     logging.getLogger("matcher").setLevel(logging.INFO)
-    sources = sources if sources is not None else plugins()
     if args.source is None:
-        args.source = "db" if "db" in sources and not args.clients_file else "files"
-    if args.source != "files":
-        return sources[args.source].run(args)
-    missing = [o for o in ("clients_file", "openings_file", "out_dir") if not getattr(args, o)]
-    if missing:
-        sys.stderr.write(f"error: the file source needs --{missing[0].replace('_', '-')}\n")
+        args.source = "db" if "db" in sources and not args.clients_file else FILES
+    source = sources[args.source]
+    refused = unsupported(args, source, defaults)
+    if refused:
+        supported = ", ".join(sorted(_flag(d) for d in getattr(source, "options", ()))) or "none"
+        sys.stderr.write(
+            f"error: the {args.source} source does not support {', '.join(refused)} "
+            f"(it supports {supported})\n"
+        )
         return 2
-    return run_files(args)
-
-
-def _text_model() -> Any:
-    try:
-        model, _ = artifacts.load(TEXT_MODEL)
-        return model
-    except ArtifactError as exc:  # works, but text similarity then depends on the openings indexed
-        _log.warning("%s; fitting the text model on these openings instead", exc)
-        return None
+    return source.run(args)
 
 
 def run_files(args: argparse.Namespace) -> int:
@@ -161,7 +205,7 @@ def run_files(args: argparse.Namespace) -> int:
         caseloads=files.read_mapping(args.caseloads, "caseloads"),
         blocked=files.read_mapping(args.blocked, "blocked") or None,
         config=config,
-        text_model=_text_model(),
+        text_model=trained_text_model()[0],
         options=options_from_args(args),
     )
     files.write_outcome(outcome, args.out_dir)

@@ -19,8 +19,8 @@ from matcher.features import (
     take_openings,
 )
 from matcher.pipeline import Matcher
-from matcher.rematch.blocking import CandidateIndex
 from matcher.rematch.cache import caching_vocabulary
+from matcher.rematch.candidates import CandidateIndex
 from matcher.vocab import Vocabulary
 
 _missing = set(PAIR_FIELDS) - {f.name for f in dataclasses.fields(ClientBatch)}

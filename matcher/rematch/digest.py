@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from matcher.rematch.diff import Gone, ShortlistDiff
+from matcher.rematch.shortlist_diff import Gone, ShortlistDiff
 from matcher.types import Opening
 
 GONE_TEXT = {

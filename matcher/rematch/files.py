@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from matcher.errors import MatcherError
-from matcher.rematch.diff import Entry
 from matcher.rematch.digest import digest_to_csv, digest_to_dict, digest_to_markdown
-from matcher.rematch.job import JobOutcome, PreviousRun
+from matcher.rematch.nightly import JobOutcome, PreviousRun
+from matcher.rematch.shortlist_diff import Entry
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

@@ -32,8 +32,8 @@ from api.audit import (
 )
 from api.db import make_engine
 from api.models import Client as ClientRow
-from api.rematch.job import JobOptions, run_job
 from api.rematch.models import RematchDigest, ShortlistVersion
+from api.rematch.run import JobOptions, run_job
 from matcher.config import MatcherConfig, RankingConfig
 from tests.api.conftest import AS_OF, Api, World, fresh_database
 from tests.api.test_db_types import LegacyAuditUTCDateTime

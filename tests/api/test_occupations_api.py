@@ -19,8 +19,8 @@ from api.deps import get_matcher
 from api.main import create_app
 from api.matching import MatcherCache, load_occupations
 from api.rematch import work as rematch_work
-from api.rematch.job import JobOptions, run_job
 from api.rematch.models import RematchRun
+from api.rematch.run import JobOptions, run_job
 from matcher.occupations import import_onet
 from tests.api.conftest import (
     Api,

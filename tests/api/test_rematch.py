@@ -24,8 +24,8 @@ from sqlalchemy import func, select
 from api.audit import AuditEvent, RecommendationRecord, verify_chain
 from api.models import Client as ClientRow
 from api.models import Opening as OpeningRow
-from api.rematch.job import JobOptions, run_job
 from api.rematch.models import RematchChunk, RematchDigest, RematchOpeningLoad, RematchRun, ShortlistVersion
+from api.rematch.run import JobOptions, run_job
 from tests.api.conftest import AS_OF, Api, World
 
 REPO = Path(__file__).resolve().parents[2]

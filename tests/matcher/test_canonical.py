@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from matcher.canonical import CanonicalError, Legacy, canonical_bytes, legacy_bytes, matches, sha256_hex
 from matcher.config import MatcherConfig, RankingConfig
 from matcher.records import client_to_record, opening_to_record
-from matcher.rematch import changes
-from matcher.rematch.job import PreviousRun, nightly
+from matcher.rematch import run_diff
+from matcher.rematch.nightly import PreviousRun, nightly
 from tests.matcher import worlds
 
 
@@ -136,7 +136,7 @@ def test_nightly_run_reads_a_previous_runs_former_fingerprints_correctly() -> No
     raw_openings = [opening_to_record(o) for o in world.openings]
     first = nightly(raw_clients, raw_openings, as_of=worlds.AS_OF, run_id="1")
     scored = [c for c in world.clients if c.id in first.shortlists]
-    assert first.fingerprints == {c.id: changes.client_fingerprint(c) for c in scored}
+    assert first.fingerprints == {c.id: run_diff.client_fingerprint(c) for c in scored}
     # the previous run's shortlists.json as the former code wrote it: former fingerprints
     former = {c.id: _former_fingerprint(c) for c in scored}
     assert all(former[c] != first.fingerprints[c] for c in former)

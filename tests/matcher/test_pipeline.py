@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher import ENGINE_VERSION, FACTORS, Matcher, MatcherConfig
+from matcher.batch import score_frame
 from matcher.errors import NotFittedError, ValidationError
-from matcher.pipeline import round_contributions
+from matcher.rows import round_contributions
 from matcher.types import Exclusion, Suggestion
 from tests.matcher import worlds
 from tests.matcher.worlds import random_world
@@ -128,3 +129,18 @@ def test_k_below_one_is_refused_not_silently_replaced(small_matcher, default_cli
     with pytest.raises(ValidationError) as info:
         small_matcher.recommend([default_client], k=0)
     assert info.value.field == "k"
+
+
+def test_shortlists_and_batch_rows_show_the_same_numbers() -> None:
+    """One producer of result rows: a suggestion's score and points are its batch row's, exactly."""
+    world = random_world(3, strict=0.2)
+    matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    frame = score_frame(matcher, world.clients, k=8, blocked=world.blocked)
+    rows = {(r["client_id"], r["opening_id"]): r for r in frame.to_dict("records")}
+    shown = [s for sl in matcher.recommend(world.clients, k=8, blocked=world.blocked) for s in sl.suggestions]
+    assert shown and len(shown) == len(rows)
+    for s in shown:
+        row = rows[(s.client_id, s.opening_id)]
+        assert (row["rank"], row["score"]) == (s.rank, s.score)
+        assert {f: row[f"contrib_{f}"] for f in FACTORS} == s.contributions
+        assert round(sum(s.contributions.values()) * 100) == round(s.score * 100)

@@ -10,9 +10,8 @@ import pytest
 from matcher import Matcher, demo
 from matcher.batch import score_frame
 from matcher.config import FACTORS
-from matcher.pipeline import round_contributions
 from matcher.rematch.context import ScoringContext
-from matcher.rematch.runner import Inputs, fit_matcher, load_inputs
+from matcher.rematch.rescore import Inputs, fit_matcher, load_inputs
 
 
 @dataclass(frozen=True)
@@ -35,25 +34,12 @@ def generated() -> Generated:
 
 
 def reference_rows(matcher: Matcher, clients: list, *, k: int, blocked: dict | None = None) -> pd.DataFrame:
-    """Unblocked top-k of every client, with the displayed numbers of ``Matcher.recommend``.
+    """Top-k of every client against every opening, with the displayed numbers of ``Matcher.recommend``.
 
-    ``score_frame`` scores each client against every opening; the pipeline's own
-    ``round_contributions`` then rounds the points as a Suggestion shows them.
+    ``score_frame`` scores each client against the whole index (no candidates, no
+    prefilter, no chunk groups); its rows are the ones shortlists show (``matcher.rows``).
     """
-    frame = score_frame(matcher, clients, k=k, blocked=blocked)
-    records = []
-    for row in frame.to_dict("records"):
-        rounded = round_contributions({f: row[f"contrib_{f}"] for f in FACTORS})
-        records.append(
-            {
-                "client_id": row["client_id"],
-                "rank": int(row["rank"]),
-                "opening_id": row["opening_id"],
-                "score": round(sum(rounded.values()), 2),
-                **{f"contrib_{f}": rounded[f] for f in FACTORS},
-            }
-        )
-    return sorted_rows(pd.DataFrame(records, columns=list(frame.columns)))
+    return sorted_rows(score_frame(matcher, clients, k=k, blocked=blocked))
 
 
 def sorted_rows(frame: pd.DataFrame) -> pd.DataFrame:

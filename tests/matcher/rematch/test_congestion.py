@@ -16,7 +16,7 @@ from matcher.rematch.congestion import (
     opening_load,
     primaries_per_position,
 )
-from matcher.rematch.runner import RematchOptions, fit_matcher, load_inputs, run_rematch
+from matcher.rematch.rescore import RematchOptions, fit_matcher, load_inputs, run_rematch
 
 # Stated tolerance (also in the README, "Nightly re-match"): spreading may lower the mean score of
 # primary suggestions by less than 5 % on the scarce generated case.

@@ -11,7 +11,7 @@ import pytest
 
 from matcher import demo
 from matcher.rematch.chunks import ChunkResult
-from matcher.rematch.runner import Inputs, RematchOptions, load_inputs, run_rematch
+from matcher.rematch.rescore import Inputs, RematchOptions, load_inputs, run_rematch
 
 distributed = pytest.importorskip("distributed")
 

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 
-from matcher.rematch.diff import Entry, diff_shortlists
 from matcher.rematch.digest import (
     CSV_COLUMNS,
     build_digests,
@@ -14,6 +13,7 @@ from matcher.rematch.digest import (
     digest_to_dict,
     digest_to_markdown,
 )
+from matcher.rematch.shortlist_diff import Entry, diff_shortlists
 from tests.matcher import worlds
 
 OPENINGS = {

@@ -19,7 +19,7 @@ from matcher import Matcher, demo
 from matcher.constraints import PREFILTER
 from matcher.features import build_clients
 from matcher.records import load_clients, load_openings
-from matcher.rematch.blocking import plan_chunks
+from matcher.rematch.candidates import plan_chunks
 from matcher.rematch.chunks import score_chunk
 from matcher.rematch.context import ScoringContext
 from matcher.rematch.prefilter import possibly_feasible

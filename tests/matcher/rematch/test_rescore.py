@@ -13,7 +13,7 @@ import pytest
 from matcher import demo
 from matcher.rematch import cli
 from matcher.rematch.progress import Progress
-from matcher.rematch.runner import RematchOptions, load_inputs, run_rematch
+from matcher.rematch.rescore import RematchOptions, load_inputs, run_rematch
 from tests.matcher.rematch.conftest import Generated, reference_rows, sorted_rows
 
 

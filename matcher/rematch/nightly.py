@@ -18,12 +18,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from matcher.canonical import Legacy, matches
 from matcher.config import MatcherConfig
 from matcher.records import client_to_record
-from matcher.rematch import changes
+from matcher.rematch import run_diff
 from matcher.rematch.chunks import ChunkResult
-from matcher.rematch.diff import Entry, ShortlistDiff
 from matcher.rematch.digest import Digest, build_digests
 from matcher.rematch.progress import ProgressCallback
-from matcher.rematch.runner import RematchOptions, RematchResult, load_inputs, run_rematch
+from matcher.rematch.rescore import RematchOptions, RematchResult, load_inputs, run_rematch
+from matcher.rematch.shortlist_diff import Entry, ShortlistDiff
 
 _log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def nightly(
     blocked : mapping, optional
         Client id -> opening ids their specialist rejected.
     config, text_model, options, on_chunk, on_progress, dask_client
-        As for :func:`~matcher.rematch.runner.run_rematch`.
+        As for :func:`~matcher.rematch.rescore.run_rematch`.
     """
     previous = previous or PreviousRun()
     inputs = load_inputs(raw_clients, raw_openings)
@@ -96,10 +96,10 @@ def nightly(
         dask_client=dask_client,
     )
     summary = result.summary
-    current = changes.entries_by_client(result.rows)
+    current = run_diff.entries_by_client(result.rows)
     shortlists = {c: current.get(c, ()) for c in result.client_ids}
     scored = [c for c in inputs.clients if c.id in shortlists]
-    fingerprints = {c.id: changes.client_fingerprint(c) for c in scored}
+    fingerprints = {c.id: run_diff.client_fingerprint(c) for c in scored}
     # A previous run's fingerprint may be in the form used before RFC 8785: compare in that form.
     changed = {
         c.id
@@ -109,7 +109,7 @@ def nightly(
         and not matches(previous.fingerprints[c.id], client_to_record(c), legacy=Legacy.FINGERPRINT)
     }
     with summary.phase("diff"):
-        diffs = changes.diff_all(
+        diffs = run_diff.diff_all(
             previous.shortlists,
             shortlists,
             context=result.context,

@@ -1,4 +1,4 @@
-"""Blocking never drops a feasible pair: blocked shortlists equal unblocked ones, number for number."""
+"""Geographic candidates never drop a feasible pair: their shortlists equal full ones, number for number."""
 
 from __future__ import annotations
 
@@ -11,10 +11,17 @@ import pytest
 from matcher import Matcher
 from matcher.config import MatcherConfig
 from matcher.geo import haversine_km
-from matcher.rematch.blocking import CandidateIndex, hilbert_key, plan_chunks, radians, reach_km, split_block
+from matcher.rematch.candidates import (
+    CandidateIndex,
+    group_clients,
+    hilbert_key,
+    plan_chunks,
+    radians,
+    reach_km,
+)
 from matcher.rematch.chunks import score_chunk
 from matcher.rematch.context import ScoringContext
-from matcher.rematch.runner import fit_matcher
+from matcher.rematch.rescore import fit_matcher
 from matcher.types import Location
 from tests.matcher import worlds
 from tests.matcher.rematch.conftest import Generated, reference_rows, sorted_rows
@@ -143,10 +150,10 @@ def test_hilbert_order_keeps_chunks_compact(generated: Generated) -> None:
     assert mean_spread(order) < 0.5 * mean_spread(np.arange(len(clients)))
 
 
-def test_split_block_bounds_pairs_per_block() -> None:
+def test_group_clients_bounds_pairs_per_group() -> None:
     rng = np.random.default_rng(0)
     lists = [np.unique(rng.integers(0, 500, size=rng.integers(0, 80))) for _ in range(60)]
-    blocks = split_block(lists, max_pairs=2000, overhead_pairs=300)
+    blocks = group_clients(lists, max_pairs=2000, overhead_pairs=300)
     assert [i for b in blocks for i in range(b.start, b.stop)] == list(range(60))
     for b in blocks:
         part = [x for x in lists[b] if len(x)]

@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 
 from matcher import Matcher
-from matcher.rematch.changes import client_fingerprint, diff_all, entries_by_client, exclusion_codes
 from matcher.rematch.context import ScoringContext
-from matcher.rematch.diff import Entry, Gone, diff_shortlists
+from matcher.rematch.run_diff import client_fingerprint, diff_all, entries_by_client, exclusion_codes
+from matcher.rematch.shortlist_diff import Entry, Gone, diff_shortlists
 from matcher.types import Opening
 from tests.matcher import worlds
 

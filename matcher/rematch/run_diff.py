@@ -9,12 +9,12 @@ from collections.abc import Collection, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from matcher import commute, constraints
+from matcher import constraints
 from matcher.canonical import canonical_bytes
-from matcher.features import build_clients
+from matcher.pipeline import score_clients
 from matcher.records import client_to_record
 from matcher.rematch.context import ScoringContext, sub_index
-from matcher.rematch.diff import Entry, ShortlistDiff, diff_shortlists
+from matcher.rematch.shortlist_diff import Entry, ShortlistDiff, diff_shortlists
 from matcher.types import Client, Opening, Status
 
 
@@ -48,6 +48,8 @@ def exclusion_codes(
 ) -> dict[str, dict[str, tuple[str, ...]]]:
     """Constraint codes each wanted (client, opening) pair fails now (empty tuple: feasible).
 
+    The pairs go through the pipeline's own scoring stage (``pipeline.score_clients``).
+
     Parameters
     ----------
     context : ScoringContext
@@ -66,11 +68,14 @@ def exclusion_codes(
         part = todo[start : start + chunk_size]
         cols = sorted({position[o] for c in part for o in wanted[c.id] if o in position})
         index = sub_index(context.index, np.asarray(cols, dtype=np.int64))
-        batch = build_clients(
-            part, index, vocab=context.vocab, config=context.config, text_model=context.text_model
-        )
-        trip = commute.estimate(batch, index, config=context.config.commute)
-        codes = constraints.failed_codes(batch, index, trip, blocked=blocked)
+        codes = score_clients(
+            part,
+            index,
+            vocab=context.vocab,
+            config=context.config,
+            text_model=context.text_model,
+            blocked=blocked,
+        ).codes
         for i, c in enumerate(part):
             out[c.id] = {
                 o: tuple(constraints.flag_names(int(codes[i, index.position[o]])))

@@ -1,11 +1,12 @@
 """The pure nightly re-match: records in, every client's top-k and a run record out.
 
-Building blocks, in run order (a database runner calls them one by one and
+The steps, in run order (a database runner calls them one by one and
 commits each chunk with its progress):
 
 1. :func:`load_inputs` - validate raw records; bad or duplicate ones are skipped with reasons.
-2. :func:`fit_matcher` - index the openings once (memoised vocabulary look-ups).
-3. ``ScoringContext.from_matcher`` and ``blocking.plan_chunks`` - what workers need, and
+2. :func:`fit_matcher` - index the openings once (``assembly.build_matcher``, memoised
+   vocabulary look-ups).
+3. ``ScoringContext.from_matcher`` and ``candidates.plan_chunks`` - what workers need, and
    a deterministic plan of spatially coherent chunks of client ids.
 4. :func:`make_tasks` and :func:`score_chunks` - score chunks in process, in local
    processes or on Dask, yielding each :class:`ChunkResult` as it finishes.
@@ -26,19 +27,21 @@ from typing import Any
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from matcher.assembly import OpeningEnricher, build_matcher
 from matcher.commute import TravelTimes
 from matcher.config import MatcherConfig
+from matcher.occupations import OccupationStore
 from matcher.pipeline import ENGINE_VERSION, Matcher
 from matcher.records import load_clients, load_openings
 from matcher.rematch import congestion, executors
-from matcher.rematch.blocking import plan_chunks
 from matcher.rematch.cache import caching_vocabulary
+from matcher.rematch.candidates import plan_chunks
 from matcher.rematch.chunks import ChunkResult
 from matcher.rematch.context import DEFAULT_MAX_PAIRS, ScoringContext
 from matcher.rematch.executors import ChunkTask
 from matcher.rematch.progress import Progress, ProgressCallback
-from matcher.rematch.rows import empty_rows
 from matcher.rematch.summary import RunSummary, Skipped
+from matcher.rows import empty_rows
 from matcher.types import Client, Opening
 from matcher.vocab import Vocabulary, load_vocabulary
 
@@ -147,10 +150,18 @@ def fit_matcher(
     config: MatcherConfig | None = None,
     text_model: TfidfVectorizer | None = None,
     vocab: Vocabulary | None = None,
+    occupations: OccupationStore | OpeningEnricher | None = None,
 ) -> Matcher:
-    """``Matcher(...).fit`` with memoised phrase look-ups (same index, built faster)."""
+    """``assembly.build_matcher`` with memoised phrase look-ups (same index, built faster)."""
     cached = caching_vocabulary(vocab or load_vocabulary())
-    return Matcher(config, vocab=cached, text_model=text_model).fit(openings, as_of=as_of)
+    return build_matcher(
+        openings,
+        as_of=as_of,
+        config=config,
+        vocabulary=cached,
+        text_model=text_model,
+        occupations=occupations,
+    )
 
 
 def make_tasks(

@@ -14,7 +14,7 @@ A suggestion that is gone gets one reason, decided in this order:
 =================== ===========================================================
 
 "Fails a hard limit" comes from the engine's constraint codes for the pair
-now (``changes.exclusion_codes``); without them a gone, still-open opening is
+now (``run_diff.exclusion_codes``); without them a gone, still-open opening is
 taken as outranked.
 """
 
@@ -138,7 +138,7 @@ def diff_shortlists(
         Whether the client's record changed since the previous run.
     codes_now : mapping, optional
         Opening id -> constraint codes the pair fails now (empty: feasible), for the
-        gone openings that are still open (see ``changes.exclusion_codes``).
+        gone openings that are still open (see ``run_diff.exclusion_codes``).
     since : date, optional
         Date of the previous run: new suggestions posted after it are ``new_opening``.
     client_id : str

@@ -1,4 +1,4 @@
-"""Geographic candidate blocking: which openings a client could possibly reach.
+"""Geographic candidates: which openings a client could possibly reach, and chunks of neighbours.
 
 The commute model (``matcher.commute``) says a mode reaches an opening when
 ``access + wait + km * detour / speed * 60 <= limit``. Turned around, no
@@ -172,13 +172,13 @@ def plan_chunks(clients: Sequence[Client], config: CommuteConfig, *, chunk_size:
     return [ids[s : s + chunk_size] for s in range(0, len(ids), chunk_size)]
 
 
-def split_block(candidates: Sequence[np.ndarray], *, max_pairs: int, overhead_pairs: int) -> list[slice]:
-    """Cut a run of clients into blocks scored together, bounding pairs per block.
+def group_clients(candidates: Sequence[np.ndarray], *, max_pairs: int, overhead_pairs: int) -> list[slice]:
+    """Cut a run of clients into groups scored together, bounding pairs per group.
 
-    A client joins the current block while scoring the block's union of
+    A client joins the current group while scoring the group's union of
     candidates for one more client costs less than scoring it apart (plus
-    ``overhead_pairs``, the fixed cost of a block in pair-equivalents), and
-    while ``clients x union <= max_pairs``. Memory per block is thus bounded.
+    ``overhead_pairs``, the fixed cost of a group in pair-equivalents), and
+    while ``clients x union <= max_pairs``. Memory per group is thus bounded.
     """
     out: list[slice] = []
     if not candidates:
