@@ -12,7 +12,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $(STAMP)
 
-models/text_model.joblib: $(STAMP) matcher/train.py matcher/features/text.py matcher/vocab.py
+# The corpus is the seeded demo openings plus the vocabularies: retrain when either changes.
+models/text_model.joblib: $(STAMP) matcher/train.py matcher/features/text.py matcher/vocab.py \
+		$(wildcard matcher/demo/*.py data/*.csv data/*.json)
 	$(PY) -m matcher.train
 
 models: models/text_model.joblib

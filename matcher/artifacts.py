@@ -16,8 +16,10 @@ import joblib
 import sklearn
 
 from matcher.errors import ArtifactError
+from matcher.resources import models_dir
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+# The installed package data (``models/`` in an editable install); every function takes another folder.
+MODELS_DIR = models_dir()
 
 
 def _sha256(path: Path) -> str:

@@ -75,7 +75,7 @@ def estimate(
     reach = reach_km(clients, config)
     # chord-space test first (no trigonometry): only openings within reach get minutes
     dot = geo.dot(clients.xyz, index.xyz)
-    near = dot >= np.cos(np.minimum(reach, np.pi * geo.EARTH_RADIUS_KM) / geo.EARTH_RADIUS_KM)[:, None]
+    near = dot >= geo.cos_of_km(reach)[:, None]
     overrides = _overrides(clients, index, travel_times, list(config.modes))
     routed = {
         name: {(int(c), int(j)): float(v) for c, j, v in zip(*parts, strict=True)}

@@ -15,6 +15,7 @@ from typing import Any
 
 from matcher.canonical import sha256_hex
 from matcher.errors import ConfigError
+from matcher.resources import data_dir
 
 FACTORS = ("preference", "strengths", "cognitive", "accommodation", "commute", "schedule", "wage")
 
@@ -124,6 +125,10 @@ class RankingConfig:
     max_per_employer: int = 2
 
 
+# The dated SSA figures the BenefitsConfig defaults are taken from (package data).
+BENEFITS_FILE = "benefits_us_2025.json"
+
+
 @dataclass(frozen=True, slots=True)
 class BenefitsConfig:
     """Dated SSA work-incentive figures (see ``data/benefits_us_2025.json``)."""
@@ -137,9 +142,9 @@ class BenefitsConfig:
     weeks_per_month: float = 4.345
 
     @classmethod
-    def from_file(cls, path: Path) -> BenefitsConfig:
-        """Read a dated benefits file such as ``data/benefits_us_2025.json``."""
-        raw = json.loads(path.read_text(encoding="utf-8"))
+    def from_file(cls, path: Path | None = None) -> BenefitsConfig:
+        """Read a dated benefits file; by default the packaged ``data/benefits_us_2025.json``."""
+        raw = json.loads((path or data_dir() / BENEFITS_FILE).read_text(encoding="utf-8"))
         return cls(
             effective_from=str(raw["effective_from"]),
             sga_monthly=float(raw["sga_monthly_non_blind"]),

@@ -62,7 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     parser = argparse.ArgumentParser(prog="python -m matcher.train", description=__doc__)
     parser.add_argument("--corpus", type=Path, help="CSV of postings with title/description columns")
-    parser.add_argument("--out", type=Path, default=artifacts.MODELS_DIR)
+    parser.add_argument(
+        "--out", type=Path, default=artifacts.MODELS_DIR, help="folder to write to (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     path = train(args.out, csv_path=args.corpus)
     _log.info("wrote %s", path)

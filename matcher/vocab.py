@@ -1,5 +1,7 @@
 """Vocabularies from ``data/`` and canonicalisation of free-text phrases.
 
+``data/`` is found as package data (``matcher.resources``), in a wheel as in a checkout.
+
 Fuzzy matching runs on vocabularies (phrases -> canonical terms), once per
 record, never per client-opening pair.
 """
@@ -16,8 +18,9 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from matcher.errors import VocabularyError
+from matcher.resources import data_dir
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = data_dir()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,11 @@ text before Excel.
 from __future__ import annotations
 
 import hashlib
-import re
-import zipfile
 from dataclasses import dataclass
-from html import unescape
 from pathlib import Path
 
 import pandas as pd
+from python_calamine import CalamineError
 
 from matcher.errors import MatcherError
 
@@ -106,7 +104,11 @@ def read_table(source: SourceFile) -> pd.DataFrame:
     """Read one release table as strings (numbers are converted by the importer)."""
     try:
         if source.path.suffix == ".xlsx":
-            return _read_xlsx(source.path)
+            # The first (only) sheet of the workbook; calamine reads it about four times faster
+            # than openpyxl, and pandas writes whole numbers without ".0", as the text files do.
+            return pd.read_excel(
+                source.path, sheet_name=0, dtype=str, keep_default_na=False, engine="calamine"
+            )
         return pd.read_csv(
             source.path,
             sep="\t",
@@ -115,59 +117,8 @@ def read_table(source: SourceFile) -> pd.DataFrame:
             encoding="utf-8",
             quoting=3,  # csv.QUOTE_NONE: O*NET text files never quote fields
         )
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, CalamineError) as exc:
         raise OnetSourceError(f"cannot read {source.path}: {exc}") from exc
-
-
-_SI = re.compile(r"<si>(.*?)</si>", re.S)
-_T = re.compile(r"<t[^>]*>([^<]*)</t>")
-_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"([^>]*)>(?:<v>([^<]*)</v>|<is>(.*?)</is>)?', re.S)
-
-
-def _read_xlsx(path: Path) -> pd.DataFrame:
-    """Read the single sheet of an O*NET workbook.
-
-    O*NET workbooks are plain one-sheet tables; one regular-expression scan of
-    the sheet XML reads them several times faster than openpyxl. Anything
-    unusual (several sheets, no shared strings) goes through openpyxl instead.
-    """
-    with zipfile.ZipFile(path) as zf:
-        sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
-        if len(sheets) != 1 or "xl/sharedStrings.xml" not in zf.namelist():
-            return _read_xlsx_openpyxl(path)
-        shared_xml = zf.read("xl/sharedStrings.xml").decode("utf-8")
-        sheet_xml = zf.read(sheets[0]).decode("utf-8")
-    shared = [unescape("".join(_T.findall(si))) for si in _SI.findall(shared_xml)]
-    cells = _CELL.findall(sheet_xml)
-    columns = sorted({c[0] for c in cells}, key=lambda c: (len(c), c))
-    col_index = {c: i for i, c in enumerate(columns)}
-    first_row = int(cells[0][1]) if cells else 1
-    n_rows = (int(cells[-1][1]) - first_row + 1) if cells else 0
-    grid = [[""] * len(columns) for _ in range(n_rows)]
-    for col, row, attrs, value, inline in cells:
-        if inline:
-            text = unescape("".join(_T.findall(inline)))
-        elif 't="s"' in attrs and value:
-            text = shared[int(value)]
-        else:
-            text = unescape(value)
-        grid[int(row) - first_row][col_index[col]] = text
-    if not grid:
-        return pd.DataFrame()
-    return pd.DataFrame(grid[1:], columns=grid[0])
-
-
-def _read_xlsx_openpyxl(path: Path) -> pd.DataFrame:
-    from openpyxl import load_workbook  # imported lazily: only unusual workbooks need it
-
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = [str(h) for h in next(rows)]
-        data = [["" if v is None else str(v) for v in row] for row in rows if any(row)]
-    finally:
-        book.close()
-    return pd.DataFrame(data, columns=header)
 
 
 def with_checksum(source: SourceFile, rows: int) -> SourceFile:

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.neighbors import BallTree
 
+from matcher import geo
 from matcher.config import CommuteConfig
 from matcher.features import OpeningIndex
-from matcher.geo import EARTH_RADIUS_KM
 from matcher.types import Client
 
 # Straight-line km from the unit-vector formula and from haversine differ by far
@@ -83,10 +83,7 @@ class CandidateIndex:
         always = np.flatnonzero(live & (index.remote | ~has_point))
         tree = None
         if len(located):
-            xyz = index.xyz[located]
-            lat = np.arcsin(np.clip(xyz[:, 2], -1.0, 1.0))
-            lon = np.arctan2(xyz[:, 1], xyz[:, 0])
-            tree = BallTree(np.column_stack([lat, lon]), metric="haversine")
+            tree = BallTree(geo.lat_lon(index.xyz[located]), metric="haversine")
         return cls(tree, located, always, len(index.ids))
 
     def query(self, points: np.ndarray, reach: np.ndarray) -> list[np.ndarray]:
@@ -101,7 +98,7 @@ class CandidateIndex:
         """
         if self.tree is None or len(points) == 0:
             return [self.always.copy() for _ in range(len(points))]
-        radius = (reach * (1.0 + 1e-9) + MARGIN_KM) / EARTH_RADIUS_KM
+        radius = geo.angle_of_km(reach * (1.0 + 1e-9) + MARGIN_KM)
         hits = self.tree.query_radius(points, r=radius)
         out = []
         for rows in hits:

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from matcher.occupations import OccupationStore, StoreError, import_onet
-from matcher.occupations.sources import OnetSourceError, _read_xlsx, _read_xlsx_openpyxl
+from matcher.occupations.sources import TABLES, OnetSourceError, SourceFile, find_sources, read_table
 from matcher.occupations.store import FORMAT_VERSION
 from tests.matcher.occupations import synthetic
-from tests.matcher.occupations.conftest import ESCO, ONET_EXCEL, ONET_TEXT
+from tests.matcher.occupations.conftest import ESCO, ONET_EXCEL, ONET_TEXT, require
 
 
 def _bytes(folder: Path) -> dict[str, bytes]:
@@ -91,9 +91,37 @@ def test_text_and_excel_skills_give_the_same_store(tmp_path: Path) -> None:
     np.testing.assert_array_equal(a.skill_importance, b.skill_importance)
 
 
-def test_fast_xlsx_reader_matches_openpyxl(tiny_release: Path) -> None:
-    path = tiny_release / "Skills.xlsx"
-    pd.testing.assert_frame_equal(_read_xlsx(path), _read_xlsx_openpyxl(path))
+def test_an_excel_table_reads_like_its_text_twin(tmp_path: Path) -> None:
+    excel = find_sources([synthetic.write_release(tmp_path / "x")])["skills"]
+    text = find_sources([synthetic.write_release(tmp_path / "t", excel_skills=False)])["skills"]
+    assert (excel.path.suffix, text.path.suffix) == (".xlsx", ".txt")
+    from_excel, from_text = read_table(excel), read_table(text)
+    # the synthetic text file writes 2.0 where O*NET writes 2; the numbers are the same
+    value = "Data Value"
+    pd.testing.assert_frame_equal(from_excel.drop(columns=value), from_text.drop(columns=value))
+    np.testing.assert_array_equal(from_excel[value].astype(float), from_text[value].astype(float))
+
+
+def test_the_real_excel_workbooks_read_as_string_tables() -> None:
+    require(ONET_EXCEL)
+    frame = read_table(SourceFile("skills", ONET_EXCEL / "Skills.xlsx", "O*NET 29.3", ""))
+    assert frame.shape == (61530, 15) and frame.columns[0] == "O*NET-SOC Code"
+    assert all(pd.api.types.is_string_dtype(dtype) for dtype in frame.dtypes)
+    first = frame.iloc[0]
+    assert (first["Element Name"], first["Scale ID"], first["Data Value"]) == (
+        "Reading Comprehension",
+        "IM",
+        "4.12",
+    )
+    assert (first["N"], first["Not Relevant"], first["Date"]) == ("8", "", "08/2023")  # as in the text files
+
+
+def test_an_unreadable_workbook_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "Skills.xlsx").write_bytes(b"not a workbook")
+    source = SourceFile("skills", tmp_path / "Skills.xlsx", "O*NET test", "")
+    with pytest.raises(OnetSourceError, match="cannot read .*Skills.xlsx"):
+        read_table(source)
+    assert TABLES[source.table] == "Skills"
 
 
 def test_missing_occupation_data_is_a_clear_error(tmp_path: Path) -> None:

@@ -1,0 +1,127 @@
+"""Opening records: plain dict <-> validated :class:`~matcher.types.Opening`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from matcher.errors import ValidationError
+from matcher.records.fields import Fields, load_many
+from matcher.types import Opening, Status
+from matcher.vocab import Vocabulary, load_vocabulary
+
+OPENING_FIELDS = {
+    "id",
+    "employer",
+    "title",
+    "description",
+    "industry",
+    "onet_soc",
+    "location",
+    "zip",
+    "remote",
+    "shifts",
+    "hours_per_week",
+    "hourly_wage",
+    "required_skills",
+    "preferred_skills",
+    "skills_inferred",
+    "demands",
+    "inferred_demands",
+    "offered_to_all",
+    "on_request",
+    "positions",
+    "posted",
+    "expires",
+    "status",
+    "background_check",
+    "fair_chance",
+    "riasec",
+}
+
+
+def opening_from_record(raw: Mapping[str, Any], vocab: Vocabulary | None = None) -> Opening:
+    """Validate one raw opening record and build an :class:`Opening`."""
+    vocab = vocab or load_vocabulary()
+    f = Fields("opening", raw, OPENING_FIELDS)
+    remote = f.flag("remote")
+    status = f.get("status", "open")
+    if status not in {s.value for s in Status}:
+        f.fail("status", status, "must be open, filled or closed")
+    positions = f.number("positions", default=1.0, low=1.0)
+    if positions != int(positions):
+        f.fail("positions", positions, "must be a whole number")
+    demands = f.ratings("demands", vocab)
+    inferred = set(f.phrases("inferred_demands"))
+    if inferred - set(demands):
+        f.fail("inferred_demands", sorted(inferred - set(demands)), "names unrated dimensions")
+    posted, expires = f.date("posted"), f.date("expires")
+    if posted and expires and expires < posted:
+        f.fail("expires", str(expires), f"before posted date {posted}")
+    return Opening(
+        id=f.text("id", required=True),
+        employer=f.text("employer", required=True),
+        title=f.text("title", required=True),
+        description=f.text("description"),
+        industry=f.text("industry"),
+        onet_soc=f.text("onet_soc") or None,
+        location=f.location("location", required=not remote),
+        remote=remote,
+        shifts=f.windows("shifts", required=True),
+        hours_per_week=f.number("hours_per_week", low=0.5),
+        hourly_wage=f.number("hourly_wage"),
+        required_skills=f.phrases("required_skills"),
+        preferred_skills=f.phrases("preferred_skills"),
+        skills_inferred=f.flag("skills_inferred"),
+        demands=demands,
+        inferred_demands=frozenset(inferred),
+        offered_to_all=frozenset(f.codes("offered_to_all", vocab.accommodations, "accommodation")),
+        on_request=frozenset(f.codes("on_request", vocab.accommodations, "accommodation")),
+        positions=int(positions),
+        posted=posted,
+        expires=expires,
+        status=Status(status),
+        background_check=f.flag("background_check"),
+        fair_chance=f.flag("fair_chance"),
+        riasec=f.riasec(),
+    )
+
+
+def load_openings(
+    records: Iterable[Mapping[str, Any]], vocab: Vocabulary | None = None
+) -> tuple[list[Opening], list[ValidationError]]:
+    """Validate many opening records; bad ones are reported, not fatal."""
+    vocab = vocab or load_vocabulary()
+    return load_many(records, lambda r: opening_from_record(r, vocab))
+
+
+def opening_to_record(opening: Opening) -> dict[str, Any]:
+    """The plain-dict form of an opening (inverse of :func:`opening_from_record`)."""
+    loc = opening.location
+    return {
+        "id": opening.id,
+        "employer": opening.employer,
+        "title": opening.title,
+        "description": opening.description,
+        "industry": opening.industry,
+        "onet_soc": opening.onet_soc,
+        "location": None if loc is None else {"lat": loc.lat, "lon": loc.lon},
+        "remote": opening.remote,
+        "shifts": [str(w) for w in opening.shifts],
+        "hours_per_week": opening.hours_per_week,
+        "hourly_wage": opening.hourly_wage,
+        "required_skills": list(opening.required_skills),
+        "preferred_skills": list(opening.preferred_skills),
+        "skills_inferred": opening.skills_inferred,
+        "demands": dict(opening.demands),
+        "inferred_demands": sorted(opening.inferred_demands),
+        "offered_to_all": sorted(opening.offered_to_all),
+        "on_request": sorted(opening.on_request),
+        "positions": opening.positions,
+        "posted": opening.posted.isoformat() if opening.posted else None,
+        "expires": opening.expires.isoformat() if opening.expires else None,
+        "status": opening.status.value,
+        "background_check": opening.background_check,
+        "fair_chance": opening.fair_chance,
+        "riasec": list(opening.riasec) if opening.riasec else None,
+    }

@@ -1,0 +1,5 @@
+"""Trained artifacts (``make models``), installed as the package data ``matcher._models``.
+
+This file makes the folder a regular package, which editable installs need to
+map it (see ``[tool.setuptools]`` in pyproject.toml and ``matcher.resources``).
+"""
