@@ -20,6 +20,8 @@ from matcher.resources import models_dir
 
 # The installed package data (``models/`` in an editable install); every function takes another folder.
 MODELS_DIR = models_dir()
+# The text model every path loads (built by ``python -m matcher.train``).
+TEXT_MODEL = "text_model"
 
 
 def _sha256(path: Path) -> str:

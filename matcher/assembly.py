@@ -22,7 +22,6 @@ from matcher.config import MatcherConfig
 from matcher.errors import ArtifactError
 from matcher.occupations import OccupationStore, enrich_openings
 from matcher.pipeline import Matcher
-from matcher.train import TEXT_MODEL
 from matcher.types import Opening
 from matcher.vocab import Vocabulary
 
@@ -102,7 +101,7 @@ def trained_text_model() -> tuple[TfidfVectorizer | None, str | None]:
     that is logged as a warning.
     """
     try:
-        model, meta = artifacts.load(TEXT_MODEL)
+        model, meta = artifacts.load(artifacts.TEXT_MODEL)
     except ArtifactError as exc:
         _log.warning("%s; the text model is fitted on each pool of openings instead", exc)
         return None, None

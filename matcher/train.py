@@ -21,8 +21,6 @@ from matcher.vocab import load_vocabulary
 
 _log = logging.getLogger(__name__)
 
-TEXT_MODEL = "text_model"
-
 
 def corpus(csv_path: Path | None = None, *, seed: int = 7, n_openings: int = 5000) -> list[str]:
     """Texts to fit on: demo openings, vocabulary phrases, and optional real postings."""
@@ -49,7 +47,7 @@ def train(out: Path, *, csv_path: Path | None = None) -> Path:
     source = "demo openings (seed 7) + vocabularies" + (f" + {csv_path.name}" if csv_path else "")
     return artifacts.save(
         model,
-        TEXT_MODEL,
+        artifacts.TEXT_MODEL,
         models_dir=out,
         corpus=source,
         n_documents=len(texts),

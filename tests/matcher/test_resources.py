@@ -45,15 +45,15 @@ def test_a_vocabulary_folder_can_be_given(tmp_path: Path) -> None:
 
 def test_train_writes_to_and_load_reads_from_an_explicit_models_folder(tmp_path: Path) -> None:
     assert train.main(["--out", str(tmp_path)]) == 0
-    model, meta = artifacts.load(train.TEXT_MODEL, models_dir=tmp_path)
-    assert model.vocabulary_ and meta["name"] == train.TEXT_MODEL
-    default, _ = artifacts.load(train.TEXT_MODEL)
+    model, meta = artifacts.load(artifacts.TEXT_MODEL, models_dir=tmp_path)
+    assert model.vocabulary_ and meta["name"] == artifacts.TEXT_MODEL
+    default, _ = artifacts.load(artifacts.TEXT_MODEL)
     # training is deterministic: the same terms and weights (pickle bytes may differ with the
     # process's string interning, so the checksums are not compared)
     assert model.vocabulary_ == default.vocabulary_
     np.testing.assert_array_equal(model.idf_, default.idf_)
     (tmp_path / "text_model.joblib").write_bytes(b"not the model")
     with pytest.raises(ArtifactError, match="checksum"):
-        artifacts.load(train.TEXT_MODEL, models_dir=tmp_path)
+        artifacts.load(artifacts.TEXT_MODEL, models_dir=tmp_path)
     with pytest.raises(ArtifactError, match=str(tmp_path / "empty")):
-        artifacts.load(train.TEXT_MODEL, models_dir=tmp_path / "empty")
+        artifacts.load(artifacts.TEXT_MODEL, models_dir=tmp_path / "empty")
