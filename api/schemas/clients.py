@@ -212,6 +212,8 @@ class ClientUpdate(Strict):
 class ClientPublic(BaseModel):
     """A client as its own specialist sees it (``profile.home`` included)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.CLIENT_PUBLIC]})
+
     id: str = Field(description='The client\'s id, assigned by the service (e.g. "C-3F9A0B12C4").')
     label: str = Field(description=LABEL)
     status: Literal["active", "paused", "closed"] = Field(

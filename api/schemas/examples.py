@@ -94,11 +94,43 @@ OPENING_DETAILS: dict[str, Any] = {
         "change": 2,
         "stamina": 3,
     },
-    "offered_to_all": ["written_instructions", "extra_breaks"],
+    "offered_to_all": ["extra_breaks", "written_instructions"],
     "on_request": ["flexible_schedule", "job_coach"],
     "positions": 2,
     "background_check": False,
     "fair_chance": True,
+}
+
+# The responses to the two requests above, as the service stores and shows them.
+CLIENT_PUBLIC: dict[str, Any] = {
+    "id": CLIENT_ID,
+    "label": "D.W.",
+    "status": "active",
+    "version": 1,
+    "specialist_id": 4,
+    "created_at": "2026-03-02T15:04:05.123456Z",
+    "updated_at": "2026-03-02T15:04:05.123456Z",
+    "profile": {
+        "home": {"lat": 41.9209, "lon": -87.7043},  # the centre of ZIP 60647
+        **{k: v for k, v in CLIENT_PROFILE.items() if k != "zip"},
+        "inferred_strengths": [],
+    },
+}
+OPENING_PUBLIC: dict[str, Any] = {
+    "id": OPENING_ID,
+    "employer_id": EMPLOYER_ID,
+    "employer_name": "Logan Square Pet Lodge",
+    "status": "open",
+    "expired": False,
+    "version": 1,
+    "created_at": "2026-03-02T16:20:00.000000Z",
+    "updated_at": "2026-03-02T16:20:00.000000Z",
+    "details": OPENING_DETAILS
+    | {
+        "skills_inferred": False,
+        "inferred_demands": [],
+        "posted": "2026-03-02",
+    },  # the service also shows "expires" and "riasec" as null (the OpenAPI document drops nulls)
 }
 
 SHORTLIST_FILTERS: dict[str, Any] = {

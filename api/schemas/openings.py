@@ -180,6 +180,8 @@ class OpeningUpdate(Strict):
 class OpeningPublic(BaseModel):
     """An opening with its employer, status and stored details."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.OPENING_PUBLIC]})
+
     id: str = Field(description='The opening\'s id, assigned by the service (e.g. "O-E70C6F70A5").')
     employer_id: str = Field(description="The employer's id.")
     employer_name: str = Field(description="The employer's name.")

@@ -204,3 +204,19 @@ def test_the_example_opening_is_suggested_to_the_example_client(api: Api, world:
     response = api.get(f"/clients/{client_id}/openings/{opening_id}/explain", world.headers["spec1"])
     assert response.status_code == 200, response.text
     assert response.json()["suggested"] is True, response.json()
+
+
+def test_the_response_examples_are_what_the_service_answers(api: Api, world: World) -> None:
+    shown_client, shown_opening = (COMPONENTS[n]["examples"][0] for n in ("ClientPublic", "OpeningPublic"))
+    request = COMPONENTS["ClientCreate"]["examples"][0]
+    client = api.post("/clients", world.headers["spec1"], json=request).json()
+    assert client["profile"] == shown_client["profile"]  # the ZIP's centre as home, defaults filled
+    assert {k: client[k] for k in ("label", "status", "version")} == {
+        k: shown_client[k] for k in ("label", "status", "version")
+    }
+    opening = api.get(f"/openings/{Records(api, world).opening()}", world.headers["liaison1"]).json()
+    details = {k: v for k, v in opening["details"].items() if v is not None}  # OpenAPI drops nulls
+    assert details == shown_opening["details"]  # posted: the tests' "today" is the example's
+    assert {k: opening[k] for k in ("employer_name", "status", "expired", "version")} == {
+        k: shown_opening[k] for k in ("employer_name", "status", "expired", "version")
+    }
