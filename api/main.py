@@ -19,6 +19,7 @@ from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
 from api.deps import reject_nul
 from api.matching import MatcherCache
+from api.openapi_docs import add_docs
 from api.routes import (
     assignments,
     audit,
@@ -90,7 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served from installed assets by add_docs, not from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings = settings or get_settings()
     security.configure_from(settings)
@@ -98,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StaleDataError, _conflict)
     for module in ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(reject_nul)])
+    add_docs(app)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:

@@ -22,45 +22,78 @@ AdminOrSpecialist = Depends(require(Role.ADMIN, Role.SPECIALIST))
 class RunStarted(BaseModel):
     """A run started (or a stale unfinished one resumed) in the background."""
 
+    # Field descriptions are the attribute docstrings (shown on /docs).
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     run_id: int
+    """The run's id; follow it with GET /rematch/runs/latest."""
     resumed: bool
+    """true when a stale unfinished run was picked up again instead of a new one started."""
 
 
 class Progress(BaseModel):
+    """How far a run is."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     done: int
+    """Clients re-matched (or skipped) so far."""
     total: int
+    """Clients the run plans to re-match."""
 
 
 class RunPublic(BaseModel):
     """A run record: status, progress, counts, per-phase seconds, versions of engine and config."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, use_attribute_docstrings=True)
 
     id: int
+    """The run's id."""
     status: str
+    """running, finished or failed."""
     started_at: dt.datetime
+    """When the run started (UTC)."""
     ended_at: dt.datetime | None
+    """When it finished or failed (UTC); null while running."""
     updated_at: dt.datetime
+    """When it last reported progress (UTC); a running run that stops updating is stale."""
     as_of: dt.date
+    """The date the shortlists were made for."""
     k: int
+    """Suggestions kept per client."""
     chunk_size: int
+    """Clients re-matched per unit of work (each chunk commits on its own)."""
     engine_version: str
+    """Version of the matching engine."""
     config_hash: str
+    """Short hash of the program configuration used."""
     config_version: int
+    """Version of the program configuration used (0: engine defaults)."""
     progress: Progress
+    """Clients done out of the total."""
     counts: dict[str, Any]
+    """What the run counted, e.g. openings, shortlist versions, suggestions, digests written."""
     timings: dict[str, float]
+    """Seconds spent per phase (e.g. block, score, rank, commit, congestion, diff)."""
     n_errors: int
+    """Clients skipped because of an error (their old lists stay)."""
 
 
 class DigestPublic(BaseModel):
     """A specialist's digest of one run: the JSON body, and the same as Markdown and CSV."""
 
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     run_id: int
+    """The run the digest comes from."""
     created_at: dt.datetime
+    """When it was written (UTC)."""
     digest: dict[str, Any]
+    """What changed on the caller's caseload: totals, then per client what was added, dropped or moved."""
     markdown: str
+    """The same digest as Markdown, to read or mail."""
     csv: str
+    """The same digest as CSV, one row per change."""
 
 
 @router.post("/runs", status_code=status.HTTP_202_ACCEPTED, responses=errors(409))

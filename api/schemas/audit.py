@@ -5,62 +5,92 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+HASH = "SHA-256, hex"
 
 
 class AuditEventPublic(BaseModel):
+    """One event of the append-only, hash-chained audit trail."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    seq: int
-    at: dt.datetime
-    actor: str | None
-    kind: str
-    client_id: str | None
-    opening_id: str | None
-    payload: dict[str, Any]
-    prev_hash: str
-    hash: str
+    seq: int = Field(description="Position in the chain: 1 for the first event, then one more each.")
+    at: dt.datetime = Field(description="When it happened (UTC).")
+    actor: str | None = Field(
+        description="Username of who did it; null when no logged-in user did (the command line, the "
+        "nightly run, a failed login)."
+    )
+    kind: str = Field(
+        description="What happened, e.g. login, client.created, client.read, decision, outcome, "
+        "opening.created, recommendation (a shortlist was recorded), config.updated."
+    )
+    client_id: str | None = Field(description="The client concerned, if any.")
+    opening_id: str | None = Field(description="The opening concerned, if any.")
+    payload: dict[str, Any] = Field(
+        description="The event's facts, e.g. a decision's action, reason code and note."
+    )
+    prev_hash: str = Field(description=f"Hash of the previous event ({HASH}); the chain's links.")
+    hash: str = Field(description=f"Hash of this event's fields and prev_hash ({HASH}).")
 
 
 class AuditEventsPublic(BaseModel):
-    data: list[AuditEventPublic]
-    count: int
+    """A page of audit events."""
+
+    data: list[AuditEventPublic] = Field(description="The events, in chain order.")
+    count: int = Field(description="Number of events in data.")
 
 
 class RecommendationSummary(BaseModel):
     """Who asked for which client's shortlist, when, with which engine and configuration."""
 
-    id: str
-    at: dt.datetime
-    actor: str
-    kind: str
-    client_id: str
-    inputs_hash: str
-    engine_version: str
-    config_hash: str
-    event_seq: int
-    suggested_opening_ids: list[str]
+    id: str = Field(description="The record's id (the shortlist's recommendation_id).")
+    at: dt.datetime = Field(description="When the shortlist was made (UTC).")
+    actor: str = Field(description='Username of who asked for it; "rematch" for the nightly run.')
+    kind: str = Field(
+        description="interactive (a specialist asked for it) or rematch (made by the nightly run)."
+    )
+    client_id: str = Field(description="The client the shortlist is for.")
+    inputs_hash: str = Field(
+        description=f"Hash of exactly what the engine read: the client and the openings ({HASH})."
+    )
+    engine_version: str = Field(description="Version of the matching engine.")
+    config_hash: str = Field(description="Short hash of the program configuration used.")
+    event_seq: int = Field(description="seq of the chain event that seals this record.")
+    suggested_opening_ids: list[str] = Field(description="The suggested openings, best first.")
 
 
 class RecommendationsPublic(BaseModel):
-    data: list[RecommendationSummary]
-    count: int
+    """A page of recommendation records."""
+
+    data: list[RecommendationSummary] = Field(description="The records.")
+    count: int = Field(description="Number of records in data.")
 
 
 class RecommendationPublic(RecommendationSummary):
     """A full record: input snapshots (home redacted), the ranked list and exclusions."""
 
-    client_snapshot: dict[str, Any]
-    opening_snapshots: list[dict[str, Any]]
-    shortlist: dict[str, Any]
+    client_snapshot: dict[str, Any] = Field(
+        description="The client profile the engine read (home location redacted)."
+    )
+    opening_snapshots: list[dict[str, Any]] = Field(description="The openings the engine read, in order.")
+    shortlist: dict[str, Any] = Field(
+        description="The shortlist as returned: suggestions with scores, contributions and reasons, "
+        "and exclusions with their reason codes."
+    )
 
 
 class VerifyPublic(BaseModel):
     """Result of recomputing the hash chain; ``first_broken_seq`` names the first bad link."""
 
-    ok: bool
-    n_events: int
-    first_broken_seq: int | None
-    message: str
-    head_seq: int | None = None
-    head_hash: str | None = None
+    ok: bool = Field(description="true when every event and recommendation record checks out.")
+    n_events: int = Field(description="Number of events checked.")
+    first_broken_seq: int | None = Field(
+        description="seq of the first event (or record seal) that does not check out; null when ok."
+    )
+    message: str = Field(description='What was found, in words (e.g. "chain intact: 1234 events").')
+    head_seq: int | None = Field(default=None, description="seq of the newest event (null when empty).")
+    head_hash: str | None = Field(
+        default=None,
+        description="hash of the newest event: note it down to detect a later rewrite or truncation.",
+    )

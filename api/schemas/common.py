@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
+from api.schemas import examples
+
 # Bounded text types: every request string has a length limit.
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Phrase = Annotated[str, StringConstraints(max_length=200)]
@@ -59,14 +61,18 @@ def has_nul(value: Any) -> bool:
 class Message(BaseModel):
     """An error or a short confirmation."""
 
-    detail: str
+    detail: str = Field(description='What happened, in a few words, e.g. "Client not found".')
 
 
 class LatLon(Strict):
-    """A point in decimal degrees."""
+    """A point in decimal degrees (WGS 84, as on any map)."""
 
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.HOME]})
+
+    lat: float = Field(ge=-90, le=90, description="Latitude in decimal degrees, -90 to 90 (Chicago: 41.88).")
+    lon: float = Field(
+        ge=-180, le=180, description="Longitude in decimal degrees, -180 to 180 (Chicago: -87.63)."
+    )
 
 
 _DESCRIPTIONS = {

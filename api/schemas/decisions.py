@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from api.schemas import examples
 from api.schemas.common import Id, Note, Phrase, Strict
 
 
@@ -68,15 +69,37 @@ class SeparationReason(enum.StrEnum):
 class ShortlistFilters(Strict):
     """Narrow the openings considered (all optional)."""
 
-    industries: Annotated[list[Phrase], Field(max_length=20)] = []
-    employer_ids: Annotated[list[Id], Field(max_length=50)] = []
-    remote_only: bool = False
-    min_hourly_wage: float | None = Field(default=None, ge=0, le=1000)
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.SHORTLIST_FILTERS]})
+
+    industries: Annotated[list[Phrase], Field(max_length=20)] = Field(
+        default=[],
+        description='Consider only openings in these industries (everyday words, e.g. "animal care"); '
+        "empty: every industry.",
+    )
+    employer_ids: Annotated[list[Id], Field(max_length=50)] = Field(
+        default=[], description="Consider only these employers' openings (employer ids); empty: all."
+    )
+    remote_only: bool = Field(default=False, description="Consider only remote openings.")
+    min_hourly_wage: float | None = Field(
+        default=None,
+        ge=0,
+        le=1000,
+        description="Consider only openings paying at least this much an hour, in US dollars.",
+    )
 
 
 class ShortlistRequest(Strict):
-    k: int = Field(default=10, ge=1, le=50)
-    filters: ShortlistFilters = ShortlistFilters()
+    """How many suggestions to rank, from which openings."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"k": 5, "filters": examples.SHORTLIST_FILTERS}, {"k": 10}]}
+    )
+
+    k: int = Field(default=10, ge=1, le=50, description="How many suggestions to return at most (1-50).")
+    filters: ShortlistFilters = Field(
+        default=ShortlistFilters(),
+        description="Narrow the openings considered; left out, every open, unexpired opening counts.",
+    )
 
 
 class ShortlistPublic(BaseModel):
@@ -84,26 +107,70 @@ class ShortlistPublic(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    recommendation_id: str
-    client_id: str
-    as_of: dt.date
-    k: int
-    filters: ShortlistFilters
-    engine_version: str
-    config_hash: str
-    config_version: int
-    suggestions: list[dict[str, Any]]
-    exclusions: Any
+    recommendation_id: str = Field(
+        description="Id of the audit record that keeps this shortlist and its inputs; send it with "
+        "decisions on these suggestions."
+    )
+    client_id: str = Field(description="The client the shortlist is for.")
+    as_of: dt.date = Field(description="The date the shortlist was made for (expiry is judged on it).")
+    k: int = Field(description="The most suggestions asked for.")
+    filters: ShortlistFilters = Field(description="The filters applied.")
+    engine_version: str = Field(description="Version of the matching engine that ranked the openings.")
+    config_hash: str = Field(description="Short hash of the program configuration used.")
+    config_version: int = Field(description="Version of the program configuration used (0: engine defaults).")
+    suggestions: list[dict[str, Any]] = Field(
+        description="The ranked openings, best first. Each has opening_id, title, employer, rank, score "
+        "(0-100), contributions (points per factor, adding up to the score), factors (0-1 before "
+        "weighting), positives, concerns and support-plan hints (each with a code and a plain "
+        "text), and on_other_lists (how many other clients' nightly lists hold the opening)."
+    )
+    exclusions: Any = Field(
+        description="Openings ruled out by one of the client's own limits, grouped by reason code "
+        "(e.g. COMMUTE_TOO_LONG): each with opening_id, a plain why, feasible_if when that limit "
+        "alone blocks it, and also_fails (its other codes). exclusion_counts counts them by code."
+    )
 
 
 class DecisionCreate(Strict):
     """``reason_code`` is required for ``reject`` and refused for other actions."""
 
-    opening_id: Id
-    action: Action
-    reason_code: RejectReason | None = Field(default=None, validate_default=True)
-    note: Note = ""
-    recommendation_id: Annotated[str, Field(max_length=64)] | None = None
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "opening_id": examples.OPENING_ID,
+                    "action": "approve",
+                    "note": "Liked the kennel; will apply on Thursday with the specialist.",
+                    "recommendation_id": examples.RECOMMENDATION_ID,
+                },
+                {
+                    "opening_id": examples.OPENING_ID,
+                    "action": "reject",
+                    "reason_code": "schedule",
+                    "note": "Saturday shifts clash with family visits.",
+                    "recommendation_id": examples.RECOMMENDATION_ID,
+                },
+            ]
+        }
+    )
+
+    opening_id: Id = Field(description='The opening decided on (e.g. "O-E70C6F70A5").')
+    action: Action = Field(
+        description="What happened: approve (worth pursuing), reject (do not suggest again until "
+        "restored), applied, interview, hired, not_hired."
+    )
+    reason_code: RejectReason | None = Field(
+        default=None,
+        validate_default=True,
+        description="Why it was rejected: required with reject, refused with any other action.",
+    )
+    note: Note = Field(
+        default="", description="Free-text detail, e.g. what the client said (up to 4000 characters)."
+    )
+    recommendation_id: Annotated[str, Field(max_length=64)] | None = Field(
+        default=None,
+        description="The shortlist the suggestion came from (its recommendation_id), for the audit trail.",
+    )
 
     @field_validator("reason_code")
     @classmethod
@@ -117,28 +184,34 @@ class DecisionCreate(Strict):
 
 
 class DecisionPublic(BaseModel):
+    """A recorded decision on one opening for one client."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    client_id: str
-    opening_id: str
-    action: RecordedAction
-    reason_code: RejectReason | None
-    note: str
-    recommendation_id: str | None
-    actor_id: int
-    at: dt.datetime
+    id: int = Field(description="The decision's id.")
+    client_id: str = Field(description="The client it is about.")
+    opening_id: str = Field(description="The opening it is about.")
+    action: RecordedAction = Field(
+        description="What happened; restore means an earlier rejection was undone."
+    )
+    reason_code: RejectReason | None = Field(description="Why it was rejected (reject only).")
+    note: str = Field(description="Free-text detail.")
+    recommendation_id: str | None = Field(description="The shortlist the suggestion came from, if given.")
+    actor_id: int = Field(description="User id of the specialist who recorded it.")
+    at: dt.datetime = Field(description="When it was recorded (UTC).")
 
 
 class DecisionsPublic(BaseModel):
-    data: list[DecisionPublic]
-    count: int
+    """A client's decisions."""
+
+    data: list[DecisionPublic] = Field(description="The decisions, oldest first.")
+    count: int = Field(description="Number of decisions in data.")
 
 
 class RejectionsPublic(BaseModel):
     """Openings currently rejected for a client (not suggested until restored)."""
 
-    opening_ids: list[str]
+    opening_ids: list[str] = Field(description="Ids of the openings rejected and not restored.")
 
 
 def _check_end(end: dt.date | None, info: ValidationInfo) -> dt.date | None:
@@ -158,14 +231,39 @@ def _check_separation(value: SeparationReason | None, info: ValidationInfo) -> S
     return value
 
 
+END_DATE = "Last day of work, if it has ended (YYYY-MM-DD, not before start_date); null while ongoing."
+SEPARATION = "Why the job ended: required with end_date, refused without one."
+
+
 class PlacementCreate(Strict):
     """A started job; give ``end_date`` with a ``separation_reason`` once it ends."""
 
-    opening_id: Id
-    start_date: dt.date
-    end_date: dt.date | None = None
-    separation_reason: SeparationReason | None = Field(default=None, validate_default=True)
-    note: Note = ""
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "opening_id": examples.OPENING_ID,
+                    "start_date": "2026-03-16",
+                    "note": "Job coach on site for the first two weeks.",
+                },
+                {
+                    "opening_id": examples.OPENING_ID,
+                    "start_date": "2025-06-02",
+                    "end_date": "2025-11-14",
+                    "separation_reason": "transport",
+                    "note": "Bus route cut; looking for a job closer to home.",
+                },
+            ]
+        }
+    )
+
+    opening_id: Id = Field(description="The opening the client was hired for.")
+    start_date: dt.date = Field(description="First day of work (YYYY-MM-DD).")
+    end_date: dt.date | None = Field(default=None, description=END_DATE)
+    separation_reason: SeparationReason | None = Field(
+        default=None, validate_default=True, description=SEPARATION
+    )
+    note: Note = Field(default="", description="Free-text detail (up to 4000 characters).")
 
     _end = field_validator("end_date")(_check_end)
     _separation = field_validator("separation_reason")(_check_separation)
@@ -174,29 +272,48 @@ class PlacementCreate(Strict):
 class PlacementUpdate(Strict):
     """Record or correct how a placement ended; ``version`` must be the current one."""
 
-    version: int = Field(ge=1)
-    end_date: dt.date | None = None
-    separation_reason: SeparationReason | None = Field(default=None, validate_default=True)
-    note: Note = ""
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "version": 1,
+                    "end_date": "2026-09-30",
+                    "separation_reason": "quit_better_job",
+                    "note": "Left for a full-time kennel job closer to home.",
+                }
+            ]
+        }
+    )
+
+    version: int = Field(ge=1, description="The placement's current version; a stale one is a 409.")
+    end_date: dt.date | None = Field(default=None, description=END_DATE)
+    separation_reason: SeparationReason | None = Field(
+        default=None, validate_default=True, description=SEPARATION
+    )
+    note: Note = Field(default="", description="Free-text detail (replaces the old note).")
 
     _separation = field_validator("separation_reason")(_check_separation)
 
 
 class PlacementPublic(BaseModel):
+    """A job a client got: when it started and, once over, when and why it ended."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    client_id: str
-    opening_id: str
-    start_date: dt.date
-    end_date: dt.date | None
-    separation_reason: SeparationReason | None
-    note: str
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    id: int = Field(description="The placement's id.")
+    client_id: str = Field(description="The client who got the job.")
+    opening_id: str = Field(description="The opening filled.")
+    start_date: dt.date = Field(description="First day of work.")
+    end_date: dt.date | None = Field(description="Last day of work; null while the job goes on.")
+    separation_reason: SeparationReason | None = Field(description="Why the job ended (with end_date).")
+    note: str = Field(description="Free-text detail.")
+    version: int = Field(description="Increases with every change; send it back when editing.")
+    created_at: dt.datetime = Field(description="When it was recorded (UTC).")
+    updated_at: dt.datetime = Field(description="When it last changed (UTC).")
 
 
 class PlacementsPublic(BaseModel):
-    data: list[PlacementPublic]
-    count: int
+    """A client's placements."""
+
+    data: list[PlacementPublic] = Field(description="The placements, oldest first.")
+    count: int = Field(description="Number of placements in data.")

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from api.schemas import examples
+from api.schemas.clients import ACCOMMODATIONS, DIMENSIONS
 from api.schemas.common import Id, LatLon, Name, Note, Phrase, Phrases, Ratings, Riasec, Strict, Zip
 
 Window = Annotated[str, StringConstraints(max_length=40)]
@@ -14,113 +16,220 @@ Codes = Annotated[list[Phrase], Field(max_length=50)]
 
 
 class EmployerCreate(Strict):
-    name: Name
-    industry: Annotated[str, StringConstraints(max_length=120)] = ""
-    notes: Note = ""
-    fair_chance: bool = False
+    """A new employer; the caller becomes one of the liaisons who manage it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.EMPLOYER]})
+
+    name: Name = Field(
+        description="The employer's name as clients and specialists know it (1-200 characters)."
+    )
+    industry: Annotated[str, StringConstraints(max_length=120)] = Field(
+        default="", description='Main industry, in everyday words (e.g. "animal care").'
+    )
+    notes: Note = Field(
+        default="",
+        description="The liaison's notes: contacts, what the employer offers, how hiring works "
+        "(up to 4000 characters; never client data).",
+    )
+    fair_chance: bool = Field(
+        default=False,
+        description="The employer hires people with a criminal record. For people's information: the "
+        "matching reads each opening's own fair_chance.",
+    )
 
 
 class EmployerUpdate(EmployerCreate):
-    version: int = Field(ge=1)
+    """A full replacement of an employer's details; ``version`` must be the current one."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"version": 1, **examples.EMPLOYER}]})
+
+    version: int = Field(ge=1, description="The employer's current version; a stale one is a 409.")
 
 
 class EmployerPublic(BaseModel):
+    """An employer as the liaisons who manage it see it."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: str
-    name: str
-    industry: str
-    notes: str
-    fair_chance: bool
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    id: str = Field(description='The employer\'s id, assigned by the service (e.g. "E-5B9281F6FF").')
+    name: str = Field(description="The employer's name.")
+    industry: str = Field(description="Main industry, as entered.")
+    notes: str = Field(description="The liaison's notes.")
+    fair_chance: bool = Field(description="Whether the employer hires people with a criminal record.")
+    version: int = Field(description="Increases with every change; send it back when editing.")
+    created_at: dt.datetime = Field(description="When the employer was added (UTC).")
+    updated_at: dt.datetime = Field(description="When the employer last changed (UTC).")
 
 
 class EmployersPublic(BaseModel):
-    data: list[EmployerPublic]
-    count: int
+    """A list of employers."""
+
+    data: list[EmployerPublic] = Field(description="The employers.")
+    count: int = Field(description="Number of employers in data.")
 
 
 class OpeningDetails(Strict):
     """A job posting as the engine reads it. Give ``location``, a US ``zip`` or ``remote``."""
 
-    title: Name
-    description: Annotated[str, StringConstraints(max_length=20_000)] = ""
-    industry: Annotated[str, StringConstraints(max_length=120)] = ""
-    onet_soc: Annotated[str, StringConstraints(pattern=r"^\d{2}-\d{4}(\.\d{2})?$")] | None = None
-    location: LatLon | None = None
-    zip: Zip | None = None
-    remote: bool = False
-    shifts: Annotated[list[Window], Field(min_length=1, max_length=50)]
-    hours_per_week: float = Field(ge=0.5, le=80)
-    hourly_wage: float = Field(ge=0, le=1000)
-    required_skills: Phrases = []
-    preferred_skills: Phrases = []
-    skills_inferred: bool = False
-    demands: Ratings = {}
-    inferred_demands: Codes = []
-    offered_to_all: Codes = []
-    on_request: Codes = []
-    positions: int = Field(default=1, ge=1, le=10_000)
-    posted: dt.date | None = None
-    expires: dt.date | None = None
-    background_check: bool = False
-    fair_chance: bool = False
-    riasec: Riasec | None = None
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.OPENING_DETAILS]})
+
+    title: Name = Field(description='The job title as posted (e.g. "Kennel attendant").')
+    description: Annotated[str, StringConstraints(max_length=20_000)] = Field(
+        default="", description="What the job involves, in the posting's words; the text model reads it."
+    )
+    industry: Annotated[str, StringConstraints(max_length=120)] = Field(
+        default="",
+        description='Industry, in everyday words (e.g. "animal care"); matched to data/industries.csv.',
+    )
+    onet_soc: Annotated[str, StringConstraints(pattern=r"^\d{2}-\d{4}(\.\d{2})?$")] | None = Field(
+        default=None,
+        description='O*NET-SOC occupation code, e.g. "39-2021.00" (Animal Caretakers); with an '
+        "occupation store it fills in the demands not rated (and the skills, when none are given).",
+    )
+    location: LatLon | None = Field(
+        default=None, description="Where the work is. Give this, a zip, or remote: true."
+    )
+    zip: Zip | None = Field(
+        default=None, description='A 5-digit US ZIP code instead of location (e.g. "60647").'
+    )
+    remote: bool = Field(
+        default=False, description="The work is done from home: no commute, no location needed."
+    )
+    shifts: Annotated[list[Window], Field(min_length=1, max_length=50)] = Field(
+        description='Weekly shifts "Day HH:MM-HH:MM" (e.g. "Sat 10:00-16:00"; "Fri 22:00-06:00" runs '
+        "past midnight), on 5-minute steps. A client must be available for all of them."
+    )
+    hours_per_week: float = Field(ge=0.5, le=80, description="Hours of work a week (0.5-80).")
+    hourly_wage: float = Field(ge=0, le=1000, description="Pay per hour, in US dollars.")
+    required_skills: Phrases = Field(
+        default=[], description='Skills the job needs (e.g. "animal handling"); matched to data/skills.csv.'
+    )
+    preferred_skills: Phrases = Field(default=[], description="Skills that help but are not needed.")
+    skills_inferred: bool = Field(
+        default=False,
+        description="True when the skills were filled in from the O*NET occupation rather than given "
+        "by a liaison (normally set by the service).",
+    )
+    demands: Ratings = Field(
+        default={},
+        description="How much the job asks on each cognitive dimension, from 1 (very low) to 5 (very "
+        f"high): {DIMENSIONS}. Leave out what you do not know: it is shown as unknown, never as 0.",
+    )
+    inferred_demands: Codes = Field(
+        default=[],
+        description="The dimensions of demands filled in from the O*NET occupation (normally set by "
+        "the service; each must be rated in demands).",
+    )
+    offered_to_all: Codes = Field(
+        default=[],
+        description="Accommodations the employer gives everyone, no disclosure needed. Codes: "
+        f"{ACCOMMODATIONS}.",
+    )
+    on_request: Codes = Field(
+        default=[],
+        description="Accommodations available on request, to a client who discloses (same codes).",
+    )
+    positions: int = Field(default=1, ge=1, le=10_000, description="How many people the employer will hire.")
+    posted: dt.date | None = Field(
+        default=None, description="Date the opening was posted (YYYY-MM-DD); default: the day it is stored."
+    )
+    expires: dt.date | None = Field(
+        default=None,
+        description="Last day to apply (YYYY-MM-DD, not before posted); after it the opening is no longer "
+        "suggested. Null: no end date.",
+    )
+    background_check: bool = Field(
+        default=False, description="The employer runs a criminal background check before hiring."
+    )
+    fair_chance: bool = Field(
+        default=False, description="This opening is fair-chance: a record does not rule an applicant out."
+    )
+    riasec: Riasec | None = Field(
+        default=None,
+        description="Optional O*NET interest profile of the job: six scores from 0 to 7 (Realistic, "
+        "Investigative, Artistic, Social, Enterprising, Conventional).",
+    )
 
 
 class OpeningCreate(Strict):
     """A new opening of an employer the caller manages; id and status are assigned."""
 
-    employer_id: Id
-    details: OpeningDetails
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"employer_id": examples.EMPLOYER_ID, "details": examples.OPENING_DETAILS}]
+        }
+    )
+
+    employer_id: Id = Field(description="The employer posting it; the caller must manage it.")
+    details: OpeningDetails = Field(description="The job posting.")
 
 
 class OpeningUpdate(Strict):
     """A full replacement of the details; ``version`` must be the current one."""
 
-    version: int = Field(ge=1)
-    details: OpeningDetails
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"version": 1, "details": examples.OPENING_DETAILS | {"hourly_wage": 17.75}}]
+        }
+    )
+
+    version: int = Field(ge=1, description="The opening's current version; a stale one is a 409.")
+    details: OpeningDetails = Field(description="The whole new posting (it replaces the old one).")
 
 
 class OpeningPublic(BaseModel):
-    id: str
-    employer_id: str
-    employer_name: str
-    status: Literal["open", "filled", "closed"]
-    expired: bool
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    details: dict[str, Any]
+    """An opening with its employer, status and stored details."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.OPENING_PUBLIC]})
+
+    id: str = Field(description='The opening\'s id, assigned by the service (e.g. "O-E70C6F70A5").')
+    employer_id: str = Field(description="The employer's id.")
+    employer_name: str = Field(description="The employer's name.")
+    status: Literal["open", "filled", "closed"] = Field(
+        description="open: may be suggested; filled or closed: no longer suggested."
+    )
+    expired: bool = Field(description="Its expires date has passed (it is no longer suggested).")
+    version: int = Field(description="Increases with every change; send it back when editing.")
+    created_at: dt.datetime = Field(description="When the opening was stored (UTC).")
+    updated_at: dt.datetime = Field(description="When it last changed (UTC).")
+    details: dict[str, Any] = Field(
+        description="The stored posting: the OpeningDetails fields, normalised (a ZIP resolved to "
+        "location, posted filled in, demands and skills inferred from O*NET marked as such)."
+    )
 
 
 class OpeningsPublic(BaseModel):
-    data: list[OpeningPublic]
-    count: int
+    """A list of openings."""
+
+    data: list[OpeningPublic] = Field(description="The openings.")
+    count: int = Field(description="Number of openings in data.")
 
 
 class ImportRowError(BaseModel):
     """One problem in one CSV row (``row`` counts the header as row 1)."""
 
-    row: int
-    field: str
-    message: str
+    row: int = Field(description="The row's line in the file; the header is row 1, the first opening row 2.")
+    field: str = Field(description="The column (field) that is wrong.")
+    message: str = Field(description="What is wrong with it.")
 
 
 class ImportDuplicate(BaseModel):
     """A row that near-duplicates an existing opening or an earlier row."""
 
-    row: int
-    duplicate_of: str
+    row: int = Field(description="The row's line in the file (the header is row 1).")
+    duplicate_of: str = Field(
+        description="Id of the open opening it near-duplicates (stored before, or from an earlier row)."
+    )
 
 
 class ImportReport(BaseModel):
     """What a bulk import stored (``committed``) and what it refused, row by row."""
 
-    committed: bool
-    n_rows: int
-    created: list[str]
-    errors: list[ImportRowError]
-    duplicates: list[ImportDuplicate]
+    committed: bool = Field(
+        description="Whether the openings in created were stored. False when the header is wrong, or "
+        "with atomic=true when any row is bad (then nothing is stored)."
+    )
+    n_rows: int = Field(description="Number of opening rows read (the header not counted).")
+    created: list[str] = Field(description="Ids of the openings stored.")
+    errors: list[ImportRowError] = Field(description="Every problem found, by row and field.")
+    duplicates: list[ImportDuplicate] = Field(description="Rows not stored as near-duplicates.")
