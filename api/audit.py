@@ -39,6 +39,7 @@ from api.audit_query import (
 )
 from api.audit_triggers import drop_triggers, install_triggers
 from api.audit_verify import VerifyResult, verify_chain
+from api.db import lock_for_write
 
 __all__ = [
     "GENESIS_HASH",
@@ -70,14 +71,9 @@ def _lock_chain(session: Session) -> None:
     if dialect == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
     elif dialect == "sqlite":
-        # pysqlite opens its transaction lazily with a plain (deferred) BEGIN before the
-        # first write. Reading the chain head under a deferred transaction would let two
-        # writers read the same head; BEGIN IMMEDIATE takes the write lock first (waiting
-        # up to the connection's busy timeout). If the caller's transaction has already
-        # written, it holds that lock.
-        driver = connection.connection.driver_connection
-        if driver is not None and not getattr(driver, "in_transaction", True):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reading the chain head without the write lock would let two writers read the
+        # same head: take it first (waiting up to the busy timeout; see api.db).
+        lock_for_write(connection)
     else:
         _log.warning("no chain lock for %s; relying on unique constraints", dialect)
 
