@@ -17,9 +17,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from api.audit import _PG_LOCK_KEY
+from api.deps import get_matcher
 from api.main import RETRY_AFTER_S, create_app
 from api.models import Role
 from tests.api.conftest import Api, fresh_database, make_settings, make_test_client
@@ -126,3 +128,26 @@ def test_503_is_declared_with_retry_after_in_openapi(database: tuple[str, Path])
         schema = api.client.get("/api/v1/openapi.json").json()
     shortlist = schema["paths"]["/api/v1/clients/{client_id}/shortlist"]["get"]["responses"]
     assert "Retry-After" in shortlist["503"]["headers"]
+
+
+def test_only_contention_becomes_503_other_database_errors_stay_server_errors(
+    database: tuple[str, Path],
+) -> None:
+    def failing(message: str) -> Any:
+        def dependency() -> None:
+            raise sa_exc.OperationalError("SELECT 1", None, sqlite3.OperationalError(message))
+
+        return dependency
+
+    with serve(database) as api:
+        spec, _, _ = _people(api)
+        client = api.create_client(spec)
+        path = f"/clients/{client['id']}/shortlist"
+        api.app.dependency_overrides[get_matcher] = failing("database is locked")
+        try:
+            assert api.get(path, spec).status_code == 503
+            api.app.dependency_overrides[get_matcher] = failing("no such table: openings")
+            with pytest.raises(sa_exc.OperationalError, match="no such table"):
+                api.get(path, spec)  # the TestClient re-raises what the server answers 500 for
+        finally:
+            api.app.dependency_overrides.pop(get_matcher)
