@@ -31,7 +31,7 @@ from matcher.types import Suggestion
 
 
 @dataclass(frozen=True, slots=True)
-class Computed:
+class ComputedShortlist:
     """A ranked shortlist and what its recommendation record will keep (nothing stored yet)."""
 
     body: dict[str, Any]
@@ -49,7 +49,7 @@ def compute_shortlist(
     k: int,
     filters: ShortlistFilters,
     as_of: dt.date,
-) -> Computed:
+) -> ComputedShortlist:
     """Rank the open openings for a client (rejected ones blocked); reads only, takes no lock."""
     fitted = cache.get(session, as_of=as_of, filters=filters)
     client = engine_client(session, occupations=cache.occupations, client_row=client_row)
@@ -75,7 +75,7 @@ def compute_shortlist(
         rejected=rejected,
         occupation_store=cache.occupations is not None,
     )
-    return Computed(
+    return ComputedShortlist(
         body=body,
         client_snapshot=client_snapshot(client, client_row),
         opening_snapshots=fitted.snapshots,
@@ -84,7 +84,7 @@ def compute_shortlist(
     )
 
 
-def record_shortlist(session: Session, computed: Computed, *, actor: str) -> dict[str, Any]:
+def record_shortlist(session: Session, computed: ComputedShortlist, *, actor: str) -> dict[str, Any]:
     """Store what was shown as a recommendation record sealed by its chain event (not committed).
 
     The whole write transaction of a shortlist: nothing else runs under the write lock.
