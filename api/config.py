@@ -15,6 +15,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.db import LOCK_TIMEOUT_S, MAX_OVERFLOW, POOL_SIZE, POOL_TIMEOUT_S
+
 _log = logging.getLogger(__name__)
 
 JWT_SECRET_FILE = "jwt_secret"
@@ -31,6 +33,13 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "PLACEMENT_DATABASE_URL")
     )
+    # Database connections of one process (each uvicorn worker has its own pool): a request
+    # waits up to db_pool_timeout s for one, and up to db_lock_timeout s for a lock (SQLite's
+    # write lock, a PostgreSQL row or advisory lock); then it is answered 503 with Retry-After.
+    db_pool_size: int = Field(default=POOL_SIZE, ge=1)
+    db_max_overflow: int = Field(default=MAX_OVERFLOW, ge=0)
+    db_pool_timeout: float = Field(default=POOL_TIMEOUT_S, gt=0)
+    db_lock_timeout: float = Field(default=LOCK_TIMEOUT_S, gt=0)
     jwt_secret: SecretStr | None = None
     jwt_algorithm: str = "HS256"
     access_token_minutes: int = Field(default=8 * 60, ge=1)

