@@ -170,6 +170,20 @@ def reopen_opening(
     return _status(session, user, settings, opening_id, "open")
 
 
+def _import_events(report: ImportReport) -> list[dict[str, Any]]:
+    """An ``opening.created`` per stored opening, as for one posted by hand, then the summary."""
+    events: list[dict[str, Any]] = [
+        {"kind": "opening.created", "opening_id": opening_id, "payload": {"via": "import"}}
+        for opening_id in report.created
+    ]
+    summary = {
+        "created": report.created,
+        "n_errors": len(report.errors),
+        "n_duplicates": len(report.duplicates),
+    }
+    return [*events, {"kind": "openings.imported", "payload": summary}]
+
+
 @router.post("/import", responses=errors(400, 413))
 def import_openings(
     session: SessionDep,
@@ -190,27 +204,17 @@ def import_openings(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise HTTPException(status_code=400, detail="File must be UTF-8 CSV") from None
-    try:
-        report = importer.import_openings(
-            session, user=user, text=text, atomic=atomic, today=settings.today()
-        )
-    except csv.Error as exc:
-        raise HTTPException(status_code=400, detail=f"Malformed CSV: {exc}") from None
-    if not report.committed:
-        session.rollback()
-        return report
-    # Each stored opening gets its opening.created event, as one posted by hand does, then the
-    # summary; one batch, one chain-head read, in the same transaction as the openings.
-    events: list[dict[str, Any]] = [
-        {"kind": "opening.created", "opening_id": opening_id, "payload": {"via": "import"}}
-        for opening_id in report.created
-    ]
-    summary = {
-        "created": report.created,
-        "n_errors": len(report.errors),
-        "n_duplicates": len(report.duplicates),
-    }
-    events.append({"kind": "openings.imported", "payload": summary})
-    append_events(session, actor=user.username, events=events)
+    with importer.cyclic_gc_paused():
+        try:
+            report = importer.import_openings(
+                session, user=user, text=text, atomic=atomic, today=settings.today()
+            )
+        except csv.Error as exc:
+            raise HTTPException(status_code=400, detail=f"Malformed CSV: {exc}") from None
+        if not report.committed:
+            session.rollback()
+            return report
+        # One batch (one chain-head read) in the same transaction as the openings.
+        append_events(session, actor=user.username, events=_import_events(report))
     session.commit()
     return report
