@@ -3,7 +3,7 @@
 The rule: two openings of one employer are near-duplicates when their titles score
 ``token_sort_ratio >= 90`` (after ``utils.default_process``) and they are at the same
 place: both remote, or both located within :data:`SAME_PLACE_KM` (great-circle,
-:func:`matcher.geo.haversine_km`). A new or reopened opening is refused when it
+:func:`matcher.geo.haversine_km`). A new, edited or reopened opening is refused when it
 near-duplicates an open one, the oldest such opening being reported.
 
 :class:`DuplicateIndex` applies the rule without comparing an opening with every
