@@ -65,5 +65,10 @@ bench-http: setup
 bench-quality: setup
 	$(PY) -m bench.quality
 
+# CSV import of 100k generated openings through the HTTP endpoint, SQLite and PostgreSQL (issue 9).
+.PHONY: bench-import
+bench-import: setup
+	$(PY) -m bench.imports --rows 100000
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

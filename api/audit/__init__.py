@@ -18,7 +18,7 @@ from api.audit.models import AuditEvent, RecommendationRecord
 from api.audit.store import get_recommendation, list_events, list_recommendations
 from api.audit.triggers import drop_triggers, install_triggers
 from api.audit.verify import VerifyResult, verify_chain
-from api.audit.write import append_event, record_recommendation
+from api.audit.write import append_event, append_events, record_recommendation
 
 __all__ = [
     "GENESIS_HASH",
@@ -26,6 +26,7 @@ __all__ = [
     "RecommendationRecord",
     "VerifyResult",
     "append_event",
+    "append_events",
     "drop_triggers",
     "export_events_csv",
     "get_recommendation",

@@ -11,7 +11,20 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, String, Text, func, literal, or_, select, text, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    String,
+    Text,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from api.audit.chain import CANONS, CanonicalJSON, as_utc, canonical_json
@@ -46,6 +59,14 @@ def chain_head(session: Session) -> tuple[int, str] | None:
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()
     return None if head is None else (int(head.seq), str(head.hash))
+
+
+def insert_events(session: Session, *, rows: list[dict[str, Any]]) -> None:
+    """Insert chain events (hashed by the caller) in one executemany.
+
+    A Core INSERT: the ORM's bulk insert splits runs of None values into separate statements.
+    """
+    session.execute(insert(AuditEvent), rows)
 
 
 def chain_rows(session: Session) -> Iterator[Row[Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -81,6 +82,13 @@ def append_event(
     payload: dict[str, Any],
 ) -> AuditEvent:
     """Append one event to the chain (flushed, not committed) and return it."""
+    fields = _checked(kind=kind, actor=actor, client_id=client_id, opening_id=opening_id, payload=payload)
+    return _append(session, at=dt.datetime.now(dt.UTC), **fields)
+
+
+def _checked(
+    *, kind: str, actor: str | None, client_id: str | None, opening_id: str | None, payload: Any
+) -> dict[str, Any]:
     _check_text("kind", kind, required=True)
     if len(kind) > 64:
         raise ValueError("kind must be at most 64 characters")
@@ -88,15 +96,47 @@ def append_event(
         _check_text(field, value, required=False)
     if not isinstance(payload, dict):
         raise ValueError(f"payload must be a JSON object, got {type(payload).__name__}")
-    return _append(
-        session,
-        at=dt.datetime.now(dt.UTC),
-        kind=kind,
-        actor=actor,
-        client_id=client_id,
-        opening_id=opening_id,
-        payload=normalize_json(payload, field="payload"),
-    )
+    payload = normalize_json(payload, field="payload")
+    return {
+        "kind": kind,
+        "actor": actor,
+        "client_id": client_id,
+        "opening_id": opening_id,
+        "payload": payload,
+    }
+
+
+def append_events(session: Session, *, actor: str | None, events: Sequence[Mapping[str, Any]]) -> None:
+    """Append many events by one actor, in order, with one chain-head read and one batched INSERT.
+
+    Each of ``events`` has ``kind`` and ``payload`` and may have ``client_id`` and
+    ``opening_id``; all get the same timestamp. Flushed, not committed.
+    """
+    at = dt.datetime.now(dt.UTC)
+    checked = [
+        _checked(
+            kind=e["kind"],
+            actor=actor,
+            client_id=e.get("client_id"),
+            opening_id=e.get("opening_id"),
+            payload=e["payload"],
+        )
+        for e in events
+    ]
+    if not checked:
+        return
+    store.lock_chain(session)
+    head = store.chain_head(session)
+    seq, prev_hash = (0, GENESIS_HASH) if head is None else head
+    rows = []
+    for fields in checked:
+        seq += 1
+        row = {**fields, "seq": seq, "at": at, "prev_hash": prev_hash, "canon": CANON}
+        prev_hash = row["hash"] = event_hash(**row)
+        rows.append(row)
+    store.insert_events(session, rows=rows)
+    session.flush()
+    _log.debug("audit events %d-%d by %s", rows[0]["seq"], seq, actor)
 
 
 def record_recommendation(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, UploadFile, status
 
-from api import importer, store
+from api import dedupe, importer, store
+from api.audit import append_events
 from api.convert import opening_record, public_details
 from api.deps import LiaisonUser, OpeningReader, SessionDep, SettingsDep
 from api.events import log_event
@@ -81,6 +82,7 @@ def create_opening(
     record = opening_record(
         body.details, opening_id=store.new_id("O"), employer=employer.name, posted=settings.today()
     )
+    dedupe.refuse_near_duplicate(session, employer_id=employer.id, record=record)
     opening = store.openings.create_opening(session, employer=employer, record=record, created_by=user.id)
     log_event(session, kind="opening.created", user=user, opening_id=opening.id)
     session.commit()
@@ -112,6 +114,10 @@ def update_opening(
         status=opening.status,
         posted=dt.date.fromisoformat(posted) if posted else settings.today(),
     )
+    if opening.version == body.version:  # a stale version gets the store's 409 first
+        dedupe.refuse_near_duplicate(
+            session, employer_id=opening.employer_id, record=record, exclude_id=opening.id
+        )
     store.openings.update_opening(session, opening=opening, expected_version=body.version, record=record)
     log_event(session, kind="opening.updated", user=user, opening_id=opening.id)
     session.commit()
@@ -123,6 +129,10 @@ def _status(
 ) -> OpeningPublic:
     opening = _visible(session, user, opening_id)
     previous = opening.status
+    if new == "open" and previous != "open":
+        dedupe.refuse_near_duplicate(
+            session, employer_id=opening.employer_id, record=opening.record, exclude_id=opening.id
+        )
     store.openings.set_status(session, opening=opening, status=new)
     log_event(
         session,
@@ -160,6 +170,20 @@ def reopen_opening(
     return _status(session, user, settings, opening_id, "open")
 
 
+def _import_events(report: ImportReport) -> list[dict[str, Any]]:
+    """An ``opening.created`` per stored opening, as for one posted by hand, then the summary."""
+    events: list[dict[str, Any]] = [
+        {"kind": "opening.created", "opening_id": opening_id, "payload": {"via": "import"}}
+        for opening_id in report.created
+    ]
+    summary = {
+        "created": report.created,
+        "n_errors": len(report.errors),
+        "n_duplicates": len(report.duplicates),
+    }
+    return [*events, {"kind": "openings.imported", "payload": summary}]
+
+
 @router.post("/import", responses=errors(400, 413))
 def import_openings(
     session: SessionDep,
@@ -180,22 +204,17 @@ def import_openings(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise HTTPException(status_code=400, detail="File must be UTF-8 CSV") from None
-    try:
-        report = importer.import_openings(
-            session, user=user, text=text, atomic=atomic, today=settings.today()
-        )
-    except csv.Error as exc:
-        raise HTTPException(status_code=400, detail=f"Malformed CSV: {exc}") from None
-    if not report.committed:
-        session.rollback()
-        return report
-    log_event(
-        session,
-        kind="openings.imported",
-        user=user,
-        created=report.created,
-        n_errors=len(report.errors),
-        n_duplicates=len(report.duplicates),
-    )
+    with importer.cyclic_gc_paused():
+        try:
+            report = importer.import_openings(
+                session, user=user, text=text, atomic=atomic, today=settings.today()
+            )
+        except csv.Error as exc:
+            raise HTTPException(status_code=400, detail=f"Malformed CSV: {exc}") from None
+        if not report.committed:
+            session.rollback()
+            return report
+        # One batch (one chain-head read) in the same transaction as the openings.
+        append_events(session, actor=user.username, events=_import_events(report))
     session.commit()
     return report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Select, delete, select
@@ -24,6 +25,16 @@ def get_employer(session: Session, *, employer_id: str, liaison_id: int | None =
         return employer
     assigned = session.get(EmployerLiaison, (employer_id, liaison_id))
     return employer if assigned is not None else None
+
+
+def managed_employers(
+    session: Session, *, employer_ids: Iterable[str], liaison_id: int
+) -> dict[str, Employer]:
+    """The employers among ``employer_ids`` that the liaison manages, by id (one query)."""
+    query = select(Employer).where(
+        Employer.id.in_(list(employer_ids)), Employer.id.in_(_managed_by(liaison_id))
+    )
+    return {e.id: e for e in session.scalars(query)}
 
 
 def list_employers(session: Session, *, liaison_id: int | None = None) -> list[Employer]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from api.dedupe import find_duplicate
 from api.models import Employer, EmployerLiaison, Opening, utcnow
 from api.store.common import Conflict, bump_counter, read_counter
 from api.store.employers import OPENINGS_COUNTER, _managed_by
@@ -68,25 +67,37 @@ def matchable(session: Session, *, as_of: dt.date) -> list[Opening]:
     return list_openings(session, status="open", valid_on=as_of)
 
 
-def find_near_duplicate(
-    session: Session, *, employer_id: str, record: dict[str, Any], exclude_id: str | None = None
-) -> str | None:
-    """Id of an open opening of the same employer that ``record`` near-duplicates."""
-    query = select(Opening.id, Opening.record).where(
-        Opening.employer_id == employer_id, Opening.status == "open"
+def open_postings(
+    session: Session, *, employer_ids: Iterable[str] | None = None, exclude_id: str | None = None
+) -> Sequence[Row[Any]]:
+    """Rows ``id, employer_id, title, remote, lat, lon`` of open openings (of these employers), oldest first.
+
+    Only the fields the near-duplicate rule reads, taken out of the JSON record by the
+    database, so checking an import against 100k stored openings decodes no records.
+    """
+    query = (
+        select(
+            Opening.id,
+            Opening.employer_id,
+            Opening.title,
+            Opening.record["remote"].as_boolean().label("remote"),
+            Opening.record[("location", "lat")].as_float().label("lat"),
+            Opening.record[("location", "lon")].as_float().label("lon"),
+        )
+        .where(Opening.status == "open")
+        .order_by(Opening.created_at, Opening.id)
     )
+    if employer_ids is not None:
+        query = query.where(Opening.employer_id.in_(list(employer_ids)))
     if exclude_id is not None:
         query = query.where(Opening.id != exclude_id)
-    return find_duplicate(record, ((row.id, row.record) for row in session.execute(query)))
+    return session.execute(query).all()
 
 
 def create_opening(
     session: Session, *, employer: Employer, record: dict[str, Any], created_by: int | None
 ) -> Opening:
-    """Store a new opening unless it near-duplicates an open one (Conflict)."""
-    duplicate = find_near_duplicate(session, employer_id=employer.id, record=record)
-    if duplicate is not None:
-        raise Conflict(f"Near-duplicate of opening {duplicate}")
+    """Store a new opening (the caller has refused near-duplicates)."""
     opening = Opening(
         id=record["id"],
         employer_id=employer.id,
@@ -102,17 +113,41 @@ def create_opening(
     return opening
 
 
+def insert_openings(
+    session: Session,
+    *,
+    rows: Sequence[tuple[str, dict[str, Any], dt.datetime]],
+    created_by: int | None,
+) -> None:
+    """Store new open openings ``(employer_id, record, created_at)`` with one batched INSERT."""
+    values = [
+        {
+            "id": record["id"],
+            "employer_id": employer_id,
+            "title": record["title"],
+            "status": record["status"],
+            "expires": _date(record.get("expires")),
+            "version": 1,
+            "record": record,
+            "created_by": created_by,
+            "created_at": at,
+            "updated_at": at,
+        }
+        for employer_id, record, at in rows
+    ]
+    if values:
+        # A Core INSERT: one executemany (the ORM's bulk insert splits runs of None values).
+        session.execute(insert(Opening.metadata.tables[Opening.__tablename__]), values)
+        bump_counter(session, name=OPENINGS_COUNTER)
+        session.flush()
+
+
 def update_opening(
     session: Session, *, opening: Opening, expected_version: int, record: dict[str, Any]
 ) -> Opening:
     """Replace an opening's details (same version rules as clients)."""
     if opening.version != expected_version:
         raise Conflict(f"Version mismatch: current version is {opening.version}")
-    duplicate = find_near_duplicate(
-        session, employer_id=opening.employer_id, record=record, exclude_id=opening.id
-    )
-    if duplicate is not None:
-        raise Conflict(f"Near-duplicate of opening {duplicate}")
     opening.title = record["title"]
     opening.expires = _date(record.get("expires"))
     opening.record = record
@@ -126,12 +161,6 @@ def set_status(session: Session, *, opening: Opening, status: str) -> Opening:
     """Mark an opening open, filled or closed."""
     if opening.status == status:
         raise Conflict(f"Opening is already {status}")
-    if status == "open":
-        duplicate = find_near_duplicate(
-            session, employer_id=opening.employer_id, record=opening.record, exclude_id=opening.id
-        )
-        if duplicate is not None:
-            raise Conflict(f"Near-duplicate of opening {duplicate}")
     opening.status = status
     opening.record = {**opening.record, "status": status}
     opening.updated_at = utcnow()
