@@ -66,7 +66,7 @@ def insert_events(session: Session, *, rows: list[dict[str, Any]]) -> None:
 
     A Core INSERT: the ORM's bulk insert splits runs of None values into separate statements.
     """
-    session.execute(insert(AuditEvent), rows)
+    session.execute(insert(AuditEvent.metadata.tables[AuditEvent.__tablename__]), rows)
 
 
 def chain_rows(session: Session) -> Iterator[Row[Any]]:
