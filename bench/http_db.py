@@ -29,9 +29,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from api import migrate, security, store
-from api.audit import verify_chain
+from api.audit import append_events, verify_chain
 from api.db import make_engine, make_session_factory
-from api.dedupe import find_duplicate
+from api.dedupe import DuplicateIndex, posting
 from api.events import log_event
 from api.models import Client, Employer, EmployerLiaison, Opening, Role, User, utcnow
 from api.schemas import UserCreate
@@ -223,7 +223,7 @@ def _load(
 
 def _user(session: Session, username: str, role: Role, password: str) -> User:
     user_create = UserCreate(username=username, password=password, role=role, full_name=username)
-    user = store.users.create_user(session, user_create=user_create)
+    user = security.create_user(session, user_create=user_create)
     log_event(session, kind="user.created", user=None, user_id=user.id, role=user.role, via="cli")
     return user
 
@@ -265,6 +265,9 @@ def _import_batch(
     session.execute(insert(Opening), rows)
     bump_counter(session, name=OPENINGS_COUNTER)
     created = [record["id"] for record in batch]
+    # As the import endpoint writes them: one event per opening, then the summary.
+    events = [{"kind": "opening.created", "opening_id": i, "payload": {"via": "import"}} for i in created]
+    append_events(session, actor=liaison.username, events=events)
     log_event(session, kind="openings.imported", user=liaison, created=created, n_errors=0, n_duplicates=0)
     for record in batch:
         if record["status"] != "open":
@@ -297,8 +300,11 @@ def _editable(openings: list[dict[str, Any]], n: int) -> list[str]:
     picked: list[str] = []
     for records in sorted(by_employer.values(), key=len):
         for record in filter(_stays_open, records):
-            others = ((o["id"], o) for o in records if o["id"] != record["id"])
-            if find_duplicate(record, others) is None:
+            index = DuplicateIndex()
+            for other in records:
+                if other["id"] != record["id"]:
+                    index.add(record["employer"], posting(other["id"], other))
+            if index.find(record["employer"], posting(record["id"], record)) is None:
                 picked.append(record["id"])
                 break
         if len(picked) >= n:
