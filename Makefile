@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run serve demo test lint bench bench-quality models clean
+.PHONY: setup run serve demo test lint browser bench bench-quality models clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ serve: setup
 	$(PY) -m api.cli serve --host 127.0.0.1 --port 8000
 
 # The whole suite behind the lint gates: style, formatting, types, import boundaries, docs links.
-test: lint
+test: lint browser
 	$(PY) -m pytest -q
 
 lint: setup
@@ -43,6 +43,13 @@ lint: setup
 	$(VENV)/bin/mypy --strict matcher api
 	$(VENV)/bin/lint-imports
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet --site-dir $(VENV)/site-check
+
+# Debian's Chromium for the browser tests (Playwright drives it; its own browser download cannot
+# work here). Installed when missing and running as root (CI is); otherwise those tests skip.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "chromium is missing and this is not root: the browser tests will skip"; fi; }
 
 # The documentation site (MkDocs + Material) from docs/ into site/; a broken link fails the build.
 .PHONY: docs
