@@ -211,3 +211,36 @@ def test_workers_starting_together_share_one_key(tmp_path: Path) -> None:
     assert len(set(keys)) == 1 and len(keys[0]) >= 32
     assert _mode(path) == 0o600
     assert [p.name for p in path.parent.iterdir()] == ["jwt_secret"]  # no temporary files left
+
+
+def test_demo_users_of_earlier_versions_are_marked_by_the_upgrade(backend: str, tmp_path: Path) -> None:
+    """A database loaded by the former demo (password ``demo-password``) is refused after upgrading."""
+    from argon2 import PasswordHasher
+    from sqlalchemy import text
+
+    from api import migrate
+    from api.db import make_engine
+
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    with fresh_database(backend, tmp_path) as url:
+        engine = make_engine(url)
+        migrate.upgrade(engine, "0004")
+        insert = text(
+            "INSERT INTO users (username, full_name, role, hashed_password, is_active, created_at) "
+            "VALUES (:u, '', :r, :h, true, CURRENT_TIMESTAMP)"
+        )
+        with engine.begin() as conn:
+            conn.execute(insert, {"u": "admin", "r": "admin", "h": hasher.hash("demo-password")})
+            conn.execute(insert, {"u": "specialist", "r": "specialist", "h": hasher.hash("changed since")})
+            conn.execute(insert, {"u": "ana", "r": "specialist", "h": hasher.hash("demo-password")})
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            marked = dict(conn.execute(text("SELECT username, is_demo FROM users")).all())
+        engine.dispose()
+        assert {name: bool(flag) for name, flag in marked.items()} == {
+            "admin": True,
+            "specialist": False,
+            "ana": False,
+        }
+        with pytest.raises(DemoUsersPresent, match=r"demo users exist \(admin\)"):
+            served(make_settings(tmp_path, url)).__enter__()
