@@ -140,7 +140,7 @@ def demo(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
             raise SystemExit(f"placement-api demo: {exc} ({settings.sqlalchemy_url})") from None
     _out(f"database: {settings.sqlalchemy_url}")
     if summary.existing_demo:
-        _out("demo: loaded earlier; the passwords were printed then (or PLACEMENT_DEMO_PASSWORD)")
+        _out("demo: loaded earlier; its passwords were printed then (to start over, delete the database)")
     else:
         _out(
             f"demo data: {summary.clients} clients, {summary.employers} employers, "
