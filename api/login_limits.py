@@ -10,6 +10,7 @@ of each process, which is exact for one worker only (``uvicorn --workers 2`` dou
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import time
@@ -18,8 +19,13 @@ from dataclasses import dataclass
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
 
 from api.config import Settings
+
+
+class LimitsUnavailable(Exception):
+    """The login-limit store (Redis) did not answer."""
 
 
 @dataclass(frozen=True)
@@ -42,16 +48,23 @@ class LoginLimiter:
         )
 
     def attempt(self, *, username: str, ip: str) -> int | None:
-        """Count one attempt: None when allowed, else the seconds until one would be."""
-        for item, key in ((self.per_ip, ip), (self.per_user, _user_key(username))):
-            if not self.limiter.hit(item, key):
-                reset = self.limiter.get_window_stats(item, key).reset_time
-                return max(1, math.ceil(reset - time.time()))
+        """Count one attempt: None when allowed, else the seconds until one would be.
+
+        Raises ``LimitsUnavailable`` when Redis does not answer: no attempt goes uncounted.
+        """
+        try:
+            for item, key in ((self.per_ip, ip), (self.per_user, _user_key(username))):
+                if not self.limiter.hit(item, key):
+                    reset = self.limiter.get_window_stats(item, key).reset_time
+                    return max(1, math.ceil(reset - time.time()))
+        except RedisError as exc:
+            raise LimitsUnavailable(str(exc)) from exc
         return None
 
     def succeeded(self, *, username: str) -> None:
-        """Forget the username's attempts after a successful login."""
-        self.limiter.clear(self.per_user, _user_key(username))
+        """Forget the username's attempts after a successful login (best effort)."""
+        with contextlib.suppress(RedisError):
+            self.limiter.clear(self.per_user, _user_key(username))
 
 
 def _user_key(username: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
@@ -9,9 +10,11 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.events import log_event
-from api.login_limits import LoginLimiter
+from api.login_limits import LimitsUnavailable, LoginLimiter
 from api.schemas import Message, Token, UserPublic, errors
 from api.security import authenticate, create_access_token, end_tokens
+
+_log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["login"])
 
@@ -50,7 +53,16 @@ def login_access_token(
     """Exchange username and password for a bearer token (logged as a ``login`` event)."""
     username, password = form_data.username, form_data.password
     ip = request.client.host if request.client else "unknown"
-    retry_after = limiter.attempt(username=username, ip=ip)
+    try:
+        retry_after = limiter.attempt(username=username, ip=ip)
+    except LimitsUnavailable:
+        # Fail closed: an attempt that cannot be counted is not checked (the 503 every route declares).
+        _log.error("login limits unavailable (PLACEMENT_REDIS_URL): refusing logins")
+        raise HTTPException(
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail="Login temporarily unavailable; retry shortly",
+            headers={"Retry-After": "2"},
+        ) from None
     if retry_after is not None:
         raise HTTPException(
             status_code=status.HTTP_429_TOO_MANY_REQUESTS,

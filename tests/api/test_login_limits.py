@@ -161,3 +161,12 @@ def test_a_storm_on_two_workers_is_limited_exactly_through_redis(tmp_path: Path)
         failed = session.scalar(select(func.count()).where(AuditEvent.kind == "login.failed"))
     engine.dispose()
     assert failed == limit  # only the counted attempts reached the password check
+
+
+def test_logins_fail_closed_when_redis_does_not_answer(make_api: AppFactory) -> None:
+    api = make_api(redis_url="redis://127.0.0.1:1/0")  # nothing listens on port 1
+    user = api.add_user(Role.SPECIALIST)
+    response = login(api, user.username)
+    assert response.status_code == 503
+    assert response.json() == {"detail": "Login temporarily unavailable; retry shortly"}
+    assert response.headers["Retry-After"] == "2"
