@@ -182,19 +182,19 @@ def occupations_line(settings: Settings) -> str:
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve with uvicorn; outside demo mode, refuse a database with demo users (clear message)."""
-    import os
-
     import uvicorn
 
     if args.demo:
-        os.environ["PLACEMENT_DEMO_MODE"] = "true"  # read by the app's settings in api.main
-        get_settings.cache_clear()
-    else:
-        with _session(settings) as session:
-            try:
-                security.refuse_demo_users(session)
-            except security.DemoUsersPresent as exc:
-                raise SystemExit(f"placement-api serve: {exc}") from None
+        from api.main import create_app
+
+        demo_app = create_app(settings.model_copy(update={"demo_mode": True}))
+        uvicorn.run(demo_app, host=args.host, port=args.port)
+        return 0
+    with _session(settings) as session:
+        try:
+            security.refuse_demo_users(session)
+        except security.DemoUsersPresent as exc:
+            raise SystemExit(f"placement-api serve: {exc}") from None
     uvicorn.run("api.main:app", host=args.host, port=args.port)
     return 0
 
