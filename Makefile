@@ -24,11 +24,12 @@ setup: $(STAMP) models
 demo: setup
 	$(VENV)/bin/matcher demo
 
-# The HTTP service: migrate var/placement.db (or DATABASE_URL), load the demo caseload and
-# demo users if the database is empty, print how to log in, serve on 127.0.0.1:8000.
+# The HTTP service in demo mode: migrate var/placement.db (or DATABASE_URL), load the demo
+# caseload and demo users (random passwords, printed once) if the database is empty, serve on
+# 127.0.0.1:8000. A database with other users or data is refused, not given demo logins.
 run: setup
 	$(PY) -m api.cli demo
-	$(PY) -m api.cli serve --host 127.0.0.1 --port 8000
+	$(PY) -m api.cli serve --demo --host 127.0.0.1 --port 8000
 
 serve: setup
 	$(PY) -m api.cli serve --host 127.0.0.1 --port 8000

@@ -4,8 +4,10 @@ placement-api db upgrade
 placement-api users create --username ana --role specialist   (password from a prompt
                                                                 or --password-stdin)
 placement-api users list
-placement-api demo            (migrate, demo users and data if empty, print how to log in)
-placement-api serve [--host 127.0.0.1] [--port 8000]
+placement-api users set-role --username ana --role liaison   (ends ana's tokens)
+placement-api demo            (migrate; demo users, random passwords printed once, and demo data,
+                               into an empty database only)
+placement-api serve [--host 127.0.0.1] [--port 8000] [--demo]   (--demo: demo users allowed)
 placement-api rematch [--scheduler tcp://...] [--chunk-size N] [--resume RUN_ID]   (nightly run)
 placement-api audit verify [--database-url URL] [--anchor SEQ:HASH] [--json]
                               (offline audit-chain check; also ``python -m api.audit verify``)
@@ -25,7 +27,7 @@ from api import migrate, security, store
 from api.audit import cli as audit_cli
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
-from api.demo import DEMO_USERS, load_demo
+from api.demo import DEMO_USERS, DemoRefused, load_demo
 from api.events import log_event
 from api.matching import load_occupations
 from api.models import Role
@@ -52,10 +54,16 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--full-name", default="")
     create.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     users_sub.add_parser("list", help="list users")
-    sub.add_parser("demo", help="migrate, load demo users and data if empty, print login help")
+    set_role = users_sub.add_parser("set-role", help="change a user's role (ends their tokens)")
+    set_role.add_argument("--username", required=True)
+    set_role.add_argument("--role", required=True, choices=[r.value for r in Role])
+    sub.add_parser("demo", help="migrate, load demo users and data into an empty database, print logins")
     serve = sub.add_parser("serve", help="serve the HTTP API with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--demo", action="store_true", help="demo mode: serve a database with demo users (make run)"
+    )
     rematch_job.add_arguments(sub.add_parser("rematch", help="nightly re-match of every active client"))
     audit_cli.add_arguments(sub.add_parser("audit", help="audit-trail tools (read-only)"))
     return parser
@@ -98,21 +106,41 @@ def create_user(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def set_role(args: argparse.Namespace, settings: Settings) -> int:
+    """Give a user another role; their tokens end (they carry the old role)."""
+    with _session(settings) as session:
+        user = store.users.get_user_by_username(session, username=args.username)
+        if user is None:
+            raise SystemExit(f"no user {args.username!r}")
+        if user.role == Role.SPECIALIST and store.clients.list_clients(session, specialist_id=user.id):
+            raise SystemExit(f"{user.username} has clients: reassign them first")
+        store.users.update_user(session, user=user, role=args.role)
+        security.end_tokens(session, user=user)
+        log_event(session, kind="user.updated", user=None, user_id=user.id, changed=["role"], via="cli")
+        session.commit()
+        _out(f"{user.username} is now {args.role}")
+    return 0
+
+
 def list_users(settings: Settings) -> int:
     with _session(settings) as session:
         for user in store.users.list_users(session):
-            state = "" if user.is_active else "  (inactive)"
+            state = ("" if user.is_active else "  (inactive)") + ("  (demo)" if user.is_demo else "")
             _out(f"{user.id:>4}  {user.username:<20} {user.role:<11} {user.full_name}{state}")
     return 0
 
 
 def demo(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
-    password = settings.demo_password.get_secret_value()
+    """Load the demo into an empty database and print its logins (each password once)."""
+    given = settings.demo_password.get_secret_value() if settings.demo_password else None
     with _session(settings) as session:
-        summary = load_demo(session, password=password, as_of=settings.today())
+        try:
+            summary = load_demo(session, password=given, as_of=settings.today())
+        except DemoRefused as exc:
+            raise SystemExit(f"placement-api demo: {exc} ({settings.sqlalchemy_url})") from None
     _out(f"database: {settings.sqlalchemy_url}")
-    if summary.skipped:
-        _out("demo data: the database already has clients or openings; left as is")
+    if summary.existing_demo:
+        _out("demo: loaded earlier; its passwords were printed then (to start over, delete the database)")
     else:
         _out(
             f"demo data: {summary.clients} clients, {summary.employers} employers, "
@@ -120,11 +148,13 @@ def demo(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
         )
     _out(occupations_line(settings))
     _out(f"\nOpen http://{host}:{port}/docs, press Authorize and log in as one of")
-    _out(f"(password {password!r} unless changed since the demo users were created):")
+    if summary.passwords:
+        _out("(passwords shown only now; `placement-api serve --demo` serves these demo users):")
     for username, role, _ in DEMO_USERS:
-        _out(f"  {username:<12} {role.value}")
+        _out(f"  {username:<12} {role.value:<11} {summary.passwords.get(username, '')}".rstrip())
     url = f"http://{host}:{port}/api/v1/login/access-token"
-    _out(f"or get a token: curl -s -X POST {url} -d 'username=specialist&password={password}'")
+    shown = summary.passwords.get("specialist", "<password>")
+    _out(f"or get a token: curl -s -X POST {url} -d 'username=specialist&password={shown}'")
     return 0
 
 
@@ -150,9 +180,21 @@ def occupations_line(settings: Settings) -> str:
     )
 
 
-def serve(args: argparse.Namespace) -> int:
+def serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve with uvicorn; outside demo mode, refuse a database with demo users (clear message)."""
     import uvicorn
 
+    if args.demo:
+        from api.main import create_app
+
+        demo_app = create_app(settings.model_copy(update={"demo_mode": True}))
+        uvicorn.run(demo_app, host=args.host, port=args.port)
+        return 0
+    with _session(settings) as session:
+        try:
+            security.refuse_demo_users(session)
+        except security.DemoUsersPresent as exc:
+            raise SystemExit(f"placement-api serve: {exc}") from None
     uvicorn.run("api.main:app", host=args.host, port=args.port)
     return 0
 
@@ -160,7 +202,11 @@ def serve(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise SystemExit(f"invalid settings: {problems}") from None
     security.configure_from(settings)
     if args.command == "db":
         engine = make_engine(settings.sqlalchemy_url)
@@ -168,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         _out(f"migrated {settings.sqlalchemy_url}")
         return 0
     if args.command == "users":
+        if args.action == "set-role":
+            return set_role(args, settings)
         return create_user(args, settings) if args.action == "create" else list_users(settings)
     if args.command == "demo":
         return demo(settings)
@@ -175,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         return rematch_job.run_from_args(args)
     if args.command == "audit":
         return audit_cli.run(args)
-    return serve(args)
+    return serve(args, settings)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.db import LOCK_TIMEOUT_S, MAX_OVERFLOW, POOL_SIZE, POOL_TIMEOUT_S
@@ -20,6 +21,7 @@ from api.db import LOCK_TIMEOUT_S, MAX_OVERFLOW, POOL_SIZE, POOL_TIMEOUT_S
 _log = logging.getLogger(__name__)
 
 JWT_SECRET_FILE = "jwt_secret"
+MIN_JWT_SECRET_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -40,6 +42,7 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=MAX_OVERFLOW, ge=0)
     db_pool_timeout: float = Field(default=POOL_TIMEOUT_S, gt=0)
     db_lock_timeout: float = Field(default=LOCK_TIMEOUT_S, gt=0)
+    # At least MIN_JWT_SECRET_BYTES bytes (a short one is refused at start-up); None: generated.
     jwt_secret: SecretStr | None = None
     jwt_algorithm: str = "HS256"
     access_token_minutes: int = Field(default=8 * 60, ge=1)
@@ -51,11 +54,33 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=8)
     argon2_parallelism: int = Field(default=4, ge=1)
-    demo_password: SecretStr = SecretStr("demo-password")
+    # Password of the demo users `placement-api demo` creates; None: a random one per install,
+    # printed once. demo_mode lets the service start with demo users present (`make run`).
+    demo_password: SecretStr | None = None
+    demo_mode: bool = False
+    # Login limits: attempts per username and per client IP within login_window_seconds, then
+    # 429 with Retry-After until the oldest attempt leaves the (moving) window. Counted in Redis
+    # when redis_url is set (exact across workers and hosts), else in this process's memory.
+    redis_url: str | None = None
+    redis_prefix: str = "placement"
+    login_user_limit: int = Field(default=5, ge=1)
+    login_ip_limit: int = Field(default=50, ge=1)
+    login_window_seconds: int = Field(default=15 * 60, ge=1)
     max_import_bytes: int = 5_000_000
     # O*NET profile store (`matcher occupations import`); None means ``var_dir/occupations``
     # (var/occupations by default). Used only when that directory holds an imported store.
     occupations_store: Path | None = None
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().encode()) < MIN_JWT_SECRET_BYTES:
+            raise ValueError(
+                f"PLACEMENT_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes "
+                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'), "
+                "or unset to generate one in var/jwt_secret"
+            )
+        return value
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -74,18 +99,37 @@ class Settings(BaseSettings):
         return self.as_of or dt.date.today()
 
     def secret_key(self) -> str:
-        """The JWT signing key: configured, or generated once and kept in ``var_dir``."""
+        """The JWT signing key: configured, or generated once and kept in ``var_dir`` (mode 0600)."""
         if self.jwt_secret is not None:
             return self.jwt_secret.get_secret_value()
-        path = self.var_dir / JWT_SECRET_FILE
-        if path.exists():
-            return path.read_text(encoding="utf-8").strip()
-        self.var_dir.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(48)
-        path.touch(mode=0o600)
-        path.write_text(key, encoding="utf-8")
+        return read_or_create_key(self.var_dir / JWT_SECRET_FILE)
+
+
+def read_or_create_key(path: Path) -> str:
+    """A random key kept in ``path``: created owner-only, atomically (several workers may race)."""
+    if not path.exists():
+        _create_key(path)
+    stored = path.read_text(encoding="utf-8").strip()
+    if len(stored.encode()) < MIN_JWT_SECRET_BYTES:
+        raise ValueError(f"{path} holds a key shorter than {MIN_JWT_SECRET_BYTES} bytes")
+    return stored
+
+
+def _create_key(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(key)
+        # link() fails when the key exists: the first writer wins, everyone reads its key back.
+        os.link(tmp, path)
         _log.info("generated a JWT signing key in %s", path)
-        return key
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
 
 
 @lru_cache

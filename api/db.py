@@ -27,8 +27,10 @@ tells such waits that ran out from other errors (the app answers them 503), and
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import os
 import random
 import sqlite3
 import time
@@ -108,6 +110,12 @@ def is_sqlite(engine_or_url: Engine | str) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
+def _create_private(path: Path) -> None:
+    """Create a new SQLite file owner-only (0600); SQLite gives its -wal and -shm files its mode."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def make_engine(
     url: str,
     *,
@@ -133,6 +141,7 @@ def make_engine(
     in_file = bool(database) and database != ":memory:" and not str(database).startswith("file:")
     if in_file:
         Path(str(database)).parent.mkdir(parents=True, exist_ok=True)
+        _create_private(Path(str(database)))
     else:
         pool = {}  # in-memory databases keep SQLAlchemy's single-connection pools
     connect_args = {

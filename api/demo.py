@@ -1,9 +1,11 @@
-"""Demo users for each role and the demo caseload (``matcher.demo``) in an empty database."""
+"""Demo users for each role (random passwords) and the demo caseload (``matcher.demo``), only in an
+empty database."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -30,37 +32,47 @@ DEMO_USERS = (
 CASELOAD = 20  # IPS fidelity: about 20 clients or fewer per specialist
 
 
+class DemoRefused(Exception):
+    """The database is not empty: the demo adds no users or records to it."""
+
+
 @dataclass
 class DemoSummary:
-    users_created: list[str] = field(default_factory=list)
+    passwords: dict[str, str] = field(default_factory=dict)  # of the users created now
     clients: int = 0
     openings: int = 0
     employers: int = 0
-    skipped: bool = False
+    existing_demo: list[str] = field(default_factory=list)  # demo users of an earlier run
 
 
-def ensure_users(session: Session, *, password: str, summary: DemoSummary) -> None:
-    """Create the demo users that do not exist yet (existing passwords are kept)."""
-    for username, role, full_name in DEMO_USERS:
-        if store.users.get_user_by_username(session, username=username) is None:
-            user_create = UserCreate(username=username, password=password, role=role, full_name=full_name)
-            security.create_user(session, user_create=user_create)
-            summary.users_created.append(username)
+def load_demo(session: Session, *, password: str | None, as_of: dt.date, seed: int = 7) -> DemoSummary:
+    """Demo users (marked ``is_demo``) and the demo caseload, in an empty database only.
 
-
-def load_demo(session: Session, *, password: str, as_of: dt.date, seed: int = 7) -> DemoSummary:
-    """Demo users, and the demo caseload when there are no clients or openings yet."""
+    ``password`` None gives each demo user its own random password (returned once, in the
+    summary). A database that the demo already loaded is left as is; one with any other user
+    or any record is refused (``DemoRefused``): the demo never adds logins to real data.
+    """
     summary = DemoSummary()
-    ensure_users(session, password=password, summary=summary)
+    if store.users.count_users(session):
+        demo_users = store.users.demo_usernames(session)
+        if len(demo_users) == store.users.count_users(session):
+            summary.existing_demo = demo_users
+            return summary
+        raise DemoRefused("the database has users the demo did not create; the demo adds no users to it")
     if store.openings.count_openings(session) or store.clients.count_clients(session):
-        summary.skipped = True
-    else:
-        _load_records(session, as_of=as_of, seed=seed, summary=summary)
+        raise DemoRefused("the database already has clients or openings; the demo adds no users to it")
+    for username, role, full_name in DEMO_USERS:
+        summary.passwords[username] = password or secrets.token_urlsafe(12)
+        user_create = UserCreate(
+            username=username, password=summary.passwords[username], role=role, full_name=full_name
+        )
+        security.create_user(session, user_create=user_create, is_demo=True)
+    _load_records(session, as_of=as_of, seed=seed, summary=summary)
     log_event(
         session,
         kind="demo.loaded",
         user=None,
-        users_created=summary.users_created,
+        users_created=list(summary.passwords),
         clients=summary.clients,
         openings=summary.openings,
     )

@@ -50,9 +50,10 @@ MatcherDep = Annotated[MatcherCache, Depends(get_matcher)]
 
 def get_current_user(session: SessionDep, token: TokenDep, settings: SettingsDep) -> User:
     """The active user named by a valid bearer token (401 otherwise)."""
-    user_id = decode_access_token(token, secret=settings.secret_key(), algorithm=settings.jwt_algorithm)
-    user = store.users.get_user(session, user_id=user_id) if user_id is not None else None
-    if user is None or not user.is_active:
+    claims = decode_access_token(token, secret=settings.secret_key(), algorithm=settings.jwt_algorithm)
+    user = store.users.get_user(session, user_id=claims[0]) if claims is not None else None
+    # A token of an older version was ended (password, role or active change, or logout).
+    if user is None or not user.is_active or claims is None or claims[1] != user.token_version:
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,
             detail="Could not validate credentials",

@@ -84,6 +84,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate.upgrade(engine)
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    if not settings.demo_mode:
+        with app.state.session_factory() as session:
+            security.refuse_demo_users(session)
     app.state.matcher_cache = MatcherCache.with_artifacts(occupations_path=settings.occupations_path)
     settings.secret_key()  # create the signing key now, not during the first login
     _log.info("serving with database %s", engine.url.render_as_string())

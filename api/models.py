@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -57,6 +58,11 @@ class User(Base):
     hashed_password: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Copied into each access token and compared per request: bumping it ends every token
+    # issued before (password, role or active-state change, logout).
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Created by `placement-api demo`: a start outside demo mode refuses to serve with one present.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Client(Base):

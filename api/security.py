@@ -50,7 +50,7 @@ def verify_password(password: str, hashed: str | None) -> bool:
         return False
 
 
-def create_user(session: Session, *, user_create: UserCreate) -> User:
+def create_user(session: Session, *, user_create: UserCreate, is_demo: bool = False) -> User:
     """Store a new user with the argon2 hash of their password (Conflict: username taken)."""
     return store.users.create_user(
         session,
@@ -58,6 +58,7 @@ def create_user(session: Session, *, user_create: UserCreate) -> User:
         role=user_create.role.value,
         full_name=user_create.full_name,
         hashed_password=hash_password(user_create.password),
+        is_demo=is_demo,
     )
 
 
@@ -68,25 +69,51 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
     return user if ok and user is not None and user.is_active else None
 
 
-def create_access_token(*, user_id: int, role: str, secret: str, algorithm: str, minutes: int) -> str:
-    """A signed token naming the user and role, valid for ``minutes``."""
+def create_access_token(
+    *, user_id: int, role: str, secret: str, algorithm: str, minutes: int, version: int = 0
+) -> str:
+    """A signed token naming the user, role and token version, valid for ``minutes``."""
     now = dt.datetime.now(dt.UTC)
     claims: dict[str, Any] = {
         "sub": str(user_id),
         "role": role,
+        "ver": version,
         "iat": now,
         "exp": now + dt.timedelta(minutes=minutes),
     }
     return jwt.encode(claims, secret, algorithm=algorithm)
 
 
-def decode_access_token(token: str, *, secret: str, algorithm: str) -> int | None:
-    """The user id of a valid token, or ``None`` when it is invalid or expired."""
+def decode_access_token(token: str, *, secret: str, algorithm: str) -> tuple[int, int] | None:
+    """The user id and token version of a valid token, or ``None`` when invalid or expired."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[algorithm], options={"require": ["exp"]})
-        return int(claims["sub"])
-    except (jwt.PyJWTError, KeyError, ValueError):
+        claims = jwt.decode(token, secret, algorithms=[algorithm], options={"require": ["exp", "ver"]})
+        version = claims["ver"]
+        if not isinstance(version, int) or isinstance(version, bool):
+            return None
+        return int(claims["sub"]), version
+    except (jwt.PyJWTError, KeyError, ValueError, TypeError):
         return None
+
+
+def end_tokens(session: Session, *, user: User) -> None:
+    """End every token issued to ``user`` so far (the caller commits)."""
+    store.users.end_tokens(session, user=user)
+
+
+class DemoUsersPresent(RuntimeError):
+    """An active demo user exists and the service was started outside demo mode."""
+
+
+def refuse_demo_users(session: Session) -> None:
+    """Raise ``DemoUsersPresent`` when an active demo user (known password) could log in."""
+    names = store.users.demo_usernames(session, active_only=True)
+    if names:
+        raise DemoUsersPresent(
+            f"refusing to serve outside demo mode: demo users exist ({', '.join(names)}); "
+            "serve this database with `placement-api serve --demo` (PLACEMENT_DEMO_MODE=true), "
+            "or deactivate them, or use a database of your own"
+        )
 
 
 def configure_from(settings: Settings) -> None:

@@ -43,7 +43,7 @@ def read_user(session: SessionDep, _admin: AdminUser, user_id: PathId) -> UserPu
 
 @router.patch("/{user_id}", responses=errors(404, 409))
 def update_user(session: SessionDep, admin: AdminUser, user_id: PathId, user_in: UserUpdate) -> UserPublic:
-    """Change a user's name or password, or (de)activate them."""
+    """Change a user's name or password, or (de)activate them; both of the latter end their tokens."""
     user = store.users.get_user(session, user_id=user_id)
     if user is None:
         raise HTTPException(status_code=404, detail="User not found")
@@ -56,6 +56,8 @@ def update_user(session: SessionDep, admin: AdminUser, user_id: PathId, user_in:
         hashed_password=security.hash_password(user_in.password) if user_in.password is not None else None,
         is_active=user_in.is_active,
     )
+    if user_in.password is not None or user_in.is_active is False:
+        security.end_tokens(session, user=user)
     changed = sorted(user_in.model_dump(exclude_none=True, exclude={"password"}))
     if user_in.password is not None:
         changed.append("password")

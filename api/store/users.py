@@ -25,7 +25,13 @@ def list_users(session: Session, *, role: str | None = None) -> list[User]:
 
 
 def create_user(
-    session: Session, *, username: str, role: str, hashed_password: str, full_name: str = ""
+    session: Session,
+    *,
+    username: str,
+    role: str,
+    hashed_password: str,
+    full_name: str = "",
+    is_demo: bool = False,
 ) -> User:
     """Create a user; usernames are unique regardless of case."""
     if get_user_by_username(session, username=username) is not None:
@@ -36,6 +42,8 @@ def create_user(
         role=role,
         hashed_password=hashed_password,
         is_active=True,
+        is_demo=is_demo,
+        token_version=0,
     )
     session.add(user)
     session.flush()
@@ -49,6 +57,7 @@ def update_user(
     full_name: str | None = None,
     hashed_password: str | None = None,
     is_active: bool | None = None,
+    role: str | None = None,
 ) -> User:
     """Change the given fields (None: keep)."""
     if full_name is not None:
@@ -57,5 +66,25 @@ def update_user(
         user.hashed_password = hashed_password
     if is_active is not None:
         user.is_active = is_active
+    if role is not None:
+        user.role = role
     session.flush()
     return user
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def demo_usernames(session: Session, *, active_only: bool = False) -> list[str]:
+    """Usernames of the users the demo created (marked ``is_demo``)."""
+    query = select(User.username).where(User.is_demo).order_by(User.id)
+    if active_only:
+        query = query.where(User.is_active)
+    return list(session.scalars(query))
+
+
+def end_tokens(session: Session, *, user: User) -> None:
+    """Add one to the user's token version in the database (atomic: concurrent bumps all count)."""
+    user.token_version = User.token_version + 1
+    session.flush()

@@ -68,19 +68,29 @@ def _load_demo(database_url: str) -> None:
 
 @contextlib.contextmanager
 def demo_server(
-    directory: Path, *, database_url: str, workers: int = 2, ready_timeout: float = 120
+    directory: Path,
+    *,
+    database_url: str,
+    workers: int = 2,
+    ready_timeout: float = 120,
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Base URL of ``uvicorn api.main:app --workers N`` serving the demo data in ``database_url``."""
-    env = os.environ | {
-        "PLACEMENT_VAR_DIR": str(directory),
-        "DATABASE_URL": database_url,
-        "PLACEMENT_JWT_SECRET": SECRET,
-        "PLACEMENT_AS_OF": AS_OF.isoformat(),
-        # Cheap password hashes: the logins happen before the load and are not measured.
-        "PLACEMENT_ARGON2_TIME_COST": "1",
-        "PLACEMENT_ARGON2_MEMORY_KIB": "1024",
-        "PLACEMENT_ARGON2_PARALLELISM": "1",
-    }
+    env = (
+        os.environ
+        | {
+            "PLACEMENT_DEMO_MODE": "true",  # the database holds the demo users
+            "PLACEMENT_VAR_DIR": str(directory),
+            "DATABASE_URL": database_url,
+            "PLACEMENT_JWT_SECRET": SECRET,
+            "PLACEMENT_AS_OF": AS_OF.isoformat(),
+            # Cheap password hashes: the logins happen before the load and are not measured.
+            "PLACEMENT_ARGON2_TIME_COST": "1",
+            "PLACEMENT_ARGON2_MEMORY_KIB": "1024",
+            "PLACEMENT_ARGON2_PARALLELISM": "1",
+        }
+        | (env or {})
+    )
     _load_demo(database_url)
     python = sys.executable
     port = _free_port()

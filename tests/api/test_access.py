@@ -382,6 +382,8 @@ def test_every_endpoint_is_in_the_table(api: Api) -> None:
         for method in item
     }
     public = {("POST", "/login/access-token"), ("GET", "/health")}
+    # Any logged-in user may log out; it ends the token, so tests/api/test_tokens.py covers it.
+    public.add(("POST", "/logout"))
     names = {
         "client_id": "client",
         "employer_id": "employer",

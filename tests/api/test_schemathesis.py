@@ -40,6 +40,7 @@ ROLE_BY_PREFIX = (
     ("/api/v1/users", "admin"),
     ("/api/v1/assignments", "admin"),
     ("/api/v1/config", "admin"),
+    ("/api/v1/logout", "target"),  # logout ends the caller's tokens: not those the others use
 )
 
 
@@ -56,6 +57,10 @@ def _seed(url: str, directory: Path) -> dict[str, Any]:
             )
             for role in Role
         }
+        # The user PATCH /users/{user_id} changes and logout logs out (both end that user's tokens).
+        users["target"] = create_user(
+            session, user_create=UserCreate(username="st-target", password=PASSWORD, role=Role.SPECIALIST)
+        )
         session.commit()
         tokens = {
             role: create_access_token(user_id=u.id, role=u.role, secret=SECRET, algorithm="HS256", minutes=60)
@@ -124,7 +129,7 @@ def _operations() -> list[tuple[str, str]]:
 def test_api_conforms_to_its_schema(seeded: dict[str, Any], method: str, path: str) -> None:
     operation = seeded["schema"][path][method]
     role = next((r for prefix, r in ROLE_BY_PREFIX if path.startswith(prefix)), "admin")
-    ids = seeded["ids"] | {"user_id": seeded["users"]["specialist"]}
+    ids = seeded["ids"] | {"user_id": seeded["users"]["target"]}
     headers = (
         {} if path.endswith("/login/access-token") else {"Authorization": f"Bearer {seeded['tokens'][role]}"}
     )
