@@ -13,7 +13,8 @@ carries a body. In this order, without running a route:
    are refused per field by the request models, :class:`api.schemas.common.Strict`.)
 
 The body read here is handed on to the app unchanged. Malformed JSON is left to FastAPI,
-which answers its own 422.
+which answers its own 422. :func:`validation_error` renders every 422 (FastAPI's renderer
+fails on inputs JSON cannot carry) and :func:`declare_statuses` puts the 413 in OpenAPI.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -183,6 +187,38 @@ class BodyGuard:
         if problem is not None:
             return body, JSONResponse({"detail": [problem]}, status_code=422)
         return body, None
+
+
+def _jsonable(value: Any) -> tuple[bool, Any]:
+    """(True, the JSON form of ``value``), or (False, None) when a response cannot carry it."""
+    try:
+        encoded = jsonable_encoder(value)
+        json.dumps(encoded, allow_nan=False, ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError):  # NaN, Infinity, a lone surrogate, undecodable bytes
+        return False, None
+    return True, encoded
+
+
+async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    """422 with FastAPI's error list; an ``input`` or ``ctx`` JSON cannot carry is left out.
+
+    FastAPI's own renderer fails (a 500) on an input holding NaN, a lone surrogate or
+    non-UTF-8 bytes.
+    """
+    assert isinstance(exc, RequestValidationError)
+    detail = []
+    for error in exc.errors():
+        entry: dict[str, Any] = {
+            "type": str(error.get("type", "value_error")),
+            "loc": [p if isinstance(p, int) else safe_text(str(p)) for p in error.get("loc", ())],
+            "msg": safe_text(str(error.get("msg", ""))),
+        }
+        for key in ("input", "ctx"):
+            ok, value = _jsonable(error[key]) if key in error else (False, None)
+            if ok:
+                entry[key] = value
+        detail.append(entry)
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 TOO_LARGE = {

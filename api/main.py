@@ -6,14 +6,12 @@ the matcher cache; routes get both through dependencies (``api.deps``).
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
@@ -113,42 +111,6 @@ async def _busy(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def _json_safe(value: Any) -> bool:
-    try:
-        json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8")
-    except (TypeError, ValueError):  # NaN, Infinity, a lone surrogate, an object
-        return False
-    return True
-
-
-async def _invalid(_request: Request, exc: Exception) -> JSONResponse:
-    """422 with FastAPI's error list; an ``input`` or ``ctx`` JSON cannot carry is left out.
-
-    The default renderer fails (a 500) on an input holding NaN or a lone surrogate.
-    """
-    assert isinstance(exc, RequestValidationError)
-    detail = []
-    for error in exc.errors():
-        entry = {
-            "type": str(error.get("type", "value_error")),
-            "loc": [p if isinstance(p, int) else guard.safe_text(str(p)) for p in error.get("loc", ())],
-            "msg": guard.safe_text(str(error.get("msg", ""))),
-        }
-        for key in ("input", "ctx"):
-            value = jsonable(error[key]) if key in error else None
-            if key in error and value is not None and _json_safe(value):
-                entry[key] = value
-        detail.append(entry)
-    return JSONResponse(status_code=422, content={"detail": detail})
-
-
-def jsonable(value: Any) -> Any:
-    try:
-        return jsonable_encoder(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; ``settings`` default to the environment's."""
     app = FastAPI(
@@ -162,7 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings = settings or get_settings()
     security.configure_from(settings)
-    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(RequestValidationError, guard.validation_error)
     app.add_exception_handler(Conflict, _conflict)
     app.add_exception_handler(StaleDataError, _conflict)
     app.add_exception_handler(sa_exc.OperationalError, _busy)

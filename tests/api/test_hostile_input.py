@@ -83,14 +83,14 @@ def test_the_validation_error_renderer_survives_unserialisable_input() -> None:
 
     from fastapi.exceptions import RequestValidationError
 
-    from api.main import _invalid
+    from api.guard import validation_error
 
     errors = [
         {"type": "finite_number", "loc": ("body", "k"), "msg": "bad", "input": float("nan")},
         {"type": "string_type", "loc": ("body", "label\ud800"), "msg": "bad", "input": "\ud800"},
         {"type": "int_type", "loc": ("query", "n"), "msg": "bad", "input": "12x"},
     ]
-    response = asyncio.run(_invalid(None, RequestValidationError(errors)))  # type: ignore[arg-type]
+    response = asyncio.run(validation_error(None, RequestValidationError(errors)))  # type: ignore[arg-type]
     assert response.status_code == 422
     detail = json.loads(response.body)["detail"]
     assert [e["loc"] for e in detail] == [["body", "k"], ["body", "label\\ud800"], ["query", "n"]]
