@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
-from api.audit import _PG_LOCK_KEY
+from api.audit.store import _PG_LOCK_KEY
 from api.deps import get_matcher
 from api.main import RETRY_AFTER_S, create_app
 from api.models import Role
