@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import gc
 import io
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,9 +62,12 @@ def read_rows(text: str) -> tuple[list[tuple[int, dict[str | None, Any]]], list[
 
 def _number(field: str, value: str) -> float:
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         raise RowError(field, "must be a number") from None
+    if not math.isfinite(number):  # "nan", "inf", "1e309"
+        raise RowError(field, "must be a finite number")
+    return number
 
 
 def row_to_raw(row: dict[str | None, Any]) -> tuple[str, dict[str, Any]]:
@@ -71,6 +75,9 @@ def row_to_raw(row: dict[str | None, Any]) -> tuple[str, dict[str, Any]]:
     if row.get(None):
         raise RowError("(row)", "more values than columns")
     cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    for name, value in cells.items():
+        if "\x00" in value:  # PostgreSQL text cannot hold NUL; refused on every database
+            raise RowError(name, "must not contain NUL characters")
     raw: dict[str, Any] = {f: cells[f] for f in TEXT if cells.get(f)}
     for f in LISTS:
         raw[f] = [p.strip() for p in cells.get(f, "").split(";") if p.strip()]

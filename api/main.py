@@ -12,11 +12,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 
-from api import migrate, security
+from api import guard, migrate, security
 from api.config import Settings, get_settings
 from api.db import engine_from_settings, is_contention, make_session_factory
 from api.deps import reject_nul
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings = settings or get_settings()
     security.configure_from(settings)
+    app.add_exception_handler(RequestValidationError, guard.validation_error)
     app.add_exception_handler(Conflict, _conflict)
     app.add_exception_handler(StaleDataError, _conflict)
     app.add_exception_handler(sa_exc.OperationalError, _busy)
@@ -135,6 +137,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             module.router, prefix=API_PREFIX, dependencies=[Depends(reject_nul)], responses=BUSY
         )
     add_docs(app)
+    app.openapi = guard.declare_statuses(app.openapi)  # type: ignore[method-assign]
+    # Outermost: token, size and JSON checks run before any body is parsed.
+    app.add_middleware(guard.BodyGuard)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:

@@ -19,6 +19,7 @@ from typing import Any
 from matcher.assembly import build_matcher, trained_text_model
 from matcher.batch import recommend_all
 from matcher.config import FACTORS, MatcherConfig
+from matcher.csvout import frame_to_csv
 from matcher.errors import MatcherError
 from matcher.occupations import OccupationStore, enrich_clients
 from matcher.pipeline import ENGINE_VERSION, Matcher
@@ -179,10 +180,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     raw_clients = json.loads(Path(args.clients_file).read_text(encoding="utf-8"))
     raw_openings = json.loads(Path(args.openings_file).read_text(encoding="utf-8"))
     result = recommend_all(raw_clients, raw_openings, as_of=args.as_of or dt.date.today(), k=args.k)
-    result.suggestions.to_csv(args.out, index=False)
+    frame_to_csv(result.suggestions, args.out)
     if len(result.errors):
         errors_path = Path(args.out).with_suffix(".errors.csv")
-        result.errors.to_csv(errors_path, index=False)
+        frame_to_csv(result.errors, errors_path)
         sys.stderr.write(f"{len(result.errors)} bad records skipped; see {errors_path}\n")
     _out(f"wrote {len(result.suggestions)} suggestions for {result.n_pairs} pairs to {args.out}")
     return 0

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 
 from sqlalchemy.orm import Session
 
 from api.audit import store
 from api.audit.chain import utc_text
+from matcher.csvout import rows_to_csv
 
 CSV_COLUMNS = (
     "seq",
@@ -23,14 +22,6 @@ CSV_COLUMNS = (
     "prev_hash",
     "hash",
 )
-# Spreadsheets run cells starting with these as formulas (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str | None) -> str:
-    if value is None:
-        return ""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def export_events_csv(
@@ -47,7 +38,8 @@ def export_events_csv(
 ) -> str:
     """CSV of the matching events with their hashes (all of them unless ``limit`` is given).
 
-    Text cells that a spreadsheet would run as a formula get a leading ``'``.
+    Text cells that a spreadsheet would run as a formula get a leading ``'``
+    (:func:`matcher.csvout.rows_to_csv`, the one CSV writer).
     """
     events = store.list_events(
         session,
@@ -60,21 +52,18 @@ def export_events_csv(
         limit=limit,
         offset=offset,
     )
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for event in events:
-        writer.writerow(
-            [
-                event.seq,
-                utc_text(event.at),
-                _cell(event.actor),
-                _cell(event.kind),
-                _cell(event.client_id),
-                _cell(event.opening_id),
-                json.dumps(event.payload, sort_keys=True, ensure_ascii=False),
-                event.prev_hash,
-                event.hash,
-            ]
-        )
-    return out.getvalue()
+    rows = (
+        [
+            event.seq,
+            utc_text(event.at),
+            event.actor or "",
+            event.kind,
+            event.client_id or "",
+            event.opening_id or "",
+            json.dumps(event.payload, sort_keys=True, ensure_ascii=False),
+            event.prev_hash,
+            event.hash,
+        ]
+        for event in events
+    )
+    return rows_to_csv(CSV_COLUMNS, rows)

@@ -209,3 +209,19 @@ def list_recommendations(
 def get_recommendation(session: Session, record_id: str) -> RecommendationRecord | None:
     """One recommendation record with its full explanation, or None."""
     return session.get(RecommendationRecord, record_id)
+
+
+def shown_opening_ids(session: Session, recommendation_id: str) -> tuple[str, set[str]] | None:
+    """The client of a recommendation record and the openings it showed (None: no such record).
+
+    Interactive and nightly (``rematch``) records alike; exclusions were not shown.
+    """
+    row = session.execute(
+        select(RecommendationRecord.client_id, RecommendationRecord.shortlist).where(
+            RecommendationRecord.id == recommendation_id
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    suggestions = row.shortlist.get("suggestions") or []
+    return row.client_id, {str(s["opening_id"]) for s in suggestions}

@@ -5,15 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, status
+from fastapi.exceptions import RequestValidationError
 
 from api import store
+from api.audit.store import shown_opening_ids
 from api.deps import SessionDep, SpecialistUser
 from api.events import log_event
-from api.models import Client, User
+from api.models import Client, Opening, User
 from api.routes.clients import own_client
 from api.schemas import (
+    Action,
     DecisionCreate,
     DecisionPublic,
+    DecisionSource,
     DecisionsPublic,
     PlacementCreate,
     PlacementPublic,
@@ -33,18 +37,45 @@ def _open_client(session: SessionDep, user: User, client_id: str) -> Client:
     return client
 
 
-def _check_opening(session: SessionDep, opening_id: str) -> None:
-    if store.openings.get_opening(session, opening_id=opening_id) is None:
+def _check_opening(session: SessionDep, opening_id: str) -> Opening:
+    opening = store.openings.get_opening(session, opening_id=opening_id)
+    if opening is None:
         raise HTTPException(status_code=404, detail="Opening not found")
+    return opening
+
+
+def _invalid(field: str, message: str) -> RequestValidationError:
+    return RequestValidationError([{"loc": ["body", field], "msg": message, "type": "value_error"}])
+
+
+def _check_shown(session: SessionDep, client: Client, body: DecisionCreate) -> None:
+    """A suggestion's decision names a record of this client that showed this opening (422)."""
+    if body.source != DecisionSource.SUGGESTION:
+        return
+    assert body.recommendation_id is not None  # the schema requires it with this source
+    shown = shown_opening_ids(session, body.recommendation_id)
+    # Another client's record is answered as "none of this client's": no existence oracle.
+    if shown is None or shown[0] != client.id:
+        raise _invalid("recommendation_id", "not a recommendation record of this client")
+    if body.opening_id not in shown[1]:
+        raise _invalid("opening_id", "not among the suggestions shown in recommendation_id")
 
 
 @router.post("/{client_id}/decisions", status_code=status.HTTP_201_CREATED, responses=errors(409))
 def create_decision(
     session: SessionDep, user: SpecialistUser, client_id: str, body: DecisionCreate
 ) -> DecisionPublic:
-    """Record approve / reject (with a reason code) / applied / interview / hired / not hired."""
+    """Record approve / reject (with a reason code) / applied / interview / hired / not hired.
+
+    The opening must have been shown to the client in ``recommendation_id`` (422 otherwise), or
+    be recorded as ``specialist_found`` with a ``source_reason``; a closed or filled opening
+    takes no new approval (409).
+    """
     client = _open_client(session, user, client_id)
-    _check_opening(session, body.opening_id)
+    opening = _check_opening(session, body.opening_id)
+    _check_shown(session, client, body)
+    if body.action == Action.APPROVE and opening.status != "open":
+        raise HTTPException(status_code=409, detail=f"Opening is {opening.status}")
     row = store.decisions.add_decision(
         session,
         client_id=client.id,
@@ -66,6 +97,8 @@ def create_decision(
         reason_code=row.reason_code,
         note=row.note,
         recommendation_id=row.recommendation_id,
+        source=body.source.value,
+        source_reason=body.source_reason,
     )
     session.commit()
     return DecisionPublic.model_validate(row)

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
 from api.schemas import examples
 from api.schemas.common import Id, Note, Phrase, Strict
@@ -33,6 +33,13 @@ class RecordedAction(enum.StrEnum):
     HIRED = "hired"
     NOT_HIRED = "not_hired"
     RESTORE = "restore"
+
+
+class DecisionSource(enum.StrEnum):
+    """Where the opening decided on came from."""
+
+    SUGGESTION = "suggestion"
+    SPECIALIST_FOUND = "specialist_found"
 
 
 class RejectReason(enum.StrEnum):
@@ -132,7 +139,11 @@ class ShortlistPublic(BaseModel):
 
 
 class DecisionCreate(Strict):
-    """``reason_code`` is required for ``reject`` and refused for other actions."""
+    """``reason_code`` is required for ``reject`` and refused for other actions.
+
+    A decision is about an opening shown to the client (``recommendation_id`` names the
+    shortlist that showed it) or one the specialist found (``source_reason`` says how).
+    """
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -149,6 +160,12 @@ class DecisionCreate(Strict):
                     "reason_code": "schedule",
                     "note": "Saturday shifts clash with family visits.",
                     "recommendation_id": examples.RECOMMENDATION_ID,
+                },
+                {
+                    "opening_id": examples.OPENING_ID,
+                    "action": "approve",
+                    "source": "specialist_found",
+                    "source_reason": "Client's neighbour runs the kennel and mentioned an opening.",
                 },
             ]
         }
@@ -167,9 +184,24 @@ class DecisionCreate(Strict):
     note: Note = Field(
         default="", description="Free-text detail, e.g. what the client said (up to 4000 characters)."
     )
+    source: DecisionSource = Field(
+        default=DecisionSource.SUGGESTION,
+        description="suggestion (default): the opening was shown to this client in the shortlist "
+        "recommendation_id; specialist_found: the specialist found it outside the suggestions "
+        "(give source_reason).",
+    )
     recommendation_id: Annotated[str, Field(max_length=64)] | None = Field(
         default=None,
-        description="The shortlist the suggestion came from (its recommendation_id), for the audit trail.",
+        validate_default=True,
+        description="The recommendation record (interactive or nightly shortlist) in which this "
+        "opening was shown to this client: required with source suggestion, refused with "
+        "specialist_found.",
+    )
+    source_reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = Field(
+        default="",
+        validate_default=True,
+        description="How and why the specialist found the opening: required with source "
+        "specialist_found, refused otherwise (up to 500 characters).",
     )
 
     @field_validator("reason_code")
@@ -180,6 +212,26 @@ class DecisionCreate(Strict):
             raise ValueError("required when action is reject")
         if action is not None and action != Action.REJECT and value is not None:
             raise ValueError("only allowed when action is reject")
+        return value
+
+    @field_validator("recommendation_id")
+    @classmethod
+    def _record_for_suggestions(cls, value: str | None, info: ValidationInfo) -> str | None:
+        source = info.data.get("source")
+        if source == DecisionSource.SUGGESTION and not value:
+            raise ValueError("required: the recommendation in which the opening was shown")
+        if source == DecisionSource.SPECIALIST_FOUND and value is not None:
+            raise ValueError("refused with source specialist_found")
+        return value
+
+    @field_validator("source_reason")
+    @classmethod
+    def _reason_for_found(cls, value: str, info: ValidationInfo) -> str:
+        source = info.data.get("source")
+        if source == DecisionSource.SPECIALIST_FOUND and not value:
+            raise ValueError("required when source is specialist_found")
+        if source == DecisionSource.SUGGESTION and value:
+            raise ValueError("only allowed when source is specialist_found")
         return value
 
 
@@ -196,7 +248,10 @@ class DecisionPublic(BaseModel):
     )
     reason_code: RejectReason | None = Field(description="Why it was rejected (reject only).")
     note: str = Field(description="Free-text detail.")
-    recommendation_id: str | None = Field(description="The shortlist the suggestion came from, if given.")
+    recommendation_id: str | None = Field(
+        description="The recommendation record in which the opening was shown; null for a "
+        "specialist-found opening (its reason is in the audit trail) and for restore."
+    )
     actor_id: int = Field(description="User id of the specialist who recorded it.")
     at: dt.datetime = Field(description="When it was recorded (UTC).")
 

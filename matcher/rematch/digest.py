@@ -9,12 +9,11 @@ always gives byte-identical digests.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from matcher.csvout import rows_to_csv
 from matcher.rematch.shortlist_diff import Gone, ShortlistDiff
 from matcher.types import Opening
 
@@ -213,16 +212,18 @@ def _client_markdown(digest: Digest, c: ClientDigest) -> list[str]:
 
 
 def digest_to_csv(digest: Digest) -> str:
-    """One row per change (columns :data:`CSV_COLUMNS`), clients by id, changes by rank."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    """One row per change (columns :data:`CSV_COLUMNS`), clients by id, changes by rank.
+
+    Written by :func:`matcher.csvout.rows_to_csv`: a title or employer a spreadsheet would
+    run as a formula is escaped.
+    """
+    rows: list[list[Any]] = []
     for c in digest.clients:
         if c.diff is None:
-            writer.writerow(_csv_row(digest, c.client_id, "not_rematched", "", detail=c.note))
+            rows.append(_csv_row(digest, c.client_id, "not_rematched", "", detail=c.note))
             continue
         for s in c.diff.new:
-            writer.writerow(
+            rows.append(
                 _csv_row(
                     digest,
                     c.client_id,
@@ -234,7 +235,7 @@ def digest_to_csv(digest: Digest) -> str:
                 )
             )
         for g in c.diff.gone:
-            writer.writerow(
+            rows.append(
                 _csv_row(
                     digest,
                     c.client_id,
@@ -247,7 +248,7 @@ def digest_to_csv(digest: Digest) -> str:
                 )
             )
         for m in c.diff.moved:
-            writer.writerow(
+            rows.append(
                 _csv_row(
                     digest,
                     c.client_id,
@@ -259,7 +260,7 @@ def digest_to_csv(digest: Digest) -> str:
                     score=m.score,
                 )
             )
-    return buf.getvalue()
+    return rows_to_csv(CSV_COLUMNS, rows)
 
 
 def _csv_row(digest: Digest, client_id: str, change: str, opening_id: str, **values: Any) -> list[Any]:

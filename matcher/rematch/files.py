@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from matcher.csvout import frame_to_csv
 from matcher.errors import MatcherError
 from matcher.rematch.digest import digest_to_csv, digest_to_dict, digest_to_markdown
 from matcher.rematch.nightly import JobOutcome, PreviousRun
@@ -105,8 +106,8 @@ def write_outcome(outcome: JobOutcome, out_dir: str | Path) -> list[Path]:
         _write(out / "diffs.json", _dumps({c: d.to_dict() for c, d in sorted(outcome.diffs.items())})),
     ]
     rows = outcome.result.rows.sort_values(["client_id", "rank"], ignore_index=True)
-    rows.to_csv(out / "shortlists.csv", index=False)
-    outcome.result.load.to_csv(out / "openings_load.csv", index=False)
+    frame_to_csv(rows, out / "shortlists.csv")
+    frame_to_csv(outcome.result.load, out / "openings_load.csv")
     written += [out / "shortlists.csv", out / "openings_load.csv"]
     for digest in outcome.digests:
         stem = out / "digests" / _SAFE.sub("_", digest.specialist_id)

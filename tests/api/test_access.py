@@ -58,6 +58,8 @@ class Ctx:
 
 
 Body = Callable[[Ctx], Any]
+# Decisions here are on openings the specialist found (no shortlist is made in these tests).
+FOUND = {"source": "specialist_found", "source_reason": "found by the specialist"}
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class Row:
 
 
 def _reject_openings(c: Ctx) -> None:
-    body = {"opening_id": c.ids["opening"][OWN], "action": "reject", "reason_code": "pay"}
+    body = {"opening_id": c.ids["opening"][OWN], "action": "reject", "reason_code": "pay"} | FOUND
     for who, client in (("spec1", c.ids["client"][OWN]), ("spec2", c.ids["client"][OTHER])):
         assert c.api.post(f"/clients/{client}/decisions", c.world.headers[who], json=body).status_code == 201
 
@@ -181,7 +183,7 @@ ROWS = [
         "/clients/{client}/decisions",
         {S: owned(201)},
         kind="client",
-        body=lambda c: {"opening_id": c.id("opening"), "action": "approve"},
+        body=lambda c: {"opening_id": c.id("opening"), "action": "approve"} | FOUND,
     ),
     Row("GET", "/clients/{client}/decisions", {S: owned(200)}, kind="client"),
     Row("GET", "/clients/{client}/rejections", {S: owned(200)}, kind="client"),
@@ -201,7 +203,7 @@ ROWS = [
         prepare=lambda c: c.api.post(
             f"/clients/{c.ids['client'][OWN]}/decisions",
             c.world.headers["spec1"],
-            json={"opening_id": c.ids["opening"][OWN], "action": "reject", "reason_code": "pay"},
+            json={"opening_id": c.ids["opening"][OWN], "action": "reject", "reason_code": "pay"} | FOUND,
         ),
     ),
     Row(

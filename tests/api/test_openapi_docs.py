@@ -122,8 +122,11 @@ class Records:
         assert response.status_code == 201, response.text
         return str(response.json()["id"])
 
-    def recommendation(self, client_id: str) -> str:
-        response = self.api.get(f"/clients/{client_id}/shortlist?k=3", self.h["spec1"])
+    def recommendation(self, client_id: str, opening_id: str) -> str:
+        """A shortlist of the client that shows the opening (decisions must name one)."""
+        employer_id = self.api.get(f"/openings/{opening_id}", self.h["liaison1"]).json()["employer_id"]
+        params = {"k": 3, "employer_id": employer_id}
+        response = self.api.get(f"/clients/{client_id}/shortlist", self.h["spec1"], params=params)
         assert response.status_code == 200, response.text
         return str(response.json()["recommendation_id"])
 
@@ -139,7 +142,10 @@ class Records:
         values: dict[str, str] = {}
         if "{client_id}" in template:
             values["client_id"] = self.client()["id"]
-            ids[examples.RECOMMENDATION_ID] = self.recommendation(values["client_id"])
+            ids[examples.OPENING_ID] = self.opening()
+            ids[examples.RECOMMENDATION_ID] = self.recommendation(
+                values["client_id"], ids[examples.OPENING_ID]
+            )
         if "{placement_id}" in template:
             values["placement_id"] = self.placement(values["client_id"])
         if "{employer_id}" in template:
