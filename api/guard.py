@@ -151,10 +151,10 @@ class BodyGuard:
             detail = "Not authenticated"
         else:
             settings = scope["app"].state.settings
-            user_id = decode_access_token(
+            decoded = decode_access_token(
                 token.strip(), secret=settings.secret_key(), algorithm=settings.jwt_algorithm
             )
-            if user_id is not None:
+            if decoded is not None:  # the user and token version are checked by get_current_user
                 return None
             detail = "Could not validate credentials"
         return JSONResponse({"detail": detail}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
