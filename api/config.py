@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from api.db import LOCK_TIMEOUT_S, MAX_OVERFLOW, POOL_SIZE, POOL_TIMEOUT_S
 _log = logging.getLogger(__name__)
 
 JWT_SECRET_FILE = "jwt_secret"
+AUDIT_KEY_FILE = "audit_key"
 
 
 class Settings(BaseSettings):
@@ -51,6 +53,10 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=8)
     argon2_parallelism: int = Field(default=4, ge=1)
+    # Key that signs audit checkpoints (api.audit.checkpoints); keep it outside the database.
+    # Given directly, or in a file; else generated once in ``var_dir/audit_key`` (mode 0600).
+    audit_key: SecretStr | None = None
+    audit_key_file: Path | None = None
     demo_password: SecretStr = SecretStr("demo-password")
     max_import_bytes: int = 5_000_000
     # O*NET profile store (`matcher occupations import`); None means ``var_dir/occupations``
@@ -86,6 +92,35 @@ class Settings(BaseSettings):
         path.write_text(key, encoding="utf-8")
         _log.info("generated a JWT signing key in %s", path)
         return key
+
+    def audit_signing_key(self) -> bytes:
+        """The audit checkpoint key: configured, read from its file, or generated once (0600)."""
+        if self.audit_key is not None:
+            return self.audit_key.get_secret_value().encode("utf-8")
+        path = self.audit_key_file or self.var_dir / AUDIT_KEY_FILE
+        if not path.exists():
+            _create_secret_file(path, secrets.token_hex(32))
+            _log.info("generated an audit checkpoint key in %s", path)
+        return path.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def _create_secret_file(path: Path, value: str) -> None:
+    """Write ``value`` to a new file readable by its owner only (0600 from the first byte).
+
+    Written under a temporary name and linked into place, so a reader never sees a half-written
+    key and two processes racing to create it end with one key (the loser keeps the winner's).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(value)
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 @lru_cache
