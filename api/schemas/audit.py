@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.common import Strict
+
 HASH = "SHA-256, hex"
 
 
@@ -106,10 +108,12 @@ class VerifyPublic(BaseModel):
     )
 
 
-class NoteRedaction(BaseModel):
+class NoteRedaction(Strict):
     """A lawful request to erase one free-text note from the audit trail."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"reason": "GDPR art. 17 erasure, request 2026-114"}]}
+    )
 
     reason: str = Field(
         min_length=3,
