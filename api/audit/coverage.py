@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -164,6 +165,4 @@ def _config_problems(session: Session, seen: Collected) -> list[Problem]:
 
 
 def _json(text: Any) -> Any:
-    import json
-
     return json.loads(text)
