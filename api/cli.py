@@ -11,6 +11,7 @@ placement-api serve [--host 127.0.0.1] [--port 8000] [--demo]   (--demo: demo us
 placement-api rematch [--scheduler tcp://...] [--chunk-size N] [--resume RUN_ID]   (nightly run)
 placement-api audit verify [--database-url URL] [--anchor SEQ:HASH] [--json]
                               (offline audit-chain check; also ``python -m api.audit verify``)
+placement-api audit checkpoint [--database-url URL]   (sign the chain head; cron / systemd timer)
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="demo mode: serve a database with demo users (make run)"
     )
     rematch_job.add_arguments(sub.add_parser("rematch", help="nightly re-match of every active client"))
-    audit_cli.add_arguments(sub.add_parser("audit", help="audit-trail tools (read-only)"))
+    audit_cli.add_arguments(sub.add_parser("audit", help="audit-trail tools (verify, checkpoint)"))
     return parser
 
 

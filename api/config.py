@@ -22,6 +22,7 @@ _log = logging.getLogger(__name__)
 
 JWT_SECRET_FILE = "jwt_secret"
 MIN_JWT_SECRET_BYTES = 32
+AUDIT_KEY_FILE = "audit_key"
 
 
 class Settings(BaseSettings):
@@ -66,6 +67,10 @@ class Settings(BaseSettings):
     login_user_limit: int = Field(default=5, ge=1)
     login_ip_limit: int = Field(default=50, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=1)
+    # Key that signs audit checkpoints (api.audit.checkpoints); keep it outside the database.
+    # Given directly, or in a file; else generated once in ``var_dir/audit_key`` (mode 0600).
+    audit_key: SecretStr | None = None
+    audit_key_file: Path | None = None
     max_import_bytes: int = 5_000_000
     # O*NET profile store (`matcher occupations import`); None means ``var_dir/occupations``
     # (var/occupations by default). Used only when that directory holds an imported store.
@@ -104,32 +109,45 @@ class Settings(BaseSettings):
             return self.jwt_secret.get_secret_value()
         return read_or_create_key(self.var_dir / JWT_SECRET_FILE)
 
+    def audit_signing_key(self) -> bytes:
+        """The audit checkpoint key: configured, read from its file, or generated once (0600)."""
+        if self.audit_key is not None:
+            return self.audit_key.get_secret_value().encode("utf-8")
+        path = self.audit_key_file or self.var_dir / AUDIT_KEY_FILE
+        if not path.exists() and _create_secret_file(path, secrets.token_hex(32)):
+            _log.info("generated an audit checkpoint key in %s", path)
+        return path.read_text(encoding="utf-8").strip().encode("utf-8")
+
 
 def read_or_create_key(path: Path) -> str:
-    """A random key kept in ``path``: created owner-only, atomically (several workers may race)."""
-    if not path.exists():
-        _create_key(path)
+    """A random JWT key kept in ``path``: created owner-only, atomically (several workers may race)."""
+    if not path.exists() and _create_secret_file(path, secrets.token_urlsafe(48)):
+        _log.info("generated a JWT signing key in %s", path)
     stored = path.read_text(encoding="utf-8").strip()
     if len(stored.encode()) < MIN_JWT_SECRET_BYTES:
         raise ValueError(f"{path} holds a key shorter than {MIN_JWT_SECRET_BYTES} bytes")
     return stored
 
 
-def _create_key(path: Path) -> None:
+def _create_secret_file(path: Path, value: str) -> bool:
+    """Write ``value`` to a new file readable by its owner only (0600 from the first byte).
+
+    Written under a temporary name and linked into place, so a reader never sees a half-written
+    key and two processes racing to create it end with one key (the loser keeps the winner's).
+    Returns whether this call created it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(key)
-        # link() fails when the key exists: the first writer wins, everyone reads its key back.
-        os.link(tmp, path)
-        _log.info("generated a JWT signing key in %s", path)
+            out.write(value)
+        os.link(tmp, path)  # fails when the file exists: the first writer wins
+        return True
     except FileExistsError:
-        pass
+        return False
     finally:
-        tmp.unlink()
+        tmp.unlink(missing_ok=True)
 
 
 @lru_cache

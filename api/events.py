@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.audit import append_event
+from api.audit.notes import store_note
 from api.models import User
 
 
@@ -19,7 +20,16 @@ def log_event(
     opening_id: str | None = None,
     **payload: Any,
 ) -> None:
-    """Append one chain event: who (username), what (``kind``), to which client/opening."""
+    """Append one chain event: who (username), what (``kind``), to which client/opening.
+
+    A non-empty free-text ``note`` is not put in the (unerasable) chain: it is kept in
+    ``audit_notes`` and the event holds ``note_id`` and its salted hash ``note_sha256``.
+    """
+    note = payload.pop("note", None)
+    if isinstance(note, str) and note:
+        payload["note_id"], payload["note_sha256"] = store_note(session, text=note)
+    elif note is not None:
+        payload["note"] = note
     append_event(
         session,
         kind=kind,

@@ -8,8 +8,11 @@ Modules: :mod:`~api.audit.chain` (canonical JSON and hashes, no database),
 :mod:`~api.audit.models` (tables), :mod:`~api.audit.store` (every query on them),
 :mod:`~api.audit.export` (CSV for auditors),
 :mod:`~api.audit.write` (append events, record recommendations),
-:mod:`~api.audit.verify` (recompute the chain), :mod:`~api.audit.triggers`
-(append-only triggers), :mod:`~api.audit.cli` (``python -m api.audit verify``).
+:mod:`~api.audit.verify` (recompute the chain), :mod:`~api.audit.checkpoints`
+(signed checkpoints of the chain head), :mod:`~api.audit.coverage` (the tables behind a
+recommendation against their events), :mod:`~api.audit.notes` (free-text notes kept outside
+the chain, redactable), :mod:`~api.audit.triggers` (append-only triggers),
+:mod:`~api.audit.cli` (``python -m api.audit verify|checkpoint``).
 """
 
 from api.audit.chain import GENESIS_HASH

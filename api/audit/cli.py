@@ -1,9 +1,14 @@
-"""Offline audit-chain verification: ``python -m api.audit verify [--database-url URL]``.
+"""Offline audit-chain tools: ``python -m api.audit verify|checkpoint [--database-url URL]``.
 
-The same command is ``placement-api audit verify``. Without ``--database-url`` it
-reads the service's database from :class:`~api.config.Settings` (``DATABASE_URL``,
-else ``var/placement.db``). Exit status: 0 the chain is intact, 1 it is broken
-(the first broken seq is printed), 2 the database cannot be read.
+The same commands are ``placement-api audit verify`` and ``placement-api audit checkpoint``.
+Without ``--database-url`` they read the service's database from :class:`~api.config.Settings`
+(``DATABASE_URL``, else ``var/placement.db``). ``verify`` exits 0 when the chain is intact,
+1 when it is broken (the first broken seq is printed), 2 when the database cannot be read.
+It checks the checkpoints' signatures when the checkpoint key is at hand
+(``PLACEMENT_AUDIT_KEY``, ``PLACEMENT_AUDIT_KEY_FILE`` or ``var/audit_key``).
+``checkpoint`` signs and stores the chain head (run it from cron or a systemd timer)
+and prints it as ``SEQ:HASH``: keep that line outside the database and pass it to
+``verify --anchor`` later.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from api.audit.checkpoints import write_checkpoint
 from api.audit.verify import VerifyResult, verify_chain
-from api.config import Settings
+from api.config import AUDIT_KEY_FILE, Settings
 from api.db import normalize_url
 
 _log = logging.getLogger(__name__)
@@ -39,7 +45,7 @@ def _parse_anchor(text: str) -> tuple[int, str]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m api.audit", description="Audit-trail tools (read-only).")
+    parser = argparse.ArgumentParser(prog="python -m api.audit", description="Audit-trail tools.")
     add_arguments(parser)
     return parser
 
@@ -62,6 +68,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a head printed earlier; fails if the chain no longer holds it (repeatable)",
     )
     verify.add_argument("--json", action="store_true", help="print the result as JSON")
+    checkpoint = commands.add_parser("checkpoint", help="sign and store the chain head; print SEQ:HASH")
+    checkpoint.add_argument(
+        "--database-url",
+        default=None,
+        help="SQLAlchemy URL (default: the service's, $DATABASE_URL else var/placement.db)",
+    )
 
 
 def _engine_url(flag: str | None) -> str:
@@ -79,11 +91,30 @@ def _check_sqlite_file(url: str) -> str | None:
     return None
 
 
-def _verify(url: str, anchors: dict[int, str]) -> VerifyResult:
+def _existing_key(settings: Settings) -> bytes | None:
+    """The checkpoint key if one is configured or already created (verify never creates one)."""
+    configured = settings.audit_key is not None or settings.audit_key_file is not None
+    if configured or (settings.var_dir / AUDIT_KEY_FILE).exists():
+        return settings.audit_signing_key()
+    return None
+
+
+def _verify(url: str, anchors: dict[int, str], key: bytes | None) -> VerifyResult:
     engine = create_engine(url)
     try:
         with Session(engine) as session:
-            return verify_chain(session, anchors=anchors)
+            return verify_chain(session, anchors=anchors, key=key)
+    finally:
+        engine.dispose()
+
+
+def _checkpoint(url: str, key: bytes) -> str | None:
+    """Write a checkpoint; its ``SEQ:HASH`` (None for an empty chain)."""
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session, session.begin():
+            row = write_checkpoint(session, key=key, reason="scheduled")
+            return None if row is None else f"{row.seq}:{row.hash}"
     finally:
         engine.dispose()
 
@@ -104,14 +135,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run a parsed ``verify`` command; returns the exit status."""
+    """Run a parsed ``verify`` or ``checkpoint`` command; returns the exit status."""
     try:
         url = _engine_url(args.database_url)
         problem = _check_sqlite_file(url)
         if problem is not None:
             print(f"ERROR: {problem}", file=sys.stderr)  # noqa: T201
             return EXIT_UNREADABLE
-        result = _verify(url, dict(args.anchor))
+        if args.audit_command == "checkpoint":
+            anchor = _checkpoint(url, Settings().audit_signing_key())
+            print(anchor or "chain is empty: no checkpoint written")  # noqa: T201
+            return EXIT_OK
+        result = _verify(url, dict(args.anchor), _existing_key(Settings()))
     except ValidationError as exc:
         print(f"ERROR: invalid settings: {exc.errors()[0]['msg']}", file=sys.stderr)  # noqa: T201
         return EXIT_UNREADABLE

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.audit.chain import CanonicalJSON
@@ -78,3 +78,40 @@ class RecommendationRecord(Base):
 
     def __repr__(self) -> str:
         return f"RecommendationRecord(id={self.id!r}, client_id={self.client_id!r})"
+
+
+class AuditCheckpoint(Base):
+    """A signed note of the chain head ``(seq, hash)``: a chain cut back past it is reported.
+
+    The signature (HMAC-SHA256 under a key kept outside the database, see
+    :mod:`api.audit.checkpoints`) makes a checkpoint impossible to forge from
+    inside the database; ``key_id`` names the key so a rotated key is told apart.
+    """
+
+    __tablename__ = "audit_checkpoints"
+    __table_args__ = (Index("ix_audit_checkpoints_seq", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    hash: Mapped[str] = mapped_column(String(HASH_LENGTH), nullable=False)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    reason: Mapped[str] = mapped_column(String(32), nullable=False)
+    key_id: Mapped[str] = mapped_column(String(16), nullable=False)
+    signature: Mapped[str] = mapped_column(String(HASH_LENGTH), nullable=False)
+
+
+class AuditNote(Base):
+    """A free-text note kept outside the chain: the chain holds ``sha256(salt + text)`` only.
+
+    The salt is random per note, so a short note cannot be guessed from its hash.
+    On a lawful request the text is replaced by a redaction marker (and the
+    redaction is itself a chain event); verification then accepts the marker.
+    """
+
+    __tablename__ = "audit_notes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    salt: Mapped[str] = mapped_column(String(HASH_LENGTH), nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    redacted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    redacted_by: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import (
+    Column,
     ColumnElement,
+    MetaData,
     Row,
     Select,
     String,
+    Table,
     Text,
     func,
     insert,
+    inspect,
     literal,
     or_,
     select,
@@ -225,3 +229,23 @@ def shown_opening_ids(session: Session, recommendation_id: str) -> tuple[str, se
         return None
     suggestions = row.shortlist.get("suggestions") or []
     return row.client_id, {str(s["opening_id"]) for s in suggestions}
+
+
+def has_table(session: Session, name: str) -> bool:
+    """Whether table ``name`` exists (verification covers only the tables a database has)."""
+    return bool(inspect(session.connection()).has_table(name))
+
+
+def table_rows(session: Session, name: str, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """Every row of table ``name`` as plain dicts of ``columns`` (JSON and dates as stored text)."""
+    table = Table(name, MetaData(), *(Column(c, Text) for c in columns))
+    stmt = select(*(type_coerce(table.c[c], Text).label(c) for c in columns))
+    return [dict(row._mapping) for row in session.execute(stmt)]
+
+
+def event_with_note(session: Session, note_id: str) -> AuditEvent | None:
+    """The chain event whose payload refers to note ``note_id`` (canonical JSON: an exact token)."""
+    token = canonical_json({"note_id": note_id})[1:-1]
+    find = func.strpos if session.get_bind().dialect.name == "postgresql" else func.instr
+    stmt = select(AuditEvent).where(find(AuditEvent.payload, literal(token, String)) > 0)
+    return session.scalars(stmt.order_by(AuditEvent.seq).limit(1)).first()

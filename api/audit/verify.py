@@ -1,4 +1,9 @@
-"""Verify the audit chain: recompute every hash in seq order and report the first broken link."""
+"""Verify the audit chain: recompute every hash in seq order and report the first broken link.
+
+Besides the chain and its recommendation records this checks the signed
+checkpoints (:mod:`api.audit.checkpoints`: a chain cut back past one is reported)
+and the mutable tables that feed a recommendation (:mod:`api.audit.coverage`).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
-from api.audit import store
+from api.audit import checkpoints, coverage, store
 from api.audit.chain import (
     GENESIS_HASH,
     RECOMMENDATION_KIND,
@@ -38,6 +43,11 @@ class VerifyResult:
     message: str
     head_seq: int | None = None
     head_hash: str | None = None
+    #: genuine checkpoints found, and the seq of the newest; events after it are not covered
+    #: by any checkpoint (they could be removed unseen until the next one is written).
+    checkpoints: int = 0
+    checkpoint_seq: int | None = None
+    events_after_checkpoint: int | None = None
 
 
 def _decode(row: Row[Any]) -> SimpleNamespace:
@@ -115,11 +125,19 @@ class _Walker:
     last_hash: str = GENESIS_HASH
     problem: tuple[int, str] | None = None
     seen_anchors: set[int] = field(default_factory=set)
+    collected: coverage.Collected = field(default_factory=coverage.Collected)
 
     def feed(self, raw: Row[Any]) -> None:
         row = _decode(raw)
         if row.seq != self.last_seq:
             self.n_events += 1
+            self.collected.feed(
+                seq=row.seq,
+                kind=row.kind,
+                client_id=row.client_id,
+                opening_id=row.opening_id,
+                payload=row.payload,
+            )
         if self.problem is None:
             message = self._check(row)
             if message is not None:
@@ -167,27 +185,72 @@ def _orphan_record(session: Session) -> tuple[int, str] | None:
     return seq, f"event {seq} sealing recommendation record {record_id} is missing"
 
 
-def verify_chain(session: Session, *, anchors: Mapping[int, str] | None = None) -> VerifyResult:
+def _checkpoint_problems(
+    session: Session, key: bytes | None, anchors: dict[int, str]
+) -> tuple[checkpoints.CheckedCheckpoints, list[tuple[int, str]]]:
+    """Genuine checkpoints become anchors (merged into ``anchors``); forged ones are problems."""
+    rows = checkpoints.list_checkpoints(session) if store.has_table(session, "audit_checkpoints") else []
+    if key is None:  # offline without the key: checkpoints still pin the chain, unsigned
+        checked = checkpoints.CheckedCheckpoints(
+            anchors={r.seq: r.hash for r in rows},
+            forged=(),
+            latest_seq=max((r.seq for r in rows), default=None),
+        )
+    else:
+        checked = checkpoints.check_signatures(rows, key=key)
+    for seq, digest in checked.anchors.items():
+        if anchors.setdefault(seq, digest) != digest:
+            return checked, [(seq, f"checkpoint at seq {seq} disagrees with the anchor given")]
+    problems = [
+        (seq, f"checkpoint at seq {seq} has a bad signature (forged or another key)")
+        for seq in checked.forged
+    ]
+    return checked, problems
+
+
+def verify_chain(
+    session: Session, *, anchors: Mapping[int, str] | None = None, key: bytes | None = None
+) -> VerifyResult:
     """Recompute the whole chain and the recommendation records; report the first broken link.
 
     ``anchors`` maps seq -> hash noted down earlier (e.g. a printed head): a chain
-    rewritten or truncated before such a point no longer matches it.
+    rewritten or truncated before such a point no longer matches it. Every stored
+    checkpoint is such an anchor too; with ``key`` (the checkpoint key) their
+    signatures are checked, so a forged checkpoint is reported. Then the tables that
+    feed a recommendation are compared with their chain events (:mod:`api.audit.coverage`).
     """
-    walker = _Walker(anchors=dict(anchors or {}))
+    pinned = dict(anchors or {})
+    checked, problems = _checkpoint_problems(session, key, pinned)
+    walker = _Walker(anchors=pinned)
     for row in store.chain_rows(session):
         walker.feed(row)
-    problems = [p for p in (walker.problem, _orphan_record(session)) if p is not None]
+    problems += [p for p in (walker.problem, _orphan_record(session)) if p is not None]
     if walker.problem is None:
         unseen = sorted(set(walker.anchors) - walker.seen_anchors)
         if unseen:
-            problems.append((unseen[0], f"anchored event {unseen[0]} is missing (truncated?)"))
+            why = f"the chain ends at seq {walker.last_seq}" if unseen[0] > walker.last_seq else "it is gone"
+            problems.append(
+                (
+                    unseen[0],
+                    f"event {unseen[0]} pinned by a checkpoint or anchor is missing: {why} (truncated)",
+                )
+            )
+        problems += coverage.check(session, walker.collected)
     head_seq = walker.last_seq or None
     head_hash = walker.last_hash if head_seq else None
+    extra: dict[str, Any] = {
+        "checkpoints": len(checked.anchors),
+        "checkpoint_seq": checked.latest_seq,
+        "events_after_checkpoint": walker.last_seq - (checked.latest_seq or 0),
+    }
     if not problems:
         message = f"chain intact: {walker.n_events} events"
         if head_seq:
             message += f", head seq {head_seq} hash {head_hash}"
-        return VerifyResult(True, walker.n_events, None, message, head_seq, head_hash)
+        if checked.latest_seq is not None:
+            message += f"; newest checkpoint at seq {checked.latest_seq}"
+        return VerifyResult(True, walker.n_events, None, message, head_seq, head_hash, **extra)
     seq, message = min(problems)
     _log.warning("audit chain broken at seq %d: %s", seq, message)
-    return VerifyResult(False, walker.n_events, seq, f"broken at seq {seq}: {message}", head_seq, head_hash)
+    result = f"broken at seq {seq}: {message}"
+    return VerifyResult(False, walker.n_events, seq, result, head_seq, head_hash, **extra)

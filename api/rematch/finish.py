@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api import store
 from api.audit import append_event
+from api.audit.checkpoints import write_checkpoint
 from api.models import utcnow
 from api.rematch import store as rematch_store
 from api.rematch.models import RematchDigest, RematchOpeningLoad, RematchRun, RunStatus, ShortlistVersion
@@ -41,8 +42,12 @@ def finish_run(
     matcher: Matcher,
     factor: float | None,
     timings: dict[str, float],
+    audit_key: bytes | None = None,
 ) -> bool:
-    """Finish a run whose chunks are all committed; False when it is not (yet) finishable."""
+    """Finish a run whose chunks are all committed; False when it is not (yet) finishable.
+
+    With ``audit_key`` the chain head (ending with ``rematch.finished``) is signed as a checkpoint.
+    """
     with factory() as session, session.begin():
         run = rematch_store.get_run(session, run_id=run_id, for_update=True)
         if run is None or run.status != RunStatus.RUNNING.value:
@@ -67,6 +72,8 @@ def finish_run(
         run.status, run.ended_at = RunStatus.FINISHED.value, utcnow()
         run.updated_at = run.ended_at
         append_event(session, kind="rematch.finished", actor=None, payload={"run_id": run.id, **run.counts})
+        if audit_key is not None:
+            write_checkpoint(session, key=audit_key, reason="rematch")
     _log.info("run %d finished: %s", run_id, run.counts)
     return True
 

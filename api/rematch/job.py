@@ -60,6 +60,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         congestion_factor=args.congestion_factor or None,
         kill_after_chunks=args.test_kill_after,
         occupations_path=settings.occupations_path,
+        audit_key=settings.audit_signing_key(),
     )
     try:
         as_of = getattr(args, "as_of", None) or settings.today()  # a resumed run keeps its own date

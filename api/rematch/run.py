@@ -54,6 +54,8 @@ class JobOptions:
     kill_after_chunks: int | None = None
     # the O*NET store (Settings.occupations_path): used when one was imported there
     occupations_path: Path | None = None
+    # the audit checkpoint key (Settings.audit_signing_key): a finished run signs the chain head
+    audit_key: bytes | None = None
 
 
 def plan_run(factory: sessionmaker[Session], *, as_of: dt.date, options: JobOptions) -> int:
@@ -153,7 +155,14 @@ def work_run(factory: sessionmaker[Session], *, run_id: int, options: JobOptions
             kill_after=options.kill_after_chunks,
             occupations=occupations,
         )
-        finish_run(factory, run_id=run_id, matcher=matcher, factor=options.congestion_factor, timings=timings)
+        finish_run(
+            factory,
+            run_id=run_id,
+            matcher=matcher,
+            factor=options.congestion_factor,
+            timings=timings,
+            audit_key=options.audit_key,
+        )
         _log.info("run %d: %d chunks committed by this process", run_id, written)
     except Exception as exc:
         _log.exception("run %d failed: %s (resume it with --resume %d)", run_id, exc, run_id)

@@ -263,3 +263,8 @@ def other_list_counts(session: Session, *, client_id: str, opening_ids: Sequence
 def is_stale(run: RematchRun, *, seconds: float) -> bool:
     """True when a running run has not committed anything for ``seconds`` (its process died)."""
     return (utcnow() - run.updated_at) > dt.timedelta(seconds=seconds)
+
+
+def caseload_ids(session: Session, *, specialist_id: int) -> set[str]:
+    """Ids of the clients the specialist carries now (a digest names no one else)."""
+    return set(session.scalars(select(ClientRow.id).where(ClientRow.specialist_id == specialist_id)))

@@ -6,14 +6,19 @@ import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 
-from api import audit
-from api.deps import AuditorUser, SessionDep
+from api import audit, store
+from api.audit import notes
+from api.audit import store as audit_store
+from api.deps import AuditorUser, SessionDep, SettingsDep, require
+from api.models import Role, User
 from api.schemas import errors
 from api.schemas.audit import (
     AuditEventPublic,
     AuditEventsPublic,
+    NoteRedacted,
+    NoteRedaction,
     RecommendationPublic,
     RecommendationsPublic,
     RecommendationSummary,
@@ -134,6 +139,42 @@ def read_recommendation(session: SessionDep, _auditor: AuditorUser, record_id: s
 
 
 @router.get("/verify")
-def verify(session: SessionDep, _auditor: AuditorUser) -> VerifyPublic:
-    """Recompute the hash chain; reports the first broken link if any."""
-    return VerifyPublic.model_validate(dataclasses.asdict(audit.verify_chain(session)))
+def verify(session: SessionDep, settings: SettingsDep, _auditor: AuditorUser) -> VerifyPublic:
+    """Recompute the hash chain, check the signed checkpoints and the tables behind recommendations.
+
+    A chain cut back past a checkpoint (its newest events deleted) is reported; events
+    written after the newest checkpoint are not covered (``events_after_checkpoint``).
+    """
+    result = audit.verify_chain(session, key=settings.audit_signing_key())
+    return VerifyPublic.model_validate(dataclasses.asdict(result))
+
+
+AdminOrAuditor = Annotated[User, Depends(require(Role.ADMIN, Role.AUDITOR))]
+
+
+@router.post("/notes/{note_id}/redaction", responses=errors(404, 409))
+def redact_note(
+    session: SessionDep,
+    user: AdminOrAuditor,
+    note_id: Annotated[str, Path(max_length=36)],
+    body: NoteRedaction,
+) -> NoteRedacted:
+    """Erase a free-text note on a lawful request; the redaction is itself an audit event.
+
+    The chain keeps the note's salted hash, so verification still passes; the note's
+    text (in the audit trail and on the decision) becomes a redaction marker.
+    """
+    note = notes.get_note(session, note_id)
+    if note is None:
+        raise HTTPException(status_code=404, detail="Note not found")
+    if note.redacted_at is not None:
+        raise HTTPException(status_code=409, detail="Note already redacted")
+    event = audit_store.event_with_note(session, note_id)
+    if event is not None and event.kind == "decision" and isinstance(event.payload.get("decision_id"), int):
+        store.decisions.redact_decision_note(
+            session, decision_id=event.payload["decision_id"], marker=notes.REDACTED
+        )
+    notes.redact_note(session, note=note, actor=user.username, reason=body.reason)
+    session.commit()
+    assert note.redacted_at is not None and note.redacted_by is not None
+    return NoteRedacted(note_id=note.id, redacted_at=note.redacted_at, redacted_by=note.redacted_by)

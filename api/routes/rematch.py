@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from api.deps import AdminUser, SessionDep, SettingsDep, SpecialistUser, require
 from api.models import Role, User
 from api.rematch import store as rematch_store
+from api.rematch.caseload import narrow_digest
 from api.rematch.run import JobOptions, start_in_background
 from api.schemas import errors
 
@@ -99,7 +100,11 @@ class DigestPublic(BaseModel):
 @router.post("/runs", status_code=status.HTTP_202_ACCEPTED, responses=errors(409))
 def start_run(request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser) -> RunStarted:
     """Start a re-match run in the background (or resume a stale one); 409 while one is running."""
-    options = JobOptions(actor=admin.username, occupations_path=settings.occupations_path)
+    options = JobOptions(
+        actor=admin.username,
+        occupations_path=settings.occupations_path,
+        audit_key=settings.audit_signing_key(),
+    )
     # End this request's transaction (on SQLite it holds the write lock the run needs);
     # nothing may touch the session's objects after this, or it begins again.
     session.rollback()
@@ -135,14 +140,19 @@ def latest_run(session: SessionDep, _user: User = AdminOrSpecialist) -> RunPubli
 
 @router.get("/digest", responses=errors(404))
 def my_digest(session: SessionDep, user: SpecialistUser) -> DigestPublic:
-    """The caller's own digest from the newest finished run (never another specialist's)."""
+    """The caller's own digest from the newest finished run (never another specialist's).
+
+    Clients reassigned since the run are left out: it names only the caller's current caseload.
+    """
     digest = rematch_store.latest_digest(session, specialist_id=user.id)
     if digest is None:
         raise HTTPException(status_code=404, detail="Digest not found")
+    keep = rematch_store.caseload_ids(session, specialist_id=user.id)
+    view = narrow_digest(digest.body, digest.markdown, digest.csv, keep=keep)
     return DigestPublic(
         run_id=digest.run_id,
         created_at=digest.created_at,
-        digest=digest.body,
-        markdown=digest.markdown,
-        csv=digest.csv,
+        digest=view.body,
+        markdown=view.markdown,
+        csv=view.csv,
     )

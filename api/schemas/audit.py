@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.common import Strict
+
 HASH = "SHA-256, hex"
 
 
@@ -94,3 +96,35 @@ class VerifyPublic(BaseModel):
         default=None,
         description="hash of the newest event: note it down to detect a later rewrite or truncation.",
     )
+    checkpoints: int = Field(default=0, description="Genuine signed checkpoints of the chain head found.")
+    checkpoint_seq: int | None = Field(
+        default=None,
+        description="seq of the newest genuine checkpoint; a chain cut back past it is reported.",
+    )
+    events_after_checkpoint: int | None = Field(
+        default=None,
+        description="Events newer than the newest checkpoint: these could be removed unseen until the "
+        "next checkpoint is written.",
+    )
+
+
+class NoteRedaction(Strict):
+    """A lawful request to erase one free-text note from the audit trail."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"reason": "GDPR art. 17 erasure, request 2026-114"}]}
+    )
+
+    reason: str = Field(
+        min_length=3,
+        max_length=500,
+        description="The lawful basis and request reference (kept in the chain; do not repeat the note).",
+    )
+
+
+class NoteRedacted(BaseModel):
+    """The note's text is gone; the chain keeps its salted hash and the redaction event."""
+
+    note_id: str = Field(description="The note redacted (the note_id of the event payload).")
+    redacted_at: dt.datetime = Field(description="When it was redacted (UTC).")
+    redacted_by: str = Field(description="Username of who redacted it.")

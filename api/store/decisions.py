@@ -120,3 +120,13 @@ def update_placement(
     placement.updated_at = utcnow()
     session.flush()
     return placement
+
+
+def redact_decision_note(session: Session, *, decision_id: int, marker: str) -> bool:
+    """Replace a decision's free-text note by ``marker`` (a lawful redaction); False if no such row."""
+    row = session.get(Decision, decision_id)
+    if row is None:
+        return False
+    row.note = marker
+    session.flush()
+    return True

@@ -264,6 +264,14 @@ ROWS = [
     Row("GET", "/audit/recommendations", {AU: single(200)}),
     Row("GET", "/audit/recommendations/{record}", {AU: {OWN: 200, MISSING: 404}}, kind="record"),
     Row("GET", "/audit/verify", {AU: single(200)}),
+    Row(
+        "POST",
+        "/audit/notes/{note}/redaction",
+        # admin comes after the auditor, who has just redacted the same note
+        {AU: {OWN: 200, MISSING: 404}, AD: {OWN: 409, MISSING: 404}},
+        kind="note",
+        body=lambda c: {"reason": "erasure request 2026-114"},
+    ),
     Row("POST", "/rematch/runs", {AD: single(202)}, prepare=lambda c: _rematch_idle(c)),
     Row("GET", "/rematch/runs/latest", {AD: single(200), S: single(200)}, prepare=lambda c: _rematch_done(c)),
     Row("GET", "/rematch/digest", {S: single(200)}, prepare=lambda c: _rematch_done(c)),
@@ -310,6 +318,7 @@ def make_ctx(api: Api, world: World, row: Row) -> Ctx:
             "recommendation_id"
         ]
     target_user = api.add_user("specialist").id if "{user}" in row.path else 0
+    note = _note(api, world) if "{note}" in row.path else ""
     c.ids = {
         "client": {OWN: own_client, OTHER: other_client, MISSING: "C-MISSING0000"},
         "employer": {OWN: own_employer, OTHER: other_employer, MISSING: "E-MISSING0000"},
@@ -317,13 +326,23 @@ def make_ctx(api: Api, world: World, row: Row) -> Ctx:
         "placement": {OWN: placements[0], OTHER: placements[1], MISSING: 999_999},
         "record": {OWN: record, MISSING: "00000000-0000-0000-0000-000000000000"},
         "user": {OWN: target_user, MISSING: 999_999},
+        "note": {OWN: note, MISSING: "00000000-0000-0000-0000-000000000000"},
     }
     return c
 
 
+def _note(api: Api, world: World) -> str:
+    """The id of a fresh free-text note (kept outside the chain), here on a configuration change."""
+    body = {"config": {}, "note": "a note to redact"}
+    assert api.put("/config", world.headers["admin"], json=body).status_code == 200
+    params = {"kind": "config.updated", "limit": 1000}
+    events = api.get("/audit/events", world.headers["auditor"], params=params).json()["data"]
+    return str(events[-1]["payload"]["note_id"])
+
+
 def call(c: Ctx, row: Row, headers: dict[str, str] | None) -> Any:
     path = row.path
-    for kind in ("client", "employer", "opening", "placement", "record", "user"):
+    for kind in ("client", "employer", "opening", "placement", "record", "user", "note"):
         if "{" + kind + "}" in path:
             path = path.replace("{" + kind + "}", str(c.id(kind)))
     kwargs: dict[str, Any] = {}
@@ -337,7 +356,7 @@ def call(c: Ctx, row: Row, headers: dict[str, str] | None) -> Any:
 def variants(row: Row) -> list[str]:
     if row.kind is None:
         return [OWN]
-    return [OTHER, MISSING, OWN] if row.kind not in ("record", "user") else [MISSING, OWN]
+    return [OTHER, MISSING, OWN] if row.kind not in ("record", "user", "note") else [MISSING, OWN]
 
 
 @pytest.mark.parametrize("row", ROWS, ids=str)
@@ -393,6 +412,7 @@ def test_every_endpoint_is_in_the_table(api: Api) -> None:
         "placement_id": "placement",
         "record_id": "record",
         "user_id": "user",
+        "note_id": "note",
     }
     covered = set()
     for row in ROWS:

@@ -35,6 +35,7 @@ ROLE_OF_TAG = {
     "users": "admin",
     "assignments": "admin",
     "config": "admin",
+    "audit": "auditor",
 }
 MODELS = {
     name: cls
@@ -136,6 +137,17 @@ class Records:
         assert response.status_code == 201, response.text
         return str(response.json()["id"])
 
+    def note(self) -> str:
+        """The id of a fresh free-text note (one on a configuration change)."""
+        response = self.api.put(
+            "/config", self.h["admin"], json={"config": {}, "note": "kept outside the chain"}
+        )
+        assert response.status_code == 200, response.text
+        events = self.api.get(
+            "/audit/events", self.h["auditor"], params={"kind": "config.updated", "limit": 1000}
+        )
+        return str(events.json()["data"][-1]["payload"]["note_id"])
+
     def path(self, template: str) -> tuple[str, dict[str, str]]:
         """The path with its parameters filled, and placeholder id -> real id for the body."""
         ids: dict[str, str] = {}
@@ -152,6 +164,8 @@ class Records:
             values["employer_id"] = self.employer()
         if "{opening_id}" in template:
             values["opening_id"] = self.opening()
+        if "{note_id}" in template:
+            values["note_id"] = self.note()
         if "{user_id}" in template:
             values["user_id"] = str(self.api.add_user("specialist").id)
         return template.format(**values), ids
