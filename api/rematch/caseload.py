@@ -15,6 +15,8 @@ from collections.abc import Set
 from dataclasses import dataclass
 from typing import Any
 
+from matcher.csvout import rows_to_csv
+
 _SECTION = re.compile(r"^## (\S+)")
 _QUIET = "No changes: "
 
