@@ -12,7 +12,13 @@ NOTE = "Client disclosed a court date on 3 March; prefers no early shifts."
 
 
 def _decide(api, world, client_id: str, opening_id: str, note: str) -> dict:  # type: ignore[no-untyped-def]
-    body = {"opening_id": opening_id, "action": "approve", "note": note}
+    body = {
+        "opening_id": opening_id,
+        "action": "approve",
+        "note": note,
+        "source": "specialist_found",
+        "source_reason": "Developed with the employer",
+    }
     response = api.post(f"/clients/{client_id}/decisions", world.headers["spec1"], json=body)
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]

@@ -32,7 +32,14 @@ def _records(api, world) -> dict:  # type: ignore[no-untyped-def]
     decision = api.post(
         f"/clients/{client['id']}/decisions",
         h["spec1"],
-        json={"opening_id": first["id"], "action": "reject", "reason_code": "schedule", "note": "Sat shifts"},
+        json={
+            "opening_id": first["id"],
+            "action": "reject",
+            "reason_code": "schedule",
+            "note": "Sat shifts",
+            "source": "specialist_found",
+            "source_reason": "Found on the employer's board",
+        },
     ).json()
     placement = api.post(
         f"/clients/{client['id']}/placements",
