@@ -198,6 +198,7 @@ def score_chunks(
             context, tasks, scheduler=options.scheduler, client=client, timeout=options.timeout
         )
     n_jobs = effective_jobs(options.n_jobs, tasks, len(context.index.ids))
+    _log.info("scoring %d chunks with %d process(es) (%d asked)", len(tasks), n_jobs, options.n_jobs)
     if n_jobs == 1:
         return executors.run_serial(context, tasks)
     return executors.run_local(context, tasks, n_jobs=n_jobs)
@@ -272,8 +273,6 @@ def run_rematch(
     with summary.phase("plan"):
         plan = plan_chunks(inputs.clients, matcher.config.commute, chunk_size=options.chunk_size)
         tasks = make_tasks(inputs.clients, plan, blocked=blocked, travel_times=travel_times)
-    if dask_client is None and options.scheduler is None:
-        summary.settings["n_jobs_used"] = effective_jobs(options.n_jobs, tasks, len(context.index.ids))
     with summary.phase("chunks_wall"):
         results = _collect(context, tasks, options, summary, on_chunk, on_progress, dask_client)
     done = sorted(results, key=lambda r: r.number)
