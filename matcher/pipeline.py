@@ -40,9 +40,11 @@ _log = logging.getLogger(__name__)
 
 ENGINE_VERSION = "1.0.0"
 
-# A chunk whose candidates cover more than this share of the index is scored against all of it
-# (the gather would cost more than the columns it saves).
-CANDIDATE_SHARE = 0.75
+# A chunk whose candidates cover more than this share of the index is scored against all of it:
+# gathering a candidate costs ~15x scoring an opening in place (measured at 1M openings: ~0.5 us
+# per candidate gathered and scored, ~0.033 us per opening scored in place), so the break-even is
+# near 7 %.
+CANDIDATE_SHARE = 0.05
 
 
 @dataclass(frozen=True, slots=True)
