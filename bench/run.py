@@ -170,7 +170,7 @@ def run(args: argparse.Namespace) -> None:
         huge = Caseload(small.clients, huge.openings, huge.as_of, huge.generate_s, huge.validate_s, 0)
         m_huge = _fit(huge, f"{args.openings_huge // 1000}k")
         huge_lat = _latency_phase(m_huge, huge, args.n, with_explained=False)
-        _out(f"  RSS with the 1M engine fitted {rss_mb():,.0f} MiB")
+        _out(f"  RSS with the {args.openings_huge:,}-opening engine fitted {rss_mb():,.0f} MiB")
         del m_huge, huge
     _out("\ntargets (2-core machine, engine only; reported, never asserted)")
     detail = f"p95 {lat.p95:.1f} ms (CPU p95 {lat.cpu_p95:.1f} ms)"
