@@ -6,6 +6,7 @@ runs on the same machine time the same work.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import logging
@@ -24,7 +25,7 @@ import numpy as np
 from matcher.assembly import build_matcher
 from matcher.pipeline import Matcher
 from matcher.records import load_clients, load_openings
-from matcher.types import Client, Opening
+from matcher.types import Client, Location, Opening
 
 _log = logging.getLogger(__name__)
 
@@ -61,6 +62,33 @@ def caseload(seed: int, *, n_clients: int, n_openings: int, metros: int) -> Case
             "%d generated records failed validation, first: %s", n_bad, (client_errors + opening_errors)[0]
         )
     return Caseload(clients, openings, demo.DEMO_AS_OF, t1 - t0, t2 - t1, n_bad)
+
+
+def replicated(seed: int, *, n_openings: int, metros: int, base: int = 100_000) -> Caseload:
+    """``n_openings`` openings from ``base`` generated and validated ones, copied with new ids and places.
+
+    Generating and validating a million records one by one takes minutes; the
+    copies differ in id and location (moved up to ~5 km, vectorised), which is
+    what the geographic candidate query and the commute see.
+    """
+    data = caseload(seed, n_clients=0, n_openings=min(base, n_openings), metros=metros)
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    src = data.openings
+    copies = -(-n_openings // len(src))
+    jitter = rng.uniform(-0.045, 0.045, size=(copies, len(src), 2)).tolist()
+    out: list[Opening] = []
+    for r in range(copies):
+        for o, (dlat, dlon) in zip(src, jitter[r], strict=True):
+            if len(out) == n_openings:
+                break
+            if r == 0:
+                out.append(o)
+                continue
+            loc = None if o.location is None else Location(o.location.lat + dlat, o.location.lon + dlon)
+            out.append(dataclasses.replace(o, id=f"{o.id}-{r}", location=loc))
+    t1 = time.perf_counter()
+    return Caseload([], out, data.as_of, data.generate_s + t1 - t0, data.validate_s, data.n_bad)
 
 
 def fitted(data: Caseload) -> Matcher:

@@ -227,7 +227,7 @@ def take_openings(index: OpeningIndex, cols: Sequence[int]) -> OpeningIndex:
     idx, n = np.asarray(cols, dtype=np.int64), len(index.ids)
     changes = {f.name: take_rows(getattr(index, f.name), idx, n) for f in dataclasses.fields(index)}
     changes["unserved_by_mode"] = {m: mask[idx] for m, mask in index.unserved_by_mode.items()}
-    changes["position"] = {index.ids[j]: k for k, j in enumerate(idx)}
+    changes["position"] = dict(zip(changes["ids"], range(len(idx)), strict=True))
     # employers and skill terms are vocabularies that column codes point into: never sliced
     changes["employers"], changes["skill_terms"] = index.employers, index.skill_terms
     changes["shift_patterns"] = index.shift_patterns

@@ -101,5 +101,5 @@ def take_rows(value: Any, rows: np.ndarray, n: int) -> Any:
     if sp.issparse(value) and value.shape[0] == n:
         return value[rows]
     if isinstance(value, tuple) and len(value) == n:
-        return tuple(value[i] for i in rows)
+        return tuple(map(value.__getitem__, rows.tolist()))
     return value

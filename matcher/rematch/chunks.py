@@ -14,13 +14,12 @@ import logging
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from matcher.commute import TravelTimes
-from matcher.features import ClientBatch, OpeningIndex, build_clients, take_openings
+from matcher.features import ClientBatch, OpeningIndex, build_clients
 from matcher.pipeline import rank, score_batch
 from matcher.rematch.candidates import group_clients, radians, reach_km
 from matcher.rematch.context import ScoringContext, sub_batch, sub_index
@@ -236,7 +235,7 @@ def _score_group(
 ) -> tuple[Rows, int, float]:
     """The pipeline's scoring, ranking and rows for one group of clients and their openings."""
     part = sub_batch(batch, rows, cols)
-    sub = take_openings(index, cast("Sequence[int]", cols))  # scoring never reads the word matrix
+    sub = sub_index(index, cols)  # scoring never reads the word matrix
     scored = score_batch(part, sub, config=context.config, blocked=blocked, travel_times=travel_times)
     t0 = time.perf_counter()
     tops = rank(scored, sub, n=context.k, config=context.config.ranking)

@@ -10,13 +10,13 @@ from typing import cast
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from matcher.candidates import gather
 from matcher.config import MatcherConfig
 from matcher.features import (
     PAIR_FIELDS,  # (clients x openings) fields: follow column selections
     ClientBatch,
     OpeningIndex,
     take_clients,
-    take_openings,
 )
 from matcher.pipeline import Matcher
 from matcher.rematch.cache import caching_vocabulary
@@ -90,7 +90,7 @@ class ScoringContext:
 
 def sub_index(index: OpeningIndex, cols: Sequence[int] | np.ndarray) -> OpeningIndex:
     """The index restricted to ``cols`` (sorted)."""
-    return take_openings(index, cast("Sequence[int]", np.asarray(cols, dtype=np.int64)))
+    return gather(index, np.asarray(cols, dtype=np.int64))
 
 
 def sub_batch(batch: ClientBatch, rows: np.ndarray, cols: np.ndarray) -> ClientBatch:

@@ -11,13 +11,17 @@ import pandas as pd
 import pytest
 
 from matcher import demo
-from matcher.rematch import cli
+from matcher.rematch import cli, executors, rescore
+from matcher.rematch.executors import ChunkTask
 from matcher.rematch.progress import Progress
 from matcher.rematch.rescore import RematchOptions, load_inputs, run_rematch
 from tests.matcher.rematch.conftest import Generated, reference_rows, sorted_rows
 
 
-def test_parallel_run_equals_serial_run_and_the_engine(generated: Generated) -> None:
+def test_parallel_run_equals_serial_run_and_the_engine(
+    generated: Generated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rescore, "PARALLEL_MIN_PAIRS", 0)  # small, but really in worker processes
     serial = run_rematch(generated.inputs, as_of=demo.DEMO_AS_OF, options=RematchOptions(chunk_size=40))
     parallel = run_rematch(
         generated.inputs, as_of=demo.DEMO_AS_OF, options=RematchOptions(chunk_size=40, n_jobs=2)
@@ -27,6 +31,25 @@ def test_parallel_run_equals_serial_run_and_the_engine(generated: Generated) -> 
     pd.testing.assert_frame_equal(sorted_rows(parallel.rows), want, check_exact=True)
     assert sorted(parallel.client_ids) == sorted(c.id for c in generated.inputs.clients)
     assert parallel.summary.settings["backend"] == "loky"
+
+
+def test_a_small_run_stays_in_one_process_whatever_n_jobs_asks(
+    generated: Generated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Starting workers costs more than a small run: two workers must never be slower than one."""
+
+    def no_workers(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a small run started worker processes")
+
+    monkeypatch.setattr(executors, "run_local", no_workers)
+    result = run_rematch(
+        generated.inputs, as_of=demo.DEMO_AS_OF, options=RematchOptions(chunk_size=40, n_jobs=2)
+    )
+    assert sorted(result.client_ids) == sorted(c.id for c in generated.inputs.clients)
+    tasks = [ChunkTask(i, tuple(generated.inputs.clients[:1000])) for i in range(8)]
+    assert rescore.effective_jobs(2, tasks, 10_000) == 1  # 8k x 10k pairs
+    assert rescore.effective_jobs(2, tasks, 1_000_000) == min(2, executors.default_jobs())
+    assert rescore.effective_jobs(1, tasks, 1_000_000) == 1
 
 
 def test_bad_records_are_skipped_counted_and_the_run_completes() -> None:

@@ -1,0 +1,308 @@
+"""Geographic candidates: which openings a client could possibly reach.
+
+The commute model (``matcher.commute``) says a mode reaches an opening when
+``access + wait + km * detour / speed * 60 <= limit``. Turned around, no
+opening farther than ``(limit - access - wait) * speed / 60 / detour`` km can
+be feasible by that mode, so a client's *reach* is the maximum of that over
+their own modes. Openings within reach (a haversine ``BallTree`` query) and
+all remote (or unlocated) openings are the candidates; every other opening
+fails ``COMMUTE_TOO_LONG`` whatever else holds, so it can be skipped without
+changing any shortlist.
+
+One structure serves both paths: the interactive ``Matcher`` indexes every
+opening (closed and expired ones too, so their codes stay exact), the nightly
+run only the live ones (``live_only=True``). Openings appended or moved after
+the fit are kept in a small brute-force set beside the tree
+(:meth:`CandidateIndex.update`), removed ones in a mask
+(:meth:`CandidateIndex.remove`); a refit rebuilds the tree.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, overload
+
+import numpy as np
+from sklearn.neighbors import BallTree
+
+from matcher import geo
+from matcher.config import CommuteConfig
+from matcher.features import OpeningIndex
+from matcher.features.terms import take_rows
+from matcher.types import Client
+
+# Straight-line km from the unit-vector formula and from haversine differ by far
+# less than a metre; the margin keeps a pair on the boundary a candidate.
+MARGIN_KM = 0.01
+HILBERT_BITS = 16
+
+
+def reach_km(clients: Sequence[Client], config: CommuteConfig) -> np.ndarray:
+    """Farthest straight-line km each client could travel within their limit.
+
+    Parameters
+    ----------
+    clients : sequence of Client
+    config : CommuteConfig
+        The commute model the scorer uses.
+
+    Returns
+    -------
+    ndarray of shape (n_clients,)
+        Max over the client's modes of ``(limit - access - wait) * speed / 60 / detour``
+        (0 when no mode reaches anything).
+    """
+    limit = np.array([c.max_commute_minutes for c in clients], dtype=np.float64)
+    out = np.zeros(len(clients), dtype=np.float64)
+    for name, mode in config.modes.items():
+        has = np.array([name in c.modes for c in clients], dtype=bool)
+        budget = np.maximum(limit - mode.access_minutes - mode.wait_minutes, 0.0)
+        km = budget * mode.speed_kmh / 60.0 / mode.detour
+        out = np.where(has, np.maximum(out, km), out)
+    return out
+
+
+def radians(clients: Sequence[Client]) -> np.ndarray:
+    """(n, 2) latitude and longitude of the clients' homes, in radians."""
+    pts = np.array([(c.home.lat, c.home.lon) for c in clients], dtype=np.float64)
+    return np.radians(pts.reshape(len(clients), 2))
+
+
+def hilbert_key(points: np.ndarray, bits: int = HILBERT_BITS) -> np.ndarray:
+    """Position of each (lat, lon) point along a Hilbert curve over the globe.
+
+    Points close on the curve are close on the map, so consecutive clients in
+    this order form compact chunks whose candidate sets overlap.
+    """
+    n = 1 << bits
+    y = ((points[:, 0] + np.pi / 2) / np.pi * (n - 1)).round().astype(np.int64).clip(0, n - 1)
+    x = ((points[:, 1] + np.pi) / (2 * np.pi) * (n - 1)).round().astype(np.int64).clip(0, n - 1)
+    d = np.zeros(len(points), dtype=np.int64)
+    s = n >> 1
+    while s > 0:
+        rx = (x & s) > 0
+        ry = (y & s) > 0
+        d += s * s * ((3 * rx) ^ ry)
+        # rotate the quadrant so the curve stays continuous
+        flip = ~ry & rx
+        x = np.where(flip, n - 1 - x, x)
+        y = np.where(flip, n - 1 - y, y)
+        swap = ~ry
+        x, y = np.where(swap, y, x), np.where(swap, x, y)
+        s >>= 1
+    return d
+
+
+def _located(index: OpeningIndex, cols: np.ndarray) -> np.ndarray:
+    """(len(cols),) bool: opening has a place and is not remote (else a candidate for everyone)."""
+    out: np.ndarray = ~index.remote[cols] & (np.linalg.norm(index.xyz[cols], axis=1) > 0.5)
+    return out
+
+
+class CandidateIndex:
+    """Openings of an index split into located ones (a BallTree) and remote ones.
+
+    Build with :meth:`build`. Column numbers are positions in the full
+    :class:`OpeningIndex`, so candidates stay in opening-id order.
+
+    Attributes
+    ----------
+    tree : BallTree or None
+        Haversine tree over the located openings of the fit.
+    located : ndarray
+        (L,) index column of each tree row.
+    always : ndarray
+        (R,) remote (or unlocated) columns: candidates for everyone.
+    n_openings : int
+        Columns of the index this structure covers.
+    """
+
+    def __init__(
+        self,
+        tree: BallTree | None,
+        located: np.ndarray,
+        always: np.ndarray,
+        n_openings: int,
+        *,
+        live_only: bool = True,
+    ) -> None:
+        self.tree = tree
+        self.located = located
+        self.always = always
+        self.n_openings = n_openings
+        self.live_only = live_only
+        self._gone = np.zeros(n_openings, dtype=bool)  # tree rows no longer valid (moved or removed)
+        self._extra_cols = np.zeros(0, dtype=np.int64)  # located since the fit: brute force
+        self._extra_xyz = np.zeros((0, 3), dtype=np.float64)
+
+    @classmethod
+    def build(cls, index: OpeningIndex, *, live_only: bool = True) -> CandidateIndex:
+        """Index the openings; ``live_only`` leaves out filled, closed and expired ones."""
+        cols = np.arange(len(index.ids))
+        if live_only:
+            cols = cols[index.is_open & ~index.expired]
+        here = _located(index, cols)
+        located, always = cols[here], cols[~here]
+        tree = None
+        if len(located):
+            tree = BallTree(geo.lat_lon(index.xyz[located]), metric="haversine")
+        return cls(tree, located, always, len(index.ids), live_only=live_only)
+
+    def update(self, index: OpeningIndex, positions: Sequence[int] | np.ndarray) -> None:
+        """Fold in openings appended or edited since the fit (columns of the updated ``index``).
+
+        Each position is taken out of wherever it was and put back from its
+        current place, remote flag and (with ``live_only``) status.
+        """
+        pos = np.unique(np.asarray(positions, dtype=np.int64))
+        if not len(pos):
+            return
+        self.remove(pos)
+        if len(pos) and self.live_only:
+            pos = pos[index.is_open[pos] & ~index.expired[pos]]
+        here = _located(index, pos)
+        self.always = np.union1d(self.always, pos[~here])
+        self._extra_cols = np.concatenate([self._extra_cols, pos[here]])
+        self._extra_xyz = np.concatenate([self._extra_xyz, index.xyz[pos[here]]])
+        order = np.argsort(self._extra_cols, kind="stable")
+        self._extra_cols, self._extra_xyz = self._extra_cols[order], self._extra_xyz[order]
+
+    def remove(self, positions: Sequence[int] | np.ndarray) -> None:
+        """Drop openings (columns) from every future query until :meth:`update` puts them back."""
+        pos = np.unique(np.asarray(positions, dtype=np.int64))
+        if not len(pos):
+            return
+        top = int(pos[-1]) + 1
+        if top > self.n_openings:
+            self._gone = np.concatenate([self._gone, np.zeros(top - self.n_openings, dtype=bool)])
+            self.n_openings = top
+        self._gone[pos] = True
+        self.always = np.setdiff1d(self.always, pos)
+        keep = ~np.isin(self._extra_cols, pos)
+        self._extra_cols, self._extra_xyz = self._extra_cols[keep], self._extra_xyz[keep]
+
+    def query(self, points: np.ndarray, reach: np.ndarray) -> list[np.ndarray]:
+        """Per client, the sorted index columns of their candidates.
+
+        Parameters
+        ----------
+        points : ndarray of shape (n, 2)
+            Client homes in radians (see :func:`radians`).
+        reach : ndarray of shape (n,)
+            Client reach in km (see :func:`reach_km`).
+        """
+        if len(points) == 0:
+            return []
+        km = reach * (1.0 + 1e-9) + MARGIN_KM
+        if self.tree is None:
+            hits = [np.zeros(0, dtype=np.int64) for _ in range(len(points))]
+        else:
+            hits = [self.located[rows] for rows in self.tree.query_radius(points, r=geo.angle_of_km(km))]
+        if self._gone.any():
+            hits = [cols[~self._gone[cols]] for cols in hits]
+        if len(self._extra_cols):
+            lat, lon = points[:, 0], points[:, 1]
+            homes = np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+            near = geo.dot(homes, self._extra_xyz) >= geo.cos_of_km(km)[:, None]
+            hits = [
+                np.concatenate([cols, self._extra_cols[row]]) for cols, row in zip(hits, near, strict=True)
+            ]
+        out = []
+        for cols in hits:
+            cols = np.concatenate([cols, self.always]) if len(self.always) else cols
+            cols.sort()
+            out.append(cols)
+        return out
+
+
+class _Picked(Sequence[Any]):
+    """Items ``cols`` of a tuple, read on access: a gather of Python objects touches each one."""
+
+    def __init__(self, items: Sequence[Any], cols: np.ndarray) -> None:
+        self._items, self._cols = items, cols
+
+    def __len__(self) -> int:
+        return len(self._cols)
+
+    @overload
+    def __getitem__(self, i: int) -> Any: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Any]: ...
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return tuple(self._items[j] for j in self._cols[i].tolist())
+        return self._items[int(self._cols[i])]
+
+
+class _Renumbered(Mapping[str, int]):
+    """An id -> column mapping of the full index, seen through a column selection."""
+
+    def __init__(self, position: Mapping[str, int], lookup: np.ndarray, ids: Sequence[str]) -> None:
+        self._position, self._lookup, self._ids = position, lookup, ids
+
+    def __getitem__(self, key: str) -> int:
+        k = int(self._lookup[self._position[key]])
+        if k < 0:
+            raise KeyError(key)
+        return k
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+_LAZY = {"openings", "ids", "area_phrase", "position", "unserved_by_mode"}
+_SHARED = ("employers", "skill_terms", "shift_patterns")
+
+
+def gather(index: OpeningIndex, cols: np.ndarray) -> OpeningIndex:
+    """The index restricted to sorted columns ``cols``, as ``features.take_openings`` gives it.
+
+    Arrays are gathered; the per-opening tuples (records, ids, matched
+    phrases) and the id -> column mapping are views read on access, since
+    scoring reads them only for the few suggestions shown. ``index.words``
+    should be row-sliceable (CSR) for speed.
+    """
+    n = len(index.ids)
+    changes: dict[str, Any] = {
+        f.name: take_rows(getattr(index, f.name), cols, n)
+        for f in dataclasses.fields(index)
+        if f.name not in _LAZY and f.name not in _SHARED
+    }
+    ids = _Picked(index.ids, cols)
+    lookup = np.full(n, -1, dtype=np.int64)
+    lookup[cols] = np.arange(len(cols))
+    changes["ids"] = ids
+    changes["openings"] = _Picked(index.openings, cols) if len(index.openings) == n else index.openings
+    changes["area_phrase"] = _Picked(index.area_phrase, cols) if len(index.area_phrase) == n else ()
+    changes["position"] = _Renumbered(index.position, lookup, ids)
+    changes["unserved_by_mode"] = {m: mask[cols] for m, mask in index.unserved_by_mode.items()}
+    for name in _SHARED:  # vocabularies that column codes point into: never sliced
+        changes[name] = getattr(index, name)
+    return OpeningIndex(**changes)
+
+
+class SpatialCopy:
+    """The index in Hilbert-curve order, so the openings near a client sit together in memory.
+
+    Gathering a few thousand openings scattered over a large index is
+    dominated by cache misses; in curve order the same openings come from a
+    few contiguous stretches (measured 3.5x faster at 100k). Built once per
+    index object (:meth:`for_index`).
+    """
+
+    def __init__(self, index: OpeningIndex) -> None:
+        self.source = index
+        lean = dataclasses.replace(index, words=index.words.tocsr())  # rows gathered, not columns
+        self.order = np.argsort(hilbert_key(geo.lat_lon(index.xyz)), kind="stable")  # curve pos -> column
+        self.place = np.empty_like(self.order)
+        self.place[self.order] = np.arange(len(self.order))  # column -> curve position
+        self.index = gather(lean, self.order)
+
+    def take(self, cols: np.ndarray) -> tuple[OpeningIndex, np.ndarray]:
+        """The openings ``cols`` in curve order, and the argsort that puts them back in id order."""
+        at = np.sort(self.place[cols])
+        return gather(self.index, at), np.argsort(self.order[at], kind="stable")
