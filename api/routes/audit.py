@@ -9,7 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from api import audit
-from api.deps import AuditorUser, SessionDep
+from api.audit.views import opening_view, shortlist_view
+from api.deps import AuditorUser, MatcherDep, SessionDep
+from api.reconstruct import ReconstructError, reconstruct
 from api.schemas import errors
 from api.schemas.audit import (
     AuditEventPublic,
@@ -17,6 +19,7 @@ from api.schemas.audit import (
     RecommendationPublic,
     RecommendationsPublic,
     RecommendationSummary,
+    ReconstructionPublic,
     VerifyPublic,
 )
 
@@ -63,6 +66,7 @@ def _summary(record: audit.RecommendationRecord) -> dict[str, Any]:
         "config_hash": record.config_hash,
         "event_seq": record.event_seq,
         "suggested_opening_ids": [s.get("opening_id") for s in suggestions],
+        "pool_hash": record.pool_hash,
     }
 
 
@@ -119,17 +123,45 @@ def list_recommendations(
 
 @router.get("/recommendations/{record_id}", responses=errors(404))
 def read_recommendation(session: SessionDep, _auditor: AuditorUser, record_id: str) -> RecommendationPublic:
-    """One record: inputs, versions, the ranked list with contributions and reasons, exclusions."""
-    record = audit.get_recommendation(session, record_id)
-    if record is None:
-        raise HTTPException(status_code=404, detail="Recommendation not found")
+    """One record: inputs, versions, the ranked list with reasons and codes, exclusions (minimum necessary).
+
+    Commute is a band of the client's limit; no coordinates, commute points or total scores.
+    """
+    record = _record(session, record_id)
     return RecommendationPublic.model_validate(
         {
             **_summary(record),
             "client_snapshot": redact(record.client_snapshot),
-            "opening_snapshots": record.opening_snapshots,
-            "shortlist": record.shortlist,
+            "opening_snapshots": [opening_view(o) for o in record.opening_snapshots],
+            "shortlist": shortlist_view(record.shortlist),
         }
+    )
+
+
+def _record(session: SessionDep, record_id: str) -> audit.RecommendationRecord:
+    record = audit.get_recommendation(session, record_id)
+    if record is None:
+        raise HTTPException(status_code=404, detail="Recommendation not found")
+    return record
+
+
+@router.get("/recommendations/{record_id}/reconstruct", responses=errors(404, 409))
+def reconstruct_recommendation(
+    session: SessionDep, _auditor: AuditorUser, cache: MatcherDep, record_id: str
+) -> ReconstructionPublic:
+    """Rebuild the shortlist from the record and its stored pool version; say whether it is identical."""
+    record = _record(session, record_id)
+    try:
+        rebuilt = reconstruct(session, record, text_model=cache.text_model, text_model_id=cache.text_model_id)
+    except ReconstructError as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from None
+    return ReconstructionPublic(
+        record_id=rebuilt.record_id,
+        pool_hash=rebuilt.pool_hash,
+        n_openings=rebuilt.n_openings,
+        identical=rebuilt.identical,
+        differences=rebuilt.differences,
+        shortlist=shortlist_view(rebuilt.shortlist),
     )
 
 

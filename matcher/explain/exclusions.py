@@ -40,7 +40,8 @@ def single_failures(codes: np.ndarray, *, ignore: int = 0) -> np.ndarray:
     ndarray of bool, shaped like ``codes``
     """
     bits = codes.astype(np.int64)
-    return (bits != 0) & ((bits & (bits - 1)) == 0) & ((bits & ignore) == 0)
+    mask: np.ndarray = (bits != 0) & ((bits & (bits - 1)) == 0) & ((bits & ignore) == 0)
+    return mask
 
 
 def best_columns(score: np.ndarray, n: int) -> np.ndarray:
