@@ -120,9 +120,8 @@ def test_altered_pool_is_reported_by_verify(api: Api, world: World, employer: di
     assert api.get("/audit/verify", world.headers["auditor"]).json()["ok"]
 
 
-def test_exclusions_are_summarised_with_nearest_misses_and_paged_on_request(
-    api: Api, world: World, employer: dict
-) -> None:
+@pytest.mark.usefixtures("employer")
+def test_exclusions_are_summarised_with_nearest_misses_and_paged_on_request(api: Api, world: World) -> None:
     client = api.create_client(world.headers["spec1"])
     body = shortlist(api, world, client["id"], k=3)
     summary = body["exclusions"]
