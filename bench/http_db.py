@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from api import migrate, security, store
 from api.audit import verify_chain
 from api.db import make_engine, make_session_factory
-from api.dedupe import find_duplicate
+from api.dedupe import DuplicateIndex, posting
 from api.events import log_event
 from api.models import Client, Employer, EmployerLiaison, Opening, Role, User, utcnow
 from api.schemas import UserCreate
@@ -223,7 +223,7 @@ def _load(
 
 def _user(session: Session, username: str, role: Role, password: str) -> User:
     user_create = UserCreate(username=username, password=password, role=role, full_name=username)
-    user = store.users.create_user(session, user_create=user_create)
+    user = security.create_user(session, user_create=user_create)
     log_event(session, kind="user.created", user=None, user_id=user.id, role=user.role, via="cli")
     return user
 
@@ -304,6 +304,14 @@ def _editable(openings: list[dict[str, Any]], n: int) -> list[str]:
         if len(picked) >= n:
             break
     return picked
+
+
+def find_duplicate(record: dict[str, Any], others: Any) -> str | None:
+    """Key of the first of ``others`` (key, record) that ``record`` near-duplicates (api.dedupe's rule)."""
+    index = DuplicateIndex()
+    for key, other in others:
+        index.add("employer", posting(key, other))
+    return index.find("employer", posting(record["id"], record))
 
 
 def _stays_open(record: dict[str, Any]) -> bool:

@@ -16,6 +16,7 @@ from api.schemas import errors
 from api.schemas.audit import (
     AuditEventPublic,
     AuditEventsPublic,
+    PoolOpeningsPublic,
     RecommendationPublic,
     RecommendationsPublic,
     RecommendationSummary,
@@ -163,6 +164,24 @@ def reconstruct_recommendation(
         differences=rebuilt.differences,
         shortlist=shortlist_view(rebuilt.shortlist),
     )
+
+
+@router.get("/pools/{pool_hash}/openings", responses=errors(404))
+def read_pool(
+    session: SessionDep,
+    _auditor: AuditorUser,
+    pool_hash: str,
+    opening_id: Text = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> PoolOpeningsPublic:
+    """The openings of a stored pool version, as the engine read them (without coordinates)."""
+    openings = audit.pool_openings(session, pool_hash)
+    if openings is None:
+        raise HTTPException(status_code=404, detail="Pool not found")
+    picked = [o for o in openings if opening_id is None or o.get("id") == opening_id]
+    page = [opening_view(o) for o in picked[offset : offset + limit]]
+    return PoolOpeningsPublic(pool_hash=pool_hash, n_openings=len(openings), data=page, count=len(page))
 
 
 @router.get("/verify")

@@ -106,6 +106,17 @@ class ReconstructionPublic(BaseModel):
     )
 
 
+class PoolOpeningsPublic(BaseModel):
+    """A page of one stored pool version's openings (what the engine read), without coordinates."""
+
+    pool_hash: str = Field(description=f"The pool ({HASH} of its canonical JSON).")
+    n_openings: int = Field(description="Openings in the whole pool.")
+    data: list[dict[str, Any]] = Field(
+        description="The openings of this page, in the order the engine read them."
+    )
+    count: int = Field(description="Number of openings in data.")
+
+
 class VerifyPublic(BaseModel):
     """Result of recomputing the hash chain; ``first_broken_seq`` names the first bad link."""
 
