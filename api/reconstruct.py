@@ -19,15 +19,13 @@ from api import store
 from api.audit import store as audit_store
 from api.audit.chain import pool_hash as content_address
 from api.audit.models import RecommendationRecord
-from api.shortlists import NEAR_MISSES
+from api.shortlists import ENGINE_FIELDS, NEAR_MISSES, recorded_suggestion
 from matcher.assembly import build_matcher
 from matcher.config import MatcherConfig
 from matcher.records import client_from_record, opening_from_record
 from matcher.serialize import shortlist_to_dict
 from matcher.vocab import load_vocabulary
 
-#: The fields of a shown suggestion that the engine produced (the rest are added by the service).
-ENGINE_FIELDS = ("opening_id", "rank", "score", "contributions", "factors", "positives", "concerns", "hints")
 _SHORTLIST_FIELDS = ("n_considered", "n_excluded", "exclusion_counts", "engine_version", "config_hash")
 
 
@@ -113,12 +111,13 @@ def _differences(shown: dict[str, Any], rebuilt: dict[str, Any]) -> list[str]:
     if len(before) != len(after):
         out.append("suggestions (count)")
     for i, (a, b) in enumerate(zip(before, after, strict=False)):
-        out += [f"suggestions[{i}].{f}" for f in ENGINE_FIELDS if a.get(f) != b.get(f)]
-    misses = (
-        shown.get("exclusions", {}).get("nearest_misses")
-        if isinstance(shown.get("exclusions"), dict)
-        else None
-    )
+        if "explanation_hash" in a:  # a record keeps numbers and codes, its texts by hash
+            kept = recorded_suggestion(b)
+            out += [f"suggestions[{i}].{f}" for f in a if a[f] != kept.get(f)]
+        else:
+            out += [f"suggestions[{i}].{f}" for f in ENGINE_FIELDS if a.get(f) != b.get(f)]
+    summary = shown.get("exclusions")
+    misses = summary.get("nearest_misses") if isinstance(summary, dict) else None
     if misses is not None:
         keys = ("opening_id", "score", "code", "why", "feasible_if")
         strip = [{k: m.get(k) for k in keys} for m in misses]

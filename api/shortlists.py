@@ -31,6 +31,7 @@ from api.models import Client as ClientRow
 from api.models import User
 from api.rematch.store import other_list_counts
 from api.schemas import ShortlistFilters
+from matcher.canonical import sha256_hex
 from matcher.serialize import exclusion_to_dict, shortlist_to_dict, suggestion_to_dict
 from matcher.types import Suggestion
 
@@ -49,6 +50,24 @@ class ComputedShortlist:
 
 #: How many nearest misses (best openings failing exactly one limit) a shortlist gives.
 NEAR_MISSES = 5
+#: The fields of a shown suggestion that the engine produced (the rest are added by the service).
+ENGINE_FIELDS = ("opening_id", "rank", "score", "contributions", "factors", "positives", "concerns", "hints")
+
+
+def explanation_hash(suggestion: dict[str, Any]) -> str:
+    """SHA-256 of a suggestion's engine fields (scores, contributions, every reason and text)."""
+    return sha256_hex({f: suggestion.get(f) for f in ENGINE_FIELDS})
+
+
+def recorded_suggestion(suggestion: dict[str, Any]) -> dict[str, Any]:
+    """What the record keeps of a shown suggestion: numbers and codes, its texts by hash.
+
+    The texts are rebuilt exactly from the pool and the inputs (:mod:`api.reconstruct`),
+    which checks them against ``explanation_hash``.
+    """
+    reasons = [r["code"] for kind in ("positives", "concerns", "hints") for r in suggestion[kind]]
+    keep = {f: suggestion[f] for f in ("opening_id", "rank", "score", "contributions")}
+    return {**keep, "codes": reasons, "explanation_hash": explanation_hash(suggestion)}
 
 
 def _summary(client_id: str, counts: dict[str, int], n_excluded: int, misses: list[Any]) -> dict[str, Any]:
@@ -118,12 +137,13 @@ def record_shortlist(session: Session, computed: ComputedShortlist, *, actor: st
 
     The whole write transaction of a shortlist: nothing else runs under the write lock.
     """
+    kept = {**computed.body, "suggestions": [recorded_suggestion(s) for s in computed.body["suggestions"]]}
     stored = record_recommendation(
         session,
         actor=actor,
         client_snapshot=computed.client_snapshot,
         opening_snapshots=computed.opening_snapshots,
-        shortlist=computed.body,
+        shortlist=kept,
         engine_version=computed.engine_version,
         config_hash=computed.config_hash,
         pool_hash=computed.pool_hash,

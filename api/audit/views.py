@@ -81,7 +81,8 @@ def _suggestion(item: Any) -> Any:
         if isinstance(out.get(key), list):
             out[key] = [_reason(r) for r in out[key]]
     commute = [r.get("commute") for r in out.get("positives", []) + out.get("concerns", [])]
-    out["commute"] = next((c for c in commute if c), NO_COMMUTE if not commute else WITHIN_LIMIT)
+    commute += [_BAND_OF_CODE.get(str(code)) for code in out.get("codes", [])]  # a record's codes
+    out["commute"] = next((c for c in commute if c), WITHIN_LIMIT)
     return out
 
 
