@@ -193,7 +193,10 @@ def list_recommendations(
     limit: int | None = 100,
     offset: int = 0,
 ) -> list[RecommendationRecord]:
-    """Recommendation records, oldest first; ``opening_id`` matches suggestions and exclusions."""
+    """Recommendation records, oldest first; ``opening_id`` matches any opening id the shortlist names.
+
+    That is the shown openings and nearest misses (records before pools: every exclusion too).
+    """
     stmt = select(RecommendationRecord)
     for column, value in (
         (RecommendationRecord.client_id, client_id),

@@ -116,7 +116,7 @@ def list_recommendations(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> RecommendationsPublic:
-    """Recommendation records (``opening_id`` matches suggested and excluded openings)."""
+    """Recommendation records (``opening_id`` matches shown openings and nearest misses)."""
     rows = audit.list_recommendations(session, **filters, limit=limit, offset=offset)
     data = [RecommendationSummary.model_validate(_summary(r)) for r in rows]
     return RecommendationsPublic(data=data, count=len(data))
