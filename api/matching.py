@@ -27,6 +27,7 @@ from api import store
 from api.models import Opening as OpeningRow
 from api.schemas import ShortlistFilters
 from matcher.assembly import OpeningEnricher, build_matcher, trained_text_model
+from matcher.canonical import sha256_hex
 from matcher.config import MatcherConfig
 from matcher.occupations import OccupationStore, StoreError
 from matcher.pipeline import Matcher
@@ -50,6 +51,9 @@ class Fitted:
     records: dict[str, dict[str, Any]]
     config_version: int
     snapshots: list[dict[str, Any]]
+    # Content address of ``snapshots`` (SHA-256 of their RFC 8785 form), computed once at fit:
+    # recommendation records reference the pool by it (``opening_pools``).
+    pool_hash: str = ""
 
 
 def load_occupations(path: Path | None) -> OccupationStore | None:
@@ -144,7 +148,13 @@ class MatcherCache:
             seen = {o.id: o for o in matcher.index.openings}
             snapshots = [opening_to_record(seen[o.id]) for o in openings]
         _log.info("fitted on %d openings (config v%d, %s)", len(rows), config_version, as_of)
-        return Fitted(matcher=matcher, records=records, config_version=config_version, snapshots=snapshots)
+        return Fitted(
+            matcher=matcher,
+            records=records,
+            config_version=config_version,
+            snapshots=snapshots,
+            pool_hash=sha256_hex(snapshots),
+        )
 
 
 def _filter_key(filters: ShortlistFilters) -> tuple[Any, ...]:

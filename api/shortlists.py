@@ -7,6 +7,11 @@ audit record keeps the enriched records the engine actually saw.
 A shortlist is computed with reads only (no lock held while the engine ranks) and
 then stored in a short write transaction that only inserts the record and its
 chain event, retried a few times when it meets contention (``api.db.run_write``).
+
+The record references the pool of openings by its hash (``Fitted.pool_hash``, stored
+once in ``opening_pools``), not a copy. Exclusions are summarised: counts by reason
+code and the nearest misses; every why-not is computed on request, a page at a time
+(:func:`list_exclusions`) or for one opening (:func:`explain_pair`).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from api.models import Client as ClientRow
 from api.models import User
 from api.rematch.store import other_list_counts
 from api.schemas import ShortlistFilters
+from matcher.canonical import sha256_hex
 from matcher.serialize import exclusion_to_dict, shortlist_to_dict, suggestion_to_dict
 from matcher.types import Suggestion
 
@@ -39,6 +45,40 @@ class ComputedShortlist:
     opening_snapshots: list[dict[str, Any]]
     engine_version: str
     config_hash: str
+    pool_hash: str
+
+
+#: How many nearest misses (best openings failing exactly one limit) a shortlist gives.
+NEAR_MISSES = 5
+#: The fields of a shown suggestion that the engine produced (the rest are added by the service).
+ENGINE_FIELDS = ("opening_id", "rank", "score", "contributions", "factors", "positives", "concerns", "hints")
+
+
+def explanation_hash(suggestion: dict[str, Any]) -> str:
+    """SHA-256 of a suggestion's engine fields (scores, contributions, every reason and text)."""
+    return sha256_hex({f: suggestion.get(f) for f in ENGINE_FIELDS})
+
+
+def recorded_suggestion(suggestion: dict[str, Any]) -> dict[str, Any]:
+    """What the record keeps of a shown suggestion: numbers and codes, its texts by hash.
+
+    The texts are rebuilt exactly from the pool and the inputs (:mod:`api.reconstruct`),
+    which checks them against ``explanation_hash``.
+    """
+    reasons = [r["code"] for kind in ("positives", "concerns", "hints") for r in suggestion[kind]]
+    keep = {f: suggestion[f] for f in ("opening_id", "rank", "score", "contributions")}
+    return {**keep, "codes": reasons, "explanation_hash": explanation_hash(suggestion)}
+
+
+def _summary(client_id: str, counts: dict[str, int], n_excluded: int, misses: list[Any]) -> dict[str, Any]:
+    """Exclusions as a shortlist gives them: counts, nearest misses, and where to get the rest."""
+    return {
+        "n_excluded": n_excluded,
+        "counts": counts,
+        "nearest_misses": misses,
+        "all": f"/clients/{client_id}/exclusions",
+        "why_not": f"/clients/{client_id}/openings/{{opening_id}}/explain",
+    }
 
 
 def compute_shortlist(
@@ -55,7 +95,7 @@ def compute_shortlist(
     client = engine_client(session, occupations=cache.occupations, client_row=client_row)
     rejected = store.decisions.rejected_opening_ids(session, client_id=client.id)
     shortlist = fitted.matcher.recommend(
-        [client], k=k, blocked={client.id: rejected}, explain_exclusions=True
+        [client], k=k, blocked={client.id: rejected}, explain_exclusions=False, near_misses=NEAR_MISSES
     )[0]
     body = shortlist_to_dict(shortlist)
     # Lists stay personal; each suggestion only says how many other clients' nightly lists have it.
@@ -65,7 +105,14 @@ def compute_shortlist(
         record = fitted.records[item["opening_id"]]
         item["title"], item["employer"] = record["title"], record["employer"]
         item["on_other_lists"] = others.get(item["opening_id"], 0)
+    misses = body.pop("near_misses")
+    for item in misses:
+        record = fitted.records[item["opening_id"]]
+        item["title"], item["employer"] = record["title"], record["employer"]
+    body["exclusions"] = _summary(client.id, body["exclusion_counts"], body["n_excluded"], misses)
     body.update(
+        shown_opening_ids=shown,
+        pool_hash=fitted.pool_hash,
         client_id=client.id,
         as_of=as_of.isoformat(),
         k=k,
@@ -81,6 +128,7 @@ def compute_shortlist(
         opening_snapshots=fitted.snapshots,
         engine_version=shortlist.engine_version,
         config_hash=shortlist.config_hash,
+        pool_hash=fitted.pool_hash,
     )
 
 
@@ -89,14 +137,16 @@ def record_shortlist(session: Session, computed: ComputedShortlist, *, actor: st
 
     The whole write transaction of a shortlist: nothing else runs under the write lock.
     """
+    kept = {**computed.body, "suggestions": [recorded_suggestion(s) for s in computed.body["suggestions"]]}
     stored = record_recommendation(
         session,
         actor=actor,
         client_snapshot=computed.client_snapshot,
         opening_snapshots=computed.opening_snapshots,
-        shortlist=computed.body,
+        shortlist=kept,
         engine_version=computed.engine_version,
         config_hash=computed.config_hash,
+        pool_hash=computed.pool_hash,
     )
     return {"recommendation_id": stored.id, **computed.body}
 
@@ -132,3 +182,28 @@ def explain_pair(
     if isinstance(result, Suggestion):
         return {"suggested": True, **suggestion_to_dict(result)}
     return {"suggested": False, **exclusion_to_dict(result)}
+
+
+def list_exclusions(
+    session: Session,
+    *,
+    cache: MatcherCache,
+    client_row: ClientRow,
+    as_of: dt.date,
+    code: str | None,
+    offset: int,
+    limit: int,
+) -> dict[str, Any]:
+    """One page of the openings ruled out for a client, each with every reason (computed now)."""
+    fitted = cache.get(session, as_of=as_of, filters=ShortlistFilters())
+    client = engine_client(session, occupations=cache.occupations, client_row=client_row)
+    rejected = store.decisions.rejected_opening_ids(session, client_id=client.id)
+    total, page = fitted.matcher.exclusions(
+        client, blocked={client.id: rejected}, code=code, offset=offset, limit=limit
+    )
+    data = []
+    for exclusion in page:
+        record = fitted.records[exclusion.opening_id]
+        item = exclusion_to_dict(exclusion)
+        data.append({**item, "title": record["title"], "employer": record["employer"]})
+    return {"client_id": client.id, "reason": code, "total": total, "offset": offset, "data": data}

@@ -312,6 +312,14 @@ def _editable(openings: list[dict[str, Any]], n: int) -> list[str]:
     return picked
 
 
+def find_duplicate(record: dict[str, Any], others: Any) -> str | None:
+    """Key of the first of ``others`` (key, record) that ``record`` near-duplicates (api.dedupe's rule)."""
+    index = DuplicateIndex()
+    for key, other in others:
+        index.add("employer", posting(key, other))
+    return index.find("employer", posting(record["id"], record))
+
+
 def _stays_open(record: dict[str, Any]) -> bool:
     expires = record.get("expires")
     return not record.get("remote") and (not expires or dt.date.fromisoformat(expires) > demo.DEMO_AS_OF)

@@ -33,7 +33,7 @@ from matcher.features import (
     opening_text,
 )
 from matcher.rows import CONTRIB_COLUMNS, Rows, top_rows
-from matcher.types import Client, Exclusion, Opening, Shortlist, Suggestion
+from matcher.types import Client, Exclusion, NearMiss, Opening, Shortlist, Suggestion
 from matcher.vocab import Vocabulary, load_vocabulary
 
 _log = logging.getLogger(__name__)
@@ -192,6 +192,7 @@ class Matcher:
         *,
         blocked: Mapping[str, Collection[str]] | None = None,
         explain_exclusions: bool = True,
+        near_misses: int = 0,
         travel_times: TravelTimes | None = None,
         chunk_size: int = 256,
     ) -> list[Shortlist]:
@@ -207,6 +208,10 @@ class Matcher:
             code ``REJECTED_BY_SPECIALIST``).
         explain_exclusions : bool
             Build the why-not of every excluded opening (counts are always given).
+        near_misses : int
+            Also give up to this many best-scoring openings that fail exactly one
+            limit (a specialist's rejection does not count), each with that limit's
+            why-not and ``feasible_if``.
         travel_times : TravelTimes, optional
             Router minutes that override the commute estimate.
         """
@@ -217,7 +222,10 @@ class Matcher:
         out: list[Shortlist] = []
         for begin in range(0, len(clients), chunk_size):
             chunk = clients[begin : begin + chunk_size]
-            cols = None if explain_exclusions else self._candidate_columns(chunk, travel_times)
+            # Near misses and every why-not need the openings out of reach too (a commute-only
+            # miss is a near miss): those requests score the whole index.
+            whole = explain_exclusions or near_misses > 0
+            cols = None if whole else self._candidate_columns(chunk, travel_times)
             if cols is None:
                 sub, scored = index, self.score(chunk, blocked=blocked, travel_times=travel_times)
                 tops = rank(scored, sub, n=n, config=self.config.ranking)
@@ -235,9 +243,11 @@ class Matcher:
                 ]
             rows = top_rows([c.id for c in scored.clients.clients], sub.ids, tops, scored.scores)
             beyond = len(index.ids) - len(sub.ids)
+            misses = self._near_misses(scored, near_misses) if near_misses > 0 else [()] * len(tops)
             start = 0
             for c, top in enumerate(tops):
-                out.append(self._shortlist(scored, sub, c, top, rows, start, explain_exclusions, beyond))
+                shortlist = self._shortlist(scored, sub, c, top, rows, start, explain_exclusions, beyond)
+                out.append(dataclasses.replace(shortlist, near_misses=misses[c]))
                 start += len(top)
         return out
 
@@ -275,6 +285,58 @@ class Matcher:
         return score_clients(
             clients, sub, vocab=self.vocab, config=self.config, text_model=self.text_model, blocked=blocked
         )
+
+    def exclusions(
+        self,
+        client: Client,
+        *,
+        blocked: Mapping[str, Collection[str]] | None = None,
+        code: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+        travel_times: TravelTimes | None = None,
+    ) -> tuple[int, list[Exclusion]]:
+        """One page of a client's exclusions in pool order, and how many there are in all.
+
+        Parameters
+        ----------
+        client : Client
+        blocked : mapping, optional
+        code : str, optional
+            Only the openings failing this rule (a ``Failed`` name).
+        offset, limit : int
+            The page; only its openings get why-nots.
+        travel_times : TravelTimes, optional
+        """
+        if code is not None and code not in constraints.Failed.__members__:
+            raise ValidationError("exclusions", "code", code, "unknown reason code")
+        scored = self.score([client], blocked=blocked, travel_times=travel_times)
+        row = scored.codes[0]
+        wanted = row & np.uint16(constraints.Failed[code]) if code is not None else row
+        cols = np.flatnonzero(wanted)
+        page = cols[max(offset, 0) : max(offset, 0) + max(limit, 0)]
+        return len(cols), [self._exclusion(scored, 0, int(j)) for j in page]
+
+    def _near_misses(self, scored: ScoredBatch, n: int) -> list[tuple[NearMiss, ...]]:
+        """Per client, the ``n`` best openings failing exactly one limit, scored as if it held."""
+        ignore = int(constraints.Failed.REJECTED_BY_SPECIALIST)
+        mask = explain.single_failures(scored.codes, ignore=ignore)
+        would = scoring.score(
+            scored.clients,
+            self.index,
+            scored.commute,
+            mask,
+            scoring=self.config.scoring,
+            commute_config=self.config.commute,
+        ).score
+        out = []
+        for c in range(mask.shape[0]):
+            misses = []
+            for j in explain.best_columns(would[c], n).tolist():
+                (reason,) = explain.exclusion_reasons(self._pair(scored, c, j), int(scored.codes[c, j]))
+                misses.append(NearMiss(self.index.ids[j], round(float(would[c, j]), 2), reason))
+            out.append(tuple(misses))
+        return out
 
     def explain(
         self,

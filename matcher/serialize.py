@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher.types import Exclusion, Reason, Shortlist, Suggestion
+from matcher.types import Exclusion, NearMiss, Reason, Shortlist, Suggestion
 
 
 def reason_to_dict(reason: Reason) -> dict[str, Any]:
@@ -38,8 +38,17 @@ def exclusion_to_dict(e: Exclusion) -> dict[str, Any]:
     return {"opening_id": e.opening_id, "reasons": [reason_to_dict(r) for r in e.reasons]}
 
 
+def near_miss_to_dict(m: NearMiss) -> dict[str, Any]:
+    """An opening failing one limit: the score it would have, that limit's code, why-not and fix."""
+    out: dict[str, Any] = {"opening_id": m.opening_id, "score": m.score, "code": m.reason.code}
+    out["why"] = m.reason.text
+    if m.reason.feasible_if:
+        out["feasible_if"] = m.reason.feasible_if
+    return out
+
+
 def shortlist_to_dict(sl: Shortlist) -> dict[str, Any]:
-    """A shortlist; exclusions grouped by reason code (an opening under each code it fails)."""
+    """A shortlist; exclusions (when explained) grouped by reason code, and the nearest misses."""
     grouped: dict[str, list[dict[str, Any]]] = {}
     for e in sl.exclusions:
         for r in e.reasons:
@@ -58,4 +67,5 @@ def shortlist_to_dict(sl: Shortlist) -> dict[str, Any]:
         "suggestions": [suggestion_to_dict(s) for s in sl.suggestions],
         "exclusion_counts": sl.exclusion_counts,
         "exclusions": grouped,
+        "near_misses": [near_miss_to_dict(m) for m in sl.near_misses],
     }

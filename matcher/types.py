@@ -233,6 +233,15 @@ class Exclusion:
 
 
 @dataclass(frozen=True, slots=True)
+class NearMiss:
+    """An opening that fails exactly one limit, with the score it would have and that limit's reason."""
+
+    opening_id: str
+    score: float
+    reason: Reason
+
+
+@dataclass(frozen=True, slots=True)
 class Shortlist:
     """A client's ranked suggestions and the openings ruled out."""
 
@@ -244,3 +253,5 @@ class Shortlist:
     n_excluded: int
     engine_version: str
     config_hash: str
+    # The best-scoring openings that fail exactly one of the client's limits (``near_misses=`` asked).
+    near_misses: tuple[NearMiss, ...] = ()

@@ -18,7 +18,7 @@ the chain, redactable), :mod:`~api.audit.triggers` (append-only triggers),
 from api.audit.chain import GENESIS_HASH
 from api.audit.export import export_events_csv
 from api.audit.models import AuditEvent, RecommendationRecord
-from api.audit.store import get_recommendation, list_events, list_recommendations
+from api.audit.store import get_recommendation, list_events, list_recommendations, pool_openings
 from api.audit.triggers import drop_triggers, install_triggers
 from api.audit.verify import VerifyResult, verify_chain
 from api.audit.write import append_event, append_events, record_recommendation
@@ -36,6 +36,7 @@ __all__ = [
     "install_triggers",
     "list_events",
     "list_recommendations",
+    "pool_openings",
     "record_recommendation",
     "verify_chain",
 ]

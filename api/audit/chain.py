@@ -113,6 +113,16 @@ def inputs_hash(client_snapshot: Any, opening_snapshots: Any, *, canon: int = CA
     return _digest(body, field="inputs", canon=canon)
 
 
+def pooled_inputs_hash(client_snapshot: Any, pool_hash: str, *, canon: int = CANON) -> str:
+    """Hash of the engine inputs of a record that references its pool: the client and the pool's hash."""
+    return _digest({"client": client_snapshot, "pool": pool_hash}, field="inputs", canon=canon)
+
+
+def pool_hash(openings: Any) -> str:
+    """Content address of a pool of openings: SHA-256 of its RFC 8785 text (as stored)."""
+    return _digest(openings, field="pool", canon=CANON_RFC8785)
+
+
 def record_hash(
     *,
     record_id: str,
@@ -127,8 +137,13 @@ def record_hash(
     config_hash: str,
     shortlist: Any,
     canon: int = CANON,
+    pool_hash: str | None = None,
 ) -> str:
-    """Hash of a recommendation record's whole content (sealed into its chain event, same form)."""
+    """Hash of a recommendation record's whole content (sealed into its chain event, same form).
+
+    ``pool_hash`` is covered when the record references a stored pool (left out otherwise,
+    so records written before pools existed hash as they did).
+    """
     body = {
         "id": record_id,
         "at": utc_text(at),
@@ -142,6 +157,8 @@ def record_hash(
         "config_hash": config_hash,
         "shortlist": shortlist,
     }
+    if pool_hash is not None:
+        body["pool_hash"] = pool_hash
     return _digest(body, field="recommendation record", canon=canon)
 
 

@@ -72,6 +72,9 @@ class RecommendationRecord(Base):
     engine_version: Mapped[str] = mapped_column(String(64), nullable=False)
     config_hash: Mapped[str] = mapped_column(String(128), nullable=False)
     shortlist: Mapped[dict[str, Any]] = mapped_column(CanonicalJSON, nullable=False)
+    # The pool of openings it was computed against (``opening_pools.hash``); then
+    # ``opening_snapshots`` is empty. Null for records that keep their own copy (before 0005).
+    pool_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH), nullable=True, default=None)
     event_seq: Mapped[int] = mapped_column(
         Integer, ForeignKey("audit_events.seq"), nullable=False, unique=True
     )
@@ -115,3 +118,21 @@ class AuditNote(Base):
     text: Mapped[str] = mapped_column(Text, nullable=False)
     redacted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     redacted_by: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
+
+
+class OpeningPool(Base):
+    """One version of a pool of openings, stored once: what the engine read, in order.
+
+    ``hash`` is the SHA-256 of the canonical JSON of ``openings`` (RFC 8785), which
+    is also the stored text, so verification rehashes the text as it is.
+    """
+
+    __tablename__ = "opening_pools"
+
+    hash: Mapped[str] = mapped_column(String(HASH_LENGTH), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    n_openings: Mapped[int] = mapped_column(Integer, nullable=False)
+    openings: Mapped[list[dict[str, Any]]] = mapped_column(CanonicalJSON, nullable=False)
+
+    def __repr__(self) -> str:
+        return f"OpeningPool(hash={self.hash[:12]!r}, n_openings={self.n_openings})"

@@ -29,10 +29,12 @@ from sqlalchemy import (
     text,
     type_coerce,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from api.audit.chain import CANONS, CanonicalJSON, as_utc, canonical_json
-from api.audit.models import AuditEvent, RecommendationRecord
+from api.audit.models import AuditEvent, OpeningPool, RecommendationRecord
 from api.db import UTCDateTime, lock_for_write
 
 _log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ _log = logging.getLogger(__name__)
 _PG_LOCK_KEY = 0x504D_4155_4449_5431
 _EVENTS = AuditEvent.__table__
 _RECORDS = RecommendationRecord.__table__
+_POOLS = OpeningPool.metadata.tables[OpeningPool.__tablename__]
 
 
 def lock_chain(session: Session) -> None:
@@ -194,7 +197,10 @@ def list_recommendations(
     limit: int | None = 100,
     offset: int = 0,
 ) -> list[RecommendationRecord]:
-    """Recommendation records, oldest first; ``opening_id`` matches suggestions and exclusions."""
+    """Recommendation records, oldest first; ``opening_id`` matches any opening id the shortlist names.
+
+    That is the shown openings and nearest misses (records before pools: every exclusion too).
+    """
     stmt = select(RecommendationRecord)
     for column, value in (
         (RecommendationRecord.client_id, client_id),
@@ -215,22 +221,6 @@ def get_recommendation(session: Session, record_id: str) -> RecommendationRecord
     return session.get(RecommendationRecord, record_id)
 
 
-def shown_opening_ids(session: Session, recommendation_id: str) -> tuple[str, set[str]] | None:
-    """The client of a recommendation record and the openings it showed (None: no such record).
-
-    Interactive and nightly (``rematch``) records alike; exclusions were not shown.
-    """
-    row = session.execute(
-        select(RecommendationRecord.client_id, RecommendationRecord.shortlist).where(
-            RecommendationRecord.id == recommendation_id
-        )
-    ).one_or_none()
-    if row is None:
-        return None
-    suggestions = row.shortlist.get("suggestions") or []
-    return row.client_id, {str(s["opening_id"]) for s in suggestions}
-
-
 def has_table(session: Session, name: str) -> bool:
     """Whether table ``name`` exists (verification covers only the tables a database has)."""
     return bool(inspect(session.connection()).has_table(name))
@@ -249,3 +239,60 @@ def event_with_note(session: Session, note_id: str) -> AuditEvent | None:
     find = func.strpos if session.get_bind().dialect.name == "postgresql" else func.instr
     stmt = select(AuditEvent).where(find(AuditEvent.payload, literal(token, String)) > 0)
     return session.scalars(stmt.order_by(AuditEvent.seq).limit(1)).first()
+
+
+def pool_stored(session: Session, pool_hash: str) -> bool:
+    """Whether the pool ``pool_hash`` is stored (reads the key only, never the openings)."""
+    return session.execute(select(_POOLS.c.hash).where(_POOLS.c.hash == pool_hash)).first() is not None
+
+
+def save_pool(session: Session, *, pool_hash: str, openings: list[dict[str, Any]], at: dt.datetime) -> bool:
+    """Store a pool version unless it is there already (insert-if-absent; True when inserted).
+
+    ``ON CONFLICT DO NOTHING``: two writers storing the same pool at once cannot collide.
+    """
+    if pool_stored(session, pool_hash):
+        return False
+    dialect = session.get_bind().dialect.name
+    values = {"hash": pool_hash, "at": at, "n_openings": len(openings), "openings": openings}
+    if dialect == "postgresql":
+        stmt: Any = pg_insert(_POOLS).values(**values).on_conflict_do_nothing(index_elements=["hash"])
+    elif dialect == "sqlite":
+        stmt = sqlite_insert(_POOLS).values(**values).on_conflict_do_nothing(index_elements=["hash"])
+    else:
+        stmt = insert(_POOLS).values(**values)
+    session.execute(stmt)
+    return True
+
+
+def pool_openings(session: Session, pool_hash: str) -> list[dict[str, Any]] | None:
+    """The openings of a stored pool version, in the order the engine read them, or None."""
+    found = session.execute(select(_POOLS.c.openings).where(_POOLS.c.hash == pool_hash)).first()
+    return None if found is None else list(found.openings)
+
+
+def pool_text(session: Session, pool_hash: str) -> str | None:
+    """The stored canonical text of one pool (raw, unparsed, for verification), or None."""
+    stmt = select(type_coerce(_POOLS.c.openings, Text)).where(_POOLS.c.hash == pool_hash)
+    found = session.execute(stmt).first()
+    return None if found is None else str(found[0])
+
+
+def shown_opening_ids(session: Session, record_id: str) -> tuple[str, set[str]] | None:
+    """``(client_id, ids of the openings shown)`` of a recommendation record, or None.
+
+    New records keep the ids under ``shortlist["shown_opening_ids"]``; older ones are
+    read from their suggestions.
+    """
+    found = session.execute(
+        select(RecommendationRecord.client_id, RecommendationRecord.shortlist).where(
+            RecommendationRecord.id == record_id
+        )
+    ).first()
+    if found is None:
+        return None
+    shortlist = found.shortlist or {}
+    shown = shortlist.get("shown_opening_ids")
+    if shown is None:
+        shown = [s.get("opening_id") for s in shortlist.get("suggestions", [])]
+    return str(found.client_id), {str(i) for i in shown}

@@ -8,6 +8,7 @@ and the mutable tables that feed a recommendation (:mod:`api.audit.coverage`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -24,6 +25,7 @@ from api.audit.chain import (
     RECOMMENDATION_KIND,
     event_hash,
     inputs_hash,
+    pooled_inputs_hash,
     record_hash,
 )
 
@@ -103,13 +105,22 @@ def _record_problem(row: SimpleNamespace) -> str | None:
         config_hash=row.r_config_hash,
         shortlist=row.r_shortlist,
         canon=row.canon,  # a record is hashed in the form of the event that seals it
+        pool_hash=row.r_pool_hash,
     )
-    inputs = _hash_or_bad(
-        inputs_hash,
-        client_snapshot=row.r_client_snapshot,
-        opening_snapshots=row.r_opening_snapshots,
-        canon=row.canon,
-    )
+    if row.r_pool_hash is None:
+        inputs = _hash_or_bad(
+            inputs_hash,
+            client_snapshot=row.r_client_snapshot,
+            opening_snapshots=row.r_opening_snapshots,
+            canon=row.canon,
+        )
+    else:  # the pool itself is checked once, after the walk (_pool_problem)
+        inputs = _hash_or_bad(
+            pooled_inputs_hash,
+            client_snapshot=row.r_client_snapshot,
+            pool_hash=row.r_pool_hash,
+            canon=row.canon,
+        )
     if content != seal.get("record_hash") or inputs != row.r_inputs_hash:
         return f"recommendation record {row.r_id} (event {seq}) was altered"
     return None
@@ -126,9 +137,12 @@ class _Walker:
     problem: tuple[int, str] | None = None
     seen_anchors: set[int] = field(default_factory=set)
     collected: coverage.Collected = field(default_factory=coverage.Collected)
+    pools: dict[str, int] = field(default_factory=dict)  # pool hash -> first seq referencing it
 
     def feed(self, raw: Row[Any]) -> None:
         row = _decode(raw)
+        if row.r_pool_hash is not None:
+            self.pools.setdefault(row.r_pool_hash, row.seq)
         if row.seq != self.last_seq:
             self.n_events += 1
             self.collected.feed(
@@ -185,6 +199,18 @@ def _orphan_record(session: Session) -> tuple[int, str] | None:
     return seq, f"event {seq} sealing recommendation record {record_id} is missing"
 
 
+def _pool_problem(session: Session, pools: Mapping[str, int]) -> tuple[int, str] | None:
+    """A referenced pool of openings that is missing or whose stored text no longer has its hash."""
+    problems = []
+    for pool_hash, seq in pools.items():
+        text = store.pool_text(session, pool_hash)
+        if text is None:
+            problems.append((seq, f"pool of openings {pool_hash} (record of event {seq}) is missing"))
+        elif hashlib.sha256(text.encode("utf-8")).hexdigest() != pool_hash:
+            problems.append((seq, f"pool of openings {pool_hash} (record of event {seq}) was altered"))
+    return min(problems) if problems else None
+
+
 def _checkpoint_problems(
     session: Session, key: bytes | None, anchors: dict[int, str]
 ) -> tuple[checkpoints.CheckedCheckpoints, list[tuple[int, str]]]:
@@ -224,7 +250,11 @@ def verify_chain(
     walker = _Walker(anchors=pinned)
     for row in store.chain_rows(session):
         walker.feed(row)
-    problems += [p for p in (walker.problem, _orphan_record(session)) if p is not None]
+    problems += [
+        p
+        for p in (walker.problem, _orphan_record(session), _pool_problem(session, walker.pools))
+        if p is not None
+    ]
     if walker.problem is None:
         unseen = sorted(set(walker.anchors) - walker.seen_anchors)
         if unseen:

@@ -23,7 +23,11 @@ from api.audit.chain import (
     event_hash,
     inputs_hash,
     normalize_json,
+    pooled_inputs_hash,
     record_hash,
+)
+from api.audit.chain import (
+    pool_hash as content_address,
 )
 from api.audit.models import ID_LENGTH, AuditEvent, RecommendationRecord
 
@@ -149,8 +153,14 @@ def record_recommendation(
     engine_version: str,
     config_hash: str,
     kind: str = "interactive",
+    pool_hash: str | None = None,
 ) -> RecommendationRecord:
-    """Store a recommendation record and seal it with a ``recommendation`` chain event."""
+    """Store a recommendation record and seal it with a ``recommendation`` chain event.
+
+    With ``pool_hash`` the record references a pool stored once in ``opening_pools``
+    (stored here if absent, from ``opening_snapshots``) instead of copying the
+    openings; the record's inputs hash and the seal then cover the pool hash.
+    """
     _check_text("actor", actor, required=True)
     if kind not in RECORD_KINDS:
         raise ValueError(f"kind must be one of {RECORD_KINDS}, got {kind!r}")
@@ -160,13 +170,26 @@ def record_recommendation(
     if not isinstance(client_snapshot, dict):
         raise ValueError("client_snapshot must be a JSON object")
     _check_text("client_snapshot.id", client_snapshot.get("id"), required=True)
-    if not isinstance(opening_snapshots, list) or not all(isinstance(o, dict) for o in opening_snapshots):
+    if not isinstance(opening_snapshots, list):
+        raise ValueError("opening_snapshots must be a list of JSON objects")
+    pooled = pool_hash is not None and store.pool_stored(session, pool_hash)
+    if pooled:
+        opening_snapshots = []  # stored once already: no per-record check or copy
+    if not all(isinstance(o, dict) for o in opening_snapshots):
         raise ValueError("opening_snapshots must be a list of JSON objects")
     if not isinstance(shortlist, dict):
         raise ValueError("shortlist must be a JSON object")
+    at = dt.datetime.now(dt.UTC)
+    if pool_hash is not None:
+        _check_text("pool_hash", pool_hash, required=True)
+        if not pooled:
+            if content_address(opening_snapshots) != pool_hash:
+                raise ValueError("pool_hash is not the hash of opening_snapshots")
+            store.save_pool(session, pool_hash=pool_hash, openings=opening_snapshots, at=at)
+        opening_snapshots = []
     record = RecommendationRecord(
         id=str(uuid.uuid4()),
-        at=dt.datetime.now(dt.UTC),
+        at=at,
         actor=actor,
         kind=kind,
         client_id=client_snapshot["id"],
@@ -175,8 +198,12 @@ def record_recommendation(
         engine_version=engine_version,
         config_hash=config_hash,
         shortlist=normalize_json(shortlist, field="shortlist"),
+        pool_hash=pool_hash,
     )
-    record.inputs_hash = inputs_hash(record.client_snapshot, record.opening_snapshots, canon=CANON)
+    if pool_hash is None:
+        record.inputs_hash = inputs_hash(record.client_snapshot, record.opening_snapshots, canon=CANON)
+    else:
+        record.inputs_hash = pooled_inputs_hash(record.client_snapshot, pool_hash, canon=CANON)
     event = _append(
         session,
         at=record.at,
@@ -201,6 +228,7 @@ def _seal(record: RecommendationRecord) -> dict[str, Any]:
         "inputs_hash": record.inputs_hash,
         "engine_version": record.engine_version,
         "config_hash": record.config_hash,
+        **({"pool_hash": record.pool_hash} if record.pool_hash is not None else {}),
     }
 
 
@@ -219,4 +247,5 @@ def record_content_hash(record: RecommendationRecord, *, canon: int) -> str:
         config_hash=record.config_hash,
         shortlist=record.shortlist,
         canon=canon,
+        pool_hash=record.pool_hash,
     )

@@ -11,17 +11,21 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from api import audit, store
 from api.audit import notes
 from api.audit import store as audit_store
-from api.deps import AuditorUser, SessionDep, SettingsDep, require
+from api.audit.views import opening_view, shortlist_view
+from api.deps import AuditorUser, MatcherDep, SessionDep, SettingsDep, require
 from api.models import Role, User
+from api.reconstruct import ReconstructError, reconstruct
 from api.schemas import errors
 from api.schemas.audit import (
     AuditEventPublic,
     AuditEventsPublic,
     NoteRedacted,
     NoteRedaction,
+    PoolOpeningsPublic,
     RecommendationPublic,
     RecommendationsPublic,
     RecommendationSummary,
+    ReconstructionPublic,
     VerifyPublic,
 )
 
@@ -68,6 +72,7 @@ def _summary(record: audit.RecommendationRecord) -> dict[str, Any]:
         "config_hash": record.config_hash,
         "event_seq": record.event_seq,
         "suggested_opening_ids": [s.get("opening_id") for s in suggestions],
+        "pool_hash": record.pool_hash,
     }
 
 
@@ -116,7 +121,7 @@ def list_recommendations(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> RecommendationsPublic:
-    """Recommendation records (``opening_id`` matches suggested and excluded openings)."""
+    """Recommendation records (``opening_id`` matches shown openings and nearest misses)."""
     rows = audit.list_recommendations(session, **filters, limit=limit, offset=offset)
     data = [RecommendationSummary.model_validate(_summary(r)) for r in rows]
     return RecommendationsPublic(data=data, count=len(data))
@@ -124,18 +129,64 @@ def list_recommendations(
 
 @router.get("/recommendations/{record_id}", responses=errors(404))
 def read_recommendation(session: SessionDep, _auditor: AuditorUser, record_id: str) -> RecommendationPublic:
-    """One record: inputs, versions, the ranked list with contributions and reasons, exclusions."""
-    record = audit.get_recommendation(session, record_id)
-    if record is None:
-        raise HTTPException(status_code=404, detail="Recommendation not found")
+    """One record: inputs, versions, the ranked list with reasons and codes, exclusions (minimum necessary).
+
+    Commute is a band of the client's limit; no coordinates, commute points or total scores.
+    """
+    record = _record(session, record_id)
     return RecommendationPublic.model_validate(
         {
             **_summary(record),
             "client_snapshot": redact(record.client_snapshot),
-            "opening_snapshots": record.opening_snapshots,
-            "shortlist": record.shortlist,
+            "opening_snapshots": [opening_view(o) for o in record.opening_snapshots],
+            "shortlist": shortlist_view(record.shortlist),
         }
     )
+
+
+def _record(session: SessionDep, record_id: str) -> audit.RecommendationRecord:
+    record = audit.get_recommendation(session, record_id)
+    if record is None:
+        raise HTTPException(status_code=404, detail="Recommendation not found")
+    return record
+
+
+@router.get("/recommendations/{record_id}/reconstruct", responses=errors(404, 409))
+def reconstruct_recommendation(
+    session: SessionDep, _auditor: AuditorUser, cache: MatcherDep, record_id: str
+) -> ReconstructionPublic:
+    """Rebuild the shortlist from the record and its stored pool version; say whether it is identical."""
+    record = _record(session, record_id)
+    try:
+        rebuilt = reconstruct(session, record, text_model=cache.text_model, text_model_id=cache.text_model_id)
+    except ReconstructError as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from None
+    return ReconstructionPublic(
+        record_id=rebuilt.record_id,
+        pool_hash=rebuilt.pool_hash,
+        n_openings=rebuilt.n_openings,
+        identical=rebuilt.identical,
+        differences=rebuilt.differences,
+        shortlist=shortlist_view(rebuilt.shortlist),
+    )
+
+
+@router.get("/pools/{pool_hash}/openings", responses=errors(404))
+def read_pool(
+    session: SessionDep,
+    _auditor: AuditorUser,
+    pool_hash: str,
+    opening_id: Text = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> PoolOpeningsPublic:
+    """The openings of a stored pool version, as the engine read them (without coordinates)."""
+    openings = audit.pool_openings(session, pool_hash)
+    if openings is None:
+        raise HTTPException(status_code=404, detail="Pool not found")
+    picked = [o for o in openings if opening_id is None or o.get("id") == opening_id]
+    page = [opening_view(o) for o in picked[offset : offset + limit]]
+    return PoolOpeningsPublic(pool_hash=pool_hash, n_openings=len(openings), data=page, count=len(page))
 
 
 @router.get("/verify")

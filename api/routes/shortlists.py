@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
@@ -10,8 +11,9 @@ from pydantic import ValidationError
 
 from api.deps import MatcherDep, SessionDep, SettingsDep, SpecialistUser
 from api.routes.clients import own_client
-from api.schemas import ShortlistFilters, ShortlistPublic, ShortlistRequest, errors
-from api.shortlists import explain_pair, make_shortlist
+from api.schemas import ExclusionsPublic, ShortlistFilters, ShortlistPublic, ShortlistRequest, errors
+from api.shortlists import explain_pair, list_exclusions, make_shortlist
+from matcher.constraints import Failed
 
 # Query parameter names of the ShortlistFilters fields.
 QUERY_NAMES = {"industries": "industry", "employer_ids": "employer_id"}
@@ -108,3 +110,31 @@ def explain_opening(
     if result is None:
         raise HTTPException(status_code=404, detail="Opening not found")
     return result
+
+
+ReasonCode = Enum("ReasonCode", {name: name for name in Failed.__members__}, type=str)  # type: ignore[misc]
+
+
+@router.get("/{client_id}/exclusions")
+def get_exclusions(
+    session: SessionDep,
+    user: SpecialistUser,
+    settings: SettingsDep,
+    cache: MatcherDep,
+    client_id: str,
+    reason: Annotated[ReasonCode | None, Query(description="Only openings failing this rule.")] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ExclusionsPublic:
+    """Every opening ruled out for this client, a page at a time, each with all its reasons."""
+    client = own_client(session, user, client_id)
+    body = list_exclusions(
+        session,
+        cache=cache,
+        client_row=client,
+        as_of=settings.today(),
+        code=None if reason is None else str(reason.value),
+        offset=(page - 1) * per_page,
+        limit=per_page,
+    )
+    return ExclusionsPublic.model_validate({**body, "page": page, "per_page": per_page})

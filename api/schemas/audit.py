@@ -60,6 +60,11 @@ class RecommendationSummary(BaseModel):
     config_hash: str = Field(description="Short hash of the program configuration used.")
     event_seq: int = Field(description="seq of the chain event that seals this record.")
     suggested_opening_ids: list[str] = Field(description="The suggested openings, best first.")
+    pool_hash: str | None = Field(
+        default=None,
+        description=f"The stored pool of openings the shortlist was computed against ({HASH}); "
+        "null for records that keep their own copy of the openings.",
+    )
 
 
 class RecommendationsPublic(BaseModel):
@@ -70,16 +75,48 @@ class RecommendationsPublic(BaseModel):
 
 
 class RecommendationPublic(RecommendationSummary):
-    """A full record: input snapshots (home redacted), the ranked list and exclusions."""
+    """A full record, minimum necessary: home redacted, commute as bands, no coordinates."""
 
     client_snapshot: dict[str, Any] = Field(
         description="The client profile the engine read (home location redacted)."
     )
-    opening_snapshots: list[dict[str, Any]] = Field(description="The openings the engine read, in order.")
-    shortlist: dict[str, Any] = Field(
-        description="The shortlist as returned: suggestions with scores, contributions and reasons, "
-        "and exclusions with their reason codes."
+    opening_snapshots: list[dict[str, Any]] = Field(
+        description="Records with their own copy of the openings: those openings without coordinates; "
+        "empty for records that reference a pool (pool_hash)."
     )
+    shortlist: dict[str, Any] = Field(
+        description="The shortlist as shown, for non-owners: suggestions with ranks, reasons, codes and "
+        "the points of every factor but commute; commute as a band of the client's limit (no minutes, "
+        "no commute points, no total score); exclusions counted by reason code, with nearest misses."
+    )
+
+
+class ReconstructionPublic(BaseModel):
+    """A recommendation rebuilt from its record and stored pool, compared with what was shown."""
+
+    record_id: str = Field(description="The record rebuilt.")
+    pool_hash: str | None = Field(
+        description=f"The pool of openings used ({HASH}); null: the record's own copy."
+    )
+    n_openings: int = Field(description="Openings in the pool.")
+    identical: bool = Field(description="true when scores, contributions, ranks and texts are all the same.")
+    differences: list[str] = Field(
+        description='Fields that differ, e.g. "suggestions[2].score"; empty when identical.'
+    )
+    shortlist: dict[str, Any] = Field(
+        description="The rebuilt shortlist, in the same non-owner view as the record."
+    )
+
+
+class PoolOpeningsPublic(BaseModel):
+    """A page of one stored pool version's openings (what the engine read), without coordinates."""
+
+    pool_hash: str = Field(description=f"The pool ({HASH} of its canonical JSON).")
+    n_openings: int = Field(description="Openings in the whole pool.")
+    data: list[dict[str, Any]] = Field(
+        description="The openings of this page, in the order the engine read them."
+    )
+    count: int = Field(description="Number of openings in data.")
 
 
 class VerifyPublic(BaseModel):

@@ -132,10 +132,44 @@ class ShortlistPublic(BaseModel):
         "text), and on_other_lists (how many other clients' nightly lists hold the opening)."
     )
     exclusions: Any = Field(
-        description="Openings ruled out by one of the client's own limits, grouped by reason code "
-        "(e.g. COMMUTE_TOO_LONG): each with opening_id, a plain why, feasible_if when that limit "
-        "alone blocks it, and also_fails (its other codes). exclusion_counts counts them by code."
+        description="Openings ruled out by one of the client's own limits, summarised: n_excluded, "
+        "counts by reason code (e.g. COMMUTE_TOO_LONG), nearest_misses (the best-scoring openings "
+        "failing exactly one limit, each with opening_id, title, employer, score, code, a plain why "
+        "and feasible_if), all (the paged list of every exclusion with its reasons, GET "
+        "/clients/{id}/exclusions?reason=&page=) and why_not (the why-not of any one opening)."
     )
+    shown_opening_ids: list[str] = Field(
+        default_factory=list, description="The suggested openings, best first (as the record keeps them)."
+    )
+    pool_hash: str = Field(
+        default="",
+        description="SHA-256 of the pool of openings ranked (stored once, referenced by the record).",
+    )
+
+
+class ExclusionPublic(BaseModel):
+    """One opening ruled out for a client, with every limit it fails."""
+
+    model_config = ConfigDict(extra="allow")
+
+    opening_id: str = Field(description="The opening.")
+    title: str = Field(description="Its title.")
+    employer: str = Field(description="Its employer.")
+    reasons: list[dict[str, Any]] = Field(
+        description="One per failed limit: code, a plain text, evidence, and feasible_if when that limit "
+        "alone blocks it."
+    )
+
+
+class ExclusionsPublic(BaseModel):
+    """A page of the openings ruled out for a client (why-nots computed for this page only)."""
+
+    client_id: str = Field(description="The client.")
+    reason: str | None = Field(description="The reason code asked for, or null for all.")
+    total: int = Field(description="Openings ruled out (with that reason) in all.")
+    page: int = Field(description="This page (1 is the first).")
+    per_page: int = Field(description="Openings per page.")
+    data: list[ExclusionPublic] = Field(description="The openings of this page, in pool order.")
 
 
 class DecisionCreate(Strict):

@@ -5,15 +5,17 @@
 - :mod:`matcher.explain.exclusions`: the why-not of an exclusion, from the constraint table.
 """
 
-from matcher.explain.exclusions import exclusion_reasons
+from matcher.explain.exclusions import best_columns, exclusion_reasons, single_failures
 from matcher.explain.pair import Details, Pair, pair_details
 from matcher.explain.suggestions import employer_cap_reason, suggestion_reasons
 
 __all__ = [
     "Details",
     "Pair",
+    "best_columns",
     "employer_cap_reason",
     "exclusion_reasons",
     "pair_details",
+    "single_failures",
     "suggestion_reasons",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from matcher.constraints import RULES
 from matcher.explain.pair import Pair
 from matcher.messages import render
@@ -21,3 +23,29 @@ def exclusion_reasons(pair: Pair, bits: int) -> list[Reason]:
             text = render("exclusion", name, {**ev, **display})
             out.append(Reason(name, "exclusion", text, None, ev, fix if alone else None))
     return out
+
+
+def single_failures(codes: np.ndarray, *, ignore: int = 0) -> np.ndarray:
+    """Bool mask of the pairs that fail exactly one rule, that rule not among the bits ``ignore``.
+
+    Parameters
+    ----------
+    codes : ndarray
+        Failed-constraint bits, any shape (``constraints.failed_codes``).
+    ignore : int
+        Rules that do not count as a limit to relax (e.g. a specialist's rejection).
+
+    Returns
+    -------
+    ndarray of bool, shaped like ``codes``
+    """
+    bits = codes.astype(np.int64)
+    mask: np.ndarray = (bits != 0) & ((bits & (bits - 1)) == 0) & ((bits & ignore) == 0)
+    return mask
+
+
+def best_columns(score: np.ndarray, n: int) -> np.ndarray:
+    """Columns of the ``n`` highest non-NaN scores of a 1-d row, best first (ties by column)."""
+    found = np.flatnonzero(~np.isnan(score))
+    order = np.argsort(-score[found], kind="stable")
+    return found[order[:n]]

@@ -177,6 +177,7 @@ ROWS = [
     Row("GET", "/clients/{client}/shortlist", {S: owned(200)}, kind="client"),
     Row("POST", "/clients/{client}/shortlist", {S: owned(200)}, kind="client", body=lambda c: {"k": 3}),
     Row("GET", "/clients/{client}/openings/{opening}/explain", {S: owned(200)}, kind="client"),
+    Row("GET", "/clients/{client}/exclusions", {S: owned(200)}, kind="client"),
     Row("GET", "/clients/{client}/openings/{opening}/explain", {S: shared(200)}, kind="opening"),
     Row(
         "POST",
@@ -263,6 +264,8 @@ ROWS = [
     Row("GET", "/audit/events/export", {AU: single(200)}),
     Row("GET", "/audit/recommendations", {AU: single(200)}),
     Row("GET", "/audit/recommendations/{record}", {AU: {OWN: 200, MISSING: 404}}, kind="record"),
+    Row("GET", "/audit/recommendations/{record}/reconstruct", {AU: {OWN: 200, MISSING: 404}}, kind="record"),
+    Row("GET", "/audit/pools/{pool}/openings", {AU: {OWN: 200, MISSING: 404}}, kind="pool"),
     Row("GET", "/audit/verify", {AU: single(200)}),
     Row(
         "POST",
@@ -312,11 +315,10 @@ def make_ctx(api: Api, world: World, row: Row) -> Ctx:
             placements[i] = api.post(f"/clients/{client}/placements", world.headers[who], json=body).json()[
                 "id"
             ]
-    record = None
-    if "{record}" in row.path:
-        record = api.get(f"/clients/{own_client}/shortlist", world.headers["spec1"]).json()[
-            "recommendation_id"
-        ]
+    record = pool = None
+    if "{record}" in row.path or "{pool}" in row.path:
+        shown = api.get(f"/clients/{own_client}/shortlist", world.headers["spec1"]).json()
+        record, pool = shown["recommendation_id"], shown["pool_hash"]
     target_user = api.add_user("specialist").id if "{user}" in row.path else 0
     note = _note(api, world) if "{note}" in row.path else ""
     c.ids = {
@@ -325,6 +327,7 @@ def make_ctx(api: Api, world: World, row: Row) -> Ctx:
         "opening": {OWN: own_opening, OTHER: other_opening, MISSING: "O-MISSING0000"},
         "placement": {OWN: placements[0], OTHER: placements[1], MISSING: 999_999},
         "record": {OWN: record, MISSING: "00000000-0000-0000-0000-000000000000"},
+        "pool": {OWN: pool, MISSING: "0" * 64},
         "user": {OWN: target_user, MISSING: 999_999},
         "note": {OWN: note, MISSING: "00000000-0000-0000-0000-000000000000"},
     }
@@ -342,7 +345,7 @@ def _note(api: Api, world: World) -> str:
 
 def call(c: Ctx, row: Row, headers: dict[str, str] | None) -> Any:
     path = row.path
-    for kind in ("client", "employer", "opening", "placement", "record", "user", "note"):
+    for kind in ("client", "employer", "opening", "placement", "record", "pool", "user", "note"):
         if "{" + kind + "}" in path:
             path = path.replace("{" + kind + "}", str(c.id(kind)))
     kwargs: dict[str, Any] = {}
@@ -356,7 +359,7 @@ def call(c: Ctx, row: Row, headers: dict[str, str] | None) -> Any:
 def variants(row: Row) -> list[str]:
     if row.kind is None:
         return [OWN]
-    return [OTHER, MISSING, OWN] if row.kind not in ("record", "user", "note") else [MISSING, OWN]
+    return [OTHER, MISSING, OWN] if row.kind not in ("record", "pool", "user", "note") else [MISSING, OWN]
 
 
 @pytest.mark.parametrize("row", ROWS, ids=str)
@@ -411,6 +414,7 @@ def test_every_endpoint_is_in_the_table(api: Api) -> None:
         "opening_id": "opening",
         "placement_id": "placement",
         "record_id": "record",
+        "pool_hash": "pool",
         "user_id": "user",
         "note_id": "note",
     }

@@ -37,6 +37,14 @@ INFERRED_DEMAND = "inferred from the O*NET occupation"
 INFERRED_STRENGTH = "inferred from work history"
 
 
+def pool_openings(api: Api, world: World, record: dict[str, Any], opening_id: str) -> list[dict[str, Any]]:
+    """The snapshots of ``opening_id`` in the pool a recommendation record references."""
+    url = f"/audit/pools/{record['pool_hash']}/openings"
+    response = api.get(url, world.headers["auditor"], params={"opening_id": opening_id})
+    assert response.status_code == 200, response.text
+    return response.json()["data"]  # type: ignore[no-any-return]
+
+
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     release = synthetic.write_release(tmp_path_factory.mktemp("onet") / "release")
@@ -94,7 +102,7 @@ def test_shortlist_shows_inferred_demands_and_strengths(
     record = api.get(f"/audit/recommendations/{shortlist['recommendation_id']}", world.headers["auditor"])
     snapshot = record.json()
     assert "Clean tableware" in snapshot["client_snapshot"]["inferred_strengths"]
-    (opening,) = [o for o in snapshot["opening_snapshots"] if o["id"] == dish_opening["id"]]
+    (opening,) = pool_openings(api, world, snapshot, dish_opening["id"])
     assert opening["onet_soc"] == "35-9021.00" and opening["skills_inferred"]
     assert set(opening["inferred_demands"]) == set(DIMENSIONS)
     explained = api.get(f"/clients/{client['id']}/openings/{dish_opening['id']}/explain", h).json()
@@ -207,7 +215,7 @@ def test_without_a_store_nothing_is_inferred(api: Api, world: World, dish_openin
     record = api.get(f"/audit/recommendations/{shortlist['recommendation_id']}", auditor).json()
     stored = api.get(f"/clients/{client['id']}", h).json()["profile"]
     assert record["client_snapshot"] == {"id": client["id"], **stored, "home": "redacted"}  # auditor view
-    (opening,) = [o for o in record["opening_snapshots"] if o["id"] == dish_opening["id"]]
+    (opening,) = pool_openings(api, world, record, dish_opening["id"])
     assert opening["inferred_demands"] == [] and not opening["skills_inferred"]
 
 
@@ -256,7 +264,7 @@ def test_an_edited_opening_is_enriched_again(api: Api, world: World) -> None:
     def onet_soc() -> str:
         shortlist = api.post(f"/clients/{client['id']}/shortlist", world.headers["spec1"], json={}).json()
         record = api.get(f"/audit/recommendations/{shortlist['recommendation_id']}", world.headers["auditor"])
-        (snapshot,) = [o for o in record.json()["opening_snapshots"] if o["id"] == opening["id"]]
+        (snapshot,) = pool_openings(api, world, record.json(), opening["id"])
         return str(snapshot["onet_soc"])
 
     assert onet_soc() == "35-9021.00"

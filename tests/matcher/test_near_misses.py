@@ -1,0 +1,71 @@
+"""Nearest misses and paged exclusions, checked against a plain loop over ``Matcher.explain``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matcher import Matcher
+from matcher.errors import ValidationError
+from matcher.explain import best_columns, single_failures
+from matcher.types import Exclusion
+from tests.matcher import worlds
+from tests.matcher.worlds import World, random_world
+
+SEEDS = range(6)
+
+
+def _fitted(seed: int) -> tuple[Matcher, World]:
+    world = random_world(seed, n_clients=4, n_openings=40, strict=0.6)
+    return Matcher().fit(world.openings, as_of=worlds.AS_OF), world
+
+
+def test_single_failures_matches_a_loop() -> None:
+    codes = np.array([[0, 1, 2, 3, 4096, 4097, 8, 12]], dtype=np.uint16)
+    got = single_failures(codes, ignore=4096)
+    expected = [c != 0 and bin(c).count("1") == 1 and not c & 4096 for c in codes[0].tolist()]
+    assert got[0].tolist() == expected
+
+
+def test_best_columns_skip_nan_and_keep_ties_in_column_order() -> None:
+    score = np.array([np.nan, 5.0, 7.0, 5.0, np.nan, 9.0])
+    assert best_columns(score, 3).tolist() == [5, 2, 1]
+    assert best_columns(score, 10).tolist() == [5, 2, 1, 3]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_near_misses_are_the_best_openings_failing_one_limit(seed: int) -> None:
+    matcher, world = _fitted(seed)
+    shortlists = matcher.recommend(world.clients, k=3, blocked=world.blocked, near_misses=4)
+    for client, sl in zip(world.clients, shortlists, strict=True):
+        loop = {}
+        for o in world.openings:
+            result = matcher.explain(client, o.id, blocked=world.blocked)
+            if isinstance(result, Exclusion) and len(result.reasons) == 1:
+                if result.reasons[0].code != "REJECTED_BY_SPECIALIST":
+                    loop[o.id] = result.reasons[0]
+        assert len(sl.near_misses) == min(4, len(loop))
+        for miss in sl.near_misses:
+            assert miss.reason == loop[miss.opening_id]  # the same why-not, feasible_if included
+        scores = [m.score for m in sl.near_misses]
+        assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_pages_of_exclusions_add_up_to_every_why_not(seed: int) -> None:
+    matcher, world = _fitted(seed)
+    for client in world.clients:
+        (full,) = matcher.recommend([client], blocked=world.blocked, explain_exclusions=True)
+        total, first = matcher.exclusions(client, blocked=world.blocked, limit=7)
+        rest = matcher.exclusions(client, blocked=world.blocked, offset=7, limit=1000)[1]
+        assert total == full.n_excluded and first + rest == list(full.exclusions)
+        for code, count in full.exclusion_counts.items():
+            n, page = matcher.exclusions(client, blocked=world.blocked, code=code, limit=1000)
+            assert n == count and all(code in e.codes for e in page)
+
+
+def test_an_unknown_reason_code_is_refused() -> None:
+    matcher, world = _fitted(0)
+    with pytest.raises(ValidationError) as info:
+        matcher.exclusions(world.clients[0], code="NOPE")
+    assert info.value.value == "NOPE"
