@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.audit import append_event
-from api.audit.notes import store_note
+from api.audit.notes import FREE_TEXT, store_note
 from api.models import User
 
 
@@ -22,14 +22,15 @@ def log_event(
 ) -> None:
     """Append one chain event: who (username), what (``kind``), to which client/opening.
 
-    A non-empty free-text ``note`` is not put in the (unerasable) chain: it is kept in
-    ``audit_notes`` and the event holds ``note_id`` and its salted hash ``note_sha256``.
+    Non-empty free text (``note``, ``source_reason``: ``notes.FREE_TEXT``) is not put in the
+    (unerasable) chain: it is kept in ``audit_notes`` and the event holds its id and salted hash.
     """
-    note = payload.pop("note", None)
-    if isinstance(note, str) and note:
-        payload["note_id"], payload["note_sha256"] = store_note(session, text=note)
-    elif note is not None:
-        payload["note"] = note
+    for field, (id_key, hash_key) in FREE_TEXT.items():
+        text = payload.pop(field, None)
+        if isinstance(text, str) and text:
+            payload[id_key], payload[hash_key] = store_note(session, text=text)
+        elif text is not None:
+            payload[field] = text
     append_event(
         session,
         kind=kind,

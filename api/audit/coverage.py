@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.audit import store
-from api.audit.notes import REDACTED, note_digest
+from api.audit.notes import FREE_TEXT, REDACTED, note_digest
 from matcher.canonical import canonical_bytes
 
 Problem = tuple[int, str]
@@ -56,8 +56,9 @@ class Collected:
         if not isinstance(payload, dict):
             return
         event = {**payload, "client_id": client_id, "opening_id": opening_id}
-        if isinstance(payload.get("note_id"), str) and isinstance(payload.get("note_sha256"), str):
-            self.notes[payload["note_id"]] = (seq, payload["note_sha256"])
+        for id_key, hash_key in FREE_TEXT.values():
+            if isinstance(payload.get(id_key), str) and isinstance(payload.get(hash_key), str):
+                self.notes[payload[id_key]] = (seq, payload[hash_key])
         if kind == "decision" and "decision_id" in payload:
             self.decisions[str(payload["decision_id"])] = (seq, event)
         elif kind == "outcome" and "placement_id" in payload:

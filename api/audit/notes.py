@@ -21,6 +21,13 @@ from api.audit.write import append_event
 
 REDACTED = "[redacted]"
 
+# Every free-text field an event may carry, and the payload keys that replace it in the chain
+# (its note id and salted hash). Declared once: log_event moves them out, verify checks them.
+FREE_TEXT: dict[str, tuple[str, str]] = {
+    "note": ("note_id", "note_sha256"),
+    "source_reason": ("source_reason_note_id", "source_reason_sha256"),
+}
+
 
 def note_digest(salt: str, text: str) -> str:
     """SHA-256 (hex) of the salt followed by the note's UTF-8 text."""

@@ -287,7 +287,10 @@ def test_a_specialist_found_opening_needs_a_reason(api: Api, world: World, openi
         "/audit/events", world.headers["auditor"], params={"client_id": cid, "kind": "decision"}
     ).json()["data"]
     assert events[-1]["payload"]["source"] == "specialist_found"
-    assert events[-1]["payload"]["source_reason"] == "Saw the sign in the window"
+    # free text stays out of the unerasable chain: the event holds its note id and salted hash
+    payload = events[-1]["payload"]
+    assert "source_reason" not in payload and "Saw the sign in the window" not in map(str, payload.values())
+    assert payload["source_reason_note_id"] and payload["source_reason_sha256"]
 
 
 @pytest.mark.parametrize("state", ["fill", "close"])

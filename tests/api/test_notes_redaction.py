@@ -81,6 +81,20 @@ def test_redaction_erases_the_text_keeps_verification_and_is_audited(backend: st
         assert (missing.status_code, missing.json()) == (404, {"detail": "Note not found"})
 
 
+def test_a_source_reason_is_kept_outside_the_chain_and_can_be_redacted(backend: str, tmp_path: Path) -> None:
+    with fresh_api(backend, tmp_path) as (api, world, url):
+        _, event = _setup(api, world)
+        note_id = event["payload"]["source_reason_note_id"]
+        assert "Developed with the employer" not in {str(v) for v in event["payload"].values()}
+        body = {"reason": "request #7"}
+        response = api.post(f"/audit/notes/{note_id}/redaction", world.headers["auditor"], json=body)
+        assert response.status_code == 200, response.text
+        assert _verify(api, world)["ok"]
+        # altered text under the chain's hash is reported
+        tamper(url, f"UPDATE audit_notes SET text = 'changed' WHERE id = '{event['payload']['note_id']}'")
+        assert not _verify(api, world)["ok"]
+
+
 def _text_query():  # type: ignore[no-untyped-def]
     from sqlalchemy import text
 
