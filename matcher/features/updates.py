@@ -1,0 +1,157 @@
+"""Incremental updates of a built :class:`OpeningIndex`: append, patch and drop openings.
+
+An update builds the index of the changed openings alone (with the already-fitted
+text model) and merges it with the rows kept from the old index, in id order, so
+the result is the index ``build_openings`` would give for the new pool, except
+that the pool-wide vocabularies (employers, free skill terms, keyword words,
+shift patterns) keep the entries of dropped openings. No score or constraint
+reads an entry that no opening points to, so results are the same. The
+text rows of appended openings come from the fitted text model: when that model
+was fitted on the pool itself (no trained model), a full refit may shift text
+scores slightly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from matcher.config import MatcherConfig
+from matcher.features.openings import OpeningIndex, build_openings, take_openings
+from matcher.types import Opening
+from matcher.vocab import Vocabulary
+
+# Fields that are not one row per opening: vocabularies and lookups, merged separately.
+_SHARED = frozenset(
+    {
+        "position",
+        "as_of",
+        "shift_patterns",
+        "employers",
+        "word_vocab",
+        "skill_terms",
+        "skill_column",
+        "unserved_by_mode",
+    }
+)
+
+
+def update_openings(
+    index: OpeningIndex,
+    upserts: Sequence[Opening],
+    removed: Collection[str],
+    *,
+    vocab: Vocabulary,
+    config: MatcherConfig,
+    text_model: TfidfVectorizer,
+) -> OpeningIndex:
+    """A new index: ``upserts`` added or replacing the opening of the same id, ``removed`` dropped.
+
+    Parameters
+    ----------
+    index : OpeningIndex
+        The current index (left unchanged: readers may still use it).
+    upserts : sequence of Opening
+        New openings, or new versions of indexed ones (ids must be unique).
+    removed : collection of str
+        Ids to drop; unknown ids are ignored. An id both upserted and removed is dropped.
+    vocab, config, text_model
+        What ``index`` was built with.
+
+    Returns
+    -------
+    OpeningIndex
+        Sorted by id, like :func:`build_openings`.
+    """
+    gone = set(removed)
+    added = [o for o in upserts if o.id not in gone]
+    drop = gone | {o.id for o in added}
+    keep = [j for j, i in enumerate(index.ids) if i not in drop]
+    if not added:
+        return take_openings(index, keep)
+    new = build_openings(added, vocab=vocab, config=config, as_of=index.as_of, text_model=text_model)
+    ids = [index.ids[j] for j in keep] + list(new.ids)
+    # two sorted runs: timsort merges them in linear time
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    rows = np.concatenate([np.asarray(keep, dtype=np.int64), len(index.ids) + np.arange(len(new.ids))])
+    return _merge(index, new, rows[np.asarray(order, dtype=np.int64)], n_fixed=len(vocab.skills.codes))
+
+
+def _merge(old: OpeningIndex, new: OpeningIndex, take: np.ndarray, *, n_fixed: int) -> OpeningIndex:
+    """Rows ``take`` of ``old`` stacked on ``new`` (positions past ``len(old.ids)`` are ``new``'s)."""
+    employers, old_emp, new_emp = _union(old.employers, new.employers)
+    free, old_free, new_free = _union(old.skill_terms[n_fixed:], new.skill_terms[n_fixed:])
+    skills = (*old.skill_terms[:n_fixed], *free)
+    old_sk = np.concatenate([np.arange(n_fixed), n_fixed + old_free]).astype(int)
+    new_sk = np.concatenate([np.arange(n_fixed), n_fixed + new_free]).astype(int)
+    words = sorted(set(old.word_vocab) | set(new.word_vocab))
+    word_vocab = {w: i for i, w in enumerate(words)}
+    old_w = np.array([word_vocab[w] for w in sorted(old.word_vocab, key=old.word_vocab.__getitem__)], int)
+    new_w = np.array([word_vocab[w] for w in sorted(new.word_vocab, key=new.word_vocab.__getitem__)], int)
+    patterns, inverse = np.unique(
+        np.concatenate([old.shift_patterns, new.shift_patterns]), axis=0, return_inverse=True
+    )
+    inverse = inverse.reshape(-1)
+    n_old_pat = len(old.shift_patterns)
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(old):
+        if f.name in _SHARED:
+            continue
+        a, b = getattr(old, f.name), getattr(new, f.name)
+        if f.name == "employer_code":
+            a, b = old_emp[a], new_emp[b]
+        elif f.name == "shift_inverse":
+            a, b = inverse[a], inverse[n_old_pat + b]
+        elif f.name in ("req_skills", "pref_skills"):
+            a, b = _recolumn(a, old_sk, len(skills)), _recolumn(b, new_sk, len(skills))
+        elif f.name == "words":
+            a, b = _recolumn(a, old_w, len(words)), _recolumn(b, new_w, len(words))
+        changes[f.name] = _stack(a, b, take)
+    changes["unserved_by_mode"] = {
+        m: np.concatenate([mask, new.unserved_by_mode[m]])[take] for m, mask in old.unserved_by_mode.items()
+    }
+    changes["words"] = changes["words"].tocsc()
+    ids: tuple[str, ...] = changes["ids"]
+    return OpeningIndex(
+        **changes,
+        position={i: j for j, i in enumerate(ids)},
+        as_of=old.as_of,
+        shift_patterns=patterns,
+        employers=employers,
+        word_vocab=word_vocab,
+        skill_terms=skills,
+        skill_column={t: i for i, t in enumerate(skills)},
+    )
+
+
+def _stack(a: Any, b: Any, take: np.ndarray) -> Any:
+    """Rows of ``a`` then ``b``, picked by ``take``."""
+    if isinstance(a, tuple):
+        both = a + b
+        return tuple(both[i] for i in take)
+    if sp.issparse(a):
+        stacked = sp.vstack([sp.csr_matrix(a), sp.csr_matrix(b)], format="csr")
+        return stacked[take]
+    return np.concatenate([a, b])[take]
+
+
+def _union(old: Sequence[str], new: Sequence[str]) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """A sorted union of two sorted vocabularies and where each one's entries went."""
+    merged = tuple(sorted(set(old) | set(new)))
+    at = {v: i for i, v in enumerate(merged)}
+    return merged, np.array([at[v] for v in old], int), np.array([at[v] for v in new], int)
+
+
+def _recolumn(m: sp.spmatrix, cols: np.ndarray, n_cols: int) -> sp.csr_matrix:
+    """``m`` with column ``k`` moved to ``cols[k]`` in a matrix of ``n_cols`` columns."""
+    csr = sp.csr_matrix(m)
+    out = sp.csr_matrix(
+        (csr.data, cols[csr.indices] if len(cols) else csr.indices, csr.indptr), shape=(csr.shape[0], n_cols)
+    )
+    out.sort_indices()
+    return out
