@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from api import migrate, security, store
 from api.audit import verify_chain
 from api.db import make_engine, make_session_factory
-from api.dedupe import find_duplicate
+from api.dedupe import DuplicateIndex, posting
 from api.events import log_event
 from api.models import Client, Employer, EmployerLiaison, Opening, Role, User, utcnow
 from api.schemas import UserCreate
@@ -297,8 +297,11 @@ def _editable(openings: list[dict[str, Any]], n: int) -> list[str]:
     picked: list[str] = []
     for records in sorted(by_employer.values(), key=len):
         for record in filter(_stays_open, records):
-            others = ((o["id"], o) for o in records if o["id"] != record["id"])
-            if find_duplicate(record, others) is None:
+            others = DuplicateIndex()
+            for o in records:
+                if o["id"] != record["id"]:
+                    others.add(o["employer"], posting(o["id"], o))
+            if others.find(record["employer"], posting(record["id"], record)) is None:
                 picked.append(record["id"])
                 break
         if len(picked) >= n:
