@@ -223,7 +223,7 @@ def _load(
 
 def _user(session: Session, username: str, role: Role, password: str) -> User:
     user_create = UserCreate(username=username, password=password, role=role, full_name=username)
-    user = store.users.create_user(session, user_create=user_create)
+    user = security.create_user(session, user_create=user_create)
     log_event(session, kind="user.created", user=None, user_id=user.id, role=user.role, via="cli")
     return user
 

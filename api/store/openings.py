@@ -209,8 +209,9 @@ def bump_openings(
 def changed_since(session: Session, *, version: int, as_of: dt.date) -> list[tuple[Opening, bool]]:
     """Openings written after openings version ``version``, by id, each with whether it is matchable."""
     live = _matchable(as_of).label("matchable")
-    query = select(Opening, live).where(Opening.changed_version > version).order_by(Opening.id)
-    return [(row, bool(ok)) for row, ok in session.execute(query).all()]
+    # no ORDER BY: SQLite would then scan the primary key instead of searching the index
+    query = select(Opening, live).where(Opening.changed_version > version)
+    return sorted(((row, bool(ok)) for row, ok in session.execute(query).all()), key=lambda r: r[0].id)
 
 
 def _date(value: object) -> dt.date | None:

@@ -13,6 +13,7 @@ scores slightly.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from collections.abc import Collection, Sequence
 from typing import Any
@@ -70,16 +71,16 @@ def update_openings(
     """
     gone = set(removed)
     added = [o for o in upserts if o.id not in gone]
-    drop = gone | {o.id for o in added}
-    keep = [j for j, i in enumerate(index.ids) if i not in drop]
+    drop = [index.position[i] for i in gone | {o.id for o in added} if i in index.position]
+    keep = np.delete(np.arange(len(index.ids)), drop)
     if not added:
         return take_openings(index, keep)
     new = build_openings(added, vocab=vocab, config=config, as_of=index.as_of, text_model=text_model)
-    ids = [index.ids[j] for j in keep] + list(new.ids)
-    # two sorted runs: timsort merges them in linear time
-    order = sorted(range(len(ids)), key=ids.__getitem__)
-    rows = np.concatenate([np.asarray(keep, dtype=np.int64), len(index.ids) + np.arange(len(new.ids))])
-    return _merge(index, new, rows[np.asarray(order, dtype=np.int64)], n_fixed=len(vocab.skills.codes))
+    kept_ids = list(map(index.ids.__getitem__, keep.tolist()))
+    # both runs are sorted by id: insert the new rows where their ids fall among the kept ones
+    at = [bisect.bisect_left(kept_ids, i) for i in new.ids]
+    take = np.insert(keep, at, len(index.ids) + np.arange(len(new.ids)))
+    return _merge(index, new, take, n_fixed=len(vocab.skills.codes))
 
 
 def _merge(old: OpeningIndex, new: OpeningIndex, take: np.ndarray, *, n_fixed: int) -> OpeningIndex:
@@ -119,7 +120,7 @@ def _merge(old: OpeningIndex, new: OpeningIndex, take: np.ndarray, *, n_fixed: i
     ids: tuple[str, ...] = changes["ids"]
     return OpeningIndex(
         **changes,
-        position={i: j for j, i in enumerate(ids)},
+        position=dict(zip(ids, range(len(ids)), strict=True)),
         as_of=old.as_of,
         shift_patterns=patterns,
         employers=employers,
@@ -132,8 +133,7 @@ def _merge(old: OpeningIndex, new: OpeningIndex, take: np.ndarray, *, n_fixed: i
 def _stack(a: Any, b: Any, take: np.ndarray) -> Any:
     """Rows of ``a`` then ``b``, picked by ``take``."""
     if isinstance(a, tuple):
-        both = a + b
-        return tuple(both[i] for i in take)
+        return tuple(map((a + b).__getitem__, take.tolist()))
     if sp.issparse(a):
         stacked = sp.vstack([sp.csr_matrix(a), sp.csr_matrix(b)], format="csr")
         return stacked[take]

@@ -52,6 +52,13 @@ def test_updates_then_recommend_equal_a_full_build(seed: int) -> None:
         assert got == full.recommend(world.clients, k=5, blocked=world.blocked), world.label
         client, some = world.clients[0], full.index.ids[0]
         assert incremental.explain(client, some) == full.explain(client, some)
+    gone = sorted(pool)[::3]  # drops only
+    incremental.update_openings([], gone)
+    full = Matcher(text_model=incremental.text_model).fit(
+        [o for i, o in pool.items() if i not in gone], as_of=worlds.AS_OF
+    )
+    got = incremental.recommend(world.clients, k=5, blocked=world.blocked)
+    assert got == full.recommend(world.clients, k=5, blocked=world.blocked), world.label
 
 
 def test_a_copy_taken_before_an_update_keeps_the_old_pool(small_matcher: Matcher) -> None:
