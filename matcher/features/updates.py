@@ -74,7 +74,7 @@ def update_openings(
     drop = [index.position[i] for i in gone | {o.id for o in added} if i in index.position]
     keep = np.delete(np.arange(len(index.ids)), drop)
     if not added:
-        return take_openings(index, keep)
+        return take_openings(index, keep.tolist())
     new = build_openings(added, vocab=vocab, config=config, as_of=index.as_of, text_model=text_model)
     kept_ids = list(map(index.ids.__getitem__, keep.tolist()))
     # both runs are sorted by id: insert the new rows where their ids fall among the kept ones
