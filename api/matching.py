@@ -190,18 +190,21 @@ class MatcherCache:
         seen = self._enricher(openings) if self._enricher is not None else openings
         matcher = copy.copy(old.matcher)  # requests holding the old one keep their pool
         matcher.update_openings(seen, removed)
-        new_ids = False
+        last = order[next(reversed(records))] if records else None
+        appended = [row.id for row in upserts if row.id not in records]
         for row, opening in zip(upserts, seen, strict=True):
-            new_ids |= row.id not in records
             records[row.id], order[row.id] = row.record, (row.created_at, row.id)
             snapshots[row.id] = opening_to_record(opening) if self._enricher is not None else row.record
-        if new_ids:  # the stored order, as a full fit reads it
+        keys = [order[i] for i in appended]
+        if keys and (keys != sorted(keys) or (last is not None and keys[0] < last)):
+            # e.g. a reopened opening: back to the stored order, as a full fit reads it
             records = {i: records[i] for i in sorted(records, key=order.__getitem__)}
+            snapshots = {i: snapshots[i] for i in records}
         fitted = Fitted(
             matcher=matcher,
             records=records,
             config_version=old.config_version,
-            snapshots=[snapshots[i] for i in records],
+            snapshots=list(snapshots.values()),
         )
         self.n_updates += 1
         _log.info(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -79,20 +80,34 @@ def update_openings(
     kept_ids = list(map(index.ids.__getitem__, keep.tolist()))
     # both runs are sorted by id: insert the new rows where their ids fall among the kept ones
     at = [bisect.bisect_left(kept_ids, i) for i in new.ids]
-    take = np.insert(keep, at, len(index.ids) + np.arange(len(new.ids)))
-    return _merge(index, new, take, n_fixed=len(vocab.skills.codes))
+    splice = _Splice(sorted(drop), at, np.insert(keep, at, len(index.ids) + np.arange(len(new.ids))))
+    return _merge(index, new, splice, n_fixed=len(vocab.skills.codes))
 
 
-def _merge(old: OpeningIndex, new: OpeningIndex, take: np.ndarray, *, n_fixed: int) -> OpeningIndex:
-    """Rows ``take`` of ``old`` stacked on ``new`` (positions past ``len(old.ids)`` are ``new``'s)."""
+@dataclass(frozen=True, slots=True)
+class _Splice:
+    """Rows ``drop`` of the old index removed, then new row ``k`` inserted before kept row ``at[k]``;
+    ``take`` says the same as positions into the old rows stacked on the new ones."""
+
+    drop: list[int]
+    at: list[int]
+    take: np.ndarray
+
+
+def _merge(old: OpeningIndex, new: OpeningIndex, splice: _Splice, *, n_fixed: int) -> OpeningIndex:
+    """The old index spliced with the new rows, vocabularies merged."""
     employers, old_emp, new_emp = _union(old.employers, new.employers)
     free, old_free, new_free = _union(old.skill_terms[n_fixed:], new.skill_terms[n_fixed:])
     skills = (*old.skill_terms[:n_fixed], *free)
     old_sk = np.concatenate([np.arange(n_fixed), n_fixed + old_free]).astype(int)
     new_sk = np.concatenate([np.arange(n_fixed), n_fixed + new_free]).astype(int)
-    words = sorted(set(old.word_vocab) | set(new.word_vocab))
-    word_vocab = {w: i for i, w in enumerate(words)}
-    old_w = np.array([word_vocab[w] for w in sorted(old.word_vocab, key=old.word_vocab.__getitem__)], int)
+    if new.word_vocab.keys() <= old.word_vocab.keys():  # the common case: no new word
+        words, word_vocab = list(old.word_vocab), old.word_vocab
+        old_w = np.arange(len(old.word_vocab))
+    else:
+        word_vocab = {w: i for i, w in enumerate(sorted(old.word_vocab.keys() | new.word_vocab.keys()))}
+        words = list(word_vocab)
+        old_w = np.array([word_vocab[w] for w in sorted(old.word_vocab, key=old.word_vocab.__getitem__)], int)
     new_w = np.array([word_vocab[w] for w in sorted(new.word_vocab, key=new.word_vocab.__getitem__)], int)
     patterns, inverse = np.unique(
         np.concatenate([old.shift_patterns, new.shift_patterns]), axis=0, return_inverse=True
@@ -112,9 +127,10 @@ def _merge(old: OpeningIndex, new: OpeningIndex, take: np.ndarray, *, n_fixed: i
             a, b = _recolumn(a, old_sk, len(skills)), _recolumn(b, new_sk, len(skills))
         elif f.name == "words":
             a, b = _recolumn(a, old_w, len(words)), _recolumn(b, new_w, len(words))
-        changes[f.name] = _stack(a, b, take)
+        changes[f.name] = _stack(a, b, splice)
     changes["unserved_by_mode"] = {
-        m: np.concatenate([mask, new.unserved_by_mode[m]])[take] for m, mask in old.unserved_by_mode.items()
+        m: np.concatenate([mask, new.unserved_by_mode[m]])[splice.take]
+        for m, mask in old.unserved_by_mode.items()
     }
     changes["words"] = changes["words"].tocsc()
     ids: tuple[str, ...] = changes["ids"]
@@ -130,14 +146,19 @@ def _merge(old: OpeningIndex, new: OpeningIndex, take: np.ndarray, *, n_fixed: i
     )
 
 
-def _stack(a: Any, b: Any, take: np.ndarray) -> Any:
-    """Rows of ``a`` then ``b``, picked by ``take``."""
-    if isinstance(a, tuple):
-        return tuple(map((a + b).__getitem__, take.tolist()))
+def _stack(a: Any, b: Any, splice: _Splice) -> Any:
+    """Rows of ``a`` spliced with the rows of ``b``."""
+    if isinstance(a, tuple):  # list surgery: C-level moves, no Python loop over every row
+        rows = list(a)
+        for j in reversed(splice.drop):
+            del rows[j]
+        for k in reversed(range(len(splice.at))):
+            rows.insert(splice.at[k], b[k])
+        return tuple(rows)
     if sp.issparse(a):
         stacked = sp.vstack([sp.csr_matrix(a), sp.csr_matrix(b)], format="csr")
-        return stacked[take]
-    return np.concatenate([a, b])[take]
+        return stacked[splice.take]
+    return np.concatenate([a, b])[splice.take]
 
 
 def _union(old: Sequence[str], new: Sequence[str]) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
@@ -147,8 +168,10 @@ def _union(old: Sequence[str], new: Sequence[str]) -> tuple[tuple[str, ...], np.
     return merged, np.array([at[v] for v in old], int), np.array([at[v] for v in new], int)
 
 
-def _recolumn(m: sp.spmatrix, cols: np.ndarray, n_cols: int) -> sp.csr_matrix:
+def _recolumn(m: sp.spmatrix, cols: np.ndarray, n_cols: int) -> sp.spmatrix:
     """``m`` with column ``k`` moved to ``cols[k]`` in a matrix of ``n_cols`` columns."""
+    if m.shape[1] == n_cols and np.array_equal(cols, np.arange(n_cols)):
+        return m  # unchanged
     csr = sp.csr_matrix(m)
     out = sp.csr_matrix(
         (csr.data, cols[csr.indices] if len(cols) else csr.indices, csr.indptr), shape=(csr.shape[0], n_cols)
