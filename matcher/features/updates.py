@@ -77,10 +77,10 @@ def update_openings(
     if not added:
         return take_openings(index, keep.tolist())
     new = build_openings(added, vocab=vocab, config=config, as_of=index.as_of, text_model=text_model)
-    kept_ids = list(map(index.ids.__getitem__, keep.tolist()))
-    # both runs are sorted by id: insert the new rows where their ids fall among the kept ones
-    at = [bisect.bisect_left(kept_ids, i) for i in new.ids]
-    splice = _Splice(sorted(drop), at, np.insert(keep, at, len(index.ids) + np.arange(len(new.ids))))
+    # both are sorted by id: a new row goes where its id falls among the kept ones
+    drop.sort()
+    at = [(p := bisect.bisect_left(index.ids, i)) - bisect.bisect_left(drop, p) for i in new.ids]
+    splice = _Splice(drop, at, np.insert(keep, at, len(index.ids) + np.arange(len(new.ids))))
     return _merge(index, new, splice, n_fixed=len(vocab.skills.codes))
 
 
@@ -129,8 +129,7 @@ def _merge(old: OpeningIndex, new: OpeningIndex, splice: _Splice, *, n_fixed: in
             a, b = _recolumn(a, old_w, len(words)), _recolumn(b, new_w, len(words))
         changes[f.name] = _stack(a, b, splice)
     changes["unserved_by_mode"] = {
-        m: np.concatenate([mask, new.unserved_by_mode[m]])[splice.take]
-        for m, mask in old.unserved_by_mode.items()
+        m: _stack(mask, new.unserved_by_mode[m], splice) for m, mask in old.unserved_by_mode.items()
     }
     changes["words"] = changes["words"].tocsc()
     ids: tuple[str, ...] = changes["ids"]
@@ -158,7 +157,8 @@ def _stack(a: Any, b: Any, splice: _Splice) -> Any:
     if sp.issparse(a):
         stacked = sp.vstack([sp.csr_matrix(a), sp.csr_matrix(b)], format="csr")
         return stacked[splice.take]
-    return np.concatenate([a, b])[splice.take]
+    # contiguous copies (memcpy) rather than a gather of every row
+    return np.insert(np.delete(a, splice.drop, axis=0), splice.at, b, axis=0)
 
 
 def _union(old: Sequence[str], new: Sequence[str]) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
