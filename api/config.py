@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     # O*NET profile store (`matcher occupations import`); None means ``var_dir/occupations``
     # (var/occupations by default). Used only when that directory holds an imported store.
     occupations_store: Path | None = None
+    # Name the answering process in an ``X-Worker-Pid`` header (tests of several workers only).
+    worker_header: bool = False
 
     @field_validator("jwt_secret")
     @classmethod

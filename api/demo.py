@@ -14,8 +14,7 @@ from api import security, store
 from api.events import log_event
 from api.models import Client, Employer, EmployerLiaison, Opening, Role
 from api.schemas import UserCreate
-from api.store.common import bump_counter, new_id
-from api.store.employers import OPENINGS_COUNTER
+from api.store.common import new_id
 from matcher.demo import generate_demo
 from matcher.records import client_from_record, client_to_record, opening_from_record, opening_to_record
 from matcher.vocab import load_vocabulary
@@ -114,7 +113,7 @@ def _load_records(session: Session, *, as_of: dt.date, seed: int, summary: DemoS
         session.add(
             Client(id=record["id"], specialist_id=owner.id, label=f"Demo {record['id']}", record=record)
         )
-    bump_counter(session, name=OPENINGS_COUNTER)
+    store.openings.bump_openings(session)  # stamps every opening: workers fitted before see them
     session.flush()
     summary.openings, summary.employers = len(raw_openings), len(employers)
     summary.clients = min(len(raw_clients), CASELOAD * len(specialists))

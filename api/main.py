@@ -7,13 +7,14 @@ the matcher cache; routes get both through dependencies (``api.deps``).
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -114,6 +115,12 @@ async def _busy(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _worker_pid(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    response = await call_next(request)
+    response.headers["X-Worker-Pid"] = str(os.getpid())
+    return response
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; ``settings`` default to the environment's."""
     app = FastAPI(
@@ -137,6 +144,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             module.router, prefix=API_PREFIX, dependencies=[Depends(reject_nul)], responses=BUSY
         )
     add_docs(app)
+    if settings.worker_header:  # tests of several workers tell them apart by it
+        app.middleware("http")(_worker_pid)
     app.openapi = guard.declare_statuses(app.openapi)  # type: ignore[method-assign]
     # Outermost: token, size and JSON checks run before any body is parsed.
     app.add_middleware(guard.BodyGuard)

@@ -1,8 +1,14 @@
 """The fitted Matcher kept by the app, and shortlists stored as recommendation records.
 
 Fitting indexes every open opening (text model, features), so it is done once
-and reused until the openings, the program configuration or the date change:
-the cache key is ``(openings version, config version, as_of)``.
+per ``(config version, as_of, filters)`` and then kept up to date: each request
+reads the openings version (one counter), and when openings changed since the
+fitted pool's version the matcher is patched with just those openings
+(``Matcher.update_openings``: append, patch, drop), read from the change log
+``openings.changed_version``. After ``refit_after`` incremental changes a full
+refit runs in a background thread and is swapped in atomically; requests keep
+using the patched matcher meanwhile. Every worker process does the same check,
+so several workers stay consistent (docs/operators.md, "Several workers").
 
 When an O*NET occupation store has been imported (``Settings.occupations_path``),
 it is loaded once with the cache and every pool of openings is enriched from it
@@ -13,6 +19,8 @@ marked as such (``matcher.occupations.enrich_openings``). The engine is built by
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -25,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from api import store
 from api.models import Opening as OpeningRow
+from api.models import ProgramConfig
 from api.schemas import ShortlistFilters
 from matcher.assembly import OpeningEnricher, build_matcher, trained_text_model
 from matcher.canonical import sha256_hex
@@ -36,7 +45,7 @@ from matcher.vocab import load_vocabulary
 
 _log = logging.getLogger(__name__)
 
-CacheKey = tuple[int, int, dt.date, tuple[Any, ...]]
+CacheKey = tuple[int, dt.date, tuple[Any, ...]]  # (config version, as_of, filters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +81,22 @@ def load_occupations(path: Path | None) -> OccupationStore | None:
     return occupations
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A fitted pool and the openings version it reflects; replaced, never modified."""
+
+    fitted: Fitted
+    version: int
+    order: dict[str, tuple[dt.datetime, str]]  # stored order of each record: (created_at, id)
+    changes: int = 0  # openings patched in since the last full fit
+    refitting: bool = False
+
+
 class MatcherCache:
-    """Thread-safe cache of fitted matchers (the unfiltered pool and a few filtered ones)."""
+    """Thread-safe cache of fitted matchers (the unfiltered pool and a few filtered ones).
+
+    ``refit_after``: incremental opening changes after which a full refit runs in the background.
+    """
 
     def __init__(
         self,
@@ -82,10 +105,14 @@ class MatcherCache:
         text_model: Any = None,
         text_model_id: str | None = None,
         occupations: OccupationStore | None = None,
+        refit_after: int = 1000,
     ) -> None:
-        self._lock = threading.Lock()  # one fit at a time; LRUCache itself is not thread-safe
-        self._entries: LRUCache[CacheKey, Fitted] = LRUCache(maxsize=max_entries)
-        self.n_fits = 0
+        self._lock = threading.Lock()  # one fit or update at a time; LRUCache itself is not thread-safe
+        self._entries: LRUCache[CacheKey, _Entry] = LRUCache(maxsize=max_entries)
+        self.n_fits = 0  # full fits (in a request or in the background)
+        self.n_updates = 0  # incremental updates
+        self.refit_after = refit_after
+        self._refits: list[threading.Thread] = []
         # A pre-trained text model (``models/text_model.joblib``) keeps text similarity
         # independent of which openings happen to be open; None fits one per pool.
         self.text_model = text_model
@@ -105,29 +132,119 @@ class MatcherCache:
         )
 
     def get(self, session: Session, *, as_of: dt.date, filters: ShortlistFilters) -> Fitted:
-        """The matcher for the current openings and configuration, fitting it if needed."""
+        """The matcher for the current openings and configuration, fitting or patching it if needed."""
         config_row = store.config.current(session)
         config_version = config_row.version if config_row else 0
-        key: CacheKey = (
-            store.openings.openings_version(session),
-            config_version,
-            as_of,
-            _filter_key(filters),
-        )
+        version = store.openings.openings_version(session)  # read before any opening row
+        key: CacheKey = (config_version, as_of, _filter_key(filters))
         with self._lock:
-            fitted = self._entries.get(key)  # a hit becomes the most recently used
-            if fitted is not None:
-                return fitted
-            rows = [o for o in store.openings.matchable(session, as_of=as_of) if _keep(o, filters)]
-            config = store.config.matcher_config(config_row)
-            fitted = self._fit(rows, config, config_version, as_of)
-            self.n_fits += 1
-            self._entries[key] = fitted  # evicts the least recently used beyond max_entries
-            return fitted
+            entry = self._entries.get(key)  # a hit becomes the most recently used
+            if entry is None:
+                entry = self._full_fit(session, config_row, version, as_of, filters)
+            elif entry.version < version:
+                entry = self._update(session, entry, version, as_of, filters)
+            else:
+                return entry.fitted
+            if entry.changes > self.refit_after and not entry.refitting:
+                entry = dataclasses.replace(entry, refitting=True)
+                self._refit_in_background(session, key, filters)
+            self._entries[key] = entry  # evicts the least recently used beyond max_entries
+            return entry.fitted
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+    def wait_for_refits(self, timeout: float | None = None) -> None:
+        """Wait for the background refits started so far (tests, shutdown)."""
+        for thread in list(self._refits):
+            thread.join(timeout)
+
+    def _full_fit(
+        self,
+        session: Session,
+        config_row: ProgramConfig | None,
+        version: int,
+        as_of: dt.date,
+        filters: ShortlistFilters,
+    ) -> _Entry:
+        rows = [o for o in store.openings.matchable(session, as_of=as_of) if _keep(o, filters)]
+        config_version = config_row.version if config_row else 0
+        fitted = self._fit(rows, store.config.matcher_config(config_row), config_version, as_of)
+        self.n_fits += 1
+        return _Entry(fitted, version, {row.id: (row.created_at, row.id) for row in rows})
+
+    def _update(
+        self, session: Session, entry: _Entry, version: int, as_of: dt.date, filters: ShortlistFilters
+    ) -> _Entry:
+        """``entry`` patched with the openings written since its version (append / patch / drop)."""
+        old = entry.fitted
+        records, order = dict(old.records), dict(entry.order)
+        snapshots = dict(zip(old.records, old.snapshots, strict=True))
+        upserts: list[OpeningRow] = []
+        removed: set[str] = set()
+        for row, matchable in store.openings.changed_since(session, version=entry.version, as_of=as_of):
+            if matchable and _keep(row, filters):
+                upserts.append(row)
+            elif row.id in records:
+                removed.add(row.id)
+                del records[row.id], order[row.id], snapshots[row.id]
+        vocab = load_vocabulary()
+        openings = [opening_from_record(row.record, vocab) for row in upserts]
+        seen = self._enricher(openings) if self._enricher is not None else openings
+        matcher = copy.copy(old.matcher)  # requests holding the old one keep their pool
+        matcher.update_openings(seen, removed)
+        last = order[next(reversed(records))] if records else None
+        appended = [row.id for row in upserts if row.id not in records]
+        for row, opening in zip(upserts, seen, strict=True):
+            records[row.id], order[row.id] = row.record, (row.created_at, row.id)
+            snapshots[row.id] = opening_to_record(opening) if self._enricher is not None else row.record
+        keys = [order[i] for i in appended]
+        if keys and (keys != sorted(keys) or (last is not None and keys[0] < last)):
+            # e.g. a reopened opening: back to the stored order, as a full fit reads it
+            records = {i: records[i] for i in sorted(records, key=order.__getitem__)}
+            snapshots = {i: snapshots[i] for i in records}
+        pool = list(snapshots.values())
+        fitted = Fitted(
+            matcher=matcher,
+            records=records,
+            config_version=old.config_version,
+            snapshots=pool,
+            # a new pool version: records must reference exactly what the engine read
+            pool_hash=sha256_hex(pool),
+        )
+        self.n_updates += 1
+        _log.info(
+            "patched the pool to openings v%d: %d upserted, %d removed", version, len(seen), len(removed)
+        )
+        changes = entry.changes + len(upserts) + len(removed)
+        return dataclasses.replace(entry, fitted=fitted, version=version, order=order, changes=changes)
+
+    def _refit_in_background(self, session: Session, key: CacheKey, filters: ShortlistFilters) -> None:
+        """Refit ``key``'s pool in a thread of its own and swap it in when done."""
+        bind = session.get_bind()
+
+        def work() -> None:
+            try:
+                with Session(bind) as own:
+                    config_row = store.config.current(own)
+                    if (config_row.version if config_row else 0) != key[0]:
+                        return  # the configuration changed: that pool is fitted afresh on demand
+                    version = store.openings.openings_version(own)
+                    entry = self._full_fit(own, config_row, version, key[1], filters)
+            except Exception:  # a failed refit leaves the patched pool in use
+                _log.exception("background refit failed")
+                entry = None
+            with self._lock:
+                current = self._entries.get(key)
+                if entry is not None and current is not None:
+                    self._entries[key] = entry  # newer changes are patched in by the next request
+                elif current is not None:
+                    self._entries[key] = dataclasses.replace(current, refitting=False)
+
+        thread = threading.Thread(target=work, name="matcher-refit", daemon=True)
+        self._refits = [t for t in self._refits if t.is_alive()] + [thread]
+        thread.start()
 
     def _fit(
         self, rows: list[OpeningRow], config: MatcherConfig, config_version: int, as_of: dt.date

@@ -118,6 +118,8 @@ class Opening(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The openings counter after the last write of this opening: the matcher cache's change log.
+    changed_version: Mapped[int] = mapped_column(Integer, server_default="0", index=True)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -32,6 +32,7 @@ from matcher.features import (
     fit_text_model,
     opening_text,
 )
+from matcher.features.updates import update_openings as update_index
 from matcher.rows import CONTRIB_COLUMNS, Rows, top_rows
 from matcher.types import Client, Exclusion, NearMiss, Opening, Shortlist, Suggestion
 from matcher.vocab import Vocabulary, load_vocabulary
@@ -151,6 +152,28 @@ class Matcher:
         self._spatial_ = SpatialCopy(self.index_)
         _log.info("indexed %d openings as of %s", len(ids), as_of)
         return self
+
+    def update_openings(self, upserts: Sequence[Opening], removed: Collection[str] = ()) -> None:
+        """Add or replace ``upserts`` and drop ``removed`` without refitting (append / patch / drop).
+
+        Only ``index_`` changes, and it is replaced, never modified, so a copy of
+        this matcher made before the update (``copy.copy``) keeps answering on the
+        old pool. The text rows of new openings come from the fitted text model; see
+        ``matcher.features.updates`` for how that compares with a full refit.
+        """
+        index = self.index
+        assert self.text_model is not None
+        ids = [o.id for o in upserts]
+        if len(set(ids)) != len(ids):
+            dup = next(i for i in ids if ids.count(i) > 1)
+            raise ValidationError(f"opening {dup}", "id", dup, "duplicate opening id")
+        self.index_ = update_index(
+            index, upserts, removed, vocab=self.vocab, config=self.config, text_model=self.text_model
+        )
+        # The update shifts positions, so the geographic candidates built at fit no longer
+        # apply: shortlists score every opening until the next (background) refit rebuilds them.
+        self._candidates = None
+        _log.info("updated the index: %d upserted, %d removed", len(ids), len(removed))
 
     @property
     def index(self) -> OpeningIndex:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import Session
 
 from api.models import Employer, EmployerLiaison, Opening, utcnow
-from api.store.common import Conflict, bump_counter, new_id
+from api.store.common import Conflict, bump_counter, new_id, read_counter
 
 OPENINGS_COUNTER = "openings"
 
@@ -84,6 +84,8 @@ def update_employer(
         for opening in session.scalars(select(Opening).where(Opening.employer_id == employer.id)):
             opening.record = {**opening.record, "employer": employer.name}
         bump_counter(session, name=OPENINGS_COUNTER)
+        stamp = update(Opening).values(changed_version=read_counter(session, name=OPENINGS_COUNTER))
+        session.execute(stamp.where(Opening.employer_id == employer.id))  # the matcher cache's change log
     session.flush()
     return employer
 

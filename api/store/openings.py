@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, func, insert, or_, select
+from sqlalchemy import ColumnElement, Row, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.models import Employer, EmployerLiaison, Opening, utcnow
@@ -64,7 +64,13 @@ def list_openings(
 
 def matchable(session: Session, *, as_of: dt.date) -> list[Opening]:
     """Open, unexpired openings: the pool shortlists are drawn from."""
-    return list_openings(session, status="open", valid_on=as_of)
+    return list(
+        session.scalars(select(Opening).where(_matchable(as_of)).order_by(Opening.created_at, Opening.id))
+    )
+
+
+def _matchable(as_of: dt.date) -> ColumnElement[bool]:
+    return and_(Opening.status == "open", or_(Opening.expires.is_(None), Opening.expires >= as_of))
 
 
 def open_postings(
@@ -108,7 +114,7 @@ def create_opening(
         created_by=created_by,
     )
     session.add(opening)
-    bump_counter(session, name=OPENINGS_COUNTER)
+    bump_openings(session, ids=[opening.id])
     session.flush()
     return opening
 
@@ -120,6 +126,9 @@ def insert_openings(
     created_by: int | None,
 ) -> None:
     """Store new open openings ``(employer_id, record, created_at)`` with one batched INSERT."""
+    if not rows:
+        return
+    version = bump_openings(session, ids=())
     values = [
         {
             "id": record["id"],
@@ -132,14 +141,13 @@ def insert_openings(
             "created_by": created_by,
             "created_at": at,
             "updated_at": at,
+            "changed_version": version,
         }
         for employer_id, record, at in rows
     ]
-    if values:
-        # A Core INSERT: one executemany (the ORM's bulk insert splits runs of None values).
-        session.execute(insert(Opening.metadata.tables[Opening.__tablename__]), values)
-        bump_counter(session, name=OPENINGS_COUNTER)
-        session.flush()
+    # A Core INSERT: one executemany (the ORM's bulk insert splits runs of None values).
+    session.execute(insert(Opening.metadata.tables[Opening.__tablename__]), values)
+    session.flush()
 
 
 def update_opening(
@@ -152,7 +160,7 @@ def update_opening(
     opening.expires = _date(record.get("expires"))
     opening.record = record
     opening.updated_at = utcnow()
-    bump_counter(session, name=OPENINGS_COUNTER)
+    bump_openings(session, ids=[opening.id])
     session.flush()
     return opening
 
@@ -164,7 +172,7 @@ def set_status(session: Session, *, opening: Opening, status: str) -> Opening:
     opening.status = status
     opening.record = {**opening.record, "status": status}
     opening.updated_at = utcnow()
-    bump_counter(session, name=OPENINGS_COUNTER)
+    bump_openings(session, ids=[opening.id])
     session.flush()
     return opening
 
@@ -172,6 +180,38 @@ def set_status(session: Session, *, opening: Opening, status: str) -> Opening:
 def openings_version(session: Session) -> int:
     """Changes whenever any opening (or an employer name) changes."""
     return read_counter(session, name=OPENINGS_COUNTER)
+
+
+def bump_openings(
+    session: Session, *, ids: Collection[str] | None = None, employer_id: str | None = None
+) -> int:
+    """Bump the openings version and stamp the changed openings with it; returns the new version.
+
+    The stamp (``changed_version``) is the change log the matcher cache reads. It is
+    taken after the bump: the counter row stays locked until this transaction ends,
+    so a later version is never stamped by an earlier commit. ``ids=None`` and no
+    ``employer_id`` stamps every opening; ``ids=()`` none (the caller stamps them).
+    """
+    bump_counter(session, name=OPENINGS_COUNTER)
+    version = read_counter(session, name=OPENINGS_COUNTER)
+    stamp = update(Opening).values(changed_version=version).execution_options(synchronize_session=False)
+    if employer_id is not None:
+        session.execute(stamp.where(Opening.employer_id == employer_id))
+    elif ids is None:
+        session.execute(stamp)
+    else:
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), 500):
+            session.execute(stamp.where(Opening.id.in_(wanted[start : start + 500])))
+    return version
+
+
+def changed_since(session: Session, *, version: int, as_of: dt.date) -> list[tuple[Opening, bool]]:
+    """Openings written after openings version ``version``, by id, each with whether it is matchable."""
+    live = _matchable(as_of).label("matchable")
+    # no ORDER BY: SQLite would then scan the primary key instead of searching the index
+    query = select(Opening, live).where(Opening.changed_version > version)
+    return sorted(((row, bool(ok)) for row, ok in session.execute(query).all()), key=lambda r: r[0].id)
 
 
 def _date(value: object) -> dt.date | None:
