@@ -31,8 +31,9 @@ run: setup
 	$(PY) -m api.cli demo
 	$(PY) -m api.cli serve --demo --host 127.0.0.1 --port 8000
 
+# Serve var/placement.db again without reloading it (the demo database, so in demo mode).
 serve: setup
-	$(PY) -m api.cli serve --host 127.0.0.1 --port 8000
+	$(PY) -m api.cli serve --demo --host 127.0.0.1 --port 8000
 
 # The whole suite behind the lint gates: style, formatting, types, import boundaries, docs links.
 test: lint browser
