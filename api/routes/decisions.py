@@ -6,12 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, status
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.orm import Session
 
 from api import store
 from api.audit.store import shown_opening_ids
 from api.deps import SessionDep, SpecialistUser
 from api.events import log_event
-from api.models import Client, Opening, User
+from api.models import Client, Opening, Placement, User
 from api.routes.clients import own_client
 from api.schemas import (
     Action,
@@ -158,17 +159,7 @@ def create_placement(
         separation_reason=body.separation_reason.value if body.separation_reason else None,
         note=body.note,
     )
-    log_event(
-        session,
-        kind="outcome",
-        user=user,
-        client_id=client.id,
-        opening_id=row.opening_id,
-        placement_id=row.id,
-        start_date=str(row.start_date),
-        end_date=str(row.end_date) if row.end_date else None,
-        separation_reason=row.separation_reason,
-    )
+    _log_outcome(session, user=user, placement=row)
     session.commit()
     return PlacementPublic.model_validate(row)
 
@@ -201,16 +192,21 @@ def update_placement(
         separation_reason=body.separation_reason.value if body.separation_reason else None,
         note=body.note,
     )
+    _log_outcome(session, user=user, placement=row)
+    session.commit()
+    return PlacementPublic.model_validate(row)
+
+
+def _log_outcome(session: Session, *, user: User, placement: Placement) -> None:
+    """The ``outcome`` event of a placement as it now stands (verification compares the two)."""
     log_event(
         session,
         kind="outcome",
         user=user,
-        client_id=client.id,
-        opening_id=row.opening_id,
-        placement_id=row.id,
-        start_date=str(row.start_date),
-        end_date=str(row.end_date) if row.end_date else None,
-        separation_reason=row.separation_reason,
+        client_id=placement.client_id,
+        opening_id=placement.opening_id,
+        placement_id=placement.id,
+        start_date=str(placement.start_date),
+        end_date=str(placement.end_date) if placement.end_date else None,
+        separation_reason=placement.separation_reason,
     )
-    session.commit()
-    return PlacementPublic.model_validate(row)
