@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     audit_key: SecretStr | None = None
     audit_key_file: Path | None = None
     max_import_bytes: int = 5_000_000
+    # Mark the pages' session cookie Secure (sent over HTTPS only): on behind a TLS proxy.
+    secure_cookies: bool = False
     # O*NET profile store (`matcher occupations import`); None means ``var_dir/occupations``
     # (var/occupations by default). Used only when that directory holds an imported store.
     occupations_store: Path | None = None

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from api import store
 from api.config import Settings
+from api.login_limits import LoginLimiter
 from api.matching import MatcherCache
 from api.models import Role, User
 from api.security import decode_access_token
@@ -42,10 +43,20 @@ async def get_matcher(request: Request) -> MatcherCache:
     return request.app.state.matcher_cache  # type: ignore[no-any-return]
 
 
+async def get_login_limiter(request: Request) -> LoginLimiter:
+    """The app's login limiter, made on first use (async: no two threads make one)."""
+    state = request.app.state
+    limiter: LoginLimiter | None = getattr(state, "login_limiter", None)
+    if limiter is None:
+        limiter = state.login_limiter = LoginLimiter.from_settings(state.settings)
+    return limiter
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_db)]
 TokenDep = Annotated[str, Depends(oauth2_scheme)]
 MatcherDep = Annotated[MatcherCache, Depends(get_matcher)]
+LimiterDep = Annotated[LoginLimiter, Depends(get_login_limiter)]
 
 
 def get_current_user(session: SessionDep, token: TokenDep, settings: SettingsDep) -> User:

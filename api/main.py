@@ -39,6 +39,7 @@ from api.routes import (
 )
 from api.schemas import Message
 from api.store import Conflict
+from api.web import add_pages
 
 _log = logging.getLogger(__name__)
 
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             module.router, prefix=API_PREFIX, dependencies=[Depends(reject_nul)], responses=BUSY
         )
     add_docs(app)
+    add_pages(app)
     if settings.worker_header:  # tests of several workers tell them apart by it
         app.middleware("http")(_worker_pid)
     app.openapi = guard.declare_statuses(app.openapi)  # type: ignore[method-assign]

@@ -1,0 +1,7 @@
+"""Pages: liaison (to be built)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
