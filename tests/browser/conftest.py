@@ -206,3 +206,16 @@ def assert_accessible(page: Page) -> None:
     """No serious or critical WCAG 2.1 AA violation that axe-core can find on this page."""
     found = axe_violations(page)
     assert found == [], f"{page.url}: {found}"
+
+
+def api_call(base_url: str, username: str, method: str, path: str, body: Any = None) -> Any:
+    """Call the JSON API as a demo user (log in for a token, then one request); the parsed answer."""
+    import httpx
+
+    with httpx.Client(base_url=base_url + "/api/v1", timeout=60) as http:
+        login = http.post("/login/access-token", data={"username": username, "password": DEMO_PASSWORD})
+        login.raise_for_status()
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        response = http.request(method, path, json=body, headers=headers)
+        assert response.status_code < 300, f"{method} {path}: {response.status_code} {response.text[:500]}"
+        return response.json() if response.content else None
