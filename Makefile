@@ -58,6 +58,11 @@ browser:
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
 
+# Screenshots of the pages for the docs (docs/img/), taken in Debian's Chromium from the demo.
+.PHONY: screenshots
+screenshots: setup browser
+	$(PY) -m tests.browser.screenshots
+
 # Engine latency and batch throughput (issue 2), then the nightly re-match at 10k and 100k (issue 4).
 bench: setup
 	$(PY) -m bench.run

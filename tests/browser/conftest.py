@@ -98,6 +98,7 @@ DEMO_AS_OF = "2026-03-02"  # the demo's openings are current on this date
 
 
 def _serve(var: Path, extra_env: dict[str, str]) -> Iterator[str]:
+    """Serve the database in ``var`` on a free port until the generator is closed; its URL."""
     port, log = _free_port(), var / "server.log"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{var / 'placement.db'}", "PLACEMENT_VAR_DIR": str(var)}
     env |= extra_env
@@ -126,6 +127,11 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     own records (a new client, a new opening) so they do not depend on each other's order."""
     _require_browser()
     var = tmp_path_factory.mktemp("demo-server")
+    yield from _serve(var, load_demo(var))
+
+
+def load_demo(var: Path) -> dict[str, str]:
+    """Load the demo into a new SQLite database in ``var``; the settings to serve it with."""
     env = {
         "PLACEMENT_DEMO_PASSWORD": DEMO_PASSWORD,
         "PLACEMENT_AS_OF": DEMO_AS_OF,
@@ -135,18 +141,18 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "PLACEMENT_LOGIN_USER_LIMIT": "1000",
         "PLACEMENT_LOGIN_IP_LIMIT": "1000",
     }
+    database = {"DATABASE_URL": f"sqlite:///{var / 'placement.db'}", "PLACEMENT_VAR_DIR": str(var)}
     load = subprocess.run(
         [sys.executable, "-m", "api.cli", "demo"],
         cwd=REPO,
-        env={**os.environ, "DATABASE_URL": f"sqlite:///{var / 'placement.db'}", "PLACEMENT_VAR_DIR": str(var)}
-        | env,
+        env={**os.environ, **database, **env},
         capture_output=True,
         text=True,
         timeout=300,
     )
     if load.returncode != 0:
-        pytest.fail(f"placement-api demo failed:\n{load.stdout}\n{load.stderr}")
-    yield from _serve(var, env)
+        raise RuntimeError(f"placement-api demo failed:\n{load.stdout}\n{load.stderr}")
+    return env
 
 
 def log_in(page: Page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
