@@ -148,14 +148,15 @@ def demo(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
             f"{summary.openings} openings"
         )
     _out(occupations_line(settings))
-    _out(f"\nOpen http://{host}:{port}/docs, press Authorize and log in as one of")
+    _out(f"\nOpen http://{host}:{port}/ in a browser and log in as one of")
     if summary.passwords:
         _out("(passwords shown only now; `placement-api serve --demo` serves these demo users):")
     for username, role, _ in DEMO_USERS:
         _out(f"  {username:<12} {role.value:<11} {summary.passwords.get(username, '')}".rstrip())
     url = f"http://{host}:{port}/api/v1/login/access-token"
     shown = summary.passwords.get("specialist", "<password>")
-    _out(f"or get a token: curl -s -X POST {url} -d 'username=specialist&password={shown}'")
+    _out(f"The API reference is at http://{host}:{port}/docs (press Authorize to log in there), or get a")
+    _out(f"token: curl -s -X POST {url} -d 'username=specialist&password={shown}'")
     return 0
 
 
