@@ -23,7 +23,9 @@ from api import store
 from api.convert import client_record, public_profile
 from api.events import log_event
 from api.models import Client, ClientStatus, User
+from api.rematch import store as rematch_store
 from api.schemas import ClientCreate, ClientProfile, ClientPublic, ClientUpdate
+from api.store import caseload as caseload_store
 from matcher.errors import ValidationError
 from matcher.records import client_from_record
 from matcher.vocab import load_vocabulary
@@ -53,9 +55,55 @@ def public(client: Client) -> ClientPublic:
 def list_clients(session: Session, user: User, *, status: str | None = None) -> list[Client]:
     """The caller's caseload, oldest first (logged as a read of each client listed)."""
     clients = store.clients.list_clients(session, specialist_id=user.id, status=status)
+    log_listed(session, user, clients)
+    return clients
+
+
+def log_listed(session: Session, user: User, clients: Sequence[Client]) -> None:
+    """Log that these clients were shown in a list (nothing when none were)."""
     if clients:
         log_event(session, kind="client.listed", user=user, client_ids=[c.id for c in clients])
-    return clients
+
+
+@dataclass(frozen=True)
+class Flags:
+    """What needs the specialist's eye on one client of the caseload."""
+
+    shortlisted: bool  # a shortlist was ever made (opened by the specialist or nightly)
+    suggestions: int  # how many the latest one gave
+    new: int  # new suggestions in the latest nightly re-match
+    pending: int  # shown in the latest shortlist opened, neither approved nor rejected since
+
+
+def caseload_flags(session: Session, user: User, clients: Sequence[Client]) -> dict[str, Flags]:
+    """Flags of the caller's clients (the latest records, decisions and nightly digest)."""
+    ids = [c.id for c in clients]
+    latest = caseload_store.latest_shortlists(session, client_ids=ids)
+    opened = caseload_store.latest_shortlists(session, client_ids=ids, kind="interactive")
+    decided = caseload_store.decided_openings(session, client_ids=ids)
+    digest = rematch_store.latest_digest(session, specialist_id=user.id)
+    new = {
+        str(c["client_id"]): len((c.get("changes") or {}).get("new", []))
+        for c in (digest.body.get("clients", []) if digest is not None else [])
+    }
+    out = {}
+    for client_id in ids:
+        shown = _shown(opened.get(client_id, {}))
+        out[client_id] = Flags(
+            shortlisted=client_id in latest,
+            suggestions=len(latest.get(client_id, {}).get("suggestions", [])),
+            new=new.get(client_id, 0),
+            pending=len(shown - decided.get(client_id, set())),
+        )
+    return out
+
+
+def _shown(shortlist: dict[str, Any]) -> set[str]:
+    # As api.audit.store.shown_opening_ids reads them: older records list only suggestions.
+    shown = shortlist.get("shown_opening_ids")
+    if shown is None:
+        shown = [s.get("opening_id") for s in shortlist.get("suggestions", [])]
+    return {str(i) for i in shown}
 
 
 def read_client(session: Session, user: User, client_id: str, **part: Any) -> Client:
