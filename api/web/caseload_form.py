@@ -338,11 +338,11 @@ def values_of(label: str, record: Mapping[str, Any], *, version: int | None = No
     if zip_code:
         values["profile.zip"] = zip_code
     elif home:
-        values["profile.home.lat"], values["profile.home.lon"] = f"{home['lat']:g}", f"{home['lon']:g}"
+        values["profile.home.lat"], values["profile.home.lon"] = _number(home["lat"]), _number(home["lon"])
     values["profile.modes"] = list(record.get("modes", []))
     for name in NUMBERS:
         number = record.get(name.removeprefix("profile."))
-        values[name] = "" if number is None else f"{number:g}"
+        values[name] = "" if number is None else _number(number)
     grid, times = lines_grid(record.get("availability", []))
     for day in DAY_NAMES:
         values[f"grid.{day}"], values[f"times.{day}"] = grid[day], times[day]
@@ -354,7 +354,7 @@ def values_of(label: str, record: Mapping[str, Any], *, version: int | None = No
         items = exclusions.get(key, []) if name.startswith("profile.exclusions.") else record.get(key, [])
         values[name] = "\n".join(items or [])
     for i, score in enumerate(record.get("riasec") or []):
-        values[f"profile.riasec.{i}"] = f"{score:g}"
+        values[f"profile.riasec.{i}"] = _number(score)
     for code, need in (record.get("accommodations") or {}).items():
         values[f"profile.accommodations.{code}"] = need
     values["profile.discloses"] = "yes" if record.get("discloses") else "no"
@@ -365,6 +365,11 @@ def values_of(label: str, record: Mapping[str, Any], *, version: int | None = No
     if version is not None:
         values["version"] = str(version)
     return values
+
+
+def _number(value: float) -> str:
+    """A stored number as typed: 12 not 12.0, every digit kept (no exponent)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 # ---- problems -> {field: plain message} -----------------------------------------------------

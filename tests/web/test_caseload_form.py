@@ -148,3 +148,14 @@ def test_problems_are_put_beside_their_field_in_plain_words(changes: dict, field
     errors = field_errors(problems, body, line_fields, values)
     assert field in errors, errors
     assert words in errors[field]
+
+
+def test_numbers_show_as_typed_with_every_digit() -> None:
+    profile = examples.MINIMAL_PROFILE | {
+        "home": {"lat": 41.917523, "lon": -87.699712},
+        "earnings_cap": 1_000_000,
+    }
+    record = client_record(ClientCreate.model_validate({"profile": profile}).profile, client_id="C-3")
+    values = values_of("", record)
+    assert values["profile.home.lat"] == "41.917523" and values["profile.home.lon"] == "-87.699712"
+    assert values["profile.earnings_cap"] == "1000000" and values["profile.max_hours"] == "40"
