@@ -285,3 +285,15 @@ def test_a_hostile_label_is_text(browser_for: Any, api: Api, world: World) -> No
         html = browser.get(path).text
         assert "<script>alert(1)" not in html and "<img src=x" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_client_form_without_this_browsers_csrf_token_saves_nothing(
+    browser_for: Any, api: Api, world: World
+) -> None:
+    before = _client_ids(api, world, "spec1")
+    browser: Browser = browser_for(world.users["spec1"])
+    response = browser.http.post(
+        "/clients/new", data={"csrf_token": "0" * 64, **VALID_FORM}, headers={"Accept": "text/html"}
+    )
+    assert response.status_code == 403
+    assert _client_ids(api, world, "spec1") == before
