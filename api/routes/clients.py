@@ -1,13 +1,17 @@
-"""Clients on the caller's caseload (specialist). Another caseload's client is a 404."""
+"""Clients on the caller's caseload (specialist). Another caseload's client is a 404.
+
+The work is done by the service (:mod:`api.clients`), which the pages use too.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, HTTPException, Response, status
+from fastapi import APIRouter, Header, Response, status
 
+from api import clients as service
 from api import inferred, store
-from api.convert import client_record, public_profile
+from api.clients import own_client, public
 from api.deps import MatcherDep, SessionDep, SpecialistUser
 from api.etag import check_if_match, set_etag
 from api.events import log_event
@@ -23,30 +27,11 @@ from api.schemas import (
     errors,
 )
 
+__all__ = ["own_client", "router"]  # own_client: the decision and shortlist routes' too
+
 router = APIRouter(prefix="/clients", tags=["clients"], responses=errors(401, 403))
 
 IfMatch = Annotated[str | None, Header(max_length=200, description="ETag of the version edited")]
-
-
-def own_client(session: SessionDep, user: User, client_id: str) -> Client:
-    """The caller's client; missing and someone else's look the same (404)."""
-    client = store.clients.get_client(session, client_id=client_id, specialist_id=user.id)
-    if client is None:
-        raise HTTPException(status_code=404, detail="Client not found")
-    return client
-
-
-def public(client: Client) -> ClientPublic:
-    return ClientPublic(
-        id=client.id,
-        label=client.label,
-        status=client.status,  # type: ignore[arg-type]
-        version=client.version,
-        specialist_id=client.specialist_id,
-        created_at=client.created_at,
-        updated_at=client.updated_at,
-        profile=public_profile(client.record),
-    )
 
 
 @router.get("")
@@ -56,10 +41,8 @@ def list_clients(
     status: Literal["active", "paused", "closed"] | None = None,
 ) -> ClientsPublic:
     """The caller's caseload (logged as a read of each client listed)."""
-    clients = store.clients.list_clients(session, specialist_id=user.id, status=status)
-    if clients:
-        log_event(session, kind="client.listed", user=user, client_ids=[c.id for c in clients])
-        session.commit()
+    clients = service.list_clients(session, user, status=status)
+    session.commit()
     return ClientsPublic(data=[public(c) for c in clients], count=len(clients))
 
 
@@ -68,12 +51,7 @@ def create_client(
     session: SessionDep, user: SpecialistUser, body: ClientCreate, response: Response
 ) -> ClientPublic:
     """Add a client to the caller's caseload; the id is assigned."""
-    client_id = store.new_id("C")
-    record = client_record(body.profile, client_id=client_id)
-    client = store.clients.create_client(
-        session, client_id=client_id, specialist_id=user.id, label=body.label, record=record
-    )
-    log_event(session, kind="client.created", user=user, client_id=client.id)
+    client = service.create_client(session, user, body)
     session.commit()
     set_etag(response, client.version)
     return public(client)
@@ -84,8 +62,7 @@ def read_client(
     session: SessionDep, user: SpecialistUser, client_id: str, response: Response
 ) -> ClientPublic:
     """One client, with an ``ETag`` to send back as ``If-Match`` when editing."""
-    client = own_client(session, user, client_id)
-    log_event(session, kind="client.read", user=user, client_id=client.id)
+    client = service.read_client(session, user, client_id)
     session.commit()
     set_etag(response, client.version)
     return public(client)
@@ -103,11 +80,7 @@ def update_client(
     """Replace label and profile. A stale ``version`` is a 409, a stale ``If-Match`` a 412."""
     client = own_client(session, user, client_id)
     check_if_match(if_match, client.version)
-    record = client_record(body.profile, client_id=client.id)
-    store.clients.update_client(
-        session, client=client, expected_version=body.version, label=body.label, record=record
-    )
-    log_event(session, kind="client.updated", user=user, client_id=client.id, version=client.version)
+    service.update_client(session, user, client, body)
     session.commit()
     set_etag(response, client.version)
     return public(client)
@@ -123,16 +96,7 @@ def _set_status(
 ) -> ClientPublic:
     client = own_client(session, user, client_id)
     check_if_match(if_match, client.version)
-    previous = client.status
-    store.clients.set_status(session, client=client, status=new)
-    log_event(
-        session,
-        kind="client.status",
-        user=user,
-        client_id=client.id,
-        previous=previous,
-        status=new.value,
-    )
+    service.set_status(session, user, client, new)
     session.commit()
     set_etag(response, client.version)
     return public(client)
