@@ -58,7 +58,9 @@ def move_client(session: Session, *, admin: User, client: Client, specialist_id:
     )
 
 
-def set_employer_liaisons(session: Session, *, admin: User, employer: Employer, liaison_ids: list[int]) -> list[int]:
+def set_employer_liaisons(
+    session: Session, *, admin: User, employer: Employer, liaison_ids: list[int]
+) -> list[int]:
     """Replace the active liaisons who manage an employer (``NotAssignable``). The caller commits."""
     _check_role(session, liaison_ids, Role.LIAISON)
     ids = store.employers.set_liaisons(session, employer_id=employer.id, user_ids=liaison_ids)
@@ -67,7 +69,9 @@ def set_employer_liaisons(session: Session, *, admin: User, employer: Employer, 
 
 
 @router.get("/caseloads")
-def list_caseloads(session: SessionDep, _admin: AdminUser, limit: Limit = 100, offset: Offset = 0) -> CaseloadsPublic:
+def list_caseloads(
+    session: SessionDep, _admin: AdminUser, limit: Limit = 100, offset: Offset = 0
+) -> CaseloadsPublic:
     """Which specialist carries each client, a page at a time."""
     rows = store.clients.list_clients(session, specialist_id=None)
     page = rows[offset : offset + limit]
@@ -105,7 +109,9 @@ def list_employer_assignments(
         )
         for e in employers[offset : offset + limit]
     ]
-    return EmployerAssignmentsPublic(data=data, count=len(data), total=len(employers), limit=limit, offset=offset)
+    return EmployerAssignmentsPublic(
+        data=data, count=len(data), total=len(employers), limit=limit, offset=offset
+    )
 
 
 @router.put("/employers/{employer_id}", responses=errors(400, 404))

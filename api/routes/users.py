@@ -79,7 +79,9 @@ def change_role(session: Session, *, admin: User, user: User, role: Role) -> Use
     previous = user.role
     store.users.update_user(session, user=user, role=role.value)
     security.end_tokens(session, user=user)
-    log_event(session, kind="user.role_changed", user=admin, user_id=user.id, role=role.value, previous=previous)
+    log_event(
+        session, kind="user.role_changed", user=admin, user_id=user.id, role=role.value, previous=previous
+    )
     return user
 
 

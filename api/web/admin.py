@@ -195,7 +195,9 @@ def update_user(
     try:
         user_in = UserUpdate(full_name=full_name, password=password or None)
     except ValidationError as exc:
-        return _user_page(request, session, admin, target, errors=field_errors(exc), values=values, status_code=422)
+        return _user_page(
+            request, session, admin, target, errors=field_errors(exc), values=values, status_code=422
+        )
     change_user(session, admin=admin, user=target, user_in=user_in)
     session.commit()
     return RedirectResponse(f"/admin/users/{target.id}?done=saved", status_code=303)
@@ -260,7 +262,7 @@ def _caseloads_page(
         request,
         "admin_caseloads.html",
         user=admin,
-        nav="admin",
+        nav="assignments",
         notice=notice(done),
         errors=errors or {},
         clients=clients[page.offset : page.offset + page.size],
@@ -272,7 +274,9 @@ def _caseloads_page(
 
 
 @router.get("/admin/assignments", response_class=HTMLResponse)
-def caseloads_page(request: Request, session: SessionDep, admin: AdminPage, done: str | None = None) -> Response:
+def caseloads_page(
+    request: Request, session: SessionDep, admin: AdminPage, done: str | None = None
+) -> Response:
     """Which specialist carries each client (ids only: no client data), a page at a time."""
     return _caseloads_page(request, session, admin, done=done)
 
@@ -303,20 +307,25 @@ def move_client_page(
 
 
 @router.get("/admin/assignments/employers", response_class=HTMLResponse)
-def employers_page(request: Request, session: SessionDep, admin: AdminPage, done: str | None = None) -> Response:
+def employers_page(
+    request: Request, session: SessionDep, admin: AdminPage, done: str | None = None
+) -> Response:
     """Which liaisons manage each employer, a page at a time."""
     employers = store.employers.list_employers(session)
     page = page_of(request, total=len(employers))
     everyone = {u.id: u for u in store.users.list_users(session)}
     rows: list[dict[str, Any]] = [
-        {"employer": e, "liaisons": [everyone[i] for i in store.employers.liaison_ids(session, employer_id=e.id)]}
+        {
+            "employer": e,
+            "liaisons": [everyone[i] for i in store.employers.liaison_ids(session, employer_id=e.id)],
+        }
         for e in employers[page.offset : page.offset + page.size]
     ]
     return render(
         request,
         "admin_employers.html",
         user=admin,
-        nav="admin",
+        nav="assignments",
         notice=notice(done),
         rows=rows,
         page=page,
@@ -343,7 +352,7 @@ def _employer_form(
         request,
         "admin_employer.html",
         user=admin,
-        nav="admin",
+        nav="assignments",
         employer=employer,
         liaisons=_people(session, Role.LIAISON),
         chosen=chosen,
@@ -371,7 +380,7 @@ def assign_employer_page(
     employer = _employer_or_404(session, employer_id)
     raw = liaison_ids or []
     try:
-        body = EmployerAssignmentUpdate(liaison_ids=[int(v) for v in raw])  # type: ignore[arg-type]
+        body = EmployerAssignmentUpdate(liaison_ids=[int(v) for v in raw])
         set_employer_liaisons(session, admin=admin, employer=employer, liaison_ids=body.liaison_ids)
     except (ValueError, NotAssignable):  # a ValidationError is a ValueError
         session.rollback()

@@ -53,7 +53,12 @@ WEIGHTS = [
     Setting(f"scoring.weights.{f}", False, WEIGHT_HINT, "Enter a weight of 0 or more") for f in FACTOR_LABELS
 ]
 OTHERS = [
-    Setting("ranking.k", True, "How many openings a shortlist suggests (1 or more).", "Enter a whole number of 1 or more"),
+    Setting(
+        "ranking.k",
+        True,
+        "How many openings a shortlist suggests (1 or more).",
+        "Enter a whole number of 1 or more",
+    ),
     Setting(
         "ranking.max_per_employer",
         True,
@@ -156,7 +161,11 @@ def _diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[tuple[st
         return {prefix[:-1]: value}
 
     old, new = flat(before or {}), flat(after)
-    return [(setting_label(k), old.get(k), new.get(k)) for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)]
+    return [
+        (setting_label(k), old.get(k), new.get(k))
+        for k in sorted(old.keys() | new.keys())
+        if old.get(k) != new.get(k)
+    ]
 
 
 def _history(session: SessionDep) -> list[dict[str, Any]]:
@@ -206,7 +215,9 @@ def _page(
 
 
 @router.get("/admin/program", response_class=HTMLResponse)
-def program_page(request: Request, session: SessionDep, admin: AdminPage, done: str | None = None) -> Response:
+def program_page(
+    request: Request, session: SessionDep, admin: AdminPage, done: str | None = None
+) -> Response:
     """The settings in force as a form, and their history."""
     values = _form_values(current_config(session).config)
     return _page(request, session, admin, values=values, note="", errors={}, done=done)

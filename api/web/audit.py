@@ -156,7 +156,9 @@ def _covering_events(session: SessionDep, record: audit.RecommendationRecord) ->
         elif event.kind == "outcome" and event.opening_id in shown:
             what = f"Outcome for {event.opening_id}: started {payload.get('start_date')}"
             if payload.get("end_date"):
-                what += f", ended {payload['end_date']} ({payload.get('separation_reason') or 'no reason given'})"
+                what += (
+                    f", ended {payload['end_date']} ({payload.get('separation_reason') or 'no reason given'})"
+                )
         else:
             continue
         out.append({"seq": event.seq, "at": event.at, "kind": event.kind, "actor": event.actor, "what": what})

@@ -37,7 +37,9 @@ def test_admin_pages_are_not_found_for_other_roles(browser_for: Any, world: Worl
             assert browser.get(path).status_code == 404, (name, path)
     # Posting is refused too (the CSRF token of the browser's own page is valid: the role is not).
     auditor: Browser = browser_for(world.users["auditor"])
-    response = auditor.submit("/audit", "/admin/users", {"username": "mallory", "password": PASSWORD, "role": "admin"})
+    response = auditor.submit(
+        "/audit", "/admin/users", {"username": "mallory", "password": PASSWORD, "role": "admin"}
+    )
     assert response.status_code == 404
     response = auditor.submit("/audit", "/admin/program", program_form(ranking_k="3"))
     assert response.status_code == 404
@@ -117,7 +119,9 @@ def test_rename_and_new_password(browser_for: Any, world: World, api: Api) -> No
     admin: Browser = browser_for(world.users["admin"])
     page = f"/admin/users/{target.id}"
     short = admin.submit(page, page, {"full_name": "Ada Lee", "password": "short"})
-    assert short.status_code == 422 and 'id="password-error"' in short.text and 'value="Ada Lee"' in short.text
+    assert (
+        short.status_code == 422 and 'id="password-error"' in short.text and 'value="Ada Lee"' in short.text
+    )
     assert api.get(f"/users/{target.id}", world.headers["admin"]).json()["full_name"] == ""
     saved = admin.submit(page, page, {"full_name": "Ada Lee", "password": "a new password"})
     assert saved.status_code == 303
@@ -171,7 +175,9 @@ def test_program_settings_show_all_errors_then_save_a_version_with_history(
     assert api.get("/config", world.headers["admin"]).json()["version"] == before["version"]
     zeros = program_form(**{f"scoring_weights_{f}": "0" for f in WEIGHTS})
     assert 'id="weights-error"' in admin.submit("/admin/program", "/admin/program", zeros).text
-    good = program_form(scoring_weights_preference="0.4", ranking_k="8", note="Preferences first (team, 2026-03-01)")
+    good = program_form(
+        scoring_weights_preference="0.4", ranking_k="8", note="Preferences first (team, 2026-03-01)"
+    )
     saved = admin.submit("/admin/program", "/admin/program", good)
     assert saved.status_code == 303 and saved.headers["location"] == "/admin/program?done=saved"
     after = api.get("/config", world.headers["admin"]).json()
@@ -186,7 +192,10 @@ def test_program_settings_show_all_errors_then_save_a_version_with_history(
     assert changed is not None
     assert "Weight: matches what the client wants to do</th><td>0.3</td><td>0.4</td>" in changed.group(0)
     assert "Suggestions in a shortlist</th><td>10</td><td>8</td>" in changed.group(0)
-    assert api.get("/audit/events", world.headers["auditor"], params={"kind": "config.updated"}).json()["total"] >= 1
+    assert (
+        api.get("/audit/events", world.headers["auditor"], params={"kind": "config.updated"}).json()["total"]
+        >= 1
+    )
 
 
 def test_user_list_pages_and_filters_by_role(browser_for: Any, world: World) -> None:

@@ -67,7 +67,12 @@ def test_the_trail_shows_hashes_versions_points_decisions_and_events(
     page = browser_for(world.users["auditor"]).get(f"/audit/recommendations/{record_id}")
     assert page.status_code == 200
     text = page.text
-    for value in (record["inputs_hash"], record["pool_hash"], record["engine_version"], record["config_hash"]):
+    for value in (
+        record["inputs_hash"],
+        record["pool_hash"],
+        record["engine_version"],
+        record["config_hash"],
+    ):
         assert value in text
     assert "Every factor adds up to the score</th><td>yes" in text
     assert "Commute time</th><td>" in text and "points withheld" in text
@@ -96,7 +101,9 @@ def test_an_admin_reads_the_audit_pages_too(browser_for: Any, world: World, show
     assert browser.get(f"/audit/recommendations/{shown['shortlist']['recommendation_id']}").status_code == 200
 
 
-def test_other_roles_do_not_find_the_audit_pages(browser_for: Any, world: World, shown: dict[str, Any]) -> None:
+def test_other_roles_do_not_find_the_audit_pages(
+    browser_for: Any, world: World, shown: dict[str, Any]
+) -> None:
     record_id = shown["shortlist"]["recommendation_id"]
     for name in ("spec1", "liaison1"):
         browser = browser_for(world.users[name])
@@ -148,6 +155,8 @@ def test_list_endpoints_give_total_limit_and_offset(api: Api, world: World, show
     records = api.get("/audit/recommendations", h, params={"client_id": shown["client"]["id"]}).json()
     assert records["total"] == records["count"] >= 1
     assert api.get("/audit/recommendations", h, params={"limit": 1001}).status_code == 422
-    users = api.get("/users", world.headers["admin"], params={"limit": 1, "role": Role.SPECIALIST.value}).json()
+    users = api.get(
+        "/users", world.headers["admin"], params={"limit": 1, "role": Role.SPECIALIST.value}
+    ).json()
     assert users["count"] == 1 and users["total"] >= 2 and users["limit"] == 1
     assert api.get("/users", world.headers["admin"], params={"limit": 501}).status_code == 422
