@@ -250,7 +250,15 @@ def read_pool(
         raise HTTPException(status_code=404, detail="Pool not found")
     picked = [o for o in openings if opening_id is None or o.get("id") == opening_id]
     page = [opening_view(o) for o in picked[offset : offset + limit]]
-    return PoolOpeningsPublic(pool_hash=pool_hash, n_openings=len(openings), data=page, count=len(page))
+    return PoolOpeningsPublic(
+        pool_hash=pool_hash,
+        n_openings=len(openings),
+        data=page,
+        count=len(page),
+        total=len(picked),
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.get("/verify")

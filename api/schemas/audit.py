@@ -123,6 +123,9 @@ class PoolOpeningsPublic(BaseModel):
         description="The openings of this page, in the order the engine read them."
     )
     count: int = Field(description="Number of openings in data.")
+    total: int = Field(description="Openings matching the filter in the whole pool, on every page.")
+    limit: int = Field(description="Most openings per page (as asked, default 100, at most 1000).")
+    offset: int = Field(description="Openings skipped before this page.")
 
 
 class VerifyPublic(BaseModel):

@@ -155,6 +155,8 @@ def test_list_endpoints_give_total_limit_and_offset(api: Api, world: World, show
     records = api.get("/audit/recommendations", h, params={"client_id": shown["client"]["id"]}).json()
     assert records["total"] == records["count"] >= 1
     assert api.get("/audit/recommendations", h, params={"limit": 1001}).status_code == 422
+    pool = api.get(f"/audit/pools/{shown['shortlist']['pool_hash']}/openings", h, params={"limit": 1}).json()
+    assert pool["count"] == 1 and pool["total"] == pool["n_openings"] >= 3 and pool["limit"] == 1
     users = api.get(
         "/users", world.headers["admin"], params={"limit": 1, "role": Role.SPECIALIST.value}
     ).json()
