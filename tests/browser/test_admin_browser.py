@@ -30,7 +30,7 @@ def test_the_admin_creates_a_user_fixing_a_wrong_field(demo_server: str, page: P
     assert_accessible(page)
     username = f"nia-{uuid.uuid4().hex[:6]}"
     hostile_name = f"Nia {SCRIPT} {IMG}"
-    page.get_by_label("Username").fill(f"{username}{SCRIPT}{IMG}")  # wrong: a username has no spaces or markup
+    page.get_by_label("Username").fill(f"{username}{SCRIPT}{IMG}")  # wrong: no markup in a username
     page.get_by_label("Full name").fill(hostile_name)
     page.get_by_label("Liaison: manages employers and their openings").check()
     page.get_by_label("First password").fill("a long enough password")
