@@ -202,3 +202,23 @@ def test_user_list_pages_and_filters_by_role(browser_for: Any, world: World) -> 
     admin: Browser = browser_for(world.users["admin"])
     page = admin.get("/admin", params={"role": "auditor"})
     assert world.users["auditor"].username in page.text and world.users["spec1"].username not in page.text
+
+
+def test_hostile_names_and_notes_are_text_and_forms_need_their_token(
+    browser_for: Any, world: World, api: Api
+) -> None:
+    hostile = '<script>alert(1)</script> "><img src=x onerror=alert(1)>'
+    admin: Browser = browser_for(world.users["admin"])
+    made = {"username": "hostile.name", "full_name": hostile, "role": "specialist", "password": PASSWORD}
+    assert admin.submit("/admin/users/new", "/admin/users", made).status_code == 303
+    note = program_form(note=hostile)
+    assert admin.submit("/admin/program", "/admin/program", note).status_code == 303
+    for path in ("/admin", "/admin/program"):
+        text = admin.get(path).text
+        assert "<script>alert(1)</script>" not in text and "<img src=x" not in text, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text, path
+    auditor_view = browser_for(world.users["auditor"]).get("/audit").text  # specialists in the filter
+    assert "<script>alert(1)</script>" not in auditor_view and "&lt;script&gt;" in auditor_view
+    for action in ("/admin/users", "/admin/program", f"/admin/users/{world.users['spec1'].id}/role"):
+        refused = admin.http.post(action, data={"role": "admin", "username": "x"}, follow_redirects=False)
+        assert refused.status_code == 403, action
