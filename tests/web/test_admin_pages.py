@@ -204,9 +204,7 @@ def test_user_list_pages_and_filters_by_role(browser_for: Any, world: World) -> 
     assert world.users["auditor"].username in page.text and world.users["spec1"].username not in page.text
 
 
-def test_hostile_names_and_notes_are_text_and_forms_need_their_token(
-    browser_for: Any, world: World, api: Api
-) -> None:
+def test_hostile_names_and_notes_are_text_and_forms_need_their_token(browser_for: Any, world: World) -> None:
     hostile = '<script>alert(1)</script> "><img src=x onerror=alert(1)>'
     admin: Browser = browser_for(world.users["admin"])
     made = {"username": "hostile.name", "full_name": hostile, "role": "specialist", "password": PASSWORD}
