@@ -69,8 +69,10 @@ def notice(done: str | None) -> str | None:
     return NOTICES.get(done or "")
 
 
-def _user_or_404(session: SessionDep, user_id: int) -> User:
-    user = store.users.get_user(session, user_id=user_id)
+def _user_or_404(session: SessionDep, user_id: str) -> User:
+    """The user of a page address (any text: an address that is no user id is "not found")."""
+    number = int(user_id) if user_id.isdigit() and len(user_id) < 10 else 0
+    user = store.users.get_user(session, user_id=number) if number else None
     if user is None:
         raise HTTPException(status_code=404, detail="There is no user with this id.")
     return user
@@ -175,7 +177,7 @@ def _user_page(
 
 @router.get("/admin/users/{user_id}", response_class=HTMLResponse)
 def user_page(
-    request: Request, session: SessionDep, admin: AdminPage, user_id: int, done: str | None = None
+    request: Request, session: SessionDep, admin: AdminPage, user_id: str, done: str | None = None
 ) -> Response:
     return _user_page(request, session, admin, _user_or_404(session, user_id), done=done)
 
@@ -185,7 +187,7 @@ def update_user(
     request: Request,
     session: SessionDep,
     admin: AdminPage,
-    user_id: int,
+    user_id: str,
     full_name: FormText = "",
     password: FormText = "",
 ) -> Response:
@@ -205,7 +207,7 @@ def update_user(
 
 @router.post("/admin/users/{user_id}/role", response_class=HTMLResponse)
 def update_role(
-    request: Request, session: SessionDep, admin: AdminPage, user_id: int, role: FormText = ""
+    request: Request, session: SessionDep, admin: AdminPage, user_id: str, role: FormText = ""
 ) -> Response:
     """Give the user another role; their sessions end (as ``PUT /api/v1/users/{id}/role``)."""
     target = _user_or_404(session, user_id)
@@ -225,7 +227,7 @@ def update_role(
 
 @router.post("/admin/users/{user_id}/active", response_class=HTMLResponse)
 def update_active(
-    request: Request, session: SessionDep, admin: AdminPage, user_id: int, active: FormText = ""
+    request: Request, session: SessionDep, admin: AdminPage, user_id: str, active: FormText = ""
 ) -> Response:
     """Deactivate (sessions end) or reactivate a user (as ``PATCH /api/v1/users/{id}``)."""
     target = _user_or_404(session, user_id)

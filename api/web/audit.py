@@ -152,7 +152,7 @@ def _covering_events(session: SessionDep, record: audit.RecommendationRecord) ->
             action = str(payload.get("action", ""))
             what = f"Decision on {event.opening_id}: {DECISION_WORDS.get(action, action)}"
             if payload.get("reason_code"):
-                what += f" (reason {payload['reason_code']})"
+                what += f" (reason: {str(payload['reason_code']).replace('_', ' ')})"
         elif event.kind == "outcome" and event.opening_id in shown:
             what = f"Outcome for {event.opening_id}: started {payload.get('start_date')}"
             if payload.get("end_date"):

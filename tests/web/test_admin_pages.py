@@ -200,6 +200,8 @@ def test_program_settings_show_all_errors_then_save_a_version_with_history(
 
 def test_user_list_pages_and_filters_by_role(browser_for: Any, world: World) -> None:
     admin: Browser = browser_for(world.users["admin"])
+    for missing in ("/admin/users/999999", "/admin/users/abc", "/admin/assignments/employers/E-NONE"):
+        assert admin.get(missing).status_code == 404, missing
     page = admin.get("/admin", params={"role": "auditor"})
     assert world.users["auditor"].username in page.text and world.users["spec1"].username not in page.text
 
