@@ -7,6 +7,9 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from sqlalchemy import Text as SQLText
+from sqlalchemy import func, select, type_coerce
+from sqlalchemy.orm import Session
 
 from api import audit, store
 from api.audit import notes
@@ -59,7 +62,54 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 
-def _summary(record: audit.RecommendationRecord) -> dict[str, Any]:
+def count_events(session: Session, **filters: Any) -> int:
+    """How many chain events :func:`api.audit.list_events` would list with these filters."""
+    query = audit_store._event_query(**filters).order_by(None).subquery()
+    return int(session.scalar(select(func.count()).select_from(query)) or 0)
+
+
+def count_recommendations(
+    session: Session,
+    *,
+    client_id: str | None = None,
+    opening_id: str | None = None,
+    actor: str | None = None,
+    kind: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> int:
+    """How many records :func:`api.audit.list_recommendations` would list with these filters."""
+    record = audit.RecommendationRecord
+    stmt = select(func.count()).select_from(record)
+    for column, value in ((record.client_id, client_id), (record.actor, actor), (record.kind, kind)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if opening_id is not None:
+        stmt = stmt.where(audit_store._mentions_opening(session, opening_id))
+    stmt = stmt.where(*audit_store._window(record.at, since, until))
+    return int(session.scalar(stmt) or 0)
+
+
+def newest_recommendations(
+    session: Session, *, limit: int, offset: int, total: int, **filters: Any
+) -> list[audit.RecommendationRecord]:
+    """A page of records newest first: the mirrored slice of the oldest-first list, reversed."""
+    end = max(total - offset, 0)
+    start = max(end - limit, 0)
+    rows = audit.list_recommendations(session, **filters, limit=end - start, offset=start) if end else []
+    return rows[::-1]
+
+
+def event_facts(session: Session, seq: int) -> dict[str, Any] | None:
+    """When, what and who of chain event ``seq`` as stored (raw text: it may be tampered), or None."""
+    event = audit.AuditEvent
+    stmt = select(event.seq, type_coerce(event.at, SQLText).label("at"), event.kind, event.actor)
+    row = session.execute(stmt.where(event.seq == seq)).first()
+    return None if row is None else {"seq": row.seq, "at": str(row.at), "kind": row.kind, "actor": row.actor}
+
+
+def summary(record: audit.RecommendationRecord) -> dict[str, Any]:
+    """A record's facts every auditor may see (ids, hashes, versions, the suggested ids)."""
     suggestions = record.shortlist.get("suggestions", [])
     return {
         "id": record.id,
@@ -95,7 +145,13 @@ def list_events(
 ) -> AuditEventsPublic:
     """Chain events (logins, client reads, decisions, outcomes, ...), oldest first."""
     rows = audit.list_events(session, **filters, limit=limit, offset=offset)
-    return AuditEventsPublic(data=[AuditEventPublic.model_validate(e) for e in rows], count=len(rows))
+    return AuditEventsPublic(
+        data=[AuditEventPublic.model_validate(e) for e in rows],
+        count=len(rows),
+        total=count_events(session, **filters),
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.get(
@@ -123,8 +179,14 @@ def list_recommendations(
 ) -> RecommendationsPublic:
     """Recommendation records (``opening_id`` matches shown openings and nearest misses)."""
     rows = audit.list_recommendations(session, **filters, limit=limit, offset=offset)
-    data = [RecommendationSummary.model_validate(_summary(r)) for r in rows]
-    return RecommendationsPublic(data=data, count=len(data))
+    data = [RecommendationSummary.model_validate(summary(r)) for r in rows]
+    return RecommendationsPublic(
+        data=data,
+        count=len(data),
+        total=count_recommendations(session, **filters),
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.get("/recommendations/{record_id}", responses=errors(404))
@@ -133,15 +195,17 @@ def read_recommendation(session: SessionDep, _auditor: AuditorUser, record_id: s
 
     Commute is a band of the client's limit; no coordinates, commute points or total scores.
     """
-    record = _record(session, record_id)
-    return RecommendationPublic.model_validate(
-        {
-            **_summary(record),
-            "client_snapshot": redact(record.client_snapshot),
-            "opening_snapshots": [opening_view(o) for o in record.opening_snapshots],
-            "shortlist": shortlist_view(record.shortlist),
-        }
-    )
+    return RecommendationPublic.model_validate(record_view(_record(session, record_id)))
+
+
+def record_view(record: audit.RecommendationRecord) -> dict[str, Any]:
+    """One record as auditors see it: home redacted, commute as bands, no coordinates or scores."""
+    return {
+        **summary(record),
+        "client_snapshot": redact(record.client_snapshot),
+        "opening_snapshots": [opening_view(o) for o in record.opening_snapshots],
+        "shortlist": shortlist_view(record.shortlist),
+    }
 
 
 def _record(session: SessionDep, record_id: str) -> audit.RecommendationRecord:
@@ -186,7 +250,15 @@ def read_pool(
         raise HTTPException(status_code=404, detail="Pool not found")
     picked = [o for o in openings if opening_id is None or o.get("id") == opening_id]
     page = [opening_view(o) for o in picked[offset : offset + limit]]
-    return PoolOpeningsPublic(pool_hash=pool_hash, n_openings=len(openings), data=page, count=len(page))
+    return PoolOpeningsPublic(
+        pool_hash=pool_hash,
+        n_openings=len(openings),
+        data=page,
+        count=len(page),
+        total=len(picked),
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.get("/verify")

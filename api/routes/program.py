@@ -1,14 +1,22 @@
-"""Program configuration (admin writes; admin and auditor read every version)."""
+"""Program configuration (admin writes; admin and auditor read every version).
+
+:func:`current_config`, :func:`config_problem` and :func:`save_config` are the plain
+functions the JSON routes and the admin pages (:mod:`api.web.admin`) share.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.orm import Session
 
 from api import store
 from api.convert import check_config_values
 from api.deps import AdminOrAuditor, AdminUser, SessionDep
 from api.events import log_event
+from api.models import ProgramConfig, User
 from api.schemas import ProgramConfigPublic, ProgramConfigsPublic, ProgramConfigUpdate, errors
 from matcher.config import MatcherConfig
 from matcher.errors import ConfigError
@@ -16,7 +24,43 @@ from matcher.errors import ConfigError
 router = APIRouter(prefix="/config", tags=["config"], responses=errors(401, 403))
 
 
-def _current(session: SessionDep) -> ProgramConfigPublic:
+class ConfigInvalid(Exception):
+    """A configuration the engine refuses; ``message`` names the problem."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def config_problem(config: dict[str, Any]) -> str | None:
+    """What is wrong with a (partial) configuration, or None when the engine accepts it."""
+    try:
+        parsed = MatcherConfig.from_dict(config)
+        check_config_values(parsed.to_dict(), MatcherConfig().to_dict())
+    except (ConfigError, TypeError, ValueError, AttributeError) as exc:
+        return str(exc)
+    return None
+
+
+def save_config(session: Session, *, admin: User, config: dict[str, Any], note: str) -> ProgramConfig:
+    """Store ``config`` as the next version (``ConfigInvalid`` when refused). The caller commits."""
+    problem = config_problem(config)
+    if problem is not None:
+        raise ConfigInvalid(problem)
+    parsed = MatcherConfig.from_dict(config)
+    row = store.config.add_version(session, config=parsed, note=note, created_by=admin.id)
+    log_event(
+        session,
+        kind="config.updated",
+        user=admin,
+        version=row.version,
+        config_hash=row.config_hash,
+        note=note,
+    )
+    return row
+
+
+def current_config(session: Session) -> ProgramConfigPublic:
     row = store.config.current(session)
     if row is not None:
         return ProgramConfigPublic.model_validate(row)
@@ -34,7 +78,7 @@ def _current(session: SessionDep) -> ProgramConfigPublic:
 @router.get("")
 def read_config(session: SessionDep, _user: AdminOrAuditor) -> ProgramConfigPublic:
     """The configuration in force (version 0 = engine defaults)."""
-    return _current(session)
+    return current_config(session)
 
 
 @router.get("/versions")
@@ -48,20 +92,10 @@ def list_config_versions(session: SessionDep, _user: AdminOrAuditor) -> ProgramC
 def update_config(session: SessionDep, admin: AdminUser, body: ProgramConfigUpdate) -> ProgramConfigPublic:
     """Store a new configuration version (a partial MatcherConfig; the rest are defaults)."""
     try:
-        config = MatcherConfig.from_dict(body.config)
-        check_config_values(config.to_dict(), MatcherConfig().to_dict())
-    except (ConfigError, TypeError, ValueError, AttributeError) as exc:
+        row = save_config(session, admin=admin, config=body.config, note=body.note)
+    except ConfigInvalid as exc:
         raise RequestValidationError(
-            [{"loc": ["body", "config"], "msg": str(exc), "type": "value_error"}]
+            [{"loc": ["body", "config"], "msg": exc.message, "type": "value_error"}]
         ) from exc
-    row = store.config.add_version(session, config=config, note=body.note, created_by=admin.id)
-    log_event(
-        session,
-        kind="config.updated",
-        user=admin,
-        version=row.version,
-        config_hash=row.config_hash,
-        note=body.note,
-    )
     session.commit()
     return ProgramConfigPublic.model_validate(row)

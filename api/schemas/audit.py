@@ -41,6 +41,9 @@ class AuditEventsPublic(BaseModel):
 
     data: list[AuditEventPublic] = Field(description="The events, in chain order.")
     count: int = Field(description="Number of events in data.")
+    total: int = Field(description="Number of events matching the filters, on every page.")
+    limit: int = Field(description="Most events per page (as asked, default 100, at most 1000).")
+    offset: int = Field(description="Events skipped before this page.")
 
 
 class RecommendationSummary(BaseModel):
@@ -70,8 +73,11 @@ class RecommendationSummary(BaseModel):
 class RecommendationsPublic(BaseModel):
     """A page of recommendation records."""
 
-    data: list[RecommendationSummary] = Field(description="The records.")
+    data: list[RecommendationSummary] = Field(description="The records, oldest first.")
     count: int = Field(description="Number of records in data.")
+    total: int = Field(description="Number of records matching the filters, on every page.")
+    limit: int = Field(description="Most records per page (as asked, default 100, at most 1000).")
+    offset: int = Field(description="Records skipped before this page.")
 
 
 class RecommendationPublic(RecommendationSummary):
@@ -117,6 +123,9 @@ class PoolOpeningsPublic(BaseModel):
         description="The openings of this page, in the order the engine read them."
     )
     count: int = Field(description="Number of openings in data.")
+    total: int = Field(description="Openings matching the filter in the whole pool, on every page.")
+    limit: int = Field(description="Most openings per page (as asked, default 100, at most 1000).")
+    offset: int = Field(description="Openings skipped before this page.")
 
 
 class VerifyPublic(BaseModel):

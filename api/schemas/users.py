@@ -66,6 +66,17 @@ class UserUpdate(Strict):
     )
 
 
+class UserRoleUpdate(Strict):
+    """A user's new role: their tokens and sessions end (they log in again with the new role)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"role": "liaison"}]})
+
+    role: Role = Field(
+        description="specialist, liaison, auditor or admin. Refused (409) for the admin themselves, for a "
+        "specialist who still carries clients and for a liaison who still manages employers."
+    )
+
+
 class UserPublic(BaseModel):
     """A user (never the password)."""
 
@@ -82,8 +93,11 @@ class UserPublic(BaseModel):
 class UsersPublic(BaseModel):
     """A list of users."""
 
-    data: list[UserPublic] = Field(description="The users.")
+    data: list[UserPublic] = Field(description="The users of this page, by id.")
     count: int = Field(description="Number of users in data.")
+    total: int = Field(description="Number of users matching the filter, on every page.")
+    limit: int = Field(description="Most users per page (as asked, default 100).")
+    offset: int = Field(description="Users skipped before this page.")
 
 
 class CaseloadEntry(BaseModel):
@@ -97,8 +111,11 @@ class CaseloadEntry(BaseModel):
 class CaseloadsPublic(BaseModel):
     """Every client's specialist."""
 
-    data: list[CaseloadEntry] = Field(description="One entry per client.")
+    data: list[CaseloadEntry] = Field(description="One entry per client of this page.")
     count: int = Field(description="Number of entries in data.")
+    total: int = Field(description="Number of clients, on every page.")
+    limit: int = Field(description="Most entries per page (as asked, default 100).")
+    offset: int = Field(description="Entries skipped before this page.")
 
 
 class CaseloadUpdate(Strict):
@@ -120,8 +137,11 @@ class EmployerAssignment(BaseModel):
 class EmployerAssignmentsPublic(BaseModel):
     """Every employer's liaisons."""
 
-    data: list[EmployerAssignment] = Field(description="One entry per employer.")
+    data: list[EmployerAssignment] = Field(description="One entry per employer of this page.")
     count: int = Field(description="Number of entries in data.")
+    total: int = Field(description="Number of employers, on every page.")
+    limit: int = Field(description="Most entries per page (as asked, default 100).")
+    offset: int = Field(description="Entries skipped before this page.")
 
 
 class EmployerAssignmentUpdate(Strict):

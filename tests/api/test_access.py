@@ -125,6 +125,13 @@ ROWS = [
         kind="user",
         body=lambda c: {"full_name": "Renamed"},
     ),
+    Row(
+        "PUT",
+        "/users/{user}/role",
+        {AD: {OWN: 200, MISSING: 404}},
+        kind="user",
+        body=lambda c: {"role": "auditor"},
+    ),
     Row("GET", "/assignments/caseloads", {AD: single(200)}),
     Row(
         "PUT",

@@ -64,7 +64,7 @@ def test_recommendation_records_filter_and_404(api: Api, world: World) -> None:
     by_opening = api.get("/audit/recommendations", h, params={"opening_id": opening["id"]}).json()
     assert shown["recommendation_id"] in {r["id"] for r in by_opening["data"]}
     nobody = api.get("/audit/recommendations", h, params={"actor": "nobody"}).json()
-    assert nobody == {"data": [], "count": 0}
+    assert nobody == {"data": [], "count": 0, "total": 0, "limit": 100, "offset": 0}
     missing = api.get("/audit/recommendations/not-a-record", h)
     assert missing.status_code == 404 and missing.json() == {"detail": "Recommendation not found"}
     event = api.get("/audit/events", h, params={"client_id": client["id"], "kind": "recommendation"})
