@@ -148,7 +148,6 @@ class ShortlistPublic(BaseModel):
         description="SHA-256 of the pool of openings ranked (stored once, referenced by the record).",
     )
 
-
     @field_validator("suggestions")
     @classmethod
     def _with_band(cls, suggestions: list[dict[str, Any]]) -> list[dict[str, Any]]:
