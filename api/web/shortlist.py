@@ -253,4 +253,5 @@ def post_placement(
         form=filter_form(filters_from_query(filters)),
         errors=errors,
         kept=kept,
+        status_code=422,
     )
