@@ -33,8 +33,9 @@ from api.web.shortlist_view import DEFAULT_K, shortlist_view
 
 router = APIRouter()
 
-#: Support ideas per suggestion on paper (the page keeps them all): ten suggestions fit one page.
-PRINT_HINTS = 2
+#: Reasons in its favour, things to talk over and support ideas per suggestion on paper (the
+#: page shows them all): ten suggestions fit one A4 page.
+PRINT_REASONS, PRINT_CONCERNS, PRINT_HINTS = 2, 1, 1
 
 
 def latest_record(session: Session, client: Client, record_id: str | None) -> RecommendationRecord | None:
@@ -101,5 +102,7 @@ def print_page(
         view=view,
         made_on=made_on,
         specialist=user.full_name or user.username,
+        print_reasons=PRINT_REASONS,
+        print_concerns=PRINT_CONCERNS,
         print_hints=PRINT_HINTS,
     )

@@ -188,8 +188,9 @@ def test_why_not_finds_a_filled_opening_and_says_why(
     assert "Night porter" in by_employer and "choose a client" in by_employer
 
 
+@pytest.mark.usefixtures("pool")
 def test_the_print_page_is_plain_and_stores_no_new_record_when_nothing_changed(
-    api: Api, world: World, pool: dict, browser_for: Any
+    api: Api, world: World, browser_for: Any
 ) -> None:
     client = api.create_client(world.headers["spec1"], label="Alex")
     browser = browser_for(world.users["spec1"])
@@ -204,8 +205,19 @@ def test_the_print_page_is_plain_and_stores_no_new_record_when_nothing_changed(
     for hidden in ("score", "O-", client["id"], "41.88", "-87.63"):  # no scores, ids or home
         assert hidden not in words, hidden
     assert 'action="/clients' not in printed  # no decision forms on paper
-    # A new opening that fits changes the shortlist: what is printed now is stored as a record.
-    api.create_opening(world.headers["liaison1"], pool["employer"]["id"], title="Baker", hourly_wage=18)
+    # A rejection changes the shortlist: what is printed now is new, so it is stored as a record.
+    shown = api.get(f"/clients/{client['id']}/shortlist", world.headers["spec1"]).json()
+    stored += 1
+    decision = {
+        "opening_id": shown["suggestions"][0]["opening_id"],
+        "action": "reject",
+        "reason_code": "pay",
+        "recommendation_id": shown["recommendation_id"],
+    }
+    assert (
+        api.post(f"/clients/{client['id']}/decisions", world.headers["spec1"], json=decision).status_code
+        == 201
+    )
     page_of(browser, f"/clients/{client['id']}/shortlist/print")
     assert records(api, world, client["id"]) == stored + 1
 
