@@ -237,3 +237,15 @@ def test_an_opening_title_with_markup_is_inert_text_on_every_page(
         text = page_of(browser, url)
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text, url
         assert "<script>alert(1)" not in text and "<img src=x" not in text, url
+
+
+def test_a_paused_client_gets_no_shortlist_and_nothing_is_stored(
+    api: Api, world: World, browser_for: Any
+) -> None:
+    client = api.create_client(world.headers["spec1"])
+    api.post(f"/clients/{client['id']}/pause", world.headers["spec1"])
+    browser = browser_for(world.users["spec1"])
+    for url in (f"/clients/{client['id']}/shortlist", f"/clients/{client['id']}/shortlist/print"):
+        response = browser.get(url)
+        assert response.status_code == 409 and "This client is paused" in response.text
+    assert records(api, world, client["id"]) == 0
