@@ -75,6 +75,11 @@ BENCH_HTTP_ARGS ?=
 bench-http: setup
 	$(PY) -m bench.http $(BENCH_HTTP_ARGS)
 
+# The shortlist page through HTTP (login cookie, page rendered) at 10k openings, cache warm (issue 11).
+.PHONY: bench-pages
+bench-pages: setup
+	$(PY) -m bench.pages
+
 # Title resolution and ESCO recall on the real data in ../shared/data (issue 5).
 bench-quality: setup
 	$(PY) -m bench.quality

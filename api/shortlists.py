@@ -20,18 +20,23 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api import store
 from api.audit import record_recommendation
+from api.audit.models import AuditEvent
 from api.db import run_write
 from api.inferred import client_snapshot, engine_client
-from api.matching import MatcherCache
+from api.matching import Fitted, MatcherCache
 from api.models import Client as ClientRow
+from api.models import Opening as OpeningRow
 from api.models import User
 from api.rematch.store import other_list_counts
 from api.schemas import ShortlistFilters
 from matcher.canonical import sha256_hex
+from matcher.pipeline import Matcher
+from matcher.records import opening_from_record
 from matcher.serialize import exclusion_to_dict, shortlist_to_dict, suggestion_to_dict
 from matcher.types import Suggestion
 
@@ -172,16 +177,57 @@ def make_shortlist(
 def explain_pair(
     session: Session, *, cache: MatcherCache, client_row: ClientRow, opening_id: str, as_of: dt.date
 ) -> dict[str, Any] | None:
-    """Why (or why not) one open opening for one client; None if it is not in the pool."""
+    """Why (or why not) one opening for one client; None if no such opening is stored.
+
+    An opening outside the pool (filled, closed or expired) is explained by the same engine
+    (configuration, vocabulary, text model of the pool) fitted on that opening alone, so the
+    answer names every limit it fails: not open (with the day it was filled or closed, when
+    the trail has it), expired on its date, and any of the client's own limits.
+    """
     fitted = cache.get(session, as_of=as_of, filters=ShortlistFilters())
-    if opening_id not in fitted.records:
+    row = store.openings.get_opening(session, opening_id=opening_id)
+    if row is None:
         return None
+    matcher = fitted.matcher if opening_id in fitted.records else _matcher_for(fitted, session, row, as_of)
     client = engine_client(session, occupations=cache.occupations, client_row=client_row)
     rejected = store.decisions.rejected_opening_ids(session, client_id=client.id)
-    result = fitted.matcher.explain(client, opening_id, blocked={client.id: rejected})
+    result = matcher.explain(client, opening_id, blocked={client.id: rejected})
+    about = {
+        "title": row.title,
+        "employer": row.record["employer"],
+        "status": row.status,
+        "expires": row.expires.isoformat() if row.expires else None,
+    }
     if isinstance(result, Suggestion):
-        return {"suggested": True, **suggestion_to_dict(result)}
-    return {"suggested": False, **exclusion_to_dict(result)}
+        return {"suggested": True, **about, **suggestion_to_dict(result)}
+    body = exclusion_to_dict(result)
+    since = _status_since(session, row) if row.status != "open" else None
+    for reason in body["reasons"]:
+        if reason["code"] == "NOT_OPEN" and since is not None:
+            reason["evidence"] = {**reason.get("evidence", {}), "since": since.isoformat()}
+            reason["text"] = NOT_OPEN_SINCE.format(status=row.status, since=since.isoformat())
+    return {"suggested": False, **about, **body}
+
+
+#: The NOT_OPEN why-not when the trail says since when (the engine's own text has no date).
+NOT_OPEN_SINCE = "The opening was {status} on {since}"
+
+
+def _matcher_for(fitted: Fitted, session: Session, row: OpeningRow, as_of: dt.date) -> Matcher:
+    """The pool's engine fitted on one opening outside the pool (status and expiry as stored)."""
+    (record,) = store.openings.engine_records(session, ids=[row.id])
+    pool = fitted.matcher
+    opening = opening_from_record(record, pool.vocab)
+    return Matcher(pool.config, vocab=pool.vocab, text_model=pool.text_model).fit([opening], as_of=as_of)
+
+
+def _status_since(session: Session, row: OpeningRow) -> dt.date | None:
+    """The day the opening got its current status, from its latest ``opening.status`` event."""
+    events = select(AuditEvent).where(AuditEvent.opening_id == row.id, AuditEvent.kind == "opening.status")
+    for event in session.scalars(events.order_by(AuditEvent.seq.desc()).limit(5)):
+        if event.payload.get("status") == row.status:
+            return event.at.date()
+    return None
 
 
 def list_exclusions(

@@ -6,19 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, status
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.orm import Session
 
-from api import store
-from api.audit.store import shown_opening_ids
+from api import decisions, store
+from api.decisions import Refused
 from api.deps import SessionDep, SpecialistUser
 from api.events import log_event
-from api.models import Client, Opening, Placement, User
+from api.models import Client, User
 from api.routes.clients import own_client
 from api.schemas import (
-    Action,
     DecisionCreate,
     DecisionPublic,
-    DecisionSource,
     DecisionsPublic,
     PlacementCreate,
     PlacementPublic,
@@ -38,28 +35,12 @@ def _open_client(session: SessionDep, user: User, client_id: str) -> Client:
     return client
 
 
-def _check_opening(session: SessionDep, opening_id: str) -> Opening:
-    opening = store.openings.get_opening(session, opening_id=opening_id)
-    if opening is None:
-        raise HTTPException(status_code=404, detail="Opening not found")
-    return opening
-
-
-def _invalid(field: str, message: str) -> RequestValidationError:
-    return RequestValidationError([{"loc": ["body", field], "msg": message, "type": "value_error"}])
-
-
-def _check_shown(session: SessionDep, client: Client, body: DecisionCreate) -> None:
-    """A suggestion's decision names a record of this client that showed this opening (422)."""
-    if body.source != DecisionSource.SUGGESTION:
-        return
-    assert body.recommendation_id is not None  # the schema requires it with this source
-    shown = shown_opening_ids(session, body.recommendation_id)
-    # Another client's record is answered as "none of this client's": no existence oracle.
-    if shown is None or shown[0] != client.id:
-        raise _invalid("recommendation_id", "not a recommendation record of this client")
-    if body.opening_id not in shown[1]:
-        raise _invalid("opening_id", "not among the suggestions shown in recommendation_id")
+def _refused(exc: Refused) -> Exception:
+    """The HTTP answer of a refusal: 404/409 with its message, 422 naming the body field."""
+    if exc.field is not None:
+        loc = ["body", exc.field]
+        return RequestValidationError([{"loc": loc, "msg": exc.message, "type": "value_error"}])
+    return HTTPException(status_code=exc.status, detail=exc.message)
 
 
 @router.post("/{client_id}/decisions", status_code=status.HTTP_201_CREATED, responses=errors(409))
@@ -73,34 +54,10 @@ def create_decision(
     takes no new approval (409).
     """
     client = _open_client(session, user, client_id)
-    opening = _check_opening(session, body.opening_id)
-    _check_shown(session, client, body)
-    if body.action == Action.APPROVE and opening.status != "open":
-        raise HTTPException(status_code=409, detail=f"Opening is {opening.status}")
-    row = store.decisions.add_decision(
-        session,
-        client_id=client.id,
-        opening_id=body.opening_id,
-        action=body.action.value,
-        reason_code=body.reason_code.value if body.reason_code else None,
-        note=body.note,
-        recommendation_id=body.recommendation_id,
-        actor_id=user.id,
-    )
-    log_event(
-        session,
-        kind="decision",
-        user=user,
-        client_id=client.id,
-        opening_id=body.opening_id,
-        decision_id=row.id,
-        action=row.action,
-        reason_code=row.reason_code,
-        note=row.note,
-        recommendation_id=row.recommendation_id,
-        source=body.source.value,
-        source_reason=body.source_reason,
-    )
+    try:
+        row = decisions.record_decision(session, user=user, client=client, body=body)
+    except Refused as exc:
+        raise _refused(exc) from None
     session.commit()
     return DecisionPublic.model_validate(row)
 
@@ -149,17 +106,10 @@ def create_placement(
 ) -> PlacementPublic:
     """Record a started job (and, once known, its end date and separation reason)."""
     client = _open_client(session, user, client_id)
-    _check_opening(session, body.opening_id)
-    row = store.decisions.add_placement(
-        session,
-        client_id=client.id,
-        opening_id=body.opening_id,
-        start_date=body.start_date,
-        end_date=body.end_date,
-        separation_reason=body.separation_reason.value if body.separation_reason else None,
-        note=body.note,
-    )
-    _log_outcome(session, user=user, placement=row)
+    try:
+        row = decisions.record_placement(session, user=user, client=client, body=body)
+    except Refused as exc:
+        raise _refused(exc) from None
     session.commit()
     return PlacementPublic.model_validate(row)
 
@@ -192,21 +142,6 @@ def update_placement(
         separation_reason=body.separation_reason.value if body.separation_reason else None,
         note=body.note,
     )
-    _log_outcome(session, user=user, placement=row)
+    decisions.log_outcome(session, user=user, placement=row)
     session.commit()
     return PlacementPublic.model_validate(row)
-
-
-def _log_outcome(session: Session, *, user: User, placement: Placement) -> None:
-    """The ``outcome`` event of a placement as it now stands (verification compares the two)."""
-    log_event(
-        session,
-        kind="outcome",
-        user=user,
-        client_id=placement.client_id,
-        opening_id=placement.opening_id,
-        placement_id=placement.id,
-        start_date=str(placement.start_date),
-        end_date=str(placement.end_date) if placement.end_date else None,
-        separation_reason=placement.separation_reason,
-    )

@@ -102,7 +102,12 @@ def explain_opening(
     client_id: str,
     opening_id: str,
 ) -> dict[str, Any]:
-    """Why (or why not) one open opening for this client."""
+    """Why (or why not) one opening for this client, whatever its status.
+
+    A filled, closed or expired opening answers with every limit it fails (``NOT_OPEN`` with
+    the day it was filled or closed when known, ``EXPIRED`` with its date, and the client's
+    own limits); only an opening that does not exist is a 404.
+    """
     client = own_client(session, user, client_id)
     result = explain_pair(
         session, cache=cache, client_row=client, opening_id=opening_id, as_of=settings.today()

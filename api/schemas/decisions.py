@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
+from api.fit_bands import bands_text, fit_band
 from api.schemas import examples
 from api.schemas.common import Id, Note, Phrase, Strict
 
@@ -129,7 +130,8 @@ class ShortlistPublic(BaseModel):
         description="The ranked openings, best first. Each has opening_id, title, employer, rank, score "
         "(0-100), contributions (points per factor, adding up to the score), factors (0-1 before "
         "weighting), positives, concerns and support-plan hints (each with a code and a plain "
-        "text), and on_other_lists (how many other clients' nightly lists hold the opening)."
+        "text), on_other_lists (how many other clients' nightly lists hold the opening) and band "
+        f"(the score in words: {bands_text()})."
     )
     exclusions: Any = Field(
         description="Openings ruled out by one of the client's own limits, summarised: n_excluded, "
@@ -145,6 +147,11 @@ class ShortlistPublic(BaseModel):
         default="",
         description="SHA-256 of the pool of openings ranked (stored once, referenced by the record).",
     )
+
+    @field_validator("suggestions")
+    @classmethod
+    def _with_band(cls, suggestions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**s, "band": fit_band(float(s["score"]))} if "score" in s else s for s in suggestions]
 
 
 class ExclusionPublic(BaseModel):
