@@ -21,9 +21,10 @@ from api.deps import SessionDep
 from api.models import User
 from api.routes.program import config_problem, current_config, save_config
 from api.schemas import ProgramConfigPublic, ProgramConfigUpdate
-from api.web.audit_words import FACTOR_LABELS, setting_label
+from api.web.audit_words import setting_label
 from api.web.render import render
 from api.web.session import AdminPage
+from api.web.words import FACTOR_WORDS
 from matcher.config import MatcherConfig
 
 router = APIRouter()
@@ -50,7 +51,7 @@ class Setting:
 
 WEIGHT_HINT = "A relative weight of 0 or more; the weights are scaled to add up to 100 points."
 WEIGHTS = [
-    Setting(f"scoring.weights.{f}", False, WEIGHT_HINT, "Enter a weight of 0 or more") for f in FACTOR_LABELS
+    Setting(f"scoring.weights.{f}", False, WEIGHT_HINT, "Enter a weight of 0 or more") for f in FACTOR_WORDS
 ]
 OTHERS = [
     Setting(

@@ -20,10 +20,11 @@ from api.deps import MatcherDep, SessionDep, SettingsDep
 from api.models import Role, User
 from api.reconstruct import ReconstructError, reconstruct
 from api.routes.audit import count_recommendations, event_facts, newest_recommendations, record_view
-from api.web.audit_words import DECISION_WORDS, FACTOR_LABELS
+from api.web.audit_words import DECISION_WORDS
 from api.web.paging import page_of
 from api.web.render import render
 from api.web.session import AuditorPage
+from api.web.words import FACTOR_WORDS
 
 router = APIRouter()
 
@@ -122,7 +123,7 @@ def _suggestions(record: audit.RecommendationRecord, shown: dict[str, Any]) -> l
     out = []
     for item, stored in zip(shown.get("suggestions", []), full, strict=False):
         points = item.get("contributions") or {}
-        rows = [(FACTOR_LABELS[f], float(points[f])) for f in FACTOR_LABELS if f in points]
+        rows = [(FACTOR_WORDS[f], float(points[f])) for f in FACTOR_WORDS if f in points]
         out.append(
             {
                 "rank": item.get("rank"),
@@ -192,6 +193,7 @@ def _trail(
         suggestions=_suggestions(record, shortlist),
         events=_covering_events(session, record),
         reconstruction=reconstruction,
+        factor_words=FACTOR_WORDS,
     )
 
 

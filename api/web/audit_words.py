@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from matcher.config import FACTORS
-
-#: Each scoring factor in words (the same order as the engine's ``FACTORS``).
-FACTOR_LABELS = {
-    "preference": "Matches what the client wants to do",
-    "strengths": "Uses the client's skills and experience",
-    "cognitive": "Job demands fit the client's abilities",
-    "accommodation": "Needed accommodations are available",
-    "commute": "Commute time",
-    "schedule": "Hours and schedule fit",
-    "wage": "Pay",
-}
-assert tuple(FACTOR_LABELS) == FACTORS
+from api.web.words import FACTOR_WORDS
 
 #: Program settings in words, by their path in the configuration (``section.name``).
 SETTING_LABELS = {
-    **{f"scoring.weights.{f}": f"Weight: {label.lower()}" for f, label in FACTOR_LABELS.items()},
+    **{f"scoring.weights.{f}": f"Weight: {label.lower()}" for f, label in FACTOR_WORDS.items()},
     "ranking.k": "Suggestions in a shortlist",
     "ranking.max_per_employer": "Most suggestions from one employer",
     "commute.short_share": "Short commute: up to this share of the client's limit",

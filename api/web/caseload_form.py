@@ -21,6 +21,7 @@ from typing import Any
 import zipcodes
 
 from api.clients import Problem
+from api.web.words import FACTOR_WORDS as FACTOR_WORDS  # the templates read it as f.FACTOR_WORDS
 from matcher.config import FACTORS
 from matcher.types import DAY_NAMES
 from matcher.vocab import DATA_DIR, load_vocabulary
@@ -54,15 +55,6 @@ _DAYTIME = PARTS[:-1]  # back to back: ticked neighbours make one window
 _NIGHT = PARTS[-1]
 
 #: What each scoring factor means to a client (the "what matters more" choice).
-FACTOR_WORDS = {
-    "preference": "Work the client wants to do",
-    "strengths": "Using the client's strengths and experience",
-    "cognitive": "Job demands within the client's abilities",
-    "accommodation": "The accommodations the client needs",
-    "commute": "A short, easy commute",
-    "schedule": "Hours that fit the client's week",
-    "wage": "Pay",
-}
 PRIORITY_WORDS = (("low", "Matters less"), ("normal", "Normal"), ("high", "Matters more"))
 NEED_WORDS = (("", "Not needed"), ("preferred", "Would help"), ("required", "Must have"))
 DISCLOSURE = (

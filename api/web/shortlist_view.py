@@ -20,10 +20,10 @@ from api.schemas import ShortlistFilters, ShortlistPublic
 from api.web.shortlist_words import (
     BENEFIT_CODES,
     EXCLUSION_WORDS,
-    FACTOR_WORDS,
     commute_words,
     plain,
 )
+from api.web.words import FACTOR_WORDS
 from matcher.messages import money
 
 #: Reasons shown before the fold; the rest are in "More reasons".

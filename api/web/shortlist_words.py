@@ -15,17 +15,6 @@ from api.schemas.decisions import Action, RejectReason, SeparationReason
 from matcher.messages import minutes_text
 from matcher.vocab import load_vocabulary
 
-#: What each scoring factor is about, as the "how the score adds up" list says it.
-FACTOR_WORDS = {
-    "preference": "What the client wants to do",
-    "strengths": "The client's strengths and experience",
-    "cognitive": "What the job asks of the client",
-    "accommodation": "Accommodations the client needs",
-    "commute": "The journey to work",
-    "schedule": "Shifts and hours",
-    "wage": "Pay",
-}
-
 #: Each exclusion code as "ruled out because it ...", for counts and nearest misses.
 EXCLUSION_WORDS = {
     "NOT_OPEN": "is no longer open (filled or closed)",

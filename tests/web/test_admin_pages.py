@@ -190,7 +190,7 @@ def test_program_settings_show_all_errors_then_save_a_version_with_history(
     assert "Why: Preferences first (team, 2026-03-01)" in page
     changed = re.search(r"What version \d+ changed.*?</table>", page, re.S)
     assert changed is not None
-    assert "Weight: matches what the client wants to do</th><td>0.3</td><td>0.4</td>" in changed.group(0)
+    assert "Weight: what the client wants to do</th><td>0.3</td><td>0.4</td>" in changed.group(0)
     assert "Suggestions in a shortlist</th><td>10</td><td>8</td>" in changed.group(0)
     assert (
         api.get("/audit/events", world.headers["auditor"], params={"kind": "config.updated"}).json()["total"]

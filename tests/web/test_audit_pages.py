@@ -75,7 +75,7 @@ def test_the_trail_shows_hashes_versions_points_decisions_and_events(
     ):
         assert value in text
     assert "Every factor adds up to the score</th><td>yes" in text
-    assert "Commute time</th><td>" in text and "points withheld" in text
+    assert "The journey to work</th><td>" in text and "points withheld" in text
     assert f"Decision on {shown['rejected']}: rejected (reason: schedule)" in text
     assert "Sealed this recommendation record" in text
     assert f"<td>{record['event_seq']}</td>" in text

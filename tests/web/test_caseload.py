@@ -232,7 +232,7 @@ def test_the_client_page_shows_the_profile_in_words(browser_for: Any, world: Wor
     assert "09:00 to 17:00" in html and "Saturday" in html
     assert "Moderate" in html and "Low (about 4 hours a day)" in html
     assert "Written or visual instructions and checklists" in html
-    assert "A short, easy commute: matters more" in html
+    assert "The journey to work: matters more" in html
     assert f'href="{response.headers["location"].split("?")[0]}/edit"' in html
 
 
