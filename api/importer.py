@@ -258,6 +258,7 @@ class PreviewRow:
     """A row an import would store."""
 
     row: int
+    opening_id: str  # the id it gets in this preview only (a duplicate of it names it)
     employer_id: str
     title: str
 
@@ -284,7 +285,7 @@ def preview_openings(session: Session, *, user: User, text: str, today: dt.date)
         n_rows=checked.rows,
         errors=checked.errors,
         duplicates=checked.duplicates,
-        storable=[PreviewRow(v.row, v.employer_id, v.record["title"]) for v in checked.kept],
+        storable=[PreviewRow(v.row, v.record["id"], v.employer_id, v.record["title"]) for v in checked.kept],
     )
 
 

@@ -19,7 +19,7 @@ from api import dedupe, store
 from api.convert import opening_record, public_details
 from api.events import log_event
 from api.models import Employer, Opening, Role, User
-from api.schemas import OpeningDetails, OpeningPublic
+from api.schemas import EmployerCreate, EmployerUpdate, OpeningDetails, OpeningPublic
 from api.store.openings import OpeningFilter
 
 #: Prefix of the near-duplicate refusal (``api.dedupe.refuse_near_duplicate``); the id follows.
@@ -166,3 +166,19 @@ def next_page(path: str, query: list[tuple[str, str]], *, total: int, limit: int
         return None
     kept = [(k, v) for k, v in query if k not in ("limit", "offset")]
     return f"{path}?{urlencode([*kept, ('limit', str(limit)), ('offset', str(offset + limit))])}"
+
+
+def create_employer(session: Session, user: User, body: EmployerCreate) -> Employer:
+    """Add an employer; the liaison who adds it manages it."""
+    employer = store.employers.create_employer(session, **body.model_dump(), liaison_id=user.id)
+    log_event(session, kind="employer.created", user=user, employer_id=employer.id)
+    return employer
+
+
+def update_employer(session: Session, user: User, employer: Employer, body: EmployerUpdate) -> Employer:
+    """Replace an employer's details; a stale ``version`` is a ``Conflict``."""
+    store.employers.update_employer(
+        session, employer=employer, expected_version=body.version, **body.model_dump(exclude={"version"})
+    )
+    log_event(session, kind="employer.updated", user=user, employer_id=employer.id)
+    return employer

@@ -6,9 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
-from api import store
+from api import openings, store
 from api.deps import LiaisonUser, SessionDep
-from api.events import log_event
 from api.openings import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, managed_employer, next_page
 from api.schemas import EmployerCreate, EmployerPublic, EmployersPublic, EmployerUpdate, errors
 
@@ -65,8 +64,7 @@ def list_employers(
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_employer(session: SessionDep, user: LiaisonUser, body: EmployerCreate) -> EmployerPublic:
     """Add an employer; the caller manages it."""
-    employer = store.employers.create_employer(session, **body.model_dump(), liaison_id=user.id)
-    log_event(session, kind="employer.created", user=user, employer_id=employer.id)
+    employer = openings.create_employer(session, user, body)
     session.commit()
     return EmployerPublic.model_validate(employer)
 
@@ -82,9 +80,6 @@ def update_employer(
 ) -> EmployerPublic:
     """Replace an employer's details (``version`` must be current)."""
     employer = managed_employer(session, user, employer_id)
-    store.employers.update_employer(
-        session, employer=employer, expected_version=body.version, **body.model_dump(exclude={"version"})
-    )
-    log_event(session, kind="employer.updated", user=user, employer_id=employer.id)
+    openings.update_employer(session, user, employer, body)
     session.commit()
     return EmployerPublic.model_validate(employer)
