@@ -17,7 +17,9 @@ def test_openings_are_paged_with_total_and_a_next_link(api: Api, world: World) -
     h = world.headers["liaison1"]
     employer = api.create_employer(h, name="Paging Diner")["id"]
     made = [
-        api.create_opening(h, employer, title=f"Server {i}", location={"lat": 41.7 + i * 0.02, "lon": -87.6})["id"]
+        api.create_opening(h, employer, title=f"Server {i}", location={"lat": 41.7 + i * 0.02, "lon": -87.6})[
+            "id"
+        ]
         for i in range(5)
     ]
     first = openings_page(api, h, employer_id=employer, limit=2)
@@ -51,7 +53,9 @@ def test_openings_search_filters_and_sort(api: Api, world: World) -> None:
     bakery = api.create_employer(h, name="Sorting Bakery")["id"]
     kennel = api.create_employer(h, name="Sorting Kennels")["id"]
     bread = api.create_opening(h, bakery, title="Bread baker", industry="Food service", expires="2026-03-10")
-    cake = api.create_opening(h, bakery, title="Cake decorator", industry="food service", expires="2026-08-01")
+    cake = api.create_opening(
+        h, bakery, title="Cake decorator", industry="food service", expires="2026-08-01"
+    )
     dogs = api.create_opening(h, kennel, title="Dog walker", industry="animal care")
     api.post(f"/openings/{cake['id']}/close", h)
 
@@ -95,7 +99,9 @@ def test_employers_are_paged_and_searched(api: Api, world: World) -> None:
     assert (body["count"], body["total"], body["offset"]) == (2, 3, 0)
     rest = api.client.get(body["next"], headers=h).json()
     assert [e["name"] for e in rest["data"]] == ["Paged Employer C"] and rest["next"] is None
-    assert api.get("/employers", world.headers["liaison1"], params={"q": "paged employer"}).json()["total"] == 0
+    assert (
+        api.get("/employers", world.headers["liaison1"], params={"q": "paged employer"}).json()["total"] == 0
+    )
 
 
 def test_the_openapi_describes_the_paging_parameters_and_fields(api: Api) -> None:

@@ -45,7 +45,9 @@ def setup_liaison(api: Api, browser_for: Any, name: str = "Good Dog Shelter") ->
     return liaison, browser, employer
 
 
-def test_a_liaison_creates_an_opening_fixing_a_wrong_field_after_the_error(api: Api, browser_for: Any) -> None:
+def test_a_liaison_creates_an_opening_fixing_a_wrong_field_after_the_error(
+    api: Api, browser_for: Any
+) -> None:
     liaison, browser, employer = setup_liaison(api, browser_for)
     wrong = browser.submit(
         "/openings/new",
@@ -130,7 +132,9 @@ def test_the_list_searches_filters_sorts_and_pages(api: Api, browser_for: Any) -
     h = api.headers(liaison)
     other = api.create_employer(h, name="Zeta Kennels")["id"]
     for i in range(27):
-        api.create_opening(h, employer, title=f"Baker {i:02d}", location={"lat": 41.80 + i * 0.02, "lon": -87.6})
+        api.create_opening(
+            h, employer, title=f"Baker {i:02d}", location={"lat": 41.80 + i * 0.02, "lon": -87.6}
+        )
     soon = api.create_opening(h, other, title="Dog walker", industry="animal care", expires="2026-03-10")
     first = browser.get("/openings?sort=title")
     assert first.status_code == 200
@@ -217,9 +221,13 @@ def upload(browser: Any, text: str) -> Any:
     )
 
 
-def test_an_import_is_previewed_with_every_error_then_the_valid_rows_stored(api: Api, browser_for: Any) -> None:
+def test_an_import_is_previewed_with_every_error_then_the_valid_rows_stored(
+    api: Api, browser_for: Any
+) -> None:
     liaison, browser, employer = setup_liaison(api, browser_for)
-    existing = api.create_opening(api.headers(liaison), employer, title="Line cook", zip="60647", location=None)
+    existing = api.create_opening(
+        api.headers(liaison), employer, title="Line cook", zip="60647", location=None
+    )
     text = "\n".join(
         [
             IMPORT_HEADER,
@@ -281,13 +289,17 @@ def test_the_import_token_is_bound_to_the_user_who_uploaded(api: Api, browser_fo
         assert response.status_code == 422
 
 
-def test_import_refuses_a_file_over_the_limit_or_not_utf8(api: Api, browser_for: Any, monkeypatch: Any) -> None:
+def test_import_refuses_a_file_over_the_limit_or_not_utf8(
+    api: Api, browser_for: Any, monkeypatch: Any
+) -> None:
     _, browser, employer = setup_liaison(api, browser_for)
     not_utf8 = upload(browser, "x")
     assert not_utf8.status_code == 200  # a header-only problem is a preview
     assert "column names" in not_utf8.text
     monkeypatch.setattr(api.app.state.settings, "max_import_bytes", 50)
-    too_big = upload(browser, IMPORT_HEADER + "\n" + f"{employer},Barista,60647,Mon 09:00-13:00,8,16.5,,false")
+    too_big = upload(
+        browser, IMPORT_HEADER + "\n" + f"{employer},Barista,60647,Mon 09:00-13:00,8,16.5,,false"
+    )
     assert too_big.status_code == 422 and "larger than the limit" in too_big.text
 
 
