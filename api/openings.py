@@ -45,7 +45,11 @@ class ListRequest:
 
 def managed_employer(session: Session, user: User, employer_id: str) -> Employer:
     """An employer ``user`` manages, or 404 (another liaison's employer does not exist for them)."""
-    employer = store.employers.get_employer(session, employer_id=employer_id, liaison_id=user.id)
+    employer = (
+        None
+        if "\x00" in employer_id
+        else store.employers.get_employer(session, employer_id=employer_id, liaison_id=user.id)
+    )  # an id with NUL names nothing (PostgreSQL text cannot even hold it)
     if employer is None:
         raise HTTPException(status_code=404, detail="Employer not found")
     return employer
@@ -69,7 +73,11 @@ def public(opening: Opening, *, today: dt.date) -> OpeningPublic:
 def visible(session: Session, user: User, opening_id: str) -> Opening:
     """An opening ``user`` may read (a liaison: of a managed employer), or 404."""
     liaison_id = user.id if user.role == Role.LIAISON else None
-    opening = store.openings.get_opening(session, opening_id=opening_id, liaison_id=liaison_id)
+    opening = (
+        None
+        if "\x00" in opening_id
+        else store.openings.get_opening(session, opening_id=opening_id, liaison_id=liaison_id)
+    )  # an id with NUL names nothing (PostgreSQL text cannot even hold it)
     if opening is None:
         raise HTTPException(status_code=404, detail="Opening not found")
     return opening

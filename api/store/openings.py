@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Row, Select, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from api.models import Employer, EmployerLiaison, Opening, utcnow
 from api.store.common import Conflict, bump_counter, read_counter
 from api.store.employers import OPENINGS_COUNTER, _managed_by
 
+_Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")
 STATUSES = ("open", "filled", "closed")
 SORTS = ("created", "title", "employer", "posted", "expires")
 
@@ -86,18 +87,29 @@ def search_openings(
     Filtering, counting, ordering and paging are done by the database: the ids of the page
     are chosen on the narrow columns first and only those rows (with their records) are read.
     """
-    query = _filtered(select(Opening.id), liaison_id=liaison_id, where=where)
-    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-    ordered = query.order_by(*_order(where)).limit(limit).offset(offset)
-    ids = list(session.scalars(ordered))
+    ordered = _order(where)
+    if where.search or where.industry or where.valid_on or where.expires_by:
+        # These read every row: count in the same pass (a window count is taken before LIMIT).
+        windowed = _filtered(select(Opening.id, func.count().over()), liaison_id=liaison_id, where=where)
+        found = session.execute(windowed.order_by(*ordered).limit(limit).offset(offset)).all()
+        ids: list[str] = [row[0] for row in found]
+        total: int | None = int(found[0][1]) if found else None
+    else:  # by employer and status only: the count reads an index alone
+        query = _filtered(select(Opening.id), liaison_id=liaison_id, where=where)
+        ids = list(session.scalars(query.order_by(*ordered).limit(limit).offset(offset)))
+        total = None
+    if total is None:
+        counted = _filtered(select(func.count(Opening.id)), liaison_id=liaison_id, where=where)
+        total = int(session.scalar(counted) or 0)
     if not ids:
         return [], total
     rows = {o.id: o for o in session.scalars(select(Opening).where(Opening.id.in_(ids)))}
     return [rows[i] for i in ids], total
 
 
-def _filtered(query: Select[Any], *, liaison_id: int | None, where: OpeningFilter) -> Select[Any]:
-    query = query.join(Employer, Employer.id == Opening.employer_id)
+def _filtered(query: _Query, *, liaison_id: int | None, where: OpeningFilter) -> _Query:
+    if where.sort == "employer":  # only then is the employer's name read for every row
+        query = query.join(Employer, Employer.id == Opening.employer_id)
     if liaison_id is not None:
         query = query.where(Opening.employer_id.in_(_managed_by(liaison_id)))
     if where.employer_id is not None:
@@ -109,11 +121,9 @@ def _filtered(query: Select[Any], *, liaison_id: int | None, where: OpeningFilte
     if where.expires_by is not None:
         query = query.where(Opening.expires.is_not(None), Opening.expires <= where.expires_by)
     if where.search:
+        named = select(Employer.id).where(Employer.name.icontains(where.search, autoescape=True))
         query = query.where(
-            or_(
-                Opening.title.icontains(where.search, autoescape=True),
-                Employer.name.icontains(where.search, autoescape=True),
-            )
+            or_(Opening.title.icontains(where.search, autoescape=True), Opening.employer_id.in_(named))
         )
     if where.industry:
         query = query.where(func.lower(_industry()) == where.industry.lower())

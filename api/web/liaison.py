@@ -63,6 +63,11 @@ def _notice(request: Request) -> str | None:
     return NOTICES.get(request.query_params.get("done", ""))
 
 
+def _param(request: Request, name: str, limit: int = 200) -> str:
+    """A query parameter as bounded text without NUL (PostgreSQL text cannot hold it)."""
+    return request.query_params.get(name, "")[:limit].replace("\x00", "")
+
+
 def _choice(value: str | None, choices: tuple[tuple[str, str], ...], default: str) -> str:
     return value if value in {c for c, _ in choices} else default
 
@@ -77,10 +82,10 @@ def openings_list(
     params = request.query_params
     liaison = user.role == Role.LIAISON
     asked = ListRequest(
-        search=params.get("q", "")[:200],
-        employer_id=params.get("employer_id") or None,
+        search=_param(request, "q"),
+        employer_id=_param(request, "employer_id", 32) or None,
         status=(_choice(params.get("status"), STATUS_CHOICES, "") or None) if liaison else None,
-        industry=params.get("industry", "")[:120],
+        industry=_param(request, "industry", 120),
         expiring_within=SOON_DAYS if params.get("soon") else None,
         sort=_choice(params.get("sort"), SORT_CHOICES, "created"),
         descending=_choice(params.get("order"), ORDER_CHOICES, "asc") == "desc",
@@ -130,7 +135,7 @@ def openings_list(
 @router.get("/openings/new")
 def new_opening_page(request: Request, session: SessionDep, user: LiaisonPage) -> Response:
     values = forms.opening_values(None)
-    values["employer_id"] = request.query_params.get("employer_id", "")
+    values["employer_id"] = _param(request, "employer_id", 32)
     return _opening_form(request, session, user, values=values, errors={})
 
 
@@ -140,7 +145,7 @@ async def create_opening(
 ) -> Response:
     values = forms.form_values(await request.form())
     details, errors = _details(values)
-    employer_id = str(values.get("employer_id", ""))
+    employer_id = str(values.get("employer_id", ""))[:32].replace("\x00", "")
     if store.employers.get_employer(session, employer_id=employer_id, liaison_id=user.id) is None:
         errors = {"employer_id": "Choose one of the employers you manage", **errors}
     duplicate = None
@@ -349,7 +354,7 @@ def _opening_detail(
 
 @router.get("/employers")
 def employers_list(request: Request, session: SessionDep, user: LiaisonPage) -> Response:
-    search = request.query_params.get("q", "")[:200].strip()
+    search = _param(request, "q").strip()
     try:
         number = max(int(request.query_params.get("page", "1")), 1)
     except ValueError:

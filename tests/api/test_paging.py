@@ -35,6 +35,10 @@ def test_openings_are_paged_with_total_and_a_next_link(api: Api, world: World) -
     assert "employer_id=" in first["next"] and "offset=2" in first["next"]
     past = openings_page(api, h, employer_id=employer, limit=2, offset=50)
     assert past["data"] == [] and past["count"] == 0 and past["total"] == 5 and past["next"] is None
+    searched = openings_page(api, h, employer_id=employer, q="server", limit=2, offset=4)
+    assert (searched["count"], searched["total"], searched["next"]) == (1, 5, None)
+    searched_past = openings_page(api, h, employer_id=employer, q="server", limit=2, offset=6)
+    assert (searched_past["count"], searched_past["total"]) == (0, 5)
 
 
 def test_bad_limits_and_offsets_are_422_naming_the_parameter(api: Api, world: World) -> None:

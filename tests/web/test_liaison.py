@@ -313,3 +313,11 @@ def test_hostile_names_are_shown_as_text(api: Api, browser_for: Any) -> None:
         assert page.status_code == 200, path
         assert XSS_SCRIPT not in page.text and "<img src=x" not in page.text, path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text, path
+
+
+def test_nul_characters_in_the_query_or_path_are_not_errors(api: Api, browser_for: Any) -> None:
+    _, browser, _ = setup_liaison(api, browser_for)
+    assert browser.get("/openings?q=%00&industry=a%00&employer_id=%00").status_code == 200
+    assert browser.get("/employers?q=%00").status_code == 200
+    assert browser.get("/openings/O-%00").status_code == 404
+    assert browser.get("/employers/E-%00/edit").status_code == 404
