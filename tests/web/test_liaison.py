@@ -321,3 +321,19 @@ def test_nul_characters_in_the_query_or_path_are_not_errors(api: Api, browser_fo
     assert browser.get("/employers?q=%00").status_code == 200
     assert browser.get("/openings/O-%00").status_code == 404
     assert browser.get("/employers/E-%00/edit").status_code == 404
+
+
+def test_every_liaison_form_refuses_a_post_without_the_csrf_token(api: Api, browser_for: Any) -> None:
+    liaison, browser, employer = setup_liaison(api, browser_for)
+    opening = api.create_opening(api.headers(liaison), employer)
+    for action in (
+        "/openings/new",
+        f"/openings/{opening['id']}/edit",
+        f"/openings/{opening['id']}/close",
+        "/employers/new",
+        f"/employers/{employer}/edit",
+        "/openings/import",
+        "/openings/import/store",
+    ):
+        assert browser.http.post(action, data={"title": "x"}).status_code == 403, action
+    assert api.get(f"/openings/{opening['id']}", api.headers(liaison)).json()["status"] == "open"
