@@ -105,6 +105,11 @@ def opening_values(record: Mapping[str, Any] | None) -> dict[str, Any]:
     values["more_shifts"] = "\n".join(more)
     for dim, level in (r.get("demands") or {}).items():
         values[f"demand.{dim}"] = "" if level is None else str(level)
+    # What O*NET filled in stays marked as such while the liaison leaves it unchanged.
+    for dim in r.get("inferred_demands", []):
+        values[f"inferred.{dim}"] = values.get(f"demand.{dim}", "")
+    if r.get("skills_inferred"):
+        values["inferred.skills"] = values["required_skills"] + "|" + values["preferred_skills"]
     for code in r.get("on_request", []):
         values[f"acc.{code}"] = "request"
     for code in r.get("offered_to_all", []):
@@ -166,6 +171,11 @@ def details_from_values(values: Mapping[str, Any]) -> tuple[dict[str, Any], Erro
     offers = {code: _text(values, f"acc.{code}") for code in accommodations()}
     raw["offered_to_all"] = [c for c, v in offers.items() if v == "all"]
     raw["on_request"] = [c for c, v in offers.items() if v == "request"]
+    raw["inferred_demands"] = [
+        d for d in raw["demands"] if values.get(f"inferred.{d}") == _text(values, f"demand.{d}")
+    ]
+    skills = _text(values, "required_skills") + "|" + _text(values, "preferred_skills")
+    raw["skills_inferred"] = bool(values.get("inferred.skills")) and values.get("inferred.skills") == skills
     raw["background_check"] = bool(values.get("background_check"))
     raw["fair_chance"] = bool(values.get("fair_chance"))
     return raw, errors

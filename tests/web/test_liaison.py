@@ -337,3 +337,21 @@ def test_every_liaison_form_refuses_a_post_without_the_csrf_token(api: Api, brow
     ):
         assert browser.http.post(action, data={"title": "x"}).status_code == 403, action
     assert api.get(f"/openings/{opening['id']}", api.headers(liaison)).json()["status"] == "open"
+
+
+def test_an_edit_keeps_what_o_net_filled_in_marked_until_it_is_changed(api: Api, browser_for: Any) -> None:
+    liaison, browser, employer = setup_liaison(api, browser_for)
+    h = api.headers(liaison)
+    opening = api.create_opening(
+        h, employer, demands={"attention": 2, "pace": 4}, inferred_demands=["pace", "attention"]
+    )
+    edit = f"/openings/{opening['id']}/edit"
+    values = dict(
+        re.findall(r'<input type="hidden" name="(inferred\.[a-z_]+)" value="([^"]*)"', browser.get(edit).text)
+    )
+    assert values == {"inferred.attention": "2", "inferred.pace": "4"}
+    form = opening_form(version="1", **{"demand.attention": "2", "demand.pace": "5"}) | values
+    form.pop("employer_id")
+    assert browser.submit(edit, edit, form).status_code == 303
+    details = api.get(f"/openings/{opening['id']}", h).json()["details"]
+    assert details["inferred_demands"] == ["attention"]  # pace was changed by the liaison
