@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api import dedupe, store
+from api.audit import append_events
 from api.convert import opening_raw
 from api.models import User, utcnow
 from api.schemas import ImportDuplicate, ImportReport, ImportRowError
@@ -70,34 +71,47 @@ def _number(field: str, value: str) -> float:
     return number
 
 
-def row_to_raw(row: dict[str | None, Any]) -> tuple[str, dict[str, Any]]:
-    """(employer id, raw opening fields) of one CSV row."""
-    if row.get(None):
-        raise RowError("(row)", "more values than columns")
-    cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
+def _cells_to_raw(cells: dict[str, str]) -> tuple[str, dict[str, Any], list[RowError]]:
+    """The raw fields of the cells that could be read, and an error for each that could not."""
+    errors: list[RowError] = []
     for name, value in cells.items():
         if "\x00" in value:  # PostgreSQL text cannot hold NUL; refused on every database
-            raise RowError(name, "must not contain NUL characters")
+            errors.append(RowError(name, "must not contain NUL characters"))
+    if errors:
+        return "", {}, errors
     raw: dict[str, Any] = {f: cells[f] for f in TEXT if cells.get(f)}
     for f in LISTS:
         raw[f] = [p.strip() for p in cells.get(f, "").split(";") if p.strip()]
     for f in FLAGS:
         value = cells.get(f, "").lower()
         if value not in _TRUE | _FALSE:
-            raise RowError(f, "must be true or false")
+            errors.append(RowError(f, "must be true or false"))
         raw[f] = value in _TRUE
     for f in NUMBERS:
         if cells.get(f):
-            raw[f] = _number(f, cells[f])
+            _read(errors, raw, f, lambda f=f: _number(f, cells[f]))
     if cells.get("lat") or cells.get("lon"):
-        raw["location"] = {
-            "lat": _number("lat", cells.get("lat", "")),
-            "lon": _number("lon", cells.get("lon", "")),
-        }
-    raw["demands"] = _demands(cells.get("demands", ""))
+        _read(
+            errors,
+            raw,
+            "location",
+            lambda: {
+                "lat": _number("lat", cells.get("lat", "")),
+                "lon": _number("lon", cells.get("lon", "")),
+            },
+        )
+    _read(errors, raw, "demands", lambda: _demands(cells.get("demands", "")))
     if cells.get("riasec"):
-        raw["riasec"] = [_number("riasec", p) for p in cells["riasec"].split(";")]
-    return cells.get("employer_id", ""), raw
+        _read(errors, raw, "riasec", lambda: [_number("riasec", p) for p in cells["riasec"].split(";")])
+    return cells.get("employer_id", ""), raw, errors
+
+
+def _read(errors: list[RowError], raw: dict[str, Any], field: str, parse: Any) -> None:
+    """``raw[field] = parse()``, or the error noted (and the field left out)."""
+    try:
+        raw[field] = parse()
+    except RowError as exc:
+        errors.append(exc)
 
 
 def _demands(text: str) -> dict[str, Any]:
@@ -122,25 +136,55 @@ class _Valid:
 def _validate(
     session: Session, rows: list[tuple[int, dict[str | None, Any]]], *, user: User, today: dt.date
 ) -> tuple[list[_Valid], list[ImportRowError]]:
-    """Engine records of the valid rows, and an error for each invalid one."""
+    """Engine records of the valid rows, and every error found in the invalid ones."""
     valid: list[_Valid] = []
     errors: list[ImportRowError] = []
     employers = store.employers.managed_employers(
         session, employer_ids={(row.get("employer_id") or "").strip() for _, row in rows}, liaison_id=user.id
     )
     for number, row in rows:
-        try:
-            employer_id, raw = row_to_raw(row)
-            employer = employers.get(employer_id)
-            if employer is None:
-                raise RowError("employer_id", "unknown employer (or not one you manage)")
-            raw = opening_raw(
-                raw, opening_id=store.new_id("O"), employer=employer.name, status="open", posted=today
-            )
-            valid.append(_Valid(number, employer_id, opening_to_record(opening_from_record(raw))))
-        except (RowError, ValidationError) as exc:
-            errors.append(ImportRowError(row=number, field=exc.field, message=exc.message))
+        problems = _row_problems(row, employers, today)
+        if isinstance(problems, _Valid):
+            valid.append(_Valid(number, problems.employer_id, problems.record))
+        else:
+            errors += [ImportRowError(row=number, field=e.field, message=e.message) for e in problems]
     return valid, errors
+
+
+def _row_problems(
+    row: dict[str | None, Any], employers: dict[str, Any], today: dt.date
+) -> _Valid | list[RowError]:
+    """The row's engine record, or every problem found in it.
+
+    Unreadable cells are all reported; the engine then checks what could be read and
+    reports its first problem, unless it is about a cell already reported.
+    """
+    if row.get(None):
+        return [RowError("(row)", "more values than columns")]
+    cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    employer_id, raw, problems = _cells_to_raw(cells)
+    if problems and not raw:  # NUL characters: nothing else is read
+        return problems
+    employer = employers.get(employer_id)
+    if employer is None:
+        problems.append(RowError("employer_id", "unknown employer (or not one you manage)"))
+    raw = opening_raw(
+        raw,
+        opening_id=store.new_id("O"),
+        employer=employer.name if employer is not None else "?",
+        status="open",
+        posted=today,
+    )
+    try:
+        record = opening_to_record(opening_from_record(raw))
+    except ValidationError as exc:
+        reported = {p.field for p in problems}
+        if {"lat", "lon", "remote"} & reported:
+            reported.add("location")  # left out or in doubt because unreadable, not missing
+        if exc.field.split(".")[0] not in reported:
+            problems.append(RowError(exc.field, exc.message))
+        return problems
+    return problems or _Valid(0, employer_id, record)
 
 
 def _drop_duplicates(
@@ -188,6 +232,63 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A file validated and checked for near-duplicates, nothing stored yet."""
+
+    rows: int
+    errors: list[ImportRowError]
+    kept: list[_Valid]
+    duplicates: list[ImportDuplicate]
+    version: int
+    index: dedupe.DuplicateIndex
+
+
+def _check(session: Session, *, user: User, text: str, today: dt.date) -> _Checked:
+    rows, errors = read_rows(text)
+    valid, row_errors = _validate(session, rows, user=user, today=today)
+    cache = dedupe.index_cache(session)
+    version, index = cache.checkout(session) if valid else (0, dedupe.DuplicateIndex())
+    kept, duplicates = _drop_duplicates(index, valid)
+    return _Checked(len(rows), errors + row_errors, kept, duplicates, version, index)
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewRow:
+    """A row an import would store."""
+
+    row: int
+    opening_id: str  # the id it gets in this preview only (a duplicate of it names it)
+    employer_id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What importing a file would do, row by row, with nothing stored."""
+
+    n_rows: int
+    errors: list[ImportRowError]
+    duplicates: list[ImportDuplicate]
+    storable: list[PreviewRow]
+
+    @property
+    def header_ok(self) -> bool:
+        return not any(e.row == 1 for e in self.errors)
+
+
+def preview_openings(session: Session, *, user: User, text: str, today: dt.date) -> Preview:
+    """The errors, near-duplicates and storable rows of a file, as :func:`import_openings` would
+    find them now; nothing is stored (raises ``csv.Error`` on a malformed file)."""
+    checked = _check(session, user=user, text=text, today=today)
+    return Preview(
+        n_rows=checked.rows,
+        errors=checked.errors,
+        duplicates=checked.duplicates,
+        storable=[PreviewRow(v.row, v.record["id"], v.employer_id, v.record["title"]) for v in checked.kept],
+    )
+
+
 def import_openings(session: Session, *, user: User, text: str, atomic: bool, today: dt.date) -> ImportReport:
     """Validate and store rows; with ``atomic`` store nothing unless every row is valid.
 
@@ -196,24 +297,81 @@ def import_openings(session: Session, *, user: User, text: str, atomic: bool, to
     the openings do not change), then stored with one batched INSERT; the route
     appends their audit events in one batch.
     """
-    rows, errors = read_rows(text)
-    valid, row_errors = _validate(session, rows, user=user, today=today)
-    errors += row_errors
-    cache = dedupe.index_cache(session)
-    version, index = cache.checkout(session) if valid else (0, dedupe.DuplicateIndex())
-    kept, duplicates = _drop_duplicates(index, valid)
+    checked = _check(session, user=user, text=text, today=today)
+    kept = checked.kept
     # Header errors store nothing; row errors store nothing only when atomic.
-    committed = not errors or (not atomic and bool(rows))
+    committed = not checked.errors or (not atomic and checked.rows > 0)
     if committed and kept:
         stamped = zip(kept, _creation_times(len(kept)), strict=True)
         store.openings.insert_openings(
             session, rows=[(v.employer_id, v.record, at) for v, at in stamped], created_by=user.id
         )
-        cache.keep_after_commit(session, version=version, index=index)
+        cache = dedupe.index_cache(session)
+        cache.keep_after_commit(session, version=checked.version, index=checked.index)
     return ImportReport(
         committed=committed,
-        n_rows=len(rows),
+        n_rows=checked.rows,
         created=[v.record["id"] for v in kept] if committed else [],
-        errors=errors,
-        duplicates=duplicates,
+        errors=checked.errors,
+        duplicates=checked.duplicates,
     )
+
+
+class ImportRefused(Exception):
+    """A file refused as a whole: too large (413), not UTF-8 or not CSV (400)."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.detail = status, detail
+
+
+def read_upload(data: bytes, *, max_bytes: int) -> str:
+    """The text of an uploaded file of at most ``max_bytes`` (read ``max_bytes + 1`` to tell)."""
+    if len(data) > max_bytes:
+        raise ImportRefused(413, "File too large")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused(400, "File must be UTF-8 CSV") from None
+
+
+def preview(session: Session, *, user: User, text: str, today: dt.date) -> Preview:
+    """:func:`preview_openings` with a malformed file refused as :class:`ImportRefused` (400)."""
+    with cyclic_gc_paused():
+        try:
+            return preview_openings(session, user=user, text=text, today=today)
+        except csv.Error as exc:
+            raise ImportRefused(400, f"Malformed CSV: {exc}") from None
+
+
+def run_import(session: Session, *, user: User, text: str, atomic: bool, today: dt.date) -> ImportReport:
+    """Import a file and commit it with its audit events, or roll back when nothing is stored.
+
+    The one import path of the JSON route and the page; a malformed file is :class:`ImportRefused`.
+    """
+    with cyclic_gc_paused():
+        try:
+            report = import_openings(session, user=user, text=text, atomic=atomic, today=today)
+        except csv.Error as exc:
+            raise ImportRefused(400, f"Malformed CSV: {exc}") from None
+        if not report.committed:
+            session.rollback()
+            return report
+        # One batch (one chain-head read) in the same transaction as the openings.
+        append_events(session, actor=user.username, events=_import_events(report))
+    session.commit()
+    return report
+
+
+def _import_events(report: ImportReport) -> list[dict[str, Any]]:
+    """An ``opening.created`` per stored opening, as for one posted by hand, then the summary."""
+    events: list[dict[str, Any]] = [
+        {"kind": "opening.created", "opening_id": opening_id, "payload": {"via": "import"}}
+        for opening_id in report.created
+    ]
+    summary = {
+        "created": report.created,
+        "n_errors": len(report.errors),
+        "n_duplicates": len(report.duplicates),
+    }
+    return [*events, {"kind": "openings.imported", "payload": summary}]

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, UploadFile, status
+from fastapi import APIRouter, HTTPException, Query, Request, UploadFile, status
 
-from api import dedupe, importer, store
-from api.audit import append_events
-from api.convert import opening_record, public_details
+from api import importer, openings
 from api.deps import LiaisonUser, OpeningReader, SessionDep, SettingsDep
-from api.events import log_event
-from api.models import Opening, Role, User
-from api.routes.employers import managed_employer
+from api.models import Opening, User
+from api.openings import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from api.schemas import (
     ImportReport,
     OpeningCreate,
@@ -27,50 +22,104 @@ from api.schemas import (
 router = APIRouter(prefix="/openings", tags=["openings"], responses=errors(401, 403))
 
 Status = Literal["open", "filled", "closed"]
+Sort = Literal["created", "title", "employer", "posted", "expires"]
+Order = Literal["asc", "desc"]
+Limit = Annotated[
+    int,
+    Query(ge=1, le=MAX_LIMIT, description=f"How many to return at most (1-{MAX_LIMIT}).", examples=[100]),
+]
+Offset = Annotated[
+    int,
+    Query(
+        ge=0,
+        le=MAX_OFFSET,
+        description="How many matching items to skip: 0 for the first page, then the last offset plus "
+        "limit (or follow next).",
+        examples=[0],
+    ),
+]
 
 
 def public(opening: Opening, settings: SettingsDep) -> OpeningPublic:
-    expires = opening.expires
-    return OpeningPublic(
-        id=opening.id,
-        employer_id=opening.employer_id,
-        employer_name=opening.record["employer"],
-        status=opening.status,  # type: ignore[arg-type]
-        expired=expires is not None and expires < settings.today(),
-        version=opening.version,
-        created_at=opening.created_at,
-        updated_at=opening.updated_at,
-        details=public_details(opening.record),
-    )
-
-
-def _visible(session: SessionDep, user: User, opening_id: str) -> Opening:
-    liaison_id = user.id if user.role == Role.LIAISON else None
-    opening = store.openings.get_opening(session, opening_id=opening_id, liaison_id=liaison_id)
-    if opening is None:
-        raise HTTPException(status_code=404, detail="Opening not found")
-    return opening
+    return openings.public(opening, today=settings.today())
 
 
 @router.get("")
 def list_openings(
+    request: Request,
     session: SessionDep,
     user: OpeningReader,
     settings: SettingsDep,
-    employer_id: Annotated[str | None, Query(max_length=32)] = None,
-    status: Status | None = None,
+    employer_id: Annotated[
+        str | None, Query(max_length=32, pattern=r"^[^\x00]*$", description="Only this employer's.")
+    ] = None,
+    status: Annotated[
+        Status | None, Query(description="Only openings with this status (specialists: open only).")
+    ] = None,
+    q: Annotated[
+        str,
+        Query(
+            max_length=200,
+            pattern=r"^[^\x00]*$",
+            description="Search: openings whose title or employer name contains this text (any case).",
+            examples=["kennel"],
+        ),
+    ] = "",
+    industry: Annotated[
+        str,
+        Query(
+            max_length=120,
+            pattern=r"^[^\x00]*$",
+            description="Only openings of this industry, as entered on them (any case).",
+            examples=["animal care"],
+        ),
+    ] = "",
+    expiring_within: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=3660,
+            description="Only openings whose last day to apply is from today to this many days ahead.",
+            examples=[14],
+        ),
+    ] = None,
+    sort: Annotated[
+        Sort,
+        Query(
+            description="Order by: created (when stored), title, employer (name, then title), posted "
+            "(date posted) or expires (last day to apply; no end date last)."
+        ),
+    ] = "created",
+    order: Annotated[Order, Query(description="asc (A to Z, oldest first) or desc.")] = "asc",
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
 ) -> OpeningsPublic:
-    """A liaison's openings (any status); for specialists, open and unexpired ones."""
-    if user.role == Role.LIAISON:
-        rows = store.openings.list_openings(
-            session, liaison_id=user.id, employer_id=employer_id, status=status
-        )
-    else:
-        rows = store.openings.list_openings(
-            session, employer_id=employer_id, status="open", valid_on=settings.today()
-        )
-        rows = [r for r in rows if status in (None, "open")]
-    return OpeningsPublic(data=[public(o, settings) for o in rows], count=len(rows))
+    """A liaison's openings (any status); for specialists, open and unexpired ones. Paged.
+
+    ``total`` counts every match; ``next`` is the URL of the next page (null on the last).
+    """
+    asked = openings.ListRequest(
+        search=q,
+        employer_id=employer_id,
+        status=status,
+        industry=industry,
+        expiring_within=expiring_within,
+        sort=sort,
+        descending=order == "desc",
+    )
+    rows, total = openings.list_openings(
+        session, user, asked, today=settings.today(), limit=limit, offset=offset
+    )
+    return OpeningsPublic(
+        data=[public(o, settings) for o in rows],
+        count=len(rows),
+        total=total,
+        limit=limit,
+        offset=offset,
+        next=openings.next_page(
+            request.url.path, request.query_params.multi_items(), total=total, limit=limit, offset=offset
+        ),
+    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=errors(404, 409))
@@ -78,13 +127,9 @@ def create_opening(
     session: SessionDep, user: LiaisonUser, settings: SettingsDep, body: OpeningCreate
 ) -> OpeningPublic:
     """Post an opening for a managed employer; a near-duplicate of an open one is a 409."""
-    employer = managed_employer(session, user, body.employer_id)
-    record = opening_record(
-        body.details, opening_id=store.new_id("O"), employer=employer.name, posted=settings.today()
+    opening = openings.create_opening(
+        session, user, employer_id=body.employer_id, details=body.details, today=settings.today()
     )
-    dedupe.refuse_near_duplicate(session, employer_id=employer.id, record=record)
-    opening = store.openings.create_opening(session, employer=employer, record=record, created_by=user.id)
-    log_event(session, kind="opening.created", user=user, opening_id=opening.id)
     session.commit()
     return public(opening, settings)
 
@@ -93,7 +138,7 @@ def create_opening(
 def read_opening(
     session: SessionDep, user: OpeningReader, settings: SettingsDep, opening_id: str
 ) -> OpeningPublic:
-    return public(_visible(session, user, opening_id), settings)
+    return public(openings.visible(session, user, opening_id), settings)
 
 
 @router.put("/{opening_id}", responses=errors(404, 409))
@@ -105,21 +150,10 @@ def update_opening(
     body: OpeningUpdate,
 ) -> OpeningPublic:
     """Replace an opening's details (``version`` must be current)."""
-    opening = _visible(session, user, opening_id)
-    posted = opening.record.get("posted")
-    record = opening_record(
-        body.details,
-        opening_id=opening.id,
-        employer=opening.record["employer"],
-        status=opening.status,
-        posted=dt.date.fromisoformat(posted) if posted else settings.today(),
+    opening = openings.visible(session, user, opening_id)
+    openings.update_opening(
+        session, user, opening, details=body.details, version=body.version, today=settings.today()
     )
-    if opening.version == body.version:  # a stale version gets the store's 409 first
-        dedupe.refuse_near_duplicate(
-            session, employer_id=opening.employer_id, record=record, exclude_id=opening.id
-        )
-    store.openings.update_opening(session, opening=opening, expected_version=body.version, record=record)
-    log_event(session, kind="opening.updated", user=user, opening_id=opening.id)
     session.commit()
     return public(opening, settings)
 
@@ -127,21 +161,7 @@ def update_opening(
 def _status(
     session: SessionDep, user: User, settings: SettingsDep, opening_id: str, new: Status
 ) -> OpeningPublic:
-    opening = _visible(session, user, opening_id)
-    previous = opening.status
-    if new == "open" and previous != "open":
-        dedupe.refuse_near_duplicate(
-            session, employer_id=opening.employer_id, record=opening.record, exclude_id=opening.id
-        )
-    store.openings.set_status(session, opening=opening, status=new)
-    log_event(
-        session,
-        kind="opening.status",
-        user=user,
-        opening_id=opening.id,
-        previous=previous,
-        status=new,
-    )
+    opening = openings.set_status(session, user, openings.visible(session, user, opening_id), new)
     session.commit()
     return public(opening, settings)
 
@@ -170,20 +190,6 @@ def reopen_opening(
     return _status(session, user, settings, opening_id, "open")
 
 
-def _import_events(report: ImportReport) -> list[dict[str, Any]]:
-    """An ``opening.created`` per stored opening, as for one posted by hand, then the summary."""
-    events: list[dict[str, Any]] = [
-        {"kind": "opening.created", "opening_id": opening_id, "payload": {"via": "import"}}
-        for opening_id in report.created
-    ]
-    summary = {
-        "created": report.created,
-        "n_errors": len(report.errors),
-        "n_duplicates": len(report.duplicates),
-    }
-    return [*events, {"kind": "openings.imported", "payload": summary}]
-
-
 @router.post("/import", responses=errors(400, 413))
 def import_openings(
     session: SessionDep,
@@ -194,27 +200,15 @@ def import_openings(
 ) -> ImportReport:
     """Bulk CSV import: valid rows are stored and bad ones reported by row, field and message.
 
-    With ``atomic=true`` nothing is stored unless every row is valid. Near-duplicates of
-    open openings (or of earlier rows) are reported in ``duplicates`` and not stored.
+    Every unreadable cell of a row is reported, then the first other problem the engine
+    finds in it. With ``atomic=true`` nothing is stored unless every row is valid.
+    Near-duplicates of open openings (or of earlier rows) are reported in ``duplicates``
+    and not stored.
     """
-    data = file.file.read(settings.max_import_bytes + 1)
-    if len(data) > settings.max_import_bytes:
-        raise HTTPException(status_code=413, detail="File too large")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise HTTPException(status_code=400, detail="File must be UTF-8 CSV") from None
-    with importer.cyclic_gc_paused():
-        try:
-            report = importer.import_openings(
-                session, user=user, text=text, atomic=atomic, today=settings.today()
-            )
-        except csv.Error as exc:
-            raise HTTPException(status_code=400, detail=f"Malformed CSV: {exc}") from None
-        if not report.committed:
-            session.rollback()
-            return report
-        # One batch (one chain-head read) in the same transaction as the openings.
-        append_events(session, actor=user.username, events=_import_events(report))
-    session.commit()
-    return report
+        text = importer.read_upload(
+            file.file.read(settings.max_import_bytes + 1), max_bytes=settings.max_import_bytes
+        )
+        return importer.run_import(session, user=user, text=text, atomic=atomic, today=settings.today())
+    except importer.ImportRefused as refused:
+        raise HTTPException(status_code=refused.status, detail=refused.detail) from None

@@ -61,11 +61,24 @@ class EmployerPublic(BaseModel):
     updated_at: dt.datetime = Field(description="When the employer last changed (UTC).")
 
 
-class EmployersPublic(BaseModel):
-    """A list of employers."""
+class Paged(BaseModel):
+    """Where one page of a list stands: the full total and how to get the next page."""
 
-    data: list[EmployerPublic] = Field(description="The employers.")
-    count: int = Field(description="Number of employers in data.")
+    total: int = Field(description="How many match in all, over every page.", examples=[131])
+    limit: int = Field(description="The most this page could hold (the limit asked for).", examples=[100])
+    offset: int = Field(description="How many matching items come before this page.", examples=[0])
+    next: str | None = Field(
+        description="The URL (path and query) of the next page, with the same filters; null on the "
+        "last page.",
+        examples=["/api/v1/employers?limit=100&offset=100"],
+    )
+
+
+class EmployersPublic(Paged):
+    """One page of employers, by name."""
+
+    data: list[EmployerPublic] = Field(description="The employers of this page.")
+    count: int = Field(description="Number of employers in data (this page).")
 
 
 class OpeningDetails(Strict):
@@ -198,11 +211,11 @@ class OpeningPublic(BaseModel):
     )
 
 
-class OpeningsPublic(BaseModel):
-    """A list of openings."""
+class OpeningsPublic(Paged):
+    """One page of openings, in the order asked for."""
 
-    data: list[OpeningPublic] = Field(description="The openings.")
-    count: int = Field(description="Number of openings in data.")
+    data: list[OpeningPublic] = Field(description="The openings of this page.")
+    count: int = Field(description="Number of openings in data (this page).")
 
 
 class ImportRowError(BaseModel):

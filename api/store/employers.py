@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, delete, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.models import Employer, EmployerLiaison, Opening, utcnow
@@ -42,6 +42,25 @@ def list_employers(session: Session, *, liaison_id: int | None = None) -> list[E
     if liaison_id is not None:
         query = query.where(Employer.id.in_(_managed_by(liaison_id)))
     return list(session.scalars(query))
+
+
+def search_employers(
+    session: Session, *, liaison_id: int | None, search: str = "", limit: int, offset: int
+) -> tuple[list[Employer], int]:
+    """One page of employers (by name) whose name or industry holds ``search``, and the total."""
+    query = select(Employer)
+    if liaison_id is not None:
+        query = query.where(Employer.id.in_(_managed_by(liaison_id)))
+    if search:
+        query = query.where(
+            or_(
+                Employer.name.icontains(search, autoescape=True),
+                Employer.industry.icontains(search, autoescape=True),
+            )
+        )
+    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    page = query.order_by(func.lower(Employer.name), Employer.id).limit(limit).offset(offset)
+    return list(session.scalars(page)), total
 
 
 def create_employer(

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Row, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.models import Employer, EmployerLiaison, Opening, utcnow
 from api.store.common import Conflict, bump_counter, read_counter
 from api.store.employers import OPENINGS_COUNTER, _managed_by
 
+_Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")
 STATUSES = ("open", "filled", "closed")
+SORTS = ("created", "title", "employer", "posted", "expires")
 
 
 def get_opening(session: Session, *, opening_id: str, liaison_id: int | None = None) -> Opening | None:
@@ -60,6 +63,102 @@ def list_openings(
     if valid_on is not None:
         query = query.where(or_(Opening.expires.is_(None), Opening.expires >= valid_on))
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class OpeningFilter:
+    """What a list of openings is narrowed to and ordered by (every part optional)."""
+
+    search: str = ""  # in the title or the employer's name, any case
+    employer_id: str | None = None
+    status: str | None = None
+    industry: str = ""  # the opening's industry, as entered (any case)
+    valid_on: dt.date | None = None  # only those not expired on this day
+    expires_by: dt.date | None = None  # only those whose last day is from valid_on (or any) to this day
+    sort: str = "created"  # one of SORTS
+    descending: bool = False
+
+
+def search_openings(
+    session: Session, *, liaison_id: int | None, where: OpeningFilter, limit: int, offset: int
+) -> tuple[list[Opening], int]:
+    """One page of the matching openings (``limit`` from ``offset``) and how many match in all.
+
+    Filtering, counting, ordering and paging are done by the database: the ids of the page
+    are chosen on the narrow columns first and only those rows (with their records) are read.
+    """
+    ordered = _order(where)
+    if where.search or where.industry or where.valid_on or where.expires_by:
+        # These read every row: count in the same pass (a window count is taken before LIMIT).
+        windowed = _filtered(select(Opening.id, func.count().over()), liaison_id=liaison_id, where=where)
+        found = session.execute(windowed.order_by(*ordered).limit(limit).offset(offset)).all()
+        ids: list[str] = [row[0] for row in found]
+        total: int | None = int(found[0][1]) if found else None
+    else:  # by employer and status only: the count reads an index alone
+        query = _filtered(select(Opening.id), liaison_id=liaison_id, where=where)
+        ids = list(session.scalars(query.order_by(*ordered).limit(limit).offset(offset)))
+        total = None
+    if total is None:
+        counted = _filtered(select(func.count(Opening.id)), liaison_id=liaison_id, where=where)
+        total = int(session.scalar(counted) or 0)
+    if not ids:
+        return [], total
+    rows = {o.id: o for o in session.scalars(select(Opening).where(Opening.id.in_(ids)))}
+    return [rows[i] for i in ids], total
+
+
+def _filtered(query: _Query, *, liaison_id: int | None, where: OpeningFilter) -> _Query:
+    if where.sort == "employer":  # only then is the employer's name read for every row
+        query = query.join(Employer, Employer.id == Opening.employer_id)
+    if liaison_id is not None:
+        query = query.where(Opening.employer_id.in_(_managed_by(liaison_id)))
+    if where.employer_id is not None:
+        query = query.where(Opening.employer_id == where.employer_id)
+    if where.status is not None:
+        query = query.where(Opening.status == where.status)
+    if where.valid_on is not None:
+        query = query.where(or_(Opening.expires.is_(None), Opening.expires >= where.valid_on))
+    if where.expires_by is not None:
+        query = query.where(Opening.expires.is_not(None), Opening.expires <= where.expires_by)
+    if where.search:
+        named = select(Employer.id).where(Employer.name.icontains(where.search, autoescape=True))
+        query = query.where(
+            or_(Opening.title.icontains(where.search, autoescape=True), Opening.employer_id.in_(named))
+        )
+    if where.industry:
+        query = query.where(func.lower(_industry()) == where.industry.lower())
+    return query
+
+
+def _industry() -> ColumnElement[str]:
+    industry: ColumnElement[str] = Opening.record["industry"].as_string()
+    return industry
+
+
+def _order(where: OpeningFilter) -> list[ColumnElement[Any]]:
+    """ORDER BY terms: the chosen key (openings without an expiry last), then a unique tie-break."""
+    keys: dict[str, list[Any]] = {
+        "created": [Opening.created_at],
+        "title": [func.lower(Opening.title)],
+        "employer": [func.lower(Employer.name), func.lower(Opening.title)],
+        "posted": [Opening.record["posted"].as_string(), Opening.created_at],
+        "expires": [Opening.expires],
+    }
+    terms = [k.desc() if where.descending else k.asc() for k in keys[where.sort]]
+    if where.sort == "expires":
+        terms.insert(0, Opening.expires.is_(None).asc())  # "no end date" after every dated one
+    return [*terms, Opening.id.desc() if where.descending else Opening.id.asc()]
+
+
+def industries(session: Session, *, liaison_id: int | None, valid_on: dt.date | None = None) -> list[str]:
+    """The distinct industries of the openings a list may show, as entered (lower case)."""
+    industry = func.lower(_industry())
+    query = select(industry).distinct().where(industry != "")
+    if liaison_id is not None:
+        query = query.where(Opening.employer_id.in_(_managed_by(liaison_id)))
+    else:
+        query = query.where(_matchable(valid_on or dt.date.min))
+    return sorted(str(i) for i in session.scalars(query.limit(500)) if i)
 
 
 def matchable(session: Session, *, as_of: dt.date) -> list[Opening]:

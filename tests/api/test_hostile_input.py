@@ -137,7 +137,12 @@ def test_nul_is_refused_on_both_databases_including_csv_imports(api: Api, world:
     errors = api.post("/openings/import", h, files={"file": ("o.csv", nan.encode(), "text/csv")}).json()[
         "errors"
     ]
-    assert errors == [{"row": 2, "field": "hours_per_week", "message": "must be a finite number"}]
+    # Every unreadable cell is reported (then the engine's first other problem: no place given).
+    assert [(e["field"], e["message"]) for e in errors] == [
+        ("hours_per_week", "must be a finite number"),
+        ("hourly_wage", "must be a finite number"),
+        ("location", "missing location: give lat/lon or a US ZIP code"),
+    ]
     assert _count(api, Opening) == before
 
 

@@ -1,0 +1,166 @@
+"""The CSV import page: upload, a preview of every row's problems, then "store the valid rows".
+
+The preview runs the importer's own checks (``api.importer.preview``) and stores nothing.
+The uploaded file is kept for the confirmation under ``var_dir/page-imports`` as
+``<user id>-<random token>.csv`` (mode 0600): only the user who uploaded it can name it
+(the token is in their preview form, the user id comes from their session), it is
+deleted once stored, and files older than :data:`KEEP_SECONDS` are removed on the next
+upload. Storing re-runs the same import as ``POST /api/v1/openings/import`` on that file,
+so a row that became a near-duplicate meanwhile is still refused.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import time
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from api import importer, store
+from api.config import Settings
+from api.deps import SessionDep, SettingsDep
+from api.models import User
+from api.schemas import ImportRowError
+from api.web.render import render
+from api.web.session import LiaisonPage
+
+router = APIRouter()
+
+KEEP_SECONDS = 3600
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+
+
+def _folder(settings: Settings) -> Path:
+    return settings.var_dir / "page-imports"
+
+
+def _kept_file(settings: Settings, user: User, token: str) -> Path | None:
+    """The file ``user`` uploaded under ``token``, if the token is well formed."""
+    if not _TOKEN.fullmatch(token):
+        return None
+    return _folder(settings) / f"{user.id}-{token}.csv"
+
+
+def _keep(settings: Settings, user: User, data: bytes) -> str:
+    folder = _folder(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - KEEP_SECONDS
+    for old in folder.glob("*.csv"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except FileNotFoundError:  # removed by another request meanwhile
+            pass
+    token = secrets.token_urlsafe(24)
+    path = folder / f"{user.id}-{token}.csv"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    return token
+
+
+def _plain(refused: importer.ImportRefused, settings: Settings) -> str:
+    if refused.status == 413:
+        limit = settings.max_import_bytes / 1_000_000
+        return f"The file is larger than the limit of {limit:g} MB: split it in parts."
+    if "UTF-8" in refused.detail:
+        return "The file is not a UTF-8 CSV file: in a spreadsheet, save it as “CSV UTF-8”."
+    return f"The file could not be read as CSV ({refused.detail})."
+
+
+@router.get("/openings/import")
+def import_page(request: Request, user: LiaisonPage) -> Response:
+    return _upload_form(request, user, errors={})
+
+
+@router.post("/openings/import")
+async def preview_import(
+    request: Request, session: SessionDep, settings: SettingsDep, user: LiaisonPage
+) -> Response:
+    upload = (await request.form()).get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _upload_form(request, user, errors={"file": "Choose a CSV file to check"}, status_code=422)
+    data = await upload.read(settings.max_import_bytes + 1)
+    try:
+        text = importer.read_upload(data, max_bytes=settings.max_import_bytes)
+        preview = importer.preview(session, user=user, text=text, today=settings.today())
+    except importer.ImportRefused as refused:
+        return _upload_form(request, user, errors={"file": _plain(refused, settings)}, status_code=422)
+    finally:
+        session.rollback()  # the preview stored nothing; end its read transaction
+    token = _keep(settings, user, data) if preview.storable else ""
+    employers = store.employers.managed_employers(
+        session, employer_ids={r.employer_id for r in preview.storable}, liaison_id=user.id
+    )
+    rows_of = {r.opening_id: r.row for r in preview.storable}
+    existing = {
+        d.duplicate_of: store.openings.get_opening(session, opening_id=d.duplicate_of)
+        for d in preview.duplicates
+        if d.duplicate_of not in rows_of
+    }
+    problems: dict[int, list[ImportRowError]] = {}
+    for error in preview.errors:
+        problems.setdefault(error.row, []).append(error)
+    return render(
+        request,
+        "liaison_import.html",
+        user=user,
+        nav="import",
+        errors={},
+        preview=preview,
+        problems=sorted(problems.items()),
+        employers={k: v.name for k, v in employers.items()},
+        rows_of=rows_of,
+        existing=existing,
+        token=token,
+        filename=upload.filename[:200],
+    )
+
+
+@router.post("/openings/import/store")
+async def store_import(
+    request: Request, session: SessionDep, settings: SettingsDep, user: LiaisonPage
+) -> Response:
+    token = (await request.form()).get("token")
+    path = _kept_file(settings, user, token) if isinstance(token, str) else None
+    try:
+        data = path.read_bytes() if path is not None else None
+    except FileNotFoundError:
+        data = None
+    if path is None or data is None:
+        expired = "The checked file is no longer kept (after an hour, or once stored): upload it again."
+        return _upload_form(request, user, errors={"file": expired}, status_code=422)
+    try:
+        report = importer.run_import(
+            session,
+            user=user,
+            text=importer.read_upload(data, max_bytes=settings.max_import_bytes),
+            atomic=False,
+            today=settings.today(),
+        )
+    except importer.ImportRefused as refused:  # it was read once: only if the limit changed since
+        return _upload_form(request, user, errors={"file": _plain(refused, settings)}, status_code=422)
+    path.unlink(missing_ok=True)
+    n = len(report.created)
+    return RedirectResponse(f"/openings?done=imported&n={n}&sort=created&order=desc", status_code=303)
+
+
+def _upload_form(request: Request, user: User, *, errors: dict[str, str], status_code: int = 200) -> Response:
+    settings: Settings = request.app.state.settings
+    return render(
+        request,
+        "liaison_import.html",
+        user=user,
+        nav="import",
+        status_code=status_code,
+        errors=errors,
+        preview=None,
+        limit_mb=f"{settings.max_import_bytes / 1_000_000:g}",
+        columns=sorted(importer.COLUMNS),
+        required=importer.REQUIRED,
+    )
