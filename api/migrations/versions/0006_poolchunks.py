@@ -25,74 +25,84 @@ from alembic import op
 
 from matcher.canonical import canonical_text
 
-revision: str = '0006_poolchunks'
-down_revision: str | None = '0005_incindex'
+revision: str = "0006_poolchunks"
+down_revision: str | None = "0005_incindex"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_OLD = sa.table(
-    'opening_pools',
-    sa.column('hash', sa.String()),
-    sa.column('at', sa.Text()),  # copied as stored (the service's UTC format on SQLite)
-    sa.column('n_openings', sa.Integer()),
-    sa.column('openings', sa.Text()),
-)
-_SNAPSHOTS = sa.table('opening_snapshots', sa.column('hash', sa.String()), sa.column('snapshot', sa.Text()))
-_CHUNKS = sa.table('pool_chunks', sa.column('hash', sa.String()), sa.column('openings', sa.Text()))
-_MANIFESTS = sa.table(
-    'pool_manifests',
-    sa.column('hash', sa.String()),
-    sa.column('at', sa.Text()),
-    sa.column('n_openings', sa.Integer()),
-    sa.column('form', sa.Integer()),
-    sa.column('chunks', sa.Text()),
-)
+_SNAPSHOTS = sa.table("opening_snapshots", sa.column("hash", sa.String()), sa.column("snapshot", sa.Text()))
+_CHUNKS = sa.table("pool_chunks", sa.column("hash", sa.String()), sa.column("openings", sa.Text()))
+
+
+def _tables() -> tuple[sa.TableClause, sa.TableClause]:
+    """``opening_pools`` and ``pool_manifests``; ``at`` copied as stored (on SQLite, the service's
+    own UTC text format)."""
+    at = sa.Text() if op.get_bind().dialect.name == "sqlite" else sa.DateTime(timezone=True)
+    old = sa.table(
+        "opening_pools",
+        sa.column("hash", sa.String()),
+        sa.column("at", at),
+        sa.column("n_openings", sa.Integer()),
+        sa.column("openings", sa.Text()),
+    )
+    manifests = sa.table(
+        "pool_manifests",
+        sa.column("hash", sa.String()),
+        sa.column("at", at),
+        sa.column("n_openings", sa.Integer()),
+        sa.column("form", sa.Integer()),
+        sa.column("chunks", sa.Text()),
+    )
+    return old, manifests
+
+
 _FORM_OPENINGS = 1
 _BOUNDARY = "00"  # api.audit.pools.BOUNDARY, frozen here
 
 
 def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode('utf-8')).hexdigest()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _array(items: Sequence[str]) -> str:
-    return '[' + ','.join(items) + ']'
+    return "[" + ",".join(items) + "]"
 
 
 def upgrade() -> None:
     op.create_table(
-        'opening_snapshots',
-        sa.Column('hash', sa.String(length=64), nullable=False),
-        sa.Column('snapshot', sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint('hash'),
+        "opening_snapshots",
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.Column("snapshot", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("hash"),
     )
     op.create_table(
-        'pool_chunks',
-        sa.Column('hash', sa.String(length=64), nullable=False),
-        sa.Column('openings', sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint('hash'),
+        "pool_chunks",
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.Column("openings", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("hash"),
     )
     op.create_table(
-        'pool_manifests',
-        sa.Column('hash', sa.String(length=64), nullable=False),
-        sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-        sa.Column('n_openings', sa.Integer(), nullable=False),
-        sa.Column('form', sa.Integer(), nullable=False),
-        sa.Column('chunks', sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint('hash'),
+        "pool_manifests",
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("n_openings", sa.Integer(), nullable=False),
+        sa.Column("form", sa.Integer(), nullable=False),
+        sa.Column("chunks", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("hash"),
     )
     connection = op.get_bind()
+    old_pools, manifests = _tables()
     snapshots: set[str] = set()
     chunks: set[str] = set()
-    for (pool_hash,) in connection.execute(sa.select(_OLD.c.hash).order_by(_OLD.c.at)).all():
+    for (pool_hash,) in connection.execute(sa.select(old_pools.c.hash).order_by(old_pools.c.at)).all():
         at, text = connection.execute(
-            sa.select(_OLD.c.at, _OLD.c.openings).where(_OLD.c.hash == pool_hash)
+            sa.select(old_pools.c.at, old_pools.c.openings).where(old_pools.c.hash == pool_hash)
         ).one()
         texts = [canonical_text(o) for o in json.loads(text)]
         hashes = [_sha(t) for t in texts]
         new = {h: t for h, t in zip(hashes, texts, strict=True) if h not in snapshots}
         if new:
-            connection.execute(sa.insert(_SNAPSHOTS), [{'hash': h, 'snapshot': t} for h, t in new.items()])
+            connection.execute(sa.insert(_SNAPSHOTS), [{"hash": h, "snapshot": t} for h, t in new.items()])
             snapshots.update(new)
         keys, start = [], 0
         for i, h in enumerate(hashes):
@@ -104,34 +114,35 @@ def upgrade() -> None:
                     chunks.add(key)
                 keys.append(key)
         manifest = {
-            'hash': pool_hash,
-            'at': at,
-            'n_openings': len(hashes),
-            'form': _FORM_OPENINGS,
-            'chunks': _array([f'"{k}"' for k in keys]),
+            "hash": pool_hash,
+            "at": at,
+            "n_openings": len(hashes),
+            "form": _FORM_OPENINGS,
+            "chunks": _array([f'"{k}"' for k in keys]),
         }
-        connection.execute(sa.insert(_MANIFESTS).values(**manifest))
-    op.drop_table('opening_pools')
+        connection.execute(sa.insert(manifests).values(**manifest))
+    op.drop_table("opening_pools")
 
 
 def downgrade() -> None:
     op.create_table(
-        'opening_pools',
-        sa.Column('hash', sa.String(length=64), nullable=False),
-        sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-        sa.Column('n_openings', sa.Integer(), nullable=False),
-        sa.Column('openings', sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint('hash'),
+        "opening_pools",
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("n_openings", sa.Integer(), nullable=False),
+        sa.Column("openings", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("hash"),
     )
     connection = op.get_bind()
+    old_pools, manifests = _tables()
     later = connection.execute(
-        sa.select(sa.func.count()).select_from(_MANIFESTS).where(_MANIFESTS.c.form != _FORM_OPENINGS)
+        sa.select(sa.func.count()).select_from(manifests).where(manifests.c.form != _FORM_OPENINGS)
     ).scalar_one()
     if later:
         # Their hash covers the openings' hashes, which 0005 cannot check: records would not verify.
-        raise RuntimeError(f'{later} pool versions were stored after 0006; they cannot be downgraded')
+        raise RuntimeError(f"{later} pool versions were stored after 0006; they cannot be downgraded")
     for pool_hash, at, n_openings, chunk_list in connection.execute(
-        sa.select(_MANIFESTS.c.hash, _MANIFESTS.c.at, _MANIFESTS.c.n_openings, _MANIFESTS.c.chunks)
+        sa.select(manifests.c.hash, manifests.c.at, manifests.c.n_openings, manifests.c.chunks)
     ).all():
         hashes = [
             h
@@ -147,8 +158,8 @@ def downgrade() -> None:
             texts.update(connection.execute(found).all())
         openings = _array([texts[h] for h in hashes])
         connection.execute(
-            sa.insert(_OLD).values(hash=pool_hash, at=at, n_openings=n_openings, openings=openings)
+            sa.insert(old_pools).values(hash=pool_hash, at=at, n_openings=n_openings, openings=openings)
         )
-    op.drop_table('pool_manifests')
-    op.drop_table('pool_chunks')
-    op.drop_table('opening_snapshots')
+    op.drop_table("pool_manifests")
+    op.drop_table("pool_chunks")
+    op.drop_table("opening_snapshots")
