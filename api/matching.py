@@ -32,7 +32,7 @@ from cachetools import LRUCache
 from sqlalchemy.orm import Session
 
 from api import store
-from api.audit.chain import opening_text, pool_hash, text_hash
+from api.audit.chain import opening_text, text_hash
 from api.audit.pools import PoolVersion
 from api.models import Opening as OpeningRow
 from api.models import ProgramConfig
@@ -135,6 +135,10 @@ class MatcherCache:
         # (``changed_version``, bumped by every write): a refit rehashes only what changed.
         # Plain dict operations, safe from the background refit thread under the GIL.
         self._hashes: dict[str, tuple[int, str]] = {}
+        # Chunk hashes by their openings' hashes (api.audit.pools): a new pool version hashes
+        # only its new chunks. Bounded: a few pools' worth of chunks of ~256 openings.
+        self._chunks: LRUCache[tuple[str, ...], str] = LRUCache(maxsize=8192)
+        self._chunks_lock = threading.Lock()
 
     @classmethod
     def with_artifacts(cls, *, occupations_path: Path | None = None) -> MatcherCache:
@@ -228,7 +232,7 @@ class MatcherCache:
             records=records,
             config_version=old.config_version,
             # a new pool version: its hash over the openings' hashes, only the changed ones new
-            pool=_pool(list(hashes.values()), list(snapshots.values())),
+            pool=self._pool(list(hashes.values()), list(snapshots.values())),
         )
         self.n_updates += 1
         _log.info(
@@ -244,6 +248,11 @@ class MatcherCache:
             hashes=hashes,
             changes=changes,
         )
+
+    def _pool(self, hashes: list[str], snapshots: list[dict[str, Any]]) -> PoolVersion:
+        """The pool version of these openings; chunks unchanged since an earlier version are not rehashed."""
+        with self._chunks_lock:  # the background refit builds pools too
+            return PoolVersion.build(hashes, snapshots, self._chunks)
 
     def _opening_hash(self, row: OpeningRow, snapshot: dict[str, Any]) -> str:
         """The content hash of one opening's snapshot, computed once per version of the opening."""
@@ -301,12 +310,11 @@ class MatcherCache:
         hashes = [self._opening_hash(row, snapshot) for row, snapshot in zip(rows, snapshots, strict=True)]
         _log.info("fitted on %d openings (config v%d, %s)", len(rows), config_version, as_of)
         return Fitted(
-            matcher=matcher, records=records, config_version=config_version, pool=_pool(hashes, snapshots)
+            matcher=matcher,
+            records=records,
+            config_version=config_version,
+            pool=self._pool(hashes, snapshots),
         )
-
-
-def _pool(hashes: list[str], snapshots: list[dict[str, Any]]) -> PoolVersion:
-    return PoolVersion(hash=pool_hash(hashes), opening_hashes=hashes, snapshots=snapshots)
 
 
 def _filter_key(filters: ShortlistFilters) -> tuple[Any, ...]:

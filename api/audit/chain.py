@@ -138,10 +138,11 @@ def hash_list_text(hashes: Sequence[str]) -> str:
     return '["' + '","'.join(hashes) + '"]' if hashes else "[]"
 
 
-def pool_hash(opening_hashes: Sequence[str]) -> str:
-    """Content address of a pool of openings (form 2): the SHA-256 of the RFC 8785 array
-    of its openings' hashes (:func:`opening_text`), in the order the engine read them."""
-    return text_hash(hash_list_text(opening_hashes))
+def pool_hash(chunk_hashes: Sequence[str]) -> str:
+    """Content address of a pool of openings (form 2): the SHA-256 of the RFC 8785 array of
+    its chunks' hashes, each the SHA-256 of the RFC 8785 array of a run of its openings'
+    hashes (:func:`opening_text`), in the order the engine read them (:mod:`api.audit.pools`)."""
+    return text_hash(hash_list_text(chunk_hashes))
 
 
 def record_hash(

@@ -151,8 +151,9 @@ class PoolManifest(Base):
     """One version of a pool of openings: its chunks, in order (the openings the engine read).
 
     ``form`` says what ``hash`` (the pool hash records reference) is the SHA-256 of:
-    2, the RFC 8785 array of the openings' hashes; 1 (pools stored before 0006, when the
-    whole pool was one text), the RFC 8785 array of the openings themselves.
+    2, the stored text of ``chunks`` (the RFC 8785 array of the chunk hashes); 1 (pools
+    stored before 0006, when the whole pool was one text), the RFC 8785 array of the
+    openings themselves.
     """
 
     __tablename__ = "pool_manifests"

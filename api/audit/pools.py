@@ -2,18 +2,19 @@
 
 A pool version is what the engine read: its openings' snapshots, in order. Each snapshot
 is stored once (``opening_snapshots``) under the SHA-256 of its RFC 8785 text, however
-many versions hold it. The pool's hash, which a recommendation record references and
-its seal covers, is the SHA-256 of the RFC 8785 array of those hashes
-(:func:`api.audit.chain.pool_hash`). The matcher cache keeps each opening's hash, computed
-once when the opening enters or changes, so a new version after an edit costs a hash
-over 64-character keys, not a canonical form of every opening.
+many versions hold it. The array of those opening hashes is cut into chunks at
+boundaries set by the content: a chunk ends after an opening whose hash starts with
+:data:`BOUNDARY` (one in 256). Each chunk (``pool_chunks``) is stored under the SHA-256
+of its RFC 8785 array of opening hashes, and the pool version (``pool_manifests``) under
+the SHA-256 of the RFC 8785 array of its chunk hashes (:func:`api.audit.chain.pool_hash`):
+the pool hash that recommendation records reference and their seals cover. Every level
+is content-addressed, so verification rehashes each stored text as it is.
 
-The array of opening hashes is stored cut into chunks (``pool_chunks``) at boundaries
-set by the content: a chunk ends after an opening whose hash starts with
-:data:`BOUNDARY` (one in 256). Editing, adding or removing an opening changes the chunk
-that holds it and moves no other boundary, so a new version stores one or two chunks,
-its manifest (the chunk hashes, ``pool_manifests``) and the changed openings' snapshots:
-tens of kB at 100k openings, not the whole pool.
+Editing, adding or removing an opening changes the chunk that holds it and moves no
+other boundary. The matcher cache keeps each opening's hash (computed once when the
+opening enters or changes) and the chunk hashes (:data:`ChunkMemo`), so a new version
+after an edit hashes one chunk and the manifest, and stores those and the changed
+opening's snapshot: tens of kB at 100k openings, not the whole pool.
 
 Pools stored before revision 0006 (:data:`FORM_OPENINGS`) were one text, the RFC 8785 array
 of the openings themselves; the migration split them the same way and their hash stays
@@ -25,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,8 +37,8 @@ from api.audit.chain import hash_list_text, opening_text, pool_hash, text_hash
 
 _log = logging.getLogger(__name__)
 
-#: What a pool's hash is the SHA-256 of: the array of its openings (before 0006), or of their hashes.
-FORM_OPENINGS, FORM_HASHES = 1, 2
+#: What a pool's hash is the SHA-256 of: the array of its openings (before 0006), or of its chunk hashes.
+FORM_OPENINGS, FORM_CHUNKS = 1, 2
 #: A chunk ends after an opening whose hash starts with this (one in 256: about 17 kB a chunk).
 BOUNDARY = "00"
 
@@ -46,19 +47,46 @@ class PoolError(Exception):
     """A stored pool that is missing, incomplete, or no longer matches its hash."""
 
 
+#: Chunk hashes by the chunk's opening hashes: a new pool version hashes only its new chunks.
+ChunkMemo = MutableMapping[tuple[str, ...], str]
+
+
 @dataclass(frozen=True, slots=True)
 class PoolVersion:
-    """A pool of openings as the engine read it: each opening's hash and snapshot, in order."""
+    """A pool of openings as the engine read it: each opening's hash and snapshot, in order,
+    its chunks ``(start, end, hash)`` and its hash (the hash of the chunk hashes)."""
 
-    hash: str
     opening_hashes: Sequence[str]
     snapshots: Sequence[dict[str, Any]]
+    chunks: Sequence[tuple[int, int, str]]
+    hash: str
+
+    @classmethod
+    def build(
+        cls, opening_hashes: Sequence[str], snapshots: Sequence[dict[str, Any]], memo: ChunkMemo | None = None
+    ) -> PoolVersion:
+        """The pool of these openings (``opening_hashes[i]`` is the hash of ``snapshots[i]``).
+
+        ``memo`` keeps chunk hashes across versions: after an edit only the chunk holding
+        the opening is hashed again (finding the boundaries is one pass over the hashes).
+        """
+        if len(opening_hashes) != len(snapshots):
+            raise ValueError("a pool needs one hash per opening snapshot")
+        chunks = []
+        for a, b in chunk_spans(opening_hashes):
+            members = tuple(opening_hashes[a:b])
+            key = memo.get(members) if memo is not None else None
+            if key is None:
+                key = text_hash(hash_list_text(members))
+                if memo is not None:
+                    memo[members] = key
+            chunks.append((a, b, key))
+        return cls(opening_hashes, snapshots, chunks, pool_hash([k for _, _, k in chunks]))
 
     @classmethod
     def of(cls, snapshots: Sequence[dict[str, Any]]) -> PoolVersion:
         """The pool of these snapshots, hashing each one (a fresh pool; tests, one-off pools)."""
-        hashes = [text_hash(opening_text(s)) for s in snapshots]
-        return cls(pool_hash(hashes), hashes, snapshots)
+        return cls.build([text_hash(opening_text(s)) for s in snapshots], snapshots)
 
 
 def chunk_spans(opening_hashes: Sequence[str]) -> list[tuple[int, int]]:
@@ -73,20 +101,21 @@ def chunk_spans(opening_hashes: Sequence[str]) -> list[tuple[int, int]]:
 def save_pool(session: Session, pool: PoolVersion, *, at: dt.datetime) -> bool:
     """Store a pool version unless it is there (True when stored); only what is new is written.
 
-    The caller holds the chain lock, so no other writer stores pools meanwhile. The
-    pool's hash and every snapshot written are checked against their content.
+    The caller holds the chain lock, so no other writer stores pools meanwhile. Every
+    chunk and snapshot written is checked against its hash, and the pool's hash is
+    the hash of its chunks' (:class:`PoolVersion` builds it so).
     """
     if store.pool_stored(session, pool.hash):
         return False
     hashes = pool.opening_hashes
-    if len(hashes) != len(pool.snapshots) or pool_hash(hashes) != pool.hash:
-        raise ValueError("pool hash is not the hash of the pool's opening hashes")
-    spans = chunk_spans(hashes)
-    texts = [hash_list_text(hashes[a:b]) for a, b in spans]
-    keys = [text_hash(t) for t in texts]
-    stored = store.pool_keys(session, "chunks", keys)
-    new = [(k, t, span) for k, t, span in zip(keys, texts, spans, strict=True) if k not in stored]
-    members = [i for _, _, (a, b) in new for i in range(a, b)]
+    stored = store.pool_keys(session, "chunks", [k for _, _, k in pool.chunks])
+    new: dict[str, str] = {}
+    for a, b, key in pool.chunks:
+        if key not in stored and key not in new:
+            new[key] = hash_list_text(hashes[a:b])
+            if text_hash(new[key]) != key:
+                raise ValueError(f"chunk {key} of the pool does not match its hash")
+    members = [i for a, b, key in pool.chunks if key in new for i in range(a, b)]
     have = store.pool_keys(session, "snapshots", [hashes[i] for i in members])
     snapshots: dict[str, str] = {}
     for i in members:
@@ -97,13 +126,13 @@ def save_pool(session: Session, pool: PoolVersion, *, at: dt.datetime) -> bool:
             raise ValueError(f"opening {i} of the pool does not match its hash")
         snapshots[hashes[i]] = text
     store.insert_absent(session, "snapshots", [{"hash": h, "snapshot": t} for h, t in snapshots.items()])
-    store.insert_absent(session, "chunks", [{"hash": k, "openings": t} for k, t, _ in new])
+    store.insert_absent(session, "chunks", [{"hash": k, "openings": t} for k, t in new.items()])
     manifest = {
         "hash": pool.hash,
         "at": at,
         "n_openings": len(hashes),
-        "form": FORM_HASHES,
-        "chunks": keys,
+        "form": FORM_CHUNKS,
+        "chunks": [k for _, _, k in pool.chunks],
     }
     store.insert_absent(session, "manifests", [manifest])
     return True
@@ -120,6 +149,8 @@ def _opening_hashes(
     if manifest is None:
         raise PoolError(f"pool of openings {pool} is missing")
     form, text = manifest
+    if form == FORM_CHUNKS and text_hash(text) != pool:
+        raise PoolError(f"pool of openings {pool} was altered")
     keys = _parse_hashes(text, pool)
     for key, chunk in store.pool_texts(session, "chunks", [k for k in keys if k not in chunks]).items():
         chunks[key] = _parse_hashes(chunk, pool) if text_hash(chunk) == key else None
@@ -129,8 +160,6 @@ def _opening_hashes(
         if found is None:
             raise PoolError(f"pool of openings {pool} was altered (a chunk is missing or changed)")
         out += found
-    if form == FORM_HASHES and pool_hash(out) != pool:
-        raise PoolError(f"pool of openings {pool} was altered")
     return form, out
 
 

@@ -61,7 +61,7 @@ def test_pools_stored_before_0006_are_split_and_their_records_still_verify(
     with fresh_database(backend, tmp_path) as url:
         engine = make_engine(url)
         migrate.upgrade(engine, "0005_incindex")
-        former = PoolVersion(hash=sha256_hex(OPENINGS), opening_hashes=[], snapshots=OPENINGS)
+        former = PoolVersion(opening_hashes=[], snapshots=OPENINGS, chunks=[], hash=sha256_hex(OPENINGS))
         with Session(engine) as session, monkeypatch.context() as patch:
             patch.setattr(write, "save_pool", _store_as_0005)
             old_id = _record(session, former)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from api.audit.models import OpeningSnapshot, PoolManifest, RecommendationRecord
-from api.audit.pools import load_pool
+from api.audit.pools import chunk_spans, load_pool
 from api.reconstruct import ENGINE_FIELDS, reconstruct
 from matcher.canonical import sha256_hex
 from tests.api.conftest import Api, World, opening_details
@@ -49,8 +49,10 @@ def test_records_reference_one_stored_pool_and_the_seal_covers_it(
         pool = session.get(PoolManifest, first["pool_hash"])
         assert pool is not None and pool.n_openings == 4
         openings = load_pool(session, pool.hash)
-        # content-addressed: the pool hash is the hash of its openings' hashes, in order
-        assert sha256_hex([sha256_hex(o) for o in openings]) == pool.hash
+        # content-addressed: the hash of its chunks' hashes, each the hash of its openings' hashes
+        hashes = [sha256_hex(o) for o in openings]
+        chunks = [sha256_hex(hashes[a:b]) for a, b in chunk_spans(hashes)]
+        assert sha256_hex(chunks) == pool.hash and pool.chunks == chunks
         record = session.get(RecommendationRecord, first["recommendation_id"])
         assert record is not None and record.pool_hash == pool.hash and record.opening_snapshots == []
         assert record.shortlist["shown_opening_ids"] == [s["opening_id"] for s in first["suggestions"]]
