@@ -231,7 +231,7 @@ class MatcherCache:
             matcher=matcher,
             records=records,
             config_version=old.config_version,
-            # a new pool version: its hash over the openings' hashes, only the changed ones new
+            # a new pool version: only the changed openings and their chunks are hashed again
             pool=self._pool(list(hashes.values()), list(snapshots.values())),
         )
         self.n_updates += 1
