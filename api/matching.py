@@ -32,11 +32,12 @@ from cachetools import LRUCache
 from sqlalchemy.orm import Session
 
 from api import store
+from api.audit.chain import opening_text, text_hash
+from api.audit.pools import PoolVersion
 from api.models import Opening as OpeningRow
 from api.models import ProgramConfig
 from api.schemas import ShortlistFilters
 from matcher.assembly import OpeningEnricher, build_matcher, trained_text_model
-from matcher.canonical import sha256_hex
 from matcher.config import MatcherConfig
 from matcher.occupations import OccupationStore, StoreError
 from matcher.pipeline import Matcher
@@ -52,17 +53,20 @@ CacheKey = tuple[int, dt.date, tuple[Any, ...]]  # (config version, as_of, filte
 class Fitted:
     """A matcher fitted on a pool of openings, with the records it was fitted on.
 
-    ``records`` are the stored records; ``snapshots`` what the engine saw (the same,
-    or enriched from the occupation store when one is in use).
+    ``records`` are the stored records; ``pool`` what the engine saw (the same, or
+    enriched from the occupation store when one is in use), each opening with its
+    content hash, and the pool's hash, which recommendation records reference
+    (:mod:`api.audit.pools`).
     """
 
     matcher: Matcher
     records: dict[str, dict[str, Any]]
     config_version: int
-    snapshots: list[dict[str, Any]]
-    # Content address of ``snapshots`` (SHA-256 of their RFC 8785 form), computed once at fit:
-    # recommendation records reference the pool by it (``opening_pools``).
-    pool_hash: str = ""
+    pool: PoolVersion
+
+    @property
+    def pool_hash(self) -> str:
+        return self.pool.hash
 
 
 def load_occupations(path: Path | None) -> OccupationStore | None:
@@ -83,11 +87,17 @@ def load_occupations(path: Path | None) -> OccupationStore | None:
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    """A fitted pool and the openings version it reflects; replaced, never modified."""
+    """A fitted pool and the openings version it reflects; replaced, never modified.
+
+    ``snapshots`` and ``hashes`` (by opening id, in the order of ``fitted.records``) are
+    what a patch starts from: only the openings it changes are hashed again.
+    """
 
     fitted: Fitted
     version: int
     order: dict[str, tuple[dt.datetime, str]]  # stored order of each record: (created_at, id)
+    snapshots: dict[str, dict[str, Any]]
+    hashes: dict[str, str]
     changes: int = 0  # openings patched in since the last full fit
     refitting: bool = False
 
@@ -121,6 +131,14 @@ class MatcherCache:
         self.occupations = occupations
         # Remembers each enriched opening: a refit after one opening changed re-enriches only that one.
         self._enricher = OpeningEnricher(occupations) if occupations is not None else None
+        # Each opening's content hash with the openings version it was computed at
+        # (``changed_version``, bumped by every write): a refit rehashes only what changed.
+        # Plain dict operations, safe from the background refit thread under the GIL.
+        self._hashes: dict[str, tuple[int, str]] = {}
+        # Chunk hashes by their openings' hashes (api.audit.pools): a new pool version hashes
+        # only its new chunks. Bounded: a few pools' worth of chunks of ~256 openings.
+        self._chunks: LRUCache[tuple[str, ...], str] = LRUCache(maxsize=8192)
+        self._chunks_lock = threading.Lock()
 
     @classmethod
     def with_artifacts(cls, *, occupations_path: Path | None = None) -> MatcherCache:
@@ -172,7 +190,10 @@ class MatcherCache:
         config_version = config_row.version if config_row else 0
         fitted = self._fit(rows, store.config.matcher_config(config_row), config_version, as_of)
         self.n_fits += 1
-        return _Entry(fitted, version, {row.id: (row.created_at, row.id) for row in rows})
+        order = {row.id: (row.created_at, row.id) for row in rows}
+        snapshots = dict(zip(order, fitted.pool.snapshots, strict=True))
+        hashes = dict(zip(order, fitted.pool.opening_hashes, strict=True))
+        return _Entry(fitted, version, order, snapshots, hashes)
 
     def _update(
         self, session: Session, entry: _Entry, version: int, as_of: dt.date, filters: ShortlistFilters
@@ -180,7 +201,7 @@ class MatcherCache:
         """``entry`` patched with the openings written since its version (append / patch / drop)."""
         old = entry.fitted
         records, order = dict(old.records), dict(entry.order)
-        snapshots = dict(zip(old.records, old.snapshots, strict=True))
+        snapshots, hashes = dict(entry.snapshots), dict(entry.hashes)
         upserts: list[OpeningRow] = []
         removed: set[str] = set()
         for row, matchable in store.openings.changed_since(session, version=entry.version, as_of=as_of):
@@ -188,7 +209,7 @@ class MatcherCache:
                 upserts.append(row)
             elif row.id in records:
                 removed.add(row.id)
-                del records[row.id], order[row.id], snapshots[row.id]
+                del records[row.id], order[row.id], snapshots[row.id], hashes[row.id]
         vocab = load_vocabulary()
         openings = [opening_from_record(row.record, vocab) for row in upserts]
         seen = self._enricher(openings) if self._enricher is not None else openings
@@ -199,26 +220,48 @@ class MatcherCache:
         for row, opening in zip(upserts, seen, strict=True):
             records[row.id], order[row.id] = row.record, (row.created_at, row.id)
             snapshots[row.id] = opening_to_record(opening) if self._enricher is not None else row.record
+            hashes[row.id] = self._opening_hash(row, snapshots[row.id])
         keys = [order[i] for i in appended]
         if keys and (keys != sorted(keys) or (last is not None and keys[0] < last)):
             # e.g. a reopened opening: back to the stored order, as a full fit reads it
             records = {i: records[i] for i in sorted(records, key=order.__getitem__)}
             snapshots = {i: snapshots[i] for i in records}
-        pool = list(snapshots.values())
+            hashes = {i: hashes[i] for i in records}
         fitted = Fitted(
             matcher=matcher,
             records=records,
             config_version=old.config_version,
-            snapshots=pool,
-            # a new pool version: records must reference exactly what the engine read
-            pool_hash=sha256_hex(pool),
+            # a new pool version: only the changed openings and their chunks are hashed again
+            pool=self._pool(list(hashes.values()), list(snapshots.values())),
         )
         self.n_updates += 1
         _log.info(
             "patched the pool to openings v%d: %d upserted, %d removed", version, len(seen), len(removed)
         )
         changes = entry.changes + len(upserts) + len(removed)
-        return dataclasses.replace(entry, fitted=fitted, version=version, order=order, changes=changes)
+        return dataclasses.replace(
+            entry,
+            fitted=fitted,
+            version=version,
+            order=order,
+            snapshots=snapshots,
+            hashes=hashes,
+            changes=changes,
+        )
+
+    def _pool(self, hashes: list[str], snapshots: list[dict[str, Any]]) -> PoolVersion:
+        """The pool version of these openings; chunks unchanged since an earlier version are not rehashed."""
+        with self._chunks_lock:  # the background refit builds pools too
+            return PoolVersion.build(hashes, snapshots, self._chunks)
+
+    def _opening_hash(self, row: OpeningRow, snapshot: dict[str, Any]) -> str:
+        """The content hash of one opening's snapshot, computed once per version of the opening."""
+        known = self._hashes.get(row.id)
+        if known is not None and known[0] == row.changed_version:
+            return known[1]
+        digest = text_hash(opening_text(snapshot))
+        self._hashes[row.id] = (row.changed_version, digest)
+        return digest
 
     def _refit_in_background(self, session: Session, key: CacheKey, filters: ShortlistFilters) -> None:
         """Refit ``key``'s pool in a thread of its own and swap it in when done."""
@@ -264,13 +307,13 @@ class MatcherCache:
         if self._enricher is not None:  # what the engine saw: the enriched records, in stored order
             seen = {o.id: o for o in matcher.index.openings}
             snapshots = [opening_to_record(seen[o.id]) for o in openings]
+        hashes = [self._opening_hash(row, snapshot) for row, snapshot in zip(rows, snapshots, strict=True)]
         _log.info("fitted on %d openings (config v%d, %s)", len(rows), config_version, as_of)
         return Fitted(
             matcher=matcher,
             records=records,
             config_version=config_version,
-            snapshots=snapshots,
-            pool_hash=sha256_hex(snapshots),
+            pool=self._pool(hashes, snapshots),
         )
 
 

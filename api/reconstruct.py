@@ -1,7 +1,7 @@
 """Rebuild a past shortlist from its recommendation record and the stored pool version.
 
 The record keeps the client the engine read, the pool of openings by hash
-(``opening_pools``; older records keep their own copy), the configuration
+(stored by content, :mod:`api.audit.pools`; older records keep their own copy), the configuration
 version, the text model id, the date, ``k`` and the rejected openings. The
 engine is built again from exactly those (``matcher.assembly.build_matcher``)
 and ranks again; the result is compared, field by field, with what was shown.
@@ -16,9 +16,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api import store
-from api.audit import store as audit_store
-from api.audit.chain import pool_hash as content_address
 from api.audit.models import RecommendationRecord
+from api.audit.pools import PoolError, load_pool
 from api.shortlists import ENGINE_FIELDS, NEAR_MISSES, recorded_suggestion
 from matcher.assembly import build_matcher
 from matcher.config import MatcherConfig
@@ -60,12 +59,10 @@ def _config(session: Session, version: int, config_hash: str) -> MatcherConfig:
 def _openings(session: Session, record: RecommendationRecord) -> list[dict[str, Any]]:
     if record.pool_hash is None:
         return list(record.opening_snapshots)
-    openings = audit_store.pool_openings(session, record.pool_hash)
-    if openings is None:
-        raise ReconstructError(f"pool of openings {record.pool_hash} is not stored")
-    if content_address(openings) != record.pool_hash:
-        raise ReconstructError(f"pool of openings {record.pool_hash} does not match its hash")
-    return openings
+    try:
+        return load_pool(session, record.pool_hash)
+    except PoolError as exc:
+        raise ReconstructError(str(exc)) from None
 
 
 def reconstruct(

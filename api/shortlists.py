@@ -8,8 +8,9 @@ A shortlist is computed with reads only (no lock held while the engine ranks) an
 then stored in a short write transaction that only inserts the record and its
 chain event, retried a few times when it meets contention (``api.db.run_write``).
 
-The record references the pool of openings by its hash (``Fitted.pool_hash``, stored
-once in ``opening_pools``), not a copy. Exclusions are summarised: counts by reason
+The record references the pool of openings by its hash (``Fitted.pool``: each opening
+stored once by content, a new pool version stores only what changed, :mod:`api.audit.pools`),
+not a copy. Exclusions are summarised: counts by reason
 code and the nearest misses; every why-not is computed on request, a page at a time
 (:func:`list_exclusions`) or for one opening (:func:`explain_pair`).
 """
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 from api import store
 from api.audit import record_recommendation
 from api.audit.models import AuditEvent
+from api.audit.pools import PoolVersion
 from api.db import run_write
 from api.inferred import client_snapshot, engine_client
 from api.matching import Fitted, MatcherCache
@@ -47,10 +49,9 @@ class ComputedShortlist:
 
     body: dict[str, Any]
     client_snapshot: dict[str, Any]
-    opening_snapshots: list[dict[str, Any]]
+    pool: PoolVersion
     engine_version: str
     config_hash: str
-    pool_hash: str
 
 
 #: How many nearest misses (best openings failing exactly one limit) a shortlist gives.
@@ -130,10 +131,9 @@ def compute_shortlist(
     return ComputedShortlist(
         body=body,
         client_snapshot=client_snapshot(client, client_row),
-        opening_snapshots=fitted.snapshots,
+        pool=fitted.pool,
         engine_version=shortlist.engine_version,
         config_hash=shortlist.config_hash,
-        pool_hash=fitted.pool_hash,
     )
 
 
@@ -147,11 +147,11 @@ def record_shortlist(session: Session, computed: ComputedShortlist, *, actor: st
         session,
         actor=actor,
         client_snapshot=computed.client_snapshot,
-        opening_snapshots=computed.opening_snapshots,
+        opening_snapshots=[],
         shortlist=kept,
         engine_version=computed.engine_version,
         config_hash=computed.config_hash,
-        pool_hash=computed.pool_hash,
+        pool=computed.pool,
     )
     return {"recommendation_id": stored.id, **computed.body}
 

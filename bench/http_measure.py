@@ -151,6 +151,7 @@ def edits(ctx: Context) -> dict[str, Any]:
     args, ids = ctx.args, ctx.prepared.edit_ids
     rows: list[dict[str, Any]] = []
     stopped = "done" if ids else "no opening to edit"
+    start_bytes = ctx.size()
     deadline = time.perf_counter() + args.budget_seconds
     with (
         httpx.Client(base_url=ctx.server.base_url, headers=ctx.liaison, timeout=args.timeout) as liaison,
@@ -164,7 +165,10 @@ def edits(ctx: Context) -> dict[str, Any]:
                 break
             rows.append(_edit_once(ctx, liaison, specialist, ids[j % len(ids)], j))
     first = [r["first_ms"] for r in rows if r["edit_error"] is None and r["first_error"] is None]
+    # each edit stores a new pool version with its first shortlist: what that costs on disk
+    growth = (ctx.size() - start_bytes) / len(rows) if rows else None
     return {
+        "growth_bytes_per_edit": growth,
         "n_planned": args.edits,
         "n_done": len(rows),
         "n_errors": sum(r["edit_error"] is not None or r["first_error"] is not None for r in rows),

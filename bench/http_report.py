@@ -95,6 +95,7 @@ def edit_rows(runs: list[dict[str, Any]]) -> list[list[str]]:
                 ", ".join(_ms(r["edit_ms"]) for r in done) or "-",
                 ", ".join(_ms(ms) for ms in e["first_ms"]) or "-",
                 ", ".join(_ms(r["next_ms"]) for r in done if r.get("next_error") is None) or "-",
+                _kb(e.get("growth_bytes_per_edit")),
             ]
         )
     return rows
@@ -252,6 +253,7 @@ def render(results: dict[str, Any], *, target_openings: int) -> str:
                 "PUT ms",
                 "first shortlist ms (<= 200)",
                 "next shortlist ms",
+                "growth kB/edit (edit + 2 shortlists)",
             ],
             edit_rows(runs),
         ),

@@ -6,6 +6,7 @@ hash. All functions take the caller's ``Session``; the caller commits.
 
 Modules: :mod:`~api.audit.chain` (canonical JSON and hashes, no database),
 :mod:`~api.audit.models` (tables), :mod:`~api.audit.store` (every query on them),
+:mod:`~api.audit.pools` (pools of openings stored by content),
 :mod:`~api.audit.export` (CSV for auditors),
 :mod:`~api.audit.write` (append events, record recommendations),
 :mod:`~api.audit.verify` (recompute the chain), :mod:`~api.audit.checkpoints`
@@ -18,7 +19,8 @@ the chain, redactable), :mod:`~api.audit.triggers` (append-only triggers),
 from api.audit.chain import GENESIS_HASH
 from api.audit.export import export_events_csv
 from api.audit.models import AuditEvent, RecommendationRecord
-from api.audit.store import get_recommendation, list_events, list_recommendations, pool_openings
+from api.audit.pools import pool_openings
+from api.audit.store import get_recommendation, list_events, list_recommendations
 from api.audit.triggers import drop_triggers, install_triggers
 from api.audit.verify import VerifyResult, verify_chain
 from api.audit.write import append_event, append_events, record_recommendation

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Dialect, Text
@@ -118,9 +119,30 @@ def pooled_inputs_hash(client_snapshot: Any, pool_hash: str, *, canon: int = CAN
     return _digest({"client": client_snapshot, "pool": pool_hash}, field="inputs", canon=canon)
 
 
-def pool_hash(openings: Any) -> str:
-    """Content address of a pool of openings: SHA-256 of its RFC 8785 text (as stored)."""
-    return _digest(openings, field="pool", canon=CANON_RFC8785)
+def text_hash(text: str) -> str:
+    """Hex SHA-256 of a canonical text (UTF-8)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def opening_text(snapshot: Any) -> str:
+    """One opening snapshot as stored in a pool: its RFC 8785 text (content-addressed by its hash)."""
+    return canonical_json(snapshot, field="opening snapshot", canon=CANON_RFC8785)
+
+
+def hash_list_text(hashes: Sequence[str]) -> str:
+    """The RFC 8785 text of a JSON array of hex hashes, written directly.
+
+    Equal to ``canonical_json(list(hashes))`` (hex needs no escaping), in a few
+    milliseconds for 100k hashes instead of a second.
+    """
+    return '["' + '","'.join(hashes) + '"]' if hashes else "[]"
+
+
+def pool_hash(chunk_hashes: Sequence[str]) -> str:
+    """Content address of a pool of openings (form 2): the SHA-256 of the RFC 8785 array of
+    its chunks' hashes, each the SHA-256 of the RFC 8785 array of a run of its openings'
+    hashes (:func:`opening_text`), in the order the engine read them (:mod:`api.audit.pools`)."""
+    return text_hash(hash_list_text(chunk_hashes))
 
 
 def record_hash(

@@ -72,7 +72,7 @@ class RecommendationRecord(Base):
     engine_version: Mapped[str] = mapped_column(String(64), nullable=False)
     config_hash: Mapped[str] = mapped_column(String(128), nullable=False)
     shortlist: Mapped[dict[str, Any]] = mapped_column(CanonicalJSON, nullable=False)
-    # The pool of openings it was computed against (``opening_pools.hash``); then
+    # The pool of openings it was computed against (``pool_manifests.hash``); then
     # ``opening_snapshots`` is empty. Null for records that keep their own copy (before 0005).
     pool_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH), nullable=True, default=None)
     event_seq: Mapped[int] = mapped_column(
@@ -120,19 +120,49 @@ class AuditNote(Base):
     redacted_by: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
 
 
-class OpeningPool(Base):
-    """One version of a pool of openings, stored once: what the engine read, in order.
+class OpeningSnapshot(Base):
+    """One opening as the engine read it into a pool, stored once however many pools hold it.
 
-    ``hash`` is the SHA-256 of the canonical JSON of ``openings`` (RFC 8785), which
-    is also the stored text, so verification rehashes the text as it is.
+    ``hash`` is the SHA-256 of ``snapshot``'s stored text (RFC 8785), so verification
+    rehashes the text as it is.
     """
 
-    __tablename__ = "opening_pools"
+    __tablename__ = "opening_snapshots"
+
+    hash: Mapped[str] = mapped_column(String(HASH_LENGTH), primary_key=True)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(CanonicalJSON, nullable=False)
+
+
+class PoolChunk(Base):
+    """A run of a pool's opening hashes, stored once: pools that differ by one opening share the rest.
+
+    ``hash`` is the SHA-256 of ``openings``' stored text (an RFC 8785 array of opening hashes).
+    Chunks end after an opening whose hash is a boundary (:mod:`api.audit.pools`), so an edit
+    changes one chunk, wherever the opening is.
+    """
+
+    __tablename__ = "pool_chunks"
+
+    hash: Mapped[str] = mapped_column(String(HASH_LENGTH), primary_key=True)
+    openings: Mapped[list[str]] = mapped_column(CanonicalJSON, nullable=False)
+
+
+class PoolManifest(Base):
+    """One version of a pool of openings: its chunks, in order (the openings the engine read).
+
+    ``form`` says what ``hash`` (the pool hash records reference) is the SHA-256 of:
+    2, the stored text of ``chunks`` (the RFC 8785 array of the chunk hashes); 1 (pools
+    stored before 0006, when the whole pool was one text), the RFC 8785 array of the
+    openings themselves.
+    """
+
+    __tablename__ = "pool_manifests"
 
     hash: Mapped[str] = mapped_column(String(HASH_LENGTH), primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
     n_openings: Mapped[int] = mapped_column(Integer, nullable=False)
-    openings: Mapped[list[dict[str, Any]]] = mapped_column(CanonicalJSON, nullable=False)
+    form: Mapped[int] = mapped_column(Integer, nullable=False)
+    chunks: Mapped[list[str]] = mapped_column(CanonicalJSON, nullable=False)
 
     def __repr__(self) -> str:
-        return f"OpeningPool(hash={self.hash[:12]!r}, n_openings={self.n_openings})"
+        return f"PoolManifest(hash={self.hash[:12]!r}, n_openings={self.n_openings}, form={self.form})"

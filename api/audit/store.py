@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -34,7 +34,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from api.audit.chain import CANONS, CanonicalJSON, as_utc, canonical_json
-from api.audit.models import AuditEvent, OpeningPool, RecommendationRecord
+from api.audit.models import AuditEvent, OpeningSnapshot, PoolChunk, PoolManifest, RecommendationRecord
 from api.db import UTCDateTime, lock_for_write
 
 _log = logging.getLogger(__name__)
@@ -43,7 +43,6 @@ _log = logging.getLogger(__name__)
 _PG_LOCK_KEY = 0x504D_4155_4449_5431
 _EVENTS = AuditEvent.__table__
 _RECORDS = RecommendationRecord.__table__
-_POOLS = OpeningPool.metadata.tables[OpeningPool.__tablename__]
 
 
 def lock_chain(session: Session) -> None:
@@ -241,41 +240,76 @@ def event_with_note(session: Session, note_id: str) -> AuditEvent | None:
     return session.scalars(stmt.order_by(AuditEvent.seq).limit(1)).first()
 
 
+def _raw(table: Table) -> Table:
+    """``table`` with every column as TEXT: canonical texts in and out exactly as stored."""
+    return Table(table.name, MetaData(), *(Column(c.name, Text) for c in table.c))
+
+
+_SNAPSHOTS, _CHUNKS = (
+    _raw(model.metadata.tables[model.__tablename__]) for model in (OpeningSnapshot, PoolChunk)
+)
+_MANIFESTS = PoolManifest.metadata.tables[PoolManifest.__tablename__]
+_IN_BATCH = 500  # keys per IN (...) query
+#: The pool tables by kind, and the column each keeps its canonical text in.
+POOL_TABLES = {"snapshots": _SNAPSHOTS, "chunks": _CHUNKS, "manifests": _MANIFESTS}
+_BODY = {"snapshots": "snapshot", "chunks": "openings", "manifests": "chunks"}
+
+
 def pool_stored(session: Session, pool_hash: str) -> bool:
-    """Whether the pool ``pool_hash`` is stored (reads the key only, never the openings)."""
-    return session.execute(select(_POOLS.c.hash).where(_POOLS.c.hash == pool_hash)).first() is not None
+    """Whether the pool ``pool_hash`` is stored (reads the key only)."""
+    stmt = select(_MANIFESTS.c.hash).where(_MANIFESTS.c.hash == pool_hash)
+    return session.execute(stmt).first() is not None
 
 
-def save_pool(session: Session, *, pool_hash: str, openings: list[dict[str, Any]], at: dt.datetime) -> bool:
-    """Store a pool version unless it is there already (insert-if-absent; True when inserted).
+def pool_manifest(session: Session, pool_hash: str) -> tuple[int, str] | None:
+    """``(form, chunk list text)`` of a stored pool, or None."""
+    chunks = type_coerce(_MANIFESTS.c.chunks, Text)
+    found = session.execute(select(_MANIFESTS.c.form, chunks).where(_MANIFESTS.c.hash == pool_hash)).first()
+    return None if found is None else (int(found[0]), str(found[1]))
 
-    ``ON CONFLICT DO NOTHING``: two writers storing the same pool at once cannot collide.
-    """
-    if pool_stored(session, pool_hash):
-        return False
-    dialect = session.get_bind().dialect.name
-    values = {"hash": pool_hash, "at": at, "n_openings": len(openings), "openings": openings}
+
+def pool_texts(session: Session, kind: str, hashes: Collection[str]) -> dict[str, str]:
+    """Stored texts of these chunks or snapshots (``kind``), by hash; missing ones are absent."""
+    table = POOL_TABLES[kind]
+    key, body = table.c.hash, table.c[_BODY[kind]]
+    wanted, out = sorted(set(hashes)), dict[str, str]()
+    for start in range(0, len(wanted), _IN_BATCH):
+        stmt = select(key, body).where(key.in_(wanted[start : start + _IN_BATCH]))
+        out.update((str(row[0]), str(row[1])) for row in session.execute(stmt))
+    return out
+
+
+def pool_keys(session: Session, kind: str, hashes: Collection[str]) -> set[str]:
+    """Which of these chunks or snapshots are stored (keys only)."""
+    key = POOL_TABLES[kind].c.hash
+    wanted, out = sorted(set(hashes)), set[str]()
+    for start in range(0, len(wanted), _IN_BATCH):
+        batch = wanted[start : start + _IN_BATCH]
+        out.update(str(k) for k in session.scalars(select(key).where(key.in_(batch))))
+    return out
+
+
+def insert_absent(session: Session, kind: str, rows: list[dict[str, Any]]) -> None:
+    """Insert pool rows (texts as given) unless their key is there: ``ON CONFLICT DO NOTHING``,
+    so two writers storing the same chunk or snapshot cannot collide. Sorted by key (no deadlock)."""
+    if not rows:
+        return
+    table, dialect = POOL_TABLES[kind], session.get_bind().dialect.name
+    rows = sorted(rows, key=lambda r: str(r["hash"]))
     if dialect == "postgresql":
-        stmt: Any = pg_insert(_POOLS).values(**values).on_conflict_do_nothing(index_elements=["hash"])
+        stmt: Any = pg_insert(table).on_conflict_do_nothing(index_elements=["hash"])
     elif dialect == "sqlite":
-        stmt = sqlite_insert(_POOLS).values(**values).on_conflict_do_nothing(index_elements=["hash"])
+        stmt = sqlite_insert(table).on_conflict_do_nothing(index_elements=["hash"])
     else:
-        stmt = insert(_POOLS).values(**values)
-    session.execute(stmt)
-    return True
+        stmt = insert(table)
+    session.execute(stmt, rows)
 
 
-def pool_openings(session: Session, pool_hash: str) -> list[dict[str, Any]] | None:
-    """The openings of a stored pool version, in the order the engine read them, or None."""
-    found = session.execute(select(_POOLS.c.openings).where(_POOLS.c.hash == pool_hash)).first()
-    return None if found is None else list(found.openings)
-
-
-def pool_text(session: Session, pool_hash: str) -> str | None:
-    """The stored canonical text of one pool (raw, unparsed, for verification), or None."""
-    stmt = select(type_coerce(_POOLS.c.openings, Text)).where(_POOLS.c.hash == pool_hash)
-    found = session.execute(stmt).first()
-    return None if found is None else str(found[0])
+def stream_snapshots(session: Session) -> Iterator[tuple[str, str]]:
+    """Every stored opening snapshot ``(hash, text)``, streamed (verification)."""
+    stmt = select(_SNAPSHOTS.c.hash, _SNAPSHOTS.c.snapshot).execution_options(yield_per=2000)
+    for row in session.execute(stmt):
+        yield str(row[0]), str(row[1])
 
 
 def shown_opening_ids(session: Session, record_id: str) -> tuple[str, set[str]] | None:

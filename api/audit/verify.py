@@ -8,7 +8,6 @@ and the mutable tables that feed a recommendation (:mod:`api.audit.coverage`).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -19,7 +18,7 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
-from api.audit import checkpoints, coverage, store
+from api.audit import checkpoints, coverage, pools, store
 from api.audit.chain import (
     GENESIS_HASH,
     RECOMMENDATION_KIND,
@@ -114,7 +113,7 @@ def _record_problem(row: SimpleNamespace) -> str | None:
             opening_snapshots=row.r_opening_snapshots,
             canon=row.canon,
         )
-    else:  # the pool itself is checked once, after the walk (_pool_problem)
+    else:  # the pool itself is checked once, after the walk (pools.pool_problems)
         inputs = _hash_or_bad(
             pooled_inputs_hash,
             client_snapshot=row.r_client_snapshot,
@@ -199,18 +198,6 @@ def _orphan_record(session: Session) -> tuple[int, str] | None:
     return seq, f"event {seq} sealing recommendation record {record_id} is missing"
 
 
-def _pool_problem(session: Session, pools: Mapping[str, int]) -> tuple[int, str] | None:
-    """A referenced pool of openings that is missing or whose stored text no longer has its hash."""
-    problems = []
-    for pool_hash, seq in pools.items():
-        text = store.pool_text(session, pool_hash)
-        if text is None:
-            problems.append((seq, f"pool of openings {pool_hash} (record of event {seq}) is missing"))
-        elif hashlib.sha256(text.encode("utf-8")).hexdigest() != pool_hash:
-            problems.append((seq, f"pool of openings {pool_hash} (record of event {seq}) was altered"))
-    return min(problems) if problems else None
-
-
 def _checkpoint_problems(
     session: Session, key: bytes | None, anchors: dict[int, str]
 ) -> tuple[checkpoints.CheckedCheckpoints, list[tuple[int, str]]]:
@@ -250,11 +237,8 @@ def verify_chain(
     walker = _Walker(anchors=pinned)
     for row in store.chain_rows(session):
         walker.feed(row)
-    problems += [
-        p
-        for p in (walker.problem, _orphan_record(session), _pool_problem(session, walker.pools))
-        if p is not None
-    ]
+    problems += [p for p in (walker.problem, _orphan_record(session)) if p is not None]
+    problems += pools.pool_problems(session, walker.pools)
     if walker.problem is None:
         unseen = sorted(set(walker.anchors) - walker.seen_anchors)
         if unseen:

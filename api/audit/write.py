@@ -26,10 +26,8 @@ from api.audit.chain import (
     pooled_inputs_hash,
     record_hash,
 )
-from api.audit.chain import (
-    pool_hash as content_address,
-)
 from api.audit.models import ID_LENGTH, AuditEvent, RecommendationRecord
+from api.audit.pools import PoolVersion, save_pool
 
 _log = logging.getLogger(__name__)
 
@@ -153,13 +151,14 @@ def record_recommendation(
     engine_version: str,
     config_hash: str,
     kind: str = "interactive",
-    pool_hash: str | None = None,
+    pool: PoolVersion | None = None,
 ) -> RecommendationRecord:
     """Store a recommendation record and seal it with a ``recommendation`` chain event.
 
-    With ``pool_hash`` the record references a pool stored once in ``opening_pools``
-    (stored here if absent, from ``opening_snapshots``) instead of copying the
-    openings; the record's inputs hash and the seal then cover the pool hash.
+    With ``pool`` the record references that pool version by its hash (stored here,
+    only what is new, if absent: :mod:`api.audit.pools`) and keeps no openings of its
+    own (``opening_snapshots`` is ignored); the record's inputs hash and the seal then
+    cover the pool hash.
     """
     _check_text("actor", actor, required=True)
     if kind not in RECORD_KINDS:
@@ -170,23 +169,19 @@ def record_recommendation(
     if not isinstance(client_snapshot, dict):
         raise ValueError("client_snapshot must be a JSON object")
     _check_text("client_snapshot.id", client_snapshot.get("id"), required=True)
-    if not isinstance(opening_snapshots, list):
-        raise ValueError("opening_snapshots must be a list of JSON objects")
-    pooled = pool_hash is not None and store.pool_stored(session, pool_hash)
-    if pooled:
-        opening_snapshots = []  # stored once already: no per-record check or copy
-    if not all(isinstance(o, dict) for o in opening_snapshots):
+    if pool is not None:
+        opening_snapshots = []
+    if not isinstance(opening_snapshots, list) or not all(isinstance(o, dict) for o in opening_snapshots):
         raise ValueError("opening_snapshots must be a list of JSON objects")
     if not isinstance(shortlist, dict):
         raise ValueError("shortlist must be a JSON object")
     at = dt.datetime.now(dt.UTC)
-    if pool_hash is not None:
-        _check_text("pool_hash", pool_hash, required=True)
-        if not pooled:
-            if content_address(opening_snapshots) != pool_hash:
-                raise ValueError("pool_hash is not the hash of opening_snapshots")
-            store.save_pool(session, pool_hash=pool_hash, openings=opening_snapshots, at=at)
-        opening_snapshots = []
+    pool_hash = None
+    if pool is not None:
+        pool_hash = pool.hash
+        _check_text("pool.hash", pool_hash, required=True)
+        store.lock_chain(session)  # taken by the seal below anyway: pools are stored one writer at a time
+        save_pool(session, pool, at=at)
     record = RecommendationRecord(
         id=str(uuid.uuid4()),
         at=at,

@@ -103,3 +103,5 @@ def test_after_enough_changes_a_background_refit_swaps_in_the_same_answers(
     strip = ("recommendation_id", "created_at", "at")
     same = [{k: v for k, v in b.items() if k not in strip} for b in (patched, refitted)]
     assert same[0]["suggestions"] == same[1]["suggestions"]
+    # the patched pool and the refitted one are the same pool version, stored once
+    assert patched["pool_hash"] == refitted["pool_hash"]

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from api.audit.models import OpeningPool, RecommendationRecord
+from api.audit.models import OpeningSnapshot, PoolManifest, RecommendationRecord
+from api.audit.pools import chunk_spans, load_pool
 from api.reconstruct import ENGINE_FIELDS, reconstruct
 from matcher.canonical import sha256_hex
 from tests.api.conftest import Api, World, opening_details
@@ -32,7 +33,7 @@ def shortlist(api: Api, world: World, client_id: str, **params: Any) -> dict[str
 
 def _pools(api: Api) -> int:
     with api.session() as session:
-        return int(session.scalar(select(func.count()).select_from(OpeningPool)) or 0)
+        return int(session.scalar(select(func.count()).select_from(PoolManifest)) or 0)
 
 
 def test_records_reference_one_stored_pool_and_the_seal_covers_it(
@@ -45,9 +46,13 @@ def test_records_reference_one_stored_pool_and_the_seal_covers_it(
     assert first["pool_hash"] == second["pool_hash"] and len(first["pool_hash"]) == 64
     assert _pools(api) == before  # the same pool version is not stored twice
     with api.session() as session:
-        pool = session.get(OpeningPool, first["pool_hash"])
+        pool = session.get(PoolManifest, first["pool_hash"])
         assert pool is not None and pool.n_openings == 4
-        assert sha256_hex(pool.openings) == pool.hash  # content-addressed
+        openings = load_pool(session, pool.hash)
+        # content-addressed: the hash of its chunks' hashes, each the hash of its openings' hashes
+        hashes = [sha256_hex(o) for o in openings]
+        chunks = [sha256_hex(hashes[a:b]) for a, b in chunk_spans(hashes)]
+        assert sha256_hex(chunks) == pool.hash and pool.chunks == chunks
         record = session.get(RecommendationRecord, first["recommendation_id"])
         assert record is not None and record.pool_hash == pool.hash and record.opening_snapshots == []
         assert record.shortlist["shown_opening_ids"] == [s["opening_id"] for s in first["suggestions"]]
@@ -95,28 +100,58 @@ def test_altered_pool_is_reported_by_verify(api: Api, world: World, employer: di
     client = api.create_client(world.headers["spec1"])
     body = shortlist(api, world, client["id"], k=2, employer_id=employer["id"])
     with api.session() as session:
+        (opening, *_) = load_pool(session, body["pool_hash"])
+        key = sha256_hex(opening)
         original = session.execute(
-            text("SELECT openings FROM opening_pools WHERE hash = :h"), {"h": body["pool_hash"]}
+            text("SELECT snapshot FROM opening_snapshots WHERE hash = :h"), {"h": key}
         ).scalar_one()
         session.execute(
-            text("UPDATE opening_pools SET openings = :t WHERE hash = :h"),
-            {"t": original.replace("Pool Bakery", "Pool Bakers"), "h": body["pool_hash"]},
+            text("UPDATE opening_snapshots SET snapshot = :t WHERE hash = :h"),
+            {"t": original.replace("Pool Bakery", "Pool Bakers"), "h": key},
         )
         session.commit()
     try:
         result = api.get("/audit/verify", world.headers["auditor"]).json()
-        assert not result["ok"] and body["pool_hash"] in result["message"]
+        # the first pool holding that opening is named (an earlier one here: they share it)
+        assert not result["ok"] and "pool of openings" in result["message"]
+        assert "was altered" in result["message"]
         response = api.get(
             f"/audit/recommendations/{body['recommendation_id']}/reconstruct", world.headers["auditor"]
         )
-        assert response.status_code == 409 and "does not match its hash" in response.json()["detail"]
+        assert response.status_code == 409 and "was altered" in response.json()["detail"]
     finally:
         with api.session() as session:
             session.execute(
-                text("UPDATE opening_pools SET openings = :t WHERE hash = :h"),
-                {"t": original, "h": body["pool_hash"]},
+                text("UPDATE opening_snapshots SET snapshot = :t WHERE hash = :h"), {"t": original, "h": key}
             )
             session.commit()
+    assert api.get("/audit/verify", world.headers["auditor"]).json()["ok"]
+
+
+def test_an_edit_stores_only_the_changed_opening_and_a_new_manifest(
+    api: Api, world: World, employer: dict
+) -> None:
+    h, client = world.headers["liaison1"], api.create_client(world.headers["spec1"])
+    before = shortlist(api, world, client["id"], k=2, employer_id=employer["id"])
+    with api.session() as session:
+        snapshots = int(session.scalar(select(func.count()).select_from(OpeningSnapshot)) or 0)
+    opening_id = before["suggestions"][0]["opening_id"]
+    current = api.get(f"/openings/{opening_id}", h).json()
+    details = opening_details(title=current["details"]["title"], hourly_wage=22.5)
+    assert (
+        api.put(
+            f"/openings/{opening_id}", h, json={"version": current["version"], "details": details}
+        ).status_code
+        == 200
+    )
+    after = shortlist(api, world, client["id"], k=2, employer_id=employer["id"])
+    assert after["pool_hash"] != before["pool_hash"]
+    with api.session() as session:
+        # the edited opening is the one new snapshot; the others are shared with the older pool
+        assert session.scalar(select(func.count()).select_from(OpeningSnapshot)) == snapshots + 1
+        old, new = load_pool(session, before["pool_hash"]), load_pool(session, after["pool_hash"])
+    assert [o["id"] for o in old] == [o["id"] for o in new]
+    assert [o for o in new if o["id"] == opening_id][0]["hourly_wage"] == 22.5
     assert api.get("/audit/verify", world.headers["auditor"]).json()["ok"]
 
 
