@@ -108,15 +108,25 @@ def event_hash(
     return _digest(body, field="event", canon=canon)
 
 
-def inputs_hash(client_snapshot: Any, opening_snapshots: Any, *, canon: int = CANON) -> str:
+def _salted(body: dict[str, Any], salt: str | None) -> dict[str, Any]:
+    """``body`` with the record's salt: without it, who sees the hash and all but the client's
+    home could find the home by hashing every candidate (records before 0007 have none)."""
+    return body if salt is None else body | {"salt": salt}
+
+
+def inputs_hash(
+    client_snapshot: Any, opening_snapshots: Any, *, canon: int = CANON, salt: str | None = None
+) -> str:
     """Hash of the exact engine inputs: the client snapshot and the opening snapshots in order."""
-    body = {"client": client_snapshot, "openings": opening_snapshots}
+    body = _salted({"client": client_snapshot, "openings": opening_snapshots}, salt)
     return _digest(body, field="inputs", canon=canon)
 
 
-def pooled_inputs_hash(client_snapshot: Any, pool_hash: str, *, canon: int = CANON) -> str:
+def pooled_inputs_hash(
+    client_snapshot: Any, pool_hash: str, *, canon: int = CANON, salt: str | None = None
+) -> str:
     """Hash of the engine inputs of a record that references its pool: the client and the pool's hash."""
-    return _digest({"client": client_snapshot, "pool": pool_hash}, field="inputs", canon=canon)
+    return _digest(_salted({"client": client_snapshot, "pool": pool_hash}, salt), field="inputs", canon=canon)
 
 
 def text_hash(text: str) -> str:
@@ -160,6 +170,7 @@ def record_hash(
     shortlist: Any,
     canon: int = CANON,
     pool_hash: str | None = None,
+    salt: str | None = None,
 ) -> str:
     """Hash of a recommendation record's whole content (sealed into its chain event, same form).
 
@@ -181,7 +192,7 @@ def record_hash(
     }
     if pool_hash is not None:
         body["pool_hash"] = pool_hash
-    return _digest(body, field="recommendation record", canon=canon)
+    return _digest(_salted(body, salt), field="recommendation record", canon=canon)
 
 
 class CanonicalJSON(TypeDecorator[Any]):

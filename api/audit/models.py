@@ -75,6 +75,8 @@ class RecommendationRecord(Base):
     # The pool of openings it was computed against (``pool_manifests.hash``); then
     # ``opening_snapshots`` is empty. Null for records that keep their own copy (before 0005).
     pool_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH), nullable=True, default=None)
+    # Random, inside both hashes, shown to no one (api.audit.chain._salted); null before 0007.
+    salt: Mapped[str | None] = mapped_column(String(32), nullable=True, default=None)
     event_seq: Mapped[int] = mapped_column(
         Integer, ForeignKey("audit_events.seq"), nullable=False, unique=True
     )

@@ -105,6 +105,7 @@ def _record_problem(row: SimpleNamespace) -> str | None:
         shortlist=row.r_shortlist,
         canon=row.canon,  # a record is hashed in the form of the event that seals it
         pool_hash=row.r_pool_hash,
+        salt=row.r_salt,
     )
     if row.r_pool_hash is None:
         inputs = _hash_or_bad(
@@ -112,6 +113,7 @@ def _record_problem(row: SimpleNamespace) -> str | None:
             client_snapshot=row.r_client_snapshot,
             opening_snapshots=row.r_opening_snapshots,
             canon=row.canon,
+            salt=row.r_salt,
         )
     else:  # the pool itself is checked once, after the walk (pools.pool_problems)
         inputs = _hash_or_bad(
@@ -119,6 +121,7 @@ def _record_problem(row: SimpleNamespace) -> str | None:
             client_snapshot=row.r_client_snapshot,
             pool_hash=row.r_pool_hash,
             canon=row.canon,
+            salt=row.r_salt,
         )
     if content != seal.get("record_hash") or inputs != row.r_inputs_hash:
         return f"recommendation record {row.r_id} (event {seq}) was altered"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -194,11 +195,16 @@ def record_recommendation(
         config_hash=config_hash,
         shortlist=normalize_json(shortlist, field="shortlist"),
         pool_hash=pool_hash,
+        salt=secrets.token_hex(16),
     )
     if pool_hash is None:
-        record.inputs_hash = inputs_hash(record.client_snapshot, record.opening_snapshots, canon=CANON)
+        record.inputs_hash = inputs_hash(
+            record.client_snapshot, record.opening_snapshots, canon=CANON, salt=record.salt
+        )
     else:
-        record.inputs_hash = pooled_inputs_hash(record.client_snapshot, pool_hash, canon=CANON)
+        record.inputs_hash = pooled_inputs_hash(
+            record.client_snapshot, pool_hash, canon=CANON, salt=record.salt
+        )
     event = _append(
         session,
         at=record.at,
@@ -243,4 +249,5 @@ def record_content_hash(record: RecommendationRecord, *, canon: int) -> str:
         shortlist=record.shortlist,
         canon=canon,
         pool_hash=record.pool_hash,
+        salt=record.salt,
     )
