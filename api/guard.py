@@ -12,6 +12,10 @@ carries a body. In this order, without running a route:
    otherwise 422 in the usual validation-error shape, naming the field. (NUL characters
    are refused per field by the request models, :class:`api.schemas.common.Strict`.)
 
+The pages' form posts (every other path) get the same two first checks in their form: a
+post without a valid session cookie (but the login form's) is sent to the login page before
+its body is read, and a body over the upload limit answers 413.
+
 The body read here is handed on to the app unchanged. Malformed JSON is left to FastAPI,
 which answers its own 422. :func:`validation_error` renders every 422 (FastAPI's renderer
 fails on inputs JSON cannot carry) and :func:`declare_statuses` puts the 413 in OpenAPI.
@@ -28,14 +32,15 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.security import decode_access_token
+from api.web.session import SESSION_COOKIE
 
 API_PREFIX = "/api/v1"
-# Bodies that need no login (the token is what they give out).
-PUBLIC_PATHS = frozenset({f"{API_PREFIX}/login/access-token"})
+# Bodies that need no login (the token or the session is what they give out).
+PUBLIC_PATHS = frozenset({f"{API_PREFIX}/login/access-token", "/login"})
 MAX_JSON_BYTES = 1_048_576  # far above any request body of this API
 MAX_DEPTH = 32  # the deepest request body of this API nests 4 levels
 MAX_EXACT_INT = 2**53 - 1  # beyond it JSON numbers are not exact everywhere (RFC 8785, I-JSON)
@@ -118,17 +123,14 @@ class BodyGuard:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in _BODY_METHODS
-            or not scope["path"].startswith(API_PREFIX + "/")
-        ):
+        if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        refusal = self._unauthenticated(scope, headers)
+        is_api = scope["path"].startswith(API_PREFIX + "/")
+        refusal = self._unauthenticated(scope, headers) if is_api else self._no_page_session(scope, headers)
         if refusal is None:
-            body, refusal = await self._read(scope, headers, receive)
+            body, refusal = await self._read(scope, headers, receive, is_api=is_api)
         if refusal is not None:
             await refusal(scope, receive, send)
             return
@@ -143,30 +145,51 @@ class BodyGuard:
 
         await self.app(scope, replay, send)
 
+    def _valid_token(self, scope: Scope, token: str) -> bool:
+        """Signature and expiry; the user and token version are checked by the route's dependency."""
+        settings = scope["app"].state.settings
+        return (
+            decode_access_token(token.strip(), secret=settings.secret_key(), algorithm=settings.jwt_algorithm)
+            is not None
+        )
+
+    def _no_page_session(self, scope: Scope, headers: Headers) -> Response | None:
+        if scope["path"] in PUBLIC_PATHS:
+            return None
+        cookies = {}
+        for part in headers.get("cookie", "").split(";"):
+            name, _, value = part.strip().partition("=")
+            cookies[name] = value
+        if self._valid_token(scope, cookies.get(SESSION_COOKIE, "")):
+            return None
+        return RedirectResponse("/login", status_code=303)
+
     def _unauthenticated(self, scope: Scope, headers: Headers) -> JSONResponse | None:
         if scope["path"] in PUBLIC_PATHS:
             return None
         scheme, _, token = headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
             detail = "Not authenticated"
+        elif self._valid_token(scope, token):
+            return None
         else:
-            settings = scope["app"].state.settings
-            decoded = decode_access_token(
-                token.strip(), secret=settings.secret_key(), algorithm=settings.jwt_algorithm
-            )
-            if decoded is not None:  # the user and token version are checked by get_current_user
-                return None
             detail = "Could not validate credentials"
         return JSONResponse({"detail": detail}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
     async def _read(
-        self, scope: Scope, headers: Headers, receive: Receive
-    ) -> tuple[bytes, JSONResponse | None]:
-        as_json = _is_json(headers)
+        self, scope: Scope, headers: Headers, receive: Receive, *, is_api: bool
+    ) -> tuple[bytes, Response | None]:
+        as_json = is_api and _is_json(headers)
         limit = MAX_JSON_BYTES
         if not as_json:
             limit = max(limit, scope["app"].state.settings.max_import_bytes + UPLOAD_SLACK_BYTES)
-        too_large = JSONResponse({"detail": f"Request body over {limit} bytes"}, status_code=413)
+        too_large: Response = JSONResponse({"detail": f"Request body over {limit} bytes"}, status_code=413)
+        if not is_api:
+            too_large = HTMLResponse(
+                f"<!doctype html><title>Too large</title><p>What was sent is over {limit:,} bytes, the "
+                "largest file this service takes. <a href='/'>Back to your start page</a>",
+                status_code=413,
+            )
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             return b"", too_large

@@ -125,3 +125,25 @@ def test_an_unknown_page_answers_a_404_page_for_browsers_and_json_for_the_api(br
     api_error = browser.http.get("/api/v1/no-such-thing", headers={"Accept": "text/html"})
     assert api_error.status_code == 404
     assert api_error.json() == {"detail": "Not Found"}
+
+
+def test_a_page_post_without_a_session_goes_to_the_login_before_its_body_is_read(browser_for: Any) -> None:
+    browser = browser_for()
+    response = browser.http.post(
+        "/openings/import", files={"file": ("a.csv", b"x" * 100)}, follow_redirects=False
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+
+
+def test_a_page_upload_over_the_limit_is_refused_with_413(browser_for: Any, world: World, api: Any) -> None:
+    browser = browser_for(world.users["liaison1"])
+    limit = api.app.state.settings.max_import_bytes
+    page = browser.get("/openings/import")
+    response = browser.http.post(
+        "/openings/import",
+        data={"csrf_token": csrf_of(page.text)},
+        files={"file": ("big.csv", b"title\n" + b"x" * (limit + 100_000))},
+        follow_redirects=False,
+    )
+    assert response.status_code == 413
+    assert "largest file this service takes" in response.text
