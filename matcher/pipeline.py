@@ -49,8 +49,11 @@ ENGINE_VERSION = "1.0.0"
 CANDIDATE_SHARE = 0.05
 
 # Near misses: the openings with the best score bounds scored first; their n-th best score then
-# rules out every opening whose bound is lower, and the rest are scored at once.
+# rules out every opening whose bound is lower, and the rest are scored at once. The bound skips
+# about a third of the cost of a score (measured at 100k), so below BOUND_FROM pairs in a chunk
+# scoring them all at once costs less.
 FIRST_SCORED = 64
+BOUND_FROM = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,10 +392,10 @@ class Matcher:
     def _near_misses(self, scored: ScoredBatch, n: int) -> list[tuple[NearMiss, ...]]:
         """Per client, the ``n`` best openings failing exactly one limit, scored as if it held.
 
-        Best first, ties by column (as ``explain.best_columns``). An upper bound of each score
-        (:func:`scoring.pair_scores` with ``upper=True``, the text similarity skipped) rules out
-        most of them before they are scored: one whose bound is below the ``n``-th best score
-        found cannot be among the best ``n``, ties included.
+        Best first, ties by column (as ``explain.best_columns``). From ``BOUND_FROM`` pairs on,
+        an upper bound of each score (:func:`scoring.pair_scores` with ``upper=True``, the text
+        similarity skipped) rules out most of them before they are scored: one whose bound is
+        below the ``n``-th best score found cannot be among the best ``n``, ties included.
         """
         ignore = int(constraints.Failed.REJECTED_BY_SPECIALIST)
         ci, ji = np.nonzero(explain.single_failures(scored.codes, ignore=ignore))
@@ -404,12 +407,14 @@ class Matcher:
             scoring=self.config.scoring,
             commute_config=self.config.commute,
         )
-        bound = pair_scores(ci, ji, upper=True)[1]
+        exact = len(ci) < BOUND_FROM
+        bound = pair_scores(ci, ji, upper=not exact)[1]  # the scores themselves when exact
         at = np.searchsorted(ci, np.arange(len(scored.clients.clients) + 1))
         out = []
         for c in range(len(scored.clients.clients)):
-            todo = at[c] + np.argsort(-bound[at[c] : at[c + 1]], kind="stable")
-            score, column = np.zeros(0), np.zeros(0, dtype=np.int64)
+            mine = slice(at[c], at[c + 1])
+            todo = np.zeros(0, dtype=np.int64) if exact else at[c] + np.argsort(-bound[mine], kind="stable")
+            score, column = (bound[mine], ji[mine]) if exact else (np.zeros(0), np.zeros(0, dtype=np.int64))
             size = max(n, FIRST_SCORED)  # the best bounds first, then all the n-th best leaves in
             while len(todo):
                 best = np.sort(score[~np.isnan(score)])[::-1]

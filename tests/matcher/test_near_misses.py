@@ -78,6 +78,7 @@ def test_the_score_bound_leaves_the_best_misses_as_scoring_every_one_gives(
     seed: int, first: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Enough single failures that the upper bound rules most out: still the same misses."""
+    monkeypatch.setattr(pipeline, "BOUND_FROM", 0)  # bound them however few they are
     monkeypatch.setattr(pipeline, "FIRST_SCORED", first)  # 1: the bound decides almost every one
     world = random_world(seed, n_clients=5, n_openings=400, strict=0.3)
     matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
