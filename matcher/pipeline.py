@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,6 +47,13 @@ ENGINE_VERSION = "1.0.0"
 # per candidate gathered and scored, ~0.033 us per opening scored in place), so the break-even is
 # near 7 %.
 CANDIDATE_SHARE = 0.05
+
+# Near misses: the openings with the best score bounds scored first; their n-th best score then
+# rules out every opening whose bound is lower, and the rest are scored at once. The bound skips
+# about a third of the cost of a score (measured at 100k), so below BOUND_FROM pairs in a chunk
+# scoring them all at once costs less.
+FIRST_SCORED = 64
+BOUND_FROM = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +249,7 @@ class Matcher:
         n = self.config.ranking.k if k is None else k
         if n < 1:
             raise ValidationError("recommend", "k", k, "must be at least 1")
-        index = self.index  # raises NotFittedError before anything else
+        _ = self.index  # raises NotFittedError before anything else
         out: list[Shortlist] = []
         for begin in range(0, len(clients), chunk_size):
             chunk = clients[begin : begin + chunk_size]
@@ -250,28 +258,69 @@ class Matcher:
             whole = explain_exclusions or near_misses > 0
             cols = None if whole else self._candidate_columns(chunk, travel_times)
             if cols is None:
-                sub, scored = index, self.score(chunk, blocked=blocked, travel_times=travel_times)
-                tops = rank(scored, sub, n=n, config=self.config.ranking)
-            else:  # the candidates in curve order; ranked in id order, so ties go as over all openings
-                sub, by_id = self._spatial(index).take(cols)
-                scored = self._score_on(chunk, sub, blocked)
-                tops = [
-                    by_id[t]
-                    for t in ranking.top_k(
-                        scored.scores.score[:, by_id],
-                        sub.employer_code[by_id],
-                        n=n,
-                        max_per_employer=self.config.ranking.max_per_employer,
-                    )
-                ]
-            rows = top_rows([c.id for c in scored.clients.clients], sub.ids, tops, scored.scores)
-            beyond = len(index.ids) - len(sub.ids)
-            misses = self._near_misses(scored, near_misses) if near_misses > 0 else [()] * len(tops)
-            start = 0
-            for c, top in enumerate(tops):
-                shortlist = self._shortlist(scored, sub, c, top, rows, start, explain_exclusions, beyond)
-                out.append(dataclasses.replace(shortlist, near_misses=misses[c]))
-                start += len(top)
+                out += self._recommend_everywhere(
+                    chunk, n, blocked, explain_exclusions, near_misses, travel_times
+                )
+            else:
+                out += self._recommend_around(chunk, cols, n, blocked)
+        return out
+
+    def _recommend_everywhere(
+        self,
+        chunk: Sequence[Client],
+        n: int,
+        blocked: Mapping[str, Collection[str]] | None,
+        explain_exclusions: bool,
+        near_misses: int,
+        travel_times: TravelTimes | None,
+    ) -> list[Shortlist]:
+        """Shortlists of a chunk scored against every opening."""
+        index = self.index
+        scored = self.score(chunk, blocked=blocked, travel_times=travel_times)
+        tops = rank(scored, index, n=n, config=self.config.ranking)
+        rows = top_rows([c.id for c in scored.clients.clients], index.ids, tops, scored.scores)
+        misses = self._near_misses(scored, near_misses) if near_misses > 0 else [()] * len(tops)
+        out, start = [], 0
+        for c, top in enumerate(tops):
+            row = scored.codes[c]
+            counts, n_excluded = tally(row)
+            excluded = np.flatnonzero(row) if explain_exclusions else ()
+            shortlist = self._shortlist(
+                scored, index, c, top, rows, start, counts, n_excluded, len(index.ids)
+            )
+            exclusions = tuple(self._exclusion(scored, c, int(j)) for j in excluded)
+            out.append(dataclasses.replace(shortlist, exclusions=exclusions, near_misses=misses[c]))
+            start += len(top)
+        return out
+
+    def _recommend_around(
+        self, chunk: Sequence[Client], cols: np.ndarray, n: int, blocked: Mapping[str, Collection[str]] | None
+    ) -> list[Shortlist]:
+        """Shortlists of a chunk scored against the candidates ``cols`` only (the same suggestions).
+
+        The candidates are scored in curve order and ranked in id order, so ties go as over
+        all openings; the openings left out are counted as too far (``COMMUTE_TOO_LONG``, which
+        each of them fails), their other limits unchecked.
+        """
+        index = self.index
+        sub, by_id = self._spatial(index).take(cols)
+        scored = self._score_on(chunk, sub, blocked)
+        tops = [
+            by_id[t]
+            for t in ranking.top_k(
+                scored.scores.score[:, by_id],
+                sub.employer_code[by_id],
+                n=n,
+                max_per_employer=self.config.ranking.max_per_employer,
+            )
+        ]
+        rows = top_rows([c.id for c in scored.clients.clients], sub.ids, tops, scored.scores)
+        beyond = len(index.ids) - len(sub.ids)
+        out, start = [], 0
+        for c, top in enumerate(tops):
+            counts, n_excluded = tally(scored.codes[c], beyond=beyond)
+            out.append(self._shortlist(scored, sub, c, top, rows, start, counts, n_excluded, len(index.ids)))
+            start += len(top)
         return out
 
     def _candidate_columns(
@@ -341,23 +390,45 @@ class Matcher:
         return len(cols), [self._exclusion(scored, 0, int(j)) for j in page]
 
     def _near_misses(self, scored: ScoredBatch, n: int) -> list[tuple[NearMiss, ...]]:
-        """Per client, the ``n`` best openings failing exactly one limit, scored as if it held."""
+        """Per client, the ``n`` best openings failing exactly one limit, scored as if it held.
+
+        Best first, ties by column (as ``explain.best_columns``). From ``BOUND_FROM`` pairs on,
+        an upper bound of each score (:func:`scoring.pair_scores` with ``upper=True``, the text
+        similarity skipped) rules out most of them before they are scored: one whose bound is
+        below the ``n``-th best score found cannot be among the best ``n``, ties included.
+        """
         ignore = int(constraints.Failed.REJECTED_BY_SPECIALIST)
-        mask = explain.single_failures(scored.codes, ignore=ignore)
-        would = scoring.score(
+        ci, ji = np.nonzero(explain.single_failures(scored.codes, ignore=ignore))
+        pair_scores = functools.partial(
+            scoring.pair_scores,
             scored.clients,
             self.index,
             scored.commute,
-            mask,
             scoring=self.config.scoring,
             commute_config=self.config.commute,
-        ).score
+        )
+        exact = len(ci) < BOUND_FROM
+        bound = pair_scores(ci, ji, upper=not exact)[1]  # the scores themselves when exact
+        at = np.searchsorted(ci, np.arange(len(scored.clients.clients) + 1))
         out = []
-        for c in range(mask.shape[0]):
+        for c in range(len(scored.clients.clients)):
+            mine = slice(at[c], at[c + 1])
+            todo = np.zeros(0, dtype=np.int64) if exact else at[c] + np.argsort(-bound[mine], kind="stable")
+            score, column = (bound[mine], ji[mine]) if exact else (np.zeros(0), np.zeros(0, dtype=np.int64))
+            size = max(n, FIRST_SCORED)  # the best bounds first, then all the n-th best leaves in
+            while len(todo):
+                best = np.sort(score[~np.isnan(score)])[::-1]
+                todo = todo[bound[todo] >= best[n - 1]] if len(best) >= n else todo
+                step, todo, size = todo[:size], todo[size:], len(todo)
+                if len(step):
+                    score = np.concatenate([score, pair_scores(ci[step], ji[step])[1]])
+                    column = np.concatenate([column, ji[step]])
+            keep = np.flatnonzero(~np.isnan(score))
             misses = []
-            for j in explain.best_columns(would[c], n).tolist():
+            for q in keep[np.lexsort((column[keep], -score[keep]))][:n].tolist():
+                j = int(column[q])
                 (reason,) = explain.exclusion_reasons(self._pair(scored, c, j), int(scored.codes[c, j]))
-                misses.append(NearMiss(self.index.ids[j], round(float(would[c, j]), 2), reason))
+                misses.append(NearMiss(self.index.ids[j], round(float(score[q]), 2), reason))
             out.append(tuple(misses))
         return out
 
@@ -436,19 +507,11 @@ class Matcher:
         top: np.ndarray,
         rows: Rows,
         start: int,
-        explain_exclusions: bool,
-        beyond: int = 0,
+        counts: dict[str, int],
+        n_excluded: int,
+        n_considered: int,
     ) -> Shortlist:
-        """Client ``c``'s shortlist; ``beyond`` openings left out of ``index`` are out of reach."""
-        row = scored.codes[c]
-        counts = {
-            flag.name: int(np.count_nonzero(row & np.uint16(flag)))
-            for flag in constraints.Failed
-            if flag.name is not None
-        }
-        if beyond:  # never scored: certainly too far, their other limits unchecked
-            counts["COMMUTE_TOO_LONG"] = counts.get("COMMUTE_TOO_LONG", 0) + beyond
-        excluded = np.flatnonzero(row) if explain_exclusions else ()
+        """Client ``c``'s shortlist from the openings of ``index`` (exclusions counted by the caller)."""
         details = explain.pair_details(scored.clients, index, self.config, [c] * len(top), top)
         return Shortlist(
             client_id=scored.clients.clients[c].id,
@@ -456,10 +519,37 @@ class Matcher:
                 self._suggestion(scored, c, int(j), rows, start + r, rank=r + 1, details=d, index=index)
                 for r, (j, d) in enumerate(zip(top, details, strict=True))
             ),
-            exclusions=tuple(self._exclusion(scored, c, int(j)) for j in excluded),
-            exclusion_counts={name: n for name, n in counts.items() if n},
-            n_considered=len(index.ids) + beyond,
-            n_excluded=int(np.count_nonzero(row)) + beyond,
+            exclusions=(),
+            exclusion_counts=counts,
+            n_considered=n_considered,
+            n_excluded=n_excluded,
             engine_version=ENGINE_VERSION,
-            config_hash=self.config.config_hash,
+            config_hash=self._config_hash(),
         )
+
+    def _config_hash(self) -> str:
+        """``config.config_hash``, computed once per configuration object (it hashes the whole config)."""
+        cached = getattr(self, "_hash_of", None)  # absent in engines pickled before it
+        if cached is None or cached[0] is not self.config:
+            cached = (self.config, self.config.config_hash)
+            self._hash_of = cached
+        return cached[1]
+
+
+# Each rule's bit, and which of all codes have it: one histogram of a row counts every rule.
+_FLAGS = tuple(f for f in constraints.Failed if f.name is not None)
+_CODES = 1 << max(int(f) for f in _FLAGS).bit_length()
+_HAS_FLAG = np.array([(np.arange(_CODES) & int(f)) != 0 for f in _FLAGS], dtype=np.int64)
+_TOO_FAR = _FLAGS.index(constraints.Failed.COMMUTE_TOO_LONG)
+
+
+def tally(row: np.ndarray, *, beyond: int = 0) -> tuple[dict[str, int], int]:
+    """Openings failing each rule (in code order, only rules some fail) and failing any, of a row of codes.
+
+    ``beyond`` more openings, never scored, count as failing ``COMMUTE_TOO_LONG`` only.
+    """
+    hist = np.bincount(row, minlength=_CODES)
+    per_flag = _HAS_FLAG @ hist
+    per_flag[_TOO_FAR] += beyond
+    counts = {str(f.name): int(k) for f, k in zip(_FLAGS, per_flag.tolist(), strict=True) if k}
+    return counts, len(row) - int(hist[0]) + beyond

@@ -67,9 +67,18 @@ def _rowdot(a: sp.csr_matrix, b: sp.csr_matrix, ci: np.ndarray, ji: np.ndarray) 
 
 
 def preference_parts(
-    clients: ClientBatch, index: OpeningIndex, config: ScoringConfig, ci: np.ndarray, ji: np.ndarray
+    clients: ClientBatch,
+    index: OpeningIndex,
+    config: ScoringConfig,
+    ci: np.ndarray,
+    ji: np.ndarray,
+    *,
+    text: bool = True,
 ) -> dict[str, Part]:
-    """Each preference part for the pairs: value and whether both sides gave something."""
+    """Each preference part for the pairs: value and whether both sides gave something.
+
+    ``text=False`` takes the text similarity at its maximum, 1, without computing it.
+    """
     has_areas = (np.asarray(clients.areas.getnnz(axis=1)) > 0)[ci]
     has_query = np.asarray(clients.query.getnnz(axis=1) > 0)[ci]
     industry = index.industry_code[ji]
@@ -81,7 +90,9 @@ def preference_parts(
     return {
         "phrases": ((_rowdot(clients.areas, index.areas, ci, ji) > 0).astype(np.float64), has_areas),
         "text": (
-            np.minimum(_rowdot(clients.query, index.text, ci, ji) / config.text_full_match, 1.0),
+            np.minimum(_rowdot(clients.query, index.text, ci, ji) / config.text_full_match, 1.0)
+            if text
+            else np.ones(len(ci)),
             has_query,
         ),
         "industry": (liked, has_industry),
@@ -196,8 +207,34 @@ def score(
 ) -> Scores:
     """All factors of the feasible pairs and the (C, J) score, NaN where not feasible."""
     ci, ji = np.nonzero(feasible)
+    values, total = pair_scores(
+        clients, index, commute, ci, ji, scoring=scoring, commute_config=commute_config
+    )
+    out = np.full(feasible.shape, np.nan)
+    out[ci, ji] = total
+    pair_pos = np.full(feasible.shape, -1, dtype=np.int64)
+    pair_pos[ci, ji] = np.arange(len(ci))
+    return Scores(PairFactors(values, pair_pos), clients.weights, out)
+
+
+def pair_scores(
+    clients: ClientBatch,
+    index: OpeningIndex,
+    commute: Commute,
+    ci: np.ndarray,
+    ji: np.ndarray,
+    *,
+    scoring: ScoringConfig,
+    commute_config: CommuteConfig,
+    upper: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(F, P) factors and (P,) scores of listed pairs ``(ci[p], ji[p])``; each pair on its own.
+
+    ``upper=True``: the text similarity taken at 1 (its costliest part skipped), so each score
+    is an upper bound of the true one (every step is non-decreasing in it, rounding included).
+    """
     values = np.empty((len(FACTORS), len(ci)))
-    values[0] = preference(preference_parts(clients, index, scoring, ci, ji), scoring)
+    values[0] = preference(preference_parts(clients, index, scoring, ci, ji, text=not upper), scoring)
     values[1] = strengths(clients, index, scoring, ci, ji)
     values[2] = cognitive(clients, index, scoring, ci, ji)
     values[3] = accommodation(clients, index, ci, ji)
@@ -207,8 +244,4 @@ def score(
     total = np.zeros(len(ci))
     for k in range(len(FACTORS)):  # fixed order: the same sum every time
         total += 100.0 * clients.weights[ci, k] * values[k]
-    out = np.full(feasible.shape, np.nan)
-    out[ci, ji] = total
-    pair_pos = np.full(feasible.shape, -1, dtype=np.int64)
-    pair_pos[ci, ji] = np.arange(len(ci))
-    return Scores(PairFactors(values, pair_pos), clients.weights, out)
+    return values, total

@@ -39,8 +39,10 @@ def single_failures(codes: np.ndarray, *, ignore: int = 0) -> np.ndarray:
     -------
     ndarray of bool, shaped like ``codes``
     """
-    bits = codes.astype(np.int64)
-    mask: np.ndarray = (bits != 0) & ((bits & (bits - 1)) == 0) & ((bits & ignore) == 0)
+    # in the codes' own unsigned type, no wider copy: 0 - 1 wraps around, but 0 is excluded anyway
+    bits = np.asarray(codes)
+    one, skip = bits.dtype.type(1), bits.dtype.type(ignore)
+    mask: np.ndarray = (bits != 0) & ((bits & (bits - one)) == 0) & ((bits & skip) == 0)
     return mask
 
 

@@ -65,11 +65,11 @@ class Pair:
     def detail(self) -> Details:
         return self.details or pair_details(self.clients, self.index, self.config, [self.c], [self.j])[0]
 
-    @property
+    @cached_property
     def client(self) -> Client:
         return self.clients.clients[self.c]
 
-    @property
+    @cached_property  # read a dozen times per suggestion; a gathered index reads it through a view
     def opening(self) -> Opening:
         return self.index.openings[self.j]
 

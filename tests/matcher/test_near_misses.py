@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matcher import Matcher
+from matcher import Matcher, pipeline, scoring
+from matcher.constraints import Failed
 from matcher.errors import ValidationError
 from matcher.explain import best_columns, single_failures
 from matcher.types import Exclusion
@@ -69,3 +70,34 @@ def test_an_unknown_reason_code_is_refused() -> None:
     with pytest.raises(ValidationError) as info:
         matcher.exclusions(world.clients[0], code="NOPE")
     assert info.value.value == "NOPE"
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("first", [1, 64])
+def test_the_score_bound_leaves_the_best_misses_as_scoring_every_one_gives(
+    seed: int, first: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enough single failures that the upper bound rules most out: still the same misses."""
+    monkeypatch.setattr(pipeline, "BOUND_FROM", 0)  # bound them however few they are
+    monkeypatch.setattr(pipeline, "FIRST_SCORED", first)  # 1: the bound decides almost every one
+    world = random_world(seed, n_clients=5, n_openings=400, strict=0.3)
+    matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    scored = matcher.score(world.clients, blocked=world.blocked)
+    mask = single_failures(scored.codes, ignore=int(Failed.REJECTED_BY_SPECIALIST))
+    assert mask.sum(axis=1).max() > 64  # more than the first batch the bound lets through
+    config = matcher.config
+    would = scoring.score(
+        scored.clients,
+        matcher.index,
+        scored.commute,
+        mask,
+        scoring=config.scoring,
+        commute_config=config.commute,
+    ).score
+    for n in (1, 3, 10):
+        shortlists = matcher.recommend(world.clients, k=3, blocked=world.blocked, near_misses=n)
+        for c, sl in enumerate(shortlists):
+            expected = [
+                (matcher.index.ids[j], round(float(would[c, j]), 2)) for j in best_columns(would[c], n)
+            ]
+            assert [(m.opening_id, m.score) for m in sl.near_misses] == expected
