@@ -36,6 +36,7 @@ from api.models import Opening as OpeningRow
 from api.models import User
 from api.rematch.store import other_list_counts
 from api.schemas import ShortlistFilters
+from matcher.assembly import build_matcher
 from matcher.canonical import sha256_hex
 from matcher.pipeline import Matcher
 from matcher.records import opening_from_record
@@ -218,7 +219,9 @@ def _matcher_for(fitted: Fitted, session: Session, row: OpeningRow, as_of: dt.da
     (record,) = store.openings.engine_records(session, ids=[row.id])
     pool = fitted.matcher
     opening = opening_from_record(record, pool.vocab)
-    return Matcher(pool.config, vocab=pool.vocab, text_model=pool.text_model).fit([opening], as_of=as_of)
+    return build_matcher(
+        [opening], as_of=as_of, config=pool.config, vocabulary=pool.vocab, text_model=pool.text_model
+    )
 
 
 def _status_since(session: Session, row: OpeningRow) -> dt.date | None:

@@ -195,7 +195,7 @@ def record_recommendation(
         config_hash=config_hash,
         shortlist=normalize_json(shortlist, field="shortlist"),
         pool_hash=pool_hash,
-        salt=secrets.token_hex(16),
+        salt=new_salt(),
     )
     if pool_hash is None:
         record.inputs_hash = inputs_hash(
@@ -218,6 +218,11 @@ def record_recommendation(
     session.add(record)
     session.flush()
     return record
+
+
+def new_salt() -> str | None:
+    """A record's random salt (128 bits, hex): inside its hashes, shown to no one."""
+    return secrets.token_hex(16)
 
 
 def _seal(record: RecommendationRecord) -> dict[str, Any]:

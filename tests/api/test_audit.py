@@ -507,7 +507,10 @@ def test_recommendation_round_trips_exactly(db: Db) -> None:
         assert stored.shortlist == SHORTLIST
         assert (stored.actor, stored.kind, stored.client_id) == ("spec-1", "rematch", "c-1")
         assert (stored.engine_version, stored.config_hash) == ("0.1.0", "cfg-abc")
-        assert stored.inputs_hash == _canonical_sha({"client": CLIENT, "openings": OPENINGS})
+        assert stored.salt is not None  # random, inside the hash (who sees the hash cannot guess the home)
+        assert stored.inputs_hash == _canonical_sha(
+            {"client": CLIENT, "openings": OPENINGS, "salt": stored.salt}
+        )
         assert stored.at.tzinfo is not None
         event = session.get(AuditEvent, seq)
         assert event is not None and event.kind == "recommendation"
@@ -529,8 +532,12 @@ def test_inputs_hash_ignores_key_order(db: Db) -> None:
         c = _record(session, client_snapshot=CLIENT | {"wage_floor": 16.0})
         session.commit()
         assert list(reverse(CLIENT)) != list(CLIENT)
-        assert a.inputs_hash == b.inputs_hash == inputs_hash(CLIENT, OPENINGS)
-        assert c.inputs_hash != a.inputs_hash
+        # Each record has its own salt: the same inputs in any key order give its hash.
+        assert a.inputs_hash == inputs_hash(CLIENT, OPENINGS, salt=a.salt)
+        assert b.inputs_hash == inputs_hash(CLIENT, OPENINGS, salt=b.salt)
+        assert inputs_hash(reverse(CLIENT), reverse(OPENINGS), salt=a.salt) == a.inputs_hash
+        assert inputs_hash(CLIENT | {"wage_floor": 16.0}, OPENINGS, salt=c.salt) == c.inputs_hash
+        assert inputs_hash(CLIENT, OPENINGS, salt=c.salt) != c.inputs_hash
         assert a.id != b.id
     assert _verify(db).ok
 

@@ -65,7 +65,7 @@ def test_the_username_is_locked_after_the_limit_even_for_the_right_password(make
 
 
 def test_once_limited_no_password_is_checked(make_api: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    import api.routes.login as login_route
+    import api.logins as login_route  # the one login flow (the token route and the login page)
 
     api = make_api(login_user_limit=2, login_window_seconds=60)
     user = api.add_user(Role.SPECIALIST)

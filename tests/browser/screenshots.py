@@ -1,4 +1,4 @@
-"""Screenshots of the pages for the documentation: ``make screenshots`` (writes docs/img/).
+"""Screenshots of the pages for the documentation: ``make screenshots`` (writes docs/workspace/img/).
 
 Serves the demo (as the browser tests do), logs in as the demo specialist in Debian's
 Chromium and saves the caseload, a shortlist and the printable shortlist (print media),
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, _serve, load_demo, log_in
 
-OUT = REPO / "docs" / "img"
+OUT = REPO / "docs" / "workspace" / "img"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,18 +48,27 @@ def shoot(browser: object, base: str, out: Path) -> None:
     log_in(page, base, "specialist")
     page.goto(base + "/caseload")
     page.screenshot(path=out / "caseload.png", full_page=True)
-    # The first client of the caseload that has suggestions.
-    links = page.locator("a[href$='/shortlist']")
-    for i in range(links.count()):
-        href = links.nth(i).get_attribute("href")
-        page.goto(base + str(href))
-        if page.locator(".suggestion").count():
+    # The client of the caseload's first page with the most suggestions.
+    hrefs = [str(a.get_attribute("href")) for a in page.locator("a[href$='/shortlist']").all()]
+    counts = {}
+    for href in hrefs:
+        page.goto(base + href)
+        counts[href] = page.locator(".suggestion").count()
+        if counts[href] >= 6:
             break
+    page.goto(base + max(counts, key=lambda h: counts[h]))
     page.screenshot(path=out / "shortlist.png", full_page=True)
     page.goto(page.url.split("?")[0] + "/print")
     page.emulate_media(media="print")
     page.screenshot(path=out / "shortlist-print.png", full_page=True)
     page.emulate_media(media="screen")
+    # Why a filled opening of the demo was not suggested to this client.
+    client_id = page.url.split("/clients/")[1].split("/")[0]
+    page.goto(base + f"/why-not?client={client_id}&q=a")
+    filled = page.locator("tr", has_text="Filled").get_by_role("link", name="Why not?")
+    (filled if filled.count() else page.get_by_role("link", name="Why not?")).first.click()
+    page.wait_for_load_state()
+    page.screenshot(path=out / "why-not.png", full_page=True)
     for username, path, name in (("liaison", "/openings", "openings"), ("auditor", "/audit", "audit")):
         other = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
         log_in(other, base, username)
