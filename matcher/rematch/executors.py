@@ -1,20 +1,28 @@
-"""Where chunks run: in process, in local processes (joblib/loky), or on a Dask cluster.
+"""Where chunks run: in process, in forked or spawned local processes, or on a Dask cluster.
 
-Every backend ships the :class:`ScoringContext` to each worker once: loky
-workers load it from a joblib file (numpy arrays memory-mapped, so workers
-share one copy) and keep it for the life of the process; Dask scatters it to
-every worker (``broadcast=True``), so a lost worker loses no data and the
-scheduler simply reruns its tasks elsewhere. Results arrive as chunks finish,
-in any order.
+Forked workers (:func:`run_forked`, Linux) start in milliseconds as copies of
+this process, the context and tasks already in memory (copy-on-write), so
+only results travel; that is what makes two workers pay off on a run of a few
+seconds. Spawned loky workers (:func:`run_local`) start clean and import the
+engine (about a second each), then load the context from a joblib file (numpy
+arrays memory-mapped, so workers share one copy) and keep it for the life of
+the process: for long runs, where that start-up is noise and a lean worker
+keeps memory down. Dask scatters the context to every worker
+(``broadcast=True``), so a lost worker loses no data and the scheduler simply
+reruns its tasks elsewhere. Results arrive as chunks finish, in any order.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import sys
 import tempfile
+import threading
 import uuid
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +38,8 @@ from matcher.types import Client
 _log = logging.getLogger(__name__)
 
 _LOADED: dict[str, ScoringContext] = {}  # per worker process: context file -> context
+# What forked workers inherit: set in this process just before they are forked.
+_INHERITED: tuple[ScoringContext, Sequence[ChunkTask]] | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,41 @@ def run_local(context: ScoringContext, tasks: Sequence[ChunkTask], *, n_jobs: in
     with context_file(context) as path:
         parallel = joblib.Parallel(n_jobs=n_jobs, backend="loky", return_as="generator_unordered")
         yield from parallel(joblib.delayed(run_task)(path, task) for task in tasks)
+
+
+def can_fork() -> bool:
+    """Whether :func:`run_forked` is safe here: Linux, called from the main thread.
+
+    A run started from another thread (the service's background runner) may
+    share the process with threads holding locks; it uses spawned workers.
+    """
+    return sys.platform.startswith("linux") and threading.current_thread() is threading.main_thread()
+
+
+def _run_inherited(number: int) -> ChunkResult:
+    assert _INHERITED is not None, "run in a worker forked by run_forked"
+    context, tasks = _INHERITED
+    return run_task(context, tasks[number])
+
+
+def run_forked(context: ScoringContext, tasks: Sequence[ChunkTask], *, n_jobs: int) -> Iterator[ChunkResult]:
+    """In ``n_jobs`` processes forked from this one (see :func:`can_fork`), as chunks finish.
+
+    Workers get the context and the tasks by inheritance; only task positions
+    go out and results come back.
+    """
+    global _INHERITED
+    _INHERITED = (context, tasks)
+    pool = ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork"))
+    try:
+        # A fork pool starts every worker at the first submit, so they all see _INHERITED.
+        futures = [pool.submit(_run_inherited, i) for i in range(len(tasks))]
+        _INHERITED = None
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        _INHERITED = None
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_dask(

@@ -58,8 +58,11 @@ class Inputs:
     seconds: float = 0.0  # spent validating
 
 
-# Below this many client x opening pairs a run is faster in one process (see effective_jobs).
+# Below this many client x opening pairs a run is faster in one process than with spawned
+# workers (see effective_jobs) ...
 PARALLEL_MIN_PAIRS = 1_000_000_000
+# ... and below this many, faster than with forked ones (see forked_jobs).
+FORK_MIN_PAIRS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -197,24 +200,47 @@ def score_chunks(
         return executors.run_dask(
             context, tasks, scheduler=options.scheduler, client=client, timeout=options.timeout
         )
-    n_jobs = effective_jobs(options.n_jobs, tasks, len(context.index.ids))
-    _log.info("scoring %d chunks with %d process(es) (%d asked)", len(tasks), n_jobs, options.n_jobs)
-    if n_jobs == 1:
-        return executors.run_serial(context, tasks)
-    return executors.run_local(context, tasks, n_jobs=n_jobs)
+    n_openings = len(context.index.ids)
+    n_jobs = effective_jobs(options.n_jobs, tasks, n_openings)
+    if n_jobs > 1:
+        _log.info("scoring %d chunks in %d spawned workers (%d asked)", len(tasks), n_jobs, options.n_jobs)
+        return executors.run_local(context, tasks, n_jobs=n_jobs)
+    n_jobs = forked_jobs(options.n_jobs, tasks, n_openings)
+    if n_jobs > 1:
+        _log.info("scoring %d chunks in %d forked workers (%d asked)", len(tasks), n_jobs, options.n_jobs)
+        return executors.run_forked(context, tasks, n_jobs=n_jobs)
+    _log.info("scoring %d chunks in this process (%d asked)", len(tasks), options.n_jobs)
+    return executors.run_serial(context, tasks)
 
 
 def effective_jobs(requested: int, tasks: Sequence[ChunkTask], n_openings: int) -> int:
-    """Worker processes a run uses: ``requested`` (< 1: every CPU) is an upper bound.
+    """Spawned worker processes a run uses: ``requested`` (< 1: every CPU) is an upper bound.
 
-    Starting workers and shipping the context to them costs a few seconds
-    whatever the size, so a run of fewer than :data:`PARALLEL_MIN_PAIRS`
-    client x opening pairs stays in this process (measured: at 10k x 10k two
-    workers were slower than one; at 100k x 100k faster). Never more workers
-    than chunks or CPUs.
+    A spawned worker imports the engine and loads the context (a second or
+    two each, whatever the size), so a run of fewer than
+    :data:`PARALLEL_MIN_PAIRS` client x opening pairs does not spawn any (it
+    forks them instead, or stays in this process: :func:`forked_jobs`).
+    Never more workers than chunks or CPUs.
     """
+    return _jobs(requested, tasks, n_openings, PARALLEL_MIN_PAIRS)
+
+
+def forked_jobs(requested: int, tasks: Sequence[ChunkTask], n_openings: int) -> int:
+    """Forked worker processes a run below :data:`PARALLEL_MIN_PAIRS` uses (1: none).
+
+    Forking costs milliseconds, so from :data:`FORK_MIN_PAIRS` pairs two
+    workers beat one (measured at 3k, 10k and 30k: bench/README.md, "Nightly
+    re-match"); below it, or where forking is unsafe (``executors.can_fork``),
+    the run stays in this process.
+    """
+    if not executors.can_fork():
+        return 1
+    return _jobs(requested, tasks, n_openings, FORK_MIN_PAIRS)
+
+
+def _jobs(requested: int, tasks: Sequence[ChunkTask], n_openings: int, min_pairs: int) -> int:
     n_clients = sum(len(t.clients) for t in tasks)
-    if requested == 1 or len(tasks) <= 1 or n_clients * n_openings < PARALLEL_MIN_PAIRS:
+    if requested == 1 or len(tasks) <= 1 or n_clients * n_openings < min_pairs:
         return 1
     cpus = executors.default_jobs()
     return max(1, min(cpus if requested < 1 else requested, len(tasks), cpus))
