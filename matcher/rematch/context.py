@@ -103,7 +103,9 @@ def own_employers(index: OpeningIndex) -> OpeningIndex:
     """
     codes, local = np.unique(index.employer_code, return_inverse=True)
     employers = tuple(map(index.employers.__getitem__, codes.tolist()))
-    return dataclasses.replace(index, employer_code=local.astype(index.employer_code.dtype), employers=employers)
+    return dataclasses.replace(
+        index, employer_code=local.astype(index.employer_code.dtype), employers=employers
+    )
 
 
 def sub_batch(batch: ClientBatch, rows: np.ndarray, cols: np.ndarray) -> ClientBatch:

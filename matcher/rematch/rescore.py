@@ -34,7 +34,7 @@ from matcher.occupations import OccupationStore
 from matcher.pipeline import ENGINE_VERSION, Matcher
 from matcher.records import load_clients, load_openings
 from matcher.rematch import congestion, executors
-from matcher.rematch.cache import caching_vocabulary
+from matcher.rematch.cache import caching_vocabulary, distinct_text_model
 from matcher.rematch.candidates import plan_chunks
 from matcher.rematch.chunks import ChunkResult
 from matcher.rematch.context import DEFAULT_MAX_PAIRS, ScoringContext
@@ -159,14 +159,14 @@ def fit_matcher(
     vocab: Vocabulary | None = None,
     occupations: OccupationStore | OpeningEnricher | None = None,
 ) -> Matcher:
-    """``assembly.build_matcher`` with memoised phrase look-ups (same index, built faster)."""
+    """``assembly.build_matcher`` with memoised phrase look-ups and texts (same index, built faster)."""
     cached = caching_vocabulary(vocab or load_vocabulary())
     return build_matcher(
         openings,
         as_of=as_of,
         config=config,
         vocabulary=cached,
-        text_model=text_model,
+        text_model=None if text_model is None else distinct_text_model(text_model),
         occupations=occupations,
     )
 
