@@ -71,7 +71,7 @@ def caching_vocabulary(vocab: Vocabulary) -> Vocabulary:
     )
 
 
-class DistinctTextModel(TfidfVectorizer):
+class DistinctTextModel(TfidfVectorizer):  # type: ignore[misc]  # sklearn is untyped
     """A fitted :class:`TfidfVectorizer` that analyses each distinct text of a call once (same rows)."""
 
     def transform(self, raw_documents: Iterable[str]) -> Any:  # noqa: D102 - as TfidfVectorizer

@@ -243,6 +243,6 @@ def _client_order(frame: pd.DataFrame, clients: list[Client]) -> pd.DataFrame:
     """Rows grouped by client in chunk order, best rank first."""
     if frame.empty:
         return frame
-    pos = {c.id: i for i, c in enumerate(clients)}
-    key = frame["client_id"].map(pos).to_numpy() * 10_000 + frame["rank"].to_numpy()
+    pos = pd.Index([c.id for c in clients]).get_indexer(frame["client_id"])
+    key = pos * 10_000 + frame["rank"].to_numpy()
     return frame.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)

@@ -20,6 +20,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import joblib
+import threadpoolctl
 
 from matcher.commute import TravelTimes
 from matcher.rematch.chunks import ChunkResult, score_chunk
@@ -95,6 +97,12 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.current_thread() is threading.main_thread()
 
 
+def _one_thread_each() -> None:
+    """A forked worker keeps its parent's BLAS/OpenMP thread pools; one thread per worker
+    (as loky gives its workers) keeps workers from oversubscribing the CPUs."""
+    threadpoolctl.threadpool_limits(1)
+
+
 def _run_inherited(number: int) -> ChunkResult:
     assert _INHERITED is not None, "run in a worker forked by run_forked"
     context, tasks = _INHERITED
@@ -109,7 +117,9 @@ def run_forked(context: ScoringContext, tasks: Sequence[ChunkTask], *, n_jobs: i
     """
     global _INHERITED
     _INHERITED = (context, tasks)
-    pool = ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(
+        n_jobs, mp_context=multiprocessing.get_context("fork"), initializer=_one_thread_each
+    )
     try:
         # A fork pool starts every worker at the first submit, so they all see _INHERITED.
         futures = [pool.submit(_run_inherited, i) for i in range(len(tasks))]
@@ -161,3 +171,38 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class CpuSample:
+    """Busy CPU seconds of the whole machine (``/proc/stat``) and of this process, at one moment."""
+
+    busy: float
+    own: float
+    at: float
+
+    @classmethod
+    def now(cls) -> CpuSample | None:
+        """A sample, or None where ``/proc/stat`` is not readable (not Linux)."""
+        try:
+            ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+        except (OSError, ValueError):
+            return None
+        busy = sum(ticks) - ticks[3] - ticks[4]  # all but idle and iowait (steal counts as busy)
+        own = os.times()
+        return cls(busy / os.sysconf("SC_CLK_TCK"), own.user + own.system, time.monotonic())
+
+
+def others_busy(since: CpuSample | None = None, *, wait: float = 0.1) -> float:
+    """CPUs that other processes kept busy since ``since`` (without one: over the next ``wait`` s).
+
+    0.0 when unknown. On a machine shared with other work, a second worker
+    only helps if a second CPU is free.
+    """
+    if since is None:
+        since = CpuSample.now()
+        time.sleep(wait)
+    now = CpuSample.now()
+    if since is None or now is None or now.at <= since.at:
+        return 0.0
+    return max(now.busy - since.busy - (now.own - since.own), 0.0) / (now.at - since.at)

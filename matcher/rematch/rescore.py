@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -193,9 +194,18 @@ def make_tasks(
 
 
 def score_chunks(
-    context: ScoringContext, tasks: Sequence[ChunkTask], *, options: RematchOptions, client: Any = None
+    context: ScoringContext,
+    tasks: Sequence[ChunkTask],
+    *,
+    options: RematchOptions,
+    client: Any = None,
+    since: executors.CpuSample | None = None,
 ) -> Iterator[ChunkResult]:
-    """Run tasks on the configured backend, yielding results as chunks finish (any order)."""
+    """Run tasks on the configured backend, yielding results as chunks finish (any order).
+
+    ``since``: a CPU sample taken earlier in the run, to tell how busy the
+    machine is (see :func:`forked_jobs`); without it the machine is sampled for 0.1 s.
+    """
     if options.scheduler is not None or client is not None:
         return executors.run_dask(
             context, tasks, scheduler=options.scheduler, client=client, timeout=options.timeout
@@ -205,7 +215,7 @@ def score_chunks(
     if n_jobs > 1:
         _log.info("scoring %d chunks in %d spawned workers (%d asked)", len(tasks), n_jobs, options.n_jobs)
         return executors.run_local(context, tasks, n_jobs=n_jobs)
-    n_jobs = forked_jobs(options.n_jobs, tasks, n_openings)
+    n_jobs = forked_jobs(options.n_jobs, tasks, n_openings, since=since)
     if n_jobs > 1:
         _log.info("scoring %d chunks in %d forked workers (%d asked)", len(tasks), n_jobs, options.n_jobs)
         return executors.run_forked(context, tasks, n_jobs=n_jobs)
@@ -225,17 +235,28 @@ def effective_jobs(requested: int, tasks: Sequence[ChunkTask], n_openings: int) 
     return _jobs(requested, tasks, n_openings, PARALLEL_MIN_PAIRS)
 
 
-def forked_jobs(requested: int, tasks: Sequence[ChunkTask], n_openings: int) -> int:
+def forked_jobs(
+    requested: int,
+    tasks: Sequence[ChunkTask],
+    n_openings: int,
+    *,
+    since: executors.CpuSample | None = None,
+) -> int:
     """Forked worker processes a run below :data:`PARALLEL_MIN_PAIRS` uses (1: none).
 
     Forking costs milliseconds, so from :data:`FORK_MIN_PAIRS` pairs two
-    workers beat one (measured at 3k, 10k and 30k: bench/README.md, "Nightly
-    re-match"); below it, or where forking is unsafe (``executors.can_fork``),
-    the run stays in this process.
+    workers beat one on free CPUs (measured at 3k, 10k and 30k: bench/README.md,
+    "Nightly re-match"). A run a few seconds long gains nothing from a worker
+    that has to share its CPU with other work, so there are no more workers
+    than CPUs left free by other processes (``executors.others_busy`` since
+    ``since``). Below :data:`FORK_MIN_PAIRS`, or where forking is unsafe
+    (``executors.can_fork``), the run stays in this process.
     """
-    if not executors.can_fork():
+    n_jobs = _jobs(requested, tasks, n_openings, FORK_MIN_PAIRS)
+    if n_jobs == 1 or not executors.can_fork():
         return 1
-    return _jobs(requested, tasks, n_openings, FORK_MIN_PAIRS)
+    free = (os.cpu_count() or 1) - executors.others_busy(since)
+    return max(1, min(n_jobs, round(free)))
 
 
 def _jobs(requested: int, tasks: Sequence[ChunkTask], n_openings: int, min_pairs: int) -> int:
@@ -286,6 +307,7 @@ def run_rematch(
     RematchResult
     """
     options = options or RematchOptions()
+    since = executors.CpuSample.now()  # how busy the machine is while the index is built
     summary = RunSummary(ENGINE_VERSION, (config or MatcherConfig()).config_hash)
     summary.settings = _settings(options, dask_client)
     summary.add_time("load", inputs.seconds)
@@ -300,7 +322,7 @@ def run_rematch(
         plan = plan_chunks(inputs.clients, matcher.config.commute, chunk_size=options.chunk_size)
         tasks = make_tasks(inputs.clients, plan, blocked=blocked, travel_times=travel_times)
     with summary.phase("chunks_wall"):
-        results = _collect(context, tasks, options, summary, on_chunk, on_progress, dask_client)
+        results = _collect(context, tasks, options, summary, on_chunk, on_progress, dask_client, since)
     done = sorted(results, key=lambda r: r.number)
     rows = pd.concat([r.rows for r in done if len(r.rows)] or [empty_rows()], ignore_index=True)
     client_ids = tuple(i for r in done for i in r.client_ids)
@@ -321,11 +343,12 @@ def _collect(
     on_chunk: Callable[[ChunkResult], None] | None,
     on_progress: ProgressCallback | None,
     dask_client: Any,
+    since: executors.CpuSample | None,
 ) -> list[ChunkResult]:
     total = sum(len(t.clients) for t in tasks)
     out = []
     with Progress(total, callback=on_progress) as progress:
-        for result in score_chunks(context, tasks, options=options, client=dask_client):
+        for result in score_chunks(context, tasks, options=options, client=dask_client, since=since):
             for phase, seconds in result.timings.items():
                 summary.add_time(phase, seconds)
             for s in result.skipped:
