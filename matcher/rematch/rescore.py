@@ -306,6 +306,33 @@ def run_rematch(
     -------
     RematchResult
     """
+    with executors.frozen_heap():  # the records stay alive all run: no collection walks them
+        return _run(
+            inputs,
+            as_of,
+            config,
+            text_model,
+            options,
+            blocked,
+            travel_times,
+            on_chunk,
+            on_progress,
+            dask_client,
+        )
+
+
+def _run(
+    inputs: Inputs,
+    as_of: dt.date,
+    config: MatcherConfig | None,
+    text_model: TfidfVectorizer | None,
+    options: RematchOptions | None,
+    blocked: Mapping[str, Collection[str]] | None,
+    travel_times: TravelTimes | None,
+    on_chunk: Callable[[ChunkResult], None] | None,
+    on_progress: ProgressCallback | None,
+    dask_client: Any,
+) -> RematchResult:
     options = options or RematchOptions()
     since = executors.CpuSample.now()  # how busy the machine is while the index is built
     summary = RunSummary(ENGINE_VERSION, (config or MatcherConfig()).config_hash)
