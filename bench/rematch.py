@@ -106,14 +106,16 @@ class WorkerLog(logging.Handler):
     @contextmanager
     def attached(self) -> Iterator[WorkerLog]:
         log = logging.getLogger("matcher.rematch.rescore")
-        level = log.level
+        level, propagate = log.level, log.propagate
         log.addHandler(self)
         log.setLevel(logging.INFO)
+        log.propagate = False
         try:
             yield self
         finally:
             log.removeHandler(self)
             log.setLevel(level)
+            log.propagate = propagate
 
 
 def cpu_seconds() -> float:
@@ -268,10 +270,12 @@ def run(args: argparse.Namespace) -> None:
             f"{f.wall_s:.2f} s, CPU {f.cpu_s:.2f} s, other processes busy on {f.others_busy:.2f} CPUs)",
         )
         if f.serial_wall_s is not None:
+            stayed = "in this process" in f.workers
             _verdict(
                 f"{f.n:,} x {f.n:,} the workers picked (n_jobs<={args.n_jobs}) not slower than one process",
-                f.wall_s <= f.serial_wall_s,
-                f"{f.wall_s:.2f} s ({f.workers}) vs {f.serial_wall_s:.2f} s",
+                stayed or f.wall_s <= f.serial_wall_s,
+                f"{f.wall_s:.2f} s ({f.workers}) vs {f.serial_wall_s:.2f} s"
+                + (" (both in one process)" if stayed else ""),
             )
         if f.n >= 100_000:
             _verdict(
