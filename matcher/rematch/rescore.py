@@ -9,7 +9,8 @@ commits each chunk with its progress):
 3. ``ScoringContext.from_matcher`` and ``candidates.plan_chunks`` - what workers need, and
    a deterministic plan of spatially coherent chunks of client ids.
 4. :func:`make_tasks` and :func:`score_chunks` - score chunks in process, in local
-   processes or on Dask, yielding each :class:`ChunkResult` as it finishes.
+   processes (forked or spawned, as many as pay off: :func:`forked_jobs`,
+   :func:`effective_jobs`) or on Dask, yielding each :class:`ChunkResult` as it finishes.
 5. ``congestion.assign_primaries`` - spread primary suggestions by positions.
 
 :func:`run_rematch` chains them for one process (the ``matcher rematch`` command).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 from pathlib import Path
@@ -66,6 +67,26 @@ def test_forked_workers_are_not_used_when_other_work_holds_the_cpus(
     busy = (executors.os.cpu_count() or 1) - 1.0  # every CPU but one is busy elsewhere
     monkeypatch.setattr(executors, "others_busy", lambda *_a, **_k: busy)
     assert rescore.forked_jobs(2, tasks, 10_000) == 1
+
+
+def test_a_run_leaves_garbage_collection_as_it_found_it(generated: Generated) -> None:
+    assert gc.get_freeze_count() == 0
+    with executors.frozen_heap():
+        assert gc.get_freeze_count() > 0  # the records alive now are left out of collections
+        with executors.frozen_heap():
+            pass
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    run_rematch(generated.inputs, as_of=demo.DEMO_AS_OF, options=RematchOptions(chunk_size=40))
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # frozen by someone else: a run neither adds to it nor thaws it
+    try:
+        frozen = gc.get_freeze_count()
+        with executors.frozen_heap():
+            assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_a_small_run_stays_in_one_process_whatever_n_jobs_asks(
