@@ -119,9 +119,20 @@ class WorkerLog(logging.Handler):
 
 
 def cpu_seconds() -> float:
-    """User + system CPU seconds of this process and its finished workers."""
+    """User + system CPU seconds of this process, its finished workers and its live ones.
+
+    Spawned (loky) workers outlive a run, so their time is read from them; forked
+    ones have ended and been waited for (``RUSAGE_CHILDREN``).
+    """
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    live = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        live += times.user + times.system
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime + live
 
 
 @dataclass(frozen=True)
