@@ -63,7 +63,7 @@ class Inputs:
 # Below this many client x opening pairs a run is faster in one process than with spawned
 # workers (see effective_jobs) ...
 PARALLEL_MIN_PAIRS = 1_000_000_000
-# ... and below this many, faster than with forked ones (see forked_jobs).
+# ... and below this many, not worth forking workers for (see forked_jobs).
 FORK_MIN_PAIRS = 10_000_000
 
 
@@ -245,13 +245,14 @@ def forked_jobs(
 ) -> int:
     """Forked worker processes a run below :data:`PARALLEL_MIN_PAIRS` uses (1: none).
 
-    Forking costs milliseconds, so from :data:`FORK_MIN_PAIRS` pairs two
-    workers beat one on free CPUs (measured at 3k, 10k and 30k: bench/README.md,
-    "Nightly re-match"). A run a few seconds long gains nothing from a worker
-    that has to share its CPU with other work, so there are no more workers
-    than CPUs left free by other processes (``executors.others_busy`` since
-    ``since``). Below :data:`FORK_MIN_PAIRS`, or where forking is unsafe
-    (``executors.can_fork``), the run stays in this process.
+    Forking costs milliseconds, so two workers beat one on free CPUs (10k x
+    10k: 1.9 s against 2.7 s; bench/README.md, "Nightly re-match"). A run a
+    few seconds long gains nothing from a worker that has to share its CPU
+    with other work, so there are no more workers than CPUs left free by other
+    processes (``executors.others_busy`` since ``since``), rounded. Below
+    :data:`FORK_MIN_PAIRS` pairs (a run well under a second: a choice, not a
+    measurement), or where forking is unsafe (``executors.can_fork``), the run
+    stays in this process.
     """
     n_jobs = _jobs(requested, tasks, n_openings, FORK_MIN_PAIRS)
     if n_jobs == 1 or not executors.can_fork():
