@@ -1,11 +1,15 @@
 """Nightly re-match benchmark (``python -m bench.rematch``): wall time, throughput, peak memory.
 
 For seeded generated caseloads over 8 metro areas (10k x 10k and 100k x 100k
-by default), prints the run's phases from ``RunSummary`` (single machine,
-``--n-jobs`` local processes), its peak memory (RSS and PSS summed over this
-process and its workers, sampled), and the naive matcher (``bench.naive``:
-pandas cross join + row-wise apply) on a subsample, extrapolated, so the
-speed-up is a ratio from one run. Ends with PASS/FAIL lines; speed is
+by default), prints the run's phases from ``RunSummary`` (single machine, at
+most ``--n-jobs`` local processes: the run picks how many), its wall and CPU
+time (this process and its workers), how many CPUs other processes kept busy
+meanwhile (the machine may be shared), its peak memory (RSS and PSS summed
+over this process and its workers, sampled), and the naive matcher
+(``bench.naive``: pandas cross join + row-wise apply) on a subsample,
+extrapolated, so the speed-up is a ratio from one run. The sizes in
+``--serial-sizes`` are also run in one process, to check that the workers
+the run picked were not slower. Ends with PASS/FAIL lines; speed is
 reported here, never asserted in tests.
 
 ``--profile`` runs a few chunks of the largest size under cProfile instead.
@@ -17,7 +21,9 @@ import argparse
 import cProfile
 import io
 import logging
+import os
 import pstats
+import resource
 import sys
 import threading
 import time
@@ -34,7 +40,7 @@ from matcher import demo
 from matcher.assembly import trained_text_model
 from matcher.rematch.candidates import plan_chunks
 from matcher.rematch.context import ScoringContext
-from matcher.rematch.executors import run_task
+from matcher.rematch.executors import CpuSample, run_task
 from matcher.rematch.rescore import Inputs, RematchOptions, fit_matcher, load_inputs, make_tasks, run_rematch
 
 _log = logging.getLogger(__name__)
@@ -86,6 +92,49 @@ class MemorySampler:
             self._sample()
 
 
+class WorkerLog(logging.Handler):
+    """Remembers how the run said it scored its chunks (``rescore.score_chunks`` logs it)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("scoring "):
+            self.messages.append(record.getMessage().removeprefix("scoring "))
+
+    @contextmanager
+    def attached(self) -> Iterator[WorkerLog]:
+        log = logging.getLogger("matcher.rematch.rescore")
+        level, propagate = log.level, log.propagate
+        log.addHandler(self)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+        try:
+            yield self
+        finally:
+            log.removeHandler(self)
+            log.setLevel(level)
+            log.propagate = propagate
+
+
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process, its finished workers and its live ones.
+
+    Spawned (loky) workers outlive a run, so their time is read from them; forked
+    ones have ended and been waited for (``RUSAGE_CHILDREN``).
+    """
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    live = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        live += times.user + times.system
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime + live
+
+
 @dataclass(frozen=True)
 class Figures:
     """One size's results."""
@@ -94,10 +143,14 @@ class Figures:
     generate_s: float
     validate_s: float
     wall_s: float
+    cpu_s: float
+    others_busy: float  # CPUs other processes kept busy during the run
+    workers: str  # how the run scored its chunks
     pairs_total: int
     pairs_scored: int
     peak_rss_mib: float
     peak_pss_mib: float
+    serial_wall_s: float | None = None  # the same run in one process (``--serial-sizes``)
 
 
 def _inputs(seed: int, n: int, metros: int) -> tuple[Inputs, float]:
@@ -107,24 +160,41 @@ def _inputs(seed: int, n: int, metros: int) -> tuple[Inputs, float]:
     return load_inputs(raw_clients, raw_openings), generate_s
 
 
+def _others_busy(before: CpuSample | None, after: CpuSample | None, cpu_s: float) -> float:
+    """CPUs kept busy by other processes between two samples (this run's own CPU taken out)."""
+    if before is None or after is None or after.at <= before.at:
+        return float("nan")
+    return max(after.busy - before.busy - cpu_s, 0.0) / (after.at - before.at)
+
+
 def measure(n: int, args: argparse.Namespace, text_model: TfidfVectorizer | None) -> Figures:
     """Generate, validate and re-match an n x n caseload; print its figures."""
     inputs, generate_s = _inputs(args.seed, n, args.metros)
     options = RematchOptions(n_jobs=args.n_jobs, chunk_size=args.chunk_size)
-    with MemorySampler().running() as mem:
+    load = load_average()
+    with MemorySampler().running() as mem, WorkerLog().attached() as how:
+        before, cpu0 = CpuSample.now(), cpu_seconds()
         result = run_rematch(inputs, as_of=demo.DEMO_AS_OF, text_model=text_model, options=options)
+        cpu_s = cpu_seconds() - cpu0
+        others = _others_busy(before, CpuSample.now(), cpu_s)
     s = result.summary
     c, t = s.counts, s.timings
+    workers = "; ".join(how.messages) or "?"
     _out(
-        f"\n{n:,} clients x {n:,} openings ({args.metros} metro areas), n_jobs={args.n_jobs}, "
-        f"chunk_size={args.chunk_size}, load average {load_average()}"
+        f"\n{n:,} clients x {n:,} openings ({args.metros} metro areas), n_jobs<={args.n_jobs}, "
+        f"chunk_size={args.chunk_size}, load average {load}"
     )
     _out(
         f"  generate {generate_s:.1f} s, validate records {inputs.seconds:.1f} s (not in the run's wall time)"
     )
     _out(
-        f"  run wall time {s.wall_seconds:.1f} s: index {t['index']:.1f} s, plan {t['plan']:.1f} s, "
-        f"chunks {t['chunks_wall']:.1f} s, congestion {t['congestion']:.1f} s"
+        f"  run wall time {s.wall_seconds:.2f} s, CPU time {cpu_s:.2f} s (this process + workers); "
+        f"other processes kept {others:.2f} of {os.cpu_count()} CPUs busy meanwhile"
+    )
+    _out(f"  chunks: {workers}")
+    _out(
+        f"  phases: index {t['index']:.2f} s, plan {t['plan']:.2f} s, "
+        f"chunks {t['chunks_wall']:.2f} s, congestion {t['congestion']:.2f} s"
     )
     _out(
         f"  inside the chunks, summed over workers: block {t['block']:.1f} s, score {t['score']:.1f} s, "
@@ -139,15 +209,29 @@ def measure(n: int, args: argparse.Namespace, text_model: TfidfVectorizer | None
         f"{c['clients'] / s.wall_seconds:,.0f} clients/s"
     )
     _out(f"  peak memory (this process + workers): RSS {mem.peak_rss:,.0f} MiB, PSS {mem.peak_pss:,.0f} MiB")
+    serial_s = None
+    if n in args.serial_sizes and args.n_jobs != 1:
+        one = RematchOptions(n_jobs=1, chunk_size=args.chunk_size)
+        before, cpu0 = CpuSample.now(), cpu_seconds()
+        serial = run_rematch(inputs, as_of=demo.DEMO_AS_OF, text_model=text_model, options=one).summary
+        serial_s, serial_cpu = serial.wall_seconds, cpu_seconds() - cpu0
+        _out(
+            f"  the same run in one process: wall {serial_s:.2f} s, CPU {serial_cpu:.2f} s; other "
+            f"processes kept {_others_busy(before, CpuSample.now(), serial_cpu):.2f} CPUs busy"
+        )
     return Figures(
         n,
         generate_s,
         inputs.seconds,
         s.wall_seconds,
+        cpu_s,
+        others,
+        workers,
         c["pairs_total"],
         c["pairs_scored"],
         mem.peak_rss,
         mem.peak_pss,
+        serial_s,
     )
 
 
@@ -155,9 +239,9 @@ def measure_naive(args: argparse.Namespace, text_model: TfidfVectorizer | None) 
     """Naive pairs per second on an n x n subsample; prints its agreement with the engine."""
     inputs, _ = _inputs(args.seed, args.naive_n, args.metros)
     model = text_model or fit_matcher(inputs.openings, as_of=demo.DEMO_AS_OF).text_model
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     top = naive.recommend(inputs.clients, inputs.openings, as_of=demo.DEMO_AS_OF, text_model=model)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     engine = run_rematch(
         inputs,
         as_of=demo.DEMO_AS_OF,
@@ -168,7 +252,7 @@ def measure_naive(args: argparse.Namespace, text_model: TfidfVectorizer | None) 
     pairs = args.naive_n * args.naive_n
     _out(
         f"\nnaive matcher (pandas cross join + apply(axis=1)) on {args.naive_n} x {args.naive_n}: "
-        f"{wall:.1f} s, "
+        f"{wall:.2f} s (CPU {cpu:.2f} s, load average {load_average()}), "
         f"{pairs / wall:,.0f} pairs/s; top-10 agreement with the engine: {agree['shared_pairs']} of "
         f"{agree['engine_pairs']} pairs, max score gap {agree['max_score_gap']:.3f}"
     )
@@ -193,8 +277,17 @@ def run(args: argparse.Namespace) -> None:
         _verdict(
             f"{f.n:,} x {f.n:,} >= {SPEEDUP_TARGET:,.0f}x the naive pairs/s",
             rate >= SPEEDUP_TARGET * naive_rate,
-            f"{rate / naive_rate:,.0f}x ({rate / 1e6:,.1f} M vs {naive_rate:,.0f} pairs/s)",
+            f"{rate / naive_rate:,.0f}x ({rate / 1e6:,.1f} M vs {naive_rate:,.0f} pairs/s; run wall "
+            f"{f.wall_s:.2f} s, CPU {f.cpu_s:.2f} s, other processes busy on {f.others_busy:.2f} CPUs)",
         )
+        if f.serial_wall_s is not None:
+            stayed = "in this process" in f.workers
+            _verdict(
+                f"{f.n:,} x {f.n:,} the workers picked (n_jobs<={args.n_jobs}) not slower than one process",
+                stayed or f.wall_s <= f.serial_wall_s,
+                f"{f.wall_s:.2f} s ({f.workers}) vs {f.serial_wall_s:.2f} s"
+                + (" (both in one process)" if stayed else ""),
+            )
         if f.n >= 100_000:
             _verdict(
                 f"{f.n:,} x {f.n:,} wall time <= {WALL_TARGET_S:.0f} s",
@@ -233,7 +326,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--sizes", type=int, nargs="+", default=[10_000, 100_000], help="n for n clients x n openings"
     )
-    p.add_argument("--n-jobs", type=int, default=2)
+    p.add_argument("--n-jobs", type=int, default=2, help="most worker processes (the run picks how many)")
+    p.add_argument(
+        "--serial-sizes",
+        type=int,
+        nargs="*",
+        default=[10_000],
+        help="sizes also run in one process, to compare",
+    )
     p.add_argument("--chunk-size", type=int, default=256)
     p.add_argument("--naive-n", type=int, default=200, help="naive subsample: n clients x n openings")
     p.add_argument("--profile", action="store_true", help="profile chunks of the largest size instead")

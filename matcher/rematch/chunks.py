@@ -22,7 +22,7 @@ from matcher.commute import TravelTimes
 from matcher.features import ClientBatch, OpeningIndex, build_clients
 from matcher.pipeline import rank, score_batch
 from matcher.rematch.candidates import group_clients, radians, reach_km
-from matcher.rematch.context import ScoringContext, sub_batch, sub_index
+from matcher.rematch.context import ScoringContext, own_employers, sub_batch, sub_index
 from matcher.rematch.prefilter import possibly_feasible
 from matcher.rematch.summary import Skipped
 from matcher.rows import Rows, empty_rows, rows_frame, top_rows
@@ -168,7 +168,7 @@ def _score(
     t0 = time.perf_counter()
     cands = _candidates(context, clients, travel_times)
     union = _union(cands, len(context.index.ids))
-    index = sub_index(context.index, union)
+    index = own_employers(sub_index(context.index, union))
     batch = build_clients(
         clients, index, vocab=context.vocab, config=context.config, text_model=context.text_model
     )
@@ -178,13 +178,13 @@ def _score(
     if context.prefilter:
         local = _prefilter(batch, index, local)
     t1 = time.perf_counter()
-    order = np.array(sorted(range(len(clients)), key=lambda i: _profile(batch, i)), dtype=np.int64)
+    order = _profile_order(batch)
     groups = group_clients(
         [local[i] for i in order], max_pairs=context.max_pairs, overhead_pairs=GROUP_OVERHEAD_PAIRS
     )
     parts, n_pairs, n_feasible, t_rank = [], 0, 0, 0.0
     for piece in groups:
-        rows = order[piece]
+        rows = np.sort(order[piece])  # the group's clients in chunk order
         cols = _union([local[i] for i in rows], len(union))
         if len(cols):
             frame, feasible, seconds = _score_group(context, batch, index, rows, cols, blocked, travel_times)
@@ -214,14 +214,10 @@ def _prefilter(batch: ClientBatch, index: OpeningIndex, local: list[np.ndarray])
     return np.split(cols[ok], np.cumsum(kept)[:-1])
 
 
-def _profile(batch: ClientBatch, i: int) -> tuple[bytes, float, float, bytes]:
-    """Clients alike in availability, hours and needs share most feasible openings."""
-    return (
-        batch.avail[i].tobytes(),
-        float(batch.min_hours[i]),
-        float(batch.max_hours[i]),
-        batch.required[i].tobytes(),
-    )
+def _profile_order(batch: ClientBatch) -> np.ndarray:
+    """Clients sorted by availability, hours and needs: alike clients share most feasible openings."""
+    keys = [*batch.avail.T, batch.min_hours, batch.max_hours, *batch.required.T]
+    return np.lexsort(keys[::-1]) if keys else np.arange(len(batch.clients))
 
 
 def _score_group(
@@ -247,6 +243,6 @@ def _client_order(frame: pd.DataFrame, clients: list[Client]) -> pd.DataFrame:
     """Rows grouped by client in chunk order, best rank first."""
     if frame.empty:
         return frame
-    pos = {c.id: i for i, c in enumerate(clients)}
-    key = frame["client_id"].map(pos).to_numpy() * 10_000 + frame["rank"].to_numpy()
+    pos = pd.Index([c.id for c in clients]).get_indexer(frame["client_id"])
+    key = pos * 10_000 + frame["rank"].to_numpy()
     return frame.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)

@@ -89,11 +89,32 @@ class ScoringContext:
 
 
 def sub_index(index: OpeningIndex, cols: Sequence[int] | np.ndarray) -> OpeningIndex:
-    """The index restricted to ``cols`` (sorted)."""
-    return gather(index, np.asarray(cols, dtype=np.int64))
+    """The index restricted to ``cols`` (sorted, distinct): the index itself if that is all of it."""
+    cols = np.asarray(cols, dtype=np.int64)
+    return index if len(cols) == len(index.ids) else gather(index, cols)
+
+
+def own_employers(index: OpeningIndex) -> OpeningIndex:
+    """The index with its employer vocabulary cut to the employers it lists (codes renumbered).
+
+    Named exclusions compare each excluded employer with every employer of the
+    vocabulary (``features.build_clients``), and a chunk's candidates come from a
+    few of them; the cap per employer only compares codes, so no score or rank changes.
+    """
+    codes, local = np.unique(index.employer_code, return_inverse=True)
+    employers = tuple(map(index.employers.__getitem__, codes.tolist()))
+    return dataclasses.replace(
+        index, employer_code=local.astype(index.employer_code.dtype), employers=employers
+    )
 
 
 def sub_batch(batch: ClientBatch, rows: np.ndarray, cols: np.ndarray) -> ClientBatch:
-    """Clients ``rows`` of a batch, with their pair masks cut to openings ``cols``."""
-    part = take_clients(batch, cast("Sequence[int]", rows))
+    """Clients ``rows`` of a batch, with their pair masks cut to openings ``cols`` (both sorted, distinct).
+
+    What is all of the batch is not copied (a chunk is often scored as one group).
+    """
+    n_clients, n_openings = batch.excluded_by_employer.shape
+    part = batch if len(rows) == n_clients else take_clients(batch, cast("Sequence[int]", rows))
+    if len(cols) == n_openings:
+        return part
     return dataclasses.replace(part, **{name: getattr(part, name)[:, cols] for name in PAIR_FIELDS})

@@ -9,7 +9,8 @@ commits each chunk with its progress):
 3. ``ScoringContext.from_matcher`` and ``candidates.plan_chunks`` - what workers need, and
    a deterministic plan of spatially coherent chunks of client ids.
 4. :func:`make_tasks` and :func:`score_chunks` - score chunks in process, in local
-   processes or on Dask, yielding each :class:`ChunkResult` as it finishes.
+   processes (forked or spawned, as many as pay off: :func:`forked_jobs`,
+   :func:`effective_jobs`) or on Dask, yielding each :class:`ChunkResult` as it finishes.
 5. ``congestion.assign_primaries`` - spread primary suggestions by positions.
 
 :func:`run_rematch` chains them for one process (the ``matcher rematch`` command).
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +36,7 @@ from matcher.occupations import OccupationStore
 from matcher.pipeline import ENGINE_VERSION, Matcher
 from matcher.records import load_clients, load_openings
 from matcher.rematch import congestion, executors
-from matcher.rematch.cache import caching_vocabulary
+from matcher.rematch.cache import caching_vocabulary, distinct_text_model
 from matcher.rematch.candidates import plan_chunks
 from matcher.rematch.chunks import ChunkResult
 from matcher.rematch.context import DEFAULT_MAX_PAIRS, ScoringContext
@@ -58,8 +60,11 @@ class Inputs:
     seconds: float = 0.0  # spent validating
 
 
-# Below this many client x opening pairs a run is faster in one process (see effective_jobs).
+# Below this many client x opening pairs a run is faster in one process than with spawned
+# workers (see effective_jobs) ...
 PARALLEL_MIN_PAIRS = 1_000_000_000
+# ... and below this many, not worth forking workers for (see forked_jobs).
+FORK_MIN_PAIRS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -156,14 +161,14 @@ def fit_matcher(
     vocab: Vocabulary | None = None,
     occupations: OccupationStore | OpeningEnricher | None = None,
 ) -> Matcher:
-    """``assembly.build_matcher`` with memoised phrase look-ups (same index, built faster)."""
+    """``assembly.build_matcher`` with memoised phrase look-ups and texts (same index, built faster)."""
     cached = caching_vocabulary(vocab or load_vocabulary())
     return build_matcher(
         openings,
         as_of=as_of,
         config=config,
         vocabulary=cached,
-        text_model=text_model,
+        text_model=None if text_model is None else distinct_text_model(text_model),
         occupations=occupations,
     )
 
@@ -190,31 +195,75 @@ def make_tasks(
 
 
 def score_chunks(
-    context: ScoringContext, tasks: Sequence[ChunkTask], *, options: RematchOptions, client: Any = None
+    context: ScoringContext,
+    tasks: Sequence[ChunkTask],
+    *,
+    options: RematchOptions,
+    client: Any = None,
+    since: executors.CpuSample | None = None,
 ) -> Iterator[ChunkResult]:
-    """Run tasks on the configured backend, yielding results as chunks finish (any order)."""
+    """Run tasks on the configured backend, yielding results as chunks finish (any order).
+
+    ``since``: a CPU sample taken earlier in the run, to tell how busy the
+    machine is (see :func:`forked_jobs`); without it the machine is sampled for 0.1 s.
+    """
     if options.scheduler is not None or client is not None:
         return executors.run_dask(
             context, tasks, scheduler=options.scheduler, client=client, timeout=options.timeout
         )
-    n_jobs = effective_jobs(options.n_jobs, tasks, len(context.index.ids))
-    _log.info("scoring %d chunks with %d process(es) (%d asked)", len(tasks), n_jobs, options.n_jobs)
-    if n_jobs == 1:
-        return executors.run_serial(context, tasks)
-    return executors.run_local(context, tasks, n_jobs=n_jobs)
+    n_openings = len(context.index.ids)
+    n_jobs = effective_jobs(options.n_jobs, tasks, n_openings)
+    if n_jobs > 1:
+        _log.info("scoring %d chunks in %d spawned workers (%d asked)", len(tasks), n_jobs, options.n_jobs)
+        return executors.run_local(context, tasks, n_jobs=n_jobs)
+    n_jobs = forked_jobs(options.n_jobs, tasks, n_openings, since=since)
+    if n_jobs > 1:
+        _log.info("scoring %d chunks in %d forked workers (%d asked)", len(tasks), n_jobs, options.n_jobs)
+        return executors.run_forked(context, tasks, n_jobs=n_jobs)
+    _log.info("scoring %d chunks in this process (%d asked)", len(tasks), options.n_jobs)
+    return executors.run_serial(context, tasks)
 
 
 def effective_jobs(requested: int, tasks: Sequence[ChunkTask], n_openings: int) -> int:
-    """Worker processes a run uses: ``requested`` (< 1: every CPU) is an upper bound.
+    """Spawned worker processes a run uses: ``requested`` (< 1: every CPU) is an upper bound.
 
-    Starting workers and shipping the context to them costs a few seconds
-    whatever the size, so a run of fewer than :data:`PARALLEL_MIN_PAIRS`
-    client x opening pairs stays in this process (measured: at 10k x 10k two
-    workers were slower than one; at 100k x 100k faster). Never more workers
-    than chunks or CPUs.
+    A spawned worker imports the engine and loads the context (a second or
+    two each, whatever the size), so a run of fewer than
+    :data:`PARALLEL_MIN_PAIRS` client x opening pairs does not spawn any (it
+    forks them instead, or stays in this process: :func:`forked_jobs`).
+    Never more workers than chunks or CPUs.
     """
+    return _jobs(requested, tasks, n_openings, PARALLEL_MIN_PAIRS)
+
+
+def forked_jobs(
+    requested: int,
+    tasks: Sequence[ChunkTask],
+    n_openings: int,
+    *,
+    since: executors.CpuSample | None = None,
+) -> int:
+    """Forked worker processes a run below :data:`PARALLEL_MIN_PAIRS` uses (1: none).
+
+    Forking costs milliseconds, so two workers beat one on free CPUs (10k x
+    10k: 1.9 s against 2.7 s; bench/README.md, "Nightly re-match"). A run a
+    few seconds long gains nothing from a worker that has to share its CPU
+    with other work, so there are no more workers than CPUs left free by other
+    processes (``executors.others_busy`` since ``since``), rounded. Below
+    :data:`FORK_MIN_PAIRS` pairs (a run well under a second: a choice, not a
+    measurement), or where forking is unsafe (``executors.can_fork``), the run
+    stays in this process.
+    """
+    n_jobs = _jobs(requested, tasks, n_openings, FORK_MIN_PAIRS)
+    if n_jobs == 1 or not executors.can_fork():
+        return 1
+    free = (os.cpu_count() or 1) - executors.others_busy(since)
+    return max(1, min(n_jobs, round(free)))
+
+
+def _jobs(requested: int, tasks: Sequence[ChunkTask], n_openings: int, min_pairs: int) -> int:
     n_clients = sum(len(t.clients) for t in tasks)
-    if requested == 1 or len(tasks) <= 1 or n_clients * n_openings < PARALLEL_MIN_PAIRS:
+    if requested == 1 or len(tasks) <= 1 or n_clients * n_openings < min_pairs:
         return 1
     cpus = executors.default_jobs()
     return max(1, min(cpus if requested < 1 else requested, len(tasks), cpus))
@@ -259,7 +308,35 @@ def run_rematch(
     -------
     RematchResult
     """
+    with executors.frozen_heap():  # the records stay alive all run: no collection walks them
+        return _run(
+            inputs,
+            as_of,
+            config,
+            text_model,
+            options,
+            blocked,
+            travel_times,
+            on_chunk,
+            on_progress,
+            dask_client,
+        )
+
+
+def _run(
+    inputs: Inputs,
+    as_of: dt.date,
+    config: MatcherConfig | None,
+    text_model: TfidfVectorizer | None,
+    options: RematchOptions | None,
+    blocked: Mapping[str, Collection[str]] | None,
+    travel_times: TravelTimes | None,
+    on_chunk: Callable[[ChunkResult], None] | None,
+    on_progress: ProgressCallback | None,
+    dask_client: Any,
+) -> RematchResult:
     options = options or RematchOptions()
+    since = executors.CpuSample.now()  # how busy the machine is while the index is built
     summary = RunSummary(ENGINE_VERSION, (config or MatcherConfig()).config_hash)
     summary.settings = _settings(options, dask_client)
     summary.add_time("load", inputs.seconds)
@@ -274,7 +351,7 @@ def run_rematch(
         plan = plan_chunks(inputs.clients, matcher.config.commute, chunk_size=options.chunk_size)
         tasks = make_tasks(inputs.clients, plan, blocked=blocked, travel_times=travel_times)
     with summary.phase("chunks_wall"):
-        results = _collect(context, tasks, options, summary, on_chunk, on_progress, dask_client)
+        results = _collect(context, tasks, options, summary, on_chunk, on_progress, dask_client, since)
     done = sorted(results, key=lambda r: r.number)
     rows = pd.concat([r.rows for r in done if len(r.rows)] or [empty_rows()], ignore_index=True)
     client_ids = tuple(i for r in done for i in r.client_ids)
@@ -295,11 +372,12 @@ def _collect(
     on_chunk: Callable[[ChunkResult], None] | None,
     on_progress: ProgressCallback | None,
     dask_client: Any,
+    since: executors.CpuSample | None,
 ) -> list[ChunkResult]:
     total = sum(len(t.clients) for t in tasks)
     out = []
     with Progress(total, callback=on_progress) as progress:
-        for result in score_chunks(context, tasks, options=options, client=dask_client):
+        for result in score_chunks(context, tasks, options=options, client=dask_client, since=since):
             for phase, seconds in result.timings.items():
                 summary.add_time(phase, seconds)
             for s in result.skipped:

@@ -1,8 +1,13 @@
-"""Memoised vocabulary look-ups give exactly the answers of the plain vocabulary."""
+"""Memoised vocabulary look-ups and texts give exactly the answers of the plain vocabulary and model."""
 
 from __future__ import annotations
 
-from matcher.rematch.cache import CachedTermIndex, caching_vocabulary
+import pickle
+
+import numpy as np
+
+from matcher.features import fit_text_model
+from matcher.rematch.cache import CachedTermIndex, caching_vocabulary, distinct_text_model
 from matcher.vocab import load_vocabulary
 
 PHRASES = [
@@ -42,3 +47,16 @@ def test_cached_resolve_and_find_match_the_plain_index() -> None:
 def test_caching_twice_does_not_wrap_twice() -> None:
     once = caching_vocabulary(load_vocabulary())
     assert caching_vocabulary(once).skills is once.skills
+
+
+def test_distinct_text_model_gives_the_rows_of_the_plain_model() -> None:
+    plain = fit_text_model(["dish washing at a restaurant", "warehouse packer nights", "dog walker"])
+    model = distinct_text_model(plain)
+    texts = ["dog walker", "dish washing", "dog walker", "", "packer", "dish washing"]
+    for batch in (texts, texts[:3], ["unseen words only"]):
+        want, got = plain.transform(batch).toarray(), model.transform(batch).toarray()
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+    assert distinct_text_model(model) is model
+    assert np.array_equal(
+        pickle.loads(pickle.dumps(model)).transform(texts).toarray(), plain.transform(texts).toarray()
+    )

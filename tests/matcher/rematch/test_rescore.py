@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 from pathlib import Path
@@ -31,6 +32,61 @@ def test_parallel_run_equals_serial_run_and_the_engine(
     pd.testing.assert_frame_equal(sorted_rows(parallel.rows), want, check_exact=True)
     assert sorted(parallel.client_ids) == sorted(c.id for c in generated.inputs.clients)
     assert parallel.summary.settings["backend"] == "loky"
+
+
+def test_forked_workers_give_the_serial_run(generated: Generated, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs below PARALLEL_MIN_PAIRS fork their workers; the rows are those of one process."""
+    monkeypatch.setattr(rescore, "FORK_MIN_PAIRS", 0)
+    monkeypatch.setattr(executors, "others_busy", lambda *_a, **_k: 0.0)  # as on an idle machine
+    forked: list[int] = []
+    real = executors.run_forked
+
+    def spy(*args: object, n_jobs: int) -> object:
+        forked.append(n_jobs)
+        return real(*args, n_jobs=n_jobs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(executors, "run_forked", spy)
+    serial = run_rematch(generated.inputs, as_of=demo.DEMO_AS_OF, options=RematchOptions(chunk_size=40))
+    parallel = run_rematch(
+        generated.inputs, as_of=demo.DEMO_AS_OF, options=RematchOptions(chunk_size=40, n_jobs=2)
+    )
+    assert forked == [min(2, executors.default_jobs())]
+    pd.testing.assert_frame_equal(serial.rows, parallel.rows, check_exact=True)
+    assert parallel.summary.counts == serial.summary.counts
+
+
+def test_forked_workers_are_not_used_when_other_work_holds_the_cpus(
+    generated: Generated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tasks = [ChunkTask(i, tuple(generated.inputs.clients[:1000])) for i in range(8)]  # 8k x 10k pairs
+    monkeypatch.setattr(executors, "others_busy", lambda *_a, **_k: 0.0)
+    assert rescore.forked_jobs(2, tasks, 10_000) == min(2, executors.default_jobs())
+    assert rescore.forked_jobs(1, tasks, 10_000) == 1
+    assert rescore.forked_jobs(2, tasks[:1], 10_000) == 1  # one chunk
+    assert rescore.forked_jobs(2, tasks, 100) == 1  # 800k pairs: not worth a fork
+    busy = (executors.os.cpu_count() or 1) - 1.0  # every CPU but one is busy elsewhere
+    monkeypatch.setattr(executors, "others_busy", lambda *_a, **_k: busy)
+    assert rescore.forked_jobs(2, tasks, 10_000) == 1
+
+
+def test_a_run_leaves_garbage_collection_as_it_found_it(generated: Generated) -> None:
+    assert gc.get_freeze_count() == 0
+    with executors.frozen_heap():
+        assert gc.get_freeze_count() > 0  # the records alive now are left out of collections
+        with executors.frozen_heap():
+            pass
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    run_rematch(generated.inputs, as_of=demo.DEMO_AS_OF, options=RematchOptions(chunk_size=40))
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # frozen by someone else: a run neither adds to it nor thaws it
+    try:
+        frozen = gc.get_freeze_count()
+        with executors.frozen_heap():
+            assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_a_small_run_stays_in_one_process_whatever_n_jobs_asks(
