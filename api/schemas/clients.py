@@ -29,12 +29,9 @@ Level = Literal["low", "normal", "high"]
 CapacityLevel = int | Annotated[str, StringConstraints(max_length=40)] | None
 CapacityRatings = Annotated[dict[str, CapacityLevel], Field(max_length=20)]
 
-DIMENSIONS = "attention, memory, pace, multitasking, complexity, public_contact, change, stamina"
-ACCOMMODATIONS = (
-    "flexible_schedule, part_time_hours, extra_breaks, appointment_time_off, quiet_workspace, "
-    "written_instructions, job_coach, supervisor_checkins, predictable_routine, gradual_onboarding, "
-    "reduced_public_contact, remote_work"
-)
+# The codes the descriptions list come from the engine's vocabulary (data/*.csv).
+DIMENSIONS = ", ".join(load_vocabulary().dimensions)
+ACCOMMODATIONS = ", ".join(load_vocabulary().accommodations)
 FACTORS = "preference, strengths, cognitive, accommodation, commute, schedule, wage"
 
 

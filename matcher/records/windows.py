@@ -64,7 +64,7 @@ def _day(entry: str, word: str) -> int:
 
 def _days(entry: str, text: str) -> list[int]:
     out: list[int] = []
-    text = text.replace("every day", "everyday")
+    text = re.sub(r"\s*(?:-|\bto\b|\bthrough\b|\bthru\b)\s*", "-", text.replace("every day", "everyday"))
     for item in re.split(r"\s*(?:,|&|/|\band\b|\s)\s*", text.strip(" ,")):
         if not item:
             continue

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from api.clients import check_client
+from api.convert import client_record
+from api.web.caseload_form import body_of, dimensions, values_of
+from matcher.vocab import load_vocabulary
 from tests.api.conftest import Api, World, client_profile
 
 
@@ -55,3 +59,22 @@ def test_a_good_update_in_forgiving_words_keeps_the_version_rules(api: Api, worl
     response = api.put(f"/clients/{created['id']}", world.headers["spec1"], json=body)
     assert response.status_code == 200, response.json()
     assert response.json()["profile"]["availability"] == ["Sat 12:00-20:00", "Sun 12:00-20:00"]
+
+
+def test_the_forms_exact_times_take_the_same_forgiving_forms() -> None:
+    values = {"profile.zip": "60647", "profile.modes": ["walk"], "times.Wed": "9am-1pm, 5.30pm-8pm"}
+    body, _ = body_of(values)
+    parsed, problems = check_client(body, update=False)
+    assert problems == [] and parsed is not None
+    record = client_record(parsed.profile, client_id="C-1")
+    assert record["availability"] == ["Wed 09:00-13:00", "Wed 17:30-20:00"]
+    assert values_of("", record)["times.Wed"] == "09:00-13:00, 17:30-20:00"
+
+
+def test_the_form_asks_the_vocabularys_questions_in_its_level_names() -> None:
+    vocab = load_vocabulary()
+    for dim in dimensions():
+        assert dim.question == vocab.capacity_questions[dim.code]
+        assert [words.split(" (")[0].lower() for value, words in dim.options if value] == list(
+            vocab.level_labels.values()
+        )
