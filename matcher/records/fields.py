@@ -103,7 +103,7 @@ class Fields:
             self.fail(field, value, "must be a non-empty list like ['Mon 09:00-17:00']")
         return tuple(w for entry in value for w in self._window(field, entry))
 
-    def _window(self, field: str, raw: Any) -> list[TimeWindow]:
+    def _window(self, field: str, raw: Any) -> tuple[TimeWindow, ...]:
         """The day windows of one entry ("Mon-Fri 9am-3pm" is five; see :mod:`.windows`)."""
         if not isinstance(raw, str):
             self.fail(field, raw, f"malformed time window, write it like {EXAMPLE}")

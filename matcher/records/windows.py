@@ -15,6 +15,7 @@ unchanged.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from matcher.types import DAY_NAMES, TimeWindow
 
@@ -28,6 +29,9 @@ _GROUPS = {
 _TIME = r"(?:noon|midnight|\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?)"
 _ENTRY = re.compile(rf"^(?P<days>.*?)\s*(?P<start>{_TIME})\s*(?:-|to)\s*(?P<end>{_TIME})$")
 _CLOCK = re.compile(r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<half>[ap])?\.?(?:m\.?)?$")
+_DASHES = str.maketrans(
+    dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-")
+)  # as word processors write them
 EXAMPLE = "'Mon-Fri 9am-3pm' or 'Mon 09:00-15:00'"
 
 
@@ -35,9 +39,10 @@ class WindowError(ValueError):
     """An availability or shift entry that cannot be read; the message says why."""
 
 
-def parse_entry(entry: str) -> list[TimeWindow]:
+@lru_cache(maxsize=4096)  # programs reuse a few entries across thousands of records
+def parse_entry(entry: str) -> tuple[TimeWindow, ...]:
     """The day windows one entry stands for, in day order as written."""
-    text = " ".join(entry.replace("\u2013", "-").replace("\u2014", "-").lower().split())
+    text = " ".join(entry.translate(_DASHES).lower().split())
     m = _ENTRY.match(text)
     if m is None:
         raise WindowError(f"{entry!r}: malformed time window, write it like {EXAMPLE}")
@@ -47,7 +52,7 @@ def parse_entry(entry: str) -> list[TimeWindow]:
     start, end = _times(entry, m.group("start"), m.group("end"))
     if start == end:
         raise WindowError(f"{entry!r}: window has zero length")
-    return [TimeWindow(day, start, end) for day in days]
+    return tuple(TimeWindow(day, start, end) for day in days)
 
 
 def _day(entry: str, word: str) -> int:
@@ -84,7 +89,7 @@ def _times(entry: str, start_text: str, end_text: str) -> tuple[int, int]:
     if start_half is None and end_half in ("a", "p") and start < 13 * 60:
         # "10-11am", "1-5pm": a start without am/pm shares the end's, if it then comes first
         start_half = end_half
-        if _half(entry, start, end_half, start_text) >= _half(entry, end, end_half, end_text) > 0:
+        if _half(entry, start, end_half, start_text) >= _half(entry, end, end_half, end_text):
             raise WindowError(f"{entry!r}: say am or pm for both times, e.g. 9am-3pm")
     bare = [h for h, t in ((start, start_text), (end, end_text)) if re.fullmatch(r"\d{1,2}", t)]
     if bare and start_half is None and end_half is None and all(0 < h <= 12 * 60 for h in (start, end)):

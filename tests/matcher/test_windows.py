@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from matcher.errors import ValidationError
-from matcher.records import client_from_record, client_to_record
+from matcher.records import client_from_record, client_to_record, opening_from_record
 from matcher.records.windows import WindowError, parse_entry
 from matcher.vocab import load_vocabulary
+from tests.matcher.worlds import opening_record
 
 WEEKDAYS_9_3 = ["Mon 09:00-15:00", "Tue 09:00-15:00", "Wed 09:00-15:00", "Thu 09:00-15:00", "Fri 09:00-15:00"]
 
@@ -123,3 +124,10 @@ def test_the_vocabulary_gives_the_pages_their_level_names_and_questions() -> Non
     assert [vocab.level_of(label) for label in vocab.level_labels.values()] == list(vocab.levels)
     assert set(vocab.capacity_questions) == set(vocab.dimensions)
     assert vocab.demand_questions["change"].startswith("How often do tasks, places or routines change")
+
+
+def test_an_openings_shifts_read_the_same_forms() -> None:
+    opening = opening_from_record(opening_record(shifts=["Sat & Sun 10pm-6am", "Mon 09:00-13:00"]))
+    assert [str(w) for w in opening.shifts] == ["Sat 22:00-06:00", "Sun 22:00-06:00", "Mon 09:00-13:00"]
+    with pytest.raises(ValidationError, match="say am or pm"):
+        opening_from_record(opening_record(shifts=["Mon-Fri 9-5"]))
