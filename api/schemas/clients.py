@@ -32,6 +32,7 @@ CapacityRatings = Annotated[dict[str, CapacityLevel], Field(max_length=20)]
 # The codes the descriptions list come from the engine's vocabulary (data/*.csv).
 DIMENSIONS = ", ".join(load_vocabulary().dimensions)
 ACCOMMODATIONS = ", ".join(load_vocabulary().accommodations)
+LEVEL_NAMES = ", ".join(f'"{name}"' for name in load_vocabulary().level_names)
 FACTORS = "preference, strengths, cognitive, accommodation, commute, schedule, wage"
 
 
@@ -101,8 +102,7 @@ class ClientProfile(Strict):
     capacity: CapacityRatings = Field(
         default={},
         description="How the client manages each cognitive demand, from 1 (very low) to 5 (very high), "
-        'by number or by name ("very low", "low", "moderate" or "average", "high", "very high"; '
-        "stored as the number); "
+        f"by number or by name ({LEVEL_NAMES}, in any case; stored as the number); "
         f"dimensions: {DIMENSIONS} (for stamina, 1-5 means about 3, 4, 6, 8, 10 hours a day). Leave "
         "a dimension out (or null) when unknown. Never excludes a job: a demand above capacity "
         "lowers the fit and adds a support-plan hint.",
