@@ -5,7 +5,7 @@ clients through these functions, so they store and log the same things. Each fun
 flushes and logs its audit event; the caller commits (one request, one transaction).
 
 :func:`check_client` validates a whole request the way the JSON API does (the request
-model, then the engine's record rules) but gathers *every* problem at once, for a form
+model, then the engine's record rules) and gathers *every* problem at once, as the API does, for a form
 that shows them all beside their fields.
 """
 
@@ -24,11 +24,8 @@ from api.convert import client_record, public_profile
 from api.events import log_event
 from api.models import Client, ClientStatus, User
 from api.rematch import store as rematch_store
-from api.schemas import ClientCreate, ClientProfile, ClientPublic, ClientUpdate
+from api.schemas import ClientCreate, ClientPublic, ClientUpdate
 from api.store import caseload as caseload_store
-from matcher.errors import ValidationError
-from matcher.records import client_from_record
-from matcher.vocab import load_vocabulary
 
 
 def own_client(session: Session, user: User, client_id: str) -> Client:
@@ -164,40 +161,20 @@ class Problem:
     value: Any = None
 
 
-# Stand-ins for required profile fields that are themselves invalid, so that the engine
-# can still check every other field (their own problems are already reported).
-_STAND_INS: dict[str, Any] = {
-    "modes": ["walk"],
-    "availability": ["Mon 09:00-10:00"],
-    "home": {"lat": 0.0, "lon": 0.0},
-}
-
-
 def check_client(
     raw: dict[str, Any], *, update: bool
 ) -> tuple[ClientCreate | ClientUpdate | None, list[Problem]]:
     """Validate a create (or update) request body: the model, or every problem found.
 
-    First the request model (as the JSON API parses it), then the engine's record rules
-    (as :func:`api.convert.client_record` applies them) on the fields the model accepted.
-    The engine stops at the first bad field, so each bad field found is set aside and the
-    record checked again, until it passes.
+    The request model is the JSON API's, and it already reports every problem at once:
+    its fields', then the engine's record rules' (kind ``"record"``) on the fields it
+    accepted (see ``ClientProfile``).
     """
     model: type[ClientCreate] | type[ClientUpdate] = ClientUpdate if update else ClientCreate
     try:
-        parsed = model.model_validate(raw)
+        return model.model_validate(raw), []
     except pydantic.ValidationError as exc:
-        problems = [_from_pydantic(e) for e in exc.errors()]
-    else:
-        problems = []
-    profile_raw = raw.get("profile")
-    if not isinstance(profile_raw, dict):
-        return None, problems
-    bad = {p.loc[1] for p in problems if len(p.loc) > 1 and p.loc[0] == "profile"}
-    profile = _checkable_profile(profile_raw, bad)
-    if profile is not None:
-        problems += _record_problems(profile.model_dump(mode="json", exclude_none=True), skip=bad)
-    return (parsed if not problems else None), problems
+        return None, [_from_pydantic(e) for e in exc.errors()]
 
 
 def _from_pydantic(error: Any) -> Problem:
@@ -205,56 +182,6 @@ def _from_pydantic(error: Any) -> Problem:
         loc=tuple(error["loc"]),
         kind=str(error["type"]),
         message=str(error["msg"]),
-        context=dict(error.get("ctx") or {}),
+        context=dict(error.get("ctx") or {}) if error["type"] != "record" else {},
         value=error.get("input"),
     )
-
-
-def _checkable_profile(raw: dict[str, Any], bad: set[Any]) -> ClientProfile | None:
-    """The profile without the fields the model refused (stand-ins where one is required)."""
-    kept = {k: v for k, v in raw.items() if k not in bad}
-    if "zip" in bad and "home" not in kept:
-        kept["home"] = _STAND_INS["home"]
-    for field in ("modes", "availability", "home"):
-        if field in bad and field in _STAND_INS:
-            kept[field] = _STAND_INS[field]
-    try:
-        return ClientProfile.model_validate(kept)
-    except pydantic.ValidationError:  # only when a field depends on another refused one
-        return None
-
-
-def _record_problems(profile: dict[str, Any], *, skip: set[Any]) -> list[Problem]:
-    record: dict[str, Any] = {**profile, "id": "check"}
-    vocab = load_vocabulary()
-    found: list[Problem] = []
-    for _ in range(len(record) + 60):  # each pass sets one bad field aside
-        try:
-            client_from_record(record, vocab)
-            break
-        except ValidationError as exc:
-            path = exc.field.split(".")
-            if path[0] not in skip:
-                found.append(Problem(("profile", *path), "record", exc.message, {}, exc.value))
-            if not _set_aside(record, path, exc.value):
-                break
-    return found
-
-
-def _set_aside(record: dict[str, Any], path: Sequence[str], value: Any) -> bool:
-    """Remove the bad part of ``record`` (False when nothing could be removed)."""
-    top = path[0]
-    if top == "availability" and isinstance(record.get(top), list) and value in record[top]:
-        record[top] = [w for w in record[top] if w != value] or _STAND_INS[top]
-        return True
-    if len(path) > 1 and isinstance(record.get(top), dict) and path[1] in record[top]:
-        del record[top][path[1]]
-        return True
-    if top in ("home", "zip"):
-        record.pop("zip", None)
-        record["home"] = _STAND_INS["home"]
-        return True
-    if top in _STAND_INS and record.get(top) != _STAND_INS[top]:
-        record[top] = _STAND_INS[top]
-        return True
-    return record.pop(top, None) is not None

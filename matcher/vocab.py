@@ -126,8 +126,11 @@ class Vocabulary:
 
     dimensions: tuple[str, ...]
     dimension_labels: dict[str, str]
+    capacity_questions: dict[str, str]  # what to ask about a person, per dimension
+    demand_questions: dict[str, str]  # what to ask about a job, per dimension
     levels: tuple[int, ...]
     level_labels: dict[int, str]
+    level_names: dict[str, int]  # lower-cased label or everyday word -> level
     stamina_hours: dict[int, float]
     accommodations: dict[str, str]
     accommodation_offsets: dict[str, tuple[str, ...]]
@@ -143,6 +146,32 @@ class Vocabulary:
     @property
     def max_level(self) -> int:
         return self.levels[-1]
+
+    def level_of(self, value: object) -> int | None:
+        """The level a number or a name stands for ("moderate", "Average", 3, "3"), or None."""
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, str):
+            word = " ".join(value.lower().replace("-", " ").split())
+            value = int(word) if word.isdigit() else self.level_names.get(word)
+        return value if isinstance(value, int) and value in self.levels else None
+
+    def level_choices(self) -> str:
+        """The levels as a user may give them: "1-5 or very low, low, moderate, high, very high"."""
+        return f"{self.min_level}-{self.max_level} or {', '.join(self.level_labels.values())}"
+
+
+#: Everyday words for a level beside the scale's own labels (a name may stand for one level only).
+LEVEL_WORDS = {"average": "moderate", "medium": "moderate", "fair": "moderate"}
+
+
+def _level_names(scale: list[dict[str, str]]) -> dict[str, int]:
+    names = {r["label"].lower(): int(r["level"]) for r in scale}
+    for word, label in LEVEL_WORDS.items():
+        if label not in names:
+            raise VocabularyError(f"level word {word!r} names unknown level label {label!r}")
+        names.setdefault(word, names[label])
+    return names
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -184,8 +213,12 @@ def load_vocabulary(data_dir: Path = DATA_DIR) -> Vocabulary:
     return Vocabulary(
         dimensions=dim_codes,
         dimension_labels={r["code"]: r["label"] for r in dims},
+        # questions are one CSV cell each, where ";" stands for a comma
+        capacity_questions={r["code"]: r["capacity_question"].replace(";", ",") for r in dims},
+        demand_questions={r["code"]: r["demand_question"].replace(";", ",") for r in dims},
         levels=levels,
         level_labels={int(r["level"]): r["label"] for r in scale},
+        level_names=_level_names(scale),
         stamina_hours={int(r["level"]): float(r["stamina_hours"]) for r in scale},
         accommodations={r["code"]: r["label"] for r in accs},
         accommodation_offsets=offsets,

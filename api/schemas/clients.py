@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from api.schemas import examples
-from api.schemas.common import LatLon, Phrase, Phrases, Ratings, Riasec, Strict, Zip
+from api.schemas.common import LatLon, Phrase, Phrases, Riasec, Strict, Zip
+from matcher.errors import ValidationError as RecordError
+from matcher.records import client_from_record
+from matcher.vocab import load_vocabulary
 
-Window = Annotated[str, StringConstraints(max_length=40)]
+Window = Annotated[str, StringConstraints(max_length=80)]
 Level = Literal["low", "normal", "high"]
+# A level by number or by name ("moderate", "average"); the engine's records check which.
+CapacityLevel = int | Annotated[str, StringConstraints(max_length=40)] | None
+CapacityRatings = Annotated[dict[str, CapacityLevel], Field(max_length=20)]
 
-DIMENSIONS = "attention, memory, pace, multitasking, complexity, public_contact, change, stamina"
-ACCOMMODATIONS = (
-    "flexible_schedule, part_time_hours, extra_breaks, appointment_time_off, quiet_workspace, "
-    "written_instructions, job_coach, supervisor_checkins, predictable_routine, gradual_onboarding, "
-    "reduced_public_contact, remote_work"
-)
+# The codes the descriptions list come from the engine's vocabulary (data/*.csv).
+DIMENSIONS = ", ".join(load_vocabulary().dimensions)
+ACCOMMODATIONS = ", ".join(load_vocabulary().accommodations)
+LEVEL_NAMES = ", ".join(f'"{name}"' for name in load_vocabulary().level_names)
 FACTORS = "preference, strengths, cognitive, accommodation, commute, schedule, wage"
 
 
@@ -68,9 +82,12 @@ class ClientProfile(Strict):
         description="Longest trip the client accepts, one way, in minutes. Longer commutes are excluded.",
     )
     availability: Annotated[list[Window], Field(min_length=1, max_length=50)] = Field(
-        description='When the client can work: weekly windows "Day HH:MM-HH:MM", one per day and '
-        'time range (e.g. "Mon 09:00-15:00"; "Fri 22:00-06:00" runs past midnight). Times on '
-        "5-minute steps. An opening whose shifts fall outside them is excluded.",
+        description='When the client can work: days and a time range, e.g. "Mon-Fri 9am-3pm", '
+        '"Mon, Wed, Fri 12pm-8pm", "weekends 10:00-16:00", "Tue 22:00-06:00" (past midnight). '
+        'Days by name ("Monday", "Mon"), ranges, lists, "weekdays", "weekends", "daily"; times '
+        'as 24-hour ("09:00") or with am/pm ("9.30am"), "noon", "midnight", on 5-minute steps. '
+        'A bare "9-3" is refused (say am or pm). Stored one window per day, "Mon 09:00-15:00". '
+        "An opening whose shifts fall outside them is excluded.",
     )
     min_hours: float = Field(
         default=0.0, ge=0, le=80, description="Fewest hours a week the client wants to work."
@@ -82,9 +99,10 @@ class ClientProfile(Strict):
         description="Most hours a week the client wants to work (at least min_hours). Openings with "
         "hours outside min_hours to max_hours are excluded.",
     )
-    capacity: Ratings = Field(
+    capacity: CapacityRatings = Field(
         default={},
-        description="How the client manages each cognitive demand, from 1 (very low) to 5 (very high); "
+        description="How the client manages each cognitive demand, from 1 (very low) to 5 (very high), "
+        f"by number or by name ({LEVEL_NAMES}, in any case; stored as the number); "
         f"dimensions: {DIMENSIONS} (for stamina, 1-5 means about 3, 4, 6, 8, 10 hours a day). Leave "
         "a dimension out (or null) when unknown. Never excludes a job: a demand above capacity "
         "lowers the fit and adds a support-plan hint.",
@@ -169,6 +187,32 @@ class ClientProfile(Strict):
         description=f'What matters more or less to this client: factor -> "low", "normal" or '
         f'"high" (weight x0.5, x1, x2). Factors: {FACTORS}.',
     )
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _record_rules(cls, data: Any, handler: ModelWrapValidatorHandler[Self], info: ValidationInfo) -> Self:
+        """The field checks, then the engine's record rules: every problem of both at once.
+
+        The engine stops at its first bad field, so each one found is set aside and the
+        record checked again; fields the model refused are replaced by stand-ins first.
+        """
+        if (info.context or {}).get(_FIELDS_ONLY):
+            return handler(data)
+        try:
+            model: Self | None = handler(data)
+            errors: list[InitErrorDetails] = []
+        except ValidationError as exc:
+            model = None
+            errors = [_again(e) for e in exc.errors()]
+        bad = {e["loc"][0] for e in errors if e["loc"]}
+        checkable = model if model is not None else _checkable(cls, data, bad)
+        if checkable is not None:
+            given = data if isinstance(data, dict) else {}
+            errors += _record_errors(checkable.model_dump(mode="json", exclude_none=True), given, bad)
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        assert model is not None
+        return model
 
 
 Label = Annotated[str, StringConstraints(max_length=80)]
@@ -297,3 +341,88 @@ class InferredStrengthsRemove(Strict):
     phrases: InferredPhrases = Field(
         description="Inferred strengths that do not fit the client, spelled as listed (case does not matter)."
     )
+
+
+# ---- the engine's record rules, gathered -----------------------------------------------------
+
+_FIELDS_ONLY = "fields only"  # validation context: skip the record rules (used inside them)
+# Stand-ins for required profile fields that are themselves invalid, so that the engine
+# can still check every other field (their own problems are already reported).
+_STAND_INS: dict[str, Any] = {
+    "modes": ["walk"],
+    "availability": ["Mon 09:00-10:00"],
+    "home": {"lat": 0.0, "lon": 0.0},
+}
+
+
+def _again(error: Any) -> InitErrorDetails:
+    """A pydantic error as raised again beside the record's."""
+    again = InitErrorDetails(type=error["type"], loc=error["loc"], input=error.get("input"))
+    if "ctx" in error:
+        again["ctx"] = error["ctx"]
+    return again
+
+
+def _checkable(model: type[ClientProfile], raw: Any, bad: set[Any]) -> ClientProfile | None:
+    """The profile without the fields the model refused (stand-ins where one is required)."""
+    if not isinstance(raw, dict):
+        return None
+    kept = {k: v for k, v in raw.items() if k not in bad}
+    if "zip" in bad and "home" not in kept:
+        kept["home"] = _STAND_INS["home"]
+    for field in ("modes", "availability", "home"):
+        if field in bad:
+            kept[field] = _STAND_INS[field]
+    try:
+        return model.model_validate(kept, context={_FIELDS_ONLY: True})
+    except ValidationError:  # only when a field depends on another refused one
+        return None
+
+
+def _record_errors(profile: dict[str, Any], given: dict[str, Any], skip: set[Any]) -> list[InitErrorDetails]:
+    """Every engine record problem of a profile the model accepted, outside ``skip``."""
+    record: dict[str, Any] = {**profile, "id": "check"}
+    vocab = load_vocabulary()
+    found: list[InitErrorDetails] = []
+    for _ in range(len(record) + 120):  # each pass sets one bad part aside
+        try:
+            client_from_record(record, vocab)
+            break
+        except RecordError as exc:
+            top = exc.field.split(".")[0]
+            path: list[str | int] = list(exc.field.split("."))
+            if top not in skip:
+                entries = given.get(top)
+                if len(path) == 1 and isinstance(entries, list) and exc.value in entries:
+                    path.append(entries.index(exc.value))  # the entry of a list
+                found.append(
+                    InitErrorDetails(
+                        type=PydanticCustomError("record", "{message}", {"message": exc.message}),
+                        loc=tuple(path),
+                        input=exc.value,
+                    )
+                )
+            if not _set_aside(record, exc.field.split("."), exc.value):
+                break
+    return found
+
+
+def _set_aside(record: dict[str, Any], path: Sequence[str], value: Any) -> bool:
+    """Remove the bad part of ``record`` (False when nothing could be removed)."""
+    top = path[0]
+    if isinstance(record.get(top), list) and value in record[top]:  # one entry of a list
+        record[top] = [v for v in record[top] if v != value]
+        if not record[top] and top in _STAND_INS:
+            record[top] = _STAND_INS[top]
+        return True
+    if len(path) > 1 and isinstance(record.get(top), dict) and path[1] in record[top]:
+        del record[top][path[1]]
+        return True
+    if top in ("home", "zip"):
+        record.pop("zip", None)
+        record["home"] = _STAND_INS["home"]
+        return True
+    if top in _STAND_INS and record.get(top) != _STAND_INS[top]:
+        record[top] = _STAND_INS[top]
+        return True
+    return record.pop(top, None) is not None

@@ -11,7 +11,6 @@ engine's ``data/`` files through :mod:`matcher.vocab`.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from api.clients import Problem
 from api.web.words import FACTOR_WORDS as FACTOR_WORDS  # the templates read it as f.FACTOR_WORDS
 from matcher.config import FACTORS
 from matcher.types import DAY_NAMES
-from matcher.vocab import DATA_DIR, load_vocabulary
+from matcher.vocab import load_vocabulary
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DAY_WORDS = dict(zip(DAY_NAMES, _DAYS, strict=True))
@@ -119,7 +118,6 @@ class Dimension:
 def dimensions() -> tuple[Dimension, ...]:
     """The ability dimensions, each with its question and its levels in words."""
     vocab = load_vocabulary()
-    questions = _capacity_questions()
     out = []
     for code in vocab.dimensions:
         options = [("", "Not known")]
@@ -128,14 +126,9 @@ def dimensions() -> tuple[Dimension, ...]:
             if code == "stamina":
                 words += f" (about {vocab.stamina_hours[level]:g} hours a day)"
             options.append((str(level), words))
-        out.append(Dimension(code, vocab.dimension_labels[code], questions.get(code, ""), tuple(options)))
+        question = vocab.capacity_questions[code]
+        out.append(Dimension(code, vocab.dimension_labels[code], question, tuple(options)))
     return tuple(out)
-
-
-def _capacity_questions() -> dict[str, str]:
-    # The vocabulary loader keeps labels only; the question to ask is in the same file.
-    with (DATA_DIR / "dimensions.csv").open(encoding="utf-8", newline="") as fh:
-        return {row["code"]: row["capacity_question"].replace(";", ",") for row in csv.DictReader(fh)}
 
 
 def accommodations() -> dict[str, str]:

@@ -57,7 +57,8 @@ def client_from_record(raw: Mapping[str, Any], vocab: Vocabulary | None = None) 
         f.fail("accommodations", raw_acc, "must be an object of code: required|preferred")
     for code, need in raw_acc.items():
         if code not in vocab.accommodations:
-            f.fail(f"accommodations.{code}", code, "unknown accommodation code")
+            known = ", ".join(sorted(vocab.accommodations))
+            f.fail(f"accommodations.{code}", code, f"unknown accommodation code {code!r} (known: {known})")
         if need not in ("required", "preferred"):
             f.fail(f"accommodations.{code}", need, "must be 'required' or 'preferred'")
         accommodations[code] = Need(need)

@@ -13,12 +13,11 @@ from typing import Any, TypeVar
 import zipcodes
 
 from matcher.errors import MatcherWarning, ValidationError
-from matcher.types import DAY_NAMES, Location, TimeWindow
+from matcher.records.windows import EXAMPLE, WindowError, parse_entry
+from matcher.types import Location, TimeWindow
 from matcher.vocab import Vocabulary
 
 T = TypeVar("T")
-
-_WINDOW = re.compile(r"^\s*([A-Za-z]{3})[a-z]*\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
 class Fields:
@@ -73,24 +72,27 @@ class Fields:
         allowed = set(allowed)
         for v in values:
             if v not in allowed:
-                self.fail(field, v, f"unknown {what} code (known: {', '.join(sorted(allowed))})")
+                self.fail(field, v, f"unknown {what} code {v!r} (known: {', '.join(sorted(allowed))})")
         return tuple(dict.fromkeys(values))
 
     def ratings(self, field: str, vocab: Vocabulary) -> dict[str, int]:
+        """Dimension -> level; a level may be given by number or by name ("moderate")."""
         value = self.get(field, {})
         if not isinstance(value, Mapping):
             self.fail(field, value, "must be an object of dimension: level")
         out: dict[str, int] = {}
         for dim, level in value.items():
             if dim not in vocab.dimensions:
-                self.fail(f"{field}.{dim}", dim, "unknown dimension")
+                self.fail(
+                    f"{field}.{dim}", dim, f"unknown dimension {dim!r} (known: {', '.join(vocab.dimensions)})"
+                )
             if level is None:
                 continue  # explicitly unknown
-            if isinstance(level, bool) or not isinstance(level, int):
-                self.fail(f"{field}.{dim}", level, "must be a whole number")
-            if not vocab.min_level <= level <= vocab.max_level:
-                self.fail(f"{field}.{dim}", level, f"out of range {vocab.min_level}-{vocab.max_level}")
-            out[dim] = int(level)
+            number = vocab.level_of(level)
+            if number is None:
+                self.fail(f"{field}.{dim}", level, _level_problem(level, vocab))
+            assert number is not None  # fail raises
+            out[dim] = number
         return out
 
     def windows(self, field: str, *, required: bool) -> tuple[TimeWindow, ...]:
@@ -99,25 +101,17 @@ class Fields:
             value = [w for w in value.split(";") if w.strip()]
         if not isinstance(value, list | tuple) or (required and not value):
             self.fail(field, value, "must be a non-empty list like ['Mon 09:00-17:00']")
-        return tuple(self._window(field, w) for w in value)
+        return tuple(w for entry in value for w in self._window(field, entry))
 
-    def _window(self, field: str, raw: Any) -> TimeWindow:
-        m = _WINDOW.match(raw) if isinstance(raw, str) else None
-        day = DAY_NAMES.index(m.group(1).title()) if m and m.group(1).title() in DAY_NAMES else -1
-        if not m or day < 0:
-            self.fail(field, raw, "malformed time window, expected like 'Mon 09:00-17:00'")
-        assert m is not None
-        h1, m1, h2, m2 = (int(g) for g in m.groups()[1:])
-        if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h2 == 24 and m2 > 0):
-            self.fail(field, raw, "malformed time: hours 00-24, minutes 00-59")
-        if (h2, m2) == (23, 59):  # "until 23:59" means until midnight
-            h2, m2 = 24, 0
-        start, end = h1 * 60 + m1, h2 * 60 + m2
-        if m1 % 5 or m2 % 5:
-            self.fail(field, raw, "times must be on a 5-minute boundary (e.g. 09:15, 17:05)")
-        if start == end % 1440 and start == end:
-            self.fail(field, raw, "window has zero length")
-        return TimeWindow(day, start, end)
+    def _window(self, field: str, raw: Any) -> tuple[TimeWindow, ...]:
+        """The day windows of one entry ("Mon-Fri 9am-3pm" is five; see :mod:`.windows`)."""
+        if not isinstance(raw, str):
+            self.fail(field, raw, f"malformed time window, write it like {EXAMPLE}")
+        try:
+            return parse_entry(raw)
+        except WindowError as exc:
+            self.fail(field, raw, str(exc))
+            raise  # unreachable: fail raises
 
     def location(self, loc_field: str, *, required: bool) -> Location | None:
         loc, zip_code = self.raw.get(loc_field), self.raw.get("zip")
@@ -161,6 +155,15 @@ class Fields:
         except ValueError:
             self.fail(field, value, "must be a date YYYY-MM-DD")
             raise  # unreachable: fail raises
+
+
+def _level_problem(level: object, vocab: Vocabulary) -> str:
+    if isinstance(level, int) and not isinstance(level, bool):
+        return f"level {level} out of range {vocab.min_level}-{vocab.max_level}"
+    known = f"(known: {vocab.level_choices()})"
+    if isinstance(level, str):
+        return f"unknown level {level!r} {known}"
+    return f"must be a whole number or a level name {known}"
 
 
 @cache

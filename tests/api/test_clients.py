@@ -51,8 +51,8 @@ def test_another_specialists_client_is_indistinguishable_from_a_missing_one(api:
 @pytest.mark.parametrize(
     ("profile", "loc", "words"),
     [
-        ({"modes": ["rocket"]}, ["body", "profile", "modes"], "unknown travel mode"),
-        ({"availability": ["Someday 9-5"]}, ["body", "profile", "availability"], "malformed"),
+        ({"modes": ["rocket"]}, ["body", "profile", "modes", 0], "unknown travel mode"),
+        ({"availability": ["Someday 9-5"]}, ["body", "profile", "availability", 0], "unknown day"),
         ({"capacity": {"telepathy": 3}}, ["body", "profile", "capacity", "telepathy"], "unknown"),
         ({"capacity": {"attention": 9}}, ["body", "profile", "capacity", "attention"], "range"),
         (

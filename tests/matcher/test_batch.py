@@ -24,7 +24,7 @@ def records() -> tuple[list[dict], list[dict]]:
 
 def test_one_malformed_record_is_reported_and_the_rest_scored(records) -> None:
     clients, openings = records
-    bad_client = client_record(id="C-bad", availability=["Mon 9am-5pm"])
+    bad_client = client_record(id="C-bad", availability=["Mon 9-5"])
     bad_opening = {**openings[0], "id": "O-bad", "hourly_wage": "fifteen"}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MatcherWarning)

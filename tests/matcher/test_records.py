@@ -37,7 +37,7 @@ def _error(build, raw) -> ValidationError:
         ({"capacity": {"charisma": 3}}, "capacity.charisma", "charisma"),
         ({"home": None}, "home", None),
         ({"home": {"lat": 95.0, "lon": 0.0}}, "home", {"lat": 95.0, "lon": 0.0}),
-        ({"availability": ["Mon 9-17"]}, "availability", "Mon 9-17"),
+        ({"availability": ["Mon 9-5"]}, "availability", "Mon 9-5"),
         ({"availability": ["Mon 25:00-26:00"]}, "availability", "Mon 25:00-26:00"),
         ({"availability": ["Xyz 09:00-17:00"]}, "availability", "Xyz 09:00-17:00"),
         ({"availability": ["Mon 09:00-09:00"]}, "availability", "Mon 09:00-09:00"),

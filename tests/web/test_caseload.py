@@ -90,7 +90,7 @@ def test_every_error_is_shown_at_once_beside_its_field_and_nothing_is_saved(
         "profile.zip": "00000",
         "profile.min_hours": "30",
         "profile.max_hours": "10",
-        "times.Sat": "10am-2pm",
+        "times.Sat": "10-2",  # 10 at night or in the morning?
         "profile.wage_floor": "lots",
         "profile.modes": [],
     }
@@ -100,7 +100,7 @@ def test_every_error_is_shown_at_once_beside_its_field_and_nothing_is_saved(
     assert "Nothing was saved: please fix these 5 problems" in html
     assert "00000" in _error_beside(html, "profile-zip")
     assert "more than the most hours (10)" in _error_beside(html, "profile-min_hours")
-    assert "10am-2pm" in _error_beside(html, "times-Sat")
+    assert "say am or pm" in _error_beside(html, "times-Sat")
     assert "Enter a number" in _error_beside(html, "profile-wage_floor")
     assert "travel" in _error_beside(html, "profile-modes")
     # The summary links to each field.
@@ -114,7 +114,7 @@ def test_every_error_is_shown_at_once_beside_its_field_and_nothing_is_saved(
         assert f'href="{anchor}"' in html
     # Values kept as typed.
     assert _values(html, "profile.zip") == "00000"
-    assert _values(html, "times.Sat") == "10am-2pm"
+    assert _values(html, "times.Sat") == "10-2"
     assert _values(html, "label") == "Nobody"
     assert 'value="morning" id="grid-Mon-morning" checked' in html
     # Nothing saved, nothing logged.
