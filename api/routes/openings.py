@@ -116,9 +116,7 @@ def list_openings(
     names = openings.developer_names(session, rows)
     today = settings.today()
     return OpeningsPublic(
-        data=[
-            openings.public(o, today=today, developer_name=names.get(o.developed_by or 0)) for o in rows
-        ],
+        data=[openings.public(o, today=today, developer_name=names.get(o.developed_by or 0)) for o in rows],
         count=len(rows),
         total=total,
         limit=limit,
