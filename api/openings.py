@@ -86,7 +86,7 @@ def editable_employer(session: Session, user: User, employer_id: str) -> Employe
     if user.role == Role.LIAISON:
         return managed_employer(session, user, employer_id)
     employer = readable_employer(session, user, employer_id)
-    if employer.developed_by != user.id:
+    if not may_edit_employer(session, user, employer):
         raise HTTPException(status_code=403, detail="Only its liaisons and the specialist who recorded it")
     return employer
 
@@ -121,16 +121,28 @@ def visible(session: Session, user: User, opening_id: str) -> Opening:
     return opening
 
 
+def may_edit(session: Session, user: User, opening: Opening) -> bool:
+    """Whether ``user`` may change the opening: its employer's liaison, or the specialist who developed it."""
+    if user.role == Role.LIAISON:
+        managed = store.employers.get_employer(session, employer_id=opening.employer_id, liaison_id=user.id)
+        return managed is not None
+    return user.role == Role.SPECIALIST and opening.developed_by == user.id
+
+
+def may_edit_employer(session: Session, user: User, employer: Employer) -> bool:
+    """Whether ``user`` may change the employer: a liaison managing it, or the specialist who recorded it."""
+    if user.role == Role.LIAISON:
+        return store.employers.get_employer(session, employer_id=employer.id, liaison_id=user.id) is not None
+    return user.role == Role.SPECIALIST and employer.developed_by == user.id
+
+
 def editable(session: Session, user: User, opening_id: str) -> Opening:
     """An opening ``user`` may change (details or status), or 404 when unseen, 403 when read-only.
 
     A liaison: an opening of an employer they manage; a specialist: one they developed.
     """
     opening = visible(session, user, opening_id)
-    if user.role == Role.LIAISON:
-        if store.employers.get_employer(session, employer_id=opening.employer_id, liaison_id=user.id):
-            return opening
-    elif opening.developed_by == user.id:
+    if may_edit(session, user, opening):
         return opening
     raise HTTPException(
         status_code=403, detail="Only the employer's liaisons and the specialist who developed it"
