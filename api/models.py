@@ -126,7 +126,8 @@ class Opening(Base):
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     # The specialist who developed it (IPS job development); null for a liaison's posting.
-    developed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # Indexed: a liaison's list reads "managed, or developed and unassigned" through two indexes.
+    developed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The openings counter after the last write of this opening: the matcher cache's change log.

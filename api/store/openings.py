@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, and_, func, insert, or_, select, union, update
 from sqlalchemy.orm import Session
 
 from api.models import Employer, EmployerLiaison, Opening, Placement, User, utcnow
@@ -21,14 +21,14 @@ SORTS = ("created", "title", "employer", "posted", "expires")
 
 def liaison_sees(liaison_id: int) -> ColumnElement[bool]:
     """A liaison sees the openings of the employers they manage and, of an employer no liaison
-    manages, those a specialist developed (or all, when a specialist recorded the employer)."""
-    developed = or_(
-        Opening.developed_by.is_not(None),
-        Opening.employer_id.in_(select(Employer.id).where(Employer.developed_by.is_not(None))),
-    )
+    manages, those a specialist developed (or all, when a specialist recorded the employer).
+
+    Each branch reads an index (employer_id, developed_by): a list stays a search, not a scan.
+    """
+    recorded = select(Employer.id).where(Employer.developed_by.is_not(None), Employer.id.not_in(assigned()))
     return or_(
-        Opening.employer_id.in_(_managed_by(liaison_id)),
-        and_(Opening.employer_id.not_in(assigned()), developed),
+        Opening.employer_id.in_(union(_managed_by(liaison_id), recorded)),
+        and_(Opening.developed_by.is_not(None), Opening.employer_id.not_in(assigned())),
     )
 
 

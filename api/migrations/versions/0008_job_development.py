@@ -31,6 +31,7 @@ def upgrade() -> None:
     with op.batch_alter_table('openings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('developed_by', sa.Integer(), nullable=True))
         batch_op.create_foreign_key('fk_openings_developed_by', 'users', ['developed_by'], ['id'])
+        batch_op.create_index(batch_op.f('ix_openings_developed_by'), ['developed_by'], unique=False)
     with op.batch_alter_table('placements', schema=None) as batch_op:
         batch_op.add_column(sa.Column('job_title', sa.String(length=200), server_default='', nullable=False))
         batch_op.add_column(
@@ -48,6 +49,7 @@ def downgrade() -> None:
         for name in ('competitive_integrated', 'weekly_hours', 'hourly_wage', 'employer_name', 'job_title'):
             batch_op.drop_column(name)
     with op.batch_alter_table('openings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_openings_developed_by'))
         batch_op.drop_constraint('fk_openings_developed_by', type_='foreignkey')
         batch_op.drop_column('developed_by')
     with op.batch_alter_table('employers', schema=None) as batch_op:
