@@ -92,13 +92,19 @@ def job_from_opening(record: dict[str, Any]) -> dict[str, Any]:
 def record_placement(session: Session, *, user: User, client: Client, body: PlacementCreate) -> Placement:
     """Store a started job (and, once known, how it ended) with its outcome event.
 
-    The job fields left out are the opening's. The client was hired: the opening leaves their
+    The job fields left out are the opening's (without an opening, the job title and employer
+    are required: a job found elsewhere). The client was hired: the opening leaves their
     shortlist (``store.decisions.blocked_opening_ids``), and once placements take all of its
     ``positions`` an open opening is marked filled, so it is suggested to no one else.
     """
-    opening = _opening(session, body.opening_id)
+    opening = _opening(session, body.opening_id) if body.opening_id is not None else None
     given = body.model_dump(include={"job_title", "employer_name", "hourly_wage", "weekly_hours"})
-    job = job_from_opening(opening.record) | {k: v for k, v in given.items() if v not in (None, "")}
+    if opening is None:  # a job found outside the openings says what it is
+        for field in ("job_title", "employer_name"):
+            if not given[field]:
+                raise Refused(422, "required when no opening_id is given", field)
+    found = job_from_opening(opening.record) if opening is not None else {}
+    job = found | {k: v for k, v in given.items() if v not in (None, "")}
     row = store.decisions.add_placement(
         session,
         client_id=client.id,
@@ -111,12 +117,10 @@ def record_placement(session: Session, *, user: User, client: Client, body: Plac
         **job,
     )
     log_outcome(session, user=user, placement=row)
-    positions = int(opening.record.get("positions") or 1)
-    if (
-        opening.status == "open"
-        and store.openings.placement_count(session, opening_id=opening.id) >= positions
-    ):
-        openings.set_status(session, user, opening, "filled")
+    if opening is not None and opening.status == "open":
+        positions = int(opening.record.get("positions") or 1)
+        if store.openings.placement_count(session, opening_id=opening.id) >= positions:
+            openings.set_status(session, user, opening, "filled")
     return row
 
 

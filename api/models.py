@@ -159,7 +159,8 @@ class Placement(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
-    opening_id: Mapped[str] = mapped_column(ForeignKey("openings.id"), index=True)
+    # Null for a job the client found outside the pool (IPS counts those too).
+    opening_id: Mapped[str | None] = mapped_column(ForeignKey("openings.id"), index=True, nullable=True)
     job_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
     employer_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     hourly_wage: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -365,6 +365,10 @@ SEPARATION = "Why the job ended: required with end_date, refused without one."
 class PlacementCreate(PlacementJob):
     """A started job; give ``end_date`` with a ``separation_reason`` once it ends.
 
+    For an opening, the client was hired there: it leaves their shortlist, and it counts against
+    the opening's positions (once placements fill them all, the opening is marked filled). A job
+    found outside the openings names no opening and gives its job title and employer.
+
     The client was hired for the opening: it leaves their shortlist, and it counts against the
     opening's positions (once placements fill them all, the opening is marked filled).
     """
@@ -387,11 +391,23 @@ class PlacementCreate(PlacementJob):
                     "separation_reason": "transport",
                     "note": "Bus route cut; looking for a job closer to home.",
                 },
+                {
+                    "job_title": "Stock clerk",
+                    "employer_name": "Milwaukee Ave Hardware",
+                    "hourly_wage": 16.0,
+                    "weekly_hours": 12,
+                    "start_date": "2026-04-06",
+                    "note": "The client found it through a neighbour.",
+                },
             ]
         }
     )
 
-    opening_id: Id = Field(description="The opening the client was hired for.")
+    opening_id: Id | None = Field(
+        default=None,
+        description="The opening the client was hired for; null for a job found outside the openings "
+        "(then give job_title and employer_name).",
+    )
     competitive_integrated: bool = Field(default=True, description=COMPETITIVE_INTEGRATED)
     start_date: dt.date = Field(description="First day of work (YYYY-MM-DD).")
     end_date: dt.date | None = Field(default=None, description=END_DATE)
@@ -444,7 +460,7 @@ class PlacementPublic(BaseModel):
 
     id: int = Field(description="The placement's id.")
     client_id: str = Field(description="The client who got the job.")
-    opening_id: str = Field(description="The opening filled.")
+    opening_id: str | None = Field(description="The opening filled; null for a job found elsewhere.")
     job_title: str = Field(description="The job title.")
     employer_name: str = Field(description="The employer's name.")
     hourly_wage: float | None = Field(description="Pay per hour in US dollars; null when not known.")

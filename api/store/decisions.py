@@ -60,7 +60,7 @@ def rejected_opening_ids(session: Session, *, client_id: str) -> list[str]:
 def placed_opening_ids(session: Session, *, client_id: str) -> list[str]:
     """Openings the client has been placed in (hired): never suggested to them again."""
     query = select(Placement.opening_id).where(Placement.client_id == client_id).distinct()
-    return sorted(session.scalars(query))
+    return sorted(i for i in session.scalars(query) if i is not None)
 
 
 def blocked_opening_ids(session: Session, *, client_id: str) -> list[str]:
@@ -83,7 +83,7 @@ def add_placement(
     session: Session,
     *,
     client_id: str,
-    opening_id: str,
+    opening_id: str | None,
     start_date: dt.date,
     end_date: dt.date | None = None,
     separation_reason: str | None = None,

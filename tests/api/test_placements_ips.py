@@ -119,3 +119,28 @@ def test_when_placements_fill_every_position_the_opening_is_filled(api: Api, wor
         params={"opening_id": opening["id"], "kind": "opening.status"},
     ).json()["data"]
     assert [e["payload"]["status"] for e in events] == ["filled"]
+
+
+def test_a_job_found_outside_the_openings_is_counted_with_what_it_is(api: Api, world: World) -> None:
+    client = api.create_client(world.headers["spec1"])
+    missing = _place(
+        api, world, client["id"], start_date="2026-04-06", employer_name="Milwaukee Ave Hardware"
+    )
+    assert missing.status_code == 422
+    assert missing.json()["detail"][0]["loc"] == ["body", "job_title"]
+    job = {
+        "job_title": "Stock clerk",
+        "employer_name": "Milwaukee Ave Hardware",
+        "hourly_wage": 16,
+        "weekly_hours": 12,
+    }
+    response = _place(api, world, client["id"], start_date="2026-04-06", **job)
+    assert response.status_code == 201, response.text
+    row = response.json()
+    assert (
+        row["opening_id"] is None
+        and row["job_title"] == "Stock clerk"
+        and row["competitive_integrated"] is True
+    )
+    verified = api.get("/audit/verify", world.headers["auditor"]).json()
+    assert "placement" not in verified["message"]  # the row and its outcome event agree

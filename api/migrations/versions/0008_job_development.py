@@ -2,7 +2,8 @@
 
 Employers get contact fields and the specialist who recorded them (``developed_by``);
 openings the specialist who developed them; placements the job title, employer, hourly
-wage, weekly hours and the competitive-integrated flag. Every new column has a default
+wage, weekly hours and the competitive-integrated flag, and may name no opening (a job the
+client found outside the pool). Every new column has a default
 or is nullable, so rows stored before keep their meaning (a liaison's, not developed).
 
 Revision ID: 0008_job_development
@@ -33,6 +34,7 @@ def upgrade() -> None:
         batch_op.create_foreign_key('fk_openings_developed_by', 'users', ['developed_by'], ['id'])
         batch_op.create_index(batch_op.f('ix_openings_developed_by'), ['developed_by'], unique=False)
     with op.batch_alter_table('placements', schema=None) as batch_op:
+        batch_op.alter_column('opening_id', existing_type=sa.String(length=32), nullable=True)
         batch_op.add_column(sa.Column('job_title', sa.String(length=200), server_default='', nullable=False))
         batch_op.add_column(
             sa.Column('employer_name', sa.String(length=200), server_default='', nullable=False)
@@ -48,6 +50,7 @@ def downgrade() -> None:
     with op.batch_alter_table('placements', schema=None) as batch_op:
         for name in ('competitive_integrated', 'weekly_hours', 'hourly_wage', 'employer_name', 'job_title'):
             batch_op.drop_column(name)
+        batch_op.alter_column('opening_id', existing_type=sa.String(length=32), nullable=False)
     with op.batch_alter_table('openings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_openings_developed_by'))
         batch_op.drop_constraint('fk_openings_developed_by', type_='foreignkey')
