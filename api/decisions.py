@@ -7,13 +7,15 @@ store the row and its chain event (not committed). A refusal is :class:`Refused`
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
-from api import store
+from api import openings, store
 from api.audit.store import shown_opening_ids
 from api.events import log_event
 from api.models import Client, Decision, Opening, Placement, User
-from api.schemas import Action, DecisionCreate, DecisionSource, PlacementCreate
+from api.schemas import Action, DecisionCreate, DecisionSource, PlacementCreate, PlacementUpdate
 
 
 class Refused(Exception):
@@ -77,9 +79,32 @@ def record_decision(session: Session, *, user: User, client: Client, body: Decis
     return row
 
 
+def job_from_opening(record: dict[str, Any]) -> dict[str, Any]:
+    """A placement's job fields as the opening states them (what the outcome form is prefilled with)."""
+    return {
+        "job_title": record.get("title") or "",
+        "employer_name": record.get("employer") or "",
+        "hourly_wage": record.get("hourly_wage"),
+        "weekly_hours": record.get("hours_per_week"),
+    }
+
+
 def record_placement(session: Session, *, user: User, client: Client, body: PlacementCreate) -> Placement:
-    """Store a started job (and, once known, how it ended) with its outcome event."""
-    _opening(session, body.opening_id)
+    """Store a started job (and, once known, how it ended) with its outcome event.
+
+    The job fields left out are the opening's (without an opening, the job title and employer
+    are required: a job found elsewhere). The client was hired: the opening leaves their
+    shortlist (``store.decisions.blocked_opening_ids``), and once placements take all of its
+    ``positions`` an open opening is marked filled, so it is suggested to no one else.
+    """
+    opening = _opening(session, body.opening_id) if body.opening_id is not None else None
+    given = body.model_dump(include={"job_title", "employer_name", "hourly_wage", "weekly_hours"})
+    if opening is None:  # a job found outside the openings says what it is
+        for field in ("job_title", "employer_name"):
+            if not given[field]:
+                raise Refused(422, "required when no opening_id is given", field)
+    found = job_from_opening(opening.record) if opening is not None else {}
+    job = found | {k: v for k, v in given.items() if v not in (None, "")}
     row = store.decisions.add_placement(
         session,
         client_id=client.id,
@@ -88,9 +113,36 @@ def record_placement(session: Session, *, user: User, client: Client, body: Plac
         end_date=body.end_date,
         separation_reason=body.separation_reason.value if body.separation_reason else None,
         note=body.note,
+        competitive_integrated=body.competitive_integrated,
+        **job,
     )
     log_outcome(session, user=user, placement=row)
+    if opening is not None and opening.status == "open":
+        positions = int(opening.record.get("positions") or 1)
+        if store.openings.placement_count(session, opening_id=opening.id) >= positions:
+            openings.set_status(session, user, opening, "filled")
     return row
+
+
+def update_placement(
+    session: Session, *, user: User, placement: Placement, body: PlacementUpdate
+) -> Placement:
+    """Record or correct how a placement ended, and the job fields given; a ``Conflict`` when stale."""
+    job = body.model_dump(
+        include={"job_title", "employer_name", "hourly_wage", "weekly_hours", "competitive_integrated"},
+        exclude_none=True,
+    )
+    store.decisions.update_placement(
+        session,
+        placement=placement,
+        expected_version=body.version,
+        end_date=body.end_date,
+        separation_reason=body.separation_reason.value if body.separation_reason else None,
+        note=body.note,
+        **job,
+    )
+    log_outcome(session, user=user, placement=placement)
+    return placement
 
 
 def log_outcome(session: Session, *, user: User, placement: Placement) -> None:
@@ -105,4 +157,9 @@ def log_outcome(session: Session, *, user: User, placement: Placement) -> None:
         start_date=str(placement.start_date),
         end_date=str(placement.end_date) if placement.end_date else None,
         separation_reason=placement.separation_reason,
+        job_title=placement.job_title,
+        employer_name=placement.employer_name,
+        hourly_wage=placement.hourly_wage,
+        weekly_hours=placement.weekly_hours,
+        competitive_integrated=placement.competitive_integrated,
     )

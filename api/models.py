@@ -15,11 +15,13 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Integer,
     String,
     Text,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -89,6 +91,13 @@ class Employer(Base):
     industry: Mapped[str] = mapped_column(String(120), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     fair_chance: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who to call there (job development): shown to liaisons and specialists, never to auditors.
+    contact_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    contact_address: Mapped[str] = mapped_column(String(400), default="", server_default="")
+    # The specialist who recorded it (job development); null when a liaison or an import added it.
+    developed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -116,6 +125,9 @@ class Opening(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # The specialist who developed it (IPS job development); null for a liaison's posting.
+    # Indexed: a liaison's list reads "managed, or developed and unassigned" through two indexes.
+    developed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The openings counter after the last write of this opening: the matcher cache's change log.
@@ -141,13 +153,20 @@ class Decision(Base):
 
 
 class Placement(Base):
-    """A job a client started: start date, and end date with a separation reason."""
+    """A job a client started, as IPS counts it: the job, pay, hours, start, and end with a reason."""
 
     __tablename__ = "placements"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
-    opening_id: Mapped[str] = mapped_column(ForeignKey("openings.id"), index=True)
+    # Null for a job the client found outside the pool (IPS counts those too).
+    opening_id: Mapped[str | None] = mapped_column(ForeignKey("openings.id"), index=True, nullable=True)
+    job_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    employer_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    hourly_wage: Mapped[float | None] = mapped_column(Float, nullable=True)
+    weekly_hours: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Competitive integrated employment: an ordinary job open to anyone, at least minimum wage.
+    competitive_integrated: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     separation_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)

@@ -1,9 +1,14 @@
 """Openings and their employers: the rules the JSON routes and the pages share.
 
 Who may see and change what (a liaison: the openings of the employers they manage, any
-status; a specialist: open, unexpired ones, read-only), how a posting is stored (the
-engine's validation, the near-duplicate rule, the audit event) and how lists are
-searched and paged. Functions flush but never commit: the caller commits.
+status, and those specialists developed for employers no liaison manages; a specialist:
+open, unexpired ones, and may record employers and openings they developed), how a posting
+is stored (the engine's validation, the near-duplicate rule, the audit event) and how lists
+are searched and paged. Functions flush but never commit: the caller commits.
+
+Job development (IPS): a specialist's opening is marked ``developed_by`` them. It may be
+edited by its developer and by the liaisons who manage its employer; a specialist's
+employer likewise by its developer and its liaisons.
 """
 
 from __future__ import annotations
@@ -43,6 +48,10 @@ class ListRequest:
     descending: bool = False
 
 
+def _not_found() -> HTTPException:
+    return HTTPException(status_code=404, detail="Employer not found")
+
+
 def managed_employer(session: Session, user: User, employer_id: str) -> Employer:
     """An employer ``user`` manages, or 404 (another liaison's employer does not exist for them)."""
     employer = (
@@ -51,11 +60,38 @@ def managed_employer(session: Session, user: User, employer_id: str) -> Employer
         else store.employers.get_employer(session, employer_id=employer_id, liaison_id=user.id)
     )  # an id with NUL names nothing (PostgreSQL text cannot even hold it)
     if employer is None:
-        raise HTTPException(status_code=404, detail="Employer not found")
+        raise _not_found()
     return employer
 
 
-def public(opening: Opening, *, today: dt.date) -> OpeningPublic:
+def readable_employer(session: Session, user: User, employer_id: str) -> Employer:
+    """An employer ``user`` may read, or 404.
+
+    A liaison: one they manage, or an unassigned one a specialist recorded; a specialist: any
+    (they develop jobs with every employer and need its contact).
+    """
+    if "\x00" in employer_id:  # an id with NUL names nothing (PostgreSQL text cannot even hold it)
+        raise _not_found()
+    liaison_id = user.id if user.role == Role.LIAISON else None
+    employer = store.employers.get_employer(
+        session, employer_id=employer_id, liaison_id=liaison_id, developed=True
+    )
+    if employer is None:
+        raise _not_found()
+    return employer
+
+
+def editable_employer(session: Session, user: User, employer_id: str) -> Employer:
+    """An employer ``user`` may change: a liaison's managed one, a specialist's own (404 unseen, else 403)."""
+    if user.role == Role.LIAISON:
+        return managed_employer(session, user, employer_id)
+    employer = readable_employer(session, user, employer_id)
+    if not may_edit_employer(session, user, employer):
+        raise HTTPException(status_code=403, detail="Only its liaisons and the specialist who recorded it")
+    return employer
+
+
+def public(opening: Opening, *, today: dt.date, developer_name: str | None = None) -> OpeningPublic:
     expires = opening.expires
     return OpeningPublic(
         id=opening.id,
@@ -63,6 +99,8 @@ def public(opening: Opening, *, today: dt.date) -> OpeningPublic:
         employer_name=opening.record["employer"],
         status=opening.status,  # type: ignore[arg-type]
         expired=expires is not None and expires < today,
+        developed_by=opening.developed_by,
+        developed_by_name=developer_name,
         version=opening.version,
         created_at=opening.created_at,
         updated_at=opening.updated_at,
@@ -81,6 +119,40 @@ def visible(session: Session, user: User, opening_id: str) -> Opening:
     if opening is None:
         raise HTTPException(status_code=404, detail="Opening not found")
     return opening
+
+
+def may_edit(session: Session, user: User, opening: Opening) -> bool:
+    """Whether ``user`` may change the opening: its employer's liaison, or the specialist who developed it."""
+    if user.role == Role.LIAISON:
+        managed = store.employers.get_employer(session, employer_id=opening.employer_id, liaison_id=user.id)
+        return managed is not None
+    return user.role == Role.SPECIALIST and opening.developed_by == user.id
+
+
+def may_edit_employer(session: Session, user: User, employer: Employer) -> bool:
+    """Whether ``user`` may change the employer: a liaison managing it, or the specialist who recorded it."""
+    if user.role == Role.LIAISON:
+        return store.employers.get_employer(session, employer_id=employer.id, liaison_id=user.id) is not None
+    return user.role == Role.SPECIALIST and employer.developed_by == user.id
+
+
+def editable(session: Session, user: User, opening_id: str) -> Opening:
+    """An opening ``user`` may change (details or status), or 404 when unseen, 403 when read-only.
+
+    A liaison: an opening of an employer they manage; a specialist: one they developed.
+    """
+    opening = visible(session, user, opening_id)
+    if may_edit(session, user, opening):
+        return opening
+    raise HTTPException(
+        status_code=403, detail="Only the employer's liaisons and the specialist who developed it"
+    )
+
+
+def developer_names(session: Session, rows: list[Opening]) -> dict[int, str]:
+    """The names of the specialists who developed these openings, by user id (one query)."""
+    ids = {o.developed_by for o in rows if o.developed_by is not None}
+    return store.openings.developer_names(session, user_ids=ids) if ids else {}
 
 
 def list_openings(
@@ -120,11 +192,22 @@ def industries(session: Session, user: User, *, today: dt.date) -> list[str]:
 def create_opening(
     session: Session, user: User, *, employer_id: str, details: OpeningDetails, today: dt.date
 ) -> Opening:
-    """Store a new opening of a managed employer (404, 422 on a bad field, 409 near-duplicate)."""
-    employer = managed_employer(session, user, employer_id)
+    """Store a new opening (404, 422 on a bad field, 409 near-duplicate).
+
+    A liaison's is for an employer they manage; a specialist's for any employer, marked as
+    developed by them.
+    """
+    specialist = user.role == Role.SPECIALIST
+    employer = (readable_employer if specialist else managed_employer)(session, user, employer_id)
     record = opening_record(details, opening_id=store.new_id("O"), employer=employer.name, posted=today)
     dedupe.refuse_near_duplicate(session, employer_id=employer.id, record=record)
-    opening = store.openings.create_opening(session, employer=employer, record=record, created_by=user.id)
+    opening = store.openings.create_opening(
+        session,
+        employer=employer,
+        record=record,
+        created_by=user.id,
+        developed_by=user.id if specialist else None,
+    )
     log_event(session, kind="opening.created", user=user, opening_id=opening.id)
     return opening
 
@@ -177,8 +260,15 @@ def next_page(path: str, query: list[tuple[str, str]], *, total: int, limit: int
 
 
 def create_employer(session: Session, user: User, body: EmployerCreate) -> Employer:
-    """Add an employer; the liaison who adds it manages it."""
-    employer = store.employers.create_employer(session, **body.model_dump(), liaison_id=user.id)
+    """Add an employer: the liaison who adds it manages it; a specialist's is marked as developed
+    by them and left unassigned (every liaison sees it until an admin assigns one)."""
+    specialist = user.role == Role.SPECIALIST
+    employer = store.employers.create_employer(
+        session,
+        **body.model_dump(),
+        liaison_id=None if specialist else user.id,
+        developed_by=user.id if specialist else None,
+    )
     log_event(session, kind="employer.created", user=user, employer_id=employer.id)
     return employer
 

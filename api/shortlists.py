@@ -100,7 +100,7 @@ def compute_shortlist(
     """Rank the open openings for a client (rejected ones blocked); reads only, takes no lock."""
     fitted = cache.get(session, as_of=as_of, filters=filters)
     client = engine_client(session, occupations=cache.occupations, client_row=client_row)
-    rejected = store.decisions.rejected_opening_ids(session, client_id=client.id)
+    rejected = store.decisions.blocked_opening_ids(session, client_id=client.id)
     shortlist = fitted.matcher.recommend(
         [client], k=k, blocked={client.id: rejected}, explain_exclusions=False, near_misses=NEAR_MISSES
     )[0]
@@ -191,7 +191,7 @@ def explain_pair(
         return None
     matcher = fitted.matcher if opening_id in fitted.records else _matcher_for(fitted, session, row, as_of)
     client = engine_client(session, occupations=cache.occupations, client_row=client_row)
-    rejected = store.decisions.rejected_opening_ids(session, client_id=client.id)
+    rejected = store.decisions.blocked_opening_ids(session, client_id=client.id)
     result = matcher.explain(client, opening_id, blocked={client.id: rejected})
     about = {
         "title": row.title,
@@ -246,7 +246,7 @@ def list_exclusions(
     """One page of the openings ruled out for a client, each with every reason (computed now)."""
     fitted = cache.get(session, as_of=as_of, filters=ShortlistFilters())
     client = engine_client(session, occupations=cache.occupations, client_row=client_row)
-    rejected = store.decisions.rejected_opening_ids(session, client_id=client.id)
+    rejected = store.decisions.blocked_opening_ids(session, client_id=client.id)
     total, page = fitted.matcher.exclusions(
         client, blocked={client.id: rejected}, code=code, offset=offset, limit=limit
     )

@@ -145,7 +145,7 @@ def _write_digests(
         if p.client_hash != hashes[c] and not matches(p.client_hash, rows[c].record, legacy=Legacy.AUDIT)
     }
     blocked = {
-        c.id: store.decisions.rejected_opening_ids(session, client_id=c.id)
+        c.id: store.decisions.blocked_opening_ids(session, client_id=c.id)
         for c in clients
         if c.id in previous
     }

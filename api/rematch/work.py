@@ -80,7 +80,7 @@ def _tasks(
                 if i not in active
             ]
             skipped[chunk.number] = [*gone, *inputs.skipped]
-            blocked = {c.id: store.decisions.rejected_opening_ids(session, client_id=c.id) for c in clients}
+            blocked = {c.id: store.decisions.blocked_opening_ids(session, client_id=c.id) for c in clients}
             rows.update(active)
             tasks.append(ChunkTask(chunk.number, tuple(clients), {k: v for k, v in blocked.items() if v}))
     return tasks, rows, skipped

@@ -104,7 +104,11 @@ def restore_opening(
 def create_placement(
     session: SessionDep, user: SpecialistUser, client_id: str, body: PlacementCreate
 ) -> PlacementPublic:
-    """Record a started job (and, once known, its end date and separation reason)."""
+    """Record a started job as IPS counts it (and, once known, its end date and separation reason).
+
+    Job title, employer, hourly wage and weekly hours left out are taken from the opening. The
+    opening leaves the client's shortlist; once placements take all its positions it is filled.
+    """
     client = _open_client(session, user, client_id)
     try:
         row = decisions.record_placement(session, user=user, client=client, body=body)
@@ -129,19 +133,11 @@ def update_placement(
     placement_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
     body: PlacementUpdate,
 ) -> PlacementPublic:
-    """Record or correct how a placement ended (``version`` must be current)."""
+    """Record or correct how a placement ended, and its job fields (``version`` must be current)."""
     client = own_client(session, user, client_id)
     row = store.decisions.get_placement(session, client_id=client.id, placement_id=placement_id)
     if row is None:
         raise HTTPException(status_code=404, detail="Placement not found")
-    store.decisions.update_placement(
-        session,
-        placement=row,
-        expected_version=body.version,
-        end_date=body.end_date,
-        separation_reason=body.separation_reason.value if body.separation_reason else None,
-        note=body.note,
-    )
-    decisions.log_outcome(session, user=user, placement=row)
+    decisions.update_placement(session, user=user, placement=row, body=body)
     session.commit()
     return PlacementPublic.model_validate(row)

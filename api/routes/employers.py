@@ -1,4 +1,8 @@
-"""Employers (liaison): those the caller manages; others answer 404."""
+"""Employers: a liaison's (managed, and unassigned ones specialists recorded); specialists read any.
+
+A specialist records employers they develop (job development); those stay unassigned until
+an admin assigns a liaison. Others answer 404; editing another's is 403.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 
 from api import openings, store
-from api.deps import LiaisonUser, SessionDep
+from api.deps import OpeningReader, SessionDep
+from api.models import Role
 from api.openings import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, managed_employer, next_page
 from api.schemas import EmployerCreate, EmployerPublic, EmployersPublic, EmployerUpdate, errors
 
@@ -21,7 +26,7 @@ __all__ = ["managed_employer", "router"]
 def list_employers(
     request: Request,
     session: SessionDep,
-    user: LiaisonUser,
+    user: OpeningReader,
     q: Annotated[
         str,
         Query(
@@ -45,9 +50,11 @@ def list_employers(
         ),
     ] = 0,
 ) -> EmployersPublic:
-    """Employers the caller manages, by name. Paged: ``total`` counts all, ``next`` links the next page."""
+    """Employers by name: a liaison's (managed, and unassigned ones specialists recorded); for a
+    specialist, all. Paged: ``total`` counts all, ``next`` links the next page."""
+    liaison_id = user.id if user.role == Role.LIAISON else None
     rows, total = store.employers.search_employers(
-        session, liaison_id=user.id, search=q.strip(), limit=limit, offset=offset
+        session, liaison_id=liaison_id, search=q.strip(), limit=limit, offset=offset, developed=True
     )
     return EmployersPublic(
         data=[EmployerPublic.model_validate(e) for e in rows],
@@ -62,24 +69,26 @@ def list_employers(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_employer(session: SessionDep, user: LiaisonUser, body: EmployerCreate) -> EmployerPublic:
-    """Add an employer; the caller manages it."""
+def create_employer(session: SessionDep, user: OpeningReader, body: EmployerCreate) -> EmployerPublic:
+    """Add an employer: a liaison then manages it; a specialist's is marked as developed by them and
+    seen by every liaison until an admin assigns one."""
     employer = openings.create_employer(session, user, body)
     session.commit()
     return EmployerPublic.model_validate(employer)
 
 
 @router.get("/{employer_id}", responses=errors(404))
-def read_employer(session: SessionDep, user: LiaisonUser, employer_id: str) -> EmployerPublic:
-    return EmployerPublic.model_validate(managed_employer(session, user, employer_id))
+def read_employer(session: SessionDep, user: OpeningReader, employer_id: str) -> EmployerPublic:
+    return EmployerPublic.model_validate(openings.readable_employer(session, user, employer_id))
 
 
 @router.put("/{employer_id}", responses=errors(404, 409))
 def update_employer(
-    session: SessionDep, user: LiaisonUser, employer_id: str, body: EmployerUpdate
+    session: SessionDep, user: OpeningReader, employer_id: str, body: EmployerUpdate
 ) -> EmployerPublic:
-    """Replace an employer's details (``version`` must be current)."""
-    employer = managed_employer(session, user, employer_id)
+    """Replace an employer's details (``version`` must be current): its liaisons, or the specialist who
+    recorded it (403 for others who may read it)."""
+    employer = openings.editable_employer(session, user, employer_id)
     openings.update_employer(session, user, employer, body)
     session.commit()
     return EmployerPublic.model_validate(employer)

@@ -1,4 +1,5 @@
-"""Openings: liaisons manage their employers' openings; specialists read open ones."""
+"""Openings: liaisons manage their employers' openings; specialists read open ones and record
+the openings they develop (which they, and the employer's liaisons, may then change)."""
 
 from __future__ import annotations
 
@@ -40,8 +41,10 @@ Offset = Annotated[
 ]
 
 
-def public(opening: Opening, settings: SettingsDep) -> OpeningPublic:
-    return openings.public(opening, today=settings.today())
+def public(session: SessionDep, opening: Opening, settings: SettingsDep) -> OpeningPublic:
+    names = openings.developer_names(session, [opening])
+    developer = names.get(opening.developed_by) if opening.developed_by is not None else None
+    return openings.public(opening, today=settings.today(), developer_name=developer)
 
 
 @router.get("")
@@ -110,8 +113,10 @@ def list_openings(
     rows, total = openings.list_openings(
         session, user, asked, today=settings.today(), limit=limit, offset=offset
     )
+    names = openings.developer_names(session, rows)
+    today = settings.today()
     return OpeningsPublic(
-        data=[public(o, settings) for o in rows],
+        data=[openings.public(o, today=today, developer_name=names.get(o.developed_by or 0)) for o in rows],
         count=len(rows),
         total=total,
         limit=limit,
@@ -124,51 +129,53 @@ def list_openings(
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=errors(404, 409))
 def create_opening(
-    session: SessionDep, user: LiaisonUser, settings: SettingsDep, body: OpeningCreate
+    session: SessionDep, user: OpeningReader, settings: SettingsDep, body: OpeningCreate
 ) -> OpeningPublic:
-    """Post an opening for a managed employer; a near-duplicate of an open one is a 409."""
+    """Post an opening: a liaison for a managed employer; a specialist one they developed, for any
+    employer (marked developed_by them). A near-duplicate of an open one is a 409."""
     opening = openings.create_opening(
         session, user, employer_id=body.employer_id, details=body.details, today=settings.today()
     )
     session.commit()
-    return public(opening, settings)
+    return public(session, opening, settings)
 
 
 @router.get("/{opening_id}", responses=errors(404))
 def read_opening(
     session: SessionDep, user: OpeningReader, settings: SettingsDep, opening_id: str
 ) -> OpeningPublic:
-    return public(openings.visible(session, user, opening_id), settings)
+    return public(session, openings.visible(session, user, opening_id), settings)
 
 
 @router.put("/{opening_id}", responses=errors(404, 409))
 def update_opening(
     session: SessionDep,
-    user: LiaisonUser,
+    user: OpeningReader,
     settings: SettingsDep,
     opening_id: str,
     body: OpeningUpdate,
 ) -> OpeningPublic:
-    """Replace an opening's details (``version`` must be current)."""
-    opening = openings.visible(session, user, opening_id)
+    """Replace an opening's details (``version`` must be current): the employer's liaisons, or the
+    specialist who developed it (403 for others who may read it)."""
+    opening = openings.editable(session, user, opening_id)
     openings.update_opening(
         session, user, opening, details=body.details, version=body.version, today=settings.today()
     )
     session.commit()
-    return public(opening, settings)
+    return public(session, opening, settings)
 
 
 def _status(
     session: SessionDep, user: User, settings: SettingsDep, opening_id: str, new: Status
 ) -> OpeningPublic:
-    opening = openings.set_status(session, user, openings.visible(session, user, opening_id), new)
+    opening = openings.set_status(session, user, openings.editable(session, user, opening_id), new)
     session.commit()
-    return public(opening, settings)
+    return public(session, opening, settings)
 
 
 @router.post("/{opening_id}/fill", responses=errors(404, 409))
 def fill_opening(
-    session: SessionDep, user: LiaisonUser, settings: SettingsDep, opening_id: str
+    session: SessionDep, user: OpeningReader, settings: SettingsDep, opening_id: str
 ) -> OpeningPublic:
     """Mark filled (no longer suggested)."""
     return _status(session, user, settings, opening_id, "filled")
@@ -176,7 +183,7 @@ def fill_opening(
 
 @router.post("/{opening_id}/close", responses=errors(404, 409))
 def close_opening(
-    session: SessionDep, user: LiaisonUser, settings: SettingsDep, opening_id: str
+    session: SessionDep, user: OpeningReader, settings: SettingsDep, opening_id: str
 ) -> OpeningPublic:
     """Mark closed (no longer suggested)."""
     return _status(session, user, settings, opening_id, "closed")
@@ -184,7 +191,7 @@ def close_opening(
 
 @router.post("/{opening_id}/reopen", responses=errors(404, 409))
 def reopen_opening(
-    session: SessionDep, user: LiaisonUser, settings: SettingsDep, opening_id: str
+    session: SessionDep, user: OpeningReader, settings: SettingsDep, opening_id: str
 ) -> OpeningPublic:
     """Open a filled or closed opening again."""
     return _status(session, user, settings, opening_id, "open")

@@ -328,11 +328,50 @@ def _check_separation(value: SeparationReason | None, info: ValidationInfo) -> S
 
 
 END_DATE = "Last day of work, if it has ended (YYYY-MM-DD, not before start_date); null while ongoing."
+#: The hint shown beside the flag (API and outcome form): what IPS counts as competitive integrated.
+COMPETITIVE_INTEGRATED = (
+    "Competitive integrated employment: an ordinary job open to anyone (not set aside for people "
+    "with disabilities), paid at least minimum wage, working alongside people without disabilities."
+)
+JobTitle = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Wage = Annotated[float, Field(ge=0, le=1000)]
+WeeklyHours = Annotated[float, Field(ge=0.5, le=80)]
+
+
+class PlacementJob(Strict):
+    """The job of a placement as IPS outcome reports count it.
+
+    Left out on a new placement, the job title, employer, wage and hours are taken from the
+    opening (as it stood when the placement was recorded).
+    """
+
+    job_title: JobTitle | None = Field(
+        default=None, description="The job title (default: the opening's title; up to 200 characters)."
+    )
+    employer_name: JobTitle | None = Field(
+        default=None, description="The employer's name (default: the opening's employer)."
+    )
+    hourly_wage: Wage | None = Field(
+        default=None, description="Pay per hour in US dollars (default: the opening's wage, if stated)."
+    )
+    weekly_hours: WeeklyHours | None = Field(
+        default=None, description="Hours of work a week, 0.5-80 (default: the opening's, if stated)."
+    )
+
+
 SEPARATION = "Why the job ended: required with end_date, refused without one."
 
 
-class PlacementCreate(Strict):
-    """A started job; give ``end_date`` with a ``separation_reason`` once it ends."""
+class PlacementCreate(PlacementJob):
+    """A started job; give ``end_date`` with a ``separation_reason`` once it ends.
+
+    For an opening, the client was hired there: it leaves their shortlist, and it counts against
+    the opening's positions (once placements fill them all, the opening is marked filled). A job
+    found outside the openings names no opening and gives its job title and employer.
+
+    The client was hired for the opening: it leaves their shortlist, and it counts against the
+    opening's positions (once placements fill them all, the opening is marked filled).
+    """
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -340,6 +379,9 @@ class PlacementCreate(Strict):
                 {
                     "opening_id": examples.OPENING_ID,
                     "start_date": "2026-03-16",
+                    "hourly_wage": 17.5,
+                    "weekly_hours": 20,
+                    "competitive_integrated": True,
                     "note": "Job coach on site for the first two weeks.",
                 },
                 {
@@ -349,11 +391,24 @@ class PlacementCreate(Strict):
                     "separation_reason": "transport",
                     "note": "Bus route cut; looking for a job closer to home.",
                 },
+                {
+                    "job_title": "Stock clerk",
+                    "employer_name": "Milwaukee Ave Hardware",
+                    "hourly_wage": 16.0,
+                    "weekly_hours": 12,
+                    "start_date": "2026-04-06",
+                    "note": "The client found it through a neighbour.",
+                },
             ]
         }
     )
 
-    opening_id: Id = Field(description="The opening the client was hired for.")
+    opening_id: Id | None = Field(
+        default=None,
+        description="The opening the client was hired for; null for a job found outside the openings "
+        "(then give job_title and employer_name).",
+    )
+    competitive_integrated: bool = Field(default=True, description=COMPETITIVE_INTEGRATED)
     start_date: dt.date = Field(description="First day of work (YYYY-MM-DD).")
     end_date: dt.date | None = Field(default=None, description=END_DATE)
     separation_reason: SeparationReason | None = Field(
@@ -365,8 +420,12 @@ class PlacementCreate(Strict):
     _separation = field_validator("separation_reason")(_check_separation)
 
 
-class PlacementUpdate(Strict):
-    """Record or correct how a placement ended; ``version`` must be the current one."""
+class PlacementUpdate(PlacementJob):
+    """Record or correct how a placement ended; ``version`` must be the current one.
+
+    The job fields (title, employer, wage, hours, competitive_integrated) are corrected when
+    given and kept as they are when left out.
+    """
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -382,6 +441,9 @@ class PlacementUpdate(Strict):
     )
 
     version: int = Field(ge=1, description="The placement's current version; a stale one is a 409.")
+    competitive_integrated: bool | None = Field(
+        default=None, description=f"{COMPETITIVE_INTEGRATED} Left out: kept as it is."
+    )
     end_date: dt.date | None = Field(default=None, description=END_DATE)
     separation_reason: SeparationReason | None = Field(
         default=None, validate_default=True, description=SEPARATION
@@ -398,7 +460,12 @@ class PlacementPublic(BaseModel):
 
     id: int = Field(description="The placement's id.")
     client_id: str = Field(description="The client who got the job.")
-    opening_id: str = Field(description="The opening filled.")
+    opening_id: str | None = Field(description="The opening filled; null for a job found elsewhere.")
+    job_title: str = Field(description="The job title.")
+    employer_name: str = Field(description="The employer's name.")
+    hourly_wage: float | None = Field(description="Pay per hour in US dollars; null when not known.")
+    weekly_hours: float | None = Field(description="Hours of work a week; null when not known.")
+    competitive_integrated: bool = Field(description=COMPETITIVE_INTEGRATED)
     start_date: dt.date = Field(description="First day of work.")
     end_date: dt.date | None = Field(description="Last day of work; null while the job goes on.")
     separation_reason: SeparationReason | None = Field(description="Why the job ended (with end_date).")

@@ -12,6 +12,19 @@ from api.schemas.clients import ACCOMMODATIONS, DIMENSIONS
 from api.schemas.common import Id, LatLon, Name, Note, Phrase, Phrases, Ratings, Riasec, Strict, Zip
 
 Window = Annotated[str, StringConstraints(max_length=40)]
+#: An employer contact's e-mail: empty, or one address (the domain has a dot; no spaces).
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+]
+#: A phone number as people write it: digits, spaces, + - ( ) . and an extension ("x12", "ext. 12").
+Phone = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        max_length=40,
+        pattern=r"^$|^\+?[0-9()\-. ]{3,}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$",
+    ),
+]
 Codes = Annotated[list[Phrase], Field(max_length=50)]
 
 
@@ -36,6 +49,14 @@ class EmployerCreate(Strict):
         description="The employer hires people with a criminal record. For people's information: the "
         "matching reads each opening's own fair_chance.",
     )
+    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = Field(
+        default="", description="Who to talk to there (e.g. the hiring manager), up to 120 characters."
+    )
+    contact_phone: Phone = Field(default="", description='Their phone number (e.g. "(773) 555-0142 x12").')
+    contact_email: Email = Field(default="", description="Their e-mail address.")
+    contact_address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=400)] = Field(
+        default="", description="Where to visit them (street, city, ZIP), up to 400 characters."
+    )
 
 
 class EmployerUpdate(EmployerCreate):
@@ -47,7 +68,7 @@ class EmployerUpdate(EmployerCreate):
 
 
 class EmployerPublic(BaseModel):
-    """An employer as the liaisons who manage it see it."""
+    """An employer as liaisons and specialists see it (auditors never see its contact)."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -56,6 +77,14 @@ class EmployerPublic(BaseModel):
     industry: str = Field(description="Main industry, as entered.")
     notes: str = Field(description="The liaison's notes.")
     fair_chance: bool = Field(description="Whether the employer hires people with a criminal record.")
+    contact_name: str = Field(description="Who to talk to there.")
+    contact_phone: str = Field(description="Their phone number.")
+    contact_email: str = Field(description="Their e-mail address.")
+    contact_address: str = Field(description="Where to visit them.")
+    developed_by: int | None = Field(
+        description="User id of the specialist who recorded the employer (job development); null when "
+        "a liaison or an import added it."
+    )
     version: int = Field(description="Increases with every change; send it back when editing.")
     created_at: dt.datetime = Field(description="When the employer was added (UTC).")
     updated_at: dt.datetime = Field(description="When the employer last changed (UTC).")
@@ -165,7 +194,11 @@ class OpeningDetails(Strict):
 
 
 class OpeningCreate(Strict):
-    """A new opening of an employer the caller manages; id and status are assigned."""
+    """A new opening; id and status are assigned.
+
+    A liaison posts for an employer they manage; a specialist records an opening they
+    developed, for any employer (it is marked as developed by them).
+    """
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -173,7 +206,9 @@ class OpeningCreate(Strict):
         }
     )
 
-    employer_id: Id = Field(description="The employer posting it; the caller must manage it.")
+    employer_id: Id = Field(
+        description="The employer posting it; a liaison must manage it, a specialist may name any."
+    )
     details: OpeningDetails = Field(description="The job posting.")
 
 
@@ -202,6 +237,14 @@ class OpeningPublic(BaseModel):
         description="open: may be suggested; filled or closed: no longer suggested."
     )
     expired: bool = Field(description="Its expires date has passed (it is no longer suggested).")
+    developed_by: int | None = Field(
+        default=None,
+        description="User id of the specialist who developed it (job development); null for a "
+        "liaison's posting or an import.",
+    )
+    developed_by_name: str | None = Field(
+        default=None, description="That specialist's name, for the liaison's lists."
+    )
     version: int = Field(description="Increases with every change; send it back when editing.")
     created_at: dt.datetime = Field(description="When the opening was stored (UTC).")
     updated_at: dt.datetime = Field(description="When it last changed (UTC).")

@@ -57,6 +57,18 @@ def rejected_opening_ids(session: Session, *, client_id: str) -> list[str]:
     return sorted(opening_id for opening_id, rejected in state.items() if rejected)
 
 
+def placed_opening_ids(session: Session, *, client_id: str) -> list[str]:
+    """Openings the client has been placed in (hired): never suggested to them again."""
+    query = select(Placement.opening_id).where(Placement.client_id == client_id).distinct()
+    return sorted(i for i in session.scalars(query) if i is not None)
+
+
+def blocked_opening_ids(session: Session, *, client_id: str) -> list[str]:
+    """Openings not to suggest to the client: rejected (and not restored), or placed in."""
+    rejected = rejected_opening_ids(session, client_id=client_id)
+    return sorted({*rejected, *placed_opening_ids(session, client_id=client_id)})
+
+
 def restore(session: Session, *, client_id: str, opening_id: str, actor_id: int) -> Decision:
     """Undo a rejection so the opening can be suggested again."""
     if opening_id not in rejected_opening_ids(session, client_id=client_id):
@@ -71,13 +83,17 @@ def add_placement(
     session: Session,
     *,
     client_id: str,
-    opening_id: str,
+    opening_id: str | None,
     start_date: dt.date,
     end_date: dt.date | None = None,
     separation_reason: str | None = None,
     note: str = "",
+    **job: object,
 ) -> Placement:
+    """Store a placement; ``job``: its job_title, employer_name, hourly_wage, weekly_hours and
+    competitive_integrated."""
     row = Placement(
+        **job,
         client_id=client_id,
         opening_id=opening_id,
         start_date=start_date,
@@ -108,8 +124,10 @@ def update_placement(
     end_date: dt.date | None,
     separation_reason: str | None,
     note: str,
+    **job: object,
 ) -> Placement:
-    """Record how a placement ended (end date must not precede the start)."""
+    """Record how a placement ended (end date must not precede the start); ``job``: the job fields
+    to correct (as :func:`add_placement`)."""
     if placement.version != expected_version:
         raise Conflict(f"Version mismatch: current version is {placement.version}")
     if end_date is not None and end_date < placement.start_date:
@@ -117,6 +135,8 @@ def update_placement(
     placement.end_date = end_date
     placement.separation_reason = separation_reason
     placement.note = note
+    for field, value in job.items():
+        setattr(placement, field, value)
     placement.updated_at = utcnow()
     session.flush()
     return placement

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.models import Employer, EmployerLiaison, Opening, utcnow
@@ -18,13 +18,34 @@ def _managed_by(liaison_id: int) -> Select[Any]:
     return select(EmployerLiaison.employer_id).where(EmployerLiaison.user_id == liaison_id)
 
 
-def get_employer(session: Session, *, employer_id: str, liaison_id: int | None = None) -> Employer | None:
-    """An employer, or None when missing or (given ``liaison_id``) not managed by them."""
+def assigned() -> Select[Any]:
+    """Ids of the employers some liaison manages."""
+    return select(EmployerLiaison.employer_id)
+
+
+def liaison_sees_employer(liaison_id: int) -> ColumnElement[bool]:
+    """A liaison sees the employers they manage and every unassigned one a specialist recorded."""
+    return or_(
+        Employer.id.in_(_managed_by(liaison_id)),
+        and_(Employer.developed_by.is_not(None), Employer.id.not_in(assigned())),
+    )
+
+
+def get_employer(
+    session: Session, *, employer_id: str, liaison_id: int | None = None, developed: bool = False
+) -> Employer | None:
+    """An employer, or None when missing or (given ``liaison_id``) not managed by them.
+
+    ``developed``: a liaison also gets an unassigned employer a specialist recorded.
+    """
     employer = session.get(Employer, employer_id)
     if employer is None or liaison_id is None:
         return employer
-    assigned = session.get(EmployerLiaison, (employer_id, liaison_id))
-    return employer if assigned is not None else None
+    if session.get(EmployerLiaison, (employer_id, liaison_id)) is not None:
+        return employer
+    if developed and employer.developed_by is not None and not liaison_ids(session, employer_id=employer_id):
+        return employer
+    return None
 
 
 def managed_employers(
@@ -45,12 +66,23 @@ def list_employers(session: Session, *, liaison_id: int | None = None) -> list[E
 
 
 def search_employers(
-    session: Session, *, liaison_id: int | None, search: str = "", limit: int, offset: int
+    session: Session,
+    *,
+    liaison_id: int | None,
+    search: str = "",
+    limit: int,
+    offset: int,
+    developed: bool = False,
 ) -> tuple[list[Employer], int]:
-    """One page of employers (by name) whose name or industry holds ``search``, and the total."""
+    """One page of employers (by name) whose name or industry holds ``search``, and the total.
+
+    ``developed``: a liaison's page also holds the unassigned employers specialists recorded.
+    """
     query = select(Employer)
     if liaison_id is not None:
-        query = query.where(Employer.id.in_(_managed_by(liaison_id)))
+        query = query.where(
+            liaison_sees_employer(liaison_id) if developed else Employer.id.in_(_managed_by(liaison_id))
+        )
     if search:
         query = query.where(
             or_(
@@ -71,9 +103,19 @@ def create_employer(
     notes: str = "",
     fair_chance: bool = False,
     liaison_id: int | None,
+    developed_by: int | None = None,
+    **contact: str,
 ) -> Employer:
-    """Create an employer; the liaison who creates it manages it."""
-    employer = Employer(id=new_id("E"), name=name, industry=industry, notes=notes, fair_chance=fair_chance)
+    """Create an employer; the liaison who creates it manages it (``contact``: the contact_* fields)."""
+    employer = Employer(
+        id=new_id("E"),
+        name=name,
+        industry=industry,
+        notes=notes,
+        fair_chance=fair_chance,
+        developed_by=developed_by,
+        **contact,
+    )
     session.add(employer)
     session.flush()
     if liaison_id is not None:
@@ -91,6 +133,7 @@ def update_employer(
     industry: str,
     notes: str,
     fair_chance: bool,
+    **contact: str,
 ) -> Employer:
     """Update an employer; a new name is copied into its openings' engine records."""
     if employer.version != expected_version:
@@ -98,6 +141,8 @@ def update_employer(
     renamed = employer.name != name
     employer.name, employer.industry, employer.notes = name, industry, notes
     employer.fair_chance = fair_chance
+    for field, value in contact.items():  # only the contact_* columns (the schema names them)
+        setattr(employer, field, value)
     employer.updated_at = utcnow()
     if renamed:
         for opening in session.scalars(select(Opening).where(Opening.employer_id == employer.id)):

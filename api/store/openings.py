@@ -7,25 +7,40 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, and_, func, insert, or_, select, union, update
 from sqlalchemy.orm import Session
 
-from api.models import Employer, EmployerLiaison, Opening, utcnow
+from api.models import Employer, EmployerLiaison, Opening, Placement, User, utcnow
 from api.store.common import Conflict, bump_counter, read_counter
-from api.store.employers import OPENINGS_COUNTER, _managed_by
+from api.store.employers import OPENINGS_COUNTER, _managed_by, assigned
 
 _Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")
 STATUSES = ("open", "filled", "closed")
 SORTS = ("created", "title", "employer", "posted", "expires")
 
 
+def liaison_sees(liaison_id: int) -> ColumnElement[bool]:
+    """A liaison sees the openings of the employers they manage and, of an employer no liaison
+    manages, those a specialist developed (or all, when a specialist recorded the employer).
+
+    Each branch reads an index (employer_id, developed_by): a list stays a search, not a scan.
+    """
+    recorded = select(Employer.id).where(Employer.developed_by.is_not(None), Employer.id.not_in(assigned()))
+    return or_(
+        Opening.employer_id.in_(union(_managed_by(liaison_id), recorded)),
+        and_(Opening.developed_by.is_not(None), Opening.employer_id.not_in(assigned())),
+    )
+
+
 def get_opening(session: Session, *, opening_id: str, liaison_id: int | None = None) -> Opening | None:
-    """An opening, or None when missing or (given ``liaison_id``) of an unmanaged employer."""
+    """An opening, or None when missing or (given ``liaison_id``) one the liaison does not see."""
     opening = session.get(Opening, opening_id)
     if opening is None or liaison_id is None:
         return opening
-    managed = session.get(EmployerLiaison, (opening.employer_id, liaison_id))
-    return opening if managed is not None else None
+    if session.get(EmployerLiaison, (opening.employer_id, liaison_id)) is not None:
+        return opening
+    seen = session.scalar(select(Opening.id).where(Opening.id == opening_id, liaison_sees(liaison_id)))
+    return opening if seen is not None else None
 
 
 def engine_records(session: Session, *, ids: Collection[str]) -> list[dict[str, Any]]:
@@ -55,7 +70,7 @@ def list_openings(
     """Openings, optionally only a liaison's, one employer's, one status, or unexpired."""
     query = select(Opening).order_by(Opening.created_at, Opening.id)
     if liaison_id is not None:
-        query = query.where(Opening.employer_id.in_(_managed_by(liaison_id)))
+        query = query.where(liaison_sees(liaison_id))
     if employer_id is not None:
         query = query.where(Opening.employer_id == employer_id)
     if status is not None:
@@ -111,7 +126,7 @@ def _filtered(query: _Query, *, liaison_id: int | None, where: OpeningFilter) ->
     if where.sort == "employer":  # only then is the employer's name read for every row
         query = query.join(Employer, Employer.id == Opening.employer_id)
     if liaison_id is not None:
-        query = query.where(Opening.employer_id.in_(_managed_by(liaison_id)))
+        query = query.where(liaison_sees(liaison_id))
     if where.employer_id is not None:
         query = query.where(Opening.employer_id == where.employer_id)
     if where.status is not None:
@@ -155,7 +170,7 @@ def industries(session: Session, *, liaison_id: int | None, valid_on: dt.date | 
     industry = func.lower(_industry())
     query = select(industry).distinct().where(industry != "")
     if liaison_id is not None:
-        query = query.where(Opening.employer_id.in_(_managed_by(liaison_id)))
+        query = query.where(liaison_sees(liaison_id))
     else:
         query = query.where(_matchable(valid_on or dt.date.min))
     return sorted(str(i) for i in session.scalars(query.limit(500)) if i)
@@ -200,10 +215,16 @@ def open_postings(
 
 
 def create_opening(
-    session: Session, *, employer: Employer, record: dict[str, Any], created_by: int | None
+    session: Session,
+    *,
+    employer: Employer,
+    record: dict[str, Any],
+    created_by: int | None,
+    developed_by: int | None = None,
 ) -> Opening:
-    """Store a new opening (the caller has refused near-duplicates)."""
+    """Store a new opening (the caller has refused near-duplicates); ``developed_by``: its specialist."""
     opening = Opening(
+        developed_by=developed_by,
         id=record["id"],
         employer_id=employer.id,
         title=record["title"],
@@ -262,6 +283,18 @@ def update_opening(
     bump_openings(session, ids=[opening.id])
     session.flush()
     return opening
+
+
+def developer_names(session: Session, *, user_ids: Collection[int]) -> dict[int, str]:
+    """The names (full name, else username) of these users, by id: who developed which opening."""
+    query = select(User.id, User.full_name, User.username).where(User.id.in_(sorted(user_ids)))
+    return {uid: full or username for uid, full, username in session.execute(query)}
+
+
+def placement_count(session: Session, *, opening_id: str) -> int:
+    """How many placements were recorded for an opening (each fills one of its positions)."""
+    query = select(func.count()).select_from(Placement).where(Placement.opening_id == opening_id)
+    return int(session.scalar(query) or 0)
 
 
 def set_status(session: Session, *, opening: Opening, status: str) -> Opening:

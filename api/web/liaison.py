@@ -25,7 +25,7 @@ from api.web import liaison_forms as forms
 from api.web import liaison_import
 from api.web.paging import PAGE_SIZE, page_of
 from api.web.render import render
-from api.web.session import LiaisonPage, OpeningReaderPage
+from api.web.session import OpeningReaderPage
 
 router = APIRouter()
 router.include_router(liaison_import.router)
@@ -47,6 +47,7 @@ NOTICES = {
     "filled": "The opening is marked filled: it is no longer suggested.",
     "reopened": "The opening is open again.",
     "employer-created": "The employer was added.",
+    "employer-recorded": "The employer was recorded. The liaisons see it until one is assigned to it.",
     "employer-saved": "The employer's details were saved.",
 }
 CHANGED_MEANWHILE = (
@@ -54,6 +55,16 @@ CHANGED_MEANWHILE = (
     "current version, then make your change there."
 )
 MAX_EMPLOYER_CHOICES = 1000
+#: The employer form's text fields (EmployerCreate's), in the form's order.
+EMPLOYER_TEXT_FIELDS = (
+    "name",
+    "industry",
+    "notes",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "contact_address",
+)
 
 
 def _notice(request: Request) -> str | None:
@@ -104,18 +115,19 @@ def openings_list(
         )
     employer = (
         store.employers.get_employer(
-            session, employer_id=asked.employer_id, liaison_id=user.id if liaison else None
+            session, employer_id=asked.employer_id, liaison_id=user.id if liaison else None, developed=True
         )
         if asked.employer_id
         else None
     )
+    names = openings.developer_names(session, rows)
     return render(
         request,
         "liaison_openings.html",
         user=user,
         nav="openings",
         notice=_notice(request),
-        rows=[openings.public(o, today=today) for o in rows],
+        rows=[openings.public(o, today=today, developer_name=names.get(o.developed_by or 0)) for o in rows],
         page=page,
         asked=asked,
         order="desc" if asked.descending else "asc",
@@ -126,6 +138,7 @@ def openings_list(
         order_choices=ORDER_CHOICES,
         soon_days=SOON_DAYS,
         can_edit=liaison,
+        can_record=user.role == Role.SPECIALIST,
     )
 
 
@@ -133,7 +146,7 @@ def openings_list(
 
 
 @router.get("/openings/new")
-def new_opening_page(request: Request, session: SessionDep, user: LiaisonPage) -> Response:
+def new_opening_page(request: Request, session: SessionDep, user: OpeningReaderPage) -> Response:
     values = forms.opening_values(None)
     values["employer_id"] = _param(request, "employer_id", 32)
     return _opening_form(request, session, user, values=values, errors={})
@@ -141,13 +154,19 @@ def new_opening_page(request: Request, session: SessionDep, user: LiaisonPage) -
 
 @router.post("/openings/new")
 async def create_opening(
-    request: Request, session: SessionDep, settings: SettingsDep, user: LiaisonPage
+    request: Request, session: SessionDep, settings: SettingsDep, user: OpeningReaderPage
 ) -> Response:
+    """A liaison posts for an employer they manage; a specialist records an opening they developed."""
     values = forms.form_values(await request.form())
     details, errors = _details(values)
     employer_id = str(values.get("employer_id", ""))[:32].replace("\x00", "")
-    if store.employers.get_employer(session, employer_id=employer_id, liaison_id=user.id) is None:
-        errors = {"employer_id": "Choose one of the employers you manage", **errors}
+    liaison_id = user.id if user.role == Role.LIAISON else None  # a specialist may name any employer
+    if (
+        not employer_id
+        or store.employers.get_employer(session, employer_id=employer_id, liaison_id=liaison_id) is None
+    ):
+        wanted = "one of the employers you manage" if liaison_id else "an employer (or record it first)"
+        errors = {"employer_id": f"Choose {wanted}", **errors}
     duplicate = None
     if details is not None and not errors:
         try:
@@ -171,21 +190,23 @@ def opening_page(
     request: Request, session: SessionDep, settings: SettingsDep, user: OpeningReaderPage, opening_id: str
 ) -> Response:
     opening = openings.visible(session, user, opening_id)
-    return _opening_detail(request, user, opening, today=settings.today(), notice=_notice(request))
+    return _opening_detail(request, session, user, opening, today=settings.today(), notice=_notice(request))
 
 
 @router.get("/openings/{opening_id}/edit")
-def edit_opening_page(request: Request, session: SessionDep, user: LiaisonPage, opening_id: str) -> Response:
-    opening = openings.visible(session, user, opening_id)
+def edit_opening_page(
+    request: Request, session: SessionDep, user: OpeningReaderPage, opening_id: str
+) -> Response:
+    opening = openings.editable(session, user, opening_id)
     values = forms.opening_values(opening.record) | {"version": str(opening.version)}
     return _opening_form(request, session, user, values=values, errors={}, opening=opening)
 
 
 @router.post("/openings/{opening_id}/edit")
 async def edit_opening(
-    request: Request, session: SessionDep, settings: SettingsDep, user: LiaisonPage, opening_id: str
+    request: Request, session: SessionDep, settings: SettingsDep, user: OpeningReaderPage, opening_id: str
 ) -> Response:
-    opening = openings.visible(session, user, opening_id)
+    opening = openings.editable(session, user, opening_id)
     values = forms.form_values(await request.form())
     details, errors = _details(values)
     version = str(values.get("version", ""))
@@ -206,7 +227,7 @@ async def edit_opening(
         except store.Conflict as conflict:
             errors, duplicate = _conflict_errors(session, conflict)
         session.rollback()
-        opening = openings.visible(session, user, opening_id)
+        opening = openings.editable(session, user, opening_id)
     return _opening_form(
         request,
         session,
@@ -221,9 +242,9 @@ async def edit_opening(
 
 def _status_route(new: str, done: str) -> Any:
     def change(
-        request: Request, session: SessionDep, settings: SettingsDep, user: LiaisonPage, opening_id: str
+        request: Request, session: SessionDep, settings: SettingsDep, user: OpeningReaderPage, opening_id: str
     ) -> Response:
-        opening = openings.visible(session, user, opening_id)
+        opening = openings.editable(session, user, opening_id)
         try:
             openings.set_status(session, user, opening, new)
             session.commit()
@@ -239,6 +260,7 @@ def _status_route(new: str, done: str) -> Any:
             duplicate = store.openings.get_opening(session, opening_id=duplicate_id) if duplicate_id else None
             return _opening_detail(
                 request,
+                session,
                 user,
                 opening,
                 today=settings.today(),
@@ -290,9 +312,10 @@ def _opening_form(
     status_code: int = 200,
 ) -> Response:
     employers: list[Employer] = []
-    if opening is None:
+    if opening is None:  # a liaison posts for a managed employer; a specialist for any
+        liaison_id = user.id if user.role == Role.LIAISON else None
         employers, _ = store.employers.search_employers(
-            session, liaison_id=user.id, limit=MAX_EMPLOYER_CHOICES, offset=0
+            session, liaison_id=liaison_id, limit=MAX_EMPLOYER_CHOICES, offset=0
         )
     return render(
         request,
@@ -317,6 +340,7 @@ def _opening_form(
 
 def _opening_detail(
     request: Request,
+    session: SessionDep,
     user: User,
     opening: Opening,
     *,
@@ -326,7 +350,8 @@ def _opening_detail(
     duplicate: Opening | None = None,
     status_code: int = 200,
 ) -> Response:
-    shown = openings.public(opening, today=today)
+    names = openings.developer_names(session, [opening])
+    shown = openings.public(opening, today=today, developer_name=names.get(opening.developed_by or 0))
     d = shown.details
     return render(
         request,
@@ -345,7 +370,7 @@ def _opening_detail(
             if dim.code in (d.get("demands") or {})
         ],
         accommodations=forms.accommodations(),
-        can_edit=user.role == Role.LIAISON,
+        can_edit=openings.may_edit(session, user, opening),
     )
 
 
@@ -353,21 +378,26 @@ def _opening_detail(
 
 
 @router.get("/employers")
-def employers_list(request: Request, session: SessionDep, user: LiaisonPage) -> Response:
+def employers_list(request: Request, session: SessionDep, user: OpeningReaderPage) -> Response:
+    """A liaison's employers (and unassigned ones specialists recorded); a specialist sees all."""
     search = _param(request, "q").strip()
+    liaison_id = user.id if user.role == Role.LIAISON else None
     try:
         number = max(int(request.query_params.get("page", "1")), 1)
     except ValueError:
         number = 1
     offset = min(number - 1, 10_000_000) * PAGE_SIZE
     rows, total = store.employers.search_employers(
-        session, liaison_id=user.id, search=search, limit=PAGE_SIZE, offset=offset
+        session, liaison_id=liaison_id, search=search, limit=PAGE_SIZE, offset=offset, developed=True
     )
     page = page_of(request, total=total)
     if page.offset != offset:
         rows, total = store.employers.search_employers(
-            session, liaison_id=user.id, search=search, limit=PAGE_SIZE, offset=page.offset
+            session, liaison_id=liaison_id, search=search, limit=PAGE_SIZE, offset=page.offset, developed=True
         )
+    developers = store.openings.developer_names(
+        session, user_ids={e.developed_by for e in rows if e.developed_by is not None}
+    )
     return render(
         request,
         "liaison_employers.html",
@@ -377,47 +407,46 @@ def employers_list(request: Request, session: SessionDep, user: LiaisonPage) -> 
         rows=rows,
         page=page,
         search=search,
+        developers=developers,
+        editable={e.id for e in rows if openings.may_edit_employer(session, user, e)},
+        liaison=liaison_id is not None,
     )
 
 
 @router.get("/employers/new")
-def new_employer_page(request: Request, user: LiaisonPage) -> Response:
-    return _employer_form(
-        request, user, values={"name": "", "industry": "", "notes": "", "fair_chance": False}, errors={}
-    )
+def new_employer_page(request: Request, user: OpeningReaderPage) -> Response:
+    values: dict[str, Any] = dict.fromkeys(EMPLOYER_TEXT_FIELDS, "") | {"fair_chance": False}
+    return _employer_form(request, user, values=values, errors={})
 
 
 @router.post("/employers/new")
-async def create_employer(request: Request, session: SessionDep, user: LiaisonPage) -> Response:
+async def create_employer(request: Request, session: SessionDep, user: OpeningReaderPage) -> Response:
+    """A liaison adds an employer they then manage; a specialist records one they developed."""
     values = _employer_values(await request.form())
     body, errors = forms.model_errors(EmployerCreate, _employer_body(values), forms.employer_field)
     if body is None:
         return _employer_form(request, user, values=values, errors=errors, status_code=422)
     employer = openings.create_employer(session, user, body)
     session.commit()
-    return RedirectResponse(f"/employers?done=employer-created&q={_q(employer.name)}", status_code=303)
+    done = "employer-recorded" if user.role == Role.SPECIALIST else "employer-created"
+    return RedirectResponse(f"/employers?done={done}&q={_q(employer.name)}", status_code=303)
 
 
 @router.get("/employers/{employer_id}/edit")
 def edit_employer_page(
-    request: Request, session: SessionDep, user: LiaisonPage, employer_id: str
+    request: Request, session: SessionDep, user: OpeningReaderPage, employer_id: str
 ) -> Response:
-    employer = openings.managed_employer(session, user, employer_id)
-    values = {
-        "name": employer.name,
-        "industry": employer.industry,
-        "notes": employer.notes,
-        "fair_chance": employer.fair_chance,
-        "version": str(employer.version),
-    }
+    employer = openings.editable_employer(session, user, employer_id)
+    values: dict[str, Any] = {field: getattr(employer, field) for field in EMPLOYER_TEXT_FIELDS}
+    values |= {"fair_chance": employer.fair_chance, "version": str(employer.version)}
     return _employer_form(request, user, values=values, errors={}, employer=employer)
 
 
 @router.post("/employers/{employer_id}/edit")
 async def edit_employer(
-    request: Request, session: SessionDep, user: LiaisonPage, employer_id: str
+    request: Request, session: SessionDep, user: OpeningReaderPage, employer_id: str
 ) -> Response:
-    employer = openings.managed_employer(session, user, employer_id)
+    employer = openings.editable_employer(session, user, employer_id)
     values = _employer_values(await request.form())
     version = str(values.get("version", ""))
     body_values = _employer_body(values) | {"version": int(version) if version.isdigit() else 0}
@@ -431,7 +460,7 @@ async def edit_employer(
             return RedirectResponse(f"/employers?done=employer-saved&q={_q(employer.name)}", status_code=303)
         except (store.Conflict, StaleDataError):
             session.rollback()
-            employer = openings.managed_employer(session, user, employer_id)
+            employer = openings.editable_employer(session, user, employer_id)
             errors = {"form": CHANGED_MEANWHILE}
     return _employer_form(request, user, values=values, errors=errors, employer=employer, status_code=422)
 
@@ -448,9 +477,8 @@ def _employer_values(form: Any) -> dict[str, Any]:
 
 def _employer_body(values: dict[str, Any]) -> dict[str, Any]:
     return {
-        "name": str(values.get("name", "")),
+        **{field: str(values.get(field, "")) for field in EMPLOYER_TEXT_FIELDS},
         "industry": str(values.get("industry", "")).strip(),
-        "notes": str(values.get("notes", "")),
         "fair_chance": bool(values.get("fair_chance")),
     }
 

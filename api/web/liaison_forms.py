@@ -233,6 +233,10 @@ def plain_message(field: str, error: Mapping[str, Any]) -> str:
             return "Enter a 5-digit ZIP code, for example 60647"
         if field == "onet_soc":
             return "Enter an O*NET code like 39-2021.00, or leave it empty"
+        if field == "contact_email":
+            return "Enter an e-mail address like name@example.org, or leave it empty"
+        if field == "contact_phone":
+            return "Enter a phone number like (773) 555-0142 or 773-555-0142 x12, or leave it empty"
         return "Remove the characters that are not allowed"
     if kind.startswith("date"):
         return "Enter a date (year-month-day)"

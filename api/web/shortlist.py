@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from api import decisions
+from api import decisions, store
 from api.config import Settings
 from api.decisions import Refused
 from api.deps import MatcherDep, SessionDep, SettingsDep
@@ -24,6 +24,7 @@ from api.matching import MatcherCache
 from api.models import Client, User
 from api.routes.clients import own_client
 from api.schemas import DecisionCreate, PlacementCreate
+from api.schemas.decisions import COMPETITIVE_INTEGRATED
 from api.shortlists import make_shortlist
 from api.web import shortlist_print, shortlist_whynot
 from api.web.render import render
@@ -53,6 +54,10 @@ FIELD_MESSAGES = {
     "start_date": "Enter the first day of work as a date, e.g. 2026-03-16",
     "end_date": "Enter the last day of work as a date, not before the first day",
     "separation_reason": "Choose why the job ended (only with a last day of work)",
+    "job_title": "Keep the job title to 200 characters or fewer",
+    "employer_name": "Keep the employer's name to 200 characters or fewer",
+    "hourly_wage": "Enter the pay per hour as a number of dollars, e.g. 16.50 (or leave it empty)",
+    "weekly_hours": "Enter the hours a week as a number from 0.5 to 80 (or leave it empty)",
 }
 
 
@@ -76,6 +81,7 @@ def _page(
 ) -> HTMLResponse:
     """The shortlist page: a new shortlist (stored) unless the filters or the client's status stop it."""
     view = None
+    prefill: dict[str, dict[str, Any]] = {}
     if client.status == "active" and form.filters is not None:
         body = make_shortlist(
             session,
@@ -87,6 +93,9 @@ def _page(
             as_of=settings.today(),
         )
         view = shortlist_view(session, body)
+        shown = [card.opening_id for card in view.cards]
+        records = store.openings.engine_records(session, ids=shown)
+        prefill = {r["id"]: decisions.job_from_opening(r) for r in records}  # the outcome form's job
     elif client.status != "active":
         status_code = 409
     done = request.query_params.get("done", "")
@@ -107,6 +116,8 @@ def _page(
         reject_words=REJECT_WORDS,
         outcome_words=OUTCOME_WORDS,
         separation_words=SEPARATION_WORDS,
+        prefill=prefill,
+        competitive_integrated_hint=COMPETITIVE_INTEGRATED,
     )
 
 
@@ -206,6 +217,17 @@ def post_decision(
     )
 
 
+def _number(text: str) -> float | str | None:
+    """A form's number: None when empty, the float it says, or the text itself (the schema refuses it)."""
+    text = text.strip().removeprefix("$").replace(",", "")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
 @router.post("/clients/{client_id}/shortlist/placements", response_model=None)
 def post_placement(
     request: Request,
@@ -220,15 +242,28 @@ def post_placement(
     separation_reason: Field = "",
     note: Field = "",
     filters: Field = "",
+    job_title: Field = "",
+    employer_name: Field = "",
+    hourly_wage: Field = "",
+    weekly_hours: Field = "",
+    competitive_integrated: Field = "",
 ) -> Response:
-    """Record that the client started one of the suggested jobs (the placements API's rules)."""
+    """Record that the client started one of the suggested jobs (the placements API's rules).
+
+    The job fields come prefilled from the opening; left empty, the opening's are kept.
+    """
     client = _decision_client(session, user, client_id)
-    data = {
+    data: dict[str, Any] = {
         "opening_id": opening_id,
         "start_date": start_date or None,
         "end_date": end_date or None,
         "separation_reason": separation_reason or None,
         "note": note,
+        "job_title": job_title.strip() or None,
+        "employer_name": employer_name.strip() or None,
+        "hourly_wage": _number(hourly_wage),
+        "weekly_hours": _number(weekly_hours),
+        "competitive_integrated": competitive_integrated == "1",
     }
     try:
         body = PlacementCreate.model_validate(data)
@@ -243,6 +278,9 @@ def post_placement(
     session.rollback()
     kept = {"form": "placement", "opening_id": opening_id, "note": note}
     kept |= {"start_date": start_date, "end_date": end_date, "separation_reason": separation_reason}
+    kept |= {"job_title": job_title, "employer_name": employer_name}
+    kept |= {"hourly_wage": hourly_wage, "weekly_hours": weekly_hours}
+    kept |= {"competitive_integrated": "1" if competitive_integrated == "1" else "0"}
     return _page(
         request,
         session=session,

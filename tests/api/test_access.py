@@ -11,6 +11,7 @@ home location except to that client's own specialist.
 from __future__ import annotations
 
 import io
+import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,31 @@ def owned(code: int) -> dict[str, int]:
 def shared(code: int) -> dict[str, int]:
     """Anyone's record: ``code``; missing: 404."""
     return {OWN: code, OTHER: code, MISSING: 404}
+
+
+def read_only(code: int = 403) -> dict[str, int]:
+    """Anyone's record may be read but not changed: ``code``; missing: 404."""
+    return {OWN: code, OTHER: code, MISSING: 404}
+
+
+#: Distinct titles for the openings one row posts (a repeated one is a near-duplicate, 409).
+_TITLES = itertools.cycle(
+    (
+        "Usher",
+        "Florist",
+        "Baker",
+        "Bike mechanic",
+        "Stocker",
+        "Tailor",
+        "Painter",
+        "Groomer",
+        "Gardener",
+        "Porter",
+        "Cashier",
+        "Mover",
+        "Welder",
+    )
+)
 
 
 def single(code: int) -> dict[str, int]:
@@ -237,13 +263,13 @@ ROWS = [
         kind="placement",
         body=lambda c: {"version": 1, "end_date": "2026-05-01", "separation_reason": "moved"},
     ),
-    Row("GET", "/employers", {L: single(200)}),
-    Row("POST", "/employers", {L: single(201)}, body=lambda c: {"name": "Made By Table"}),
-    Row("GET", "/employers/{employer}", {L: owned(200)}, kind="employer"),
+    Row("GET", "/employers", {L: single(200), S: single(200)}),
+    Row("POST", "/employers", {L: single(201), S: single(201)}, body=lambda c: {"name": "Made By Table"}),
+    Row("GET", "/employers/{employer}", {L: owned(200), S: shared(200)}, kind="employer"),
     Row(
         "PUT",
         "/employers/{employer}",
-        {L: owned(200)},
+        {L: owned(200), S: read_only()},
         kind="employer",
         body=lambda c: {"name": "Renamed Employer", "version": 1},
     ),
@@ -251,21 +277,21 @@ ROWS = [
     Row(
         "POST",
         "/openings",
-        {L: owned(201)},
+        {L: owned(201), S: shared(201)},
         kind="employer",
-        body=lambda c: {"employer_id": c.id("employer"), "details": opening_details(title="Usher")},
+        body=lambda c: {"employer_id": c.id("employer"), "details": opening_details(title=next(_TITLES))},
     ),
     Row("GET", "/openings/{opening}", {L: owned(200), S: shared(200)}, kind="opening"),
     Row(
         "PUT",
         "/openings/{opening}",
-        {L: owned(200)},
+        {L: owned(200), S: read_only()},
         kind="opening",
         body=lambda c: {"version": 1, "details": opening_details(hourly_wage=17)},
     ),
-    Row("POST", "/openings/{opening}/fill", {L: owned(200)}, kind="opening"),
-    Row("POST", "/openings/{opening}/close", {L: owned(200)}, kind="opening"),
-    Row("POST", "/openings/{opening}/reopen", {L: owned(200)}, kind="opening", prepare=_fill),
+    Row("POST", "/openings/{opening}/fill", {L: owned(200), S: read_only()}, kind="opening"),
+    Row("POST", "/openings/{opening}/close", {L: owned(200), S: read_only()}, kind="opening"),
+    Row("POST", "/openings/{opening}/reopen", {L: owned(200), S: read_only()}, kind="opening", prepare=_fill),
     Row("POST", "/openings/import", {L: single(200)}, upload=True),
     Row("GET", "/audit/events", {AU: single(200)}),
     Row("GET", "/audit/events/export", {AU: single(200)}),

@@ -12,7 +12,8 @@ from tests.api.conftest import Api, World
 @pytest.fixture(scope="module")
 def opening(api: Api, world: World) -> dict[str, Any]:
     employer = api.create_employer(world.headers["liaison1"])
-    return api.create_opening(world.headers["liaison1"], employer["id"])
+    # Enough positions that the placements recorded here never fill it (that is tested elsewhere).
+    return api.create_opening(world.headers["liaison1"], employer["id"], positions=100)
 
 
 def decide(api: Api, world: World, client_id: str, **body: Any) -> Any:

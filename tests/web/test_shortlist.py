@@ -19,7 +19,8 @@ def pool(api: Api, world: World) -> dict[str, Any]:
     h = world.headers["liaison1"]
     employer = api.create_employer(h, name="Page Foods")
     fits = [
-        api.create_opening(h, employer["id"], title="Line cook", hourly_wage=17),
+        # Positions to spare: a job start recorded below must not fill it (placements count).
+        api.create_opening(h, employer["id"], title="Line cook", hourly_wage=17, positions=10),
         api.create_opening(h, employer["id"], title=XSS_TITLE, hourly_wage=16, industry="animal care"),
     ]
     filled = api.create_opening(h, employer["id"], title="Courier filled")
