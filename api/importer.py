@@ -26,6 +26,7 @@ from api.audit import append_events
 from api.convert import opening_raw
 from api.models import User, utcnow
 from api.schemas import ImportDuplicate, ImportReport, ImportRowError
+from matcher.csvin import decode_text, sniff_delimiter
 from matcher.errors import ValidationError
 from matcher.records import opening_from_record, opening_to_record
 
@@ -48,7 +49,8 @@ class RowError(Exception):
 
 def read_rows(text: str) -> tuple[list[tuple[int, dict[str | None, Any]]], list[ImportRowError]]:
     """Rows with their spreadsheet row number, or header errors (then no rows)."""
-    reader = csv.DictReader(io.StringIO(text))
+    # Excel saves semicolon- or tab-separated files in many locales: the delimiter is found.
+    reader = csv.DictReader(io.StringIO(text), delimiter=sniff_delimiter(text))
     header = [h.strip() for h in reader.fieldnames or []]
     errors = [ImportRowError(row=1, field=h, message="unknown column") for h in header if h not in COLUMNS]
     errors += [ImportRowError(row=1, field=c, message="missing column") for c in REQUIRED if c not in header]
@@ -326,13 +328,17 @@ class ImportRefused(Exception):
 
 
 def read_upload(data: bytes, *, max_bytes: int) -> str:
-    """The text of an uploaded file of at most ``max_bytes`` (read ``max_bytes + 1`` to tell)."""
+    """The text of an uploaded file of at most ``max_bytes`` (read ``max_bytes + 1`` to tell).
+
+    UTF-8 (with or without a byte-order mark), else the Windows code page or Latin-1, as
+    spreadsheets save CSV files (:func:`matcher.csvin.decode_text`).
+    """
     if len(data) > max_bytes:
         raise ImportRefused(413, "File too large")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRefused(400, "File must be UTF-8 CSV") from None
+    text = decode_text(data)[0]
+    if "\x00" in text:  # a workbook or another binary file, not text
+        raise ImportRefused(400, "File is not a CSV text file (it holds NUL bytes); save it as CSV")
+    return text
 
 
 def preview(session: Session, *, user: User, text: str, today: dt.date) -> Preview:

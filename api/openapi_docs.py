@@ -56,7 +56,8 @@ FRAMEWORK_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "client_secret": "OAuth2 client secret; not used (leave empty).",
     },
     "Body_import_openings": {
-        "file": "A UTF-8 CSV file of openings, one row per opening, with a header row naming the "
+        "file": "A CSV file of openings (UTF-8, UTF-16, cp1252 or Latin-1; comma, semicolon or tab), "
+        "one row per opening, with a header row naming the "
         "opening fields (see the liaisons' guide for the columns).",
     },
 }

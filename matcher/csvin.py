@@ -20,7 +20,7 @@ SNIFF_BYTES = 64_000
 @dataclass(frozen=True, slots=True)
 class DecodedCsv:
     text: str
-    encoding: str  # "utf-8", "utf-8-sig", "cp1252" or "latin-1"
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16", "cp1252" or "latin-1"
     delimiter: str
 
 
@@ -28,6 +28,11 @@ def decode_text(data: bytes) -> tuple[str, str]:
     """``data`` as text and the encoding it was read with."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data.decode("utf-8-sig"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8", "cp1252"):
         try:
             return data.decode(encoding), encoding

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from tests.api.conftest import Api, World
@@ -121,8 +123,29 @@ def test_extra_values_bad_flags_and_encoding(api: Api, world: World) -> None:
     )
     report = upload(api, h, text).json()
     assert [(e["row"], e["field"]) for e in report["errors"]] == [(2, "(row)"), (3, "remote")]
-    bad_bytes = upload(api, h, b"\xff\xfe\x00garbage")
-    assert bad_bytes.status_code == 400 and bad_bytes.json() == {"detail": "File must be UTF-8 CSV"}
+    workbook = upload(api, h, b"PK\x03\x04\x14\x00\x06\x00garbage")  # an .xlsx is a zip file
+    assert workbook.status_code == 400
+    assert workbook.json() == {"detail": "File is not a CSV text file (it holds NUL bytes); save it as CSV"}
+
+
+def test_spreadsheet_encodings_and_delimiters_import_the_same(api: Api, world: World) -> None:
+    h = world.headers["liaison1"]
+    employer = api.create_employer(h, name="Café Noël")["id"]
+    cases = (
+        ("Crêpe cook", "cp1252", ";"),
+        ("Façade cleaner", "utf-16", "\t"),
+        ("Piñata maker", "utf-8-sig", ";"),
+    )
+    for title, encoding, delimiter in cases:
+        rows = list(csv.reader(io.StringIO(csv_text(good_row(employer, title)))))
+        out = io.StringIO()
+        csv.writer(out, delimiter=delimiter).writerows(rows)
+        report = upload(api, h, out.getvalue().encode(encoding), atomic=True)
+        assert report.status_code == 200, report.text
+        body = report.json()
+        assert body["errors"] == [], (encoding, body["errors"])
+        (created,) = body["created"]
+        assert api.get(f"/openings/{created}", h).json()["details"]["title"] == title
 
 
 def test_import_is_for_liaisons_and_recorded(api: Api, world: World) -> None:

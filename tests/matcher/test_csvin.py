@@ -40,3 +40,9 @@ def test_bytes_no_code_page_knows_still_read_as_latin_1() -> None:
     found = decode_csv(b"title\n" + bytes([0x81, 0x8D]) + b"\n")
     assert found.encoding == "latin-1"
     assert found.text.startswith("title\n")
+
+
+def test_excel_unicode_text_is_read_as_utf_16() -> None:
+    found = decode_csv("title\tpay\nCrêpe cook\t16,50\n".encode("utf-16"))
+    assert (found.encoding, found.delimiter) == ("utf-16", "\t")
+    assert found.text.splitlines()[1] == "Crêpe cook\t16,50"
