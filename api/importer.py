@@ -37,6 +37,8 @@ FLAGS = ("remote", "background_check", "fair_chance", "skills_inferred")
 NUMBERS = ("hours_per_week", "hourly_wage", "positions")
 COLUMNS = {"employer_id", "lat", "lon", "demands", "riasec", *TEXT, *LISTS, *FLAGS, *NUMBERS}
 MAX_ROWS = 5000
+# The first bytes of .xlsx/.ods (zip) and .xls (OLE) files: a workbook sent instead of its CSV.
+WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0", ""}
 _MICROSECOND = dt.timedelta(microseconds=1)
 
@@ -335,10 +337,9 @@ def read_upload(data: bytes, *, max_bytes: int) -> str:
     """
     if len(data) > max_bytes:
         raise ImportRefused(413, "File too large")
-    text = decode_text(data)[0]
-    if "\x00" in text:  # a workbook or another binary file, not text
-        raise ImportRefused(400, "File is not a CSV text file (it holds NUL bytes); save it as CSV")
-    return text
+    if data.startswith(WORKBOOK_SIGNATURES):
+        raise ImportRefused(400, "File is a spreadsheet workbook, not CSV; save it as CSV")
+    return decode_text(data)[0]
 
 
 def preview(session: Session, *, user: User, text: str, today: dt.date) -> Preview:

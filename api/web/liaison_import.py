@@ -68,8 +68,8 @@ def _plain(refused: importer.ImportRefused, settings: Settings) -> str:
     if refused.status == 413:
         limit = settings.max_import_bytes / 1_000_000
         return f"The file is larger than the limit of {limit:g} MB: split it in parts."
-    if "NUL bytes" in refused.detail:
-        return "The file is not a CSV text file (perhaps a workbook): in the spreadsheet, save it as CSV."
+    if "workbook" in refused.detail:
+        return "The file is a spreadsheet workbook, not CSV: in the spreadsheet, save it as CSV."
     return f"The file could not be read as CSV ({refused.detail})."
 
 

@@ -125,7 +125,7 @@ def test_extra_values_bad_flags_and_encoding(api: Api, world: World) -> None:
     assert [(e["row"], e["field"]) for e in report["errors"]] == [(2, "(row)"), (3, "remote")]
     workbook = upload(api, h, b"PK\x03\x04\x14\x00\x06\x00garbage")  # an .xlsx is a zip file
     assert workbook.status_code == 400
-    assert workbook.json() == {"detail": "File is not a CSV text file (it holds NUL bytes); save it as CSV"}
+    assert workbook.json() == {"detail": "File is a spreadsheet workbook, not CSV; save it as CSV"}
 
 
 def test_spreadsheet_encodings_and_delimiters_import_the_same(api: Api, world: World) -> None:
