@@ -11,7 +11,6 @@ import random
 from typing import Any
 
 import numpy as np
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -227,7 +226,7 @@ def test_filling_in_an_unknown_with_a_passing_value_never_lowers_the_opening(
 @PROPERTY
 @given(seed=SEEDS)
 def test_replacing_a_failing_value_by_unknown_never_excludes_for_it(seed: int) -> None:
-    """The rules reading the term stop failing, no other starts; failing only them, the pair becomes feasible."""
+    """The rules reading the term stop failing and no other starts: failing only them, it becomes feasible."""
     world = random_world(seed, n_clients=4, n_openings=12, strict=0.6)
     matcher = Matcher(WIDE).fit(world.openings, as_of=AS_OF)
     assert matcher.text_model is not None
