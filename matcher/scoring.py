@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.commute import Commute
+from matcher import geo
+from matcher.commute import Commute, mode_minutes
 from matcher.config import FACTORS, CommuteConfig, ScoringConfig
 from matcher.features import ClientBatch, OpeningIndex
 from matcher.types import available
@@ -183,7 +184,10 @@ def commute_fit(
     only loses ``uncertain_commute_cost_per_km`` per km of its radius (capped, never below the
     fit at the limit).
     """
-    share = np.minimum(commute.minutes[ci, ji] / clients.limit[ci], 1.0)
+    minutes = commute.minutes[ci, ji]
+    if index is not None:
+        minutes = _minutes_at_unknown_shifts(clients, index, commute, config, ci, ji, minutes)
+    share = np.minimum(minutes / clients.limit[ci], 1.0)
     fit = np.where(np.isfinite(share), 1.0 - (1.0 - config.fit_at_limit) * share, 0.0)
     if index is None or scoring is None:
         return fit
@@ -194,6 +198,45 @@ def commute_fit(
     unknown = min(scoring.unknown_fit, config.fit_at_limit)
     result: np.ndarray = np.where(index.located[ji], fit, unknown)
     return result
+
+
+def _minutes_at_unknown_shifts(
+    clients: ClientBatch,
+    index: OpeningIndex,
+    commute: Commute,
+    config: CommuteConfig,
+    ci: np.ndarray,
+    ji: np.ndarray,
+    minutes: np.ndarray,
+) -> np.ndarray:
+    """The commute a pair with unstated shift times is scored on: the worst a passing shift gives.
+
+    Feasibility takes every mode to run at unknown times (an unknown never excludes); the score
+    does not take that best case: if the shifts fell outside the service hours of transit or
+    paratransit, only the modes that always run (or a router's time) would count. When those
+    still reach within the limit, their time counts if it is longer.
+    """
+    unknown = np.flatnonzero(~index.shifts_known[ji] & index.located[ji] & ~index.remote[ji])
+    if not len(unknown):
+        return minutes
+    c, j = ci[unknown], ji[unknown]
+    a, b = clients.xyz[c], index.xyz[j]
+    km = geo.arc_km(a[:, 0] * b[:, 0] + a[:, 1] * b[:, 1] + a[:, 2] * b[:, 2])
+    always = np.full(len(unknown), np.inf)
+    for m, (name, mode) in enumerate(config.modes.items()):
+        routed = commute.overrides.get(name, {})
+        runs = mode.service_start is None or mode.service_end is None
+        if not runs and not routed:
+            continue
+        times = mode_minutes(mode, km) if runs else np.full(len(unknown), np.inf)
+        for p, key in enumerate(zip(c.tolist(), j.tolist(), strict=True)):
+            if key in routed:
+                times[p] = routed[key]
+        always = np.where(clients.modes[c, m], np.minimum(always, times), always)
+    out = minutes.copy()
+    reach = always <= clients.limit[c]
+    out[unknown[reach]] = np.maximum(minutes[unknown[reach]], always[reach])
+    return out
 
 
 def schedule_fit(

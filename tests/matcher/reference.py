@@ -119,7 +119,7 @@ class Reference:
             "strengths": self.strengths(c, o),
             "cognitive": self.cognitive(c, o),
             "accommodation": self.accommodation(c, o),
-            "commute": self.commute_fit(c, o, minutes),
+            "commute": self.commute_fit(c, o, minutes, travel_times or {}),
             "schedule": self.schedule_fit(c, o),
             "wage": self.wage_fit(c, o),
         }
@@ -285,12 +285,34 @@ class Reference:
             return 1.0
         return sum(1 for a in preferred if available(c, o, a)) / len(preferred)
 
-    def commute_fit(self, c: Client, o: Opening, minutes: float) -> float:
+    def commute_fit(
+        self,
+        c: Client,
+        o: Opening,
+        minutes: float,
+        travel_times: Mapping[tuple[str, str, str], float] | None = None,
+    ) -> float:
         cfg, at_limit = self.config.scoring, self.config.commute.fit_at_limit
         if o.remote:
             return 1.0
         if o.location is None:  # unknown: neutral, but no more than the least a reachable place gives
             return min(cfg.unknown_fit, at_limit)
+        if o.shifts is None:  # scored on the worst passing shift: maybe outside transit's hours
+            always = math.inf
+            km = haversine_km(c.home, o.location)
+            for name, mode in self.config.commute.modes.items():
+                routed = (travel_times or {}).get((c.id, o.id, name))
+                if name not in c.modes:
+                    continue
+                if routed is not None:
+                    always = min(always, routed)
+                elif mode.service_start is None or mode.service_end is None:
+                    estimate = (
+                        mode.access_minutes + mode.wait_minutes + km * mode.detour / mode.speed_kmh * 60
+                    )
+                    always = min(always, estimate)
+            if always <= c.max_commute_minutes:
+                minutes = max(minutes, always)
         if math.isinf(minutes):
             return 0.0
         share = min(minutes / c.max_commute_minutes, 1.0)
