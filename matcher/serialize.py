@@ -42,8 +42,11 @@ def suggestion_to_dict(s: Suggestion) -> dict[str, Any]:
 
 
 def exclusion_to_dict(e: Exclusion) -> dict[str, Any]:
-    """One excluded opening with every constraint it fails."""
-    return {"opening_id": e.opening_id, "reasons": [reason_to_dict(r) for r in e.reasons]}
+    """One excluded opening with every constraint it fails (and, when asked about, its questions)."""
+    out: dict[str, Any] = {"opening_id": e.opening_id, "reasons": [reason_to_dict(r) for r in e.reasons]}
+    if e.questions:  # terms the opening does not state: asked, never a reason it is ruled out
+        out["questions"] = [reason_to_dict(r) for r in e.questions]
+    return out
 
 
 def near_miss_to_dict(m: NearMiss) -> dict[str, Any]:

@@ -253,11 +253,16 @@ class Suggestion:
 
 @dataclass(frozen=True, slots=True)
 class Exclusion:
-    """An opening ruled out for a client, with every constraint it fails."""
+    """An opening ruled out for a client, with every constraint it fails.
+
+    ``questions``: concerns about terms the opening leaves unknown (never a reason it is ruled
+    out); given by ``Matcher.explain`` for the one opening asked about.
+    """
 
     client_id: str
     opening_id: str
     reasons: tuple[Reason, ...]
+    questions: tuple[Reason, ...] = ()
 
     @property
     def codes(self) -> tuple[str, ...]:

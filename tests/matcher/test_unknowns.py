@@ -17,7 +17,7 @@ from matcher.constraints import RULES, UNDECIDABLE, Failed, Unknown, flag_names,
 from matcher.errors import ValidationError
 from matcher.messages import UNKNOWN, availability_text
 from matcher.records import opening_from_record, opening_to_record
-from matcher.serialize import suggestion_to_dict
+from matcher.serialize import exclusion_to_dict, suggestion_to_dict
 from matcher.types import Client, Exclusion, LocationPrecision, Opening, Suggestion, TimeWindow
 from tests.matcher import worlds
 
@@ -116,6 +116,8 @@ def test_each_rule_answers_pass_fail_or_unknown(
 def test_an_unknown_is_not_a_why_not_reason() -> None:
     result = explained(worlds.client(min_hours=25), worlds.opening(shifts=None))
     assert isinstance(result, Exclusion) and result.codes == ("HOURS_OUT_OF_RANGE",)
+    assert [q.code for q in result.questions] == ["SHIFTS_NOT_STATED"]  # asked beside the reason
+    assert exclusion_to_dict(result)["questions"][0]["code"] == "SHIFTS_NOT_STATED"
     # the same opening for a client it fits otherwise: suggested, with the question
     assert "SHIFTS_NOT_STATED" in concerns(explained(worlds.client(**NARROW), worlds.opening(shifts=None)))
 
