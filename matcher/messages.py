@@ -79,6 +79,15 @@ UNKNOWN = {
     ),
 }
 CONCERN |= UNKNOWN
+# The same, in a word or two (digest lines: "to ask: shift times, pay").
+UNKNOWN_SHORT = {
+    "LOCATION_NOT_STATED": "where the work is",
+    "SHIFTS_NOT_STATED": "shift times",
+    "HOURS_NOT_STATED": "weekly hours",
+    "WAGE_NOT_STATED": "pay",
+    "EARNINGS_NOT_KNOWN": "monthly earnings",
+    "LOCATION_APPROXIMATE": "the exact place",
+}
 
 HINT = {
     "SUPPORT_HINT": "Support plan for {label_lower}: {advice}",

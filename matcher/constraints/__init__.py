@@ -10,7 +10,16 @@ excludes: it is a question, with an :class:`Unknown` code.
 
 from matcher.constraints.check import failed_codes, failed_codes_at, passes_at, unknown_codes_at
 from matcher.constraints.pairs import AllPairs, ListedPairs, Pairs
-from matcher.constraints.rules import PREFILTER, RULES, UNDECIDABLE, Failed, Rule, Unknown, flag_names
+from matcher.constraints.rules import (
+    PREFILTER,
+    RULES,
+    UNDECIDABLE,
+    Failed,
+    Rule,
+    Unknown,
+    flag_names,
+    opening_unknowns,
+)
 from matcher.constraints.why_not import WhyNot
 
 __all__ = [
@@ -27,6 +36,7 @@ __all__ = [
     "failed_codes",
     "failed_codes_at",
     "flag_names",
+    "opening_unknowns",
     "passes_at",
     "unknown_codes_at",
 ]

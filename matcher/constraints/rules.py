@@ -23,6 +23,7 @@ from matcher import schedule
 from matcher.constraints import why_not as why
 from matcher.constraints.pairs import Pairs
 from matcher.constraints.why_not import WhyNot
+from matcher.types import UNLOCATED_PRECISIONS, LocationPrecision, Opening
 
 if TYPE_CHECKING:  # explanations import this table: only the type goes the other way
     from matcher.explain.pair import Pair
@@ -336,3 +337,24 @@ assert all(r.ask is not None and r.code.value in Unknown._value2member_map_ for 
 def flag_names(bits: int, flags: type[IntFlag] = Failed) -> list[str]:
     """Names of the flags of ``flags`` (``Failed`` or ``Unknown``) set in ``bits``, in code order."""
     return [f.name for f in flags if f.name is not None and bits & f]
+
+
+def opening_unknowns(opening: Opening) -> tuple[Unknown, ...]:
+    """The terms an opening itself leaves open, whoever the client (nightly digest rows).
+
+    Pay is listed for everyone (it is asked about against the floor or the minimum wage);
+    ``EARNINGS_NOT_KNOWN`` depends on a client's cap, so it is not listed here.
+    """
+    out = []
+    if not opening.remote and opening.location is None:
+        out.append(Unknown.LOCATION_NOT_STATED)
+    if opening.shifts is None:
+        out.append(Unknown.SHIFTS_NOT_STATED)
+    if opening.hours_per_week is None:
+        out.append(Unknown.HOURS_NOT_STATED)
+    if opening.hourly_wage is None:
+        out.append(Unknown.WAGE_NOT_STATED)
+    approximate = opening.location_precision not in UNLOCATED_PRECISIONS | {LocationPrecision.EXACT}
+    if not opening.remote and opening.location is not None and approximate:
+        out.append(Unknown.LOCATION_APPROXIMATE)
+    return tuple(out)
