@@ -66,7 +66,7 @@ CONCERN = {
 # Questions an unknown raises: the opening does not state what a hard constraint reads
 # (codes of ``matcher.constraints.Unknown``). Shown as concerns, never as exclusions.
 UNKNOWN = {
-    "LOCATION_NOT_STATED": "Location not stated (only the {precision} is known) — ask where the work is",
+    "LOCATION_NOT_STATED": "Location not stated (only the {place} is known) — ask where the work is",
     "SHIFTS_NOT_STATED": "Shift times not stated — ask the employer whether {availability_text} are possible",
     "HOURS_NOT_STATED": "Weekly hours not stated — ask whether {low:g}-{high:g} hours a week is possible",
     "WAGE_NOT_STATED": "Pay not stated — ask whether it is at least {floor_text} an hour",
@@ -75,10 +75,12 @@ UNKNOWN = {
         "client's {cap_text}/month cap, with a benefits counselor"
     ),
     "LOCATION_APPROXIMATE": (
-        "Only the {precision} is known: the commute is an estimate within about {radius_km:g} km"
+        "Only the {place} is known: the commute is an estimate within about {radius_km:g} km"
     ),
 }
 CONCERN |= UNKNOWN
+# A location precision in words ("Only the ZIP code is known").
+PLACE_WORDS = {"zip": "ZIP code", "city": "city", "area": "area", "state": "state", "country": "country"}
 # The same, in a word or two (digest lines: "to ask: shift times, pay").
 UNKNOWN_SHORT = {
     "LOCATION_NOT_STATED": "where the work is",

@@ -15,7 +15,7 @@ import numpy as np
 
 from matcher import commute, geo, schedule
 from matcher.features import keyword_mask
-from matcher.messages import COMMUTE_WHY_NOT, availability_text, feasible_if, money
+from matcher.messages import COMMUTE_WHY_NOT, PLACE_WORDS, availability_text, feasible_if, money
 from matcher.types import Need, available
 
 if TYPE_CHECKING:  # explanations import the rule table: only the type goes the other way
@@ -137,7 +137,7 @@ def rejected_by_specialist(pair: Pair) -> WhyNot:
 
 def ask_location(pair: Pair) -> WhyNot:
     precision = pair.opening.location_precision.value
-    return WhyNot({"unknown": "location", "precision": precision}, {"precision": precision}, None)
+    return WhyNot({"unknown": "location", "precision": precision}, {"place": PLACE_WORDS[precision]}, None)
 
 
 def ask_shifts(pair: Pair) -> WhyNot:

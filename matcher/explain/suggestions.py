@@ -18,7 +18,7 @@ from matcher.constraints.why_not import WhyNot, ask_wage
 from matcher.explain.pair import Pair
 from matcher.explain.pair import reason as _r
 from matcher.features import FREE_PREFIX, skill_term
-from matcher.messages import minutes_text, money
+from matcher.messages import PLACE_WORDS, minutes_text, money
 from matcher.types import Offer, Reason, available
 from matcher.vocab import Vocabulary
 
@@ -249,7 +249,8 @@ def _commute(pair: Pair) -> list[Reason]:
     if radius > 0:  # the minutes are from the place's centre
         precision = pair.opening.location_precision.value
         ev = {"precision": precision, "radius_km": round(radius, 1)}
-        out.append(_r("concern", Unknown.LOCATION_APPROXIMATE.name, "commute", ev))
+        place = PLACE_WORDS.get(precision, "place's centre")  # a radius given at exact precision
+        out.append(_r("concern", str(Unknown.LOCATION_APPROXIMATE.name), "commute", ev, place=place))
     return out
 
 
