@@ -229,9 +229,15 @@ def _minutes_at_unknown_shifts(
         if not runs and not routed:
             continue
         times = mode_minutes(mode, km) if runs else np.full(len(unknown), np.inf)
-        for p, key in enumerate(zip(c.tolist(), j.tolist(), strict=True)):
-            if key in routed:
-                times[p] = routed[key]
+        if routed:  # a router's time wins (as in the estimate), looked up by pair key
+            n = len(index.ids)
+            keys = np.array([a * n + b for a, b in routed], dtype=np.int64)
+            order = np.argsort(keys)
+            keys, values = keys[order], np.array(list(routed.values()))[order]
+            wanted = c.astype(np.int64) * n + j
+            at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+            hit = keys[at] == wanted
+            times[hit] = values[at[hit]]
         always = np.where(clients.modes[c, m], np.minimum(always, times), always)
     out = minutes.copy()
     reach = always <= clients.limit[c]

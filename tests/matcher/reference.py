@@ -194,9 +194,8 @@ class Reference:
         """
         if o.remote:
             return 0.0, None
-        if o.location is None:  # only a state or the country: no place to commute to
-            return math.inf, None
-        km = haversine_km(c.home, o.location)
+        # only a state or the country: no place to estimate from (a router's time still counts)
+        km = math.inf if o.location is None else haversine_km(c.home, o.location)
         best, best_mode = math.inf, None
         for name, mode in self.config.commute.modes.items():  # config order breaks ties
             routed = travel_times.get((c.id, o.id, name))

@@ -119,13 +119,14 @@ def test_engine_equals_reference_property(
     assert_engine_matches_reference(world)
 
 
-def test_travel_time_override_matches_reference() -> None:
+@pytest.mark.parametrize("unstated", [0.0, 0.6])
+def test_travel_time_override_matches_reference(unstated: float) -> None:
     """Router minutes replace the estimate for the pairs and modes they cover, in both."""
     import pandas as pd
 
     from matcher.commute import TravelTimes
 
-    world = random_world(3, n_clients=5, strict=0.0)
+    world = random_world(3, n_clients=5, strict=0.0, unstated=unstated)
     matcher = Matcher(WIDE).fit(world.openings, as_of=AS_OF)
     assert matcher.text_model is not None
     ref = Reference(as_of=AS_OF, text_model=matcher.text_model, config=WIDE)
