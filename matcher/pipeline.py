@@ -445,8 +445,9 @@ class Matcher:
             raise ValidationError(f"opening {opening_id}", "id", opening_id, "unknown opening")
         scored = self.score([client], blocked=blocked, travel_times=travel_times)
         j = self.index.position[opening_id]
-        if scored.codes[0, j]:
-            return self._exclusion(scored, 0, j)
+        if scored.codes[0, j]:  # unknown terms are no why-not reason: they are asked beside it
+            questions = tuple(explain.unknown_reasons(self._pair(scored, 0, j)))
+            return dataclasses.replace(self._exclusion(scored, 0, j), questions=questions)
         # the same ordering recommend() uses, employer cap included, over every feasible opening
         order = rank(scored, self.index, n=len(self.index.ids), config=self.config.ranking)[0]
         shown = np.flatnonzero(order == j)
