@@ -20,15 +20,18 @@ the fit are kept in a small brute-force set beside the tree
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, overload
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from typing import Any, cast, overload
 
 import numpy as np
 from sklearn.neighbors import BallTree
 
 from matcher import geo
+from matcher.commute import Commute
 from matcher.config import CommuteConfig
-from matcher.features import OpeningIndex
+from matcher.constraints import RULES, Failed, failed_codes
+from matcher.features import ClientBatch, OpeningIndex, take_openings
+from matcher.features.clients import _named_exclusions as named_exclusions
 from matcher.features.terms import take_rows
 from matcher.types import Client
 
@@ -306,3 +309,102 @@ class SpatialCopy:
         """The openings ``cols`` in curve order, and the argsort that puts them back in id order."""
         at = np.sort(self.place[cols])
         return gather(self.index, at), np.argsort(self.order[at], kind="stable")
+
+
+# What each rule reads of an opening, as index fields: openings alike in these fail it alike for
+# every client, so the rule is checked once per distinct value and counted by how many share it.
+# ``COMMUTE_TOO_LONG`` (every opening beyond reach fails it), ``EXCLUDED_KEYWORD`` (words: counted
+# over the whole index) and ``REJECTED_BY_SPECIALIST`` (the blocked ids) are counted apart. A rule
+# missing here makes :attr:`RuleTally.exact` false and the caller scores every opening instead.
+_READS: dict[Failed, tuple[str, ...]] = {
+    Failed.NOT_OPEN: ("is_open",),
+    Failed.EXPIRED: ("expired",),
+    Failed.SCHEDULE_OUTSIDE_AVAILABILITY: ("shift_inverse",),
+    Failed.HOURS_OUT_OF_RANGE: ("hours",),
+    Failed.WAGE_BELOW_FLOOR: ("wage",),
+    Failed.EARNINGS_ABOVE_CAP: ("monthly",),
+    Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE: ("available_bits",),
+    Failed.EXCLUDED_INDUSTRY: ("industry_code",),
+    Failed.EXCLUDED_EMPLOYER: ("employer_code",),  # through the client's ``excluded_by_employer``
+    Failed.BACKGROUND_CHECK: ("background_check", "fair_chance"),
+}
+_APART = (Failed.COMMUTE_TOO_LONG, Failed.EXCLUDED_KEYWORD, Failed.REJECTED_BY_SPECIALIST)
+FLAGS = tuple(f for f in Failed if f.name is not None)
+
+
+def _distinct(index: OpeningIndex, fields: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """One column per distinct (bitwise) value of ``fields``, and how many openings share it."""
+    n = len(index.ids)
+    if not n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    parts = [np.ascontiguousarray(getattr(index, f)).reshape(n, -1).view(np.uint8) for f in fields]
+    raw = np.ascontiguousarray(np.hstack(parts).reshape(n, -1))
+    keys = raw.view(np.dtype((np.void, raw.shape[1]))).ravel()
+    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    return first, counts
+
+
+class RuleTally:
+    """How many openings of the whole index fail each rule, for a client, without checking each one.
+
+    Built once per index (:meth:`build`). With it a shortlist scored against its
+    candidates alone still gives the exclusion counts a scan of every opening gives.
+    """
+
+    def __init__(self, index: OpeningIndex) -> None:
+        self.index = index
+        self.exact = {r.code for r in RULES} <= set(_READS) | set(_APART)
+        self._reps: dict[Failed, tuple[OpeningIndex, np.ndarray]] = {}
+        for code, fields in _READS.items():
+            first, counts = _distinct(index, fields)
+            self._reps[code] = (take_openings(index, first.tolist()), counts.astype(np.int64))
+
+    def totals(self, batch: ClientBatch, blocked: Mapping[str, Collection[str]] | None) -> np.ndarray:
+        """(C, len(FLAGS)) openings of the index failing each rule; the commute column left 0.
+
+        ``batch`` holds the clients' features built against any index sharing this one's
+        vocabularies (e.g. their candidates): only what a client alone says is read from it.
+        """
+        clients = batch.clients
+        out = np.zeros((len(clients), len(FLAGS)), dtype=np.int64)
+        for code, (reps, weights) in self._reps.items():
+            at = FLAGS.index(code)
+            if code is Failed.EXCLUDED_EMPLOYER:
+                rows = [i for i, c in enumerate(clients) if c.excluded_employers]
+                if rows:
+                    hit = named_exclusions([clients[i] for i in rows], reps)[0]
+                    out[rows, at] = hit.astype(np.int64) @ weights
+                continue
+            rule = next(r for r in RULES if r.code is code)
+            # no rule counted here reads the commute (``_READS`` leaves it out)
+            codes = failed_codes(batch, reps, cast(Commute, None), rules=(rule,))
+            out[:, at] = (codes != 0).astype(np.int64) @ weights
+        at = FLAGS.index(Failed.EXCLUDED_KEYWORD)
+        for i, c in enumerate(clients):
+            if c.excluded_keywords:
+                out[i, at] = int(named_exclusions([c], self.index)[1].sum())
+        at = FLAGS.index(Failed.REJECTED_BY_SPECIALIST)
+        for i, c in enumerate(clients):
+            if blocked and c.id in blocked:
+                out[i, at] = len({o for o in blocked[c.id] if o in self.index.position})
+        return out
+
+
+#: A near miss lies within this many times the client's reach (or is remote, or has no place):
+#: an opening the client could realistically take if one limit moved. Farther ones never are.
+NEAR_MISS_REACH = 2.0
+
+
+def near_enough(
+    batch: ClientBatch, index: OpeningIndex, ci: np.ndarray, ji: np.ndarray, reach: np.ndarray
+) -> np.ndarray:
+    """(P,) bool: opening ``ji[p]`` may be a near miss of client ``ci[p]`` (see ``NEAR_MISS_REACH``).
+
+    ``reach`` is the clients' commute reach in km (``commute.reach_km``). Pair by pair, so the
+    same pair gives the same answer in any selection of openings.
+    """
+    xyz = index.xyz[ji]
+    cosine = np.einsum("ij,ij->i", batch.xyz[ci], xyz)
+    located = ~index.remote[ji] & (np.einsum("ij,ij->i", xyz, xyz) > 0.25)
+    out: np.ndarray = ~located | (cosine >= geo.cos_of_km(NEAR_MISS_REACH * reach)[ci])
+    return out
