@@ -42,6 +42,7 @@ from matcher.features import (
     fit_text_model,
     opening_text,
 )
+from matcher.features.updates import patch_openings as patch_index
 from matcher.features.updates import update_openings as update_index
 from matcher.rows import CONTRIB_COLUMNS, Rows, top_rows
 from matcher.types import Client, Exclusion, NearMiss, Opening, Shortlist, Suggestion
@@ -175,10 +176,14 @@ class Matcher:
     def update_openings(self, upserts: Sequence[Opening], removed: Collection[str] = ()) -> None:
         """Add or replace ``upserts`` and drop ``removed`` without refitting (append / patch / drop).
 
-        Only ``index_`` changes, and it is replaced, never modified, so a copy of
-        this matcher made before the update (``copy.copy``) keeps answering on the
-        old pool. The text rows of new openings come from the fitted text model; see
-        ``matcher.features.updates`` for how that compares with a full refit.
+        Nothing this matcher holds is modified in place, only replaced, so a copy
+        made before the update (``copy.copy``, as the service makes one per pool
+        version) keeps answering on the old pool while this one answers on the new.
+        An edit of indexed openings alone (same ids, no new vocabulary entry) writes
+        the changed rows over copies of the arrays and keeps the geographic
+        candidates, patched; adding or dropping openings shifts positions, so the
+        candidates are dropped until the next (background) refit. The text rows of
+        new openings come from the fitted text model; see ``matcher.features.updates``.
         """
         index = self.index
         assert self.text_model is not None
@@ -186,6 +191,23 @@ class Matcher:
         if len(set(ids)) != len(ids):
             dup = next(i for i in ids if ids.count(i) > 1)
             raise ValidationError(f"opening {dup}", "id", dup, "duplicate opening id")
+        dropping = any(i in index.position for i in removed)
+        patch = (
+            None
+            if dropping
+            else patch_index(index, upserts, vocab=self.vocab, config=self.config, text_model=self.text_model)
+        )
+        if patch is not None:
+            self.index_, rows, new = patch
+            candidates, spatial = getattr(self, "_candidates", None), getattr(self, "_spatial_", None)
+            tally = getattr(self, "_tally_", None)
+            self._candidates = candidates.patched(self.index_, rows) if candidates is not None else None
+            if spatial is not None and spatial.source is index:
+                self._spatial_ = spatial.patched(self.index_, rows, new)
+            if tally is not None and tally.index is index:
+                self._tally_ = tally.patched(self.index_, rows, new)
+            _log.info("patched %d openings in the index", len(rows))
+            return
         self.index_ = update_index(
             index, upserts, removed, vocab=self.vocab, config=self.config, text_model=self.text_model
         )
