@@ -274,8 +274,10 @@ class Matcher:
             Build the why-not of every excluded opening (counts are always given).
         near_misses : int
             Also give up to this many best-scoring openings that fail exactly one
-            limit (a specialist's rejection does not count), each with that limit's
-            why-not and ``feasible_if``.
+            limit (a specialist's rejection does not count) and lie within twice the
+            client's reach or are remote (``candidates.NEAR_MISS_REACH``: openings the
+            client could realistically take if that one limit moved), each with that
+            limit's why-not and ``feasible_if``.
         travel_times : TravelTimes, optional
             Router minutes that override the commute estimate.
         """

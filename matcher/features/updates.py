@@ -255,6 +255,8 @@ def patch_rows(a: Any, rows: np.ndarray, b: Any) -> Any:
     CSC matrices get the old entries of the rows dropped and the new ones put
     at the end of their columns. Anything not one row per opening is kept.
     """
+    if _same_rows(a, rows, b):
+        return a  # nothing in these rows changed: share it (it is never written into)
     if isinstance(a, tuple):
         out = list(a)
         for k, r in enumerate(rows.tolist()):
@@ -269,6 +271,28 @@ def patch_rows(a: Any, rows: np.ndarray, b: Any) -> Any:
     if sp.issparse(a) and a.format == "csc":
         return _splice_csc(a, rows, sp.csr_matrix(b))
     return a
+
+
+def _same_rows(a: Any, rows: np.ndarray, b: Any) -> bool:
+    """``b`` holds exactly (bit for bit) what rows ``rows`` of ``a`` hold: an edit left them alone."""
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        old = np.ascontiguousarray(a[rows])
+        return (
+            old.dtype == b.dtype
+            and old.shape == b.shape
+            and old.tobytes() == np.ascontiguousarray(b).tobytes()
+        )
+    if sp.issparse(a) and a.format == "csr" and sp.issparse(b):
+        new = sp.csr_matrix(b)
+        old = a[rows]
+        return (
+            old.shape == new.shape
+            and old.dtype == new.dtype
+            and np.array_equal(old.indptr, new.indptr)
+            and old.indices.tobytes() == new.indices.astype(old.indices.dtype).tobytes()
+            and old.data.tobytes() == new.data.tobytes()
+        )
+    return False
 
 
 def _splice_csr(a: sp.csr_matrix, rows: np.ndarray, b: sp.csr_matrix) -> sp.csr_matrix:
@@ -295,9 +319,18 @@ def _splice_csc(a: sp.csc_matrix, rows: np.ndarray, b: sp.csr_matrix) -> sp.csc_
     """CSC ``a`` with rows ``rows`` replaced by those of ``b``: old entries out, new ones last in columns."""
     gone = np.flatnonzero(np.isin(a.indices, rows))
     col_of_gone = np.searchsorted(a.indptr, gone, side="right") - 1
+    coo = b.tocoo()
+    was = np.lexsort((col_of_gone, a.indices[gone]))
+    now = np.lexsort((coo.col, rows[coo.row]))
+    if (
+        len(gone) == coo.nnz
+        and np.array_equal(a.indices[gone][was], rows[coo.row][now])
+        and np.array_equal(col_of_gone[was], coo.col[now])
+        and np.array_equal(a.data[gone][was], coo.data[now])
+    ):
+        return a  # the same entries: nothing to splice
     data, indices = np.delete(a.data, gone), np.delete(a.indices, gone)
     counts = np.diff(a.indptr) - np.bincount(col_of_gone, minlength=a.shape[1])
-    coo = b.tocoo()
     order = np.lexsort((rows[coo.row], coo.col))
     new_cols, new_rows, new_data = coo.col[order], rows[coo.row][order], coo.data[order]
     kept_ptr = np.concatenate([[0], np.cumsum(counts)])

@@ -90,7 +90,7 @@ def _edits(rng: random.Random, pool: dict[str, Opening]) -> list[Opening]:
     ids = sorted(pool)
     out = []
     for i in rng.sample(ids, rng.randint(1, 3)):
-        other = pool[rng.choice(ids)]
+        other = pool[i] if rng.random() < 0.4 else pool[rng.choice(ids)]  # its own content: a wage edit
         edit = dataclasses.replace(
             other, id=i, hourly_wage=round(other.hourly_wage + rng.choice([-2, 0, 3]), 2)
         )
