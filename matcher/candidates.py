@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import inspect
+import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any, cast, overload
 
@@ -30,7 +32,7 @@ from sklearn.neighbors import BallTree
 from matcher import geo
 from matcher.commute import Commute
 from matcher.config import CommuteConfig
-from matcher.constraints import RULES, Failed, failed_codes
+from matcher.constraints import RULES, Failed, Rule, failed_codes
 from matcher.features import ClientBatch, OpeningIndex, take_openings
 from matcher.features.clients import _named_exclusions as named_exclusions
 from matcher.features.terms import take_rows
@@ -372,6 +374,25 @@ _READS: dict[Failed, tuple[str, ...]] = {
     Failed.BACKGROUND_CHECK: ("background_check", "fair_chance"),
 }
 _APART = (Failed.COMMUTE_TOO_LONG, Failed.EXCLUDED_KEYWORD, Failed.REJECTED_BY_SPECIALIST)
+# Vocabularies a rule may read beside its row fields: shared by every row, never counted apart.
+_VOCABULARIES = frozenset({"shift_patterns", "employers", "skill_terms", "word_vocab", "position", "ids"})
+
+
+def index_fields(rule: Rule) -> set[str]:
+    """The index fields a rule's test names (``p.index.<field>`` in its source)."""
+    return set(re.findall(r"\bp\.index\.(\w+)", inspect.getsource(rule.fails)))
+
+
+def countable(rules: Sequence[Rule] = RULES) -> bool:
+    """Every rule is counted by :class:`RuleTally` from the fields it reads (checked against its source)."""
+    for rule in rules:
+        if rule.code in _APART:
+            continue
+        if rule.code not in _READS or not index_fields(rule) <= set(_READS[rule.code]) | _VOCABULARIES:
+            return False
+    return True
+
+
 FLAGS = tuple(f for f in Failed if f.name is not None)
 
 
@@ -387,6 +408,8 @@ def _distinct(index: OpeningIndex, fields: Sequence[str]) -> tuple[np.ndarray, n
     return first, counts.astype(np.int64), inverse.reshape(-1)
 
 
+_COUNTABLE = countable()
+
 #: Patches folded into a :class:`RuleTally` before it is rebuilt from its index.
 MAX_LAYERS = 32
 
@@ -401,7 +424,7 @@ class RuleTally:
 
     def __init__(self, index: OpeningIndex) -> None:
         self.index = index
-        self.exact = {r.code for r in RULES} <= set(_READS) | set(_APART)
+        self.exact = _COUNTABLE
         # per rule: one opening per distinct value, how many share it, each row's value
         self._base: dict[Failed, tuple[OpeningIndex, np.ndarray, np.ndarray]] = {}
         for code, fields in _READS.items():

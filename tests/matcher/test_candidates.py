@@ -17,10 +17,10 @@ import random
 import numpy as np
 import pytest
 
-from matcher import Matcher, MatcherConfig, pipeline
+from matcher import Matcher, MatcherConfig, candidates, pipeline
 from matcher.candidates import CandidateIndex, radians, reach_km
 from matcher.config import RankingConfig
-from matcher.constraints import Failed
+from matcher.constraints import RULES, Failed
 from matcher.types import Location, Opening
 from tests.matcher.reference import Reference
 from tests.matcher.worlds import AS_OF, World, random_world
@@ -132,3 +132,15 @@ def test_updates_fold_into_the_query() -> None:
     cand.remove([far[0]])
     assert far[0] not in cand.query(point, reach)[0]
     assert CandidateIndex.build(patched, live_only=False).query(point, reach)[0].tolist() == after.tolist()
+
+
+def test_counts_stay_exact_when_a_rule_reads_a_field_the_tally_does_not_know() -> None:
+    """Each rule's source is checked: one reading an undeclared field sends calls to the full scan."""
+    assert candidates.countable()  # the table as it is: every rule counted from what it reads
+    wage = next(r for r in RULES if r.code is Failed.WAGE_BELOW_FLOOR)
+    reads_more = dataclasses.replace(
+        wage, fails=lambda p: p.opening(p.index.hours) < p.client(p.clients.wage_floor)
+    )
+    assert not candidates.countable([*RULES[:-1], reads_more])
+    unknown = dataclasses.replace(wage, code=Failed.NOT_OPEN | Failed.EXPIRED)
+    assert not candidates.countable([unknown])
