@@ -5,7 +5,8 @@ fit) for the openings within the clients' reach plus the remote ones and
 scores only those. On random worlds whose openings are spread over several
 metro areas, the shortlist equals the one scored against every opening and
 the plain-loop reference's feasible set; openings left out count under
-``COMMUTE_TOO_LONG``, which every one of them fails.
+``COMMUTE_TOO_LONG``, which every one of them fails, and under every other rule
+they fail (``candidates.RuleTally``): the counts equal those of scoring every opening.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import random
 import numpy as np
 import pytest
 
-from matcher import Matcher, MatcherConfig, pipeline
+from matcher import Matcher, MatcherConfig, candidates, pipeline
 from matcher.candidates import CandidateIndex, radians, reach_km
 from matcher.config import RankingConfig
-from matcher.constraints import Failed, flag_names
+from matcher.constraints import RULES, Failed
 from matcher.types import Location, Opening
 from tests.matcher.reference import Reference
 from tests.matcher.worlds import AS_OF, World, random_world
@@ -69,15 +70,8 @@ def test_candidates_give_the_same_shortlists(seed: int) -> None:
             assert a.suggestions == b.suggestions, world.label  # ids, ranks, scores, contributions, texts
             assert (a.n_considered, a.n_excluded) == (b.n_considered, b.n_excluded)
             left_out = np.setdiff1d(np.arange(len(world.openings)), cols)
-            codes = scored.codes[i].copy()
-            assert np.all(codes[left_out] & TOO_FAR), "an opening left out must be out of reach"
-            codes[left_out] = TOO_FAR
-            counts: dict[str, int] = {}
-            for code in codes[codes != 0]:
-                for name in flag_names(int(code)):
-                    counts[name] = counts.get(name, 0) + 1
-            assert a.exclusion_counts == counts
-            assert a.exclusion_counts["COMMUTE_TOO_LONG"] == b.exclusion_counts["COMMUTE_TOO_LONG"]
+            assert np.all(scored.codes[i][left_out] & TOO_FAR), "an opening left out must be out of reach"
+            assert a.exclusion_counts == b.exclusion_counts  # every rule counted over every opening
 
 
 def test_some_openings_are_left_out() -> None:
@@ -138,3 +132,15 @@ def test_updates_fold_into_the_query() -> None:
     cand.remove([far[0]])
     assert far[0] not in cand.query(point, reach)[0]
     assert CandidateIndex.build(patched, live_only=False).query(point, reach)[0].tolist() == after.tolist()
+
+
+def test_counts_stay_exact_when_a_rule_reads_a_field_the_tally_does_not_know() -> None:
+    """Each rule's source is checked: one reading an undeclared field sends calls to the full scan."""
+    assert candidates.countable()  # the table as it is: every rule counted from what it reads
+    wage = next(r for r in RULES if r.code is Failed.WAGE_BELOW_FLOOR)
+    reads_more = dataclasses.replace(
+        wage, fails=lambda p: p.opening(p.index.hours) < p.client(p.clients.wage_floor)
+    )
+    assert not candidates.countable([*RULES[:-1], reads_more])
+    unknown = dataclasses.replace(wage, code=Failed.NOT_OPEN | Failed.EXPIRED)
+    assert not candidates.countable([unknown])
