@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import inspect
-import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any, cast, overload
 
@@ -356,41 +354,21 @@ class SpatialCopy:
         return gather(self.index, at), np.argsort(self.order[at], kind="stable")
 
 
-# What each rule reads of an opening, as index fields: openings alike in these fail it alike for
-# every client, so the rule is checked once per distinct value and counted by how many share it.
+# What each rule reads of an opening, as index fields (``Rule.per_opening``): openings alike in
+# these fail it alike for every client, so the rule is checked once per distinct value and counted
+# by how many share it.
 # ``COMMUTE_TOO_LONG`` (every opening beyond reach fails it), ``EXCLUDED_KEYWORD`` (words: counted
 # over the whole index) and ``REJECTED_BY_SPECIALIST`` (the blocked ids) are counted apart. A rule
-# missing here makes :attr:`RuleTally.exact` false and the caller scores every opening instead.
-_READS: dict[Failed, tuple[str, ...]] = {
-    Failed.NOT_OPEN: ("is_open",),
-    Failed.EXPIRED: ("expired",),
-    Failed.SCHEDULE_OUTSIDE_AVAILABILITY: ("shift_inverse",),
-    Failed.HOURS_OUT_OF_RANGE: ("hours",),
-    Failed.WAGE_BELOW_FLOOR: ("wage",),
-    Failed.EARNINGS_ABOVE_CAP: ("monthly",),
-    Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE: ("available_bits",),
-    Failed.EXCLUDED_INDUSTRY: ("industry_code",),
-    Failed.EXCLUDED_EMPLOYER: ("employer_code",),  # through the client's ``excluded_by_employer``
-    Failed.BACKGROUND_CHECK: ("background_check", "fair_chance"),
-}
+# declaring neither makes :attr:`RuleTally.exact` false and the caller scores every opening instead.
+_READS: dict[Failed, tuple[str, ...]] = {r.code: r.per_opening for r in RULES if r.per_opening}
 _APART = (Failed.COMMUTE_TOO_LONG, Failed.EXCLUDED_KEYWORD, Failed.REJECTED_BY_SPECIALIST)
 # Vocabularies a rule may read beside its row fields: shared by every row, never counted apart.
 _VOCABULARIES = frozenset({"shift_patterns", "employers", "skill_terms", "word_vocab", "position", "ids"})
 
 
-def index_fields(rule: Rule) -> set[str]:
-    """The index fields a rule's test names (``p.index.<field>`` in its source)."""
-    return set(re.findall(r"\bp\.index\.(\w+)", inspect.getsource(rule.fails)))
-
-
 def countable(rules: Sequence[Rule] = RULES) -> bool:
-    """Every rule is counted by :class:`RuleTally` from the fields it reads (checked against its source)."""
-    for rule in rules:
-        if rule.code in _APART:
-            continue
-        if rule.code not in _READS or not index_fields(rule) <= set(_READS[rule.code]) | _VOCABULARIES:
-            return False
-    return True
+    """Every rule is counted apart or by :class:`RuleTally` from the fields it declares it reads."""
+    return all(rule.code in _APART or rule.per_opening for rule in rules)
 
 
 FLAGS = tuple(f for f in Failed if f.name is not None)

@@ -90,6 +90,11 @@ class Rule:
     prefilter : bool
         Cheap and needing neither commute nor rejections: the nightly
         prefilter checks it pair by pair before scoring.
+    per_opening : tuple of str
+        The opening-index arrays (``p.index.<field>``) its test reads, when
+        that is all it reads of an opening: ``matcher.candidates.RuleTally``
+        then counts its exclusions once per distinct value instead of per
+        opening. Empty: counted another way (commute, keywords, rejections).
     unknown : callable, optional
         ``unknown(pairs)``: True where the opening leaves the rule undecided
         (``fails`` is False there). None: the rule is always decided.
@@ -106,6 +111,7 @@ class Rule:
     prefilter: bool = True
     unknown: Test | None = None
     ask: Callable[[Pair], WhyNot] | None = None
+    per_opening: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -214,8 +220,8 @@ def _clients_with(field: str) -> Callable[[Pairs], np.ndarray]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule(Failed.NOT_OPEN, ("opening.status",), _not_open, why.not_open),
-    Rule(Failed.EXPIRED, ("opening.expires", "as_of"), _expired, why.expired),
+    Rule(Failed.NOT_OPEN, ("opening.status",), _not_open, why.not_open, per_opening=("is_open",)),
+    Rule(Failed.EXPIRED, ("opening.expires", "as_of"), _expired, why.expired, per_opening=("expired",)),
     Rule(
         Failed.COMMUTE_TOO_LONG,
         (
@@ -241,6 +247,7 @@ RULES: tuple[Rule, ...] = (
         why.schedule_outside,
         unknown=_shifts_unknown,
         ask=why.ask_shifts,
+        per_opening=("shift_inverse",),
     ),
     Rule(
         Failed.HOURS_OUT_OF_RANGE,
@@ -249,6 +256,7 @@ RULES: tuple[Rule, ...] = (
         why.hours_out_of_range,
         unknown=_not_stated("hours"),
         ask=why.ask_hours,
+        per_opening=("hours",),
     ),
     Rule(
         Failed.WAGE_BELOW_FLOOR,
@@ -258,6 +266,7 @@ RULES: tuple[Rule, ...] = (
         applies=lambda p: np.asarray(p.clients.wage_floor > 0),
         unknown=_not_stated("wage"),
         ask=why.ask_wage,
+        per_opening=("wage",),
     ),
     Rule(
         Failed.EARNINGS_ABOVE_CAP,
@@ -267,6 +276,7 @@ RULES: tuple[Rule, ...] = (
         applies=lambda p: np.asarray(np.isfinite(p.clients.earnings_cap)),
         unknown=_not_stated("monthly"),
         ask=why.ask_earnings,
+        per_opening=("monthly",),
     ),
     Rule(
         Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE,
@@ -280,6 +290,7 @@ RULES: tuple[Rule, ...] = (
         _accommodation_unavailable,
         why.accommodation_unavailable,
         applies=lambda p: np.asarray(p.clients.required.any(axis=1)),
+        per_opening=("available_bits",),
     ),
     Rule(
         Failed.EXCLUDED_INDUSTRY,
@@ -287,6 +298,7 @@ RULES: tuple[Rule, ...] = (
         _excluded_industry,
         why.excluded_industry,
         applies=lambda p: np.asarray(p.clients.excluded_industries.any(axis=1)),
+        per_opening=("industry_code",),
     ),
     Rule(
         Failed.EXCLUDED_EMPLOYER,
@@ -294,6 +306,7 @@ RULES: tuple[Rule, ...] = (
         lambda p: p.pair(p.clients.excluded_by_employer),
         why.excluded_employer,
         applies=_clients_with("excluded_employers"),
+        per_opening=("employer_code",),  # the client's table is by employer
     ),
     Rule(
         Failed.EXCLUDED_KEYWORD,
@@ -314,6 +327,7 @@ RULES: tuple[Rule, ...] = (
         _background_check,
         why.background_check,
         applies=lambda p: p.clients.avoid_background_check,
+        per_opening=("background_check", "fair_chance"),
     ),
     Rule(
         Failed.REJECTED_BY_SPECIALIST,

@@ -12,7 +12,9 @@ they fail (``candidates.RuleTally``): the counts equal those of scoring every op
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import random
+import re
 
 import numpy as np
 import pytest
@@ -134,13 +136,16 @@ def test_updates_fold_into_the_query() -> None:
     assert CandidateIndex.build(patched, live_only=False).query(point, reach)[0].tolist() == after.tolist()
 
 
-def test_counts_stay_exact_when_a_rule_reads_a_field_the_tally_does_not_know() -> None:
-    """Each rule's source is checked: one reading an undeclared field sends calls to the full scan."""
-    assert candidates.countable()  # the table as it is: every rule counted from what it reads
+def test_each_rule_declares_every_opening_field_its_test_reads() -> None:
+    """``Rule.per_opening`` must name all it reads of an opening, or the counts could be wrong."""
+    vocabularies = {"shift_patterns", "employers", "skill_terms", "word_vocab", "position", "ids"}
+    for rule in RULES:
+        if rule.per_opening:
+            read = set(re.findall(r"\bp\.index\.(\w+)", inspect.getsource(rule.fails)))
+            assert read <= set(rule.per_opening) | vocabularies, rule.name
+
+
+def test_a_rule_declaring_nothing_sends_counts_to_the_full_scan() -> None:
+    assert candidates.countable()  # the table as it is: every rule counted
     wage = next(r for r in RULES if r.code is Failed.WAGE_BELOW_FLOOR)
-    reads_more = dataclasses.replace(
-        wage, fails=lambda p: p.opening(p.index.hours) < p.client(p.clients.wage_floor)
-    )
-    assert not candidates.countable([*RULES[:-1], reads_more])
-    unknown = dataclasses.replace(wage, code=Failed.NOT_OPEN | Failed.EXPIRED)
-    assert not candidates.countable([unknown])
+    assert not candidates.countable([*RULES, dataclasses.replace(wage, per_opening=())])
