@@ -30,7 +30,10 @@ from matcher.csvin import decode_text, sniff_delimiter
 from matcher.errors import ValidationError
 from matcher.records import opening_from_record, opening_to_record
 
-REQUIRED = ("employer_id", "title", "shifts", "hours_per_week", "hourly_wage")
+# Shifts, weekly hours and pay may be left empty (or their columns left out): unknown, a
+# question for the specialist, never a reason to exclude (matcher.constraints).
+REQUIRED = ("employer_id", "title")
+UNKNOWN_WHEN_EMPTY = frozenset({"shifts"})
 TEXT = ("title", "description", "industry", "onet_soc", "zip", "posted", "expires")
 LISTS = ("shifts", "required_skills", "preferred_skills", "offered_to_all", "on_request", "inferred_demands")
 FLAGS = ("remote", "background_check", "fair_chance", "skills_inferred")
@@ -85,7 +88,9 @@ def _cells_to_raw(cells: dict[str, str]) -> tuple[str, dict[str, Any], list[RowE
         return "", {}, errors
     raw: dict[str, Any] = {f: cells[f] for f in TEXT if cells.get(f)}
     for f in LISTS:
-        raw[f] = [p.strip() for p in cells.get(f, "").split(";") if p.strip()]
+        parts = [p.strip() for p in cells.get(f, "").split(";") if p.strip()]
+        if parts or f not in UNKNOWN_WHEN_EMPTY:
+            raw[f] = parts
     for f in FLAGS:
         value = cells.get(f, "").lower()
         if value not in _TRUE | _FALSE:

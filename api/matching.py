@@ -335,5 +335,6 @@ def _keep(row: OpeningRow, filters: ShortlistFilters) -> bool:
         return False
     if filters.remote_only and not record.get("remote"):
         return False
-    wage = filters.min_hourly_wage
-    return wage is None or float(record.get("hourly_wage", 0.0)) >= wage
+    wage, stated = filters.min_hourly_wage, record.get("hourly_wage")
+    # pay not stated is a question (WAGE_NOT_STATED), not a failure: the filter keeps the opening
+    return wage is None or stated is None or float(stated) >= wage

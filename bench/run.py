@@ -9,6 +9,8 @@ Engine only, no HTTP. Prints, for seeded generated data:
   blocked={id: rejected}, explain_exclusions=False, near_misses=NEAR_MISSES)``,
   explanations of the shown suggestions included) and without near misses; at
   10k also with ``explain_exclusions=True``;
+* ``update_openings`` at 100k: one edit, one new and one closed opening, and an edit followed by
+  the API's shortlist call (the engine's share of "first shortlist after an opening edit");
 * batch throughput for 1k clients x 10k openings through ``score_frame``
   (top-10 per client, no explanation texts), with its peak RSS;
 * a PASS/FAIL line per target. Targets are reported, never asserted.
@@ -20,7 +22,9 @@ the functions that dominate it.
 from __future__ import annotations
 
 import argparse
+import copy
 import cProfile
+import dataclasses
 import gc
 import io
 import logging
@@ -169,6 +173,47 @@ def _latency_phase(matcher: Matcher, data: Caseload, n: int, *, with_explained: 
     return lat
 
 
+UPDATE_REPEATS = 20
+
+
+def _update_phase(matcher: Matcher, data: Caseload) -> Latency:
+    """One opening edit (the wage of an indexed one), a new opening and a closed one, as the API applies
+    them (``copy.copy`` of the engine, then ``update_openings``); then the first shortlist after an edit.
+
+    Returns the timings of the edits."""
+    size = len(matcher.index.ids)
+    openings = matcher.index.openings
+    client = data.clients[0]
+
+    def edited(i: int) -> Matcher:
+        o = openings[(7919 * i) % size]
+        engine = copy.copy(matcher)
+        engine.update_openings([dataclasses.replace(o, hourly_wage=o.hourly_wage + 0.25)])
+        return engine
+
+    def added(i: int) -> object:
+        o = openings[(7919 * i) % size]
+        return copy.copy(matcher).update_openings([dataclasses.replace(o, id=f"{o.id}-new{i}")])
+
+    def closed(i: int) -> object:
+        return copy.copy(matcher).update_openings([], [openings[(7919 * i) % size].id])
+
+    def first_shortlist(i: int) -> object:
+        engine = edited(i)
+        return engine.recommend(
+            [client], k=K, blocked={client.id: []}, explain_exclusions=False, near_misses=api_near_misses()
+        )
+
+    n = UPDATE_REPEATS
+    _out(f"\nupdate_openings at {size:,} openings ({n} calls each after 1 warm-up, on a copy of the engine)")
+    edit = time_calls(edited, n)
+    _report_latency("one edit (an indexed opening's wage)", edit)
+    _report_latency("one new opening", time_calls(added, n))
+    _report_latency("one opening closed (dropped)", time_calls(closed, n))
+    _report_latency("one edit, then the API's shortlist call", time_calls(first_shortlist, n))
+    return edit
+
+
 def run(args: argparse.Namespace) -> None:
     """All phases in order, printing as they finish."""
     _out(
@@ -186,6 +231,7 @@ def run(args: argparse.Namespace) -> None:
     del m_small
     m_large = _fit(large, f"{args.openings_large // 1000}k")
     lat = _latency_phase(m_large, large, args.n, with_explained=False)
+    _update_phase(m_large, large)
     del m_large
     huge_lat = None
     if args.openings_huge:
@@ -206,6 +252,15 @@ def run(args: argparse.Namespace) -> None:
         pairs_s >= THROUGHPUT_TARGET,
         f"{pairs_s / 1e6:.2f} M pairs/s",
     )
+
+
+def updates(args: argparse.Namespace) -> None:
+    """Only the update phase, on a freshly fitted large index."""
+    _out(f"placement-matcher update benchmark: engine {ENGINE_VERSION}; load average now {load_average()}")
+    clients = caseload(args.seed, n_clients=8, n_openings=0, metros=args.metros).clients
+    data = _load(args.seed + 1, 0, args.openings_large, args.metros, "large")
+    data = Caseload(clients, data.openings, data.as_of, data.generate_s, data.validate_s, 0)
+    _update_phase(_fit(data, f"{args.openings_large // 1000}k"), data)
 
 
 def profile(args: argparse.Namespace) -> None:
@@ -254,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chunk-size", type=int, default=256, help="score_frame chunk size")
     p.add_argument("--quick", action="store_true", help="a tenth of the sizes (smoke run)")
     p.add_argument("--profile", choices=("latency", "batch"), help="profile one phase instead")
+    p.add_argument("--updates-only", action="store_true", help="only fit the 100k index and time updates")
     p.add_argument("--top", type=int, default=30, help="functions listed with --profile")
     return p
 
@@ -269,6 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.n = min(args.n, 20)
     if args.profile:
         profile(args)
+    elif args.updates_only:
+        updates(args)
     else:
         run(args)
     return 0

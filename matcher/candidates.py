@@ -19,17 +19,22 @@ the fit are kept in a small brute-force set beside the tree
 
 from __future__ import annotations
 
+import copy
 import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, overload
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from typing import Any, cast, overload
 
 import numpy as np
 from sklearn.neighbors import BallTree
 
 from matcher import geo
+from matcher.commute import Commute
 from matcher.config import CommuteConfig
-from matcher.features import OpeningIndex
+from matcher.constraints import RULES, Failed, Rule, failed_codes
+from matcher.features import ClientBatch, OpeningIndex, take_openings
+from matcher.features.clients import _named_exclusions as named_exclusions
 from matcher.features.terms import take_rows
+from matcher.features.updates import patch_rows
 from matcher.types import Client
 
 # Straight-line km from the unit-vector formula and from haversine differ by far
@@ -168,6 +173,13 @@ class CandidateIndex:
         order = np.argsort(self._extra_cols, kind="stable")
         self._extra_cols, self._extra_xyz = self._extra_cols[order], self._extra_xyz[order]
 
+    def patched(self, index: OpeningIndex, positions: np.ndarray) -> CandidateIndex:
+        """A copy with ``positions`` folded in (:meth:`update`); this one is left as it was."""
+        out = copy.copy(self)
+        out._gone = self._gone.copy()  # the one array :meth:`remove` writes into
+        out.update(index, positions)
+        return out
+
     def remove(self, positions: Sequence[int] | np.ndarray) -> None:
         """Drop openings (columns) from every future query until :meth:`update` puts them back."""
         pos = np.unique(np.asarray(positions, dtype=np.int64))
@@ -272,17 +284,25 @@ def gather(index: OpeningIndex, cols: np.ndarray) -> OpeningIndex:
         for f in dataclasses.fields(index)
         if f.name not in _LAZY and f.name not in _SHARED
     }
-    ids = _Picked(index.ids, cols)
-    lookup = np.full(n, -1, dtype=np.int64)
-    lookup[cols] = np.arange(len(cols))
-    changes["ids"] = ids
-    changes["openings"] = _Picked(index.openings, cols) if len(index.openings) == n else index.openings
-    changes["area_phrase"] = _Picked(index.area_phrase, cols) if len(index.area_phrase) == n else ()
-    changes["position"] = _Renumbered(index.position, lookup, ids)
+    changes.update(gather_lazy(index, cols))
     changes["unserved_by_mode"] = {m: mask[cols] for m, mask in index.unserved_by_mode.items()}
     for name in _SHARED:  # vocabularies that column codes point into: never sliced
         changes[name] = getattr(index, name)
     return OpeningIndex(**changes)
+
+
+def gather_lazy(index: OpeningIndex, cols: np.ndarray) -> dict[str, Any]:
+    """The per-opening tuples and the id -> column mapping of :func:`gather`, read on access."""
+    n = len(index.ids)
+    ids = _Picked(index.ids, cols)
+    lookup = np.full(n, -1, dtype=np.int64)
+    lookup[cols] = np.arange(len(cols))
+    return {
+        "ids": ids,
+        "openings": _Picked(index.openings, cols) if len(index.openings) == n else index.openings,
+        "area_phrase": _Picked(index.area_phrase, cols) if len(index.area_phrase) == n else (),
+        "position": _Renumbered(index.position, lookup, ids),
+    }
 
 
 class SpatialCopy:
@@ -302,7 +322,173 @@ class SpatialCopy:
         self.place[self.order] = np.arange(len(self.order))  # column -> curve position
         self.index = gather(lean, self.order)
 
+    def patched(self, index: OpeningIndex, rows: np.ndarray, new: OpeningIndex) -> SpatialCopy:
+        """The copy of ``index``: this one with rows ``rows`` replaced by the rows of ``new``.
+
+        The curve order is kept (a moved opening stays where it was on the curve: only
+        memory locality suffers, never a result); this copy is left as it was.
+        """
+        at = self.place[rows]
+        perm = np.argsort(at, kind="stable")
+        picked = take_openings(new, perm.tolist())
+        picked = dataclasses.replace(picked, words=picked.words.tocsr())
+        old = self.index
+        changes = {
+            f.name: patch_rows(getattr(old, f.name), at[perm], getattr(picked, f.name))
+            for f in dataclasses.fields(old)
+            if f.name not in _LAZY and f.name not in _SHARED
+        }
+        changes["unserved_by_mode"] = {
+            m: patch_rows(mask, at[perm], picked.unserved_by_mode[m])
+            for m, mask in old.unserved_by_mode.items()
+        }
+        lazy = gather_lazy(index, self.order)
+        out = object.__new__(SpatialCopy)
+        out.source, out.order, out.place = index, self.order, self.place
+        out.index = dataclasses.replace(old, **changes, **lazy)
+        return out
+
     def take(self, cols: np.ndarray) -> tuple[OpeningIndex, np.ndarray]:
         """The openings ``cols`` in curve order, and the argsort that puts them back in id order."""
         at = np.sort(self.place[cols])
         return gather(self.index, at), np.argsort(self.order[at], kind="stable")
+
+
+# What each rule reads of an opening, as index fields (``Rule.per_opening``): openings alike in
+# these fail it alike for every client, so the rule is checked once per distinct value and counted
+# by how many share it.
+# ``COMMUTE_TOO_LONG`` (every opening beyond reach fails it), ``EXCLUDED_KEYWORD`` (words: counted
+# over the whole index) and ``REJECTED_BY_SPECIALIST`` (the blocked ids) are counted apart. A rule
+# declaring neither makes :attr:`RuleTally.exact` false and the caller scores every opening instead.
+_READS: dict[Failed, tuple[str, ...]] = {r.code: r.per_opening for r in RULES if r.per_opening}
+_APART = (Failed.COMMUTE_TOO_LONG, Failed.EXCLUDED_KEYWORD, Failed.REJECTED_BY_SPECIALIST)
+# Vocabularies a rule may read beside its row fields: shared by every row, never counted apart.
+_VOCABULARIES = frozenset({"shift_patterns", "employers", "skill_terms", "word_vocab", "position", "ids"})
+
+
+def countable(rules: Sequence[Rule] = RULES) -> bool:
+    """Every rule is counted apart or by :class:`RuleTally` from the fields it declares it reads."""
+    return all(rule.code in _APART or rule.per_opening for rule in rules)
+
+
+FLAGS = tuple(f for f in Failed if f.name is not None)
+
+
+def _distinct(index: OpeningIndex, fields: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One column per distinct (bitwise) value of ``fields``, how many share it, and each row's value."""
+    n = len(index.ids)
+    if not n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    parts = [np.ascontiguousarray(getattr(index, f)).reshape(n, -1).view(np.uint8) for f in fields]
+    raw = np.ascontiguousarray(np.hstack(parts).reshape(n, -1))
+    keys = raw.view(np.dtype((np.void, raw.shape[1]))).ravel()
+    _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+    return first, counts.astype(np.int64), inverse.reshape(-1)
+
+
+_COUNTABLE = countable()
+
+#: Patches folded into a :class:`RuleTally` before it is rebuilt from its index.
+MAX_LAYERS = 32
+
+
+class RuleTally:
+    """How many openings of the whole index fail each rule, for a client, without checking each one.
+
+    Built once per index; :meth:`patched` folds in rewritten rows. With it a shortlist
+    scored against its candidates alone still gives the exclusion counts a scan of
+    every opening gives. Never modified once built: an engine copy keeps its own.
+    """
+
+    def __init__(self, index: OpeningIndex) -> None:
+        self.index = index
+        self.exact = _COUNTABLE
+        # per rule: one opening per distinct value, how many share it, each row's value
+        self._base: dict[Failed, tuple[OpeningIndex, np.ndarray, np.ndarray]] = {}
+        for code, fields in _READS.items():
+            first, counts, inverse = _distinct(index, fields)
+            self._base[code] = (take_openings(index, first.tolist()), counts, inverse)
+        self._layers: list[tuple[OpeningIndex, np.ndarray]] = []  # patched rows: (their index, 1 if current)
+        self._where: dict[int, tuple[int, int]] = {}  # row -> (layer, row in it) of its current version
+
+    def patched(self, index: OpeningIndex, rows: np.ndarray, new: OpeningIndex) -> RuleTally:
+        """The tally of ``index``: this one's with rows ``rows`` replaced by the rows of ``new``."""
+        if len(self._layers) >= MAX_LAYERS:
+            return RuleTally(index)
+        out = copy.copy(self)
+        out.index, out._where = index, dict(self._where)
+        out._layers = list(self._layers)
+        in_base = [r for r in rows.tolist() if r not in self._where]
+        out._base = {}
+        for code, (reps, counts, inverse) in self._base.items():
+            counts = counts.copy()
+            np.subtract.at(counts, inverse[in_base], 1)
+            out._base[code] = (reps, counts, inverse)
+        for r in rows.tolist():
+            if r in self._where:
+                k, i = self._where[r]
+                alive = out._layers[k][1].copy()
+                alive[i] = 0
+                out._layers[k] = (out._layers[k][0], alive)
+        out._layers.append((new, np.ones(len(new.ids), dtype=np.int64)))
+        for i, r in enumerate(rows.tolist()):
+            out._where[r] = (len(out._layers) - 1, i)
+        return out
+
+    def totals(self, batch: ClientBatch, blocked: Mapping[str, Collection[str]] | None) -> np.ndarray:
+        """(C, len(FLAGS)) openings of the index failing each rule; the commute column left 0.
+
+        ``batch`` holds the clients' features built against any index sharing this one's
+        vocabularies (e.g. their candidates): only what a client alone says is read from it.
+        """
+        clients = batch.clients
+        out = np.zeros((len(clients), len(FLAGS)), dtype=np.int64)
+        for code, (reps, counts, _) in self._base.items():
+            at = FLAGS.index(code)
+            for layer, weights in [(reps, counts), *self._layers]:
+                out[:, at] += self._failing(code, batch, layer) @ weights
+        at = FLAGS.index(Failed.EXCLUDED_KEYWORD)
+        for i, c in enumerate(clients):
+            if c.excluded_keywords:
+                out[i, at] = int(named_exclusions([c], self.index)[1].sum())
+        at = FLAGS.index(Failed.REJECTED_BY_SPECIALIST)
+        for i, c in enumerate(clients):
+            if blocked and c.id in blocked:
+                out[i, at] = len({o for o in blocked[c.id] if o in self.index.position})
+        return out
+
+    @staticmethod
+    def _failing(code: Failed, batch: ClientBatch, openings: OpeningIndex) -> np.ndarray:
+        """(C, J) int64: 1 where a client fails rule ``code`` at an opening of ``openings``."""
+        clients = batch.clients
+        if code is Failed.EXCLUDED_EMPLOYER:
+            out = np.zeros((len(clients), len(openings.ids)), dtype=np.int64)
+            rows = [i for i, c in enumerate(clients) if c.excluded_employers]
+            if rows:
+                out[rows] = named_exclusions([clients[i] for i in rows], openings)[0]
+            return out
+        rule = next(r for r in RULES if r.code is code)
+        # no rule counted here reads the commute (``_READS`` leaves it out)
+        codes = failed_codes(batch, openings, cast(Commute, None), rules=(rule,))
+        failing: np.ndarray = (codes != 0).astype(np.int64)
+        return failing
+
+
+#: A near miss lies within this many times the client's reach (or is remote, or has no place):
+#: an opening the client could realistically take if one limit moved. Farther ones never are.
+NEAR_MISS_REACH = 2.0
+
+
+def near_enough(
+    batch: ClientBatch, index: OpeningIndex, ci: np.ndarray, ji: np.ndarray, reach: np.ndarray
+) -> np.ndarray:
+    """(P,) bool: opening ``ji[p]`` may be a near miss of client ``ci[p]`` (see ``NEAR_MISS_REACH``).
+
+    ``reach`` is the clients' commute reach in km (``commute.reach_km``). Pair by pair, so the
+    same pair gives the same answer in any selection of openings.
+    """
+    xyz = index.xyz[ji]
+    cosine = np.einsum("ij,ij->i", batch.xyz[ci], xyz)
+    located = ~index.remote[ji] & (np.einsum("ij,ij->i", xyz, xyz) > 0.25)
+    out: np.ndarray = ~located | (cosine >= geo.cos_of_km(NEAR_MISS_REACH * reach)[ci])
+    return out

@@ -83,6 +83,11 @@ class CommuteConfig:
     short_share: float = 0.5
     # Commute fit falls linearly from 1 (no commute) to this value at the client's limit.
     fit_at_limit: float = 0.2
+    # Radius (km) within which a place's centre most likely holds the work, when the opening does
+    # not give its own ``location_uncertainty_km`` (``matcher.geocode`` gives one per city).
+    precision_radius_km: dict[str, float] = field(
+        default_factory=lambda: {"exact": 0.0, "zip": 3.0, "city": 8.0, "area": 25.0}
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +120,19 @@ class ScoringConfig:
     minimum_wage: float = 7.25
     # Factor values used when a side gave nothing to compare (shown as unknown).
     neutral: float = 0.5
+    # Unknown terms of an opening (docs/engine.md, "Unknown terms"): the factor they feed takes
+    # ``unknown_fit``, but never more than the least a passing known value could give, so
+    # learning a passing value never lowers the opening and an unknown is never the best case:
+    # - hours not stated: schedule = min(unknown_fit, the fit at the edge of the client's range);
+    # - shift times not stated: schedule = min(the hours fit, unknown_fit);
+    # - pay not stated: wage = min(unknown_fit, wage_base), pay at the client's reference wage;
+    # - location not stated: commute = min(unknown_fit, CommuteConfig.fit_at_limit).
+    unknown_fit: float = 0.5
+    # A location known to a place's centre only (zip, city, area): the commute fit, estimated from
+    # the centre, loses this much per km of uncertainty radius, at most the cap (never below the
+    # fit at the limit).
+    uncertain_commute_cost_per_km: float = 0.005
+    uncertain_commute_cost_max: float = 0.1
 
 
 @dataclass(frozen=True, slots=True)

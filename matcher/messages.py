@@ -6,7 +6,9 @@ Codes are stable (APIs, audit records and reports key on them); texts are
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+
+from matcher.types import TimeWindow
 
 POSITIVE = {
     "PREFERENCE_MATCH": 'Matches the client\'s interest "{interest}" ({area}: "{job_phrase}" in the job)',
@@ -20,6 +22,8 @@ POSITIVE = {
     "REMOTE": "Remote work: no commute",
     "COMMUTE_SHORT": "About {minutes_text} by {mode} (limit {limit})",
     "SCHEDULE_FIT": "Shifts fit the client's availability; {hours:g} h/week within {low:g}-{high:g}",
+    "SHIFTS_FIT": "Shifts fit the client's availability",
+    "HOURS_FIT": "{hours:g} h/week within {low:g}-{high:g}",
     "WAGE_ABOVE_FLOOR": "{wage_text}/h, above the client's floor {floor_text}",
     "FAIR_CHANCE": "Fair-chance employer",
 }
@@ -57,6 +61,34 @@ CONCERN = {
         "Not shown in the shortlist: {max_per_employer} higher-ranked openings of {employer} "
         "already fill the cap per employer"
     ),
+}
+
+# Questions an unknown raises: the opening does not state what a hard constraint reads
+# (codes of ``matcher.constraints.Unknown``). Shown as concerns, never as exclusions.
+UNKNOWN = {
+    "LOCATION_NOT_STATED": "Location not stated (only the {place} is known) — ask where the work is",
+    "SHIFTS_NOT_STATED": "Shift times not stated — ask the employer whether {availability_text} are possible",
+    "HOURS_NOT_STATED": "Weekly hours not stated — ask whether {low:g}-{high:g} hours a week is possible",
+    "WAGE_NOT_STATED": "Pay not stated — ask whether it is at least {floor_text} an hour",
+    "EARNINGS_NOT_KNOWN": (
+        "Monthly earnings unknown ({missing_text} not stated) — ask whether the job stays under the "
+        "client's {cap_text}/month cap, with a benefits counselor"
+    ),
+    "LOCATION_APPROXIMATE": (
+        "Only the {place} is known: the commute is an estimate within about {radius_km:g} km"
+    ),
+}
+CONCERN |= UNKNOWN
+# A location precision in words ("Only the ZIP code is known").
+PLACE_WORDS = {"zip": "ZIP code", "city": "city", "area": "area", "state": "state", "country": "country"}
+# The same, in a word or two (digest lines: "to ask: shift times, pay").
+UNKNOWN_SHORT = {
+    "LOCATION_NOT_STATED": "where the work is",
+    "SHIFTS_NOT_STATED": "shift times",
+    "HOURS_NOT_STATED": "weekly hours",
+    "WAGE_NOT_STATED": "pay",
+    "EARNINGS_NOT_KNOWN": "monthly earnings",
+    "LOCATION_APPROXIMATE": "the exact place",
 }
 
 HINT = {
@@ -125,6 +157,56 @@ def minutes_text(minutes: float) -> str:
     """'under a minute', '1 minute', '12 minutes'."""
     n = round(minutes)
     return "under a minute" if n < 1 else f"{n} minute{'s' if n != 1 else ''}"
+
+
+_PARTS_OF_DAY = (  # (name, earliest start, latest end) in minutes since midnight
+    ("mornings", 5 * 60, 13 * 60),
+    ("afternoons", 11 * 60, 18 * 60),
+    ("evenings", 16 * 60, 24 * 60),
+)
+_DAY_GROUPS = {
+    (0, 1, 2, 3, 4): "weekday",
+    (5, 6): "weekend",
+    (0, 1, 2, 3, 4, 5, 6): "daily",
+}
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_FULL_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def availability_text(windows: Sequence[TimeWindow]) -> str:
+    """A client's availability as a speaker would ask about it: 'weekday mornings (Mon-Fri 09:00-13:00)'.
+
+    Windows with the same times are grouped by day; alternatives are joined with 'or'.
+    """
+    by_times: dict[tuple[int, int], list[int]] = {}
+    for w in windows:
+        by_times.setdefault((w.start, w.end), []).append(w.day)
+    parts = []
+    for (start, end), days in sorted(by_times.items(), key=lambda kv: (min(kv[1]), kv[0])):
+        days = sorted(set(days))
+        times = f"{_hhmm(start)}-{_hhmm(end)}"
+        part = next((n for n, lo, hi in _PARTS_OF_DAY if start >= lo and start < end <= hi), None)
+        group = _DAY_GROUPS.get(tuple(days))
+        named = _day_span(days)
+        if part and group and group != "daily":
+            parts.append(f"{group} {part} ({named} {times})")
+        elif part:
+            first = _FULL_DAY_NAMES[days[0]] if len(days) == 1 else named
+            parts.append(f"{first} {part} ({times})" if len(days) == 1 else f"{named} {part} ({times})")
+        else:
+            parts.append(f"{named} {times}")
+    return " or ".join(parts) if parts else "the client's hours"
+
+
+def _day_span(days: Sequence[int]) -> str:
+    """'Mon-Fri' for a run of three or more days, else 'Mon, Wed'."""
+    if len(days) >= 3 and days[-1] - days[0] == len(days) - 1:
+        return f"{_DAY_NAMES[days[0]]}-{_DAY_NAMES[days[-1]]}"
+    return ", ".join(_DAY_NAMES[d] for d in days)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def money(x: float) -> str:

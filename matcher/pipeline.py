@@ -20,7 +20,16 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher import commute as commute_mod
 from matcher import constraints, explain, ranking, scoring
-from matcher.candidates import CandidateIndex, SpatialCopy, radians, reach_km
+from matcher.candidates import (
+    FLAGS,
+    NEAR_MISS_REACH,
+    CandidateIndex,
+    RuleTally,
+    SpatialCopy,
+    near_enough,
+    radians,
+    reach_km,
+)
 from matcher.commute import Commute, TravelTimes
 from matcher.config import FACTORS, MatcherConfig, RankingConfig
 from matcher.errors import NotFittedError, ValidationError
@@ -33,6 +42,7 @@ from matcher.features import (
     fit_text_model,
     opening_text,
 )
+from matcher.features.updates import patch_openings as patch_index
 from matcher.features.updates import update_openings as update_index
 from matcher.rows import CONTRIB_COLUMNS, Rows, top_rows
 from matcher.types import Client, Exclusion, NearMiss, Opening, Shortlist, Suggestion
@@ -143,6 +153,7 @@ class Matcher:
         self.index_: OpeningIndex | None = None
         self._candidates: CandidateIndex | None = None
         self._spatial_: SpatialCopy | None = None
+        self._tally_: RuleTally | None = None
 
     def fit(self, openings: Sequence[Opening], *, as_of: dt.date) -> Matcher:
         """Index the openings once; ``as_of`` decides which have expired."""
@@ -158,16 +169,21 @@ class Matcher:
         )
         self._candidates = CandidateIndex.build(self.index_, live_only=False)
         self._spatial_ = SpatialCopy(self.index_)
+        self._tally_ = RuleTally(self.index_)
         _log.info("indexed %d openings as of %s", len(ids), as_of)
         return self
 
     def update_openings(self, upserts: Sequence[Opening], removed: Collection[str] = ()) -> None:
         """Add or replace ``upserts`` and drop ``removed`` without refitting (append / patch / drop).
 
-        Only ``index_`` changes, and it is replaced, never modified, so a copy of
-        this matcher made before the update (``copy.copy``) keeps answering on the
-        old pool. The text rows of new openings come from the fitted text model; see
-        ``matcher.features.updates`` for how that compares with a full refit.
+        Nothing this matcher holds is modified in place, only replaced, so a copy
+        made before the update (``copy.copy``, as the service makes one per pool
+        version) keeps answering on the old pool while this one answers on the new.
+        An edit of indexed openings alone (same ids, no new vocabulary entry) writes
+        the changed rows over copies of the arrays and keeps the geographic
+        candidates, patched; adding or dropping openings shifts positions, so the
+        candidates are dropped until the next (background) refit. The text rows of
+        new openings come from the fitted text model; see ``matcher.features.updates``.
         """
         index = self.index
         assert self.text_model is not None
@@ -175,6 +191,23 @@ class Matcher:
         if len(set(ids)) != len(ids):
             dup = next(i for i in ids if ids.count(i) > 1)
             raise ValidationError(f"opening {dup}", "id", dup, "duplicate opening id")
+        dropping = any(i in index.position for i in removed)
+        patch = (
+            None
+            if dropping
+            else patch_index(index, upserts, vocab=self.vocab, config=self.config, text_model=self.text_model)
+        )
+        if patch is not None:
+            self.index_, rows, new = patch
+            candidates, spatial = getattr(self, "_candidates", None), getattr(self, "_spatial_", None)
+            tally = getattr(self, "_tally_", None)
+            self._candidates = candidates.patched(self.index_, rows) if candidates is not None else None
+            if spatial is not None and spatial.source is index:
+                self._spatial_ = spatial.patched(self.index_, rows, new)
+            if tally is not None and tally.index is index:
+                self._tally_ = tally.patched(self.index_, rows, new)
+            _log.info("patched %d openings in the index", len(rows))
+            return
         self.index_ = update_index(
             index, upserts, removed, vocab=self.vocab, config=self.config, text_model=self.text_model
         )
@@ -241,8 +274,10 @@ class Matcher:
             Build the why-not of every excluded opening (counts are always given).
         near_misses : int
             Also give up to this many best-scoring openings that fail exactly one
-            limit (a specialist's rejection does not count), each with that limit's
-            why-not and ``feasible_if``.
+            limit (a specialist's rejection does not count) and lie within twice the
+            client's reach or are remote (``candidates.NEAR_MISS_REACH``: openings the
+            client could realistically take if that one limit moved), each with that
+            limit's why-not and ``feasible_if``.
         travel_times : TravelTimes, optional
             Router minutes that override the commute estimate.
         """
@@ -253,16 +288,15 @@ class Matcher:
         out: list[Shortlist] = []
         for begin in range(0, len(clients), chunk_size):
             chunk = clients[begin : begin + chunk_size]
-            # Near misses and every why-not need the openings out of reach too (a commute-only
-            # miss is a near miss): those requests score the whole index.
-            whole = explain_exclusions or near_misses > 0
-            cols = None if whole else self._candidate_columns(chunk, travel_times)
+            # Every why-not needs every opening; near misses only those within twice the reach.
+            far = NEAR_MISS_REACH if near_misses > 0 else 1.0
+            cols = None if explain_exclusions else self._candidate_columns(chunk, travel_times, far)
             if cols is None:
                 out += self._recommend_everywhere(
                     chunk, n, blocked, explain_exclusions, near_misses, travel_times
                 )
             else:
-                out += self._recommend_around(chunk, cols, n, blocked)
+                out += self._recommend_around(chunk, cols, n, blocked, near_misses)
         return out
 
     def _recommend_everywhere(
@@ -279,7 +313,11 @@ class Matcher:
         scored = self.score(chunk, blocked=blocked, travel_times=travel_times)
         tops = rank(scored, index, n=n, config=self.config.ranking)
         rows = top_rows([c.id for c in scored.clients.clients], index.ids, tops, scored.scores)
-        misses = self._near_misses(scored, near_misses) if near_misses > 0 else [()] * len(tops)
+        misses = (
+            self._near_misses(scored, index, np.arange(len(index.ids)), near_misses)
+            if near_misses > 0
+            else [()] * len(tops)
+        )
         out, start = [], 0
         for c, top in enumerate(tops):
             row = scored.codes[c]
@@ -294,13 +332,19 @@ class Matcher:
         return out
 
     def _recommend_around(
-        self, chunk: Sequence[Client], cols: np.ndarray, n: int, blocked: Mapping[str, Collection[str]] | None
+        self,
+        chunk: Sequence[Client],
+        cols: np.ndarray,
+        n: int,
+        blocked: Mapping[str, Collection[str]] | None,
+        near_misses: int = 0,
     ) -> list[Shortlist]:
-        """Shortlists of a chunk scored against the candidates ``cols`` only (the same suggestions).
+        """Shortlists of a chunk scored against the candidates ``cols`` only (the same shortlists).
 
-        The candidates are scored in curve order and ranked in id order, so ties go as over
-        all openings; the openings left out are counted as too far (``COMMUTE_TOO_LONG``, which
-        each of them fails), their other limits unchecked.
+        The candidates are scored in curve order and ranked (and their near misses ordered)
+        in id order, so ties go as over all openings. The openings left out all fail
+        ``COMMUTE_TOO_LONG``; every rule's count over the whole index comes from
+        :class:`RuleTally`, so the counts are those of scoring every opening.
         """
         index = self.index
         sub, by_id = self._spatial(index).take(cols)
@@ -315,27 +359,45 @@ class Matcher:
             )
         ]
         rows = top_rows([c.id for c in scored.clients.clients], sub.ids, tops, scored.scores)
+        in_id_order = np.empty_like(by_id)
+        in_id_order[by_id] = np.arange(len(by_id))
+        misses = (
+            self._near_misses(scored, sub, in_id_order, near_misses) if near_misses > 0 else [()] * len(tops)
+        )
         beyond = len(index.ids) - len(sub.ids)
+        totals = self._tally(index).totals(scored.clients, blocked)
         out, start = [], 0
         for c, top in enumerate(tops):
-            counts, n_excluded = tally(scored.codes[c], beyond=beyond)
-            out.append(self._shortlist(scored, sub, c, top, rows, start, counts, n_excluded, len(index.ids)))
+            counts, n_excluded = tally(scored.codes[c], beyond=beyond, totals=totals[c])
+            shortlist = self._shortlist(scored, sub, c, top, rows, start, counts, n_excluded, len(index.ids))
+            out.append(dataclasses.replace(shortlist, near_misses=misses[c]))
             start += len(top)
         return out
 
+    def _tally(self, index: OpeningIndex) -> RuleTally:
+        """Rule counts over ``index``, kept until the index object changes (a refit or an update)."""
+        cached = getattr(self, "_tally_", None)
+        if cached is None or cached.index is not index:
+            cached = RuleTally(index)
+            self._tally_ = cached
+        return cached
+
     def _candidate_columns(
-        self, clients: Sequence[Client], travel_times: TravelTimes | None
+        self, clients: Sequence[Client], travel_times: TravelTimes | None, scale: float = 1.0
     ) -> np.ndarray | None:
-        """Sorted columns within reach of any of the clients (plus remote ones); None: score them all.
+        """Sorted columns within ``scale`` x reach of any of the clients (plus remote ones); None: all.
 
         Every other opening is farther than any of their modes can go within
         their limit, so it fails ``COMMUTE_TOO_LONG`` and cannot change a
-        shortlist. A router table may reach anywhere: then every opening counts.
+        shortlist (nor, beyond twice the reach, be a near miss). A router table
+        may reach anywhere: then every opening counts.
         """
         candidates = getattr(self, "_candidates", None)  # absent in engines pickled before it
         if candidates is None or not clients or (travel_times is not None and not travel_times.frame.empty):
             return None
-        hits = candidates.query(radians(clients), reach_km(clients, self.config.commute))
+        if not self._tally(self.index).exact:  # a rule RuleTally cannot count: scan them all
+            return None
+        hits = candidates.query(radians(clients), scale * reach_km(clients, self.config.commute))
         cols = hits[0] if len(hits) == 1 else np.unique(np.concatenate(hits))
         if len(cols) > CANDIDATE_SHARE * len(self.index.ids):
             return None
@@ -389,20 +451,27 @@ class Matcher:
         page = cols[max(offset, 0) : max(offset, 0) + max(limit, 0)]
         return len(cols), [self._exclusion(scored, 0, int(j)) for j in page]
 
-    def _near_misses(self, scored: ScoredBatch, n: int) -> list[tuple[NearMiss, ...]]:
-        """Per client, the ``n`` best openings failing exactly one limit, scored as if it held.
+    def _near_misses(
+        self, scored: ScoredBatch, index: OpeningIndex, order: np.ndarray, n: int
+    ) -> list[tuple[NearMiss, ...]]:
+        """Per client, the ``n`` best openings of ``index`` failing exactly one limit, scored as if it held.
 
-        Best first, ties by column (as ``explain.best_columns``). From ``BOUND_FROM`` pairs on,
-        an upper bound of each score (:func:`scoring.pair_scores` with ``upper=True``, the text
-        similarity skipped) rules out most of them before they are scored: one whose bound is
+        Only openings within twice the client's reach, or remote, count
+        (``candidates.near_enough``). Best first, ties by ``order`` (each column's
+        place in id order). From ``BOUND_FROM`` pairs on, an upper bound of each
+        score (:func:`scoring.pair_scores` with ``upper=True``, the text similarity
+        skipped) rules out most of them before they are scored: one whose bound is
         below the ``n``-th best score found cannot be among the best ``n``, ties included.
         """
         ignore = int(constraints.Failed.REJECTED_BY_SPECIALIST)
         ci, ji = np.nonzero(explain.single_failures(scored.codes, ignore=ignore))
+        reach = commute_mod.reach_km(scored.clients, self.config.commute)
+        near = near_enough(scored.clients, index, ci, ji, reach)
+        ci, ji = ci[near], ji[near]
         pair_scores = functools.partial(
             scoring.pair_scores,
             scored.clients,
-            self.index,
+            index,
             scored.commute,
             scoring=self.config.scoring,
             commute_config=self.config.commute,
@@ -425,10 +494,11 @@ class Matcher:
                     column = np.concatenate([column, ji[step]])
             keep = np.flatnonzero(~np.isnan(score))
             misses = []
-            for q in keep[np.lexsort((column[keep], -score[keep]))][:n].tolist():
+            for q in keep[np.lexsort((order[column[keep]], -score[keep]))][:n].tolist():
                 j = int(column[q])
-                (reason,) = explain.exclusion_reasons(self._pair(scored, c, j), int(scored.codes[c, j]))
-                misses.append(NearMiss(self.index.ids[j], round(float(score[q]), 2), reason))
+                pair = self._pair(scored, c, j, index=index)
+                (reason,) = explain.exclusion_reasons(pair, int(scored.codes[c, j]))
+                misses.append(NearMiss(index.ids[j], round(float(score[q]), 2), reason))
             out.append(tuple(misses))
         return out
 
@@ -445,8 +515,9 @@ class Matcher:
             raise ValidationError(f"opening {opening_id}", "id", opening_id, "unknown opening")
         scored = self.score([client], blocked=blocked, travel_times=travel_times)
         j = self.index.position[opening_id]
-        if scored.codes[0, j]:
-            return self._exclusion(scored, 0, j)
+        if scored.codes[0, j]:  # unknown terms are no why-not reason: they are asked beside it
+            questions = tuple(explain.unknown_reasons(self._pair(scored, 0, j)))
+            return dataclasses.replace(self._exclusion(scored, 0, j), questions=questions)
         # the same ordering recommend() uses, employer cap included, over every feasible opening
         order = rank(scored, self.index, n=len(self.index.ids), config=self.config.ranking)[0]
         shown = np.flatnonzero(order == j)
@@ -537,19 +608,25 @@ class Matcher:
 
 
 # Each rule's bit, and which of all codes have it: one histogram of a row counts every rule.
-_FLAGS = tuple(f for f in constraints.Failed if f.name is not None)
+_FLAGS = FLAGS
 _CODES = 1 << max(int(f) for f in _FLAGS).bit_length()
 _HAS_FLAG = np.array([(np.arange(_CODES) & int(f)) != 0 for f in _FLAGS], dtype=np.int64)
 _TOO_FAR = _FLAGS.index(constraints.Failed.COMMUTE_TOO_LONG)
 
 
-def tally(row: np.ndarray, *, beyond: int = 0) -> tuple[dict[str, int], int]:
+def tally(
+    row: np.ndarray, *, beyond: int = 0, totals: np.ndarray | None = None
+) -> tuple[dict[str, int], int]:
     """Openings failing each rule (in code order, only rules some fail) and failing any, of a row of codes.
 
-    ``beyond`` more openings, never scored, count as failing ``COMMUTE_TOO_LONG`` only.
+    ``beyond`` more openings, never scored, fail ``COMMUTE_TOO_LONG`` (and maybe more);
+    ``totals`` (one per rule, :meth:`RuleTally.totals`) then give every other rule's count
+    over all the openings, scored or not.
     """
     hist = np.bincount(row, minlength=_CODES)
     per_flag = _HAS_FLAG @ hist
+    if totals is not None:
+        per_flag = np.where(np.arange(len(per_flag)) == _TOO_FAR, per_flag, totals)
     per_flag[_TOO_FAR] += beyond
     counts = {str(f.name): int(k) for f, k in zip(_FLAGS, per_flag.tolist(), strict=True) if k}
     return counts, len(row) - int(hist[0]) + beyond

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.commute import Commute
+from matcher import geo
+from matcher.commute import Commute, mode_minutes
 from matcher.config import FACTORS, CommuteConfig, ScoringConfig
 from matcher.features import ClientBatch, OpeningIndex
 from matcher.types import available
@@ -167,32 +168,113 @@ def accommodation(clients: ClientBatch, index: OpeningIndex, ci: np.ndarray, ji:
 
 
 def commute_fit(
-    clients: ClientBatch, commute: Commute, config: CommuteConfig, ci: np.ndarray, ji: np.ndarray
+    clients: ClientBatch,
+    commute: Commute,
+    config: CommuteConfig,
+    ci: np.ndarray,
+    ji: np.ndarray,
+    *,
+    index: OpeningIndex | None = None,
+    scoring: ScoringConfig | None = None,
 ) -> np.ndarray:
-    """1 for no commute, falling linearly to ``fit_at_limit`` at the client's limit."""
-    share = np.minimum(commute.minutes[ci, ji] / clients.limit[ci], 1.0)
-    return np.where(np.isfinite(share), 1.0 - (1.0 - config.fit_at_limit) * share, 0.0)
+    """1 for no commute, falling linearly to ``fit_at_limit`` at the client's limit.
+
+    With ``index`` and ``scoring``: an unknown location takes ``unknown_fit`` (at most
+    ``fit_at_limit``, the least a reachable place gives); a location known to a place's centre
+    only loses ``uncertain_commute_cost_per_km`` per km of its radius (capped, never below the
+    fit at the limit).
+    """
+    minutes = commute.minutes[ci, ji]
+    if index is not None:
+        minutes = _minutes_at_unknown_shifts(clients, index, commute, config, ci, ji, minutes)
+    share = np.minimum(minutes / clients.limit[ci], 1.0)
+    fit = np.where(np.isfinite(share), 1.0 - (1.0 - config.fit_at_limit) * share, 0.0)
+    if index is None or scoring is None:
+        return fit
+    cost = np.minimum(
+        scoring.uncertain_commute_cost_per_km * index.location_radius[ji], scoring.uncertain_commute_cost_max
+    )
+    fit = np.maximum(fit - cost, np.minimum(fit, config.fit_at_limit))
+    unknown = min(scoring.unknown_fit, config.fit_at_limit)
+    result: np.ndarray = np.where(index.located[ji], fit, unknown)
+    return result
+
+
+def _minutes_at_unknown_shifts(
+    clients: ClientBatch,
+    index: OpeningIndex,
+    commute: Commute,
+    config: CommuteConfig,
+    ci: np.ndarray,
+    ji: np.ndarray,
+    minutes: np.ndarray,
+) -> np.ndarray:
+    """The commute a pair with unstated shift times is scored on: the worst a passing shift gives.
+
+    Feasibility takes every mode to run at unknown times (an unknown never excludes); the score
+    does not take that best case: if the shifts fell outside the service hours of transit or
+    paratransit, only the modes that always run (or a router's time) would count. When those
+    still reach within the limit, their time counts if it is longer.
+    """
+    unknown = np.flatnonzero(~index.shifts_known[ji] & index.located[ji] & ~index.remote[ji])
+    if not len(unknown):
+        return minutes
+    c, j = ci[unknown], ji[unknown]
+    a, b = clients.xyz[c], index.xyz[j]
+    km = geo.arc_km(a[:, 0] * b[:, 0] + a[:, 1] * b[:, 1] + a[:, 2] * b[:, 2])
+    always = np.full(len(unknown), np.inf)
+    for m, (name, mode) in enumerate(config.modes.items()):
+        routed = commute.overrides.get(name, {})
+        runs = mode.service_start is None or mode.service_end is None
+        if not runs and not routed:
+            continue
+        times = mode_minutes(mode, km) if runs else np.full(len(unknown), np.inf)
+        if routed:  # a router's time wins (as in the estimate), looked up by pair key
+            n = len(index.ids)
+            keys = np.array([a * n + b for a, b in routed], dtype=np.int64)
+            order = np.argsort(keys)
+            keys, values = keys[order], np.array(list(routed.values()))[order]
+            wanted = c.astype(np.int64) * n + j
+            at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+            hit = keys[at] == wanted
+            times[hit] = values[at[hit]]
+        always = np.where(clients.modes[c, m], np.minimum(always, times), always)
+    out = minutes.copy()
+    reach = always <= clients.limit[c]
+    out[unknown[reach]] = np.maximum(minutes[unknown[reach]], always[reach])
+    return out
 
 
 def schedule_fit(
     clients: ClientBatch, index: OpeningIndex, config: ScoringConfig, ci: np.ndarray, ji: np.ndarray
 ) -> np.ndarray:
-    """Closeness of the job's weekly hours to the middle of the client's range."""
+    """Closeness of the job's weekly hours to the middle of the client's range.
+
+    Hours not stated: ``unknown_fit``, at most the fit at the edge of the range (the least
+    passing hours give). Shift times not stated: at most ``unknown_fit``.
+    """
     mid = (clients.min_hours[ci] + clients.max_hours[ci]) / 2.0
     half = (clients.max_hours[ci] - clients.min_hours[ci]) / 2.0
-    result: np.ndarray = np.clip(
-        1.0 - np.abs(index.hours[ji] - mid) / (half + config.hours_tolerance), 0.0, 1.0
-    )
+    hours = index.hours[ji]
+    fit = np.clip(1.0 - np.abs(hours - mid) / (half + config.hours_tolerance), 0.0, 1.0)
+    edge = 1.0 - half / (half + config.hours_tolerance)
+    fit = np.where(np.isnan(hours), np.minimum(config.unknown_fit, edge), fit)
+    result: np.ndarray = np.where(index.shifts_known[ji], fit, np.minimum(fit, config.unknown_fit))
     return result
 
 
 def wage_fit(
     clients: ClientBatch, index: OpeningIndex, config: ScoringConfig, ci: np.ndarray, ji: np.ndarray
 ) -> np.ndarray:
-    """Wage above the client's reference (floor, or minimum wage), full at +headroom."""
+    """Wage above the client's reference (floor, or minimum wage), full at +headroom.
+
+    Pay not stated: ``unknown_fit``, at most ``wage_base`` (pay at the reference wage).
+    """
     ref = np.maximum(clients.wage_floor[ci], config.minimum_wage)
-    gain = (index.wage[ji] - ref) / (ref * config.wage_headroom)
-    result: np.ndarray = np.clip(config.wage_base + (1.0 - config.wage_base) * gain, 0.0, 1.0)
+    wage = index.wage[ji]
+    gain = (wage - ref) / (ref * config.wage_headroom)
+    fit = np.clip(config.wage_base + (1.0 - config.wage_base) * gain, 0.0, 1.0)
+    result: np.ndarray = np.where(np.isnan(wage), min(config.unknown_fit, config.wage_base), fit)
     return result
 
 
@@ -238,7 +320,7 @@ def pair_scores(
     values[1] = strengths(clients, index, scoring, ci, ji)
     values[2] = cognitive(clients, index, scoring, ci, ji)
     values[3] = accommodation(clients, index, ci, ji)
-    values[4] = commute_fit(clients, commute, commute_config, ci, ji)
+    values[4] = commute_fit(clients, commute, commute_config, ci, ji, index=index, scoring=scoring)
     values[5] = schedule_fit(clients, index, scoring, ci, ji)
     values[6] = wage_fit(clients, index, scoring, ci, ji)
     total = np.zeros(len(ci))

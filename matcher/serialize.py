@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from matcher.messages import UNKNOWN
 from matcher.types import Exclusion, NearMiss, Reason, Shortlist, Suggestion
 
 
@@ -19,8 +20,14 @@ def reason_to_dict(reason: Reason) -> dict[str, Any]:
     return out
 
 
+def unknown_codes(s: Suggestion) -> list[str]:
+    """The codes of the questions a suggestion raises: terms the opening does not state
+    (``matcher.constraints.Unknown``; each is also one of its concerns, with evidence)."""
+    return [r.code for r in s.concerns if r.code in UNKNOWN]
+
+
 def suggestion_to_dict(s: Suggestion) -> dict[str, Any]:
-    """One suggestion: score, contributions (summing to the score), reasons by kind."""
+    """One suggestion: score, contributions (summing to the score), reasons by kind, and unknowns."""
     return {
         "opening_id": s.opening_id,
         "rank": s.rank,
@@ -30,12 +37,16 @@ def suggestion_to_dict(s: Suggestion) -> dict[str, Any]:
         "positives": [reason_to_dict(r) for r in s.positives],
         "concerns": [reason_to_dict(r) for r in s.concerns],
         "hints": [reason_to_dict(r) for r in s.hints],
+        "unknowns": unknown_codes(s),
     }
 
 
 def exclusion_to_dict(e: Exclusion) -> dict[str, Any]:
-    """One excluded opening with every constraint it fails."""
-    return {"opening_id": e.opening_id, "reasons": [reason_to_dict(r) for r in e.reasons]}
+    """One excluded opening with every constraint it fails (and, when asked about, its questions)."""
+    out: dict[str, Any] = {"opening_id": e.opening_id, "reasons": [reason_to_dict(r) for r in e.reasons]}
+    if e.questions:  # terms the opening does not state: asked, never a reason it is ruled out
+        out["questions"] = [reason_to_dict(r) for r in e.questions]
+    return out
 
 
 def near_miss_to_dict(m: NearMiss) -> dict[str, Any]:

@@ -48,6 +48,25 @@ def available(offer: Any, discloses: Any) -> Any:
     return (offer == Offer.TO_EVERYONE) | ((offer == Offer.ON_REQUEST) & discloses)
 
 
+class LocationPrecision(StrEnum):
+    """How precisely an opening's location is known (``matcher.geocode.Precision``, plus ``exact``).
+
+    ``exact``, ``zip``, ``city`` and ``area`` give a point (the place's centre below ``exact``) to
+    estimate a commute from; ``state`` and ``country`` say where the posting is but are not a place
+    to commute to: the location is unknown.
+    """
+
+    EXACT = "exact"
+    ZIP = "zip"
+    CITY = "city"
+    AREA = "area"
+    STATE = "state"
+    COUNTRY = "country"
+
+
+UNLOCATED_PRECISIONS = frozenset({LocationPrecision.STATE, LocationPrecision.COUNTRY})
+
+
 class Status(StrEnum):
     """Lifecycle of an opening."""
 
@@ -135,17 +154,23 @@ class Opening:
     """A job posting with one or more positions.
 
     ``demands`` rates the cognitive dimensions a job asks for; a dimension
-    missing from the dict is *unknown* (never read as zero).
-    ``remote`` openings have no commute.
+    missing from the dict is *unknown* (never read as zero). ``shifts``,
+    ``hours_per_week`` and ``hourly_wage`` are None when the posting does not
+    state them (unknown, not failing: see ``docs/constraints.md``).
+    ``remote`` openings have no commute. ``location`` is None for a remote
+    opening, or when only a state or the country is known
+    (``location_precision``); below ``exact`` it is the place's centre, within
+    about ``location_uncertainty_km`` (None: the default radius of the precision,
+    ``CommuteConfig.precision_radius_km``).
     """
 
     id: str
     employer: str
     title: str
     location: Location | None
-    shifts: tuple[TimeWindow, ...]
-    hours_per_week: float
-    hourly_wage: float
+    shifts: tuple[TimeWindow, ...] | None = None
+    hours_per_week: float | None = None
+    hourly_wage: float | None = None
     description: str = ""
     industry: str = ""
     onet_soc: str | None = None
@@ -165,6 +190,13 @@ class Opening:
     background_check: bool = False
     fair_chance: bool = False
     riasec: tuple[float, ...] | None = None
+    location_precision: LocationPrecision = LocationPrecision.EXACT
+    location_uncertainty_km: float | None = None
+
+    @property
+    def located(self) -> bool:
+        """A place to commute to is known (or none is needed: remote)."""
+        return self.remote or self.location is not None
 
     def offer(self, accommodation: str) -> Offer:
         """How the job gives ``accommodation``; a remote job always offers remote work to everyone."""
@@ -221,11 +253,16 @@ class Suggestion:
 
 @dataclass(frozen=True, slots=True)
 class Exclusion:
-    """An opening ruled out for a client, with every constraint it fails."""
+    """An opening ruled out for a client, with every constraint it fails.
+
+    ``questions``: concerns about terms the opening leaves unknown (never a reason it is ruled
+    out); given by ``Matcher.explain`` for the one opening asked about.
+    """
 
     client_id: str
     opening_id: str
     reasons: tuple[Reason, ...]
+    questions: tuple[Reason, ...] = ()
 
     @property
     def codes(self) -> tuple[str, ...]:

@@ -111,7 +111,9 @@ class EmployersPublic(Paged):
 
 
 class OpeningDetails(Strict):
-    """A job posting as the engine reads it. Give ``location``, a US ``zip`` or ``remote``."""
+    """A job posting as the engine reads it. Give ``location``, a US ``zip``, ``remote``, or a
+    ``location_precision`` of state or country (location unknown). Shifts, weekly hours and pay
+    may be left out when the posting does not state them: they are questions, never failures."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.OPENING_DETAILS]})
 
@@ -137,12 +139,27 @@ class OpeningDetails(Strict):
     remote: bool = Field(
         default=False, description="The work is done from home: no commute, no location needed."
     )
-    shifts: Annotated[list[Window], Field(min_length=1, max_length=50)] = Field(
-        description='Weekly shifts "Day HH:MM-HH:MM" (e.g. "Sat 10:00-16:00"; "Fri 22:00-06:00" runs '
-        "past midnight), on 5-minute steps. A client must be available for all of them."
+    location_precision: Literal["exact", "zip", "city", "area", "state", "country"] | None = Field(
+        default=None,
+        description="How precisely location is known (default exact). zip, city and area: location is "
+        "the place's centre and the commute an estimate; state and country: leave location out, it is "
+        "unknown (the commute is a question).",
     )
-    hours_per_week: float = Field(ge=0.5, le=80, description="Hours of work a week (0.5-80).")
-    hourly_wage: float = Field(ge=0, le=1000, description="Pay per hour, in US dollars.")
+    location_uncertainty_km: float | None = Field(
+        default=None, ge=0, le=500, description="Radius the location may be off by (default: by precision)."
+    )
+    shifts: Annotated[list[Window], Field(min_length=1, max_length=50)] | None = Field(
+        default=None,
+        description='Weekly shifts "Day HH:MM-HH:MM" (e.g. "Sat 10:00-16:00"; "Fri 22:00-06:00" runs '
+        "past midnight), on 5-minute steps. A client must be available for all of them. Leave out "
+        "when not stated.",
+    )
+    hours_per_week: float | None = Field(
+        default=None, ge=0.5, le=80, description="Hours of work a week (0.5-80); leave out when not stated."
+    )
+    hourly_wage: float | None = Field(
+        default=None, ge=0, le=1000, description="Pay per hour, in US dollars; leave out when not stated."
+    )
     required_skills: Phrases = Field(
         default=[], description='Skills the job needs (e.g. "animal handling"); matched to data/skills.csv.'
     )

@@ -95,7 +95,7 @@ def opening_values(record: Mapping[str, Any] | None) -> dict[str, Any]:
         "fair_chance": bool(r.get("fair_chance")),
     }
     more: list[str] = []
-    for window in r.get("shifts", []):
+    for window in r.get("shifts") or []:
         m = _WINDOW.match(str(window))
         day = m.group(1) if m else ""
         if m and f"shift.{day}.start" not in values:
@@ -162,7 +162,8 @@ def details_from_values(values: Mapping[str, Any]) -> tuple[dict[str, Any], Erro
         elif start or end:
             errors[f"shift.{day}.start"] = f"Give both a start and an end time for {DAY_NAMES[day]}"
     shifts += [line.strip() for line in _text(values, "more_shifts").splitlines() if line.strip()]
-    raw["shifts"] = shifts
+    if shifts:  # none given: the shift times are unknown (specialists are asked to find out)
+        raw["shifts"] = shifts
     for name in ("required_skills", "preferred_skills"):
         raw[name] = [p.strip() for p in re.split(r"[,;\n]", _text(values, name)) if p.strip()]
     raw["demands"] = {

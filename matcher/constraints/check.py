@@ -1,7 +1,8 @@
 """Evaluate the rule table: a dense bit mask for a block, or verdicts for listed pairs.
 
 Each failed rule sets its bit, so an exclusion can list *every* reason it
-fails. These evaluators are the only callers of ``Rule.fails``.
+fails. These evaluators are the only callers of ``Rule.fails`` and
+``Rule.unknown``; an unknown never sets a failed bit.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 
 from matcher.commute import Commute
 from matcher.constraints.pairs import AllPairs, Blocked, ListedPairs, Pairs
-from matcher.constraints.rules import PREFILTER, RULES, Rule
+from matcher.constraints.rules import PREFILTER, RULES, UNDECIDABLE, Rule
 from matcher.features import ClientBatch, OpeningIndex
 
 
@@ -112,3 +113,28 @@ def passes_at(
             ok[at[fails]] = False
             alive = alive[ok[alive]]
     return ok
+
+
+def unknown_codes_at(
+    clients: ClientBatch,
+    index: OpeningIndex,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    *,
+    rules: Sequence[Rule] = UNDECIDABLE,
+) -> np.ndarray:
+    """(P,) uint16 ``Unknown`` bits of listed pairs: the rules left undecided for each.
+
+    Only for the clients a rule applies to (a client without a wage floor has no wage question
+    to ask of the rule). None of these rules needs the commute or the rejections.
+    """
+    listed = ListedPairs(clients, index, np.asarray(rows), np.asarray(cols))
+    codes = np.zeros(len(listed.rows), dtype=np.uint16)
+    for rule in rules:
+        if rule.unknown is None:
+            continue
+        mask = _applies_to(rule, listed)
+        at = np.arange(len(codes)) if mask is None else np.flatnonzero(mask[listed.rows])
+        undecided = np.broadcast_to(rule.unknown(listed.subset(at)), at.shape)
+        codes[at[undecided]] |= np.uint16(rule.unknown_code)
+    return codes

@@ -2,7 +2,10 @@
 
 A rule's ``test`` is written over a view of pairs (:mod:`.pairs`), so the
 same code checks a dense (clients x openings) block in the engine and a list
-of gathered pairs in the nightly prefilter. Cognitive capacity is
+of gathered pairs in the nightly prefilter. A rule answers pass, fail or
+*unknown*: where the opening leaves a term it reads unstated, ``fails`` is
+False and its ``unknown`` test True; an unknown never excludes, it becomes a
+concern asking the question (code :class:`Unknown`). Cognitive capacity is
 deliberately absent: it never excludes (zero exclusion); it is a soft factor
 in ``scoring``. ``docs/constraints.md`` describes every rule and how to add one.
 """
@@ -20,6 +23,7 @@ from matcher import schedule
 from matcher.constraints import why_not as why
 from matcher.constraints.pairs import Pairs
 from matcher.constraints.why_not import WhyNot
+from matcher.types import UNLOCATED_PRECISIONS, LocationPrecision, Opening
 
 if TYPE_CHECKING:  # explanations import this table: only the type goes the other way
     from matcher.explain.pair import Pair
@@ -41,6 +45,22 @@ class Failed(IntFlag):
     EXCLUDED_KEYWORD = 1024
     BACKGROUND_CHECK = 2048
     REJECTED_BY_SPECIALIST = 4096
+
+
+class Unknown(IntFlag):
+    """Reason codes of undecided constraints: the opening does not state what the rule reads.
+
+    Each shares its bit with the :class:`Failed` code of the rule it leaves undecided, so the
+    two masks line up; ``LOCATION_APPROXIMATE`` is no rule's bit: the commute is decided, but on
+    an estimate from a place's centre (zip, city or area precision).
+    """
+
+    LOCATION_NOT_STATED = Failed.COMMUTE_TOO_LONG.value
+    SHIFTS_NOT_STATED = Failed.SCHEDULE_OUTSIDE_AVAILABILITY.value
+    HOURS_NOT_STATED = Failed.HOURS_OUT_OF_RANGE.value
+    WAGE_NOT_STATED = Failed.WAGE_BELOW_FLOOR.value
+    EARNINGS_NOT_KNOWN = Failed.EARNINGS_ABOVE_CAP.value
+    LOCATION_APPROXIMATE = 1 << 15
 
 
 Test = Callable[[Pairs], np.ndarray]
@@ -70,6 +90,17 @@ class Rule:
     prefilter : bool
         Cheap and needing neither commute nor rejections: the nightly
         prefilter checks it pair by pair before scoring.
+    per_opening : tuple of str
+        The opening-index arrays (``p.index.<field>``) its test reads, when
+        that is all it reads of an opening: ``matcher.candidates.RuleTally``
+        then counts its exclusions once per distinct value instead of per
+        opening. Empty: counted another way (commute, keywords, rejections).
+    unknown : callable, optional
+        ``unknown(pairs)``: True where the opening leaves the rule undecided
+        (``fails`` is False there). None: the rule is always decided.
+    ask : callable, optional
+        ``ask(pair)``: the evidence and template values of the question an
+        undecided pair raises (template ``messages.UNKNOWN[unknown_code.name]``).
     """
 
     code: Failed
@@ -78,10 +109,18 @@ class Rule:
     why_not: Callable[[Pair], WhyNot]
     applies: Callable[[Pairs], np.ndarray] | None = None
     prefilter: bool = True
+    unknown: Test | None = None
+    ask: Callable[[Pair], WhyNot] | None = None
+    per_opening: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
         return str(self.code.name)
+
+    @property
+    def unknown_code(self) -> Unknown:
+        """The code of this rule's unknown (it shares the rule's bit)."""
+        return Unknown(int(self.code))
 
 
 def _not_open(p: Pairs) -> np.ndarray:
@@ -94,18 +133,40 @@ def _expired(p: Pairs) -> np.ndarray:
 
 def _commute_too_long(p: Pairs) -> np.ndarray:
     assert p.commute is not None, "the commute rule needs the block's commute"
-    return ~p.pair(p.commute.feasible)
+    # an unknown location never fails (its minutes are infinite): it is a question
+    result: np.ndarray = ~p.pair(p.commute.feasible) & p.opening(p.index.located)
+    return result
+
+
+def _location_unknown(p: Pairs) -> np.ndarray:
+    return ~p.opening(p.index.located)
+
+
+def _shifts_unknown(p: Pairs) -> np.ndarray:
+    return ~p.opening(p.index.shifts_known)
 
 
 def _schedule_outside(p: Pairs) -> np.ndarray:
-    patterns = p.index.shift_patterns  # fits per distinct shift pattern, then looked up per opening
+    # fits per distinct shift pattern, then looked up per opening; unstated shifts have an empty
+    # pattern, which fits any availability (never fails)
+    patterns = p.index.shift_patterns
     table = schedule.fits(p.clients.avail, patterns, np.arange(len(patterns)))
     return ~p.lookup(table, p.index.shift_inverse)
 
 
 def _hours_out_of_range(p: Pairs) -> np.ndarray:
-    hours = p.opening(p.index.hours)
+    hours = p.opening(p.index.hours)  # NaN (not stated) compares False: never fails
     return (hours < p.client(p.clients.min_hours)) | (hours > p.client(p.clients.max_hours))
+
+
+def _not_stated(values: str) -> Test:
+    """Unknown where the per-opening array ``index.<values>`` is NaN."""
+
+    def unknown(p: Pairs) -> np.ndarray:
+        result: np.ndarray = np.isnan(p.opening(getattr(p.index, values)))
+        return result
+
+    return unknown
 
 
 def _wage_below_floor(p: Pairs) -> np.ndarray:
@@ -159,8 +220,8 @@ def _clients_with(field: str) -> Callable[[Pairs], np.ndarray]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule(Failed.NOT_OPEN, ("opening.status",), _not_open, why.not_open),
-    Rule(Failed.EXPIRED, ("opening.expires", "as_of"), _expired, why.expired),
+    Rule(Failed.NOT_OPEN, ("opening.status",), _not_open, why.not_open, per_opening=("is_open",)),
+    Rule(Failed.EXPIRED, ("opening.expires", "as_of"), _expired, why.expired, per_opening=("expired",)),
     Rule(
         Failed.COMMUTE_TOO_LONG,
         (
@@ -176,18 +237,26 @@ RULES: tuple[Rule, ...] = (
         _commute_too_long,
         why.commute_too_long,
         prefilter=False,  # needs the commute, computed per block
+        unknown=_location_unknown,
+        ask=why.ask_location,
     ),
     Rule(
         Failed.SCHEDULE_OUTSIDE_AVAILABILITY,
         ("client.availability", "opening.shifts"),
         _schedule_outside,
         why.schedule_outside,
+        unknown=_shifts_unknown,
+        ask=why.ask_shifts,
+        per_opening=("shift_inverse",),
     ),
     Rule(
         Failed.HOURS_OUT_OF_RANGE,
         ("client.min_hours", "client.max_hours", "opening.hours_per_week"),
         _hours_out_of_range,
         why.hours_out_of_range,
+        unknown=_not_stated("hours"),
+        ask=why.ask_hours,
+        per_opening=("hours",),
     ),
     Rule(
         Failed.WAGE_BELOW_FLOOR,
@@ -195,6 +264,9 @@ RULES: tuple[Rule, ...] = (
         _wage_below_floor,
         why.wage_below_floor,
         applies=lambda p: np.asarray(p.clients.wage_floor > 0),
+        unknown=_not_stated("wage"),
+        ask=why.ask_wage,
+        per_opening=("wage",),
     ),
     Rule(
         Failed.EARNINGS_ABOVE_CAP,
@@ -202,6 +274,9 @@ RULES: tuple[Rule, ...] = (
         _earnings_above_cap,
         why.earnings_above_cap,
         applies=lambda p: np.asarray(np.isfinite(p.clients.earnings_cap)),
+        unknown=_not_stated("monthly"),
+        ask=why.ask_earnings,
+        per_opening=("monthly",),
     ),
     Rule(
         Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE,
@@ -215,6 +290,7 @@ RULES: tuple[Rule, ...] = (
         _accommodation_unavailable,
         why.accommodation_unavailable,
         applies=lambda p: np.asarray(p.clients.required.any(axis=1)),
+        per_opening=("available_bits",),
     ),
     Rule(
         Failed.EXCLUDED_INDUSTRY,
@@ -222,6 +298,7 @@ RULES: tuple[Rule, ...] = (
         _excluded_industry,
         why.excluded_industry,
         applies=lambda p: np.asarray(p.clients.excluded_industries.any(axis=1)),
+        per_opening=("industry_code",),
     ),
     Rule(
         Failed.EXCLUDED_EMPLOYER,
@@ -229,6 +306,7 @@ RULES: tuple[Rule, ...] = (
         lambda p: p.pair(p.clients.excluded_by_employer),
         why.excluded_employer,
         applies=_clients_with("excluded_employers"),
+        per_opening=("employer_code",),  # the client's table is by employer
     ),
     Rule(
         Failed.EXCLUDED_KEYWORD,
@@ -249,6 +327,7 @@ RULES: tuple[Rule, ...] = (
         _background_check,
         why.background_check,
         applies=lambda p: p.clients.avoid_background_check,
+        per_opening=("background_check", "fair_chance"),
     ),
     Rule(
         Failed.REJECTED_BY_SPECIALIST,
@@ -264,6 +343,32 @@ RULES: tuple[Rule, ...] = (
 PREFILTER: tuple[Rule, ...] = tuple(r for r in RULES if r.prefilter)
 
 
-def flag_names(bits: int) -> list[str]:
-    """Names of the flags set in ``bits``, in code order."""
-    return [f.name for f in Failed if f.name is not None and bits & f]
+# The rules that can be left undecided, in table order.
+UNDECIDABLE: tuple[Rule, ...] = tuple(r for r in RULES if r.unknown is not None)
+assert all(r.ask is not None and r.code.value in Unknown._value2member_map_ for r in UNDECIDABLE)
+
+
+def flag_names(bits: int, flags: type[IntFlag] = Failed) -> list[str]:
+    """Names of the flags of ``flags`` (``Failed`` or ``Unknown``) set in ``bits``, in code order."""
+    return [f.name for f in flags if f.name is not None and bits & f]
+
+
+def opening_unknowns(opening: Opening) -> tuple[Unknown, ...]:
+    """The terms an opening itself leaves open, whoever the client (nightly digest rows).
+
+    Pay is listed for everyone (it is asked about against the floor or the minimum wage);
+    ``EARNINGS_NOT_KNOWN`` depends on a client's cap, so it is not listed here.
+    """
+    out = []
+    if not opening.remote and opening.location is None:
+        out.append(Unknown.LOCATION_NOT_STATED)
+    if opening.shifts is None:
+        out.append(Unknown.SHIFTS_NOT_STATED)
+    if opening.hours_per_week is None:
+        out.append(Unknown.HOURS_NOT_STATED)
+    if opening.hourly_wage is None:
+        out.append(Unknown.WAGE_NOT_STATED)
+    approximate = opening.location_precision not in UNLOCATED_PRECISIONS | {LocationPrecision.EXACT}
+    if not opening.remote and opening.location is not None and approximate:
+        out.append(Unknown.LOCATION_APPROXIMATE)
+    return tuple(out)

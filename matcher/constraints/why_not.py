@@ -1,7 +1,9 @@
 """Each rule's why-not for one excluded pair: evidence, template values and ``feasible_if``.
 
 Runs per pair, only for an exclusion that is shown. Texts are templates in
-``matcher.messages`` (``EXCLUSION``, ``FEASIBLE_IF``, ``COMMUTE_WHY_NOT``).
+``matcher.messages`` (``EXCLUSION``, ``FEASIBLE_IF``, ``COMMUTE_WHY_NOT``). The
+``ask_*`` functions are the questions of a rule the opening leaves undecided
+(templates ``UNKNOWN``): evidence and values, never a ``feasible_if``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import numpy as np
 
 from matcher import commute, geo, schedule
 from matcher.features import keyword_mask
-from matcher.messages import COMMUTE_WHY_NOT, feasible_if, money
+from matcher.messages import COMMUTE_WHY_NOT, PLACE_WORDS, availability_text, feasible_if, money
 from matcher.types import Need, available
 
 if TYPE_CHECKING:  # explanations import the rule table: only the type goes the other way
@@ -26,6 +28,9 @@ class WhyNot(NamedTuple):
     evidence: dict[str, Any]
     display: dict[str, Any]
     feasible_if: str | None
+
+
+_NOON = 12 * 60
 
 
 def not_open(pair: Pair) -> WhyNot:
@@ -41,6 +46,8 @@ def commute_too_long(pair: Pair) -> WhyNot:
     routed = {m: t[(pair.c, pair.j)] for m, t in pair.commute.overrides.items() if (pair.c, pair.j) in t}
     km = geo.distance_km(pair.clients.xyz[[pair.c]], pair.index.xyz[[pair.j]])[0, 0]
     span = (int(pair.index.service_span[pair.j, 0]), int(pair.index.service_span[pair.j, 1]))
+    if not pair.index.shifts_known[pair.j]:  # unstated shift times: every mode is taken to run
+        span = (_NOON, _NOON)
     by_mode = commute.pair_minutes(float(km), span, pair.config.commute, routed)
     # the block computes minutes only within reach: the why-not works them out for this pair
     mine = [(t, m) for m, (t, runs) in by_mode.items() if runs and m in c.modes]
@@ -64,7 +71,7 @@ def commute_too_long(pair: Pair) -> WhyNot:
 
 
 def schedule_outside(pair: Pair) -> WhyNot:
-    shifts = [str(w) for w in schedule.uncovered(pair.client.availability, pair.opening.shifts)]
+    shifts = [str(w) for w in schedule.uncovered(pair.client.availability, pair.opening.shifts or ())]
     display = {"shifts_text": ", ".join(shifts)}
     return WhyNot({"shifts": shifts}, display, feasible_if("SCHEDULE_OUTSIDE_AVAILABILITY", display))
 
@@ -77,15 +84,15 @@ def hours_out_of_range(pair: Pair) -> WhyNot:
 
 def wage_below_floor(pair: Pair) -> WhyNot:
     c, o = pair.client, pair.opening
-    display = {"wage_text": money(o.hourly_wage), "floor_text": money(c.wage_floor)}
+    display = {"wage_text": money(float(pair.index.wage[pair.j])), "floor_text": money(c.wage_floor)}
     ev = {"wage": o.hourly_wage, "floor": c.wage_floor}
     return WhyNot(ev, display, feasible_if("WAGE_BELOW_FLOOR", display))
 
 
 def earnings_above_cap(pair: Pair) -> WhyNot:
-    o, cap = pair.opening, pair.client.earnings_cap or 0.0
+    cap = pair.client.earnings_cap or 0.0
     monthly = float(pair.index.monthly[pair.j])
-    per_hour_month = o.hourly_wage * pair.config.benefits.weeks_per_month
+    per_hour_month = float(pair.index.wage[pair.j]) * pair.config.benefits.weeks_per_month
     # round hours down and the cap up, so that following the advice really fits
     max_hours = math.floor(cap / per_hour_month) if per_hour_month else 0
     needed_cap = math.ceil(monthly * 100) / 100
@@ -126,3 +133,33 @@ def background_check(pair: Pair) -> WhyNot:
 def rejected_by_specialist(pair: Pair) -> WhyNot:
     del pair
     return WhyNot({}, {}, feasible_if("REJECTED_BY_SPECIALIST", {}))
+
+
+def ask_location(pair: Pair) -> WhyNot:
+    precision = pair.opening.location_precision.value
+    return WhyNot({"unknown": "location", "precision": precision}, {"place": PLACE_WORDS[precision]}, None)
+
+
+def ask_shifts(pair: Pair) -> WhyNot:
+    windows = pair.client.availability
+    ev = {"unknown": "shifts", "availability": [str(w) for w in windows]}
+    return WhyNot(ev, {"availability_text": availability_text(windows)}, None)
+
+
+def ask_hours(pair: Pair) -> WhyNot:
+    c = pair.client
+    return WhyNot({"unknown": "hours_per_week", "low": c.min_hours, "high": c.max_hours}, {}, None)
+
+
+def ask_wage(pair: Pair) -> WhyNot:
+    """Whether the pay reaches the client's reference: their floor, or the minimum wage."""
+    ref = max(pair.client.wage_floor, pair.config.scoring.minimum_wage)
+    ev = {"unknown": "hourly_wage", "floor": pair.client.wage_floor, "reference": ref}
+    return WhyNot(ev, {"floor_text": money(ref)}, None)
+
+
+def ask_earnings(pair: Pair) -> WhyNot:
+    o, cap = pair.opening, pair.client.earnings_cap or 0.0
+    missing = [name for name, v in (("pay", o.hourly_wage), ("weekly hours", o.hours_per_week)) if v is None]
+    ev = {"unknown": "monthly_earnings", "cap": cap, "missing": missing}
+    return WhyNot(ev, {"missing_text": " and ".join(missing), "cap_text": money(cap)}, None)

@@ -7,7 +7,7 @@
 
 from matcher.explain.exclusions import best_columns, exclusion_reasons, single_failures
 from matcher.explain.pair import Details, Pair, pair_details
-from matcher.explain.suggestions import employer_cap_reason, suggestion_reasons
+from matcher.explain.suggestions import employer_cap_reason, suggestion_reasons, unknown_reasons
 
 __all__ = [
     "Details",
@@ -18,4 +18,5 @@ __all__ = [
     "pair_details",
     "single_failures",
     "suggestion_reasons",
+    "unknown_reasons",
 ]

@@ -2,7 +2,9 @@
 
 Runs per pair, but only for what is shown (the top-k, or an asked-about
 opening); the numbers come from the arrays the scorer computed. Every reason
-has a stable code from ``matcher.messages``; texts are deterministic.
+has a stable code from ``matcher.messages``; texts are deterministic. A hard
+constraint the opening leaves undecided is a concern asking the question
+(codes of ``matcher.constraints.Unknown``), from the rule table's ``ask``.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from matcher.constraints import UNDECIDABLE, Unknown, unknown_codes_at
+from matcher.constraints.why_not import WhyNot, ask_wage
 from matcher.explain.pair import Pair
 from matcher.explain.pair import reason as _r
 from matcher.features import FREE_PREFIX, skill_term
-from matcher.messages import minutes_text, money
+from matcher.messages import PLACE_WORDS, minutes_text, money
 from matcher.types import Offer, Reason, available
 from matcher.vocab import Vocabulary
 
@@ -28,7 +32,37 @@ def suggestion_reasons(pair: Pair) -> list[Reason]:
         *_accommodations(pair),
         *_commute(pair),
         *_schedule_and_pay(pair),
+        *unknown_reasons(pair),
     ]
+
+
+def unknown_reasons(pair: Pair) -> list[Reason]:
+    """One concern per hard constraint the opening leaves undecided for the client, asking the question.
+
+    A client without a wage floor is still asked about unstated pay (against the minimum wage):
+    the wage factor took a neutral value for it.
+    """
+    bits = int(unknown_codes_at(pair.clients, pair.index, np.array([pair.c]), np.array([pair.j]))[0])
+    out = []
+    for rule in UNDECIDABLE:
+        if bits & rule.unknown_code and rule.ask is not None:
+            out.append(_question(rule.unknown_code, _FACTOR.get(rule.unknown_code), rule.ask(pair)))
+    if np.isnan(pair.index.wage[pair.j]) and not bits & Unknown.WAGE_NOT_STATED:
+        out.append(_question(Unknown.WAGE_NOT_STATED, "wage", ask_wage(pair)))
+    return out
+
+
+# The soft factor each unknown's neutral value goes into (docs/engine.md, "Unknown terms").
+_FACTOR = {
+    Unknown.LOCATION_NOT_STATED: "commute",
+    Unknown.SHIFTS_NOT_STATED: "schedule",
+    Unknown.HOURS_NOT_STATED: "schedule",
+    Unknown.WAGE_NOT_STATED: "wage",
+}
+
+
+def _question(code: Unknown, factor: str | None, asked: WhyNot) -> Reason:
+    return _r("concern", str(code.name), factor, asked.evidence, **asked.display)
 
 
 def _preference(pair: Pair) -> list[Reason]:
@@ -199,6 +233,8 @@ _AS_DISCLOSED = "available on request, as the client discloses"
 def _commute(pair: Pair) -> list[Reason]:
     if pair.opening.remote:
         return [_r("positive", "REMOTE", "commute", {"minutes": 0})]
+    if not pair.index.located[pair.j]:
+        return []  # the location is a question (LOCATION_NOT_STATED)
     minutes = float(pair.commute.minutes[pair.c, pair.j])
     limit = pair.client.max_commute_minutes
     ev = {
@@ -208,19 +244,31 @@ def _commute(pair: Pair) -> list[Reason]:
     }
     short = minutes <= pair.config.commute.short_share * limit
     code, kind = ("COMMUTE_SHORT", "positive") if short else ("COMMUTE_LONG", "concern")
-    return [_r(kind, code, "commute", ev, minutes_text=minutes_text(minutes))]
+    out = [_r(kind, code, "commute", ev, minutes_text=minutes_text(minutes))]
+    radius = float(pair.index.location_radius[pair.j])
+    if radius > 0:  # the minutes are from the place's centre
+        precision = pair.opening.location_precision.value
+        ev = {"precision": precision, "radius_km": round(radius, 1)}
+        place = PLACE_WORDS.get(precision, "place's centre")  # a radius given at exact precision
+        out.append(_r("concern", str(Unknown.LOCATION_APPROXIMATE.name), "commute", ev, place=place))
+    return out
 
 
 def _schedule_and_pay(pair: Pair) -> list[Reason]:
     client, o, b = pair.client, pair.opening, pair.config.benefits
     ev: dict[str, Any] = {"hours": o.hours_per_week, "low": client.min_hours, "high": client.max_hours}
-    out = [_r("positive", "SCHEDULE_FIT", "schedule", ev)]
+    out = []
+    if o.shifts is not None or o.hours_per_week is not None:  # what is stated fits (unknowns ask)
+        code = (
+            "HOURS_FIT" if o.shifts is None else "SHIFTS_FIT" if o.hours_per_week is None else "SCHEDULE_FIT"
+        )
+        out.append(_r("positive", code, "schedule", ev if o.hours_per_week is not None else {}))
     ref = max(client.wage_floor, pair.config.scoring.minimum_wage)
-    ev = {"wage": o.hourly_wage, "floor": client.wage_floor}
-    code, kind = ("WAGE_ABOVE_FLOOR", "positive") if o.hourly_wage > ref else ("WAGE_AT_FLOOR", "concern")
-    out.append(
-        _r(kind, code, "wage", ev, wage_text=money(o.hourly_wage), floor_text=money(client.wage_floor))
-    )
+    if o.hourly_wage is not None:
+        ev = {"wage": o.hourly_wage, "floor": client.wage_floor}
+        code, kind = ("WAGE_ABOVE_FLOOR", "positive") if o.hourly_wage > ref else ("WAGE_AT_FLOOR", "concern")
+        texts = {"wage_text": money(o.hourly_wage), "floor_text": money(client.wage_floor)}
+        out.append(_r(kind, code, "wage", ev, **texts))
     monthly = float(pair.index.monthly[pair.j])
     ev = {"monthly": round(monthly, 2)}
     if client.receives_ssdi and monthly > b.sga_monthly:

@@ -47,11 +47,14 @@ class OpeningIndex:
     shifts: np.ndarray  # (J, N_WORDS) uint64 weekly slot masks
     shift_patterns: np.ndarray  # (P, N_WORDS) distinct shift masks
     shift_inverse: np.ndarray  # (J,) pattern of each opening
+    shifts_known: np.ndarray  # (J,) bool: shift times stated (else the mask is empty)
+    located: np.ndarray  # (J,) bool: a place to commute to is known, or remote (no commute)
+    location_radius: np.ndarray  # (J,) km the location may be off by (0: exact or remote)
     service_span: np.ndarray  # (J, 2) earliest start, latest end (minutes)
     unserved_by_mode: dict[str, np.ndarray]  # mode -> (J,) bool: it does not run at the shift's hours
-    hours: np.ndarray
-    wage: np.ndarray
-    monthly: np.ndarray  # expected monthly earnings
+    hours: np.ndarray  # (J,) NaN: not stated
+    wage: np.ndarray  # (J,) NaN: not stated
+    monthly: np.ndarray  # expected monthly earnings, NaN when hours or wage is not stated
     employer_code: np.ndarray  # (J,) int
     employers: tuple[str, ...]
     industry_code: np.ndarray  # (J,) int, -1 unknown
@@ -102,13 +105,15 @@ def build_openings(
     offer = np.array([[o.offer(a) for a in vocab.accommodations] for o in ops], dtype=np.int8)
     offer = offer.reshape(len(ops), len(vocab.accommodations))
     given = available_by_disclosure(offer)
-    hours = np.array([o.hours_per_week for o in ops], dtype=np.float64)
-    shifts = schedule.masks([o.shifts for o in ops], cover=True)
+    hours = _stated([o.hours_per_week for o in ops])
+    shifts_known = np.array([o.shifts is not None for o in ops], dtype=bool)
+    # unknown shifts: an empty mask (no slot outside any availability); the rule reads shifts_known
+    shifts = schedule.masks([o.shifts or () for o in ops], cover=True)
     shift_patterns, shift_inverse = schedule.patterns(shifts)
     riasec = riasec_rows([o.riasec for o in ops])
-    span = np.array([schedule.shift_service_span(o.shifts) for o in ops], dtype=np.int32)
+    span = np.array([schedule.shift_service_span(o.shifts or ()) for o in ops], dtype=np.int32)
     span = span.reshape(len(ops), 2)
-    wage = np.array([o.hourly_wage for o in ops], dtype=np.float64)
+    wage = _stated([o.hourly_wage for o in ops])
     return OpeningIndex(
         openings=ops,
         ids=tuple(o.id for o in ops),
@@ -121,9 +126,12 @@ def build_openings(
         shifts=shifts,
         shift_patterns=shift_patterns,
         shift_inverse=shift_inverse,
+        shifts_known=shifts_known,
+        located=np.array([o.located for o in ops], dtype=bool),
+        location_radius=np.array([location_radius(o, config) for o in ops], dtype=np.float64),
         service_span=span,
-        unserved_by_mode={
-            name: ~runs_at(span, mode.service_start, mode.service_end)
+        unserved_by_mode={  # at unknown shift times, a mode is taken to run (the commute is a question)
+            name: ~runs_at(span, mode.service_start, mode.service_end) & shifts_known
             for name, mode in config.commute.modes.items()
         },
         hours=hours,
@@ -156,6 +164,20 @@ def build_openings(
         n_unknown_demands=np.isnan(demands).sum(axis=1),
         positions=np.array([o.positions for o in ops], dtype=np.int64),
     )
+
+
+def _stated(values: Sequence[float | None]) -> np.ndarray:
+    """(J,) float, NaN where the value is not stated."""
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def location_radius(opening: Opening, config: MatcherConfig) -> float:
+    """Km the opening's location may be off by: its own figure, else its precision's default."""
+    if opening.remote or opening.location is None:
+        return 0.0
+    if opening.location_uncertainty_km is not None:
+        return opening.location_uncertainty_km
+    return config.commute.precision_radius_km.get(opening.location_precision.value, 0.0)
 
 
 def available_by_disclosure(offer: np.ndarray) -> np.ndarray:

@@ -178,3 +178,164 @@ def _recolumn(m: sp.spmatrix, cols: np.ndarray, n_cols: int) -> sp.spmatrix:
     )
     out.sort_indices()
     return out
+
+
+def patch_openings(
+    index: OpeningIndex,
+    upserts: Sequence[Opening],
+    *,
+    vocab: Vocabulary,
+    config: MatcherConfig,
+    text_model: TfidfVectorizer,
+) -> tuple[OpeningIndex, np.ndarray, OpeningIndex] | None:
+    """New versions of indexed openings written over their rows; None when that cannot be done.
+
+    The fast path of an edit: every upsert replaces an opening of the same id and
+    brings no employer, free skill term, keyword word or shift pattern the index
+    lacks, so no position and no vocabulary moves. Each row array is copied once
+    (``index`` stays as it was for its readers) and the changed rows written over;
+    sparse rows are spliced in without re-sorting the matrix.
+
+    Returns
+    -------
+    (OpeningIndex, ndarray, OpeningIndex) or None
+        The patched index, the patched rows (ascending) and the new rows alone in the
+        index's vocabularies (sorted by id, like the rows).
+    """
+    if not upserts or any(o.id not in index.position for o in upserts):
+        return None
+    new = build_openings(upserts, vocab=vocab, config=config, as_of=index.as_of, text_model=text_model)
+    rows = np.array([index.position[i] for i in new.ids], dtype=np.int64)
+    aligned = _aligned(index, new)
+    if aligned is None:
+        return None
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(index):
+        if f.name not in _SHARED:
+            changes[f.name] = patch_rows(getattr(index, f.name), rows, getattr(aligned, f.name))
+    changes["unserved_by_mode"] = {
+        m: patch_rows(mask, rows, aligned.unserved_by_mode[m]) for m, mask in index.unserved_by_mode.items()
+    }
+    for name in _SHARED - {"unserved_by_mode"}:
+        changes[name] = getattr(index, name)  # never modified in place: shared with the old index
+    return OpeningIndex(**changes), rows, aligned
+
+
+def _aligned(index: OpeningIndex, new: OpeningIndex) -> OpeningIndex | None:
+    """``new`` with its codes and columns in ``index``'s vocabularies; None if it needs a new entry."""
+    emp = [bisect.bisect_left(index.employers, e) for e in new.employers]
+    if any(
+        p >= len(index.employers) or index.employers[p] != e for p, e in zip(emp, new.employers, strict=True)
+    ):
+        return None
+    skills = [index.skill_column.get(t) for t in new.skill_terms]
+    words = [index.word_vocab.get(w) for w in sorted(new.word_vocab, key=new.word_vocab.__getitem__)]
+    pattern = [np.flatnonzero((index.shift_patterns == p).all(axis=1)) for p in new.shift_patterns]
+    if None in skills or None in words or any(len(p) != 1 for p in pattern):
+        return None
+    return dataclasses.replace(
+        new,
+        employer_code=np.array(emp, dtype=int)[new.employer_code] if len(emp) else new.employer_code,
+        employers=index.employers,
+        shift_inverse=np.array([int(p[0]) for p in pattern], dtype=int)[new.shift_inverse],
+        shift_patterns=index.shift_patterns,
+        req_skills=_recolumn(new.req_skills, np.array(skills, int), len(index.skill_terms)).tocsr(),
+        pref_skills=_recolumn(new.pref_skills, np.array(skills, int), len(index.skill_terms)).tocsr(),
+        skill_terms=index.skill_terms,
+        skill_column=index.skill_column,
+        words=_recolumn(new.words, np.array(words, int), len(index.word_vocab)).tocsr(),
+        word_vocab=index.word_vocab,
+    )
+
+
+def patch_rows(a: Any, rows: np.ndarray, b: Any) -> Any:
+    """A copy of ``a`` with its rows ``rows`` (ascending) replaced by the rows of ``b``.
+
+    Arrays are copied and written over; tuples rebuilt; CSR matrices spliced;
+    CSC matrices get the old entries of the rows dropped and the new ones put
+    at the end of their columns. Anything not one row per opening is kept.
+    """
+    if _same_rows(a, rows, b):
+        return a  # nothing in these rows changed: share it (it is never written into)
+    if isinstance(a, tuple):
+        out = list(a)
+        for k, r in enumerate(rows.tolist()):
+            out[r] = b[k]
+        return tuple(out)
+    if isinstance(a, np.ndarray):
+        copied = a.copy()
+        copied[rows] = b
+        return copied
+    if sp.issparse(a) and a.format == "csr":
+        return _splice_csr(a, rows, sp.csr_matrix(b))
+    if sp.issparse(a) and a.format == "csc":
+        return _splice_csc(a, rows, sp.csr_matrix(b))
+    return a
+
+
+def _same_rows(a: Any, rows: np.ndarray, b: Any) -> bool:
+    """``b`` holds exactly (bit for bit) what rows ``rows`` of ``a`` hold: an edit left them alone."""
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        old = np.ascontiguousarray(a[rows])
+        return (
+            old.dtype == b.dtype
+            and old.shape == b.shape
+            and old.tobytes() == np.ascontiguousarray(b).tobytes()
+        )
+    if sp.issparse(a) and a.format == "csr" and sp.issparse(b):
+        new = sp.csr_matrix(b)
+        old = a[rows]
+        return (
+            old.shape == new.shape
+            and old.dtype == new.dtype
+            and np.array_equal(old.indptr, new.indptr)
+            and old.indices.tobytes() == new.indices.astype(old.indices.dtype).tobytes()
+            and old.data.tobytes() == new.data.tobytes()
+        )
+    return False
+
+
+def _splice_csr(a: sp.csr_matrix, rows: np.ndarray, b: sp.csr_matrix) -> sp.csr_matrix:
+    """CSR ``a`` with rows ``rows`` replaced by the rows of ``b`` (contiguous copies between them)."""
+    data, indices, bounds = [], [], [0]
+    for k, r in enumerate(rows.tolist()):
+        data += [a.data[a.indptr[bounds[-1]] : a.indptr[r]], b.data[b.indptr[k] : b.indptr[k + 1]]]
+        indices += [a.indices[a.indptr[bounds[-1]] : a.indptr[r]], b.indices[b.indptr[k] : b.indptr[k + 1]]]
+        bounds.append(r + 1)
+    data.append(a.data[a.indptr[bounds[-1]] :])
+    indices.append(a.indices[a.indptr[bounds[-1]] :])
+    lengths = np.diff(a.indptr)
+    lengths[rows] = np.diff(b.indptr)
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(a.indptr.dtype)
+    values = np.concatenate(data).astype(a.dtype, copy=False)
+    return sp.csr_matrix(
+        (values, np.concatenate(indices).astype(a.indices.dtype, copy=False), indptr),
+        shape=a.shape,
+        copy=False,
+    )
+
+
+def _splice_csc(a: sp.csc_matrix, rows: np.ndarray, b: sp.csr_matrix) -> sp.csc_matrix:
+    """CSC ``a`` with rows ``rows`` replaced by those of ``b``: old entries out, new ones last in columns."""
+    gone = np.flatnonzero(np.isin(a.indices, rows))
+    col_of_gone = np.searchsorted(a.indptr, gone, side="right") - 1
+    coo = b.tocoo()
+    was = np.lexsort((col_of_gone, a.indices[gone]))
+    now = np.lexsort((coo.col, rows[coo.row]))
+    if (
+        len(gone) == coo.nnz
+        and np.array_equal(a.indices[gone][was], rows[coo.row][now])
+        and np.array_equal(col_of_gone[was], coo.col[now])
+        and np.array_equal(a.data[gone][was], coo.data[now])
+    ):
+        return a  # the same entries: nothing to splice
+    data, indices = np.delete(a.data, gone), np.delete(a.indices, gone)
+    counts = np.diff(a.indptr) - np.bincount(col_of_gone, minlength=a.shape[1])
+    order = np.lexsort((rows[coo.row], coo.col))
+    new_cols, new_rows, new_data = coo.col[order], rows[coo.row][order], coo.data[order]
+    kept_ptr = np.concatenate([[0], np.cumsum(counts)])
+    data = np.insert(data, kept_ptr[new_cols + 1], new_data.astype(a.dtype))
+    indices = np.insert(indices, kept_ptr[new_cols + 1], new_rows.astype(a.indices.dtype))
+    counts += np.bincount(new_cols, minlength=a.shape[1])
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(a.indptr.dtype)
+    return sp.csc_matrix((data, indices, indptr), shape=a.shape, copy=False)

@@ -7,7 +7,7 @@ from typing import Any
 
 from matcher.errors import ValidationError
 from matcher.records.fields import Fields, load_many
-from matcher.types import Opening, Status
+from matcher.types import UNLOCATED_PRECISIONS, LocationPrecision, Opening, Status, TimeWindow
 from matcher.vocab import Vocabulary, load_vocabulary
 
 OPENING_FIELDS = {
@@ -37,7 +37,12 @@ OPENING_FIELDS = {
     "background_check",
     "fair_chance",
     "riasec",
+    "location_precision",
+    "location_uncertainty_km",
 }
+
+# Fields a posting may leave unstated: missing or None means unknown, never a failing value.
+UNSTATED = ("shifts", "hours_per_week", "hourly_wage")
 
 
 def opening_from_record(raw: Mapping[str, Any], vocab: Vocabulary | None = None) -> Opening:
@@ -58,6 +63,11 @@ def opening_from_record(raw: Mapping[str, Any], vocab: Vocabulary | None = None)
     posted, expires = f.date("posted"), f.date("expires")
     if posted and expires and expires < posted:
         f.fail("expires", str(expires), f"before posted date {posted}")
+    precision = _precision(f)
+    unlocated = precision in UNLOCATED_PRECISIONS
+    if unlocated and (raw.get("location") is not None or raw.get("zip")):
+        f.fail("location_precision", precision.value, "a state or country gives no location: leave it out")
+    radius = None if f.get("location_uncertainty_km") is None else f.number("location_uncertainty_km")
     return Opening(
         id=f.text("id", required=True),
         employer=f.text("employer", required=True),
@@ -65,11 +75,11 @@ def opening_from_record(raw: Mapping[str, Any], vocab: Vocabulary | None = None)
         description=f.text("description"),
         industry=f.text("industry"),
         onet_soc=f.text("onet_soc") or None,
-        location=f.location("location", required=not remote),
+        location=None if unlocated else f.location("location", required=not remote),
         remote=remote,
-        shifts=f.windows("shifts", required=True),
-        hours_per_week=f.number("hours_per_week", low=0.5),
-        hourly_wage=f.number("hourly_wage"),
+        shifts=_shifts(f),
+        hours_per_week=None if f.get("hours_per_week") is None else f.number("hours_per_week", low=0.5),
+        hourly_wage=None if f.get("hourly_wage") is None else f.number("hourly_wage"),
         required_skills=f.phrases("required_skills"),
         preferred_skills=f.phrases("preferred_skills"),
         skills_inferred=f.flag("skills_inferred"),
@@ -84,7 +94,21 @@ def opening_from_record(raw: Mapping[str, Any], vocab: Vocabulary | None = None)
         background_check=f.flag("background_check"),
         fair_chance=f.flag("fair_chance"),
         riasec=f.riasec(),
+        location_precision=precision,
+        location_uncertainty_km=radius,
     )
+
+
+def _shifts(f: Fields) -> tuple[TimeWindow, ...] | None:
+    """The stated shifts; None when the posting leaves them out (an empty list is still an error)."""
+    return None if f.get("shifts") is None else f.windows("shifts", required=True)
+
+
+def _precision(f: Fields) -> LocationPrecision:
+    value = f.get("location_precision", LocationPrecision.EXACT.value)
+    if value not in {p.value for p in LocationPrecision}:
+        f.fail("location_precision", value, f"must be one of {', '.join(p.value for p in LocationPrecision)}")
+    return LocationPrecision(value)
 
 
 def load_openings(
@@ -98,7 +122,7 @@ def load_openings(
 def opening_to_record(opening: Opening) -> dict[str, Any]:
     """The plain-dict form of an opening (inverse of :func:`opening_from_record`)."""
     loc = opening.location
-    return {
+    record: dict[str, Any] = {
         "id": opening.id,
         "employer": opening.employer,
         "title": opening.title,
@@ -107,7 +131,7 @@ def opening_to_record(opening: Opening) -> dict[str, Any]:
         "onet_soc": opening.onet_soc,
         "location": None if loc is None else {"lat": loc.lat, "lon": loc.lon},
         "remote": opening.remote,
-        "shifts": [str(w) for w in opening.shifts],
+        "shifts": None if opening.shifts is None else [str(w) for w in opening.shifts],
         "hours_per_week": opening.hours_per_week,
         "hourly_wage": opening.hourly_wage,
         "required_skills": list(opening.required_skills),
@@ -125,3 +149,9 @@ def opening_to_record(opening: Opening) -> dict[str, Any]:
         "fair_chance": opening.fair_chance,
         "riasec": list(opening.riasec) if opening.riasec else None,
     }
+    # only when not the default, so records written before these fields keep their exact form
+    if opening.location_precision is not LocationPrecision.EXACT:
+        record["location_precision"] = opening.location_precision.value
+    if opening.location_uncertainty_km is not None:
+        record["location_uncertainty_km"] = opening.location_uncertainty_km
+    return record

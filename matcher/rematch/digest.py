@@ -13,7 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from matcher.constraints import opening_unknowns
 from matcher.csvout import rows_to_csv
+from matcher.messages import UNKNOWN_SHORT
 from matcher.rematch.shortlist_diff import Gone, ShortlistDiff
 from matcher.types import Opening
 
@@ -63,6 +65,8 @@ class Digest:
     as_of: str
     clients: tuple[ClientDigest, ...]
     titles: dict[str, tuple[str, str]] = field(default_factory=dict)  # opening id -> (title, employer)
+    # opening id -> codes of the terms it leaves unknown (only openings with some)
+    unknowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def totals(self) -> dict[str, int]:
@@ -117,8 +121,14 @@ def build_digests(
             )
             for c in sorted(set(caseloads[specialist]))
         )
-        out.append(Digest(specialist, run_id, as_of, clients, _titles(clients, openings or {})))
+        titles = _titles(clients, openings or {})
+        unknowns = {o: codes for o in titles if (codes := _unknowns((openings or {})[o]))}
+        out.append(Digest(specialist, run_id, as_of, clients, titles, unknowns))
     return out
+
+
+def _unknowns(opening: Opening) -> tuple[str, ...]:
+    return tuple(str(u.name) for u in opening_unknowns(opening))
 
 
 def _titles(clients: Sequence[ClientDigest], openings: Mapping[str, Opening]) -> dict[str, tuple[str, str]]:
@@ -150,7 +160,10 @@ def digest_to_dict(digest: Digest) -> dict[str, Any]:
             }
             for c in digest.clients
         ],
-        "openings": {o: {"title": t, "employer": e} for o, (t, e) in digest.titles.items()},
+        "openings": {
+            o: {"title": t, "employer": e} | ({"unknowns": list(u)} if (u := digest.unknowns.get(o)) else {})
+            for o, (t, e) in digest.titles.items()
+        },
     }
 
 
@@ -195,6 +208,7 @@ def _client_markdown(digest: Digest, c: ClientDigest) -> list[str]:
         lines += ["", "New:"] + [
             f"- #{s.rank} {_label(digest, s.opening_id)}, score {s.score:.2f}"
             + (" (newly posted)" if s.new_opening else "")
+            + _to_ask(digest, s.opening_id)
             for s in d.new
         ]
     if d.gone:
@@ -231,7 +245,14 @@ def digest_to_csv(digest: Digest) -> str:
                     s.opening_id,
                     rank=s.rank,
                     score=s.score,
-                    detail="newly posted" if s.new_opening else "",
+                    detail="; ".join(
+                        part
+                        for part in (
+                            "newly posted" if s.new_opening else "",
+                            " ".join(digest.unknowns.get(s.opening_id, ())),
+                        )
+                        if part
+                    ),
                 )
             )
         for g in c.diff.gone:
@@ -261,6 +282,12 @@ def digest_to_csv(digest: Digest) -> str:
                 )
             )
     return rows_to_csv(CSV_COLUMNS, rows)
+
+
+def _to_ask(digest: Digest, opening_id: str) -> str:
+    """' — to ask: shift times, pay' for an opening that leaves terms unknown, else ''."""
+    codes = digest.unknowns.get(opening_id, ())
+    return f" — to ask: {', '.join(UNKNOWN_SHORT[c] for c in codes)}" if codes else ""
 
 
 def _csv_row(digest: Digest, client_id: str, change: str, opening_id: str, **values: Any) -> list[Any]:

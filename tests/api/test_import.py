@@ -110,9 +110,29 @@ def test_header_problems_reject_the_whole_file(api: Api, world: World) -> None:
     assert unknown.status_code == 200
     assert unknown.json()["committed"] is False
     assert unknown.json()["errors"] == [{"row": 1, "field": "diagnosis", "message": "unknown column"}]
-    missing = upload(api, h, csv_text("x,y", header="employer_id,title")).json()
-    assert {e["field"] for e in missing["errors"]} == {"shifts", "hours_per_week", "hourly_wage"}
+    missing = upload(api, h, csv_text("x", header="employer_id")).json()
+    assert {e["field"] for e in missing["errors"]} == {"title"}
     assert count(api, h, employer) == 0
+
+
+def test_shifts_hours_and_pay_left_empty_are_stored_as_unknown(api: Api, world: World) -> None:
+    """Real postings rarely state them: stored as unknown (a question), never invented."""
+    h = world.headers["liaison1"]
+    employer = api.create_employer(h)["id"]
+    text = csv_text(
+        f"{employer},Stock clerk,41.885,-87.635,,,,,,false,2026-06-30",
+        header="employer_id,title,lat,lon,shifts,hours_per_week,hourly_wage,demands,offered_to_all,remote,expires",
+    )
+    report = upload(api, h, text, atomic=True).json()
+    assert report["errors"] == [], report["errors"]
+    (created,) = report["created"]
+    details = api.get(f"/openings/{created}", h).json()["details"]
+    assert details.get("shifts") is None and details.get("hours_per_week") is None
+    assert details.get("hourly_wage") is None
+    title_only = upload(
+        api, h, csv_text(f"{employer},Night porter,41.886,-87.636", header="employer_id,title,lat,lon")
+    )
+    assert title_only.json()["errors"] == [] and len(title_only.json()["created"]) == 1
 
 
 def test_extra_values_bad_flags_and_encoding(api: Api, world: World) -> None:

@@ -30,9 +30,14 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class PairResult:
-    """What the reference says about one (client, opening) pair."""
+    """What the reference says about one (client, opening) pair.
+
+    ``unknown``: the hard constraints the opening leaves undecided for the client (by their
+    ``Unknown`` code names); they never fail.
+    """
 
     failed: frozenset[str]
+    unknown: frozenset[str]
     factors: dict[str, float]
     weights: dict[str, float]
     score: float
@@ -114,13 +119,30 @@ class Reference:
             "strengths": self.strengths(c, o),
             "cognitive": self.cognitive(c, o),
             "accommodation": self.accommodation(c, o),
-            "commute": self.commute_fit(c, o, minutes),
+            "commute": self.commute_fit(c, o, minutes, travel_times or {}),
             "schedule": self.schedule_fit(c, o),
             "wage": self.wage_fit(c, o),
         }
         weights = self.weights(c)
         score = sum(100.0 * weights[f] * factors[f] for f in FACTORS)
-        return PairResult(frozenset(failed), factors, weights, score, minutes, mode)
+        unknown = frozenset(self.unknown(c, o))
+        return PairResult(frozenset(failed), unknown, factors, weights, score, minutes, mode)
+
+    # ----- undecided constraints (docs/constraints.md, "Unknown terms")
+
+    def unknown(self, c: Client, o: Opening) -> set[str]:
+        out = set()
+        if not o.remote and o.location is None:
+            out.add("LOCATION_NOT_STATED")
+        if o.shifts is None:
+            out.add("SHIFTS_NOT_STATED")
+        if o.hours_per_week is None:
+            out.add("HOURS_NOT_STATED")
+        if o.hourly_wage is None and c.wage_floor > 0:
+            out.add("WAGE_NOT_STATED")
+        if c.earnings_cap is not None and (o.hourly_wage is None or o.hours_per_week is None):
+            out.add("EARNINGS_NOT_KNOWN")
+        return out
 
     # ----- hard constraints
 
@@ -130,17 +152,19 @@ class Reference:
             out.add("NOT_OPEN")
         if o.expires is not None and o.expires < self.as_of:
             out.add("EXPIRED")
-        if minutes > c.max_commute_minutes:
+        # an unknown term never fails: each test below needs the opening to state what it reads
+        if (o.remote or o.location is not None) and minutes > c.max_commute_minutes:
             out.add("COMMUTE_TOO_LONG")
-        if not all(shift_inside(w, c.availability) for w in o.shifts):
+        if o.shifts is not None and not all(shift_inside(w, c.availability) for w in o.shifts):
             out.add("SCHEDULE_OUTSIDE_AVAILABILITY")
-        if o.hours_per_week < c.min_hours or o.hours_per_week > c.max_hours:
+        hours, wage = o.hours_per_week, o.hourly_wage
+        if hours is not None and (hours < c.min_hours or hours > c.max_hours):
             out.add("HOURS_OUT_OF_RANGE")
-        if o.hourly_wage < c.wage_floor:
+        if wage is not None and wage < c.wage_floor:
             out.add("WAGE_BELOW_FLOOR")
-        monthly = o.hourly_wage * o.hours_per_week * self.config.benefits.weeks_per_month
-        if c.earnings_cap is not None and monthly > c.earnings_cap:
-            out.add("EARNINGS_ABOVE_CAP")
+        if hours is not None and wage is not None and c.earnings_cap is not None:
+            if wage * hours * self.config.benefits.weeks_per_month > c.earnings_cap:
+                out.add("EARNINGS_ABOVE_CAP")
         for code, need in c.accommodations.items():
             if need is Need.REQUIRED and not available(c, o, code):
                 out.add("REQUIRED_ACCOMMODATION_UNAVAILABLE")
@@ -170,8 +194,8 @@ class Reference:
         """
         if o.remote:
             return 0.0, None
-        assert o.location is not None
-        km = haversine_km(c.home, o.location)
+        # only a state or the country: no place to estimate from (a router's time still counts)
+        km = math.inf if o.location is None else haversine_km(c.home, o.location)
         best, best_mode = math.inf, None
         for name, mode in self.config.commute.modes.items():  # config order breaks ties
             routed = travel_times.get((c.id, o.id, name))
@@ -260,22 +284,58 @@ class Reference:
             return 1.0
         return sum(1 for a in preferred if available(c, o, a)) / len(preferred)
 
-    def commute_fit(self, c: Client, o: Opening, minutes: float) -> float:
+    def commute_fit(
+        self,
+        c: Client,
+        o: Opening,
+        minutes: float,
+        travel_times: Mapping[tuple[str, str, str], float] | None = None,
+    ) -> float:
+        cfg, at_limit = self.config.scoring, self.config.commute.fit_at_limit
         if o.remote:
             return 1.0
+        if o.location is None:  # unknown: neutral, but no more than the least a reachable place gives
+            return min(cfg.unknown_fit, at_limit)
+        if o.shifts is None:  # scored on the worst passing shift: maybe outside transit's hours
+            always = math.inf
+            km = haversine_km(c.home, o.location)
+            for name, mode in self.config.commute.modes.items():
+                routed = (travel_times or {}).get((c.id, o.id, name))
+                if name not in c.modes:
+                    continue
+                if routed is not None:
+                    always = min(always, routed)
+                elif mode.service_start is None or mode.service_end is None:
+                    estimate = (
+                        mode.access_minutes + mode.wait_minutes + km * mode.detour / mode.speed_kmh * 60
+                    )
+                    always = min(always, estimate)
+            if always <= c.max_commute_minutes:
+                minutes = max(minutes, always)
         if math.isinf(minutes):
             return 0.0
         share = min(minutes / c.max_commute_minutes, 1.0)
-        return 1.0 - (1.0 - self.config.commute.fit_at_limit) * share
+        fit = 1.0 - (1.0 - at_limit) * share
+        radius = o.location_uncertainty_km
+        if radius is None:
+            radius = self.config.commute.precision_radius_km.get(o.location_precision.value, 0.0)
+        cost = min(cfg.uncertain_commute_cost_per_km * radius, cfg.uncertain_commute_cost_max)
+        return max(fit - cost, min(fit, at_limit))
 
     def schedule_fit(self, c: Client, o: Opening) -> float:
+        cfg = self.config.scoring
         middle = (c.min_hours + c.max_hours) / 2
         half = (c.max_hours - c.min_hours) / 2
-        value = 1.0 - abs(o.hours_per_week - middle) / (half + self.config.scoring.hours_tolerance)
-        return min(max(value, 0.0), 1.0)
+        if o.hours_per_week is None:  # the fit at the edge of the range, the least passing hours give
+            value = min(cfg.unknown_fit, 1.0 - half / (half + cfg.hours_tolerance))
+        else:
+            value = min(max(1.0 - abs(o.hours_per_week - middle) / (half + cfg.hours_tolerance), 0.0), 1.0)
+        return value if o.shifts is not None else min(value, cfg.unknown_fit)
 
     def wage_fit(self, c: Client, o: Opening) -> float:
         cfg = self.config.scoring
+        if o.hourly_wage is None:  # as if it paid the reference wage
+            return min(cfg.unknown_fit, cfg.wage_base)
         ref = max(c.wage_floor, cfg.minimum_wage)
         value = cfg.wage_base + (1 - cfg.wage_base) * (o.hourly_wage - ref) / (cfg.wage_headroom * ref)
         return min(max(value, 0.0), 1.0)
@@ -295,9 +355,12 @@ def available(c: Client, o: Opening, code: str) -> bool:
     return everyone or (c.discloses and code in o.on_request)
 
 
-def runs_at(mode: ModeConfig, shifts: tuple[TimeWindow, ...]) -> bool:
-    """The mode runs at every shift's start and end (a shift past midnight ends after 24:00)."""
-    if mode.service_start is None or mode.service_end is None:
+def runs_at(mode: ModeConfig, shifts: tuple[TimeWindow, ...] | None) -> bool:
+    """The mode runs at every shift's start and end (a shift past midnight ends after 24:00).
+
+    Shift times not stated: taken to run (the shifts are a question, not a failed commute).
+    """
+    if mode.service_start is None or mode.service_end is None or shifts is None:
         return True
     return all(mode.service_start <= w.start and w.start + w.minutes <= mode.service_end for w in shifts)
 

@@ -5,21 +5,24 @@ fit) for the openings within the clients' reach plus the remote ones and
 scores only those. On random worlds whose openings are spread over several
 metro areas, the shortlist equals the one scored against every opening and
 the plain-loop reference's feasible set; openings left out count under
-``COMMUTE_TOO_LONG``, which every one of them fails.
+``COMMUTE_TOO_LONG``, which every one of them fails, and under every other rule
+they fail (``candidates.RuleTally``): the counts equal those of scoring every opening.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import random
+import re
 
 import numpy as np
 import pytest
 
-from matcher import Matcher, MatcherConfig, pipeline
+from matcher import Matcher, MatcherConfig, candidates, pipeline
 from matcher.candidates import CandidateIndex, radians, reach_km
 from matcher.config import RankingConfig
-from matcher.constraints import Failed, flag_names
+from matcher.constraints import RULES, Failed
 from matcher.types import Location, Opening
 from tests.matcher.reference import Reference
 from tests.matcher.worlds import AS_OF, World, random_world
@@ -69,15 +72,8 @@ def test_candidates_give_the_same_shortlists(seed: int) -> None:
             assert a.suggestions == b.suggestions, world.label  # ids, ranks, scores, contributions, texts
             assert (a.n_considered, a.n_excluded) == (b.n_considered, b.n_excluded)
             left_out = np.setdiff1d(np.arange(len(world.openings)), cols)
-            codes = scored.codes[i].copy()
-            assert np.all(codes[left_out] & TOO_FAR), "an opening left out must be out of reach"
-            codes[left_out] = TOO_FAR
-            counts: dict[str, int] = {}
-            for code in codes[codes != 0]:
-                for name in flag_names(int(code)):
-                    counts[name] = counts.get(name, 0) + 1
-            assert a.exclusion_counts == counts
-            assert a.exclusion_counts["COMMUTE_TOO_LONG"] == b.exclusion_counts["COMMUTE_TOO_LONG"]
+            assert np.all(scored.codes[i][left_out] & TOO_FAR), "an opening left out must be out of reach"
+            assert a.exclusion_counts == b.exclusion_counts  # every rule counted over every opening
 
 
 def test_some_openings_are_left_out() -> None:
@@ -138,3 +134,18 @@ def test_updates_fold_into_the_query() -> None:
     cand.remove([far[0]])
     assert far[0] not in cand.query(point, reach)[0]
     assert CandidateIndex.build(patched, live_only=False).query(point, reach)[0].tolist() == after.tolist()
+
+
+def test_each_rule_declares_every_opening_field_its_test_reads() -> None:
+    """``Rule.per_opening`` must name all it reads of an opening, or the counts could be wrong."""
+    vocabularies = {"shift_patterns", "employers", "skill_terms", "word_vocab", "position", "ids"}
+    for rule in RULES:
+        if rule.per_opening:
+            read = set(re.findall(r"\bp\.index\.(\w+)", inspect.getsource(rule.fails)))
+            assert read <= set(rule.per_opening) | vocabularies, rule.name
+
+
+def test_a_rule_declaring_nothing_sends_counts_to_the_full_scan() -> None:
+    assert candidates.countable()  # the table as it is: every rule counted
+    wage = next(r for r in RULES if r.code is Failed.WAGE_BELOW_FLOOR)
+    assert not candidates.countable([*RULES, dataclasses.replace(wage, per_opening=())])

@@ -1,16 +1,23 @@
-"""Nearest misses and paged exclusions, checked against a plain loop over ``Matcher.explain``."""
+"""Nearest misses and paged exclusions, checked against a plain loop over ``Matcher.explain``.
+
+A near miss is an opening the client could realistically take if one limit moved:
+it fails exactly one limit (a specialist's rejection does not count) and lies within
+twice the client's commute reach, or is remote. Farther openings never are.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from matcher import Matcher, pipeline, scoring
+from matcher import Matcher, geo, pipeline, scoring
+from matcher.candidates import NEAR_MISS_REACH, reach_km
 from matcher.constraints import Failed
 from matcher.errors import ValidationError
 from matcher.explain import best_columns, single_failures
-from matcher.types import Exclusion
+from matcher.types import Client, Exclusion, Opening
 from tests.matcher import worlds
+from tests.matcher.test_candidates import spread_world
 from tests.matcher.worlds import World, random_world
 
 SEEDS = range(6)
@@ -19,6 +26,14 @@ SEEDS = range(6)
 def _fitted(seed: int) -> tuple[Matcher, World]:
     world = random_world(seed, n_clients=4, n_openings=40, strict=0.6)
     return Matcher().fit(world.openings, as_of=worlds.AS_OF), world
+
+
+def _within_twice_reach(matcher: Matcher, client: Client, o: Opening) -> bool:
+    """The rule, from the records: remote, no place, or within twice the client's reach (haversine)."""
+    if o.remote or o.location is None:
+        return True
+    reach = float(reach_km([client], matcher.config.commute)[0])
+    return geo.haversine_km(client.home, o.location) <= NEAR_MISS_REACH * reach
 
 
 def test_single_failures_matches_a_loop() -> None:
@@ -43,7 +58,9 @@ def test_near_misses_are_the_best_openings_failing_one_limit(seed: int) -> None:
         for o in world.openings:
             result = matcher.explain(client, o.id, blocked=world.blocked)
             if isinstance(result, Exclusion) and len(result.reasons) == 1:
-                if result.reasons[0].code != "REJECTED_BY_SPECIALIST":
+                if result.reasons[0].code != "REJECTED_BY_SPECIALIST" and _within_twice_reach(
+                    matcher, client, o
+                ):
                     loop[o.id] = result.reasons[0]
         assert len(sl.near_misses) == min(4, len(loop))
         for miss in sl.near_misses:
@@ -84,6 +101,9 @@ def test_the_score_bound_leaves_the_best_misses_as_scoring_every_one_gives(
     matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
     scored = matcher.score(world.clients, blocked=world.blocked)
     mask = single_failures(scored.codes, ignore=int(Failed.REJECTED_BY_SPECIALIST))
+    mask &= np.array(
+        [[_within_twice_reach(matcher, c, o) for o in matcher.index.openings] for c in world.clients]
+    )
     assert mask.sum(axis=1).max() > 64  # more than the first batch the bound lets through
     config = matcher.config
     would = scoring.score(
@@ -101,3 +121,42 @@ def test_the_score_bound_leaves_the_best_misses_as_scoring_every_one_gives(
                 (matcher.index.ids[j], round(float(would[c, j]), 2)) for j in best_columns(would[c], n)
             ]
             assert [(m.opening_id, m.score) for m in sl.near_misses] == expected
+
+
+def test_an_opening_beyond_twice_the_reach_is_never_a_near_miss() -> None:
+    """Two openings failing only the commute, due north: at 1.5x the reach a near miss, at 2.5x not."""
+    client = worlds.client()
+    reach = float(reach_km([client], Matcher().config.commute)[0])
+    lat, lon = worlds.CENTRE
+    degrees = reach / 111.19  # km per degree of latitude
+    openings = [
+        worlds.opening(id=f"O-{name}", location={"lat": lat + factor * degrees, "lon": lon})
+        for name, factor in (("near", 1.5), ("far", 2.5), ("farther", 20.0))
+    ]
+    matcher = Matcher().fit(openings, as_of=worlds.AS_OF)
+    (sl,) = matcher.recommend([client], explain_exclusions=False, near_misses=5)
+    assert [m.opening_id for m in sl.near_misses] == ["O-near"]
+    assert sl.near_misses[0].reason.code == "COMMUTE_TOO_LONG"
+    assert sl.exclusion_counts == {"COMMUTE_TOO_LONG": 3}  # still counted, just not a near miss
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_near_misses_and_counts_from_the_candidates_equal_a_scan_of_every_opening(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Openings spread over many km: the candidate query (2x reach) changes no miss and no count."""
+    monkeypatch.setattr(pipeline, "CANDIDATE_SHARE", 1.0)  # small worlds: never fall back
+    world = spread_world(seed, n_clients=6, n_openings=80)
+    matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    full = Matcher(matcher.config, vocab=matcher.vocab, text_model=matcher.text_model)
+    full.index_ = matcher.index_  # no candidate index: scores every opening
+    cols = matcher._candidate_columns(world.clients, None, NEAR_MISS_REACH)
+    assert cols is not None and len(cols) < len(world.openings)  # the query does leave some out
+    for k, n in ((3, 4), (10, 1), (len(world.openings), 10)):
+        fast = matcher.recommend(
+            world.clients, k=k, blocked=world.blocked, explain_exclusions=False, near_misses=n
+        )
+        slow = full.recommend(
+            world.clients, k=k, blocked=world.blocked, explain_exclusions=False, near_misses=n
+        )
+        assert fast == slow, world.label

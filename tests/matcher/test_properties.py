@@ -8,15 +8,18 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+from typing import Any
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher import Matcher, MatcherConfig
 from matcher.batch import score_frame
 from matcher.config import RankingConfig
+from matcher.constraints import flag_names
 from matcher.serialize import shortlist_to_dict
-from matcher.types import Shortlist
+from matcher.types import Client, LocationPrecision, Shortlist
 from tests.matcher.reference import Reference
 from tests.matcher.worlds import AS_OF, DIMENSIONS, SEEDS, WORLD_SETTINGS, World, random_world
 
@@ -153,3 +156,97 @@ def test_input_order_does_not_change_results(seed: int, shuffle: random.Random) 
     second = Matcher().fit(openings, as_of=AS_OF).recommend(clients, blocked=world.blocked)
     by_id = {sl.client_id: sl for sl in second}
     assert as_json(first) == as_json([by_id[sl.client_id] for sl in first]), world.label
+
+
+# ----- unknown terms: a question, never a failure (docs/constraints.md, "Unknown terms")
+
+UNSTATED_RULES = {  # the opening's term -> the rules that read it
+    "shifts": {"SCHEDULE_OUTSIDE_AVAILABILITY"},
+    "hours_per_week": {"HOURS_OUT_OF_RANGE", "EARNINGS_ABOVE_CAP"},
+    "hourly_wage": {"WAGE_BELOW_FLOOR", "EARNINGS_ABOVE_CAP"},
+    "location": {"COMMUTE_TOO_LONG"},
+}
+
+
+def _passing_value(term: str, c: Client, config: MatcherConfig, pick: random.Random) -> Any:
+    """A value of ``term`` that passes client ``c``'s limit on it (pay: at least the reference wage)."""
+    if term == "shifts":
+        return (pick.choice(c.availability),)  # one of the client's own windows
+    if term == "hours_per_week":
+        return pick.choice([c.min_hours, c.max_hours, (c.min_hours + c.max_hours) / 2])
+    if term == "hourly_wage":
+        # competitive integrated work pays at least the minimum wage: the reference the neutral value takes
+        return max(c.wage_floor, config.scoring.minimum_wage) + pick.choice([0.0, 0.5, 4.0])
+    return c.home  # location: the client's own address
+
+
+@PROPERTY
+@given(seed=SEEDS, pick=st.randoms(use_true_random=False))
+def test_filling_in_an_unknown_with_a_passing_value_never_lowers_the_opening(
+    seed: int, pick: random.Random
+) -> None:
+    """Its score never drops and every other opening keeps its score: its rank among them never drops."""
+    world = random_world(seed, n_clients=4, n_openings=12, strict=0.3, unstated=0.5)
+    first = Matcher(WIDE).fit(world.openings, as_of=AS_OF)
+    assert first.text_model is not None
+    ref = Reference(as_of=AS_OF, text_model=first.text_model, config=WIDE)
+    blocks = first.score(world.clients, blocked=world.blocked)
+    unknown_terms = [
+        (j, term)
+        for j, o in enumerate(world.openings)
+        for term in UNSTATED_RULES
+        if getattr(o, term) is None
+        and (term != "location" or not o.remote)
+        # a stated shift sets an unrated stamina demand (a real gap, not the rule): keep it rated
+        and (term != "shifts" or "stamina" in o.demands)
+    ]
+    feasible_pairs = [(i, j, t) for j, t in unknown_terms for i in range(len(world.clients))]
+    for i, j, term in pick.sample(feasible_pairs, min(6, len(feasible_pairs))):
+        c, o = world.clients[i], world.openings[j]
+        col = first.index.position[o.id]
+        if blocks.codes[i, col]:
+            continue
+        filled = dataclasses.replace(o, **{term: _passing_value(term, c, WIDE, pick)})
+        if term == "location":
+            filled = dataclasses.replace(filled, location_precision=LocationPrecision.EXACT)
+        if ref.pair(c, filled, blocked=world.blocked.get(c.id, ())).failed:
+            continue  # the value does not pass every rule (e.g. transit does not run then)
+        openings = [*world.openings[:j], filled, *world.openings[j + 1 :]]
+        second = Matcher(WIDE, text_model=first.text_model).fit(openings, as_of=AS_OF)
+        after = second.score([c], blocked=world.blocked)
+        where = f"{world.label}: {o.id}.{term} filled for {c.id}"
+        before_row, after_row = blocks.scores.score[i], after.scores.score[0]
+        assert after_row[col] >= before_row[col] - 1e-9, where
+        others = np.arange(len(before_row)) != col
+        np.testing.assert_allclose(after_row[others], before_row[others], atol=1e-9, err_msg=where)
+        above_before = np.sum(before_row[others] > before_row[col])
+        assert np.sum(after_row[others] > after_row[col]) <= above_before, where
+
+
+@PROPERTY
+@given(seed=SEEDS)
+def test_replacing_a_failing_value_by_unknown_never_excludes_for_it(seed: int) -> None:
+    """The rules reading the term stop failing and no other starts: failing only them, it becomes feasible."""
+    world = random_world(seed, n_clients=4, n_openings=12, strict=0.6)
+    matcher = Matcher(WIDE).fit(world.openings, as_of=AS_OF)
+    assert matcher.text_model is not None
+    ref = Reference(as_of=AS_OF, text_model=matcher.text_model, config=WIDE)
+    for o in world.openings:
+        for term, rules in UNSTATED_RULES.items():
+            if term == "location" and o.remote:
+                continue
+            blank = dataclasses.replace(o, **{term: None})
+            if term == "location":
+                blank = dataclasses.replace(blank, location_precision=LocationPrecision.STATE)
+            engine = Matcher(WIDE, text_model=matcher.text_model).fit(
+                [blank if x.id == o.id else x for x in world.openings], as_of=AS_OF
+            )
+            block = engine.score(world.clients, blocked=world.blocked)
+            col = engine.index.position[o.id]
+            for i, c in enumerate(world.clients):
+                before = ref.pair(c, o, blocked=world.blocked.get(c.id, ())).failed
+                after = set(flag_names(int(block.codes[i, col])))
+                where = f"{world.label}: {o.id}.{term} unknown for {c.id}"
+                assert after <= before - rules, (where, before, after)
+                if before and before <= rules:
+                    assert not after and np.isfinite(block.scores.score[i, col]), where

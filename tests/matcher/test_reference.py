@@ -1,8 +1,9 @@
 """The vectorized engine against the per-pair reference (``reference.py``) on small random worlds.
 
-Every pair: the same failed constraints, factors, weights and score (within
-1e-6); ``recommend`` suggests exactly the feasible pairs and explains every
-infeasible one with exactly its failed codes.
+Every pair: the same failed constraints, undecided (unknown) constraints,
+factors, weights and score (within 1e-6); ``recommend`` suggests exactly the
+feasible pairs and explains every infeasible one with exactly its failed codes.
+Worlds with ``unstated`` > 0 leave shifts, hours, pay and locations unknown.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from matcher import FACTORS, Matcher, MatcherConfig
 from matcher.config import RankingConfig
-from matcher.constraints import Failed, flag_names
+from matcher.constraints import Failed, Unknown, flag_names, unknown_codes_at
 from tests.matcher.reference import Reference
 from tests.matcher.worlds import AS_OF, SEEDS, WORLD_SETTINGS, World, random_world
 
@@ -29,6 +30,8 @@ def assert_engine_matches_reference(world: World, config: MatcherConfig = WIDE) 
     assert matcher.text_model is not None
     ref = Reference(as_of=AS_OF, text_model=matcher.text_model, config=config)
     block = matcher.score(world.clients, blocked=world.blocked)
+    rows, cols = np.divmod(np.arange(block.codes.size), block.codes.shape[1])
+    unknown = unknown_codes_at(block.clients, matcher.index, rows, cols).reshape(block.codes.shape)
     n_feasible = 0
     for i, c in enumerate(world.clients):
         weights = ref.weights(c)
@@ -38,6 +41,7 @@ def assert_engine_matches_reference(world: World, config: MatcherConfig = WIDE) 
             r = ref.pair(c, o, blocked=world.blocked.get(c.id, ()))
             where = f"{world.label}: client {c.id} x opening {o.id}"
             assert set(flag_names(int(block.codes[i, j]))) == r.failed, where
+            assert set(flag_names(int(unknown[i, j]), Unknown)) == r.unknown, where
             for k, f in enumerate(FACTORS):
                 if not r.feasible:  # factors are computed for feasible pairs only
                     assert math.isnan(block.scores.factors[k, i, j]), (where, f)
@@ -60,6 +64,32 @@ def test_engine_equals_reference_on_seeded_worlds(seed: int) -> None:
     assert 0 < n_feasible < len(world.clients) * len(world.openings)
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_engine_equals_reference_with_unstated_terms(seed: int) -> None:
+    world = random_world(seed, unstated=0.35)
+    n_feasible = assert_engine_matches_reference(world)
+    assert 0 < n_feasible < len(world.clients) * len(world.openings)
+
+
+def test_unstated_worlds_reach_every_unknown_and_still_every_failure() -> None:
+    """With terms left out, the worlds still fail every rule somewhere and leave each undecidable one open."""
+    failed: set[str] = set()
+    unknown: set[str] = set()
+    for seed in range(8):
+        world = random_world(seed, unstated=0.35)
+        matcher = Matcher(WIDE).fit(world.openings, as_of=AS_OF)
+        assert matcher.text_model is not None
+        ref = Reference(as_of=AS_OF, text_model=matcher.text_model)
+        for c in world.clients:
+            for o in world.openings:
+                r = ref.pair(c, o, blocked=world.blocked.get(c.id, ()))
+                failed |= r.failed
+                unknown |= r.unknown
+                assert not (r.unknown & {"SHIFTS_NOT_STATED"} and "SCHEDULE_OUTSIDE_AVAILABILITY" in r.failed)
+    assert failed == {f.name for f in Failed}
+    assert unknown == {u.name for u in Unknown} - {"LOCATION_APPROXIMATE"}
+
+
 def test_seeded_worlds_exercise_every_constraint() -> None:
     """The random worlds above really reach every exclusion code (else the comparison is weak)."""
     seen: set[str] = set()
@@ -80,18 +110,23 @@ def test_seeded_worlds_exercise_every_constraint() -> None:
     n_clients=st.integers(1, 5),
     n_openings=st.integers(1, 20),
     strict=st.sampled_from([0.0, 0.3, 0.8]),
+    unstated=st.sampled_from([0.0, 0.0, 0.3, 1.0]),
 )
-def test_engine_equals_reference_property(seed: int, n_clients: int, n_openings: int, strict: float) -> None:
-    assert_engine_matches_reference(random_world(seed, n_clients, n_openings, strict=strict))
+def test_engine_equals_reference_property(
+    seed: int, n_clients: int, n_openings: int, strict: float, unstated: float
+) -> None:
+    world = random_world(seed, n_clients, n_openings, strict=strict, unstated=unstated)
+    assert_engine_matches_reference(world)
 
 
-def test_travel_time_override_matches_reference() -> None:
+@pytest.mark.parametrize("unstated", [0.0, 0.6])
+def test_travel_time_override_matches_reference(unstated: float) -> None:
     """Router minutes replace the estimate for the pairs and modes they cover, in both."""
     import pandas as pd
 
     from matcher.commute import TravelTimes
 
-    world = random_world(3, n_clients=5, strict=0.0)
+    world = random_world(3, n_clients=5, strict=0.0, unstated=unstated)
     matcher = Matcher(WIDE).fit(world.openings, as_of=AS_OF)
     assert matcher.text_model is not None
     ref = Reference(as_of=AS_OF, text_model=matcher.text_model, config=WIDE)
@@ -111,9 +146,9 @@ def test_travel_time_override_matches_reference() -> None:
                 assert block.scores.score[i, j] == pytest.approx(r.score, abs=1e-6)
 
 
-@pytest.mark.parametrize("seed", [0, 5, 9])
-def test_recommend_suggests_exactly_the_feasible_pairs(seed: int) -> None:
-    world = random_world(seed)
+@pytest.mark.parametrize(("seed", "unstated"), [(0, 0.0), (5, 0.0), (9, 0.0), (2, 0.4), (6, 0.4)])
+def test_recommend_suggests_exactly_the_feasible_pairs(seed: int, unstated: float) -> None:
+    world = random_world(seed, unstated=unstated)
     matcher = Matcher(WIDE).fit(world.openings, as_of=AS_OF)
     assert matcher.text_model is not None
     ref = Reference(as_of=AS_OF, text_model=matcher.text_model, config=WIDE)

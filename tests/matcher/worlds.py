@@ -291,20 +291,49 @@ class World:
     label: str = ""  # how to rebuild it, shown in assertion messages
 
 
+def leave_unstated(rng: random.Random, record: dict[str, Any], share: float) -> dict[str, Any]:
+    """``record`` with each term a posting may omit left out with chance ``share``.
+
+    Shifts, weekly hours and pay; a located opening's place becomes only a state (location
+    unknown) or only a city's centre (an estimate within a few km).
+    """
+    out = dict(record)
+    for name in ("shifts", "hours_per_week", "hourly_wage"):
+        if rng.random() < share:
+            out[name] = None
+    if not out["remote"] and rng.random() < share:
+        if rng.random() < 0.5:
+            out |= {"location": None, "location_precision": "state"}
+        else:
+            out |= {"location_precision": "city", "location_uncertainty_km": rng.choice([2.0, 6.5, 30.0])}
+    return out
+
+
 def random_world(
-    seed: int | random.Random, n_clients: int = 5, n_openings: int = 20, *, strict: float = 0.4
+    seed: int | random.Random,
+    n_clients: int = 5,
+    n_openings: int = 20,
+    *,
+    strict: float = 0.4,
+    unstated: float = 0.0,
 ) -> World:
     """A seeded random caseload; the same seed always gives the same world.
 
     ``seed`` may be a ``random.Random`` (e.g. hypothesis' ``st.randoms()``).
-    ``strict`` is the chance that each of a client's limits is tight.
+    ``strict`` is the chance that each of a client's limits is tight; ``unstated`` the chance
+    that each term a posting may omit is unknown (drawn after the rest, so the world is
+    otherwise the one ``unstated=0`` gives).
     """
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     clients = [client_from_record(random_client_record(rng, i, strict=strict)) for i in range(n_clients)]
-    openings = [opening_from_record(random_opening_record(rng, j)) for j in range(n_openings)]
+    records = [random_opening_record(rng, j) for j in range(n_openings)]
     blocked: dict[str, list[str]] = {}
     for c in clients:
         if rng.random() < 0.4:
-            blocked[c.id] = [o.id for o in rng.sample(openings, min(2, len(openings)))]
-    label = f"random_world({seed!r}, {n_clients}, {n_openings}, strict={strict})"
+            blocked[c.id] = [r["id"] for r in rng.sample(records, min(2, len(records)))]
+    if unstated:
+        blanks = random.Random(rng.getrandbits(64))
+        records = [leave_unstated(blanks, r, unstated) for r in records]
+    openings = [opening_from_record(r) for r in records]
+    label = f"random_world({seed!r}, {n_clients}, {n_openings}, strict={strict}, unstated={unstated})"
     return World(clients, openings, blocked, label)

@@ -52,13 +52,12 @@ def test_a_liaison_creates_an_opening_fixing_a_wrong_field_after_the_error(
     wrong = browser.submit(
         "/openings/new",
         "/openings/new",
-        opening_form(employer, hourly_wage="sixteen", hours_per_week="", zip="6064", **{"shift.Wed.end": ""}),
+        opening_form(employer, hourly_wage="sixteen", zip="6064", **{"shift.Wed.end": ""}),
     )
     assert wrong.status_code == 422
     # Every error at once, beside its field, and the values kept.
     for field, message in (
         ("hourly_wage", "Enter a number"),
-        ("hours_per_week", "Enter the hours of work a week"),
         ("zip", "Enter a 5-digit ZIP code"),
         ("shift-Wed-start", "Give both a start and an end time for Wednesday"),
     ):
@@ -359,3 +358,23 @@ def test_an_edit_keeps_what_o_net_filled_in_marked_until_it_is_changed(api: Api,
     assert browser.submit(edit, edit, form).status_code == 303
     details = api.get(f"/openings/{opening['id']}", h).json()["details"]
     assert details["inferred_demands"] == ["attention"]  # pace was changed by the liaison
+
+
+def test_an_opening_that_states_no_shifts_hours_or_pay_is_saved_with_them_unknown(
+    api: Api, browser_for: Any
+) -> None:
+    liaison, browser, employer = setup_liaison(api, browser_for, name="Quiet Stockroom")
+    silent = opening_form(
+        employer,
+        title="Stock clerk",
+        hours_per_week="",
+        hourly_wage="",
+        **{"shift.Mon.start": "", "shift.Mon.end": "", "shift.Wed.start": "", "shift.Wed.end": ""},
+    )
+    saved = browser.submit("/openings/new", "/openings/new", silent)
+    assert saved.status_code == 303, saved.text
+    page = browser.get(saved.headers["location"]).text
+    assert "not stated (specialists are asked to find out)" in page
+    details = api.get("/openings", api.headers(liaison)).json()["data"][0]["details"]
+    assert details.get("shifts") is None and details.get("hours_per_week") is None
+    assert details.get("hourly_wage") is None

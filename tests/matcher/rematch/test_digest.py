@@ -106,3 +106,33 @@ def test_json_carries_totals_changes_and_titles() -> None:
         "codes": [],
     }
     assert doc["openings"]["O-b"] == {"title": "Stock clerk", "employer": "Northside Grocers"}
+
+
+def test_a_new_suggestion_with_unstated_terms_says_what_to_ask() -> None:
+    """The digest rows and lines name the questions (codes in CSV and JSON, words in Markdown)."""
+    unstated = worlds.opening(id="O-u", title="Packer", employer="Acme", shifts=None, hourly_wage=None)
+    openings = {**OPENINGS, "O-u": unstated}
+    diff = diff_shortlists(
+        [Entry("O-a", 1, 80.0)],
+        [Entry("O-a", 1, 80.0), Entry("O-u", 2, 60.0)],
+        openings_now=openings,
+        as_of=worlds.AS_OF,
+        client_changed=False,
+        client_id="C-1",
+    )
+    (digest,) = build_digests(
+        {"S-a": ["C-1"]},
+        {"C-1": diff},
+        run_id="r",
+        as_of="2026-03-02",
+        openings=openings,
+        primaries={"C-1": "O-a"},
+    )
+    assert digest.unknowns == {"O-u": ("SHIFTS_NOT_STATED", "WAGE_NOT_STATED")}
+    rows = list(csv.DictReader(io.StringIO(digest_to_csv(digest))))
+    new = next(r for r in rows if r["opening_id"] == "O-u")
+    assert new["detail"].endswith("SHIFTS_NOT_STATED WAGE_NOT_STATED")
+    assert "Packer - Acme [O-u], score 60.00" in digest_to_markdown(digest)
+    assert "— to ask: shift times, pay" in digest_to_markdown(digest)
+    assert digest_to_dict(digest)["openings"]["O-u"]["unknowns"] == ["SHIFTS_NOT_STATED", "WAGE_NOT_STATED"]
+    assert "unknowns" not in digest_to_dict(digest)["openings"]["O-a"]  # all stated: nothing to ask

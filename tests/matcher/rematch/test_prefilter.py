@@ -39,9 +39,12 @@ class Case:
     as_of: dt.date
 
 
-def random_case(seed: int, n_clients: int, n_openings: int, strict: float = 0.4) -> Case:
-    """A random world: night shifts, exclusions, on-request needs, remote jobs, rejections."""
-    w = worlds.random_world(seed, n_clients, n_openings, strict=strict)
+def random_case(
+    seed: int, n_clients: int, n_openings: int, strict: float = 0.4, unstated: float = 0.0
+) -> Case:
+    """A random world: night shifts, exclusions, on-request needs, remote jobs, rejections,
+    and (``unstated``) shifts, hours, pay and locations left unknown."""
+    w = worlds.random_world(seed, n_clients, n_openings, strict=strict, unstated=unstated)
     return Case(w.clients, w.openings, w.blocked, worlds.AS_OF)
 
 
@@ -53,10 +56,12 @@ def generated_case(seed: int, n_clients: int, n_openings: int) -> Case:
 
 ORACLE_CASES = {
     **{f"random {s}": (random_case, (s, 10, 60, 0.6)) for s in (0, 1, 2, 3)},
+    **{f"unstated {s}": (random_case, (s, 10, 60, 0.6, 0.4)) for s in (0, 1)},
     **{f"generated {s}": (generated_case, (s, 30, 200)) for s in (5, 6)},
 }
 NIGHTLY_CASES = {
     **{f"random {s}": (random_case, (s, 30, 100)) for s in (4, 5, 6, 7)},
+    **{f"unstated {s}": (random_case, (s, 30, 100, 0.4, 0.4)) for s in (4, 5)},
     **{f"generated {s}": (generated_case, (s, 60, 400)) for s in (8, 9)},
 }
 
