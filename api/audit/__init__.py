@@ -20,7 +20,14 @@ from api.audit.chain import GENESIS_HASH
 from api.audit.export import export_events_csv
 from api.audit.models import AuditEvent, RecommendationRecord
 from api.audit.pools import pool_openings
-from api.audit.store import get_recommendation, list_events, list_recommendations
+from api.audit.store import (
+    count_events,
+    count_recommendations,
+    event_facts,
+    get_recommendation,
+    list_events,
+    list_recommendations,
+)
 from api.audit.triggers import drop_triggers, install_triggers
 from api.audit.verify import VerifyResult, verify_chain
 from api.audit.write import append_event, append_events, record_recommendation
@@ -36,6 +43,9 @@ __all__ = [
     "export_events_csv",
     "get_recommendation",
     "install_triggers",
+    "count_events",
+    "count_recommendations",
+    "event_facts",
     "list_events",
     "list_recommendations",
     "pool_openings",

@@ -184,7 +184,7 @@ def _mentions_opening(session: Session, opening_id: str) -> ColumnElement[bool]:
     )
 
 
-def list_recommendations(
+def _record_query(
     session: Session,
     *,
     client_id: str | None = None,
@@ -193,13 +193,7 @@ def list_recommendations(
     kind: str | None = None,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
-    limit: int | None = 100,
-    offset: int = 0,
-) -> list[RecommendationRecord]:
-    """Recommendation records, oldest first; ``opening_id`` matches any opening id the shortlist names.
-
-    That is the shown openings and nearest misses (records before pools: every exclusion too).
-    """
+) -> Select[Any]:
     stmt = select(RecommendationRecord)
     for column, value in (
         (RecommendationRecord.client_id, client_id),
@@ -210,9 +204,43 @@ def list_recommendations(
             stmt = stmt.where(column == value)
     if opening_id is not None:
         stmt = stmt.where(_mentions_opening(session, opening_id))
-    stmt = stmt.where(*_window(RecommendationRecord.at, since, until))
-    stmt = stmt.order_by(RecommendationRecord.event_seq)
+    return stmt.where(*_window(RecommendationRecord.at, since, until))
+
+
+def list_recommendations(
+    session: Session,
+    *,
+    limit: int | None = 100,
+    offset: int = 0,
+    **filters: Any,
+) -> list[RecommendationRecord]:
+    """Recommendation records, oldest first; ``opening_id`` matches any opening id the shortlist names.
+
+    That is the shown openings and nearest misses (records before pools: every exclusion too).
+    """
+    stmt = _record_query(session, **filters).order_by(RecommendationRecord.event_seq)
     return list(session.scalars(_page(stmt, limit, offset)))
+
+
+def count_recommendations(session: Session, **filters: Any) -> int:
+    """How many records :func:`list_recommendations` lists with these filters."""
+    query = _record_query(session, **filters).subquery()
+    return int(session.scalar(select(func.count()).select_from(query)) or 0)
+
+
+def count_events(session: Session, **filters: Any) -> int:
+    """How many chain events :func:`list_events` lists with these filters."""
+    query = _event_query(**filters).order_by(None).subquery()
+    return int(session.scalar(select(func.count()).select_from(query)) or 0)
+
+
+def event_facts(session: Session, seq: int) -> dict[str, Any] | None:
+    """When, what and who of chain event ``seq`` as stored (raw text: it may be tampered), or None."""
+    stmt = select(
+        AuditEvent.seq, type_coerce(AuditEvent.at, Text).label("at"), AuditEvent.kind, AuditEvent.actor
+    )
+    row = session.execute(stmt.where(AuditEvent.seq == seq)).first()
+    return None if row is None else {"seq": row.seq, "at": str(row.at), "kind": row.kind, "actor": row.actor}
 
 
 def get_recommendation(session: Session, record_id: str) -> RecommendationRecord | None:

@@ -7,8 +7,6 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
-from sqlalchemy import Text as SQLText
-from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from api import audit, store
@@ -62,34 +60,6 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 
-def count_events(session: Session, **filters: Any) -> int:
-    """How many chain events :func:`api.audit.list_events` would list with these filters."""
-    query = audit_store._event_query(**filters).order_by(None).subquery()
-    return int(session.scalar(select(func.count()).select_from(query)) or 0)
-
-
-def count_recommendations(
-    session: Session,
-    *,
-    client_id: str | None = None,
-    opening_id: str | None = None,
-    actor: str | None = None,
-    kind: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-) -> int:
-    """How many records :func:`api.audit.list_recommendations` would list with these filters."""
-    record = audit.RecommendationRecord
-    stmt = select(func.count()).select_from(record)
-    for column, value in ((record.client_id, client_id), (record.actor, actor), (record.kind, kind)):
-        if value is not None:
-            stmt = stmt.where(column == value)
-    if opening_id is not None:
-        stmt = stmt.where(audit_store._mentions_opening(session, opening_id))
-    stmt = stmt.where(*audit_store._window(record.at, since, until))
-    return int(session.scalar(stmt) or 0)
-
-
 def newest_recommendations(
     session: Session, *, limit: int, offset: int, total: int, **filters: Any
 ) -> list[audit.RecommendationRecord]:
@@ -98,14 +68,6 @@ def newest_recommendations(
     start = max(end - limit, 0)
     rows = audit.list_recommendations(session, **filters, limit=end - start, offset=start) if end else []
     return rows[::-1]
-
-
-def event_facts(session: Session, seq: int) -> dict[str, Any] | None:
-    """When, what and who of chain event ``seq`` as stored (raw text: it may be tampered), or None."""
-    event = audit.AuditEvent
-    stmt = select(event.seq, type_coerce(event.at, SQLText).label("at"), event.kind, event.actor)
-    row = session.execute(stmt.where(event.seq == seq)).first()
-    return None if row is None else {"seq": row.seq, "at": str(row.at), "kind": row.kind, "actor": row.actor}
 
 
 def summary(record: audit.RecommendationRecord) -> dict[str, Any]:
@@ -148,7 +110,7 @@ def list_events(
     return AuditEventsPublic(
         data=[AuditEventPublic.model_validate(e) for e in rows],
         count=len(rows),
-        total=count_events(session, **filters),
+        total=audit.count_events(session, **filters),
         limit=limit,
         offset=offset,
     )
@@ -183,7 +145,7 @@ def list_recommendations(
     return RecommendationsPublic(
         data=data,
         count=len(data),
-        total=count_recommendations(session, **filters),
+        total=audit.count_recommendations(session, **filters),
         limit=limit,
         offset=offset,
     )

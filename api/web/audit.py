@@ -16,10 +16,11 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api import audit, store
+from api.audit import count_recommendations, event_facts
 from api.deps import MatcherDep, SessionDep, SettingsDep
 from api.models import Role, User
 from api.reconstruct import ReconstructError, reconstruct
-from api.routes.audit import count_recommendations, event_facts, newest_recommendations, record_view
+from api.routes.audit import newest_recommendations, record_view
 from api.web.audit_words import DECISION_WORDS
 from api.web.paging import page_of
 from api.web.render import render
