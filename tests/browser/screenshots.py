@@ -65,8 +65,8 @@ def shoot(browser: object, base: str, out: Path) -> None:
     # Why a filled opening of the demo was not suggested to this client.
     client_id = page.url.split("/clients/")[1].split("/")[0]
     page.goto(base + f"/why-not?client={client_id}&q=a")
-    filled = page.locator("tr", has_text="Filled").get_by_role("link", name="Why not?")
-    (filled if filled.count() else page.get_by_role("link", name="Why not?")).first.click()
+    filled = page.locator("tr", has_text="Filled").locator("a", has_text="Why not?")
+    (filled if filled.count() else page.locator("a", has_text="Why not?")).first.click()
     page.wait_for_load_state()
     page.screenshot(path=out / "why-not.png", full_page=True)
     for username, path, name in (("liaison", "/openings", "openings"), ("auditor", "/audit", "audit")):
