@@ -87,6 +87,9 @@ def _key(text: str) -> str:
     return " ".join(text.split())
 
 
+_COUNTRY_KEYS = frozenset(_key(c) for c in _COUNTRY)
+
+
 @dataclass(frozen=True)
 class _Gazetteer:
     zips: dict[str, tuple[Location, str, str]]  # zip -> (centre, city, state)
@@ -181,14 +184,14 @@ def geocode(text: str | None) -> Place | None:
     if zip_match and zip_match.group(1) in g.zips:
         point, city, zip_state = g.zips[zip_match.group(1)]
         return Place(Precision.ZIP, point, zip_state, f"{city}, {zip_state} {zip_match.group(1)}", 0.0)
-    if _key(raw) in {_key(c) for c in _COUNTRY}:
+    if _key(raw) in _COUNTRY_KEYS:
         return Place(Precision.COUNTRY, None, None, "United States")
     state = _state_of(raw)
     if state is not None:
         return Place(Precision.STATE, None, state, STATES[state])
     parts = [p.strip() for p in raw.split(",") if p.strip()]
     # Drop a trailing country: "Austin, TX, United States".
-    if len(parts) > 1 and _key(parts[-1]) in {_key(c) for c in _COUNTRY}:
+    if len(parts) > 1 and _key(parts[-1]) in _COUNTRY_KEYS:
         parts = parts[:-1]
     if len(parts) >= 2:
         state = _state_of(_AREA_WORDS.sub("", parts[-1]))

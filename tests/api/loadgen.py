@@ -36,13 +36,13 @@ SPECIALISTS = ("specialist", "specialist2")
 KINDS = ("shortlist", "client", "openings")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def _wait_ready(url: str, process: subprocess.Popen[bytes], *, timeout: float) -> None:
+def wait_ready(url: str, process: subprocess.Popen[bytes], *, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -93,14 +93,14 @@ def demo_server(
     )
     _load_demo(database_url)
     python = sys.executable
-    port = _free_port()
+    port = free_port()
     command = [python, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers), "--log-level", "warning"]
     with open(directory / "server.log", "wb") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(url, process, timeout=ready_timeout)
+        wait_ready(url, process, timeout=ready_timeout)
         yield url
     finally:
         process.terminate()
@@ -147,7 +147,7 @@ class LoadResult:
         return "; ".join(parts)
 
 
-def _login(url: str, username: str) -> dict[str, str]:
+def login_headers(url: str, username: str) -> dict[str, str]:
     response = httpx.post(
         f"{url}/api/v1/login/access-token",
         data={"username": username, "password": DEMO_PASSWORD},
@@ -159,7 +159,7 @@ def _login(url: str, username: str) -> dict[str, str]:
 
 def run_load(url: str, *, clients: int = 50, requests: int = 20, timeout: float = 60) -> LoadResult:
     """``clients`` threads, released together, each sending ``requests`` mixed requests."""
-    headers = [_login(url, name) for name in SPECIALISTS]
+    headers = [login_headers(url, name) for name in SPECIALISTS]
     caseloads = []
     for h in headers:
         listed = httpx.get(f"{url}/api/v1/clients", headers=h, params={"status": "active"}, timeout=60)

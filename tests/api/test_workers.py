@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.loadgen import _login, demo_server
+from tests.api.loadgen import demo_server, login_headers
 
 pytestmark = pytest.mark.load
 
@@ -43,7 +43,7 @@ def test_after_an_edit_every_worker_shortlists_the_edited_opening(
     monkeypatch.setenv("PLACEMENT_WORKER_HEADER", "true")
     database_url = f"sqlite:///{tmp_path / 'placement.db'}"
     with demo_server(tmp_path, database_url=database_url, workers=2) as url:
-        specialist, liaison = _login(url, "specialist"), _login(url, "liaison")
+        specialist, liaison = login_headers(url, "specialist"), login_headers(url, "liaison")
         active = {"status": "active"}
         listed = httpx.get(f"{url}/api/v1/clients", headers=specialist, params=active, timeout=60)
         client_id = listed.json()["data"][0]["id"]

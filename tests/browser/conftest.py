@@ -1,8 +1,8 @@
 """Browser-test fixtures: the app served for real, Debian's Chromium, logins and axe-core.
 
-The app runs as in production (``placement-api serve``: uvicorn on 127.0.0.1, SQLite in a
-temporary directory migrated at start-up). ``server`` is an empty database; ``demo_server``
-holds the demo caseload, loaded by ``placement-api demo`` with a known password. The browser
+``server`` is the app as in production (``placement-api serve``: uvicorn on 127.0.0.1, an
+empty SQLite database in a temporary directory, migrated at start-up); ``demo_server`` serves
+the demo caseload with a known password (``tests.api.loadgen.demo_server``, as the load tests). The browser
 is Debian's ``chromium`` driven by Playwright; without it these tests skip, except under CI
 (``CI`` set), where they must run.
 """
@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from tests.api.loadgen import DEMO_PASSWORD, free_port, login_headers, wait_ready
+from tests.api.loadgen import demo_server as serve_demo
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -53,31 +53,23 @@ def _require_browser() -> None:
         pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited ({process.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url + "/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"the server did not answer within {START_TIMEOUT} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of ``placement-api serve`` on a free port with a temporary SQLite database."""
     _require_browser()
-    yield from _serve(tmp_path_factory.mktemp("server"), {})
+    var = tmp_path_factory.mktemp("server")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{var / 'placement.db'}", "PLACEMENT_VAR_DIR": str(var)}
+    port = free_port()
+    command = [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with (var / "server.log").open("wb") as out:
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(url, process, timeout=START_TIMEOUT)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")
@@ -93,31 +85,8 @@ def browser() -> Iterator[Browser]:
             browser.close()
 
 
-DEMO_PASSWORD = "browser-test-demo-password"
-DEMO_AS_OF = "2026-03-02"  # the demo's openings are current on this date
-
-
-def _serve(var: Path, extra_env: dict[str, str]) -> Iterator[str]:
-    """Serve the database in ``var`` on a free port until the generator is closed; its URL."""
-    port, log = _free_port(), var / "server.log"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{var / 'placement.db'}", "PLACEMENT_VAR_DIR": str(var)}
-    env |= extra_env
-    command = [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    if "PLACEMENT_DEMO_PASSWORD" in extra_env:
-        command.append("--demo")
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process, log)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+# Logins are many here (a new browser context each test): no limit gets in their way.
+UNLIMITED_LOGINS = {"PLACEMENT_LOGIN_USER_LIMIT": "1000", "PLACEMENT_LOGIN_IP_LIMIT": "1000"}
 
 
 @pytest.fixture(scope="session")
@@ -127,32 +96,9 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     own records (a new client, a new opening) so they do not depend on each other's order."""
     _require_browser()
     var = tmp_path_factory.mktemp("demo-server")
-    yield from _serve(var, load_demo(var))
-
-
-def load_demo(var: Path) -> dict[str, str]:
-    """Load the demo into a new SQLite database in ``var``; the settings to serve it with."""
-    env = {
-        "PLACEMENT_DEMO_PASSWORD": DEMO_PASSWORD,
-        "PLACEMENT_AS_OF": DEMO_AS_OF,
-        "PLACEMENT_ARGON2_TIME_COST": "1",
-        "PLACEMENT_ARGON2_MEMORY_KIB": "1024",
-        "PLACEMENT_ARGON2_PARALLELISM": "1",
-        "PLACEMENT_LOGIN_USER_LIMIT": "1000",
-        "PLACEMENT_LOGIN_IP_LIMIT": "1000",
-    }
-    database = {"DATABASE_URL": f"sqlite:///{var / 'placement.db'}", "PLACEMENT_VAR_DIR": str(var)}
-    load = subprocess.run(
-        [sys.executable, "-m", "api.cli", "demo"],
-        cwd=REPO,
-        env={**os.environ, **database, **env},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if load.returncode != 0:
-        raise RuntimeError(f"placement-api demo failed:\n{load.stdout}\n{load.stderr}")
-    return env
+    database_url = f"sqlite:///{var / 'placement.db'}"
+    with serve_demo(var, database_url=database_url, workers=1, env=UNLIMITED_LOGINS) as url:
+        yield url
 
 
 def log_in(page: Page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
@@ -218,10 +164,7 @@ def api_call(base_url: str, username: str, method: str, path: str, body: Any = N
     """Call the JSON API as a demo user (log in for a token, then one request); the parsed answer."""
     import httpx
 
-    with httpx.Client(base_url=base_url + "/api/v1", timeout=60) as http:
-        login = http.post("/login/access-token", data={"username": username, "password": DEMO_PASSWORD})
-        login.raise_for_status()
-        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-        response = http.request(method, path, json=body, headers=headers)
-        assert response.status_code < 300, f"{method} {path}: {response.status_code} {response.text[:500]}"
-        return response.json() if response.content else None
+    headers = login_headers(base_url, username)
+    response = httpx.request(method, f"{base_url}/api/v1{path}", json=body, headers=headers, timeout=60)
+    assert response.status_code < 300, f"{method} {path}: {response.status_code} {response.text[:500]}"
+    return response.json() if response.content else None

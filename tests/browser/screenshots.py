@@ -11,8 +11,13 @@ import argparse
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, _serve, load_demo, log_in
+from tests.api.loadgen import demo_server
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, log_in
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 OUT = REPO / "docs" / "workspace" / "img"
 
@@ -27,23 +32,20 @@ def main(argv: list[str] | None = None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     var = Path(tempfile.mkdtemp(prefix="screenshots-"))
-    server = _serve(var, load_demo(var))
-    base = next(server)
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            shoot(browser, base, args.out)
-            browser.close()
+        with demo_server(var, database_url=f"sqlite:///{var / 'placement.db'}", workers=1) as base:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                )
+                shoot(browser, base, args.out)
+                browser.close()
     finally:
-        server.close()
         shutil.rmtree(var, ignore_errors=True)
     return 0
 
 
-def shoot(browser: object, base: str, out: Path) -> None:
-    from playwright.sync_api import Browser
-
-    assert isinstance(browser, Browser)
+def shoot(browser: Browser, base: str, out: Path) -> None:
     page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
     log_in(page, base, "specialist")
     page.goto(base + "/caseload")
