@@ -27,6 +27,7 @@ from api.openapi_docs import add_docs
 from api.routes import (
     assignments,
     audit,
+    benefits,
     clients,
     decisions,
     employers,
@@ -68,6 +69,7 @@ ROUTERS = (
     openings,
     audit,
     rematch,
+    benefits,
 )
 
 DESCRIPTION = """\

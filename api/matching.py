@@ -31,7 +31,7 @@ from typing import Any
 from cachetools import LRUCache
 from sqlalchemy.orm import Session
 
-from api import store
+from api import benefits, store
 from api.audit.chain import opening_text, text_hash
 from api.audit.pools import PoolVersion
 from api.models import Opening as OpeningRow
@@ -188,7 +188,7 @@ class MatcherCache:
     ) -> _Entry:
         rows = [o for o in store.openings.matchable(session, as_of=as_of) if _keep(o, filters)]
         config_version = config_row.version if config_row else 0
-        fitted = self._fit(rows, store.config.matcher_config(config_row), config_version, as_of)
+        fitted = self._fit(rows, benefits.config_for(session, config_row, as_of), config_version, as_of)
         self.n_fits += 1
         order = {row.id: (row.created_at, row.id) for row in rows}
         snapshots = dict(zip(order, fitted.pool.snapshots, strict=True))

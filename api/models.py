@@ -214,3 +214,18 @@ class RemovedStrength(Base):
     phrase: Mapped[str] = mapped_column(String(200))
     removed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     removed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BenefitsFigures(Base):
+    """A year of SSA benefits figures an admin loaded (``api.benefits``); beside the packaged years.
+
+    Stored in the database, not a data folder, so that every worker picks the same figures.
+    """
+
+    __tablename__ = "benefits_figures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

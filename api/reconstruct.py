@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api import store
+from api import benefits, store
 from api.audit.models import RecommendationRecord
 from api.audit.pools import PoolError, load_pool
 from api.shortlists import ENGINE_FIELDS, NEAR_MISSES, recorded_suggestion
@@ -47,12 +47,12 @@ class Reconstruction:
         return not self.differences
 
 
-def _config(session: Session, version: int, config_hash: str) -> MatcherConfig:
+def _config(session: Session, version: int, config_hash: str, as_of: dt.date) -> MatcherConfig:
     if version == 0:
-        return MatcherConfig()
+        return benefits.config_for(session, None, as_of)
     for row in store.config.list_versions(session):
         if row.version == version:
-            return store.config.matcher_config(row)
+            return benefits.config_for(session, row, as_of)
     raise ReconstructError(f"configuration version {version} ({config_hash}) is not stored")
 
 
@@ -75,10 +75,11 @@ def reconstruct(
         raise ReconstructError(f"text model {recorded_model} is not the one installed ({text_model_id})")
     vocab = load_vocabulary()
     records = _openings(session, record)
+    as_of = dt.date.fromisoformat(str(shown["as_of"]))
     matcher = build_matcher(
         [opening_from_record(r, vocab) for r in records],
-        as_of=dt.date.fromisoformat(str(shown["as_of"])),
-        config=_config(session, int(shown.get("config_version", 0)), record.config_hash),
+        as_of=as_of,
+        config=_config(session, int(shown.get("config_version", 0)), record.config_hash, as_of),
         vocabulary=vocab,
         text_model=text_model if recorded_model is not None else None,
     )

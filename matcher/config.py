@@ -143,13 +143,19 @@ class RankingConfig:
     max_per_employer: int = 2
 
 
-# The dated SSA figures the BenefitsConfig defaults are taken from (package data).
+# The dated SSA figures the BenefitsConfig defaults are taken from (package data); every
+# ``benefits_us_<year>.json`` in data/ is a year of figures (:mod:`matcher.benefits` picks by date).
 BENEFITS_FILE = "benefits_us_2025.json"
+BENEFITS_GLOB = "benefits_us_*.json"
 
 
 @dataclass(frozen=True, slots=True)
 class BenefitsConfig:
-    """Dated SSA work-incentive figures (see ``data/benefits_us_2025.json``)."""
+    """Dated SSA work-incentive figures (``data/benefits_us_<year>.json``), for one period.
+
+    ``effective_to`` closes the period: an as-of date after it is outside these figures and the
+    explanations say so (:func:`matcher.benefits.figures_note`).
+    """
 
     effective_from: str = "2025-01-01"
     sga_monthly: float = 1620.0
@@ -158,20 +164,20 @@ class BenefitsConfig:
     ssi_earned_income_exclusion: float = 65.0
     ssi_general_income_exclusion: float = 20.0
     weeks_per_month: float = 4.345
+    effective_to: str = "2025-12-31"
+
+    @property
+    def year(self) -> int:
+        """The calendar year the figures are for."""
+        return int(self.effective_from[:4])
 
     @classmethod
     def from_file(cls, path: Path | None = None) -> BenefitsConfig:
         """Read a dated benefits file; by default the packaged ``data/benefits_us_2025.json``."""
+        from matcher.benefits import benefits_from_dict
+
         raw = json.loads((path or data_dir() / BENEFITS_FILE).read_text(encoding="utf-8"))
-        return cls(
-            effective_from=str(raw["effective_from"]),
-            sga_monthly=float(raw["sga_monthly_non_blind"]),
-            trial_work_month=float(raw["trial_work_month"]),
-            ssi_federal_benefit_rate=float(raw["ssi_federal_benefit_rate"]),
-            ssi_earned_income_exclusion=float(raw["ssi_earned_income_exclusion"]),
-            ssi_general_income_exclusion=float(raw["ssi_general_income_exclusion"]),
-            weeks_per_month=float(raw["weeks_per_month"]),
-        )
+        return benefits_from_dict(raw)
 
 
 @dataclass(frozen=True, slots=True)

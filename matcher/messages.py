@@ -46,15 +46,16 @@ CONCERN = {
     "COMMUTE_LONG": "About {minutes_text} by {mode}: over half the client's {limit}-minute limit",
     "WAGE_AT_FLOOR": "{wage_text}/h, at the client's floor {floor_text}",
     "BENEFITS_SGA": (
-        "About {monthly_text}/month is above the SGA level ({sga_text}, {year}): involve a benefits counselor"
+        "About {monthly_text}/month is above the SGA level ({sga_text}, {year}): "
+        "involve a benefits counselor{figures_note}"
     ),
     "BENEFITS_TRIAL_WORK": (
         "About {monthly_text}/month counts as a trial work month (over {twm_text}): "
-        "plan with a benefits counselor"
+        "plan with a benefits counselor{figures_note}"
     ),
     "BENEFITS_SSI_REDUCTION": (
         "SSI would drop by about {reduction_text}/month while income still rises: "
-        "review with a benefits counselor"
+        "review with a benefits counselor{figures_note}"
     ),
     "BACKGROUND_CHECK": "Background check required",
     "EMPLOYER_CAP": (

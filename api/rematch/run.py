@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import store
+from api import benefits, store
 from api.matching import load_occupations
 from api.models import ClientStatus, utcnow
 from api.rematch import store as rematch_store
@@ -63,7 +63,7 @@ def plan_run(factory: sessionmaker[Session], *, as_of: dt.date, options: JobOpti
     t0 = time.perf_counter()
     with factory() as session, session.begin():
         config_row = store.config.current(session)
-        config = store.config.matcher_config(config_row)
+        config = benefits.config_for(session, config_row, as_of)
         clients = store.clients.list_clients(session, specialist_id=None, status=ClientStatus.ACTIVE.value)
         openings = sorted(store.openings.matchable(session, as_of=as_of), key=lambda o: o.id)
         inputs = load_inputs([c.record for c in clients], [o.record for o in openings])

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import store
+from api import benefits, store
 from api.inferred import engine_client
 from api.models import Client as ClientRow
 from api.models import ClientStatus
@@ -44,7 +44,7 @@ def fit(
 ) -> tuple[Matcher, dict[str, dict[str, Any]], dict[str, float]]:
     t0 = time.perf_counter()
     with factory() as session:
-        config = store.config.matcher_config(store.config.current(session))
+        config = benefits.config_for(session, store.config.current(session), run.as_of)
         rows = sorted(store.openings.matchable(session, as_of=run.as_of), key=lambda o: o.id)
     if not matches(run.config_hash, config.to_dict(), legacy=Legacy.CONFIG):  # a run planned before RFC 8785
         _log.warning("run %d: program configuration changed since the run started", run.id)

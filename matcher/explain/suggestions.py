@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from matcher.benefits import figures_note
 from matcher.constraints import UNDECIDABLE, Unknown, unknown_codes_at
 from matcher.constraints.why_not import WhyNot, ask_wage
 from matcher.explain.pair import Pair
@@ -271,6 +272,8 @@ def _schedule_and_pay(pair: Pair) -> list[Reason]:
         out.append(_r(kind, code, "wage", ev, **texts))
     monthly = float(pair.index.monthly[pair.j])
     ev = {"monthly": round(monthly, 2)}
+    stale = figures_note(b, pair.index.as_of)  # said in every benefits reason: the figures are dated
+    note = {"figures_note": f" ({stale})" if stale else ""}
     if client.receives_ssdi and monthly > b.sga_monthly:
         year = b.effective_from[:4]
         out.append(
@@ -282,6 +285,7 @@ def _schedule_and_pay(pair: Pair) -> list[Reason]:
                 monthly_text=money(monthly),
                 sga_text=money(b.sga_monthly),
                 year=year,
+                **note,
             )
         )
     elif client.receives_ssdi and monthly > b.trial_work_month:
@@ -293,6 +297,7 @@ def _schedule_and_pay(pair: Pair) -> list[Reason]:
                 ev,
                 monthly_text=money(monthly),
                 twm_text=money(b.trial_work_month),
+                **note,
             )
         )
     countable = monthly - b.ssi_earned_income_exclusion - b.ssi_general_income_exclusion
@@ -306,6 +311,7 @@ def _schedule_and_pay(pair: Pair) -> list[Reason]:
                 "wage",
                 {"reduction": reduction},
                 reduction_text=money(reduction),
+                **note,
             )
         )
     if o.background_check and not o.fair_chance:

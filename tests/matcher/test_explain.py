@@ -230,8 +230,11 @@ def test_benefits_concerns(wage: float, hours: float, ssdi: bool, ssi: bool, exp
     assert got == expected
     for r in s.concerns:
         if r.code == "BENEFITS_SGA":
+            # the engine's default figures are 2025's and the world's date is in 2026: said so
             assert r.text == (
                 "About $1,955.25/month is above the SGA level ($1,620.00, 2025): involve a benefits counselor"
+                " (these benefits figures are from 2025 and may be out of date on 2026-03-02; "
+                "check the current SSA figures)"
             )
         if r.code == "BENEFITS_TRIAL_WORK":
             assert "$1,303.50/month counts as a trial work month (over $1,160.00)" in r.text

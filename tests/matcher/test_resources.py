@@ -28,11 +28,14 @@ def test_the_editable_install_maps_the_data_packages_to_the_repository_folders()
 
 def test_the_benefits_defaults_are_the_packaged_dated_figures(tmp_path: Path) -> None:
     assert BenefitsConfig.from_file() == BenefitsConfig()
-    raw = json.loads((DATA_DIR / "benefits_us_2025.json").read_text(encoding="utf-8"))
-    raw.update(effective_from="2026-01-01", sga_monthly_non_blind=1690)
+    raw = json.loads((DATA_DIR / "benefits_us_2026.json").read_text(encoding="utf-8"))
     (tmp_path / "benefits_us_2026.json").write_text(json.dumps(raw), encoding="utf-8")
     later = BenefitsConfig.from_file(tmp_path / "benefits_us_2026.json")
-    assert (later.effective_from, later.sga_monthly) == ("2026-01-01", 1690.0)
+    assert (later.effective_from, later.effective_to, later.sga_monthly) == (
+        "2026-01-01",
+        "2026-12-31",
+        1690.0,
+    )
 
 
 def test_a_vocabulary_folder_can_be_given(tmp_path: Path) -> None:

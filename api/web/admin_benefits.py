@@ -1,0 +1,81 @@
+"""The admin's benefits figures page: the year in force, the out-of-date warning, loading a new year.
+
+A year is loaded as the JSON file the repository ships (``data/benefits_us_2026.json``), checked
+and stored by :func:`api.benefits.load_figures`, as ``PUT /api/v1/benefits``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from api import benefits
+from api.deps import SessionDep, SettingsDep
+from api.models import User
+from api.web.render import render
+from api.web.session import AdminPage
+from matcher.benefits import FIELDS, BenefitsError
+
+router = APIRouter()
+
+MAX_BYTES = 64 * 1024  # a year's figures are a few hundred bytes
+NOTICES = {
+    "loaded": "The new figures are stored and in force from now on (a new settings version was stored)."
+}
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    admin: User,
+    *,
+    errors: dict[str, str],
+    status_code: int = 200,
+    done: str | None = None,
+) -> Response:
+    return render(
+        request,
+        "admin_benefits.html",
+        user=admin,
+        nav="benefits",
+        notice=NOTICES.get(done or ""),
+        status=benefits.status(session, settings.today()),
+        fields=list(FIELDS),
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+@router.get("/admin/benefits", response_class=HTMLResponse)
+def benefits_page(
+    request: Request, session: SessionDep, settings: SettingsDep, admin: AdminPage, done: str | None = None
+) -> Response:
+    """Which year's figures are in force today, and the form to load a new year."""
+    return _page(request, session, settings, admin, errors={}, done=done)
+
+
+@router.post("/admin/benefits", response_class=HTMLResponse)
+async def load_benefits(
+    request: Request, session: SessionDep, settings: SettingsDep, admin: AdminPage
+) -> Response:
+    """Check and store the uploaded year; on a problem nothing is stored and the field is named."""
+    upload = (await request.form()).get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        problem = "Choose the year's figures file (JSON) to load"
+    else:
+        try:
+            raw = json.loads(await upload.read(MAX_BYTES + 1))
+            benefits.load_figures(session, admin=admin, raw=raw)
+        except (ValueError, UnicodeDecodeError):  # json.JSONDecodeError is a ValueError
+            problem = "The file is not JSON: upload a file shaped like data/benefits_us_2026.json"
+        except BenefitsError as exc:
+            problem = f"Nothing was loaded. {exc}"
+        else:
+            session.commit()
+            return RedirectResponse("/admin/benefits?done=loaded", status_code=303)
+    session.rollback()
+    return _page(request, session, settings, admin, errors={"file": problem}, status_code=422)
