@@ -34,6 +34,7 @@ from api.matching import load_occupations
 from api.models import Role
 from api.rematch import job as rematch_job
 from api.schemas import UserCreate
+from matcher.version import version_line
 
 _log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ def _out(text: str = "") -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="placement-api", description=__doc__.split("\n")[0])
+    parser.add_argument("--version", action="version", version=version_line())
     sub = parser.add_subparsers(dest="command", required=True)
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])

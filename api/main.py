@@ -41,6 +41,7 @@ from api.routes import (
 from api.schemas import Message
 from api.store import Conflict
 from api.web import add_pages
+from matcher.version import __version__
 
 _log = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="placement-matcher",
         description=DESCRIPTION,
-        version="0.1.0",
+        version=__version__,
         lifespan=lifespan,
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,  # served from installed assets by add_docs, not from a CDN

@@ -6,6 +6,7 @@ Printing to the terminal is this module's job; the engine itself never prints.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -18,14 +19,17 @@ from typing import Any
 
 from matcher.assembly import build_matcher, trained_text_model
 from matcher.batch import recommend_all
+from matcher.benefits import figures_for
 from matcher.config import FACTORS, MatcherConfig
 from matcher.csvout import frame_to_csv
 from matcher.errors import MatcherError
 from matcher.occupations import OccupationStore, enrich_clients
-from matcher.pipeline import ENGINE_VERSION, Matcher
+from matcher.pipeline import Matcher
+from matcher.progress import bar
 from matcher.records import load_clients, load_openings
 from matcher.serialize import exclusion_to_dict, shortlist_to_dict, suggestion_to_dict
 from matcher.types import Client, Opening, Shortlist, Suggestion
+from matcher.version import version_line
 
 _log = logging.getLogger(__name__)
 
@@ -77,9 +81,10 @@ def _occupations(store_path: Path) -> OccupationStore | None:
 
 
 def _matcher(args: argparse.Namespace, inputs: _Inputs) -> Matcher:
-    config = MatcherConfig()
-    if args.config:
-        config = MatcherConfig.from_dict(json.loads(Path(args.config).read_text(encoding="utf-8")))
+    raw = json.loads(Path(args.config).read_text(encoding="utf-8")) if args.config else {}
+    config = MatcherConfig.from_dict(raw)
+    if "benefits" not in raw:  # the packaged figures for the date, unless --config names its own
+        config = dataclasses.replace(config, benefits=figures_for(inputs.as_of))
     text_model, _ = trained_text_model()
     return build_matcher(
         inputs.openings,
@@ -116,15 +121,49 @@ def _print_shortlist(sl: Shortlist, client: Client, openings: dict[str, Opening]
     _out()
 
 
+# Clients ranked per step of the progress bar (the engine chunks on its own as well).
+DEMO_STEP = 25
+
+
+def _recommend_all(matcher: Matcher, clients: list[Client], k: int) -> list[Shortlist]:
+    """Every client's shortlist, with a progress bar on a terminal."""
+    steps = [clients[i : i + DEMO_STEP] for i in range(0, len(clients), DEMO_STEP)]
+    out: list[Shortlist] = []
+    for step in bar(steps, total=len(steps), desc=f"ranking {len(clients)} clients"):
+        out += matcher.recommend(step, k=k, explain_exclusions=False)
+    return out
+
+
+def _demo_summary(inputs: _Inputs, matcher: Matcher, shortlists: list[Shortlist]) -> dict[str, Any]:
+    """The demo's end-of-run facts (``--json`` prints them as they are)."""
+    totals: Counter[str] = Counter()
+    for sl in shortlists:
+        totals.update(sl.exclusion_counts)
+    return {
+        "version": version_line(),
+        "as_of": inputs.as_of.isoformat(),
+        "config_hash": matcher.config.config_hash,
+        "clients": len(inputs.clients),
+        "openings": len(inputs.openings),
+        "pairs": len(inputs.clients) * len(inputs.openings),
+        "clients_with_suggestions": sum(1 for s in shortlists if s.suggestions),
+        "feasible_pairs": sum(sl.n_considered - sl.n_excluded for sl in shortlists),
+        "exclusions": dict(totals.most_common()),
+    }
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Ranked, explained shortlists for a few demo clients, and an exclusion summary."""
     inputs = _load(args)
     clients, openings, as_of = inputs.clients, inputs.openings, inputs.as_of
     matcher = _matcher(args, inputs)
-    shortlists = matcher.recommend(clients, k=args.k, explain_exclusions=False)
+    shortlists = _recommend_all(matcher, clients, args.k)
+    if args.json:
+        _out(json.dumps(_demo_summary(inputs, matcher, shortlists), indent=2))
+        return 0
     by_id = {o.id: o for o in openings}
     _out(
-        f"placement-matcher {ENGINE_VERSION} demo: {len(clients)} clients, {len(openings)} openings, "
+        f"{version_line()} demo: {len(clients)} clients, {len(openings)} openings, "
         f"as of {as_of}, config {matcher.config.config_hash}\n"
     )
     for sl, client in list(zip(shortlists, clients, strict=True))[: args.show]:
@@ -212,12 +251,13 @@ def _data_options(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``matcher`` command."""
     parser = argparse.ArgumentParser(prog="matcher", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"placement-matcher {ENGINE_VERSION}")
+    parser.add_argument("--version", action="version", version=version_line())
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("demo", help="explained shortlists for a few demo clients")
     _data_options(p)
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--show", type=int, default=3, help="how many clients to print")
+    p.add_argument("--json", action="store_true", help="print only the summary, as JSON")
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser("shortlist", help="one client's shortlist")
     _data_options(p)

@@ -46,11 +46,11 @@ from matcher.features.updates import patch_openings as patch_index
 from matcher.features.updates import update_openings as update_index
 from matcher.rows import CONTRIB_COLUMNS, Rows, top_rows
 from matcher.types import Client, Exclusion, NearMiss, Opening, Shortlist, Suggestion
+from matcher.version import ENGINE_VERSION as ENGINE_VERSION  # re-exported: recorded with each shortlist
 from matcher.vocab import Vocabulary, load_vocabulary
 
 _log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "1.0.0"
 
 # A chunk whose candidates cover more than this share of the index is scored against all of it:
 # gathering a candidate costs ~15x scoring an opening in place (measured at 1M openings: ~0.5 us

@@ -31,6 +31,7 @@ from api.audit.checkpoints import write_checkpoint
 from api.audit.verify import VerifyResult, verify_chain
 from api.config import AUDIT_KEY_FILE, Settings
 from api.db import normalize_url
+from matcher.version import version_line
 
 _log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ def _parse_anchor(text: str) -> tuple[int, str]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m api.audit", description="Audit-trail tools.")
+    parser.add_argument("--version", action="version", version=version_line())
     add_arguments(parser)
     return parser
 

@@ -9,19 +9,26 @@ nothing. ``matcher rematch`` is the pure JSON-files run (or this one, ``--source
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from api import migrate
 from api.config import get_settings
 from api.db import make_engine, make_session_factory
 from api.rematch import store as rematch_store
-from api.rematch.models import RunStatus
+from api.rematch.models import RematchRun, RunStatus
 from api.rematch.run import JobOptions, run_job
+from matcher.progress import polling
+from matcher.version import version_line
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="placement-api rematch", description=__doc__.split("\n")[0])
+    parser.add_argument("--version", action="version", version=version_line())
     add_arguments(parser)
     return parser
 
@@ -41,11 +48,59 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=1.0,
         help="primary suggestions allowed per position (0: no spreading)",
     )
+    parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     parser.add_argument("--test-kill-after", type=int, help=argparse.SUPPRESS)
 
 
+# The run's counts in words, in the order a reader wants them (others follow as they are).
+COUNT_WORDS = {
+    "clients": "active clients",
+    "openings": "open openings",
+    "versions": "shortlists changed",
+    "suggestions": "suggestions in them",
+    "digests": "digests written",
+    "skipped_clients": "clients skipped (invalid record)",
+    "skipped_openings": "openings skipped (invalid record)",
+    "skipped_in_run": "records skipped during the run",
+    "max_shortlists_per_opening": "most shortlists one opening is on",
+}
+
+
+def summary(run: RematchRun) -> dict[str, Any]:
+    """The end-of-run facts, for ``--json`` and for :func:`summary_lines`."""
+    return {
+        "run_id": run.id,
+        "status": run.status,
+        "as_of": run.as_of.isoformat(),
+        "clients_done": run.progress_done,
+        "clients_total": run.progress_total,
+        "counts": dict(run.counts),
+        "errors": len(run.errors),
+    }
+
+
+def summary_lines(facts: dict[str, Any]) -> list[str]:
+    """The summary as lines a person reads."""
+    head = f"Re-match run {facts['run_id']} {facts['status']} (as of {facts['as_of']}): "
+    lines = [head + f"{facts['clients_done']} of {facts['clients_total']} clients re-matched"]
+    counts = facts["counts"]
+    for key in [*COUNT_WORDS, *sorted(set(counts) - set(COUNT_WORDS))]:
+        if key in counts:
+            lines.append(f"  {COUNT_WORDS.get(key, key.replace('_', ' '))}: {counts[key]}")
+    if facts["status"] != RunStatus.FINISHED.value:
+        lines.append(f"  not finished: resume it with --resume {facts['run_id']}")
+    return lines
+
+
+def _progress(factory: sessionmaker[Session]) -> tuple[int, int]:
+    """(clients done, clients total) of the newest run, read by the progress bar."""
+    with factory() as session:
+        run = rematch_store.latest_run(session)
+        return (run.progress_done, run.progress_total) if run is not None else (0, 0)
+
+
 def run_from_args(args: argparse.Namespace) -> int:
-    """Migrate, run (or resume) the job, print one summary line; the exit status."""
+    """Migrate, run (or resume) the job, print its summary (lines or ``--json``); the exit status."""
     if args.chunk_size < 1 or args.k < 1:
         raise SystemExit("--chunk-size and --k must be at least 1")
     settings = get_settings()
@@ -64,16 +119,16 @@ def run_from_args(args: argparse.Namespace) -> int:
     )
     try:
         as_of = getattr(args, "as_of", None) or settings.today()  # a resumed run keeps its own date
-        run_id = run_job(factory, as_of=as_of, options=options, resume=args.resume)
+        with polling(lambda: _progress(factory), desc="re-matching clients"):
+            run_id = run_job(factory, as_of=as_of, options=options, resume=args.resume)
     except LookupError as exc:
         raise SystemExit(str(exc)) from None
     with factory() as session:
         run = rematch_store.get_run(session, run_id=run_id)
         assert run is not None
-        sys.stdout.write(
-            f"run {run.id} {run.status}: {run.progress_done}/{run.progress_total} clients, "
-            f"counts {run.counts}\n"
-        )
+        facts = summary(run)
+    text = json.dumps(facts) if getattr(args, "json", False) else "\n".join(summary_lines(facts))
+    sys.stdout.write(text + "\n")
     engine.dispose()
     return 0 if run.status == RunStatus.FINISHED.value else 1
 
@@ -102,6 +157,7 @@ class DatabaseSource:
             congestion_factor=args.congestion_factor,
             test_kill_after=None,
             as_of=args.as_of,
+            json=getattr(args, "json", False),
         )
         return run_from_args(options)
 

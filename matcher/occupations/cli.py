@@ -7,6 +7,7 @@ each leaf parser sets ``func(args) -> int`` (the exit code).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -20,6 +21,8 @@ from matcher.occupations.profile import occupation_demands, occupation_phrases
 from matcher.occupations.similar import OccupationNotFound, query_row, similar_occupations
 from matcher.occupations.store import FORMAT_VERSION, OccupationStore
 from matcher.occupations.titles import MIN_CONFIDENCE, resolve_title
+from matcher.progress import bar
+from matcher.version import version_line
 
 DEFAULT_STORE = Path("var/occupations")
 
@@ -27,7 +30,7 @@ DEFAULT_STORE = Path("var/occupations")
 def version_text() -> str:
     """Version line plus the O*NET and ESCO attribution."""
     return (
-        f"matcher occupations (store format {FORMAT_VERSION})\n"
+        f"{version_line()}; matcher occupations (store format {FORMAT_VERSION})\n"
         f"O*NET: {ONET_ATTRIBUTION}\nESCO: {esco_mod.ATTRIBUTION}"
     )
 
@@ -84,18 +87,21 @@ def register(subparsers: Any) -> None:
 
     for p in (imp, res, sim, show):
         p.add_argument("--store", type=Path, default=DEFAULT_STORE, help=f"default {DEFAULT_STORE}")
-    for p in (res, sim, show):
+    for p in (imp, res, sim, show):
         p.add_argument("--json", action="store_true", help="JSON output")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Run the import and report what was read."""
     try:
-        report = import_onet(args.paths, args.store, esco=args.esco, force=args.force)
+        report = import_onet(args.paths, args.store, esco=args.esco, force=args.force, progress=bar)
     except MatcherError as exc:
         _err(str(exc))
         return 2
-    _print_report(report)
+    if args.json:
+        _json({**dataclasses.asdict(report), "store": str(report.store), "rows": report.rows})
+    else:
+        _print_report(report)
     return 0
 
 

@@ -31,6 +31,7 @@ from matcher.occupations.sources import (
     with_checksum,
 )
 from matcher.occupations.store import FORMAT_VERSION, OccupationStore, StoreError, read_metadata
+from matcher.progress import Progress, quiet
 
 _log = logging.getLogger(__name__)
 
@@ -64,11 +65,14 @@ def import_onet(
     *,
     esco: Path | str | None = None,
     force: bool = False,
+    progress: Progress = quiet,
 ) -> ImportReport:
     """Import the O*NET release files under ``paths`` into ``store_dir``.
 
     Parameters
     ----------
+    progress : callable, optional
+        Wraps the loop over the tables (:func:`matcher.progress.bar` draws a bar); quiet by default.
     paths : list of path
         Folders of an O*NET release (text and/or Excel); for each table the
         first folder holding it wins.
@@ -93,19 +97,23 @@ def import_onet(
         if kept is not None:
             _log.info("occupation store %s already holds this import", store_dir)
             return kept
-    store = build_store(sources, esco_zip, fingerprint)
+    store = build_store(sources, esco_zip, fingerprint, progress=progress)
     _swap_in(store, store_dir)
     _log.info("imported %d occupations into %s", len(store), store_dir)
     return _report(store_dir, store.metadata, up_to_date=False)
 
 
 def build_store(
-    sources: dict[str, SourceFile], esco_zip: Path | None, fingerprint: dict[str, str]
+    sources: dict[str, SourceFile],
+    esco_zip: Path | None,
+    fingerprint: dict[str, str],
+    *,
+    progress: Progress = quiet,
 ) -> OccupationStore:
     """Read every table and assemble the store (no file is written)."""
     frames: dict[str, pd.DataFrame] = {}
     files: list[dict[str, Any]] = []
-    for table, source in sorted(sources.items()):
+    for table, source in progress(sorted(sources.items()), total=len(sources), desc="reading O*NET tables"):
         frames[table] = read_table(source)
         src = with_checksum(source, len(frames[table]))
         files.append(
