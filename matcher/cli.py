@@ -25,7 +25,7 @@ from matcher.csvout import frame_to_csv
 from matcher.errors import MatcherError
 from matcher.occupations import OccupationStore, enrich_clients
 from matcher.pipeline import Matcher
-from matcher.progress import bar
+from matcher.progress import bar, stages
 from matcher.records import load_clients, load_openings
 from matcher.serialize import exclusion_to_dict, shortlist_to_dict, suggestion_to_dict
 from matcher.types import Client, Opening, Shortlist, Suggestion
@@ -154,9 +154,12 @@ def _demo_summary(inputs: _Inputs, matcher: Matcher, shortlists: list[Shortlist]
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Ranked, explained shortlists for a few demo clients, and an exclusion summary."""
-    inputs = _load(args)
+    with stages(2, desc="matcher demo") as step:
+        step("loading the caseload and the openings")
+        inputs = _load(args)
+        step(f"fitting on {len(inputs.openings)} openings")
+        matcher = _matcher(args, inputs)
     clients, openings, as_of = inputs.clients, inputs.openings, inputs.as_of
-    matcher = _matcher(args, inputs)
     shortlists = _recommend_all(matcher, clients, args.k)
     if args.json:
         _out(json.dumps(_demo_summary(inputs, matcher, shortlists), indent=2))

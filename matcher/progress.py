@@ -7,7 +7,8 @@ callable (default :func:`quiet`) and wraps its loop in it; the commands pass :fu
         ...
 
 A loop the command does not own (a run in other processes) is followed with :func:`polling`,
-which reads ``(done, total)`` from a function every half second.
+which reads ``(done, total)`` from a function every half second; a few slow steps that are not
+a loop (load, fit) are shown by name with :func:`stages`.
 """
 
 from __future__ import annotations
@@ -48,6 +49,27 @@ def bar(iterable: Iterable[T], *, total: int | None = None, desc: str = "") -> I
         iterable, total=total, desc=desc, file=sys.stderr, leave=False, dynamic_ncols=True
     )
     return wrapped
+
+
+@contextmanager
+def stages(total: int, *, desc: str) -> Iterator[Callable[[str], None]]:
+    """A bar of ``total`` named steps; call the yielded ``step(name)`` as each one starts."""
+    if not shown():
+        yield lambda _name: None
+        return
+    with tqdm(
+        total=total, desc=desc, file=sys.stderr, leave=False, bar_format="{desc}: step {n}/{total}{postfix}"
+    ) as line:
+        started = False
+
+        def step(name: str) -> None:
+            nonlocal started
+            if started:
+                line.update(1)
+            started = True
+            line.set_postfix_str(name)
+
+        yield step
 
 
 @contextmanager

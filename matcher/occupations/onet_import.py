@@ -129,7 +129,7 @@ def build_store(
     title_rows = tables.titles(codes, names, frames.get("reported_titles"), frames.get("alternate_titles"))
     esco_counts: dict[str, int] = {}
     if esco_zip is not None:
-        cross = _esco_titles(esco_zip, title_rows)
+        cross = _esco_titles(esco_zip, title_rows, progress)
         title_rows += [(text, row, 3) for text, row in cross.titles]
         esco_counts = {"esco_linked_occupations": cross.linked, "esco_titles": len(cross.titles)}
         files.append(
@@ -218,9 +218,11 @@ def _metadata(
     }
 
 
-def _esco_titles(esco_zip: Path, title_rows: list[tuple[str, int, int]]) -> esco_mod.Crosswalk:
+def _esco_titles(
+    esco_zip: Path, title_rows: list[tuple[str, int, int]], progress: Progress = quiet
+) -> esco_mod.Crosswalk:
     onet: dict[str, set[int]] = defaultdict(set)
-    for text, row, _ in title_rows:
+    for text, row, _ in progress(title_rows, total=len(title_rows), desc="matching titles to ESCO"):
         key = normalize_title(text)
         if key:
             onet[key].add(row)
