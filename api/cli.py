@@ -34,6 +34,7 @@ from api.matching import load_occupations
 from api.models import Role
 from api.rematch import job as rematch_job
 from api.schemas import UserCreate
+from matcher.progress import stages
 from matcher.version import version_line
 
 _log = logging.getLogger(__name__)
@@ -136,11 +137,14 @@ def list_users(settings: Settings) -> int:
 def demo(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Load the demo into an empty database and print its logins (each password once)."""
     given = settings.demo_password.get_secret_value() if settings.demo_password else None
-    with _session(settings) as session:
-        try:
-            summary = load_demo(session, password=given, as_of=settings.today())
-        except DemoRefused as exc:
-            raise SystemExit(f"placement-api demo: {exc} ({settings.sqlalchemy_url})") from None
+    with stages(2, desc="placement-api demo") as step:
+        step("migrating the database")
+        with _session(settings) as session:
+            step("loading the demo caseload and openings")
+            try:
+                summary = load_demo(session, password=given, as_of=settings.today())
+            except DemoRefused as exc:
+                raise SystemExit(f"placement-api demo: {exc} ({settings.sqlalchemy_url})") from None
     _out(f"database: {settings.sqlalchemy_url}")
     if summary.existing_demo:
         _out("demo: loaded earlier; its passwords were printed then (to start over, delete the database)")

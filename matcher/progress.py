@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import IO, Protocol, TypeVar
 
 from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
 
 T = TypeVar("T")
 
@@ -57,9 +58,12 @@ def stages(total: int, *, desc: str) -> Iterator[Callable[[str], None]]:
     if not shown():
         yield lambda _name: None
         return
-    with tqdm(
-        total=total, desc=desc, file=sys.stderr, leave=False, bar_format="{desc}: step {n}/{total}{postfix}"
-    ) as line:
+    line_format = "{desc}: step {n}/{total}{postfix}"
+    # log lines are printed above the bar instead of through it
+    with (
+        logging_redirect_tqdm(),
+        tqdm(total=total, desc=desc, file=sys.stderr, leave=False, bar_format=line_format) as line,
+    ):
         started = False
 
         def step(name: str) -> None:
@@ -79,7 +83,10 @@ def polling(read: Callable[[], tuple[int, int]], *, desc: str, every: float = 0.
         yield
         return
     stop = threading.Event()
-    with tqdm(total=0, desc=desc, file=sys.stderr, leave=False, dynamic_ncols=True) as line:
+    with (
+        logging_redirect_tqdm(),
+        tqdm(total=0, desc=desc, file=sys.stderr, leave=False, dynamic_ncols=True) as line,
+    ):
 
         def follow() -> None:
             while not stop.wait(every):

@@ -77,7 +77,7 @@ def a_run(status: str = "finished", **counts: int) -> RematchRun:
 def test_the_nightly_summary_reads_as_lines_not_a_dict() -> None:
     lines = job.summary_lines(job.summary(a_run()))
     assert lines[0] == "Re-match run 7 finished (as of 2026-12-01): 40 of 42 clients re-matched"
-    assert "  shortlists changed: 5" in lines and "  digests written: 2" in lines
+    assert "  shortlists stored: 5" in lines and "  digests written: 2" in lines
     assert not any("{" in line for line in lines)
     failed = job.summary_lines(job.summary(a_run("failed")))
     assert failed[-1] == "  not finished: resume it with --resume 7"

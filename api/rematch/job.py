@@ -56,8 +56,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 COUNT_WORDS = {
     "clients": "active clients",
     "openings": "open openings",
-    "versions": "shortlists changed",
-    "suggestions": "suggestions in them",
+    "versions": "shortlists stored",
+    "suggestions": "suggestions on them",
     "digests": "digests written",
     "skipped_clients": "clients skipped (invalid record)",
     "skipped_openings": "openings skipped (invalid record)",
