@@ -13,8 +13,8 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from api import store
-from api.deps import SessionDep
+from api import benefits, store
+from api.deps import SessionDep, SettingsDep
 from api.models import Role, User
 from api.routes.assignments import NotAssignable, move_client, set_employer_liaisons
 from api.routes.users import UserRefused, add_user, change_role, change_user
@@ -81,7 +81,12 @@ def _user_or_404(session: SessionDep, user_id: str) -> User:
 
 @router.get("/admin", response_class=HTMLResponse)
 def users_page(
-    request: Request, session: SessionDep, user: AdminPage, role: str = "", done: str | None = None
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: AdminPage,
+    role: str = "",
+    done: str | None = None,
 ) -> Response:
     """Every user, optionally of one role, a page at a time."""
     picked = role if role in ROLE_WORDS else None
@@ -97,6 +102,7 @@ def users_page(
         page=page,
         role=picked or "",
         role_filter=[("", "Every role"), *((r, r.capitalize()) for r in ROLE_WORDS)],
+        benefits_warning=benefits.status(session, settings.today()).warning,
     )
 
 

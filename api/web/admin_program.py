@@ -16,8 +16,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
-from api import store
-from api.deps import SessionDep
+from api import benefits, store
+from api.config import Settings
+from api.deps import SessionDep, SettingsDep
 from api.models import User
 from api.routes.program import config_problem, current_config, save_config
 from api.schemas import ProgramConfigPublic, ProgramConfigUpdate
@@ -190,6 +191,7 @@ def _history(session: SessionDep) -> list[dict[str, Any]]:
 def _page(
     request: Request,
     session: SessionDep,
+    settings: Settings,
     admin: User,
     *,
     values: dict[str, str],
@@ -212,21 +214,26 @@ def _page(
         errors=errors,
         history=_history(session),
         status_code=status_code,
+        benefits_warning=benefits.status(session, settings.today()).warning,
     )
 
 
 @router.get("/admin/program", response_class=HTMLResponse)
 def program_page(
-    request: Request, session: SessionDep, admin: AdminPage, done: str | None = None
+    request: Request, session: SessionDep, settings: SettingsDep, admin: AdminPage, done: str | None = None
 ) -> Response:
     """The settings in force as a form, and their history."""
     values = _form_values(current_config(session).config)
-    return _page(request, session, admin, values=values, note="", errors={}, done=done)
+    return _page(request, session, settings, admin, values=values, note="", errors={}, done=done)
 
 
 @router.post("/admin/program", response_class=HTMLResponse)
 def save_program(
-    request: Request, session: SessionDep, admin: AdminPage, form: Annotated[ProgramForm, Form()]
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    admin: AdminPage,
+    form: Annotated[ProgramForm, Form()],
 ) -> Response:
     """Store the form as a new version; on any problem nothing is stored and all are shown."""
     posted = form.model_dump()
@@ -238,7 +245,9 @@ def save_program(
     except ValidationError:
         errors["note"] = NOTE_MESSAGE
     if errors:
-        return _page(request, session, admin, values=values, note=note, errors=errors, status_code=422)
+        return _page(
+            request, session, settings, admin, values=values, note=note, errors=errors, status_code=422
+        )
     save_config(session, admin=admin, config=config, note=note)
     session.commit()
     return RedirectResponse("/admin/program?done=saved", status_code=303)
