@@ -50,6 +50,8 @@ FIELDS: dict[str, Bounds] = {
     "weeks_per_month": Bounds("weeks_per_month", 4, 4.5),
 }
 REQUIRED = ("effective_from", "effective_to", "source", *FIELDS)
+OPTIONAL = ("currency", "source_url", "source_urls")  # kept as given, for the reader
+YEARS = range(2000, 2101)  # a year outside is a typo (2206 for 2026)
 
 
 def _date(raw: Mapping[str, Any], name: str) -> dt.date:
@@ -76,7 +78,14 @@ def check_figures(raw: Mapping[str, Any]) -> dict[str, Any]:
     for name in REQUIRED:
         if name not in raw:
             raise BenefitsError(name, "is missing")
+    for name in raw:
+        if name not in REQUIRED and name not in OPTIONAL:
+            raise BenefitsError(str(name), "is not a benefits figure (a typo?)")
+    if raw.get("currency", "USD") != "USD":
+        raise BenefitsError("currency", "must be USD (these are US SSA figures)")
     start, end = _date(raw, "effective_from"), _date(raw, "effective_to")
+    if start.year not in YEARS:
+        raise BenefitsError("effective_from", f"the year {start.year} is not plausible")
     if end < start:
         raise BenefitsError("effective_to", "must not be before effective_from")
     if (start.year, end.year) != (start.year, start.year):

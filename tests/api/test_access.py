@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from matcher.vocab import DATA_DIR
 from tests.api.conftest import Api, World, client_profile, opening_details
 
 OWN, OTHER, MISSING = "own", "other", "missing"
@@ -66,6 +68,13 @@ _TITLES = itertools.cycle(
 def single(code: int) -> dict[str, int]:
     """No record in the path."""
     return {OWN: code}
+
+
+# A later year's figures (the 2026 file's fields), as an admin loads them.
+BENEFITS_2027 = json.loads((DATA_DIR / "benefits_us_2026.json").read_text(encoding="utf-8")) | {
+    "effective_from": "2027-01-01",
+    "effective_to": "2027-12-31",
+}
 
 
 @dataclass
@@ -177,6 +186,8 @@ ROWS = [
     Row("GET", "/config", {AD: single(200), AU: single(200)}),
     Row("GET", "/config/versions", {AD: single(200), AU: single(200)}),
     Row("PUT", "/config", {AD: single(200)}, body=lambda c: {"config": {}, "note": "table"}),
+    Row("GET", "/benefits", {AD: single(200), AU: single(200)}),
+    Row("PUT", "/benefits", {AD: single(200)}, body=lambda c: BENEFITS_2027),
     Row("GET", "/clients", {S: single(200)}),
     Row("POST", "/clients", {S: single(201)}, body=lambda c: {"profile": client_profile()}),
     Row("GET", "/clients/{client}", {S: owned(200)}, kind="client"),

@@ -62,6 +62,9 @@ def test_a_later_loaded_year_wins_over_a_packaged_one_for_the_same_period() -> N
         ({"effective_to": "2027-01-31"}, "effective_to"),
         ({"effective_from": "2026-13-01"}, "effective_from"),
         ({"source": " "}, "source"),
+        ({"effective_from": "2206-01-01", "effective_to": "2206-12-31"}, "effective_from"),
+        ({"currency": "EUR"}, "currency"),
+        ({"sga_monthly_nonblind": 1690}, "sga_monthly_nonblind"),
     ],
 )
 def test_each_bad_field_is_named(changes: dict[str, Any], field: str) -> None:
