@@ -186,11 +186,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _one_client(args: argparse.Namespace) -> tuple[Client, list[Opening], Matcher]:
     """The client named by ``--client``, the openings, and a matcher fitted on them."""
-    inputs = _load(args)
-    client = next((c for c in inputs.clients if c.id == args.client), None)
-    if client is None:
-        raise MatcherError(f"no client with id {args.client!r}")
-    return client, inputs.openings, _matcher(args, inputs)
+    with stages(2, desc=f"matcher {args.command}") as step:
+        step("loading the clients and the openings")
+        inputs = _load(args)
+        client = next((c for c in inputs.clients if c.id == args.client), None)
+        if client is None:
+            raise MatcherError(f"no client with id {args.client!r}")
+        step(f"fitting on {len(inputs.openings)} openings")
+        return client, inputs.openings, _matcher(args, inputs)
 
 
 def cmd_shortlist(args: argparse.Namespace) -> int:

@@ -115,3 +115,19 @@ def test_progress_is_drawn_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(sys, "stderr", terminal)
     assert list(progress.bar(items, total=3, desc="counting")) == items
     assert "counting" in terminal.getvalue()
+
+
+def test_the_nightly_command_ends_with_lines_or_json(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    from tests.api.conftest import make_settings
+
+    settings = make_settings(tmp_path, f"sqlite:///{tmp_path / 'placement.db'}")
+    monkeypatch.setattr(job, "get_settings", lambda: settings)
+    assert job.main([]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Re-match run 1 finished (as of 2026-03-02): ")
+    assert "  active clients: 0" in lines
+    assert job.main(["--json"]) == 0
+    facts = json.loads(capsys.readouterr().out)
+    assert (facts["run_id"], facts["status"], facts["counts"]["clients"]) == (2, "finished", 0)
