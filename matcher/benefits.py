@@ -8,6 +8,7 @@ calls out of date in every benefits explanation.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from matcher.config import BENEFITS_GLOB, BenefitsConfig
+from matcher.config import BENEFITS_GLOB, BenefitsConfig, MatcherConfig
 from matcher.errors import ConfigError
 from matcher.resources import data_dir
 
@@ -132,6 +133,14 @@ def figures_for(as_of: dt.date, figures: Iterable[BenefitsConfig] | None = None)
         return covering[-1]
     earlier = [b for b in years if b.effective_from <= as_of.isoformat()]
     return earlier[-1] if earlier else years[0]
+
+
+def dated(config: MatcherConfig, as_of: dt.date, *, given: Mapping[str, Any] | None = None) -> MatcherConfig:
+    """``config`` with the packaged figures for ``as_of``, unless ``given`` (the raw
+    configuration it was built from) names figures of its own."""
+    if given is not None and "benefits" in given:
+        return config
+    return dataclasses.replace(config, benefits=figures_for(as_of))
 
 
 def figures_note(figures: BenefitsConfig, as_of: dt.date) -> str | None:

@@ -6,7 +6,6 @@ Printing to the terminal is this module's job; the engine itself never prints.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import json
 import logging
@@ -19,7 +18,7 @@ from typing import Any
 
 from matcher.assembly import build_matcher, trained_text_model
 from matcher.batch import recommend_all
-from matcher.benefits import figures_for
+from matcher.benefits import dated
 from matcher.config import FACTORS, MatcherConfig
 from matcher.csvout import frame_to_csv
 from matcher.errors import MatcherError
@@ -82,9 +81,7 @@ def _occupations(store_path: Path) -> OccupationStore | None:
 
 def _matcher(args: argparse.Namespace, inputs: _Inputs) -> Matcher:
     raw = json.loads(Path(args.config).read_text(encoding="utf-8")) if args.config else {}
-    config = MatcherConfig.from_dict(raw)
-    if "benefits" not in raw:  # the packaged figures for the date, unless --config names its own
-        config = dataclasses.replace(config, benefits=figures_for(inputs.as_of))
+    config = dated(MatcherConfig.from_dict(raw), inputs.as_of, given=raw)
     text_model, _ = trained_text_model()
     return build_matcher(
         inputs.openings,
@@ -224,7 +221,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
     """Score JSON files of clients and openings; write suggestions (and errors) as CSV."""
     raw_clients = json.loads(Path(args.clients_file).read_text(encoding="utf-8"))
     raw_openings = json.loads(Path(args.openings_file).read_text(encoding="utf-8"))
-    result = recommend_all(raw_clients, raw_openings, as_of=args.as_of or dt.date.today(), k=args.k)
+    as_of = args.as_of or dt.date.today()
+    config = dated(MatcherConfig(), as_of)
+    result = recommend_all(raw_clients, raw_openings, as_of=as_of, config=config, k=args.k)
     frame_to_csv(result.suggestions, args.out)
     if len(result.errors):
         errors_path = Path(args.out).with_suffix(".errors.csv")

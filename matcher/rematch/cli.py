@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from matcher.assembly import trained_text_model
+from matcher.benefits import dated
 from matcher.config import MatcherConfig
 from matcher.rematch import files
 from matcher.rematch.nightly import nightly
@@ -193,9 +194,8 @@ def run(args: argparse.Namespace, sources: dict[str, Source], defaults: dict[str
 def run_files(args: argparse.Namespace) -> int:
     """The file source: JSON in, files out (see ``matcher.rematch.files``)."""
     as_of = args.as_of or dt.date.today()
-    config = None
-    if args.config:
-        config = MatcherConfig.from_dict(json.loads(Path(args.config).read_text(encoding="utf-8")))
+    raw = json.loads(Path(args.config).read_text(encoding="utf-8")) if args.config else {}
+    config = dated(MatcherConfig.from_dict(raw), as_of, given=raw)  # the benefits figures of the date
     outcome = nightly(
         files.records(args.clients_file, "clients"),
         files.records(args.openings_file, "openings"),

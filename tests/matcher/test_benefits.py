@@ -9,7 +9,15 @@ from typing import Any
 
 import pytest
 
-from matcher.benefits import BenefitsError, benefits_from_dict, figures_for, figures_note, packaged_figures
+from matcher.benefits import (
+    BenefitsError,
+    benefits_from_dict,
+    dated,
+    figures_for,
+    figures_note,
+    packaged_figures,
+)
+from matcher.config import MatcherConfig
 from matcher.vocab import DATA_DIR
 
 
@@ -78,3 +86,10 @@ def test_a_missing_field_is_named() -> None:
     del raw["ssi_earned_income_exclusion"]
     with pytest.raises(BenefitsError, match="ssi_earned_income_exclusion: is missing"):
         benefits_from_dict(raw)
+
+
+def test_the_commands_give_the_engine_the_figures_of_their_date() -> None:
+    config = dated(MatcherConfig(), dt.date(2026, 11, 22))
+    assert (config.benefits.year, config.benefits.sga_monthly) == (2026, 1690)
+    own = {"benefits": {"sga_monthly": 1500.0}}
+    assert dated(MatcherConfig.from_dict(own), dt.date(2026, 11, 22), given=own).benefits.sga_monthly == 1500

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from matcher import demo
+from matcher.benefits import dated
 from matcher.config import MatcherConfig
 from matcher.rematch import cli
 
@@ -186,7 +187,10 @@ def test_the_file_source_honours_every_option(
         "congestion_factor": lambda: options.congestion_factor == 2.0,
         "max_loss": lambda: options.congestion_max_loss == 1.5,
         "no_prefilter": lambda: options.prefilter is False,
-        "config": lambda: got["config"].config_hash == MatcherConfig.from_dict(CONFIG).config_hash,
+        "config": lambda: (
+            got["config"].config_hash
+            == dated(MatcherConfig.from_dict(CONFIG), dt.date(2026, 11, 20)).config_hash
+        ),
         "previous": lambda: set(got["previous"].fingerprints) == {"C-x"},
         "caseloads": lambda: set(got["caseloads"]) == {"S-1", "S-2"},
         "blocked": lambda: got["blocked"] == json.loads(Path(inputs["blocked"]).read_text()),
@@ -203,7 +207,7 @@ def test_the_file_source_run_shows_its_options_in_the_outputs(
     argv += ["--no-prefilter", "--config", inputs["config"], "--caseloads", inputs["caseloads"]]
     assert command(argv) == 0
     run = json.loads((tmp_path / "run.json").read_text())
-    assert run["config_hash"] == MatcherConfig.from_dict(CONFIG).config_hash
+    assert run["config_hash"] == dated(MatcherConfig.from_dict(CONFIG), dt.date(2026, 11, 20)).config_hash
     assert run["settings"] | {"backend": None} == {
         "k": 4,
         "chunk_size": 8,
