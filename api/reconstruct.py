@@ -48,12 +48,15 @@ class Reconstruction:
 
 
 def _config(session: Session, version: int, config_hash: str, as_of: dt.date) -> MatcherConfig:
-    if version == 0:
-        return benefits.config_for(session, None, as_of)
-    for row in store.config.list_versions(session):
-        if row.version == version:
-            return benefits.config_for(session, row, as_of)
-    raise ReconstructError(f"configuration version {version} ({config_hash}) is not stored")
+    rows = (
+        [None] if version == 0 else [r for r in store.config.list_versions(session) if r.version == version]
+    )
+    if not rows:
+        raise ReconstructError(f"configuration version {version} ({config_hash}) is not stored")
+    # A record made before the benefits figures were picked by date used the version's own figures.
+    pinned = store.config.matcher_config(rows[0])
+    former = {pinned.config_hash, rows[0].legacy_config_hash if rows[0] is not None else None}
+    return pinned if config_hash in former else benefits.config_for(session, rows[0], as_of)
 
 
 def _openings(session: Session, record: RecommendationRecord) -> list[dict[str, Any]]:

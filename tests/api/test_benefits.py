@@ -135,3 +135,19 @@ def test_a_loaded_year_is_used_at_once_and_audited(apis: dict[str, Api], world: 
         "/audit/events", api.headers(api.add_user(Role.AUDITOR)), params={"kind": "benefits.loaded"}
     )
     assert [e["payload"]["year"] for e in events.json()["data"]] == [2028]
+
+
+def test_a_record_made_before_the_figures_were_dated_is_rebuilt_with_its_own(
+    apis: dict[str, Api], world: dict
+) -> None:
+    from api import reconstruct, store
+
+    api = apis["2026"]
+    version = api.put("/config", world["h"]["admin"], json={"config": {}, "note": "for the record"}).json()
+    with api.session() as session:
+        pinned = store.config.matcher_config(store.config.current(session))
+        # the version's stored figures (2025's) for a record that carries the version's own hash
+        old = reconstruct._config(session, version["version"], version["config_hash"], dt.date(2026, 3, 2))
+        assert old == pinned and old.benefits.year == 2025
+        new = reconstruct._config(session, version["version"], "another hash", dt.date(2026, 3, 2))
+        assert new.benefits.year == 2026
