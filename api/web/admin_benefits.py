@@ -7,14 +7,16 @@ and stored by :func:`api.benefits.load_figures`, as ``PUT /api/v1/benefits``.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from api import benefits
+from api import benefits, store
 from api.deps import SessionDep, SettingsDep
 from api.models import User
+from api.store import benefits as benefits_store
 from api.web.render import render
 from api.web.session import AdminPage
 from matcher.benefits import FIELDS, BenefitsError
@@ -44,10 +46,25 @@ def _page(
         nav="benefits",
         notice=NOTICES.get(done or ""),
         status=benefits.status(session, settings.today()),
+        loads=_loads(session),
         fields=list(FIELDS),
         errors=errors,
         status_code=status_code,
     )
+
+
+def _loads(session: SessionDep) -> list[dict[str, Any]]:
+    """Every year an admin loaded, newest first, with who loaded it and the source it names."""
+    names = {u.id: u.full_name or u.username for u in store.users.list_users(session)}
+    return [
+        {
+            "year": row.year,
+            "at": row.created_at,
+            "by": names.get(row.created_by or 0, "unknown"),
+            "source": str(row.figures.get("source", "")),
+        }
+        for row in reversed(benefits_store.list_loaded(session))
+    ]
 
 
 @router.get("/admin/benefits", response_class=HTMLResponse)

@@ -135,6 +135,12 @@ def test_a_loaded_year_is_used_at_once_and_audited(apis: dict[str, Api], world: 
         "/audit/events", api.headers(api.add_user(Role.AUDITOR)), params={"kind": "benefits.loaded"}
     )
     assert [e["payload"]["year"] for e in events.json()["data"]] == [2028]
+    with make_test_client(api.app) as http:
+        browser = Browser(http)
+        browser.log_in(world["users"][Role.ADMIN])
+        page = browser.get("/admin/benefits").text
+    assert '<th scope="row">2028</th>' in page and world["users"][Role.ADMIN].username in page
+    assert 'id="benefits-warning"' not in page
 
 
 def test_a_record_made_before_the_figures_were_dated_is_rebuilt_with_its_own(
