@@ -110,11 +110,16 @@ def test_progress_is_drawn_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -
     assert progress.bar(items, total=3, desc="counting") is items
     with progress.polling(lambda: (1, 2), desc="following", every=0.01):
         pass
+    with progress.stages(2, desc="steps") as step:
+        step("first")
+        step("second")
     assert pipe.getvalue() == ""
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     assert list(progress.bar(items, total=3, desc="counting")) == items
-    assert "counting" in terminal.getvalue()
+    with progress.stages(2, desc="steps") as step:
+        step("loading")
+    assert "counting" in terminal.getvalue() and "steps: step 0/2, loading" in terminal.getvalue()
 
 
 def test_the_nightly_command_ends_with_lines_or_json(
