@@ -295,7 +295,7 @@ def specialist_digests(
         .where(RematchDigest.specialist_id == specialist_id, RematchRun.status == RunStatus.FINISHED.value)
     )
     query = _finished_digests(specialist_id).order_by(RematchDigest.run_id.desc()).limit(limit).offset(offset)
-    return int(total or 0), [(d, r) for d, r in session.execute(query).tuples()]
+    return int(total or 0), [(d, r) for d, r in session.execute(query)]
 
 
 def specialist_digest(
@@ -305,5 +305,5 @@ def specialist_digest(
     query = _finished_digests(specialist_id)
     if run_id is not None:
         query = query.where(RematchDigest.run_id == run_id)
-    row = session.execute(query.order_by(RematchDigest.run_id.desc()).limit(1)).tuples().first()
+    row = session.execute(query.order_by(RematchDigest.run_id.desc()).limit(1)).first()
     return (row[0], row[1]) if row is not None else None
