@@ -306,15 +306,14 @@ def title_of(body: Mapping[str, Any]) -> str:
 
 def run_line(body: Mapping[str, Any]) -> str:
     """Which run, of what kind, when: 'Nightly run 12, started 02:00 UTC'."""
-    kind = "Extra run (started by an admin)" if body.get("run_kind") == "extra" else "Nightly run"
     started = str(body.get("started_at", ""))
-    at = ""
-    if started:
-        try:
-            at = f", started {dt.datetime.fromisoformat(started):%H:%M} UTC"
-        except ValueError:
-            at = ""
-    return f"{kind} {body.get('run_id', '')}{at}"
+    try:
+        at = f"{dt.datetime.fromisoformat(started):%H:%M} UTC" if started else ""
+    except ValueError:
+        at = ""
+    if body.get("run_kind") == "extra":
+        return f"Extra run {body.get('run_id', '')}, started by an admin" + (f" at {at}" if at else "")
+    return f"Nightly run {body.get('run_id', '')}" + (f", started {at}" if at else "")
 
 
 def summarize(
@@ -450,7 +449,7 @@ def _client_items(
         counts["no_suggestions"] += 1
         yield item(
             "no_suggestions",
-            "no suggestions tonight",
+            "no suggestions",
             reason="none",
             details=_options(c.get("options"), openings, words),
         )

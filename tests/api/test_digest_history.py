@@ -132,7 +132,7 @@ def test_two_runs_one_change_show_the_change_without_cascade_and_keep_the_histor
             assert 'href="/digests"' in caseload  # linked from the caseload's navigation
             history = browser.get("/digests").text
             assert history.count('href="/digests/') == 3
-            assert "Extra run (started by an admin)" in history and "Nightly run" in history
+            assert "started by an admin" in history and "Nightly run" in history
             one = browser.get(f"/digests/{second}")
             assert one.status_code == 200
             assert "Morning digest for Dana Reyes, Monday 2 March 2026" in one.text

@@ -39,7 +39,7 @@ def test_the_specialist_reads_the_digest_history_and_the_change(
     assert_accessible(page)
     rows = page.locator("table.digests tbody tr")
     assert rows.count() == 3
-    assert "Extra run (started by an admin)" in rows.nth(0).inner_text()
+    assert "started by an admin" in rows.nth(0).inner_text()
     assert "Nightly run" in rows.nth(1).inner_text() and "Nightly run" in rows.nth(2).inner_text()
 
     page.locator(f"a[href='/digests/{runs.second}']").click()

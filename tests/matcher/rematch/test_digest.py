@@ -103,7 +103,7 @@ def test_an_extra_run_says_so_in_its_title() -> None:
     (digest,) = _digests({"S-1": ["C-1"]}, run_kind="extra", started_at="2026-03-02T10:15:00+00:00")
     text = digest_to_markdown(digest)
     assert text.startswith("# Extra digest for Dana Reyes, Monday 2 March 2026\n")
-    assert "Extra run (started by an admin) r-1, started 10:15 UTC." in text
+    assert "Extra run r-1, started by an admin at 10:15 UTC." in text
     with pytest.raises(ValueError, match="run_kind"):
         _digests({"S-1": ["C-1"]}, run_kind="weekly")
 
