@@ -134,6 +134,6 @@ def _messages(
             continue
         digest, run = found
         keep = rematch_store.caseload_labels(session, specialist_id=user.id)
-        view = narrow_digest(digest.body, keep=keep, run=run, top_n=top_n)
+        view = narrow_digest(digest.body, keep=keep, run=run, reader=user, top_n=top_n)
         out.append((user.id, digest_message(view, sender=config.sender, to=to)))
     return out

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.fit_bands import BANDS
+from api.models import User
 from api.rematch.models import RematchRun
 from matcher.messages import EXCLUSION_WORDS
 from matcher.rematch.digest import TOP_N, Summary, summarize, summary_to_csv, summary_to_markdown, totals_of
@@ -26,6 +27,11 @@ from matcher.rematch.digest import TOP_N, Summary, summarize, summary_to_csv, su
 NIGHTLY_ACTOR = "system"
 #: The lowest score of a strong fit (:mod:`api.fit_bands`).
 STRONG_FROM = dict(BANDS)["strong"]
+
+
+def display_name(user: User) -> str:
+    """The name a digest's title gives a specialist: their full name, else their username."""
+    return user.full_name or user.username
 
 
 def run_kind(run: RematchRun) -> str:
@@ -55,13 +61,20 @@ def narrow_body(body: Mapping[str, Any], *, keep: Mapping[str, str]) -> dict[str
 
 
 def narrow_digest(
-    body: Mapping[str, Any], *, keep: Mapping[str, str], run: RematchRun | None = None, top_n: int = TOP_N
+    body: Mapping[str, Any],
+    *,
+    keep: Mapping[str, str],
+    run: RematchRun | None = None,
+    reader: User | None = None,
+    top_n: int = TOP_N,
 ) -> DigestView:
-    """The digest as its specialist reads it now: only ``keep``'s clients, rendered.
+    """The digest as its specialist (``reader``) reads it now: only ``keep``'s clients, rendered.
 
-    ``run`` fills in the kind and start of runs whose digest was stored before they were kept.
+    ``run`` and ``reader`` fill in the kind, start and name of digests stored before these were kept.
     """
     narrowed = narrow_body(body, keep=keep)
+    if reader is not None and not narrowed.get("specialist_name"):
+        narrowed["specialist_name"] = display_name(reader)
     if run is not None:
         narrowed.setdefault("run_kind", run_kind(run))
         narrowed.setdefault("started_at", run.started_at.isoformat())

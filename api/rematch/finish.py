@@ -24,7 +24,7 @@ from api.audit.checkpoints import write_checkpoint
 from api.mail import MailConfig, send_digests
 from api.models import User, utcnow
 from api.rematch import store as rematch_store
-from api.rematch.caseload import run_kind, summary_of
+from api.rematch.caseload import display_name, run_kind, summary_of
 from api.rematch.models import RematchDigest, RematchOpeningLoad, RematchRun, RunStatus, ShortlistVersion
 from matcher.canonical import Legacy, matches
 from matcher.pipeline import Matcher
@@ -214,9 +214,9 @@ def _write_digests(
 
 
 def _display_names(session: Session, ids: list[int]) -> dict[str, str]:
-    """Specialist id -> the name a digest's title gives them (full name, else username)."""
+    """Specialist id -> the name a digest's title gives them."""
     users = list(session.scalars(select(User).where(User.id.in_(ids))))
-    return {str(u.id): u.full_name or u.username for u in users}
+    return {str(u.id): display_name(u) for u in users}
 
 
 def _options(

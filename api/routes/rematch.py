@@ -213,7 +213,7 @@ def my_digests(
     keep = rematch_store.caseload_labels(session, specialist_id=user.id)
     data = []
     for digest, run in rows:
-        view = narrow_digest(digest.body, keep=keep, run=run, top_n=settings.digest_top_n)
+        view = narrow_digest(digest.body, keep=keep, run=run, reader=user, top_n=settings.digest_top_n)
         data.append(
             DigestItem(
                 run_id=digest.run_id,
@@ -247,7 +247,7 @@ def _public(
     session: Session, user: User, digest: RematchDigest, run: RematchRun, *, top_n: int
 ) -> DigestPublic:
     keep = rematch_store.caseload_labels(session, specialist_id=user.id)
-    view = narrow_digest(digest.body, keep=keep, run=run, top_n=top_n)
+    view = narrow_digest(digest.body, keep=keep, run=run, reader=user, top_n=top_n)
     return DigestPublic(
         run_id=digest.run_id,
         run_kind=run_kind(run),

@@ -31,8 +31,9 @@ def digests(request: Request, session: SessionDep, settings: SettingsDep, user: 
         session, specialist_id=user.id, limit=page.size, offset=page.offset
     )
     keep = rematch_store.caseload_labels(session, specialist_id=user.id)
+    top_n = settings.digest_top_n
     rows = [
-        (run, run_kind(run), narrow_digest(d.body, keep=keep, run=run, top_n=settings.digest_top_n).summary)
+        (run, run_kind(run), narrow_digest(d.body, keep=keep, run=run, reader=user, top_n=top_n).summary)
         for d, run in found
     ]
     return render(request, "digest_list.html", user=user, nav="digests", rows=rows, page=page)
@@ -43,9 +44,8 @@ def _view(session: SessionDep, user: User, run_id: int, top_n: int) -> DigestVie
     if found is None:
         raise HTTPException(status_code=404, detail="Digest not found")
     digest, run = found
-    return narrow_digest(
-        digest.body, keep=rematch_store.caseload_labels(session, specialist_id=user.id), run=run, top_n=top_n
-    )
+    keep = rematch_store.caseload_labels(session, specialist_id=user.id)
+    return narrow_digest(digest.body, keep=keep, run=run, reader=user, top_n=top_n)
 
 
 @router.get("/digests/{run_id}", response_class=HTMLResponse)

@@ -23,6 +23,7 @@ from aiosmtpd.controller import Controller
 
 from api.mail import MailConfig
 from api.models import User
+from api.rematch.models import RematchDigest
 from api.rematch.run import JobOptions, run_job
 from tests.api.conftest import AS_OF, Api, World, make_test_client
 from tests.api.tamper_util import fresh_api
@@ -227,3 +228,25 @@ def test_a_mail_server_that_is_down_does_not_fail_the_run(backend: str, tmp_path
         run_id = _run(api, mail=mail)
         latest = api.get("/rematch/runs/latest", world.headers["admin"]).json()
         assert (latest["id"], latest["status"]) == (run_id, "finished")
+
+
+def test_a_digest_stored_before_labels_and_kinds_reads_like_a_new_one(backend: str, tmp_path: Path) -> None:
+    """An earlier release's digests lack labels, the name and the run's kind: read time fills them."""
+    with fresh_api(backend, tmp_path) as (api, world, _url):
+        ids = _world(api, world)
+        run_id = _run(api, actor=world.users["admin"].username)
+        with api.session() as session:
+            row = session.get(RematchDigest, (run_id, world.users["spec1"].id))
+            assert row is not None
+            old = {
+                k: v for k, v in row.body.items() if k not in ("specialist_name", "run_kind", "started_at")
+            }
+            old["clients"] = [
+                {k: v for k, v in c.items() if k not in ("label", "options")} for c in old["clients"]
+            ]
+            row.body = old
+            session.commit()
+        digest = api.get(f"/rematch/digests/{run_id}", world.headers["spec1"]).json()
+        assert digest["title"] == "Extra digest for Dana Reyes, Monday 2 March 2026"
+        assert MINE["ana"] in digest["markdown"] and ids["ana"] not in digest["markdown"]
+        assert f"**{MINE['ben']}**: no suggestions" in digest["markdown"]  # without what would open more
