@@ -79,6 +79,19 @@ class Settings(BaseSettings):
     occupations_store: Path | None = None
     # Name the answering process in an ``X-Worker-Pid`` header (tests of several workers only).
     worker_header: bool = False
+    # The morning digest: moves are reported when a suggestion enters or leaves this many top
+    # places. E-mailed after each run when smtp_host is set (off by default) to each specialist
+    # with an address: digest_recipients maps a username to one (a username that is an address
+    # is used as it is). STARTTLS before logging in with smtp_user / smtp_password when set.
+    digest_top_n: int = Field(default=3, ge=1, le=10)
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "placement-matcher@localhost"
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout: float = Field(default=30.0, gt=0)
+    digest_recipients: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("jwt_secret")
     @classmethod

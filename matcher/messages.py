@@ -213,3 +213,22 @@ def _hhmm(minutes: int) -> str:
 def money(x: float) -> str:
     """US dollars with cents: $1,234.50."""
     return f"${x:,.2f}"
+
+
+#: Each exclusion code as "ruled out because it ...", for counts and nearest misses (the pages
+#: and the digest word them alike).
+EXCLUSION_WORDS = {
+    "NOT_OPEN": "is no longer open (filled or closed)",
+    "EXPIRED": "has expired",
+    "COMMUTE_TOO_LONG": "is too far to travel to",
+    "SCHEDULE_OUTSIDE_AVAILABILITY": "has shifts when the client is not available",
+    "HOURS_OUT_OF_RANGE": "has more or fewer hours than the client wants",
+    "WAGE_BELOW_FLOOR": "pays less than the client's lowest wage",
+    "EARNINGS_ABOVE_CAP": "would earn more a month than the client's earnings limit",
+    "REQUIRED_ACCOMMODATION_UNAVAILABLE": "does not offer an accommodation the client needs",
+    "EXCLUDED_INDUSTRY": "is in an industry the client wants to avoid",
+    "EXCLUDED_EMPLOYER": "is with an employer the client wants to avoid",
+    "EXCLUDED_KEYWORD": "mentions something the client wants to avoid",
+    "BACKGROUND_CHECK": "needs a background check the client asked to avoid",
+    "REJECTED_BY_SPECIALIST": "was rejected by the specialist",
+}

@@ -1,87 +1,82 @@
 """A stored digest as its specialist may read it now: only clients still on their caseload.
 
 Digests are written when a run finishes, for the caseloads of that moment; a client
-reassigned since then must leave the former specialist's digest. The stored JSON,
-Markdown and CSV are narrowed to the clients the reader carries today (the totals
-recounted), so the former specialist's digest never names the client again.
+reassigned since then must leave the former specialist's digest. The stored JSON is
+narrowed to the clients the reader carries today (labels as they are today, the totals
+recounted), and the Markdown and CSV are rendered from that narrowed JSON, so the former
+specialist's digest never names the client again in any form.
+
+Every rendering (JSON, Markdown, CSV here; the page and the e-mail from templates) reads
+one :class:`~matcher.rematch.digest.Summary`, made by :func:`summary_of` with the
+service's fit bands and words.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Set
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from matcher.csvout import rows_to_csv
+from api.fit_bands import BANDS
+from api.models import User
+from api.rematch.models import RematchRun
+from matcher.messages import EXCLUSION_WORDS
+from matcher.rematch.digest import TOP_N, Summary, summarize, summary_to_csv, summary_to_markdown, totals_of
 
-_SECTION = re.compile(r"^## (\S+)")
-_QUIET = "No changes: "
+#: Who starts the scheduled run (``JobOptions.actor``); a run anyone else started is an extra one.
+NIGHTLY_ACTOR = "system"
+#: The lowest score of a strong fit (:mod:`api.fit_bands`).
+STRONG_FROM = dict(BANDS)["strong"]
+
+
+def display_name(user: User) -> str:
+    """The name a digest's title gives a specialist: their full name, else their username."""
+    return user.full_name or user.username
+
+
+def run_kind(run: RematchRun) -> str:
+    """``nightly`` for the scheduled run, ``extra`` for one an admin started."""
+    return "nightly" if run.started_by == NIGHTLY_ACTOR else "extra"
 
 
 @dataclass(frozen=True)
 class DigestView:
-    """The three forms of one digest, narrowed to a caseload."""
+    """One digest, narrowed to a caseload, in every form."""
 
     body: dict[str, Any]
+    summary: Summary
     markdown: str
     csv: str
 
 
-def _totals(clients: list[dict[str, Any]]) -> dict[str, int]:
-    """Recount the totals as :attr:`matcher.rematch.digest.Digest.totals` does."""
-    diffs = [c["changes"] for c in clients if c.get("changes") is not None]
-    return {
-        "clients": len(clients),
-        "clients_with_changes": sum(bool(d["new"] or d["gone"] or d["moved"]) for d in diffs),
-        "new": sum(len(d["new"]) for d in diffs),
-        "gone": sum(len(d["gone"]) for d in diffs),
-        "moved": sum(len(d["moved"]) for d in diffs),
-    }
+def summary_of(body: Mapping[str, Any], *, top_n: int = TOP_N) -> Summary:
+    """What matters in a stored digest, with this service's bands and words."""
+    return summarize(body, top_n=top_n, strong_from=STRONG_FROM, code_words=EXCLUSION_WORDS)
 
 
-def _markdown(text: str, dropped: Set[str], totals: dict[str, int]) -> str:
-    out: list[str] = []
-    skipping = False
-    for line in text.splitlines():
-        section = _SECTION.match(line)
-        if section is not None:
-            skipping = section.group(1) in dropped
-        elif line.startswith(_QUIET):
-            skipping = False
-            kept = [c for c in line[len(_QUIET) :].rstrip(".").split(", ") if c not in dropped]
-            line = _QUIET + ", ".join(kept) + "." if kept else ""
-        elif line.startswith("Run `"):
-            run = line.split(":", 1)[0]
-            line = (
-                f"{run}: {totals['clients']} clients, {totals['clients_with_changes']} with changes; "
-                f"{totals['new']} new, {totals['gone']} gone, {totals['moved']} moved suggestions."
-            )
-        if not skipping:
-            out.append(line)
-    while len(out) > 1 and out[-1] == "" and out[-2] == "":
-        out.pop()
-    return "\n".join(out).rstrip("\n") + "\n"
+def narrow_body(body: Mapping[str, Any], *, keep: Mapping[str, str]) -> dict[str, Any]:
+    """The digest without the clients not in ``keep`` (client id -> today's label), totals recounted."""
+    clients = [c | {"label": keep[c["client_id"]]} for c in body.get("clients", []) if c["client_id"] in keep]
+    return {**body, "clients": clients, "totals": totals_of(clients)}
 
 
-def _csv(text: str, keep: Set[str]) -> str:
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
-        return text
-    column = rows[0].index("client_id")
-    # the one formula-safe writer (cells read back are already escaped; escaping is idempotent)
-    return rows_to_csv(rows[0], [r for r in rows[1:] if r[column] in keep])
+def narrow_digest(
+    body: Mapping[str, Any],
+    *,
+    keep: Mapping[str, str],
+    run: RematchRun | None = None,
+    reader: User | None = None,
+    top_n: int = TOP_N,
+) -> DigestView:
+    """The digest as its specialist (``reader``) reads it now: only ``keep``'s clients, rendered.
 
-
-def narrow_digest(body: dict[str, Any], markdown: str, csv_text: str, *, keep: Set[str]) -> DigestView:
-    """The digest without the clients not in ``keep`` (unchanged when it names none of them)."""
-    named = {str(c["client_id"]) for c in body.get("clients", [])}
-    dropped = named - set(keep)
-    if not dropped:
-        return DigestView(body, markdown, csv_text)
-    clients = [c for c in body["clients"] if c["client_id"] not in dropped]
-    totals = _totals(clients)
-    narrowed = {**body, "clients": clients, "totals": totals}
-    return DigestView(narrowed, _markdown(markdown, dropped, totals), _csv(csv_text, keep))
+    ``run`` and ``reader`` fill in the kind, start and name of digests stored before these were kept.
+    """
+    narrowed = narrow_body(body, keep=keep)
+    if reader is not None and not narrowed.get("specialist_name"):
+        narrowed["specialist_name"] = display_name(reader)
+    if run is not None:
+        narrowed.setdefault("run_kind", run_kind(run))
+        narrowed.setdefault("started_at", run.started_at.isoformat())
+    summary = summary_of(narrowed, top_n=top_n)
+    return DigestView(narrowed, summary, summary_to_markdown(summary), summary_to_csv(summary))

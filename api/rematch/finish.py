@@ -15,24 +15,32 @@ from collections import defaultdict
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import store
 from api.audit import append_event
 from api.audit.checkpoints import write_checkpoint
-from api.models import utcnow
+from api.mail import MailConfig, send_digests
+from api.models import User, utcnow
 from api.rematch import store as rematch_store
+from api.rematch.caseload import display_name, run_kind, summary_of
 from api.rematch.models import RematchDigest, RematchOpeningLoad, RematchRun, RunStatus, ShortlistVersion
 from matcher.canonical import Legacy, matches
 from matcher.pipeline import Matcher
 from matcher.rematch import congestion
 from matcher.rematch.context import ScoringContext
-from matcher.rematch.digest import build_digests, digest_to_csv, digest_to_dict, digest_to_markdown
+from matcher.rematch.digest import TOP_N, build_digests, digest_to_dict, summary_to_csv, summary_to_markdown
 from matcher.rematch.rescore import load_inputs
 from matcher.rematch.run_diff import diff_all
 from matcher.rematch.shortlist_diff import Entry
+from matcher.serialize import near_miss_to_dict
+from matcher.types import Client
 
 _log = logging.getLogger(__name__)
+
+#: Nearest misses a digest gives for a client left with no suggestion.
+NEAR_MISSES = 3
 
 
 def finish_run(
@@ -43,10 +51,13 @@ def finish_run(
     factor: float | None,
     timings: dict[str, float],
     audit_key: bytes | None = None,
+    top_n: int = TOP_N,
+    mail: MailConfig | None = None,
 ) -> bool:
     """Finish a run whose chunks are all committed; False when it is not (yet) finishable.
 
     With ``audit_key`` the chain head (ending with ``rematch.finished``) is signed as a checkpoint.
+    With ``mail`` the digests are e-mailed once the run is committed (a failure is only logged).
     """
     with factory() as session, session.begin():
         run = rematch_store.get_run(session, run_id=run_id, for_update=True)
@@ -59,7 +70,7 @@ def finish_run(
         t0 = time.perf_counter()
         load = _assign_primaries(session, run, versions, matcher, factor)
         t1 = time.perf_counter()
-        n_digests = _write_digests(session, run, versions, matcher)
+        n_digests = _write_digests(session, run, versions, matcher, top_n)
         t2 = time.perf_counter()
         run.timings = _timings(run.timings, timings, congestion=t1 - t0, diff=t2 - t1)
         run.counts = run.counts | {
@@ -75,6 +86,8 @@ def finish_run(
         if audit_key is not None:
             write_checkpoint(session, key=audit_key, reason="rematch")
     _log.info("run %d finished: %s", run_id, run.counts)
+    if mail is not None:
+        send_digests(factory, run_id=run_id, config=mail, top_n=top_n)
     return True
 
 
@@ -127,7 +140,7 @@ def _assign_primaries(
 
 
 def _write_digests(
-    session: Session, run: RematchRun, versions: list[ShortlistVersion], matcher: Matcher
+    session: Session, run: RematchRun, versions: list[ShortlistVersion], matcher: Matcher, top_n: int
 ) -> int:
     """One digest per specialist with clients in the run (``matcher.rematch`` diff and digest)."""
     previous = rematch_store.previous_versions(session, versions=versions)
@@ -163,6 +176,13 @@ def _write_digests(
     caseloads: dict[str, list[str]] = defaultdict(list)
     for v in versions:
         caseloads[str(rows[v.client_id].specialist_id)].append(v.client_id)
+    listed_now = {v.client_id for v in versions if v.rows}
+    empty = [c for c in clients if c.id not in listed_now]
+    options = _options(session, matcher, empty, k=run.k)
+    misses = {str(m["opening_id"]) for o in options.values() for m in o["near_misses"]} - set(openings)
+    if misses:
+        records = store.openings.engine_records(session, ids=misses)
+        openings |= {o.id: o for o in load_inputs([], records).openings}
     digests = build_digests(
         caseloads,
         diffs,
@@ -171,19 +191,51 @@ def _write_digests(
         openings=openings,
         primaries={v.client_id: v.primary_opening_id for v in versions if v.primary_opening_id},
         sizes={v.client_id: len(v.rows) for v in versions},
+        labels={c: row.label for c, row in rows.items()},
+        names=_display_names(session, [int(s) for s in caseloads]),
+        options=options,
+        run_kind=run_kind(run),
+        started_at=run.started_at.isoformat(),
     )
     for d in digests:
+        body = digest_to_dict(d)
+        summary = summary_of(body, top_n=top_n)
         session.add(
             RematchDigest(
                 run_id=run.id,
                 specialist_id=int(d.specialist_id),
-                body=digest_to_dict(d),
-                markdown=digest_to_markdown(d),
-                csv=digest_to_csv(d),
+                body=body,
+                markdown=summary_to_markdown(summary),
+                csv=summary_to_csv(summary),
             )
         )
     session.flush()
     return len(digests)
+
+
+def _display_names(session: Session, ids: list[int]) -> dict[str, str]:
+    """Specialist id -> the name a digest's title gives them."""
+    users = list(session.scalars(select(User).where(User.id.in_(ids))))
+    return {str(u.id): display_name(u) for u in users}
+
+
+def _options(
+    session: Session, matcher: Matcher, clients: list[Client], *, k: int
+) -> dict[str, dict[str, Any]]:
+    """For clients left with no suggestion: the engine's exclusion counts and nearest misses."""
+    if not clients:
+        return {}
+    blocked = {c.id: store.decisions.blocked_opening_ids(session, client_id=c.id) for c in clients}
+    shortlists = matcher.recommend(
+        clients, k=k, blocked=blocked, explain_exclusions=False, near_misses=NEAR_MISSES
+    )
+    return {
+        s.client_id: {
+            "exclusion_counts": dict(s.exclusion_counts),
+            "near_misses": [near_miss_to_dict(m) for m in s.near_misses],
+        }
+        for s in shortlists
+    }
 
 
 def _entries(rows: list[dict[str, Any]], primary: str | None) -> tuple[Entry, ...]:

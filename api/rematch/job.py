@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api import migrate
 from api.config import get_settings
 from api.db import make_engine, make_session_factory
+from api.mail import mail_config
 from api.rematch import store as rematch_store
 from api.rematch.models import RematchRun, RunStatus
 from api.rematch.run import JobOptions, run_job
@@ -116,6 +117,8 @@ def run_from_args(args: argparse.Namespace) -> int:
         kill_after_chunks=args.test_kill_after,
         occupations_path=settings.occupations_path,
         audit_key=settings.audit_signing_key(),
+        mail=mail_config(settings),
+        digest_top_n=settings.digest_top_n,
     )
     try:
         as_of = getattr(args, "as_of", None) or settings.today()  # a resumed run keeps its own date

@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import benefits, store
+from api.mail import MailConfig
 from api.matching import load_occupations
 from api.models import ClientStatus, utcnow
 from api.rematch import store as rematch_store
@@ -32,6 +33,7 @@ from api.rematch.finish import finish_run
 from api.rematch.models import RematchRun, RunStatus
 from matcher.pipeline import ENGINE_VERSION
 from matcher.rematch.candidates import plan_chunks
+from matcher.rematch.digest import TOP_N
 from matcher.rematch.rescore import RematchOptions, load_inputs
 from matcher.rematch.summary import Skipped
 
@@ -56,6 +58,10 @@ class JobOptions:
     occupations_path: Path | None = None
     # the audit checkpoint key (Settings.audit_signing_key): a finished run signs the chain head
     audit_key: bytes | None = None
+    # e-mail the digests when the run finishes (api.mail.mail_config: None when off)
+    mail: MailConfig | None = None
+    # digests report moves into or out of this many top places (Settings.digest_top_n)
+    digest_top_n: int = TOP_N
 
 
 def plan_run(factory: sessionmaker[Session], *, as_of: dt.date, options: JobOptions) -> int:
@@ -162,6 +168,8 @@ def work_run(factory: sessionmaker[Session], *, run_id: int, options: JobOptions
             factor=options.congestion_factor,
             timings=timings,
             audit_key=options.audit_key,
+            top_n=options.digest_top_n,
+            mail=options.mail,
         )
         _log.info("run %d: %d chunks committed by this process", run_id, written)
     except Exception as exc:

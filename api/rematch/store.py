@@ -268,3 +268,42 @@ def is_stale(run: RematchRun, *, seconds: float) -> bool:
 def caseload_ids(session: Session, *, specialist_id: int) -> set[str]:
     """Ids of the clients the specialist carries now (a digest names no one else)."""
     return set(session.scalars(select(ClientRow.id).where(ClientRow.specialist_id == specialist_id)))
+
+
+def caseload_labels(session: Session, *, specialist_id: int) -> dict[str, str]:
+    """The clients the specialist carries now, id -> the label they know each by."""
+    query = select(ClientRow.id, ClientRow.label).where(ClientRow.specialist_id == specialist_id)
+    return {str(i): str(label) for i, label in session.execute(query)}
+
+
+def _finished_digests(specialist_id: int) -> Any:
+    return (
+        select(RematchDigest, RematchRun)
+        .join(RematchRun, RematchRun.id == RematchDigest.run_id)
+        .where(RematchDigest.specialist_id == specialist_id, RematchRun.status == RunStatus.FINISHED.value)
+    )
+
+
+def specialist_digests(
+    session: Session, *, specialist_id: int, limit: int, offset: int
+) -> tuple[int, list[tuple[RematchDigest, RematchRun]]]:
+    """One page of the specialist's digests with their runs, newest run first, and how many in all."""
+    total = session.scalar(
+        select(func.count())
+        .select_from(RematchDigest)
+        .join(RematchRun, RematchRun.id == RematchDigest.run_id)
+        .where(RematchDigest.specialist_id == specialist_id, RematchRun.status == RunStatus.FINISHED.value)
+    )
+    query = _finished_digests(specialist_id).order_by(RematchDigest.run_id.desc()).limit(limit).offset(offset)
+    return int(total or 0), [(d, r) for d, r in session.execute(query)]
+
+
+def specialist_digest(
+    session: Session, *, specialist_id: int, run_id: int | None = None
+) -> tuple[RematchDigest, RematchRun] | None:
+    """The specialist's digest of run ``run_id`` (None: the newest), with its run; None if it has none."""
+    query = _finished_digests(specialist_id)
+    if run_id is not None:
+        query = query.where(RematchDigest.run_id == run_id)
+    row = session.execute(query.order_by(RematchDigest.run_id.desc()).limit(1)).first()
+    return (row[0], row[1]) if row is not None else None

@@ -1,4 +1,8 @@
-"""The nightly re-match: start a run (admin), its status (admin, specialist), a digest (specialist)."""
+"""The nightly re-match: start a run (admin), its status (admin, specialist), digests (specialist).
+
+Every run keeps one digest per specialist: the newest, any one by run id, and the list of
+them newest first (an admin's extra run is listed beside the nightly one, never instead).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,16 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
 
 from api.deps import AdminUser, SessionDep, SettingsDep, SpecialistUser, require
+from api.mail import mail_config
 from api.models import Role, User
 from api.rematch import store as rematch_store
-from api.rematch.caseload import narrow_digest
+from api.rematch.caseload import narrow_digest, run_kind
+from api.rematch.models import RematchDigest, RematchRun
 from api.rematch.run import JobOptions, start_in_background
+from api.routes.users import Limit, Offset
 from api.schemas import errors
 
 router = APIRouter(prefix="/rematch", tags=["rematch"], responses=errors(401, 403))
@@ -80,6 +88,44 @@ class RunPublic(BaseModel):
     """Clients skipped because of an error (their old lists stay)."""
 
 
+class DigestItem(BaseModel):
+    """One digest of the caller's history: which run, of what kind, and its headline counts."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    run_id: int
+    """The run the digest comes from (GET /rematch/digests/{run_id} for the digest)."""
+    run_kind: str
+    """nightly (the scheduled run) or extra (a run an admin started); both are kept."""
+    as_of: dt.date
+    """The date the run made the shortlists for."""
+    started_at: dt.datetime
+    """When the run started (UTC)."""
+    created_at: dt.datetime
+    """When the digest was written (UTC)."""
+    title: str
+    """The digest's title: whose, which day, and whether an extra run."""
+    counts: dict[str, int]
+    """Headline counts: clients, new, strong_new, gone, other_new, no_suggestions."""
+
+
+class DigestsPublic(BaseModel):
+    """A page of the caller's digests, newest run first."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    data: list[DigestItem]
+    """The digests on this page."""
+    count: int
+    """Number of digests in data."""
+    total: int
+    """Number of the caller's digests in all, on every page."""
+    limit: int
+    """Most digests per page asked for."""
+    offset: int
+    """Digests skipped before this page."""
+
+
 class DigestPublic(BaseModel):
     """A specialist's digest of one run: the JSON body, and the same as Markdown and CSV."""
 
@@ -87,14 +133,23 @@ class DigestPublic(BaseModel):
 
     run_id: int
     """The run the digest comes from."""
+    run_kind: str
+    """nightly (the scheduled run) or extra (a run an admin started)."""
+    as_of: dt.date
+    """The date the run made the shortlists for."""
+    started_at: dt.datetime
+    """When the run started (UTC)."""
     created_at: dt.datetime
     """When it was written (UTC)."""
+    title: str
+    """The digest's title, naming the specialist and the run's date."""
     digest: dict[str, Any]
     """What changed on the caller's caseload: totals, then per client what was added, dropped or moved."""
     markdown: str
-    """The same digest as Markdown, to read or mail."""
+    """The digest as Markdown, what matters first: new strong suggestions, suggestions gone and why,
+    clients with no suggestions and what would open more, moves into or out of the top few."""
     csv: str
-    """The same digest as CSV, one row per change."""
+    """The same as CSV, one row per item (every text cell escaped against formula injection)."""
 
 
 @router.post("/runs", status_code=status.HTTP_202_ACCEPTED, responses=errors(409))
@@ -104,6 +159,8 @@ def start_run(request: Request, session: SessionDep, settings: SettingsDep, admi
         actor=admin.username,
         occupations_path=settings.occupations_path,
         audit_key=settings.audit_signing_key(),
+        mail=mail_config(settings),
+        digest_top_n=settings.digest_top_n,
     )
     # End this request's transaction (on SQLite it holds the write lock the run needs);
     # nothing may touch the session's objects after this, or it begins again.
@@ -139,19 +196,65 @@ def latest_run(session: SessionDep, _user: User = AdminOrSpecialist) -> RunPubli
 
 
 @router.get("/digest", responses=errors(404))
-def my_digest(session: SessionDep, user: SpecialistUser) -> DigestPublic:
+def my_digest(session: SessionDep, settings: SettingsDep, user: SpecialistUser) -> DigestPublic:
     """The caller's own digest from the newest finished run (never another specialist's).
 
     Clients reassigned since the run are left out: it names only the caller's current caseload.
     """
-    digest = rematch_store.latest_digest(session, specialist_id=user.id)
-    if digest is None:
+    return _digest(session, user, settings.digest_top_n, run_id=None)
+
+
+@router.get("/digests")
+def my_digests(
+    session: SessionDep, settings: SettingsDep, user: SpecialistUser, limit: Limit = 100, offset: Offset = 0
+) -> DigestsPublic:
+    """The caller's digests, newest run first, a page at a time (nightly and extra runs alike)."""
+    total, rows = rematch_store.specialist_digests(session, specialist_id=user.id, limit=limit, offset=offset)
+    keep = rematch_store.caseload_labels(session, specialist_id=user.id)
+    data = []
+    for digest, run in rows:
+        view = narrow_digest(digest.body, keep=keep, run=run, reader=user, top_n=settings.digest_top_n)
+        data.append(
+            DigestItem(
+                run_id=digest.run_id,
+                run_kind=run_kind(run),
+                as_of=run.as_of,
+                started_at=run.started_at,
+                created_at=digest.created_at,
+                title=view.summary.title,
+                counts=view.summary.counts,
+            )
+        )
+    return DigestsPublic(data=data, count=len(data), total=total, limit=limit, offset=offset)
+
+
+@router.get("/digests/{run_id}", responses=errors(404))
+def my_digest_of_run(
+    run_id: int, session: SessionDep, settings: SettingsDep, user: SpecialistUser
+) -> DigestPublic:
+    """The caller's digest of one run; 404 when that run has none for the caller."""
+    return _digest(session, user, settings.digest_top_n, run_id=run_id)
+
+
+def _digest(session: Session, user: User, top_n: int, *, run_id: int | None) -> DigestPublic:
+    found = rematch_store.specialist_digest(session, specialist_id=user.id, run_id=run_id)
+    if found is None:
         raise HTTPException(status_code=404, detail="Digest not found")
-    keep = rematch_store.caseload_ids(session, specialist_id=user.id)
-    view = narrow_digest(digest.body, digest.markdown, digest.csv, keep=keep)
+    return _public(session, user, *found, top_n=top_n)
+
+
+def _public(
+    session: Session, user: User, digest: RematchDigest, run: RematchRun, *, top_n: int
+) -> DigestPublic:
+    keep = rematch_store.caseload_labels(session, specialist_id=user.id)
+    view = narrow_digest(digest.body, keep=keep, run=run, reader=user, top_n=top_n)
     return DigestPublic(
         run_id=digest.run_id,
+        run_kind=run_kind(run),
+        as_of=run.as_of,
+        started_at=run.started_at,
         created_at=digest.created_at,
+        title=view.summary.title,
         digest=view.body,
         markdown=view.markdown,
         csv=view.csv,

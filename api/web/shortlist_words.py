@@ -12,25 +12,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from api.schemas.decisions import Action, RejectReason, SeparationReason
+from matcher.messages import EXCLUSION_WORDS as EXCLUSION_WORDS  # declared in the engine
 from matcher.messages import minutes_text
 from matcher.vocab import load_vocabulary
-
-#: Each exclusion code as "ruled out because it ...", for counts and nearest misses.
-EXCLUSION_WORDS = {
-    "NOT_OPEN": "is no longer open (filled or closed)",
-    "EXPIRED": "has expired",
-    "COMMUTE_TOO_LONG": "is too far to travel to",
-    "SCHEDULE_OUTSIDE_AVAILABILITY": "has shifts when the client is not available",
-    "HOURS_OUT_OF_RANGE": "has more or fewer hours than the client wants",
-    "WAGE_BELOW_FLOOR": "pays less than the client's lowest wage",
-    "EARNINGS_ABOVE_CAP": "would earn more a month than the client's earnings limit",
-    "REQUIRED_ACCOMMODATION_UNAVAILABLE": "does not offer an accommodation the client needs",
-    "EXCLUDED_INDUSTRY": "is in an industry the client wants to avoid",
-    "EXCLUDED_EMPLOYER": "is with an employer the client wants to avoid",
-    "EXCLUDED_KEYWORD": "mentions something the client wants to avoid",
-    "BACKGROUND_CHECK": "needs a background check the client asked to avoid",
-    "REJECTED_BY_SPECIALIST": "was rejected by the specialist",
-}
 
 REJECT_WORDS: dict[RejectReason, str] = {
     RejectReason.CLIENT_NOT_INTERESTED: "The client is not interested",

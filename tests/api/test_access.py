@@ -322,6 +322,8 @@ ROWS = [
     Row("POST", "/rematch/runs", {AD: single(202)}, prepare=lambda c: _rematch_idle(c)),
     Row("GET", "/rematch/runs/latest", {AD: single(200), S: single(200)}, prepare=lambda c: _rematch_done(c)),
     Row("GET", "/rematch/digest", {S: single(200)}, prepare=lambda c: _rematch_done(c)),
+    Row("GET", "/rematch/digests", {S: single(200)}, prepare=lambda c: _rematch_done(c)),
+    Row("GET", "/rematch/digests/{run}", {S: single(200)}, prepare=lambda c: _rematch_run(c)),
 ]
 
 
@@ -341,6 +343,12 @@ def _rematch_done(c: Ctx) -> None:
     _rematch_idle(c)
     assert c.api.post("/rematch/runs", c.world.headers["admin"]).status_code == 202
     _rematch_idle(c)
+
+
+def _rematch_run(c: Ctx) -> None:
+    """A finished run, its id as the ``run`` of the path (only a specialist with clients in it reads it)."""
+    _rematch_done(c)
+    c.ids["run"] = {OWN: c.api.get("/rematch/runs/latest", c.world.headers["admin"]).json()["id"]}
 
 
 def make_ctx(api: Api, world: World, row: Row) -> Ctx:
@@ -389,7 +397,7 @@ def _note(api: Api, world: World) -> str:
 
 def call(c: Ctx, row: Row, headers: dict[str, str] | None) -> Any:
     path = row.path
-    for kind in ("client", "employer", "opening", "placement", "record", "pool", "user", "note"):
+    for kind in ("client", "employer", "opening", "placement", "record", "pool", "user", "note", "run"):
         if "{" + kind + "}" in path:
             path = path.replace("{" + kind + "}", str(c.id(kind)))
     kwargs: dict[str, Any] = {}
@@ -461,6 +469,7 @@ def test_every_endpoint_is_in_the_table(api: Api) -> None:
         "pool_hash": "pool",
         "user_id": "user",
         "note_id": "note",
+        "run_id": "run",
     }
     covered = set()
     for row in ROWS:

@@ -44,7 +44,7 @@ def test_frame_writer_escapes_text_columns_only(tmp_path: Path) -> None:
     assert list(back["title"]) == ["'" + LINK, "Baker"] and list(back["score"]) == [-1.5, 2.0]
 
 
-def test_the_digest_csv_escapes_a_hostile_title_and_employer() -> None:
+def test_the_digest_csv_escapes_a_hostile_title_employer_and_client_label() -> None:
     openings = {"O-a": worlds.opening(id="O-a", title=LINK, employer="@SUM(A1:A9)")}
     diff = diff_shortlists(
         [],
@@ -55,10 +55,18 @@ def test_the_digest_csv_escapes_a_hostile_title_and_employer() -> None:
         client_id="C-1",
     )
     (digest,) = build_digests(
-        {"S-1": ["C-1"]}, {"C-1": diff}, run_id="r", as_of="2026-03-02", openings=openings
+        {"S-1": ["C-1"]},
+        {"C-1": diff},
+        run_id="r",
+        as_of="2026-03-02",
+        openings=openings,
+        sizes={"C-1": 1},
+        labels={"C-1": "+" + LINK},
     )
     rows = list(csv.DictReader(io.StringIO(digest_to_csv(digest))))
-    assert [(r["title"], r["employer"]) for r in rows] == [("'" + LINK, "'@SUM(A1:A9)")]
+    assert [(r["title"], r["employer"], r["client"]) for r in rows] == [
+        ("'" + LINK, "'@SUM(A1:A9)", "'+" + LINK)
+    ]
 
 
 def test_the_batch_csv_escapes_hostile_ids(tmp_path: Path) -> None:

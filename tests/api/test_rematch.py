@@ -221,7 +221,10 @@ def test_second_run_digest_says_what_changed(api: Api, world: World, caseload: C
     gone = {g["opening_id"]: g for g in entry["changes"]["gone"]}
     assert (gone[filled]["reason"], gone[filled]["previous_rank"]) == ("filled", 1)
     assert {c["client_id"] for c in digest.body["clients"]} == caseload.active["spec1"]
-    assert f"{client_id},gone,{filled}," in digest.csv and "the opening was filled" in digest.markdown
+    assert (
+        f"gone,{client_id},test client,{filled}," in digest.csv
+        and "the opening was filled" in digest.markdown
+    )
 
 
 def _wait_idle(api: Api, headers: dict[str, str]) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 Serves the demo (as the browser tests do), logs in as the demo specialist in Debian's
 Chromium and saves the caseload, a shortlist and the printable shortlist (print media),
-then the liaison's openings and the auditor's trail. Run it again after a page changes.
+then the liaison's openings and the auditor's trail; last, after two nightly runs with one
+opening filled between them and an admin's extra run, the specialist's digests (history
+and one digest). Run it again after a page changes.
 """
 
 from __future__ import annotations
@@ -33,12 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     var = Path(tempfile.mkdtemp(prefix="screenshots-"))
     try:
-        with demo_server(var, database_url=f"sqlite:///{var / 'placement.db'}", workers=1) as base:
+        database_url = f"sqlite:///{var / 'placement.db'}"
+        with demo_server(var, database_url=database_url, workers=1) as base:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
                     executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
                 )
                 shoot(browser, base, args.out)
+                shoot_digests(browser, base, args.out, database_url, var)  # runs change the caseload: last
                 browser.close()
     finally:
         shutil.rmtree(var, ignore_errors=True)
@@ -76,6 +80,19 @@ def shoot(browser: Browser, base: str, out: Path) -> None:
         log_in(other, base, username)
         other.goto(base + path)
         other.screenshot(path=out / f"{name}.png", full_page=True)
+
+
+def shoot_digests(browser: Browser, base: str, out: Path, database_url: str, var: Path) -> None:
+    """The digest history and the second nightly run's digest (the one with the fill)."""
+    from tests.browser.digest_runs import prepare_digests
+
+    runs = prepare_digests(base, database_url, var)
+    page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+    log_in(page, base, "specialist")
+    page.goto(base + "/digests")
+    page.screenshot(path=out / "digests.png", full_page=True)
+    page.goto(base + f"/digests/{runs.second}")
+    page.screenshot(path=out / "digest.png", full_page=True)
 
 
 if __name__ == "__main__":

@@ -195,7 +195,8 @@ def test_cli_runs_twice_and_the_second_run_reports_changes(tmp_path: Path) -> No
     diffs = json.loads((tmp_path / "r2" / "diffs.json").read_text())
     gone = [g for d in diffs.values() for g in d["gone"] if g["opening_id"] == filled]
     assert gone and {g["reason"] for g in gone} == {"filled"}
-    assert (tmp_path / "r2" / "digests" / "S-1.md").read_text().startswith("# Re-match digest for S-1")
+    markdown = (tmp_path / "r2" / "digests" / "S-1.md").read_text()
+    assert markdown.startswith("# Morning digest for specialist S-1")
     run = json.loads((tmp_path / "r2" / "run.json").read_text())
     assert run["counts"]["clients"] == 40 and run["timings"]["diff"] > 0
 
