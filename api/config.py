@@ -12,6 +12,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -79,6 +80,11 @@ class Settings(BaseSettings):
     occupations_store: Path | None = None
     # Name the answering process in an ``X-Worker-Pid`` header (tests of several workers only).
     worker_header: bool = False
+    # Logs (api.logs): the least level written, and "text" lines or "json" (one object per line).
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    # uvicorn worker processes of `placement-api serve` (each with its own matcher; see operators docs).
+    workers: int = Field(default=1, ge=1, le=64)
 
     @field_validator("jwt_secret")
     @classmethod
