@@ -56,20 +56,21 @@ class JSONFormatter(JsonFormatter):
         return utc_timestamp(record.created)
 
 
+def formatter(log_format: LogFormat = "text") -> logging.Formatter:
+    """The formatter of ``log_format``: readable lines or one JSON object per line."""
+    if log_format == "json":
+        renames = {"asctime": "timestamp", "levelname": "level", "name": "logger"}
+        return JSONFormatter(JSON_FIELDS, rename_fields=renames)
+    return UTCFormatter(TEXT_FORMAT)
+
+
 def logging_config(*, level: str = "INFO", log_format: LogFormat = "text") -> dict[str, Any]:
     """The dictConfig of the service: one stderr handler for the root, uvicorn's and the access logger."""
-    formatter: dict[str, Any] = {"()": UTCFormatter, "fmt": TEXT_FORMAT}
-    if log_format == "json":
-        formatter = {
-            "()": JSONFormatter,
-            "fmt": JSON_FIELDS,
-            "rename_fields": {"asctime": "timestamp", "levelname": "level", "name": "logger"},
-        }
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {"request_id": {"()": RequestIdFilter}},
-        "formatters": {"default": formatter},
+        "formatters": {"default": {"()": formatter, "log_format": log_format}},
         "handlers": {
             "stderr": {
                 "class": "logging.StreamHandler",
