@@ -15,7 +15,9 @@ case "$url" in
     pg_dump --format=custom --no-owner --no-privileges --file="$out" "$libpq_url"
     ;;
   sqlite:///*)
-    "${PYTHON:-python3}" - "${url#sqlite:///}" "$out" <<'PY'
+    db=${url#sqlite:///}
+    [ -f "$db" ] || { echo "deploy/backup.sh: no SQLite database at $db" >&2; exit 2; }
+    "${PYTHON:-python3}" - "$db" "$out" <<'PY'
 import sqlite3
 import sys
 
