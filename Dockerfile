@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The service image (docs/deploy.md): `docker compose up` runs it as the app, the migration and
 # the nightly scheduler. Two stages: the first installs the project and trains the text model
 # (the same seed as `make setup`, so the artifact matches this install's scikit-learn); the

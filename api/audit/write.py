@@ -134,7 +134,7 @@ def append_events(session: Session, *, actor: str | None, events: Sequence[Mappi
     head = store.chain_head(session)
     seq, prev_hash = (0, GENESIS_HASH) if head is None else head
     rows = []
-    common = {"at": at, "canon": CANON, "request_id": request_id.current()}
+    common: dict[str, Any] = {"at": at, "canon": CANON, "request_id": request_id.current()}
     for fields in checked:
         seq += 1
         row = {**fields, **common, "seq": seq, "prev_hash": prev_hash}
