@@ -18,8 +18,10 @@ COPY matcher matcher
 COPY api api
 COPY data data
 COPY models models
-RUN pip install --no-deps . \
-    && python -m matcher.train \
+RUN pip install --no-deps .
+# From outside /src: there the source tree would be imported, and the model written beside it.
+WORKDIR /
+RUN python -m matcher.train \
     && python -c "from matcher.assembly import trained_text_model; assert trained_text_model()[0] is not None"
 
 FROM ${PYTHON_IMAGE}
@@ -27,7 +29,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PLACEMENT_VAR_DIR=/srv/placement/var
-RUN useradd --system --uid 10001 --user-group --home-dir /srv/placement --create-home placement \
+RUN useradd --uid 10001 --user-group --no-log-init --shell /usr/sbin/nologin \
+        --home-dir /srv/placement --create-home placement \
     && install -d -o placement -g placement -m 700 /srv/placement/var
 COPY --from=build /opt/venv /opt/venv
 COPY deploy/nightly.sh /usr/local/bin/placement-nightly

@@ -193,7 +193,9 @@ def test_image_builds_and_runs_as_a_non_root_user_with_the_trained_model() -> No
     probe = "from matcher.assembly import trained_text_model; print(trained_text_model()[0] is not None)"
     loaded = _docker("run", "--rm", IMAGE, "python", "-c", probe)
     assert loaded.stdout.strip() == "True", loaded.stderr
-    tools = _docker("run", "--rm", IMAGE, "sh", "-c", "command -v gcc cc pip3 git || true")
-    assert tools.stdout.strip() in {"", "/opt/venv/bin/pip3"}, tools.stdout
+    tools = _docker(
+        "run", "--rm", IMAGE, "sh", "-c", "for t in gcc cc make git; do command -v $t; done; true"
+    )
+    assert tools.stdout.strip() == "", f"build tools in the image: {tools.stdout}"
     usage = _docker("run", "--rm", IMAGE, "placement-api", "--help")
     assert usage.returncode == 0 and "serve" in usage.stdout
