@@ -208,11 +208,18 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# Seconds a worker has to answer uvicorn's health ping. A spawned worker first re-imports this
+# command (the engine, Dask) before it can answer; on a busy host that takes longer than
+# uvicorn's default 5 s, and every worker would be killed and restarted, over and over.
+WORKER_HEALTHCHECK_S = 60
+
+
 def _uvicorn_logging(settings: Settings) -> dict[str, Any]:
     """uvicorn's logging (every worker process) as the service's; api.access writes the access lines."""
     return {
         "log_config": logs.logging_config(level=settings.log_level, log_format=settings.log_format),
         "access_log": False,
+        "timeout_worker_healthcheck": WORKER_HEALTHCHECK_S,
     }
 
 
