@@ -231,8 +231,16 @@ def main(argv: list[str] | None = None) -> int:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise SystemExit(f"invalid settings: {problems}") from None
     logs.configure(level=settings.log_level, log_format=settings.log_format)
-    if args.command != "serve":  # one id for the run's log lines and audit events (serve: per request)
-        request_id.begin(request_id.new_id("cli-"))
+    if args.command == "serve":  # each request gets its own id
+        return _run(args, settings)
+    token = request_id.begin(request_id.new_id("cli-"))  # one id for the run's lines and events
+    try:
+        return _run(args, settings)
+    finally:
+        request_id.end(token)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     security.configure_from(settings)
     if args.command == "db":
         engine = make_engine(settings.sqlalchemy_url)

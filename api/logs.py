@@ -91,5 +91,10 @@ def logging_config(*, level: str = "INFO", log_format: LogFormat = "text") -> di
 
 
 def configure(*, level: str = "INFO", log_format: LogFormat = "text") -> None:
-    """Apply :func:`logging_config` to this process."""
-    logging.config.dictConfig(logging_config(level=level, log_format=log_format))
+    """Apply :func:`logging_config` to this process, unless its logging is set up already.
+
+    As :func:`logging.basicConfig`: a program that runs a command in its own process (a test
+    runner, say) keeps its handlers. ``serve`` hands the config to uvicorn, which applies it.
+    """
+    if not logging.getLogger().handlers:
+        logging.config.dictConfig(logging_config(level=level, log_format=log_format))
