@@ -91,3 +91,10 @@ bench-import: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+# A backup of the service's database (DATABASE_URL, else var/placement.db) into var/backups/:
+# pg_dump's custom format or SQLite's online backup (docs/deploy.md#backup-and-restore).
+.PHONY: backup
+backup:
+	mkdir -p var/backups
+	PYTHON=$(PY) deploy/backup.sh var/backups/placement-$$(date -u +%Y%m%dT%H%M%SZ).backup

@@ -21,10 +21,11 @@ import getpass
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
-from api import migrate, security, store
+from api import logs, migrate, request_id, security, store
 from api.audit import cli as audit_cli
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
@@ -196,25 +197,56 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         from api.main import create_app
 
         demo_app = create_app(settings.model_copy(update={"demo_mode": True}))
-        uvicorn.run(demo_app, host=args.host, port=args.port)
+        uvicorn.run(demo_app, host=args.host, port=args.port, **_uvicorn_logging(settings))
         return 0
     with _session(settings) as session:
         try:
             security.refuse_demo_users(session)
         except security.DemoUsersPresent as exc:
             raise SystemExit(f"placement-api serve: {exc}") from None
-    uvicorn.run("api.main:app", host=args.host, port=args.port)
+    uvicorn.run(
+        "api.main:app",
+        host=args.host,
+        port=args.port,
+        workers=settings.workers,
+        **_uvicorn_logging(settings),
+    )
     return 0
 
 
+# Seconds a worker has to answer uvicorn's health ping. A spawned worker first re-imports this
+# command (the engine, Dask) before it can answer; on a busy host that takes longer than
+# uvicorn's default 5 s, and every worker would be killed and restarted, over and over.
+WORKER_HEALTHCHECK_S = 60
+
+
+def _uvicorn_logging(settings: Settings) -> dict[str, Any]:
+    """uvicorn's logging (every worker process) as the service's; api.access writes the access lines."""
+    return {
+        "log_config": logs.logging_config(level=settings.log_level, log_format=settings.log_format),
+        "access_log": False,
+        "timeout_worker_healthcheck": WORKER_HEALTHCHECK_S,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
     try:
         settings = get_settings()
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise SystemExit(f"invalid settings: {problems}") from None
+    logs.configure(level=settings.log_level, log_format=settings.log_format)
+    if args.command == "serve":  # each request gets its own id
+        return _run(args, settings)
+    token = request_id.begin(request_id.new_id("cli-"))  # one id for the run's lines and events
+    try:
+        return _run(args, settings)
+    finally:
+        request_id.end(token)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     security.configure_from(settings)
     if args.command == "db":
         engine = make_engine(settings.sqlalchemy_url)

@@ -12,6 +12,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -92,6 +93,11 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_timeout: float = Field(default=30.0, gt=0)
     digest_recipients: dict[str, str] = Field(default_factory=dict)
+    # Logs (api.logs): the least level written, and "text" lines or "json" (one object per line).
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    # uvicorn worker processes of `placement-api serve` (each with its own matcher; see operators docs).
+    workers: int = Field(default=1, ge=1, le=64)
 
     @field_validator("jwt_secret")
     @classmethod

@@ -127,6 +127,9 @@ def make_engine(
 ) -> Engine:
     """Create an engine with a sized pool and bounded lock waits (module doc)."""
     url = normalize_url(url)
+    # A database error's message would quote its parameters (a client's profile, say) into
+    # the logs and tracebacks: SQLAlchemy leaves them out.
+    kwargs.setdefault("hide_parameters", True)
     pool: dict[str, Any] = {
         "pool_size": pool_size,
         "max_overflow": max_overflow,

@@ -18,12 +18,13 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 
-from api import guard, migrate, security
+from api import guard, migrate, readiness, security
 from api.config import Settings, get_settings
 from api.db import engine_from_settings, is_contention, make_session_factory
 from api.deps import reject_nul
 from api.matching import MatcherCache
 from api.openapi_docs import add_docs
+from api.request_id import RequestIdMiddleware
 from api.routes import (
     assignments,
     audit,
@@ -111,7 +112,8 @@ async def _busy(request: Request, exc: Exception) -> JSONResponse:
     """503 with Retry-After for lock or pool waits that ran out; other database errors stay 500."""
     if not is_contention(exc):
         raise exc
-    _log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+    # The class only: the message quotes the statement (parameters are hidden, see api.db).
+    _log.warning("database busy on %s %s: %s", request.method, request.url.path, type(exc).__name__)
     return JSONResponse(
         status_code=503,
         content={"detail": "Database busy; retry shortly"},
@@ -154,11 +156,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = guard.declare_statuses(app.openapi)  # type: ignore[method-assign]
     # Outermost: token, size and JSON checks run before any body is parsed.
     app.add_middleware(guard.BodyGuard)
+    # Outside even that: every answer, a refusal too, carries the request id and gets an access line.
+    app.add_middleware(RequestIdMiddleware)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:
         """Liveness check (no login)."""
         return {"status": "ok"}
+
+    @app.get(
+        "/ready",
+        tags=["health"],
+        responses={503: {"model": Message, "description": "Not ready; detail says why"}},
+    )
+    def ready(request: Request) -> JSONResponse:
+        """Readiness (no login): the database answers at this release's migration head and the
+        trained text model is loaded; otherwise 503 with the reasons in ``detail``."""
+        state = request.app.state
+        problems = readiness.problems(state.engine, state.matcher_cache)
+        if problems:
+            return JSONResponse(status_code=503, content={"detail": "; ".join(problems)})
+        return JSONResponse(content={"status": "ready"})
 
     return app
 

@@ -91,8 +91,13 @@ def event_hash(
     payload: Any,
     prev_hash: str,
     canon: int = CANON,
+    request_id: str | None = None,
 ) -> str:
-    """Hash of one chain event; it covers the previous event's hash, which forms the chain."""
+    """Hash of one chain event; it covers the previous event's hash, which forms the chain.
+
+    ``request_id`` (the HTTP request or CLI run that caused it, from 0009) is covered when
+    there is one, and left out otherwise, so events written before it hash as they did.
+    """
     body = {
         "seq": seq,
         "at": utc_text(at),
@@ -105,6 +110,8 @@ def event_hash(
     }
     if canon != CANON_JSON_DUMPS:  # events of the first form were hashed without it
         body["canon"] = canon
+    if request_id is not None:
+        body["request_id"] = request_id
     return _digest(body, field="event", canon=canon)
 
 

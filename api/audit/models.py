@@ -18,6 +18,7 @@ from api.db import Base, UTCDateTime
 
 ID_LENGTH = 200  # client, opening and user ids
 HASH_LENGTH = 64  # hex SHA-256
+REQUEST_ID_LENGTH = 64  # api.request_id.MAX_LENGTH
 
 
 class AuditEvent(Base):
@@ -45,6 +46,9 @@ class AuditEvent(Base):
     # The canonical JSON form this event (and the record it seals) was hashed in; see
     # api.audit.chain. The server default is for events written before the column existed.
     canon: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
+    # The request (or CLI run) that caused it, as in that request's log lines (api.request_id);
+    # inside the hash when set. Null for events outside a request and before 0009.
+    request_id: Mapped[str | None] = mapped_column(String(REQUEST_ID_LENGTH), nullable=True, default=None)
 
     def __repr__(self) -> str:
         return f"AuditEvent(seq={self.seq}, kind={self.kind!r}, actor={self.actor!r})"

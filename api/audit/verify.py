@@ -182,6 +182,7 @@ class _Walker:
             payload=row.payload,
             prev_hash=row.prev_hash,
             canon=row.canon,
+            request_id=row.request_id,
         )
         if recomputed != row.hash:
             return f"event {seq} was altered: its content does not match its hash"

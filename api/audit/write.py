@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api import request_id
 from api.audit import store
 from api.audit.chain import (
     CANON,
@@ -67,6 +68,7 @@ def _append(
         "payload": payload,
         "prev_hash": prev_hash,
         "canon": CANON,
+        "request_id": request_id.current(),
     }
     event = AuditEvent(**fields, hash=event_hash(**fields))
     session.add(event)
@@ -132,9 +134,10 @@ def append_events(session: Session, *, actor: str | None, events: Sequence[Mappi
     head = store.chain_head(session)
     seq, prev_hash = (0, GENESIS_HASH) if head is None else head
     rows = []
+    common: dict[str, Any] = {"at": at, "canon": CANON, "request_id": request_id.current()}
     for fields in checked:
         seq += 1
-        row = {**fields, "seq": seq, "at": at, "prev_hash": prev_hash, "canon": CANON}
+        row = {**fields, **common, "seq": seq, "prev_hash": prev_hash}
         prev_hash = row["hash"] = event_hash(**row)
         rows.append(row)
     store.insert_events(session, rows=rows)

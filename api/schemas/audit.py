@@ -34,6 +34,11 @@ class AuditEventPublic(BaseModel):
     )
     prev_hash: str = Field(description=f"Hash of the previous event ({HASH}); the chain's links.")
     hash: str = Field(description=f"Hash of this event's fields and prev_hash ({HASH}).")
+    request_id: str | None = Field(
+        default=None,
+        description="The HTTP request (X-Request-ID, as on its log lines) or command run (cli-…) "
+        "that caused it; covered by the hash when set. Null outside a request and before 0009.",
+    )
 
 
 class AuditEventsPublic(BaseModel):
