@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api import dedupe, store
+from api import board_import, dedupe, store
 from api.audit import append_events
 from api.convert import opening_raw
 from api.models import User, utcnow
@@ -387,3 +387,50 @@ def _import_events(report: ImportReport) -> list[dict[str, Any]]:
         "n_duplicates": len(report.duplicates),
     }
     return [*events, {"kind": "openings.imported", "payload": summary}]
+
+
+def run_file_import(
+    session: Session,
+    *,
+    user: User,
+    text: str,
+    profile: str | None,
+    atomic: bool,
+    today: dt.date,
+    ttl_days: int,
+    dry_run: bool = False,
+    full_feed: bool = False,
+) -> ImportReport:
+    """The one entry of the route, the page and the CLI: a job-board file (profile named or found
+    from its header, :mod:`api.board_import`) or a file in the project's own format (strict)."""
+    board = board_import.choose_profile(text, profile)
+    if board is not None:
+        with cyclic_gc_paused():
+            try:
+                return board_import.import_board_file(
+                    session,
+                    user=user,
+                    text=text,
+                    profile=board,
+                    today=today,
+                    ttl_days=ttl_days,
+                    atomic=atomic,
+                    dry_run=dry_run,
+                    full_feed=full_feed,
+                )
+            except csv.Error as exc:
+                raise ImportRefused(400, f"Malformed CSV: {exc}") from None
+    if full_feed:
+        raise ImportRefused(400, "full_feed needs a job-board file (profile linkedin or jobspy)")
+    if not dry_run:
+        return run_import(session, user=user, text=text, atomic=atomic, today=today)
+    checked = preview(session, user=user, text=text, today=today)
+    session.rollback()
+    return ImportReport(
+        committed=False,
+        dry_run=True,
+        n_rows=checked.n_rows,
+        created=[r.opening_id for r in checked.storable],
+        errors=checked.errors,
+        duplicates=checked.duplicates,
+    )

@@ -284,6 +284,13 @@ class ImportRowError(BaseModel):
     row: int = Field(description="The row's line in the file; the header is row 1, the first opening row 2.")
     field: str = Field(description="The column (field) that is wrong.")
     message: str = Field(description="What is wrong with it.")
+    value: str | None = Field(default=None, description="The cell as read (job-board imports).")
+    kind: str | None = Field(
+        default=None,
+        description="Job-board imports: a stable code of the reason (errors: e.g. location_not_us, "
+        "wage_invalid) or of the warning (location_city_level, location_unknown, wage_unknown, "
+        "shifts_unknown, no_expiry, expired_on_arrival, closed_on_arrival, employer_unnamed).",
+    )
 
 
 class ImportDuplicate(BaseModel):
@@ -306,3 +313,24 @@ class ImportReport(BaseModel):
     created: list[str] = Field(description="Ids of the openings stored.")
     errors: list[ImportRowError] = Field(description="Every problem found, by row and field.")
     duplicates: list[ImportDuplicate] = Field(description="Rows not stored as near-duplicates.")
+    # Job-board imports (profile linkedin or jobspy) also fill these.
+    profile: str = Field(default="native", description="The file's format: native, linkedin or jobspy.")
+    dry_run: bool = Field(default=False, description="Nothing was stored: this is what the import would do.")
+    updated: list[str] = Field(
+        default_factory=list, description="Ids of stored openings a re-imported posting changed."
+    )
+    n_unchanged: int = Field(default=0, description="Re-imported postings identical to their stored opening.")
+    closed: list[str] = Field(
+        default_factory=list,
+        description="full_feed: ids of this source's open openings missing from the file.",
+    )
+    employers_created: list[str] = Field(
+        default_factory=list, description="Ids of the employers created from the file's company names."
+    )
+    warnings: list[ImportRowError] = Field(
+        default_factory=list, description="What each stored row leaves unknown or asks to check."
+    )
+    warning_counts: dict[str, int] = Field(default_factory=dict, description="Warnings by kind.")
+    rejected: dict[str, int] = Field(
+        default_factory=dict, description="Rejected rows by the kind of their first error."
+    )
