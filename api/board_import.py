@@ -200,10 +200,6 @@ def _store(
     )
     employer_ids = {k: e.id for k, e in checked.employers.items()}
     employer_ids |= {employer_key(name): i for name, i in created_employers.items()}
-    events += [
-        {"kind": "employer.created", "payload": {"employer_id": i, "via": "import"}}
-        for i in created_employers.values()
-    ]
     new = [r for r in checked.rows if r.existing is None]
     now = utcnow()
     store.openings.insert_openings(
@@ -261,6 +257,8 @@ def _store(
         "updated": len(updated),
         "closed": len(closed),
         "n_errors": len(checked.errors),
+        # one event for the employers a file creates (a feed can name thousands), ids listed
+        "employers_created": sorted(created_employers.values()),
     }
     append_events(
         session, actor=user.username, events=[*events, {"kind": "openings.imported", "payload": summary}]

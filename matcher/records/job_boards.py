@@ -21,11 +21,15 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from matcher.geocode import Place, Precision, geocode
 from matcher.records.wages import HourlyWage, WageError, hourly_wage
 
+# Exports repeat a few thousand place names over and over ("New York, NY" 818 times in 33k rows):
+# each is geocoded once per process (a Place is immutable, so it is safely shared).
+_geocode = lru_cache(maxsize=100_000)(geocode)
 # A location naming only the country (or a remote region of it): placed, not wrong.
 _COUNTRY_ONLY = re.compile(r"\b(united states|usa|us|remote|anywhere|nationwide)\b", re.IGNORECASE)
 
@@ -202,7 +206,7 @@ def _place(
 ) -> Place | None:
     """Where the posting is, written into ``fields`` with its precision (unknown when unplaceable)."""
     text = _text(row, "location")
-    place = geocode(text)
+    place = _geocode(text)
     if place is None and text and not _COUNTRY_ONLY.search(text):
         errors.append(Problem("location", text, "place not found (US places only)", "location_not_found"))
         return None
