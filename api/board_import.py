@@ -232,11 +232,8 @@ def _store(
         events.append(
             {"kind": "opening.updated", "opening_id": r.existing.id, "payload": via | {"changes": r.changes}}
         )
-    closed: list[Opening] = []
-    if full_feed:
-        in_file = {r.posting.external_id for r in checked.rows}
-        candidates = store.openings.open_from_source(session, source=profile.name, liaison_id=user.id)
-        closed = [o for o in candidates if o.external_id not in in_file]
+    closed = _missing(session, checked, user=user, profile=profile) if full_feed else []
+    if closed:
         store.openings.close_openings(session, openings=closed)
         events += [
             {
@@ -264,6 +261,13 @@ def _store(
         session, actor=user.username, events=[*events, {"kind": "openings.imported", "payload": summary}]
     )
     return report
+
+
+def _missing(session: Session, checked: _Checked, *, user: User, profile: Profile) -> list[Opening]:
+    """The liaison's open openings of this source that the file (a full feed) no longer holds."""
+    in_file = {r.posting.external_id for r in checked.rows}
+    candidates = store.openings.open_from_source(session, source=profile.name, liaison_id=user.id)
+    return [o for o in candidates if o.external_id not in in_file]
 
 
 def _report(checked: _Checked, *, profile: Profile, committed: bool, dry_run: bool) -> ImportReport:
@@ -306,8 +310,11 @@ def import_board_file(
     checked = check_file(session, user=user, text=text, profile=profile, today=today, ttl_days=ttl_days)
     header_bad = any(e.row == 1 for e in checked.errors)
     if dry_run or header_bad or (atomic and checked.errors):
+        report = _report(checked, profile=profile, committed=False, dry_run=dry_run)
+        if dry_run and full_feed and not header_bad:
+            report.closed = [o.id for o in _missing(session, checked, user=user, profile=profile)]
         session.rollback()
-        return _report(checked, profile=profile, committed=False, dry_run=dry_run)
+        return report
     report = _store(session, checked, user=user, profile=profile, full_feed=full_feed)
     session.commit()
     return report
