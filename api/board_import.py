@@ -190,18 +190,17 @@ def _changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[A
     return {k: [old.get(k), new.get(k)] for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)}
 
 
-def _store(
-    session: Session, checked: _Checked, *, user: User, profile: Profile, full_feed: bool
-) -> ImportReport:
-    """Write the checked rows (employers, new and changed openings, full-feed closes) and their events."""
-    events: list[dict[str, Any]] = []
+def _insert_new(
+    session: Session, checked: _Checked, *, user: User, profile: Profile
+) -> tuple[list[_Row], dict[str, str]]:
+    """Create the missing employers and insert the new postings (batched); both returned."""
     created_employers = store.employers.insert_employers(
         session, names=list(checked.new_employers.values()), liaison_id=user.id
     )
     employer_ids = {k: e.id for k, e in checked.employers.items()}
     employer_ids |= {employer_key(name): i for name, i in created_employers.items()}
     new = [r for r in checked.rows if r.existing is None]
-    now = utcnow()
+    now = utcnow()  # strictly increasing creation times keep the file's order ("oldest first")
     store.openings.insert_openings(
         session,
         rows=[
@@ -211,15 +210,11 @@ def _store(
         created_by=user.id,
         origins=[(profile.name, r.posting.external_id) for r in new],
     )
-    via = {"via": "import", "source": profile.name}
-    events += [
-        {
-            "kind": "opening.created",
-            "opening_id": r.record["id"],
-            "payload": via | {"external_id": r.posting.external_id},
-        }
-        for r in new
-    ]
+    return new, created_employers
+
+
+def _apply_changes(session: Session, checked: _Checked) -> list[_Row]:
+    """Update the stored openings whose posting changed (status too, when the board closed it)."""
     updated = [r for r in checked.rows if r.existing is not None and r.changes]
     for r in updated:
         assert r.existing is not None
@@ -229,25 +224,32 @@ def _store(
         )
         if r.record["status"] != previous:
             store.openings.set_status(session, opening=r.existing, status=r.record["status"])
-        events.append(
-            {"kind": "opening.updated", "opening_id": r.existing.id, "payload": via | {"changes": r.changes}}
-        )
+    return updated
+
+
+def _store(
+    session: Session, checked: _Checked, *, user: User, profile: Profile, full_feed: bool
+) -> ImportReport:
+    """Write the checked rows (employers, new and changed openings, full-feed closes) and their events."""
+    new, created_employers = _insert_new(session, checked, user=user, profile=profile)
+    updated = _apply_changes(session, checked)
     closed = _missing(session, checked, user=user, profile=profile) if full_feed else []
-    if closed:
-        store.openings.close_openings(session, openings=closed)
-        events += [
-            {
-                "kind": "opening.status",
-                "opening_id": o.id,
-                "payload": via | {"previous": "open", "status": "closed", "full_feed": True},
-            }
-            for o in closed
-        ]
-    report = _report(checked, profile=profile, committed=True, dry_run=False)
-    report.created = [r.record["id"] for r in new]
-    report.updated = [r.record["id"] for r in updated]
-    report.closed = [o.id for o in closed]
-    report.employers_created = list(created_employers.values())
+    store.openings.close_openings(session, openings=closed)
+    via = {"via": "import", "source": profile.name}
+    events: list[dict[str, Any]] = [
+        {
+            "kind": "opening.created",
+            "opening_id": r.record["id"],
+            "payload": via | {"external_id": r.posting.external_id},
+        }
+        for r in new
+    ]
+    events += [
+        {"kind": "opening.updated", "opening_id": r.record["id"], "payload": via | {"changes": r.changes}}
+        for r in updated
+    ]
+    closing = via | {"previous": "open", "status": "closed", "full_feed": True}
+    events += [{"kind": "opening.status", "opening_id": o.id, "payload": closing} for o in closed]
     summary = {
         "profile": profile.name,
         "created": len(new),
@@ -257,9 +259,13 @@ def _store(
         # one event for the employers a file creates (a feed can name thousands), ids listed
         "employers_created": sorted(created_employers.values()),
     }
-    append_events(
-        session, actor=user.username, events=[*events, {"kind": "openings.imported", "payload": summary}]
-    )
+    events.append({"kind": "openings.imported", "payload": summary})
+    append_events(session, actor=user.username, events=events)
+    report = _report(checked, profile=profile, committed=True, dry_run=False)
+    report.created = [r.record["id"] for r in new]
+    report.updated = [r.record["id"] for r in updated]
+    report.closed = [o.id for o in closed]
+    report.employers_created = list(created_employers.values())
     return report
 
 
@@ -281,7 +287,7 @@ def _report(checked: _Checked, *, profile: Profile, committed: bool, dry_run: bo
         n_unchanged=sum(1 for r in checked.rows if r.existing is not None and not r.changes),
         errors=checked.errors,
         duplicates=[],
-        profile=profile.name,
+        file_format=profile.name,
         dry_run=dry_run,
         warnings=checked.warnings,
         warning_counts=dict(sorted(Counter(w.kind or "" for w in checked.warnings).items())),

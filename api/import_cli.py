@@ -40,7 +40,7 @@ def summary_lines(report: ImportReport) -> list[str]:
     """The report in a few lines: counts, rejected rows by reason, warnings by kind."""
     verb = "would create" if report.dry_run else "created"
     lines = [
-        f"profile {report.profile}: {report.n_rows} rows read; {verb} {len(report.created)}, "
+        f"profile {report.file_format}: {report.n_rows} rows read; {verb} {len(report.created)}, "
         f"updated {len(report.updated)}, unchanged {report.n_unchanged}, closed {len(report.closed)}, "
         f"employers created {len(report.employers_created)}; "
         + ("stored" if report.committed else "nothing stored"),

@@ -83,7 +83,7 @@ def with_one_wage_changed(data: bytes, report: ImportReport) -> tuple[bytes, str
 
 def _summary(name: str, report: ImportReport, seconds: float) -> None:
     stored = len(report.created) + len(report.updated) + report.n_unchanged
-    _out(f"== {name} ({report.profile})")
+    _out(f"== {name} ({report.file_format})")
     _out(
         f"   rows read {report.n_rows:,}; stored {stored:,} (new {len(report.created):,}); "
         f"employers created {len(report.employers_created):,}; {seconds:.2f} s"

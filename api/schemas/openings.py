@@ -314,7 +314,7 @@ class ImportReport(BaseModel):
     errors: list[ImportRowError] = Field(description="Every problem found, by row and field.")
     duplicates: list[ImportDuplicate] = Field(description="Rows not stored as near-duplicates.")
     # Job-board imports (profile linkedin or jobspy) also fill these.
-    profile: str = Field(default="native", description="The file's format: native, linkedin or jobspy.")
+    file_format: str = Field(default="native", description="The file's format: native, linkedin or jobspy.")
     dry_run: bool = Field(default=False, description="Nothing was stored: this is what the import would do.")
     updated: list[str] = Field(
         default_factory=list, description="Ids of stored openings a re-imported posting changed."

@@ -86,7 +86,7 @@ def test_a_linkedin_file_is_detected_and_its_unknowns_stay_unknown(api: Api, lia
         linkedin_row("3", company_name="corner  BAKERY", location="60614"),
     ]
     report = upload(api, liaison, csv_bytes(LINKEDIN_HEADER, rows))
-    assert report["profile"] == "linkedin" and report["committed"] is True
+    assert report["file_format"] == "linkedin" and report["committed"] is True
     assert len(report["created"]) == 3 and report["errors"] == []
     assert len(report["employers_created"]) == 1  # one employer, however its name is written
     counts = report["warning_counts"]
@@ -127,7 +127,7 @@ def test_jobspy_pay_of_every_basis_is_made_hourly(
         "job_url": f"https://example.org/jobs/{interval}{_TAG['suffix']}",
     }
     report = upload(api, liaison, csv_bytes(header, [row]))
-    assert report["profile"] == "jobspy" and report["errors"] == []
+    assert report["file_format"] == "jobspy" and report["errors"] == []
     assert report["warning_counts"]["no_expiry"] == 1  # open for the time-to-live
     opening = openings_of(api, liaison)["Stock clerk"]
     assert opening["details"]["hourly_wage"] == hourly
@@ -149,7 +149,7 @@ def test_encodings_and_delimiters_as_spreadsheets_save_them(
 ) -> None:
     row = linkedin_row("e1", company_name="Café Señor", title="Crêpe cook")
     report = upload(api, liaison, csv_bytes(LINKEDIN_HEADER, [row], delimiter=delimiter, encoding=encoding))
-    assert report["profile"] == "linkedin" and report["errors"] == [], report
+    assert report["file_format"] == "linkedin" and report["errors"] == [], report
     assert openings_of(api, liaison)["Crêpe cook"]["employer_name"] == "Café Señor"
 
 
@@ -247,7 +247,7 @@ def test_a_profile_named_needs_its_columns_and_native_files_stay_strict(
     assert named["committed"] is False
     assert {e["field"] for e in named["errors"]} == {"interval", "min_amount", "max_amount", "date_posted"}
     native = upload(api, liaison, data)  # no profile matches: the project's own format, strict
-    assert native["profile"] == "native" and native["committed"] is False
+    assert native["file_format"] == "native" and native["committed"] is False
     assert {e["message"] for e in native["errors"]} >= {"unknown column", "missing column"}
     refused = api.post(
         "/openings/import",
@@ -270,7 +270,7 @@ def _excerpt(name: str, n: int) -> bytes:
 
 def test_an_excerpt_of_the_real_2023_24_file_is_stored(api: Api, liaison: dict[str, str]) -> None:
     report = upload(api, liaison, _excerpt("jobs_linkedin_2023_24_sample1000/postings.csv", 120))
-    assert report["profile"] == "linkedin" and report["n_rows"] == 120
+    assert report["file_format"] == "linkedin" and report["n_rows"] == 120
     assert len(report["created"]) >= 0.9 * 120
     assert report["warning_counts"]["expired_on_arrival"] >= 1  # 2024 postings, imported in 2026
     again = upload(api, liaison, _excerpt("jobs_linkedin_2023_24_sample1000/postings.csv", 120))
