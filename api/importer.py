@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api import board_import, dedupe, store
@@ -327,7 +328,7 @@ def import_openings(session: Session, *, user: User, text: str, atomic: bool, to
 
 
 class ImportRefused(Exception):
-    """A file refused as a whole: too large (413), not UTF-8 or not CSV (400)."""
+    """A file refused as a whole: too large (413), not UTF-8 or not CSV (400), raced (409)."""
 
     def __init__(self, status: int, detail: str) -> None:
         super().__init__(detail)
@@ -420,6 +421,11 @@ def run_file_import(
                 )
             except csv.Error as exc:
                 raise ImportRefused(400, f"Malformed CSV: {exc}") from None
+            except IntegrityError:  # a concurrent import stored one of these postings first
+                session.rollback()
+                raise ImportRefused(
+                    409, "Another import stored some of these postings meanwhile: import again"
+                ) from None
     if full_feed:
         raise ImportRefused(400, "full_feed needs a job-board file (profile linkedin or jobspy)")
     if not dry_run:

@@ -199,7 +199,7 @@ def reopen_opening(
 
 
 # Fields only job-board imports fill are left out of a native import's report (exclude_none).
-@router.post("/import", responses=errors(400, 413), response_model_exclude_none=True)
+@router.post("/import", responses=errors(400, 409, 413), response_model_exclude_none=True)
 def import_openings(
     session: SessionDep,
     user: LiaisonUser,

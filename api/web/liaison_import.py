@@ -75,6 +75,8 @@ def _plain(refused: importer.ImportRefused, settings: Settings) -> str:
     if refused.status == 413:
         limit = settings.max_import_bytes / 1_000_000
         return f"The file is larger than the limit of {limit:g} MB: split it in parts."
+    if refused.status == 409:
+        return "Another import stored some of these postings meanwhile: check the file again."
     if "workbook" in refused.detail:
         return "The file is a spreadsheet workbook, not CSV: in the spreadsheet, save it as CSV."
     return f"The file could not be read as CSV ({refused.detail})."
