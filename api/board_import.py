@@ -95,7 +95,10 @@ def _record(
 
 
 def _error(number: int, column: str, value: Any, message: str, kind: str) -> ImportRowError:
-    return ImportRowError(row=number, field=column, message=message, value=str(value)[:200], kind=kind)
+    # built without re-validation: a large feed has a few warnings per row, all plain strings
+    return ImportRowError.model_construct(
+        row=number, field=column, message=message, value=str(value)[:200], kind=kind
+    )
 
 
 def _check_row(

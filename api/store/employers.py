@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, select, update
@@ -12,6 +14,7 @@ from api.models import Employer, EmployerLiaison, Opening, utcnow
 from api.store.common import Conflict, bump_counter, new_id, read_counter
 
 OPENINGS_COUNTER = "openings"
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def _managed_by(liaison_id: int) -> Select[Any]:
@@ -168,9 +171,10 @@ def set_liaisons(session: Session, *, employer_id: str, user_ids: list[int]) -> 
     return liaison_ids(session, employer_id=employer_id)
 
 
+@lru_cache(maxsize=100_000)  # a feed names each company many times
 def employer_key(name: str) -> str:
     """An employer name as compared by imports: case, spacing and punctuation ignored."""
-    return " ".join("".join(c if c.isalnum() else " " for c in name.casefold()).split())
+    return " ".join(_NOT_ALNUM.sub(" ", name.casefold()).split())
 
 
 def managed_by_key(session: Session, *, liaison_id: int) -> dict[str, Employer]:
