@@ -3,7 +3,7 @@
 Columns are the opening record fields plus ``employer_id`` (an employer the
 importing liaison manages) and ``lat``/``lon``. List fields (``shifts``,
 skills, accommodation codes) are separated by ``;``; ``demands`` reads like
-``attention=3;pace=4``; ``riasec`` is six numbers separated by ``;``.
+``attention=3;pace=4`` (or ``attention=moderate``); ``riasec`` is six numbers separated by ``;``.
 Row 1 is the header, so the first opening is row 2.
 """
 
@@ -128,9 +128,10 @@ def _demands(text: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for part in (p.strip() for p in text.split(";") if p.strip()):
         dim, sep, level = part.partition("=")
-        if not sep or not level.strip().isdigit():
+        if not sep or not level.strip():
             raise RowError("demands", f"expected dimension=level, got {part!r}")
-        out[dim.strip()] = int(level)
+        # a level by number or by name ("moderate"): the engine's records check which
+        out[dim.strip()] = int(level) if level.strip().isdigit() else level.strip()
     return out
 
 

@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.schemas import examples
-from api.schemas.clients import ACCOMMODATIONS, DIMENSIONS
-from api.schemas.common import Id, LatLon, Name, Note, Phrase, Phrases, Ratings, Riasec, Strict, Zip
+from api.schemas.clients import ACCOMMODATIONS, DIMENSIONS, LEVEL_NAMES, CapacityRatings
+from api.schemas.common import Id, LatLon, Name, Note, Phrase, Phrases, Riasec, Strict, Zip
 
 Window = Annotated[str, StringConstraints(max_length=40)]
 #: An employer contact's e-mail: empty, or one address (the domain has a dot; no spaces).
@@ -169,10 +169,12 @@ class OpeningDetails(Strict):
         description="True when the skills were filled in from the O*NET occupation rather than given "
         "by a liaison (normally set by the service).",
     )
-    demands: Ratings = Field(
+    # A level by number or by name, as for a client's capacity (the engine's records check which).
+    demands: CapacityRatings = Field(
         default={},
         description="How much the job asks on each cognitive dimension, from 1 (very low) to 5 (very "
-        f"high): {DIMENSIONS}. Leave out what you do not know: it is shown as unknown, never as 0.",
+        f"high), by number or by name ({LEVEL_NAMES}, in any case; stored as the number): "
+        f"{DIMENSIONS}. Leave out what you do not know: it is shown as unknown, never as 0.",
     )
     inferred_demands: Codes = Field(
         default=[],
