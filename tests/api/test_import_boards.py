@@ -282,3 +282,14 @@ def test_every_expired_row_of_the_real_2024_file_is_reported(api: Api, liaison: 
     expired = {w["row"] for w in report["warnings"] if w["kind"] == "expired_on_arrival"}
     stored_rows = set(range(2, report["n_rows"] + 2)) - {e["row"] for e in report["errors"]}
     assert AS_OF > dt.date(2024, 12, 31) and expired == stored_rows  # every posting ended in 2024
+
+
+def test_a_dry_run_of_a_file_in_the_services_own_format_stores_nothing(
+    api: Api, liaison: dict[str, str]
+) -> None:
+    employer = api.create_employer(liaison)["id"]
+    text = f"employer_id,title,lat,lon\n{employer},Usher,41.885,-87.635\n{employer},,41.885,-87.635\n"
+    dry = upload(api, liaison, text.encode(), dry_run="true")
+    assert dry["file_format"] == "native" and dry["dry_run"] is True and dry["committed"] is False
+    assert len(dry["created"]) == 1 and [(e["row"], e["field"]) for e in dry["errors"]] == [(3, "title")]
+    assert openings_of(api, liaison) == {}
