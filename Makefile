@@ -84,9 +84,11 @@ bench-pages: setup
 bench-quality: setup
 	$(PY) -m bench.quality
 
-# CSV import of 100k generated openings through the HTTP endpoint, SQLite and PostgreSQL (issue 9).
+# Job-board imports of the real LinkedIn files in ../shared/data (issue 12), then the CSV import
+# of 100k generated openings through the HTTP endpoint, SQLite and PostgreSQL (issue 9).
 .PHONY: bench-import
 bench-import: setup
+	$(PY) -m bench.board_imports
 	$(PY) -m bench.imports --rows 100000
 
 clean:

@@ -12,6 +12,8 @@ placement-api rematch [--scheduler tcp://...] [--chunk-size N] [--resume RUN_ID]
 placement-api audit verify [--database-url URL] [--anchor SEQ:HASH] [--json]
                               (offline audit-chain check; also ``python -m api.audit verify``)
 placement-api audit checkpoint [--database-url URL]   (sign the chain head; cron / systemd timer)
+placement-api import-openings FILE --as USERNAME [--profile P] [--full-feed] [--dry-run] [--atomic]
+                              (a CSV of openings or a job-board export, as that liaison)
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from api import logs, migrate, request_id, security, store
+from api import import_cli, logs, migrate, request_id, security, store
 from api.audit import cli as audit_cli
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
@@ -71,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     rematch_job.add_arguments(sub.add_parser("rematch", help="nightly re-match of every active client"))
     audit_cli.add_arguments(sub.add_parser("audit", help="audit-trail tools (verify, checkpoint)"))
+    import_cli.add_arguments(sub.add_parser("import-openings", help="import a CSV of openings as a liaison"))
     return parser
 
 
@@ -263,6 +266,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return rematch_job.run_from_args(args)
     if args.command == "audit":
         return audit_cli.run(args)
+    if args.command == "import-openings":
+        with _session(settings) as session:
+            return import_cli.run(args, session, today=settings.today(), ttl_days=settings.import_ttl_days)
     return serve(args, settings)
 
 

@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     audit_key: SecretStr | None = None
     audit_key_file: Path | None = None
     max_import_bytes: int = 5_000_000
+    # Days an imported job-board posting that states no expiry date stays open after it was
+    # posted (after its first import when it states no posting date either).
+    import_ttl_days: int = Field(default=30, ge=1, le=3650)
     # Mark the pages' session cookie Secure (sent over HTTPS only): on behind a TLS proxy.
     secure_cookies: bool = False
     # O*NET profile store (`matcher occupations import`); None means ``var_dir/occupations``

@@ -3,7 +3,7 @@
 Columns are the opening record fields plus ``employer_id`` (an employer the
 importing liaison manages) and ``lat``/``lon``. List fields (``shifts``,
 skills, accommodation codes) are separated by ``;``; ``demands`` reads like
-``attention=3;pace=4``; ``riasec`` is six numbers separated by ``;``.
+``attention=3;pace=4`` (or ``attention=moderate``); ``riasec`` is six numbers separated by ``;``.
 Row 1 is the header, so the first opening is row 2.
 """
 
@@ -19,9 +19,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api import dedupe, store
+from api import board_import, dedupe, store
 from api.audit import append_events
 from api.convert import opening_raw
 from api.models import User, utcnow
@@ -127,9 +128,10 @@ def _demands(text: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for part in (p.strip() for p in text.split(";") if p.strip()):
         dim, sep, level = part.partition("=")
-        if not sep or not level.strip().isdigit():
+        if not sep or not level.strip():
             raise RowError("demands", f"expected dimension=level, got {part!r}")
-        out[dim.strip()] = int(level)
+        # a level by number or by name ("moderate"): the engine's records check which
+        out[dim.strip()] = int(level) if level.strip().isdigit() else level.strip()
     return out
 
 
@@ -327,7 +329,7 @@ def import_openings(session: Session, *, user: User, text: str, atomic: bool, to
 
 
 class ImportRefused(Exception):
-    """A file refused as a whole: too large (413), not UTF-8 or not CSV (400)."""
+    """A file refused as a whole: too large (413), not UTF-8 or not CSV (400), raced (409)."""
 
     def __init__(self, status: int, detail: str) -> None:
         super().__init__(detail)
@@ -387,3 +389,55 @@ def _import_events(report: ImportReport) -> list[dict[str, Any]]:
         "n_duplicates": len(report.duplicates),
     }
     return [*events, {"kind": "openings.imported", "payload": summary}]
+
+
+def run_file_import(
+    session: Session,
+    *,
+    user: User,
+    text: str,
+    profile: str | None,
+    atomic: bool,
+    today: dt.date,
+    ttl_days: int,
+    dry_run: bool = False,
+    full_feed: bool = False,
+) -> ImportReport:
+    """The one entry of the route, the page and the CLI: a job-board file (profile named or found
+    from its header, :mod:`api.board_import`) or a file in the project's own format (strict)."""
+    board = board_import.choose_profile(text, profile)
+    if board is not None:
+        with cyclic_gc_paused():
+            try:
+                return board_import.import_board_file(
+                    session,
+                    user=user,
+                    text=text,
+                    profile=board,
+                    today=today,
+                    ttl_days=ttl_days,
+                    atomic=atomic,
+                    dry_run=dry_run,
+                    full_feed=full_feed,
+                )
+            except csv.Error as exc:
+                raise ImportRefused(400, f"Malformed CSV: {exc}") from None
+            except IntegrityError:  # a concurrent import stored one of these postings first
+                session.rollback()
+                raise ImportRefused(
+                    409, "Another import stored some of these postings meanwhile: import again"
+                ) from None
+    if full_feed:
+        raise ImportRefused(400, "full_feed needs a job-board file (profile linkedin or jobspy)")
+    if not dry_run:
+        return run_import(session, user=user, text=text, atomic=atomic, today=today)
+    checked = preview(session, user=user, text=text, today=today)
+    session.rollback()
+    return ImportReport(
+        committed=False,
+        dry_run=True,
+        n_rows=checked.n_rows,
+        created=[r.opening_id for r in checked.storable],
+        errors=checked.errors,
+        duplicates=checked.duplicates,
+    )

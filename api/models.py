@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     false,
     true,
 )
@@ -132,7 +133,12 @@ class Opening(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The openings counter after the last write of this opening: the matcher cache's change log.
     changed_version: Mapped[int] = mapped_column(Integer, server_default="0", index=True)
+    # Where an imported posting came from (a job-board profile, e.g. "linkedin") and its id there:
+    # a re-import of the same posting updates this opening. Null for openings entered here.
+    source: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
+    __table_args__ = (UniqueConstraint("source", "external_id", name="uq_openings_source_external_id"),)
     __mapper_args__ = {"version_id_col": version}
 
 

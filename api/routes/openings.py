@@ -25,6 +25,7 @@ router = APIRouter(prefix="/openings", tags=["openings"], responses=errors(401, 
 Status = Literal["open", "filled", "closed"]
 Sort = Literal["created", "title", "employer", "posted", "expires"]
 Order = Literal["asc", "desc"]
+Profile = Literal["native", "linkedin", "jobspy"]
 Limit = Annotated[
     int,
     Query(ge=1, le=MAX_LIMIT, description=f"How many to return at most (1-{MAX_LIMIT}).", examples=[100]),
@@ -197,25 +198,54 @@ def reopen_opening(
     return _status(session, user, settings, opening_id, "open")
 
 
-@router.post("/import", responses=errors(400, 413))
+# Fields only job-board imports fill are left out of a native import's report (exclude_none).
+@router.post("/import", responses=errors(400, 409, 413), response_model_exclude_none=True)
 def import_openings(
     session: SessionDep,
     user: LiaisonUser,
     settings: SettingsDep,
     file: UploadFile,
     atomic: bool = False,
+    profile: Annotated[
+        Profile | None,
+        Query(
+            description="The file's format: native (this service's columns), linkedin or jobspy "
+            "(job-board exports); left out, it is found from the header."
+        ),
+    ] = None,
+    full_feed: Annotated[
+        bool,
+        Query(
+            description="Job-board files: the file is the whole feed, so open openings of that source "
+            "(of employers you manage) missing from it are closed."
+        ),
+    ] = False,
+    dry_run: Annotated[bool, Query(description="Check and report only; nothing is stored.")] = False,
 ) -> ImportReport:
     """Bulk CSV import: valid rows are stored and bad ones reported by row, field and message.
 
-    Every unreadable cell of a row is reported, then the first other problem the engine
-    finds in it. With ``atomic=true`` nothing is stored unless every row is valid.
-    Near-duplicates of open openings (or of earlier rows) are reported in ``duplicates``
-    and not stored.
+    The project's own format is strict: an unknown column refuses the file, at most
+    5,000 rows; every unreadable cell of a row is reported, then the first other problem the
+    engine finds in it, and near-duplicates of open openings (or of earlier rows) are
+    reported in ``duplicates`` and not stored. A job-board export (LinkedIn, JobSpy) ignores
+    columns it does not read, upserts by the posting's id (``created``, ``updated``,
+    ``n_unchanged``), creates missing employers and reports ``warnings`` by kind.
+    With ``atomic=true`` nothing is stored unless every row is valid.
     """
     try:
         text = importer.read_upload(
             file.file.read(settings.max_import_bytes + 1), max_bytes=settings.max_import_bytes
         )
-        return importer.run_import(session, user=user, text=text, atomic=atomic, today=settings.today())
+        return importer.run_file_import(
+            session,
+            user=user,
+            text=text,
+            profile=profile,
+            atomic=atomic,
+            today=settings.today(),
+            ttl_days=settings.import_ttl_days,
+            dry_run=dry_run,
+            full_feed=full_feed,
+        )
     except importer.ImportRefused as refused:
         raise HTTPException(status_code=refused.status, detail=refused.detail) from None

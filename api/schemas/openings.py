@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.schemas import examples
-from api.schemas.clients import ACCOMMODATIONS, DIMENSIONS
-from api.schemas.common import Id, LatLon, Name, Note, Phrase, Phrases, Ratings, Riasec, Strict, Zip
+from api.schemas.clients import ACCOMMODATIONS, DIMENSIONS, LEVEL_NAMES, CapacityRatings
+from api.schemas.common import Id, LatLon, Name, Note, Phrase, Phrases, Riasec, Strict, Zip
 
 Window = Annotated[str, StringConstraints(max_length=40)]
 #: An employer contact's e-mail: empty, or one address (the domain has a dot; no spaces).
@@ -169,10 +169,12 @@ class OpeningDetails(Strict):
         description="True when the skills were filled in from the O*NET occupation rather than given "
         "by a liaison (normally set by the service).",
     )
-    demands: Ratings = Field(
+    # A level by number or by name, as for a client's capacity (the engine's records check which).
+    demands: CapacityRatings = Field(
         default={},
         description="How much the job asks on each cognitive dimension, from 1 (very low) to 5 (very "
-        f"high): {DIMENSIONS}. Leave out what you do not know: it is shown as unknown, never as 0.",
+        f"high), by number or by name ({LEVEL_NAMES}, in any case; stored as the number): "
+        f"{DIMENSIONS}. Leave out what you do not know: it is shown as unknown, never as 0.",
     )
     inferred_demands: Codes = Field(
         default=[],
@@ -284,6 +286,13 @@ class ImportRowError(BaseModel):
     row: int = Field(description="The row's line in the file; the header is row 1, the first opening row 2.")
     field: str = Field(description="The column (field) that is wrong.")
     message: str = Field(description="What is wrong with it.")
+    value: str | None = Field(default=None, description="The cell as read (job-board imports).")
+    kind: str | None = Field(
+        default=None,
+        description="Job-board imports: a stable code of the reason (errors: e.g. location_not_us, "
+        "wage_invalid) or of the warning (location_city_level, location_unknown, wage_unknown, "
+        "shifts_unknown, no_expiry, expired_on_arrival, closed_on_arrival, employer_unnamed).",
+    )
 
 
 class ImportDuplicate(BaseModel):
@@ -306,3 +315,24 @@ class ImportReport(BaseModel):
     created: list[str] = Field(description="Ids of the openings stored.")
     errors: list[ImportRowError] = Field(description="Every problem found, by row and field.")
     duplicates: list[ImportDuplicate] = Field(description="Rows not stored as near-duplicates.")
+    # Job-board imports (profile linkedin or jobspy) also fill these.
+    file_format: str = Field(default="native", description="The file's format: native, linkedin or jobspy.")
+    dry_run: bool = Field(default=False, description="Nothing was stored: this is what the import would do.")
+    updated: list[str] = Field(
+        default_factory=list, description="Ids of stored openings a re-imported posting changed."
+    )
+    n_unchanged: int = Field(default=0, description="Re-imported postings identical to their stored opening.")
+    closed: list[str] = Field(
+        default_factory=list,
+        description="full_feed: ids of this source's open openings missing from the file.",
+    )
+    employers_created: list[str] = Field(
+        default_factory=list, description="Ids of the employers created from the file's company names."
+    )
+    warnings: list[ImportRowError] = Field(
+        default_factory=list, description="What each stored row leaves unknown or asks to check."
+    )
+    warning_counts: dict[str, int] = Field(default_factory=dict, description="Warnings by kind.")
+    rejected: dict[str, int] = Field(
+        default_factory=dict, description="Rejected rows by the kind of their first error."
+    )

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.models import Employer, EmployerLiaison, Opening, utcnow
 from api.store.common import Conflict, bump_counter, new_id, read_counter
 
 OPENINGS_COUNTER = "openings"
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def _managed_by(liaison_id: int) -> Select[Any]:
@@ -166,3 +169,43 @@ def set_liaisons(session: Session, *, employer_id: str, user_ids: list[int]) -> 
         session.add(EmployerLiaison(employer_id=employer_id, user_id=user_id))
     session.flush()
     return liaison_ids(session, employer_id=employer_id)
+
+
+@lru_cache(maxsize=100_000)  # a feed names each company many times
+def employer_key(name: str) -> str:
+    """An employer name as compared by imports: case, spacing and punctuation ignored."""
+    return " ".join(_NOT_ALNUM.sub(" ", name.casefold()).split())
+
+
+def managed_by_key(session: Session, *, liaison_id: int) -> dict[str, Employer]:
+    """The employers the liaison manages, by :func:`employer_key` of their name (oldest first wins)."""
+    query = (
+        select(Employer).where(Employer.id.in_(_managed_by(liaison_id))).order_by(Employer.created_at.desc())
+    )
+    return {employer_key(e.name): e for e in session.scalars(query)}
+
+
+def insert_employers(session: Session, *, names: Iterable[str], liaison_id: int) -> dict[str, str]:
+    """Create employers by name, managed by the liaison, with batched INSERTs; their ids by name."""
+    now = utcnow()
+    ids = {name: new_id("E") for name in names}
+    if not ids:
+        return ids
+    rows = [
+        {
+            "id": i,
+            "name": name,
+            "industry": "",
+            "notes": "",
+            "fair_chance": False,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for name, i in ids.items()
+    ]
+    session.execute(insert(Employer.metadata.tables[Employer.__tablename__]), rows)
+    links = [{"employer_id": i, "user_id": liaison_id} for i in ids.values()]
+    session.execute(insert(EmployerLiaison.metadata.tables[EmployerLiaison.__tablename__]), links)
+    session.flush()
+    return ids

@@ -244,11 +244,16 @@ def insert_openings(
     *,
     rows: Sequence[tuple[str, dict[str, Any], dt.datetime]],
     created_by: int | None,
+    origins: Sequence[tuple[str, str]] | None = None,
 ) -> None:
-    """Store new open openings ``(employer_id, record, created_at)`` with one batched INSERT."""
+    """Store new openings ``(employer_id, record, created_at)`` with one batched INSERT.
+
+    ``origins``: each row's ``(source, external_id)``, for postings imported from a job board.
+    """
     if not rows:
         return
     version = bump_openings(session, ids=())
+    sources = origins if origins is not None else [(None, None)] * len(rows)
     values = [
         {
             "id": record["id"],
@@ -262,8 +267,10 @@ def insert_openings(
             "created_at": at,
             "updated_at": at,
             "changed_version": version,
+            "source": source,
+            "external_id": external_id,
         }
-        for employer_id, record, at in rows
+        for (employer_id, record, at), (source, external_id) in zip(rows, sources, strict=True)
     ]
     # A Core INSERT: one executemany (the ORM's bulk insert splits runs of None values).
     session.execute(insert(Opening.metadata.tables[Opening.__tablename__]), values)
@@ -348,3 +355,35 @@ def changed_since(session: Session, *, version: int, as_of: dt.date) -> list[tup
 
 def _date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value)) if value else None
+
+
+def by_external_ids(session: Session, *, source: str, external_ids: Collection[str]) -> dict[str, Opening]:
+    """The openings imported from ``source`` under these ids there, by that id."""
+    found: dict[str, Opening] = {}
+    wanted = sorted(external_ids)
+    for start in range(0, len(wanted), 500):
+        query = select(Opening).where(
+            Opening.source == source, Opening.external_id.in_(wanted[start : start + 500])
+        )
+        found.update((o.external_id, o) for o in session.scalars(query) if o.external_id is not None)
+    return found
+
+
+def open_from_source(session: Session, *, source: str, liaison_id: int) -> list[Opening]:
+    """Open openings imported from ``source`` for employers the liaison manages (a full feed's scope)."""
+    query = select(Opening).where(
+        Opening.source == source, Opening.status == "open", Opening.employer_id.in_(_managed_by(liaison_id))
+    )
+    return list(session.scalars(query.order_by(Opening.created_at, Opening.id)))
+
+
+def close_openings(session: Session, *, openings: Sequence[Opening]) -> None:
+    """Mark these openings closed (one version bump for all)."""
+    if not openings:
+        return
+    for opening in openings:
+        opening.status = "closed"
+        opening.record = {**opening.record, "status": "closed"}
+        opening.updated_at = utcnow()
+    bump_openings(session, ids=[o.id for o in openings])
+    session.flush()

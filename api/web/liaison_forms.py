@@ -7,7 +7,6 @@ form field it belongs to and said in plain words.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,7 +15,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from matcher.resources import data_dir
 from matcher.vocab import load_vocabulary
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -45,11 +43,11 @@ class Dimension:
 @cache
 def dimensions() -> tuple[Dimension, ...]:
     """The cognitive dimensions a job is rated on, with the question a liaison answers."""
-    with (data_dir() / "dimensions.csv").open(encoding="utf-8", newline="") as fh:
-        return tuple(
-            Dimension(r["code"], r["label"], r["demand_question"].replace(";", ","))
-            for r in csv.DictReader(fh)
-        )
+    vocab = load_vocabulary()  # the one reader of data/dimensions.csv
+    return tuple(
+        Dimension(code, vocab.dimension_labels[code], vocab.demand_questions[code])
+        for code in vocab.dimensions
+    )
 
 
 def level_choices() -> list[tuple[str, str]]:

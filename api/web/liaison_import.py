@@ -15,13 +15,14 @@ import os
 import re
 import secrets
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from api import importer, store
+from api import board_import, importer, store
 from api.config import Settings
 from api.deps import SessionDep, SettingsDep
 from api.models import User
@@ -32,6 +33,12 @@ from api.web.session import LiaisonPage
 router = APIRouter()
 
 KEEP_SECONDS = 3600
+#: The formats a liaison may choose (left unchosen, the file's header decides).
+PROFILE_CHOICES = {
+    "native": "This service's columns",
+    "linkedin": "LinkedIn postings export",
+    "jobspy": "JobSpy export (Indeed, Glassdoor, ZipRecruiter, ...)",
+}
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
 
@@ -68,6 +75,8 @@ def _plain(refused: importer.ImportRefused, settings: Settings) -> str:
     if refused.status == 413:
         limit = settings.max_import_bytes / 1_000_000
         return f"The file is larger than the limit of {limit:g} MB: split it in parts."
+    if refused.status == 409:
+        return "Another import stored some of these postings meanwhile: check the file again."
     if "workbook" in refused.detail:
         return "The file is a spreadsheet workbook, not CSV: in the spreadsheet, save it as CSV."
     return f"The file could not be read as CSV ({refused.detail})."
@@ -82,12 +91,32 @@ def import_page(request: Request, user: LiaisonPage) -> Response:
 async def preview_import(
     request: Request, session: SessionDep, settings: SettingsDep, user: LiaisonPage
 ) -> Response:
-    upload = (await request.form()).get("file")
+    form = await request.form()
+    upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _upload_form(request, user, errors={"file": "Choose a CSV file to check"}, status_code=422)
+    options = _options(form.get("profile"), form.get("full_feed"))
+    if options is None:
+        return _upload_form(
+            request, user, errors={"profile": "Choose one of the formats listed"}, status_code=422
+        )
     data = await upload.read(settings.max_import_bytes + 1)
     try:
         text = importer.read_upload(data, max_bytes=settings.max_import_bytes)
+        if board_import.choose_profile(text, options.profile) is not None:
+            return _board_preview(
+                request,
+                session,
+                settings,
+                user,
+                data=data,
+                text=text,
+                options=options,
+                filename=upload.filename[:200],
+            )
+        if options.full_feed:
+            full = "A full feed needs a job-board file (LinkedIn or JobSpy)."
+            return _upload_form(request, user, errors={"full_feed": full}, status_code=422)
         preview = importer.preview(session, user=user, text=text, today=settings.today())
     except importer.ImportRefused as refused:
         return _upload_form(request, user, errors={"file": _plain(refused, settings)}, status_code=422)
@@ -118,6 +147,8 @@ async def preview_import(
         rows_of=rows_of,
         existing=existing,
         token=token,
+        board=None,
+        options=options,
         filename=upload.filename[:200],
     )
 
@@ -126,28 +157,89 @@ async def preview_import(
 async def store_import(
     request: Request, session: SessionDep, settings: SettingsDep, user: LiaisonPage
 ) -> Response:
-    token = (await request.form()).get("token")
+    form = await request.form()
+    token = form.get("token")
     path = _kept_file(settings, user, token) if isinstance(token, str) else None
     try:
         data = path.read_bytes() if path is not None else None
     except FileNotFoundError:
         data = None
-    if path is None or data is None:
+    options = _options(form.get("profile"), form.get("full_feed"))
+    if path is None or data is None or options is None:
         expired = "The checked file is no longer kept (after an hour, or once stored): upload it again."
         return _upload_form(request, user, errors={"file": expired}, status_code=422)
     try:
-        report = importer.run_import(
+        report = importer.run_file_import(
             session,
             user=user,
             text=importer.read_upload(data, max_bytes=settings.max_import_bytes),
+            profile=options.profile,
             atomic=False,
             today=settings.today(),
+            ttl_days=settings.import_ttl_days,
+            full_feed=options.full_feed,
         )
     except importer.ImportRefused as refused:  # it was read once: only if the limit changed since
         return _upload_form(request, user, errors={"file": _plain(refused, settings)}, status_code=422)
     path.unlink(missing_ok=True)
-    n = len(report.created)
+    n = len(report.created) + len(report.updated)
     return RedirectResponse(f"/openings?done=imported&n={n}&sort=created&order=desc", status_code=303)
+
+
+@dataclass(frozen=True)
+class _Options:
+    profile: str | None  # None: found from the header
+    full_feed: bool
+
+
+def _options(profile: object, full_feed: object) -> _Options | None:
+    """The format and full-feed choice of the form, or None when the format is not one offered."""
+    chosen = profile if isinstance(profile, str) and profile else None
+    if chosen is not None and chosen not in PROFILE_CHOICES:
+        return None
+    return _Options(chosen, full_feed == "on")
+
+
+def _board_preview(
+    request: Request,
+    session: SessionDep,
+    settings: Settings,
+    user: User,
+    *,
+    data: bytes,
+    text: str,
+    options: _Options,
+    filename: str,
+) -> Response:
+    """A job-board file checked with nothing stored: what would be created, updated, closed and why."""
+    report = importer.run_file_import(
+        session,
+        user=user,
+        text=text,
+        profile=options.profile,
+        atomic=False,
+        today=settings.today(),
+        ttl_days=settings.import_ttl_days,
+        dry_run=True,
+        full_feed=options.full_feed,
+    )
+    storable = bool(report.created or report.updated or report.closed)
+    problems: dict[int, list[ImportRowError]] = {}
+    for error in report.errors:
+        problems.setdefault(error.row, []).append(error)
+    return render(
+        request,
+        "liaison_import.html",
+        user=user,
+        nav="import",
+        errors={},
+        preview=None,
+        board=report,
+        problems=sorted(problems.items()),
+        token=_keep(settings, user, data) if storable else "",
+        options=options,
+        filename=filename,
+    )
 
 
 def _upload_form(request: Request, user: User, *, errors: dict[str, str], status_code: int = 200) -> Response:
@@ -163,4 +255,6 @@ def _upload_form(request: Request, user: User, *, errors: dict[str, str], status
         limit_mb=f"{settings.max_import_bytes / 1_000_000:g}",
         columns=sorted(importer.COLUMNS),
         required=importer.REQUIRED,
+        profiles=PROFILE_CHOICES,
+        board=None,
     )

@@ -18,12 +18,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from matcher.geocode import Place, Precision, geocode
 from matcher.records.wages import HourlyWage, WageError, hourly_wage
+
+# Exports repeat a few thousand place names over and over ("New York, NY" 818 times in 33k rows):
+# each is geocoded once per process (a Place is immutable, so it is safely shared).
+_geocode = lru_cache(maxsize=100_000)(geocode)
+# A location naming only the country (or a remote region of it): placed, not wrong.
+_COUNTRY_ONLY = re.compile(r"\b(united states|usa|us|remote|anywhere|nationwide)\b", re.IGNORECASE)
 
 #: The employer of postings that name none (one employer record per source collects them).
 UNNAMED_EMPLOYER = "Employer not named"
@@ -39,9 +47,11 @@ class Profile:
     employer_columns: tuple[str, ...]  # the first non-empty one names the employer
 
 
+# LinkedIn's columns shared by its full postings table and the 33k export without descriptions
+# or pay (``job_id, company_id, title, location, remote_allowed, ...``).
 LINKEDIN = Profile(
     "linkedin",
-    frozenset({"job_id", "title", "location", "listed_time", "pay_period"}),
+    frozenset({"job_id", "title", "location", "remote_allowed"}),
     "job_id",
     ("company_name", "company_id"),
 )
@@ -65,6 +75,18 @@ class Problem:
     column: str
     value: str
     message: str
+    kind: str = ""  # a stable code: the reason a row is rejected, or the kind of a warning
+
+
+# Warning kinds: what an opening stored from a posting leaves unknown or needs checking.
+LOCATION_CITY_LEVEL = "location_city_level"  # a city or area centre: commutes are estimates
+LOCATION_UNKNOWN = "location_unknown"  # a state, the country or nothing: no commute to estimate
+WAGE_UNKNOWN = "wage_unknown"
+SHIFTS_UNKNOWN = "shifts_unknown"  # job boards never state shift times
+NO_EXPIRY = "no_expiry"  # open for the time-to-live after posting
+EXPIRED_ON_ARRIVAL = "expired_on_arrival"
+CLOSED_ON_ARRIVAL = "closed_on_arrival"
+EMPLOYER_UNNAMED = "employer_unnamed"
 
 
 @dataclass
@@ -108,37 +130,111 @@ def read_posting(
     *,
     as_of: dt.date,
     ttl_days: int = DEFAULT_TTL_DAYS,
+    first_seen: dt.date | None = None,
 ) -> Posting:
-    """One exported row as a :class:`Posting` (every problem of the row listed at once)."""
+    """One exported row as a :class:`Posting`, every problem of the row listed at once.
+
+    Parameters
+    ----------
+    row : mapping
+        Column name -> cell (text, or a number as pandas reads it).
+    profile : Profile
+        The export schema the row follows.
+    as_of : date
+        The day of the import: a posting whose last day is before it is expired on arrival.
+    ttl_days : int
+        Days a posting without an expiry date stays open after it was posted (after
+        ``first_seen`` when it states no posting date either).
+    first_seen : date, optional
+        The day the posting was first imported (default ``as_of``): a re-import of a posting
+        without dates keeps the expiry its first import gave it.
+
+    Returns
+    -------
+    Posting
+        Its ``errors`` reject the row; its ``warnings`` say what is unknown or needs checking.
+    """
     errors: list[Problem] = []
     warnings: list[Problem] = []
     external_id = _text(row, profile.id_column)
     if not external_id:
-        errors.append(Problem(profile.id_column, "", "missing: the posting's id on the job board"))
+        errors.append(
+            Problem(profile.id_column, "", "missing: the posting's id on the job board", "missing_id")
+        )
     title = _text(row, "title")
     if not title:
-        errors.append(Problem("title", "", "missing: every opening needs a title"))
+        errors.append(Problem("title", "", "missing: every opening needs a title", "missing_title"))
+    employer = _employer(row, profile, warnings)
+    fields: dict[str, Any] = {"title": title, "employer": employer, "description": _text(row, "description")}
+    fields["remote"] = _flag(row.get("remote_allowed" if profile is LINKEDIN else "is_remote"))
+    place = _place(row, fields, errors, warnings)
+    wage = _wage(row, profile, errors)
+    if wage is not None:
+        # The low end: an opening is never assumed to pay the best of its range.
+        fields["hourly_wage"] = wage.low
+    elif not any(e.kind == "wage_invalid" for e in errors):
+        warnings.append(Problem("pay", "", "pay not stated: ask the employer", WAGE_UNKNOWN))
+    warnings.append(Problem("shifts", "", "shift times not stated: ask the employer", SHIFTS_UNKNOWN))
+    _dates(row, profile, fields, errors, warnings, as_of=as_of, ttl=(ttl_days, first_seen or as_of))
+    if profile is LINKEDIN and not _blank(row.get("closed_time")):
+        fields["status"] = "closed"
+        warnings.append(
+            Problem(
+                "closed_time", _text(row, "closed_time"), "already closed on the job board", CLOSED_ON_ARRIVAL
+            )
+        )
+    return Posting(profile.name, external_id, employer, fields, place, wage, errors, warnings)
+
+
+def _employer(row: Mapping[str, Any], profile: Profile, warnings: list[Problem]) -> str:
     employer = _text(row, profile.employer_columns[0])
     if not employer:  # only a company number (LinkedIn's 33k export): named by it
         number = next((_text(row, c) for c in profile.employer_columns[1:] if _text(row, c)), "")
-        employer = f"Company {number}" if number else ""
+        employer = f"Company {number.removesuffix('.0')}" if number else ""
     if not employer:  # still a real job: the specialist can find out who posted it
         employer = UNNAMED_EMPLOYER
-        warnings.append(Problem(profile.employer_columns[0], "", "employer not named: ask the job board"))
+        warnings.append(
+            Problem(
+                profile.employer_columns[0], "", "employer not named: ask the job board", EMPLOYER_UNNAMED
+            )
+        )
+    return employer
 
-    fields: dict[str, Any] = {"title": title, "employer": employer, "description": _text(row, "description")}
-    remote = _flag(row.get("remote_allowed" if profile is LINKEDIN else "is_remote"))
-    fields["remote"] = remote
-    place = geocode(_text(row, "location"))
+
+def _place(
+    row: Mapping[str, Any], fields: dict[str, Any], errors: list[Problem], warnings: list[Problem]
+) -> Place | None:
+    """Where the posting is, written into ``fields`` with its precision (unknown when unplaceable)."""
+    text = _text(row, "location")
+    place = _geocode(text)
+    if place is None and text and not _COUNTRY_ONLY.search(text):
+        errors.append(Problem("location", text, "place not found (US places only)", "location_not_found"))
+        return None
     if place is not None and place.location is not None:
         fields["location"] = {"lat": place.location.lat, "lon": place.location.lon}
-    elif not remote:
-        what = place.name if place is not None else _text(row, "location") or "nothing"
+        fields["location_precision"] = place.precision.value
+        if place.precision is not Precision.ZIP:
+            fields["location_uncertainty_km"] = place.uncertainty_km
+            warnings.append(
+                Problem(
+                    "location",
+                    text,
+                    f"only the {place.precision.value} is known: {place.name}",
+                    LOCATION_CITY_LEVEL,
+                )
+            )
+        return place
+    fields["location_precision"] = (place.precision if place is not None else Precision.COUNTRY).value
+    if not fields["remote"]:
+        what = place.name if place is not None else "nothing"
         warnings.append(
-            Problem("location", _text(row, "location"), f"location unknown: the posting says only {what}")
+            Problem("location", text, f"location unknown: the posting says only {what}", LOCATION_UNKNOWN)
         )
+    return place
 
-    wage: HourlyWage | None = None
+
+def _wage(row: Mapping[str, Any], profile: Profile, errors: list[Problem]) -> HourlyWage | None:
+    column = "pay_period" if profile is LINKEDIN else "interval"
     try:
         if profile is LINKEDIN:
             wage = hourly_wage(
@@ -149,68 +245,94 @@ def read_posting(
             )
             currency = _text(row, "currency")
             if wage is not None and currency and currency.upper() != "USD":
-                errors.append(Problem("currency", currency, "pay in another currency than US dollars"))
-        else:
-            wage = hourly_wage(
-                period=_text(row, "interval") or None,
-                minimum=row.get("min_amount"),
-                maximum=row.get("max_amount"),
-            )
+                errors.append(
+                    Problem("currency", currency, "pay in another currency than US dollars", "currency")
+                )
+            return wage
+        return hourly_wage(
+            period=_text(row, "interval") or None,
+            minimum=row.get("min_amount"),
+            maximum=row.get("max_amount"),
+        )
     except WageError as exc:
-        column = "pay_period" if profile is LINKEDIN else "interval"
-        errors.append(Problem(column, _text(row, column), str(exc)))
-    if wage is not None:
-        # The low end: an opening is never assumed to pay the best of its range.
-        fields["hourly_wage"] = wage.low
+        errors.append(Problem(column, _text(row, column), str(exc), "wage_invalid"))
+        return None
 
+
+def _dates(
+    row: Mapping[str, Any],
+    profile: Profile,
+    fields: dict[str, Any],
+    errors: list[Problem],
+    warnings: list[Problem],
+    *,
+    as_of: dt.date,
+    ttl: tuple[int, dt.date],
+) -> None:
+    """Posted and expiry dates into ``fields``; no expiry: the time-to-live; expired: a warning."""
     posted_column, expiry_column = ("listed_time", "expiry") if profile is LINKEDIN else ("date_posted", "")
-    posted = expires = None
-    try:
-        if not _blank(row.get(posted_column)):
-            posted = _date(row[posted_column])
-            fields["posted"] = posted.isoformat()
-    except (ValueError, OverflowError, OSError):
-        errors.append(Problem(posted_column, _text(row, posted_column), "not a date"))
-    try:
-        if expiry_column and not _blank(row.get(expiry_column)):
-            expires = _date(row[expiry_column])
-    except (ValueError, OverflowError, OSError):
-        errors.append(Problem(expiry_column, _text(row, expiry_column), "not a date"))
-    if expires is None and posted is not None:
-        expires = posted + dt.timedelta(days=ttl_days)
+    posted = _read_date(row, posted_column, errors)
+    expires = _read_date(row, expiry_column, errors) if expiry_column else None
+    if posted is not None:
+        fields["posted"] = posted.isoformat()
+    if expires is None and not (expiry_column and _text(row, expiry_column)):
+        ttl_days, first_seen = ttl
+        expires = (posted or first_seen) + dt.timedelta(days=ttl_days)
+        since = "posting" if posted is not None else "its first import"
         warnings.append(
             Problem(
-                expiry_column or posted_column, "", f"no expiry date: open for {ttl_days} days after posting"
+                expiry_column or posted_column,
+                "",
+                f"no expiry date: open for {ttl_days} days after {since}",
+                NO_EXPIRY,
             )
         )
-    if expires is not None:
-        fields["expires"] = expires.isoformat()
-        if posted is not None and expires < posted:
-            errors.append(Problem(expiry_column, expires.isoformat(), f"before the posting date {posted}"))
-        elif expires < as_of:
-            warnings.append(
-                Problem(
-                    expiry_column or posted_column,
-                    expires.isoformat(),
-                    f"already expired on arrival ({expires})",
-                )
+    if expires is None:
+        return
+    fields["expires"] = expires.isoformat()
+    if posted is not None and expires < posted:
+        errors.append(
+            Problem(expiry_column, expires.isoformat(), f"before the posting date {posted}", "date_invalid")
+        )
+    elif expires < as_of:
+        warnings.append(
+            Problem(
+                expiry_column or posted_column,
+                expires.isoformat(),
+                f"already expired on arrival ({expires}): stored as expired, never suggested",
+                EXPIRED_ON_ARRIVAL,
             )
-    if profile is LINKEDIN and not _blank(row.get("closed_time")):
-        fields["status"] = "closed"
-        warnings.append(Problem("closed_time", _text(row, "closed_time"), "already closed on the job board"))
-    return Posting(profile.name, external_id, employer, fields, place, wage, errors, warnings)
+        )
+
+
+def _read_date(row: Mapping[str, Any], column: str, errors: list[Problem]) -> dt.date | None:
+    if not column or _blank(row.get(column)):
+        return None
+    try:
+        return _date(row[column])
+    except (ValueError, OverflowError, OSError):
+        errors.append(Problem(column, _text(row, column), "not a date", "date_invalid"))
+        return None
 
 
 __all__ = [
+    "CLOSED_ON_ARRIVAL",
     "DEFAULT_TTL_DAYS",
+    "EMPLOYER_UNNAMED",
+    "EXPIRED_ON_ARRIVAL",
     "JOBSPY",
     "LINKEDIN",
+    "LOCATION_CITY_LEVEL",
+    "LOCATION_UNKNOWN",
+    "NO_EXPIRY",
     "PROFILES",
     "Posting",
     "Precision",
     "Problem",
     "Profile",
+    "SHIFTS_UNKNOWN",
     "UNNAMED_EMPLOYER",
+    "WAGE_UNKNOWN",
     "detect_profile",
     "read_posting",
 ]

@@ -50,7 +50,8 @@ def test_profiles_are_detected_from_the_header() -> None:
 
 def test_a_linkedin_row_keeps_what_it_states_and_leaves_the_rest_unknown() -> None:
     posting = read_posting(LINKEDIN_ROW, LINKEDIN, as_of=AS_OF)
-    assert posting.errors == [] and posting.warnings == []
+    assert posting.errors == []
+    assert [w.kind for w in posting.warnings] == ["location_city_level", "shifts_unknown"]
     assert (posting.source, posting.external_id, posting.employer) == ("linkedin", "3902356107", "Hopper")
     assert posting.fields["hourly_wage"] == 16.0  # the low end of the range, never the best case
     assert posting.fields["posted"] == "2024-04-19" and posting.fields["expires"] == "2024-05-19"
@@ -63,31 +64,33 @@ def test_a_jobspy_row_without_expiry_gets_the_time_to_live() -> None:
     assert posting.errors == []
     assert posting.fields["hourly_wage"] == 20.0  # 41,600 a year over 2,080 hours
     assert posting.fields["expires"] == "2024-05-01"
-    assert [w.message for w in posting.warnings] == ["no expiry date: open for 21 days after posting"]
+    no_expiry = [w.message for w in posting.warnings if w.kind == "no_expiry"]
+    assert no_expiry == ["no expiry date: open for 21 days after posting"]
 
 
 def test_an_expired_or_closed_posting_is_a_warning_not_an_open_opening() -> None:
     expired = read_posting(LINKEDIN_ROW, LINKEDIN, as_of=dt.date(2024, 6, 1))
-    assert any("expired on arrival" in w.message for w in expired.warnings)
+    assert "expired_on_arrival" in {w.kind for w in expired.warnings}
     closed = read_posting(LINKEDIN_ROW | {"closed_time": 1713600000000.0}, LINKEDIN, as_of=AS_OF)
     assert closed.fields["status"] == "closed"
 
 
 def test_a_state_or_the_country_alone_is_location_unknown_with_a_warning() -> None:
     posting = read_posting(LINKEDIN_ROW | {"location": "United States"}, LINKEDIN, as_of=AS_OF)
-    assert "location" not in posting.fields
-    assert [w.column for w in posting.warnings] == ["location"]
+    assert "location" not in posting.fields and posting.fields["location_precision"] == "country"
+    assert [w.kind for w in posting.warnings if w.column == "location"] == ["location_unknown"]
     remote = read_posting(
         LINKEDIN_ROW | {"location": "United States", "remote_allowed": 1.0}, LINKEDIN, as_of=AS_OF
     )
-    assert remote.warnings == [] and remote.fields["remote"] is True
+    assert "location_unknown" not in {w.kind for w in remote.warnings} and remote.fields["remote"] is True
 
 
 def test_every_problem_of_a_row_is_reported_at_once() -> None:
     bad = LINKEDIN_ROW | {"title": "", "company_name": "", "pay_period": "", "listed_time": "soon"}
     posting = read_posting(bad, LINKEDIN, as_of=AS_OF)
     assert [e.column for e in posting.errors] == ["title", "pay_period", "listed_time"]
-    assert [w.column for w in posting.warnings] == ["company_name"]  # employer not named: a question
+    kinds = {w.column: w.kind for w in posting.warnings}  # questions, not reasons to reject
+    assert kinds["company_name"] == "employer_unnamed" and "pay" not in kinds  # the pay is wrong, not unknown
 
 
 def test_a_company_known_only_by_number_is_named_by_it() -> None:
@@ -113,4 +116,4 @@ def test_the_real_exports_are_read(name: str, as_of: dt.date) -> None:
     readable = [p for p in postings if not p.errors]
     assert len(readable) >= 0.95 * len(postings)
     if as_of.year == 2026:  # every posting of the 2024 file is expired by now, and each one says so
-        assert all(any("expired on arrival" in w.message for w in p.warnings) for p in postings)
+        assert all("expired_on_arrival" in {w.kind for w in p.warnings} for p in postings)
