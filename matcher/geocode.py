@@ -90,11 +90,40 @@ def _key(text: str) -> str:
 _COUNTRY_KEYS = frozenset(_key(c) for c in _COUNTRY)
 
 
+class _Places:
+    """Places by key, each centre and radius worked out on first use: a file names a few
+    hundred of the ~37k cities and counties, and working out all of them took seconds."""
+
+    def __init__(
+        self,
+        points: dict[tuple[str, str], list[Location]],
+        names: dict[tuple[str, str], str],
+        precision: Precision,
+    ) -> None:
+        self._points, self._names, self._precision = points, names, precision
+        self._done: dict[tuple[str, str], Place] = {}
+
+    def get(self, key: tuple[str, str]) -> Place | None:
+        if key not in self._points:
+            return None
+        if key not in self._done:
+            self._done[key] = _centre(
+                self._names[key], key[1], self._points[key], self._precision, MIN_CITY_KM
+            )
+        return self._done[key]
+
+    def __getitem__(self, key: tuple[str, str]) -> Place:
+        place = self.get(key)
+        if place is None:
+            raise KeyError(key)
+        return place
+
+
 @dataclass(frozen=True)
 class _Gazetteer:
     zips: dict[str, tuple[Location, str, str]]  # zip -> (centre, city, state)
-    cities: dict[tuple[str, str], Place]  # (city key, state) -> place
-    counties: dict[tuple[str, str], Place]  # (county key without "county", state)
+    cities: _Places  # (city key, state) -> place
+    counties: _Places  # (county key without "county", state)
     city_names: dict[str, list[tuple[str, str]]]  # city key -> [(city key, state)], largest first
 
 
@@ -134,10 +163,8 @@ def _gazetteer() -> _Gazetteer:
             )
             by_county[ckey].append(point)
             county_names.setdefault(ckey, row["county"])
-    cities = {k: _centre(names[k], k[1], v, Precision.CITY, MIN_CITY_KM) for k, v in by_city.items()}
-    counties = {
-        k: _centre(county_names[k], k[1], v, Precision.AREA, MIN_CITY_KM) for k, v in by_county.items()
-    }
+    cities = _Places(dict(by_city), names, Precision.CITY)
+    counties = _Places(dict(by_county), county_names, Precision.AREA)
     city_names: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for key in sorted(by_city, key=lambda k: -len(by_city[k])):
         city_names[key[0]].append(key)
