@@ -38,6 +38,7 @@ from api.schemas import ImportReport, ImportRowError
 from api.store.employers import employer_key
 from matcher.csvin import sniff_delimiter
 from matcher.errors import ValidationError
+from matcher.progress import Progress, quiet
 from matcher.records import opening_from_record, opening_to_record
 from matcher.records.job_boards import PROFILES, Posting, Profile, detect_profile, read_posting
 
@@ -153,7 +154,14 @@ def _check_row(
 
 
 def check_file(
-    session: Session, *, user: User, text: str, profile: Profile, today: dt.date, ttl_days: int
+    session: Session,
+    *,
+    user: User,
+    text: str,
+    profile: Profile,
+    today: dt.date,
+    ttl_days: int,
+    progress: Progress = quiet,
 ) -> _Checked:
     """Every row read and validated, the openings they update found; nothing written."""
     header, rows, errors = _read(text)
@@ -167,7 +175,7 @@ def check_file(
     ids = {cells.get(profile.id_column, "").strip() for _, cells in rows} - {""}
     existing = store.openings.by_external_ids(session, source=profile.name, external_ids=ids)
     seen: dict[str, int] = {}
-    for number, cells in rows:
+    for number, cells in progress(rows, total=len(rows), desc="checking rows"):
         result = _check_row(
             number, cells, checked, profile=profile, existing=existing, today=today, ttl_days=ttl_days
         )
@@ -309,6 +317,7 @@ def import_board_file(
     atomic: bool = False,
     dry_run: bool = False,
     full_feed: bool = False,
+    progress: Progress = quiet,
 ) -> ImportReport:
     """Check a job-board file and (unless ``dry_run``) store it and commit; see the module docstring.
 
@@ -316,7 +325,9 @@ def import_board_file(
     row is bad; a full feed closes nothing then either. A dry run reports what would be created
     and updated (the ids it would get) and stores nothing.
     """
-    checked = check_file(session, user=user, text=text, profile=profile, today=today, ttl_days=ttl_days)
+    checked = check_file(
+        session, user=user, text=text, profile=profile, today=today, ttl_days=ttl_days, progress=progress
+    )
     header_bad = any(e.row == 1 for e in checked.errors)
     if dry_run or header_bad or (atomic and checked.errors):
         report = _report(checked, profile=profile, committed=False, dry_run=dry_run)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from api import importer, store
 from api.models import Role
 from api.schemas import ImportReport
+from matcher.progress import bar
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,6 +72,7 @@ def run(args: argparse.Namespace, session: Session, *, today: dt.date, ttl_days:
             ttl_days=ttl_days,
             dry_run=args.dry_run,
             full_feed=args.full_feed,
+            progress=bar,
         )
     except importer.ImportRefused as refused:
         raise SystemExit(f"import-openings: {refused.detail}") from None

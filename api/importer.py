@@ -29,6 +29,7 @@ from api.models import User, utcnow
 from api.schemas import ImportDuplicate, ImportReport, ImportRowError
 from matcher.csvin import decode_text, sniff_delimiter
 from matcher.errors import ValidationError
+from matcher.progress import Progress, quiet
 from matcher.records import opening_from_record, opening_to_record
 
 # Shifts, weekly hours and pay may be left empty (or their columns left out): unknown, a
@@ -402,6 +403,7 @@ def run_file_import(
     ttl_days: int,
     dry_run: bool = False,
     full_feed: bool = False,
+    progress: Progress = quiet,
 ) -> ImportReport:
     """The one entry of the route, the page and the CLI: a job-board file (profile named or found
     from its header, :mod:`api.board_import`) or a file in the project's own format (strict)."""
@@ -419,6 +421,7 @@ def run_file_import(
                     atomic=atomic,
                     dry_run=dry_run,
                     full_feed=full_feed,
+                    progress=progress,
                 )
             except csv.Error as exc:
                 raise ImportRefused(400, f"Malformed CSV: {exc}") from None
