@@ -89,9 +89,11 @@ class Scores:
         return {f: float(points[k]) for k, f in enumerate(FACTORS)}
 
 
-# Below this many pairs the row products are gathered with numpy (scipy's fancy indexing
-# costs ~0.2 ms a call whatever the size); above it scipy's compiled loops are faster.
-NUMPY_ROWDOT_PAIRS = 2_000
+# Below this many products to look at (``b``'s entries in the pairs' rows) the row products
+# are gathered with numpy: scipy's fancy indexing costs ~0.2 ms a call whatever the size,
+# and its compiled loops win above (measured: areas and skills, ~1 entry a row, gain up to
+# 60k pairs; text rows, ~46 entries, up to ~1k pairs for one client).
+NUMPY_ROWDOT_ENTRIES = 25_000
 
 
 def _rowdot(a: sp.csr_matrix, b: sp.csr_matrix, ci: np.ndarray, ji: np.ndarray) -> np.ndarray:
@@ -102,7 +104,8 @@ def _rowdot(a: sp.csr_matrix, b: sp.csr_matrix, ci: np.ndarray, ji: np.ndarray) 
     """
     if len(ci) == 0:
         return np.zeros(0)
-    if len(ci) < NUMPY_ROWDOT_PAIRS and a.has_canonical_format and b.has_canonical_format:
+    entries = int(b.indptr[ji + 1].sum() - b.indptr[ji].sum())
+    if entries < NUMPY_ROWDOT_ENTRIES and a.has_canonical_format and b.has_canonical_format:
         return _rowdot_small(a, b, ci, ji)
     return np.asarray(a[ci].multiply(b[ji]).sum(axis=1), dtype=np.float64).ravel()
 
