@@ -232,7 +232,10 @@ class _Picked(Sequence[Any]):
     """Items ``cols`` of a tuple, read on access: a gather of Python objects touches each one."""
 
     def __init__(self, items: Sequence[Any], cols: np.ndarray) -> None:
-        self._items, self._cols = items, cols
+        self._items: Sequence[Any] = items
+        self._cols: np.ndarray = cols
+        if isinstance(items, _Picked):  # a selection of a selection reads the tuple itself
+            self._items, self._cols = items._items, items._cols[cols]
 
     def __len__(self) -> int:
         return len(self._cols)

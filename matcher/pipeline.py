@@ -122,8 +122,15 @@ def score_clients(
 
 def rank(scored: ScoredBatch, index: OpeningIndex, *, n: int, config: RankingConfig) -> list[np.ndarray]:
     """Per client, the columns of its top ``n`` feasible openings, best first (employer cap applied)."""
-    return ranking.top_k(
-        scored.scores.score, index.employer_code, n=n, max_per_employer=config.max_per_employer
+    pairs = scored.scores.factors
+    return ranking.top_k_pairs(
+        pairs.rows,
+        pairs.cols,
+        scored.scores.total,
+        len(scored.clients.clients),
+        index.employer_code,
+        n=n,
+        max_per_employer=config.max_per_employer,
     )
 
 
@@ -349,18 +356,24 @@ class Matcher:
         index = self.index
         sub, by_id = self._spatial(index).take(cols)
         scored = self._score_on(chunk, sub, blocked)
+        in_id_order = np.empty_like(by_id)
+        in_id_order[by_id] = np.arange(len(by_id))
+        pairs = scored.scores.factors
+        place = in_id_order[pairs.cols]  # each pair's column in id order
+        by_place = np.lexsort((place, pairs.rows))
         tops = [
             by_id[t]
-            for t in ranking.top_k(
-                scored.scores.score[:, by_id],
+            for t in ranking.top_k_pairs(
+                pairs.rows[by_place],
+                place[by_place],
+                scored.scores.total[by_place],
+                len(chunk),
                 sub.employer_code[by_id],
                 n=n,
                 max_per_employer=self.config.ranking.max_per_employer,
             )
         ]
         rows = top_rows([c.id for c in scored.clients.clients], sub.ids, tops, scored.scores)
-        in_id_order = np.empty_like(by_id)
-        in_id_order[by_id] = np.arange(len(by_id))
         misses = (
             self._near_misses(scored, sub, in_id_order, near_misses) if near_misses > 0 else [()] * len(tops)
         )

@@ -159,15 +159,20 @@ def _named_exclusions(cs: Sequence[Client], index: OpeningIndex) -> tuple[np.nda
     """(C, J) masks of openings hit by a client's excluded employers / keywords."""
     by_employer = np.zeros((len(cs), len(index.ids)), dtype=bool)
     by_keyword = np.zeros_like(by_employer)
+    # each distinct excluded name compared with the employers once (clients share names)
+    names = sorted({n for c in cs for n in c.excluded_employers}) if index.employers else []
+    if names:
+        similar = process.cdist(
+            names,
+            list(index.employers),
+            scorer=fuzz.token_set_ratio,
+            processor=utils.default_process,
+            score_cutoff=90,
+        )
+        row_of = {n: k for k, n in enumerate(names)}
     for i, c in enumerate(cs):
-        if c.excluded_employers and index.employers:
-            sim = process.cdist(
-                list(c.excluded_employers),
-                list(index.employers),
-                scorer=fuzz.token_set_ratio,
-                processor=utils.default_process,
-                score_cutoff=90,
-            )
+        if c.excluded_employers and names:
+            sim = similar[[row_of[n] for n in c.excluded_employers]]
             hit = np.flatnonzero(sim.max(axis=0) > 0)
             by_employer[i] = np.isin(index.employer_code, hit)
         for keyword in c.excluded_keywords:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from matcher import Matcher, MatcherConfig
 from matcher.config import RankingConfig
-from matcher.ranking import top_k
+from matcher.ranking import top_k, top_k_pairs
 from tests.matcher import worlds
 
 NAN = np.nan
@@ -60,6 +60,22 @@ def test_top_k_equals_a_sort_and_cap_reference(data, n_cols: int, n: int, cap: i
     employer = data.draw(st.lists(st.integers(0, 4), min_size=n_cols, max_size=n_cols))
     got = top_k(np.array(rows), np.array(employer), n=n, max_per_employer=cap)
     assert [g.tolist() for g in got] == [plain_top(r, employer, n, cap) for r in rows]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    data=st.data(),
+    n_cols=st.integers(1, 60),
+    n=st.integers(1, 12),
+    cap=st.integers(1, 3),
+)
+def test_top_k_of_listed_pairs_equals_the_sort_and_cap_reference(data, n_cols: int, n: int, cap: int) -> None:
+    """The batch and shortlist paths rank the feasible pairs' list, never a dense array."""
+    rows = data.draw(st.lists(st.lists(row_values, min_size=n_cols, max_size=n_cols), min_size=1, max_size=4))
+    employer = data.draw(st.lists(st.integers(0, 4), min_size=n_cols, max_size=n_cols))
+    r, c = np.nonzero(~np.isnan(np.array(rows)))  # the pairs, row by row
+    got = top_k_pairs(r, c, np.array(rows)[r, c], len(rows), np.array(employer), n=n, max_per_employer=cap)
+    assert [g.tolist() for g in got] == [plain_top(row, employer, n, cap) for row in rows]
 
 
 def test_matcher_ties_break_by_opening_id_whatever_the_input_order() -> None:
