@@ -457,7 +457,7 @@ def test_every_endpoint_is_in_the_table(api: Api) -> None:
         for path, item in schema["paths"].items()
         for method in item
     }
-    public = {("POST", "/login/access-token"), ("GET", "/health")}
+    public = {("POST", "/login/access-token"), ("GET", "/health"), ("GET", "/ready")}
     # Any logged-in user may log out; it ends the token, so tests/api/test_tokens.py covers it.
     public.add(("POST", "/logout"))
     names = {

@@ -62,10 +62,11 @@ def test_pools_stored_before_0006_are_split_and_their_records_still_verify(
         engine = make_engine(url)
         migrate.upgrade(engine, "0005_incindex")
         former = PoolVersion(opening_hashes=[], snapshots=OPENINGS, chunks=[], hash=sha256_hex(OPENINGS))
-        # Today's model writes a salt column that 0005 does not have (0007 adds it): it is there
-        # only while the record of the old form, unsalted, is written.
+        # Today's model writes a salt column and an event request id that 0005 does not have (0007
+        # and 0010 add them): they are there only while the record of the old form is written.
         with engine.begin() as conn:
             conn.execute(sa.text("ALTER TABLE recommendation_records ADD COLUMN salt VARCHAR(32)"))
+            conn.execute(sa.text("ALTER TABLE audit_events ADD COLUMN request_id VARCHAR(64)"))
         with Session(engine) as session, monkeypatch.context() as patch:
             patch.setattr(write, "save_pool", _store_as_0005)
             patch.setattr(write, "new_salt", lambda: None)
@@ -73,6 +74,7 @@ def test_pools_stored_before_0006_are_split_and_their_records_still_verify(
             session.commit()
         with engine.begin() as conn:
             conn.execute(sa.text("ALTER TABLE recommendation_records DROP COLUMN salt"))
+            conn.execute(sa.text("ALTER TABLE audit_events DROP COLUMN request_id"))
         migrate.upgrade(engine)
         with Session(engine) as session:
             result = verify_chain(session)
