@@ -33,7 +33,7 @@ reorders suggestions: ranks stay the client's own, and only the ``primary`` flag
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -63,6 +63,18 @@ class OverCapacity:
     eligible: int
     primaries: int
     capacity: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (written out: ``dataclasses.asdict`` is slow for thousands)."""
+        return {
+            "client_id": self.client_id,
+            "opening_id": self.opening_id,
+            "rank": self.rank,
+            "score": self.score,
+            "eligible": self.eligible,
+            "primaries": self.primaries,
+            "capacity": self.capacity,
+        }
 
 
 @dataclass(frozen=True)
@@ -95,7 +107,7 @@ class CongestionReport:
             "overbooking": self.overbooking,
             "max_loss": self.max_loss,
             **self.counts(),
-            "exceptions": [asdict(e) for e in sorted(self.exceptions, key=lambda e: e.client_id)],
+            "exceptions": [e.to_dict() for e in sorted(self.exceptions, key=lambda e: e.client_id)],
         }
 
 
@@ -166,20 +178,25 @@ def spread_primaries(
     primary = np.zeros(len(out), dtype=bool)
     primary[np.flatnonzero(eligible)[placed]] = True
     report = CongestionReport(
-        factor, max_loss, n_clients, within, _exceptions(part, opening_codes, held, placed, cap)
+        factor, max_loss, n_clients, within, _exceptions(part, client_codes, opening_codes, held, placed, cap)
     )
     return out.assign(primary=primary), report
 
 
 def _exceptions(
-    part: pd.DataFrame, opening: np.ndarray, held: np.ndarray, placed: np.ndarray, cap: np.ndarray
+    part: pd.DataFrame,
+    client: np.ndarray,
+    opening: np.ndarray,
+    held: np.ndarray,
+    placed: np.ndarray,
+    cap: np.ndarray,
 ) -> tuple[OverCapacity, ...]:
     """One :class:`OverCapacity` per row placed over capacity (placed, not held)."""
     extra = np.flatnonzero(placed & ~held)
     if not len(extra):
         return ()
     load = np.bincount(opening[placed], minlength=len(cap))
-    eligible = part.groupby("client_id", sort=False)["opening_id"].transform("size").to_numpy()
+    eligible = np.bincount(client)[client[extra]]
     picked = part.iloc[extra]
     return tuple(
         OverCapacity(str(c), str(o), int(r), float(s), int(n), int(load[code]), int(cap[code]))
@@ -188,7 +205,7 @@ def _exceptions(
             picked["opening_id"],
             picked["rank"],
             picked["score"],
-            eligible[extra],
+            eligible,
             opening[extra],
             strict=True,
         )
