@@ -198,17 +198,12 @@ def _exceptions(
     load = np.bincount(opening[placed], minlength=len(cap))
     eligible = np.bincount(client)[client[extra]]
     picked = part.iloc[extra]
+    columns = [picked[c].tolist() for c in ("client_id", "opening_id", "rank", "score")]  # plain values
+    codes = opening[extra]
+    columns += [eligible.tolist(), load[codes].tolist(), cap[codes].tolist()]
     return tuple(
-        OverCapacity(str(c), str(o), int(r), float(s), int(n), int(load[code]), int(cap[code]))
-        for c, o, r, s, n, code in zip(
-            picked["client_id"],
-            picked["opening_id"],
-            picked["rank"],
-            picked["score"],
-            eligible,
-            opening[extra],
-            strict=True,
-        )
+        OverCapacity(str(c), str(o), int(r), float(s), n, held_by, room)
+        for c, o, r, s, n, held_by, room in zip(*columns, strict=True)
     )
 
 
