@@ -29,9 +29,7 @@ def run_id(api: Api, world: World) -> int:
         api.create_opening(h["liaison1"], employer)
     for name in ("spec1", "spec1", "spec1", "spec2", "spec2", "spec2"):
         api.create_client(h[name])
-    return run_job(
-        api.app.state.session_factory, as_of=AS_OF, options=JobOptions(congestion_factor=FACTOR)
-    )
+    return run_job(api.app.state.session_factory, as_of=AS_OF, options=JobOptions(congestion_factor=FACTOR))
 
 
 def test_the_run_record_names_each_exception_and_the_digests_flag_them(api: Api, run_id: int) -> None:
@@ -54,9 +52,7 @@ def test_the_run_record_names_each_exception_and_the_digests_flag_them(api: Api,
     assert collections.Counter(o for _, o in named) == {o: n for o, n in over.items() if n > 0}
     assert counts["primaries_over_capacity"] == len(named)
     assert counts["openings_over_capacity"] == sum(n > 0 for n in over.values())
-    flagged = {
-        c["client_id"] for d in digests for c in d.body["clients"] if c.get("primary_over_capacity")
-    }
+    flagged = {c["client_id"] for d in digests for c in d.body["clients"] if c.get("primary_over_capacity")}
     assert flagged == {c for c, _ in named}
     assert any("over the opening's capacity" in d.markdown for d in digests)
     assert event is not None and OVER_CAPACITY not in event.payload  # counted there, named only in the run
