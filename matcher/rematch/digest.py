@@ -287,6 +287,17 @@ class Summary:
     def empty(self) -> bool:
         return not self.sections
 
+    @property
+    def over_capacity_line(self) -> str:
+        """The clients whose primary is over its opening's capacity, in one sentence ("" if none)."""
+        n = len(self.over_capacity)
+        if not n:
+            return ""
+        return (
+            f"{n} primary suggestion{'s' * (n != 1)} over the opening's capacity (no other suggestion "
+            f"within the allowed score loss had room): {', '.join(self.over_capacity)}."
+        )
+
 
 def client_label(client_id: str, label: str) -> str:
     """The name a specialist knows the client by (their label), else "Client <id>"."""
@@ -496,12 +507,7 @@ def summary_to_markdown(summary: Summary) -> str:
         f"{c['gone']} gone, {c['no_suggestions']} with no suggestions.",
     ]
     if summary.over_capacity:
-        n = len(summary.over_capacity)
-        lines += [
-            "",
-            f"{n} primary suggestion{'s' * (n != 1)} over the opening's capacity (no other suggestion "
-            f"within the allowed score loss had room): {', '.join(summary.over_capacity)}.",
-        ]
+        lines += ["", summary.over_capacity_line]
     for section in summary.sections:
         lines += ["", f"## {section.heading}", ""]
         for item in section.items:
