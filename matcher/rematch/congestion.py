@@ -25,7 +25,7 @@ suggestions, among the client's *own* top-k, by this policy:
   the same preferences leaves the same clients out (the "rural hospitals" theorem).
 
 Exceptions are left out of the stability above: they are placed on top of openings
-that are already full. With ``overbooking=None`` nothing is spread: every client's
+that are already full. With ``factor=None`` nothing is spread: every client's
 rank 1 is primary and the report counts no exceptions. Nothing here adds, removes or
 reorders suggestions: ranks stay the client's own, and only the ``primary`` flag moves.
 """
@@ -160,7 +160,7 @@ def spread_primaries(
     """
     out = rows.sort_values(["client_id", "rank"], kind="stable").reset_index(drop=True)
     first = out["rank"].to_numpy() == out.groupby("client_id")["rank"].transform("min").to_numpy()
-    n_clients = int(out["client_id"].nunique())
+    n_clients = int(first.sum())  # one row per client has its lowest rank
     if factor is None or out.empty:
         return out.assign(primary=first), CongestionReport(factor, max_loss, n_clients, n_clients)
     best = out.groupby("client_id")["score"].transform("max").to_numpy()
