@@ -74,8 +74,9 @@ class RematchOptions:
     ``n_jobs`` local processes (1: in this process), or a Dask ``scheduler``
     address; ``chunk_size`` clients per chunk (the unit a database runner
     commits); ``max_pairs`` bounds pairs scored at once per worker (memory);
-    ``congestion_factor``: an opening may be the primary suggestion of at most
-    ``ceil(positions * factor)`` clients (``None``: no spreading);
+    ``congestion_factor`` (overbooking): an opening may be the primary suggestion of at
+    most ``ceil(positions * factor)`` clients, besides the counted exceptions (see
+    ``congestion``; ``None``: no spreading);
     ``congestion_max_loss``: a primary is never more than this many points
     below the client's best suggestion.
     """
