@@ -41,6 +41,8 @@ _log = logging.getLogger(__name__)
 
 #: Nearest misses a digest gives for a client left with no suggestion.
 NEAR_MISSES = 3
+#: The run record's list of [client id, opening id] primaries over capacity (congestion exceptions).
+OVER_CAPACITY = "over_capacity"
 
 
 def finish_run(
@@ -68,9 +70,10 @@ def finish_run(
             return False
         versions = rematch_store.run_versions(session, run_id=run_id)
         t0 = time.perf_counter()
-        load = _assign_primaries(session, run, versions, matcher, factor)
+        load, spread = _assign_primaries(session, run, versions, matcher, factor)
         t1 = time.perf_counter()
-        n_digests = _write_digests(session, run, versions, matcher, top_n)
+        over = {e.client_id for e in spread.exceptions}
+        n_digests = _write_digests(session, run, versions, matcher, top_n, over)
         t2 = time.perf_counter()
         run.timings = _timings(run.timings, timings, congestion=t1 - t0, diff=t2 - t1)
         run.counts = run.counts | {
@@ -79,10 +82,16 @@ def finish_run(
             "skipped_in_run": len(run.errors),
             "digests": n_digests,
             "max_shortlists_per_opening": int(load["shortlists"].max()) if len(load) else 0,
+            **spread.counts(),
+        }
+        payload = {"run_id": run.id, **run.counts}
+        # every exception by name (client, opening): in the run record, not in the audit event
+        run.counts = run.counts | {
+            OVER_CAPACITY: sorted([e.client_id, e.opening_id] for e in spread.exceptions)
         }
         run.status, run.ended_at = RunStatus.FINISHED.value, utcnow()
         run.updated_at = run.ended_at
-        append_event(session, kind="rematch.finished", actor=None, payload={"run_id": run.id, **run.counts})
+        append_event(session, kind="rematch.finished", actor=None, payload=payload)
         if audit_key is not None:
             write_checkpoint(session, key=audit_key, reason="rematch")
     _log.info("run %d finished: %s", run_id, run.counts)
@@ -104,8 +113,8 @@ def _assign_primaries(
     versions: list[ShortlistVersion],
     matcher: Matcher,
     factor: float | None,
-) -> pd.DataFrame:
-    """Congestion-aware primary per version, and per opening how many lists it is on."""
+) -> tuple[pd.DataFrame, congestion.CongestionReport]:
+    """Congestion-aware primary per version, per opening how many lists it is on, and the report."""
     known = set(matcher.index.ids)
     frame = pd.DataFrame(
         [
@@ -117,8 +126,10 @@ def _assign_primaries(
         columns=["client_id", "rank", "opening_id", "score"],
     )
     if frame.empty:
-        return frame.assign(shortlists=pd.Series(dtype="int64"))
-    rows = congestion.assign_primaries(frame, matcher.index, factor=factor)
+        return frame.assign(shortlists=pd.Series(dtype="int64")), congestion.CongestionReport(
+            factor, congestion.DEFAULT_MAX_LOSS, 0, 0
+        )
+    rows, spread = congestion.spread_primaries(frame, matcher.index, factor=factor)
     primary = dict(rows.loc[rows["primary"], ["client_id", "opening_id"]].itertuples(index=False, name=None))
     for v in versions:
         v.primary_opening_id = primary.get(v.client_id)
@@ -136,11 +147,16 @@ def _assign_primaries(
         for r in load.itertuples(index=False)
     )
     session.flush()
-    return load
+    return load, spread
 
 
 def _write_digests(
-    session: Session, run: RematchRun, versions: list[ShortlistVersion], matcher: Matcher, top_n: int
+    session: Session,
+    run: RematchRun,
+    versions: list[ShortlistVersion],
+    matcher: Matcher,
+    top_n: int,
+    over_capacity: set[str],
 ) -> int:
     """One digest per specialist with clients in the run (``matcher.rematch`` diff and digest)."""
     previous = rematch_store.previous_versions(session, versions=versions)
@@ -196,6 +212,7 @@ def _write_digests(
         options=options,
         run_kind=run_kind(run),
         started_at=run.started_at.isoformat(),
+        over_capacity=over_capacity,
     )
     for d in digests:
         body = digest_to_dict(d)

@@ -24,6 +24,7 @@ from api.rematch import store as rematch_store
 from api.rematch.models import RematchRun, RunStatus
 from api.rematch.run import JobOptions, run_job
 from matcher.progress import polling
+from matcher.rematch.congestion import DEFAULT_OVERBOOKING
 from matcher.version import version_line
 
 
@@ -46,8 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--congestion-factor",
         type=float,
-        default=1.0,
-        help="primary suggestions allowed per position (0: no spreading)",
+        default=DEFAULT_OVERBOOKING,
+        help="primary suggestions per position (overbooking) before a client is an exception (0: off)",
     )
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     parser.add_argument("--test-kill-after", type=int, help=argparse.SUPPRESS)
@@ -64,6 +65,8 @@ COUNT_WORDS = {
     "skipped_openings": "openings skipped (invalid record)",
     "skipped_in_run": "records skipped during the run",
     "max_shortlists_per_opening": "most shortlists one opening is on",
+    "primaries_over_capacity": "primaries over capacity (no other suggestion within the allowed loss)",
+    "openings_over_capacity": "openings over capacity",
 }
 
 
@@ -86,7 +89,7 @@ def summary_lines(facts: dict[str, Any]) -> list[str]:
     lines = [head + f"{facts['clients_done']} of {facts['clients_total']} clients re-matched"]
     counts = facts["counts"]
     for key in [*COUNT_WORDS, *sorted(set(counts) - set(COUNT_WORDS))]:
-        if key in counts:
+        if key in counts and not isinstance(counts[key], list):  # lists (who is over capacity): --json
             lines.append(f"  {COUNT_WORDS.get(key, key.replace('_', ' '))}: {counts[key]}")
     if facts["status"] != RunStatus.FINISHED.value:
         lines.append(f"  not finished: resume it with --resume {facts['run_id']}")

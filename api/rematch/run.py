@@ -33,6 +33,7 @@ from api.rematch.finish import finish_run
 from api.rematch.models import RematchRun, RunStatus
 from matcher.pipeline import ENGINE_VERSION
 from matcher.rematch.candidates import plan_chunks
+from matcher.rematch.congestion import DEFAULT_OVERBOOKING
 from matcher.rematch.digest import TOP_N
 from matcher.rematch.rescore import RematchOptions, load_inputs
 from matcher.rematch.summary import Skipped
@@ -51,7 +52,7 @@ class JobOptions:
     chunk_size: int = 256
     n_jobs: int = 1
     scheduler: str | None = None
-    congestion_factor: float | None = 1.0
+    congestion_factor: float | None = DEFAULT_OVERBOOKING
     actor: str = "system"
     kill_after_chunks: int | None = None
     # the O*NET store (Settings.occupations_path): used when one was imported there

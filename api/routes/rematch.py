@@ -18,6 +18,7 @@ from api.mail import mail_config
 from api.models import Role, User
 from api.rematch import store as rematch_store
 from api.rematch.caseload import narrow_digest, run_kind
+from api.rematch.finish import OVER_CAPACITY
 from api.rematch.models import RematchDigest, RematchRun
 from api.rematch.run import JobOptions, start_in_background
 from api.routes.users import Limit, Offset
@@ -189,7 +190,8 @@ def latest_run(session: SessionDep, _user: User = AdminOrSpecialist) -> RunPubli
         config_hash=run.config_hash,
         config_version=run.config_version,
         progress=Progress(done=run.progress_done, total=run.progress_total),
-        counts=run.counts,
+        # the ids of clients over capacity belong to other caseloads: their number is in the counts
+        counts={k: v for k, v in run.counts.items() if k != OVER_CAPACITY},
         timings=run.timings,
         n_errors=len(run.errors),
     )

@@ -17,7 +17,7 @@ one process; ``files`` and ``cli`` are the ``matcher rematch`` command.
 
 from matcher.rematch.candidates import CandidateIndex, plan_chunks, reach_km
 from matcher.rematch.chunks import ChunkResult, score_chunk
-from matcher.rematch.congestion import ListCounts, assign_primaries, opening_load
+from matcher.rematch.congestion import ListCounts, assign_primaries, opening_load, spread_primaries
 from matcher.rematch.context import ScoringContext
 from matcher.rematch.digest import Digest, build_digests, digest_to_csv, digest_to_dict, digest_to_markdown
 from matcher.rematch.nightly import JobOutcome, PreviousRun, nightly
@@ -68,4 +68,5 @@ __all__ = [
     "run_rematch",
     "score_chunk",
     "score_chunks",
+    "spread_primaries",
 ]

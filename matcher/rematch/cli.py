@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from matcher.assembly import trained_text_model
 from matcher.benefits import dated
 from matcher.config import MatcherConfig
-from matcher.rematch import files
+from matcher.rematch import congestion, files
 from matcher.rematch.nightly import nightly
 from matcher.rematch.rescore import RematchOptions
 
@@ -101,8 +101,8 @@ def _run_arguments(g: Any) -> None:
     g.add_argument(
         "--congestion-factor",
         type=float,
-        default=1.0,
-        help="primaries per position allowed (0: no spreading; default 1)",
+        default=congestion.DEFAULT_OVERBOOKING,
+        help="primaries per position (overbooking) before a client is an exception (0: off; default 2)",
     )
     g.add_argument(
         "--max-loss",

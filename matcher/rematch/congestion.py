@@ -1,31 +1,40 @@
-"""Congestion awareness: spread primary suggestions over openings in proportion to positions.
+"""Congestion: which suggestion each client's digest leads with (the *primary*), spread by positions.
 
-An opening with 2 positions should not be the first suggestion of 80 clients.
-After the nightly scoring, each client's *primary* suggestion (the one the
-digest leads with) is chosen by **deferred acceptance** (Gale-Shapley, clients
-proposing) over the client's own top-k only:
+An opening with 2 positions should not be the first suggestion of 80 clients. After
+the nightly scoring, :func:`spread_primaries` picks one primary per client with
+suggestions, among the client's *own* top-k, by this policy:
 
-* every client proposes to their best-ranked suggestion;
-* an opening holds at most ``ceil(positions * factor)`` proposals, keeping the
-  clients it fits best (higher score; ties by client id) and turning the rest
-  away;
-* a client turned away proposes to their next suggestion, until held or out of
-  suggestions.
+* **Capacity.** An opening takes at most ``ceil(positions * overbooking)`` primaries
+  (at least 1); ``overbooking`` is the run's congestion factor (default 2).
+* **Eligible suggestions.** Only suggestions within ``max_loss`` points of the client's
+  best take part (default 5; ``None``: all of their top-k), so spreading never costs
+  anyone more than that.
+* **Within capacity: the client-optimal stable assignment of the eligible suggestions.**
+  Clients prefer their own ranks; an opening prefers the clients it fits best (higher
+  score, ties by lower client id). Deferred acceptance (Gale-Shapley, clients proposing)
+  gives the assignment in which no client has an eligible suggestion ranked above their
+  primary whose opening has room or holds a client it scores lower, and every such client
+  gets the best primary any assignment with that property gives them.
+* **Exceptions: over capacity, counted and named.** A client whose every eligible
+  suggestion is full of better fits has no other suggestion within the allowed loss, so
+  they still get one: the eligible suggestion whose opening is least loaded per unit of
+  capacity when they are placed (clients in id order, ties by rank). That opening goes
+  over its capacity. Each exception is in the :class:`CongestionReport` (client, opening,
+  how full), and so in the run record and the specialist's digest. Which clients are
+  exceptions does not depend on the order anyone proposes in: every stable assignment of
+  the same preferences leaves the same clients out (the "rural hospitals" theorem).
 
-The result is the client-optimal stable assignment: no client would rather
-have an opening that would rather have them. Only suggestions within
-``max_loss`` points of the client's best take part, so spreading never costs
-anyone more than that. A client who runs out of
-suggestions with capacity left (everything they could do is oversubscribed by
-better fits) keeps a primary anyway: their suggestion whose opening is least
-loaded per position (ties by their own rank), so nobody loses a suggestion.
-Nothing here adds, removes or reorders suggestions: ranks stay the client's
-own, and only the ``primary`` flag moves.
+Exceptions are left out of the stability above: they are placed on top of openings
+that are already full. With ``factor=None`` nothing is spread: every client's
+rank 1 is primary and the report counts no exceptions. Nothing here adds, removes or
+reorders suggestions: ranks stay the client's own, and only the ``primary`` flag moves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +43,72 @@ from matcher.features import OpeningIndex
 
 # Points a client's primary may fall below their best suggestion (scores are 0-100).
 DEFAULT_MAX_LOSS = 5.0
+# Primaries an opening may take per position before a client is an exception.
+DEFAULT_OVERBOOKING = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class OverCapacity:
+    """One exception: a client whose primary opening was already full of better fits.
+
+    ``eligible``: the client's suggestions within the allowed loss (every one full);
+    ``primaries`` and ``capacity``: the opening's primaries at the end of the run and
+    what it may take.
+    """
+
+    client_id: str
+    opening_id: str
+    rank: int
+    score: float
+    eligible: int
+    primaries: int
+    capacity: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (written out: ``dataclasses.asdict`` is slow for thousands)."""
+        return {
+            "client_id": self.client_id,
+            "opening_id": self.opening_id,
+            "rank": self.rank,
+            "score": self.score,
+            "eligible": self.eligible,
+            "primaries": self.primaries,
+            "capacity": self.capacity,
+        }
+
+
+@dataclass(frozen=True)
+class CongestionReport:
+    """What :func:`spread_primaries` did: the policy's settings, its counts, every exception."""
+
+    overbooking: float | None
+    max_loss: float | None
+    clients: int  # clients given a primary
+    within_capacity: int  # of them, placed by deferred acceptance within capacity
+    exceptions: tuple[OverCapacity, ...] = ()
+
+    @property
+    def openings_over_capacity(self) -> dict[str, tuple[int, int]]:
+        """Opening id -> (primaries, capacity) for each opening an exception put over capacity."""
+        return {e.opening_id: (e.primaries, e.capacity) for e in self.exceptions}
+
+    def counts(self) -> dict[str, int]:
+        """The run record's congestion counts."""
+        return {
+            "primaries": self.clients,
+            "primaries_within_capacity": self.within_capacity,
+            "primaries_over_capacity": len(self.exceptions),
+            "openings_over_capacity": len(self.openings_over_capacity),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: settings, counts and the exceptions sorted by client id."""
+        return {
+            "overbooking": self.overbooking,
+            "max_loss": self.max_loss,
+            **self.counts(),
+            "exceptions": [e.to_dict() for e in sorted(self.exceptions, key=lambda e: e.client_id)],
+        }
 
 
 def capacities(positions: np.ndarray, factor: float) -> np.ndarray:
@@ -50,7 +125,18 @@ def assign_primaries(
     factor: float | None,
     max_loss: float | None = DEFAULT_MAX_LOSS,
 ) -> pd.DataFrame:
-    """Rows with a boolean ``primary`` column: one primary per client with suggestions.
+    """:func:`spread_primaries` without its report: the rows with ``primary``."""
+    return spread_primaries(rows, index, factor=factor, max_loss=max_loss)[0]
+
+
+def spread_primaries(
+    rows: pd.DataFrame,
+    index: OpeningIndex,
+    *,
+    factor: float | None,
+    max_loss: float | None = DEFAULT_MAX_LOSS,
+) -> tuple[pd.DataFrame, CongestionReport]:
+    """Rows with a boolean ``primary`` column (one per client with suggestions), and the report.
 
     Parameters
     ----------
@@ -59,20 +145,24 @@ def assign_primaries(
     index : OpeningIndex
         Gives each opening's positions.
     factor : float or None
-        Primaries per position allowed; ``None`` leaves each client's rank 1 primary.
+        Overbooking: primaries per position before a client is an exception (see the module
+        docstring); ``None`` leaves each client's rank 1 primary.
     max_loss : float or None
         A client's primary is never more than this many points below their best
-        suggestion (``None``: any of their top-k). Bounds what spreading costs anyone.
+        suggestion (``None``: any of their top-k).
 
     Returns
     -------
     DataFrame
         The same rows, sorted by client id and rank, with ``primary``.
+    CongestionReport
+        Counts and every exception (a primary over its opening's capacity).
     """
     out = rows.sort_values(["client_id", "rank"], kind="stable").reset_index(drop=True)
     first = out["rank"].to_numpy() == out.groupby("client_id")["rank"].transform("min").to_numpy()
+    n_clients = int(first.sum())  # one row per client has its lowest rank
     if factor is None or out.empty:
-        return out.assign(primary=first)
+        return out.assign(primary=first), CongestionReport(factor, max_loss, n_clients, n_clients)
     best = out.groupby("client_id")["score"].transform("max").to_numpy()
     eligible = (
         np.ones(len(out), dtype=bool) if max_loss is None else out["score"].to_numpy() >= best - max_loss
@@ -83,10 +173,38 @@ def assign_primaries(
     cap = capacities(np.array([positions[o] for o in opening_ids], dtype=np.float64), factor)
     client_codes, _ = pd.factorize(part["client_id"])  # sorted rows: codes follow client-id order
     held = _deferred_acceptance(client_codes, opening_codes, part["score"].to_numpy(), cap)
-    held = _place_leftovers(client_codes, opening_codes, held, cap)
+    within = int(held.sum())
+    placed = _place_exceptions(client_codes, opening_codes, held, cap)
     primary = np.zeros(len(out), dtype=bool)
-    primary[np.flatnonzero(eligible)[held]] = True
-    return out.assign(primary=primary)
+    primary[np.flatnonzero(eligible)[placed]] = True
+    report = CongestionReport(
+        factor, max_loss, n_clients, within, _exceptions(part, client_codes, opening_codes, held, placed, cap)
+    )
+    return out.assign(primary=primary), report
+
+
+def _exceptions(
+    part: pd.DataFrame,
+    client: np.ndarray,
+    opening: np.ndarray,
+    held: np.ndarray,
+    placed: np.ndarray,
+    cap: np.ndarray,
+) -> tuple[OverCapacity, ...]:
+    """One :class:`OverCapacity` per row placed over capacity (placed, not held)."""
+    extra = np.flatnonzero(placed & ~held)
+    if not len(extra):
+        return ()
+    load = np.bincount(opening[placed], minlength=len(cap))
+    eligible = np.bincount(client)[client[extra]]
+    picked = part.iloc[extra]
+    columns = [picked[c].tolist() for c in ("client_id", "opening_id", "rank", "score")]  # plain values
+    codes = opening[extra]
+    columns += [eligible.tolist(), load[codes].tolist(), cap[codes].tolist()]
+    return tuple(
+        OverCapacity(str(c), str(o), int(r), float(s), n, held_by, room)
+        for c, o, r, s, n, held_by, room in zip(*columns, strict=True)
+    )
 
 
 def _deferred_acceptance(
@@ -116,10 +234,10 @@ def _deferred_acceptance(
         active[client[order[~keep]]] = True  # turned away or bumped: propose again
 
 
-def _place_leftovers(
+def _place_exceptions(
     client: np.ndarray, opening: np.ndarray, held: np.ndarray, cap: np.ndarray
 ) -> np.ndarray:
-    """Clients with no held row get their least-loaded suggestion (per position), ties by rank."""
+    """Clients with no held row get their least-loaded suggestion (per unit of capacity), ties by rank."""
     held = held.copy()
     load = np.bincount(opening[held], minlength=len(cap)).astype(np.float64).tolist()
     capacity = cap.astype(np.float64).tolist()
@@ -130,7 +248,7 @@ def _place_leftovers(
     left = ~has[client[starts]]
     codes = opening.tolist()
     for s, e in zip(starts[left].tolist(), ends[left].tolist(), strict=True):
-        # plain Python: one pass per left-over client, loads updated as they are placed
+        # plain Python: one pass per exception, loads updated as they are placed
         best = min(range(s, e), key=lambda r: (load[codes[r]] / capacity[codes[r]], r))
         held[best] = True
         load[codes[best]] += 1.0

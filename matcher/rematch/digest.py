@@ -21,7 +21,7 @@ the same run always gives byte-identical digests.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +85,7 @@ class ClientDigest:
     note: str = ""
     label: str = ""
     options: Mapping[str, Any] | None = None
+    over_capacity: bool = False  # the primary's opening was already full (a congestion exception)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ def build_digests(
     options: Mapping[str, Mapping[str, Any]] | None = None,
     run_kind: str = "nightly",
     started_at: str = "",
+    over_capacity: Collection[str] = (),
 ) -> list[Digest]:
     """One digest per specialist, sorted by specialist id.
 
@@ -158,6 +160,8 @@ def build_digests(
         Client id -> what would open more options (see :class:`ClientDigest`).
     run_kind, started_at : str
         ``nightly`` or ``extra`` (an admin's run), and when it started (ISO, UTC).
+    over_capacity : collection, optional
+        Ids of clients whose primary is over its opening's capacity (congestion exceptions).
     """
     if run_kind not in RUN_KINDS:
         raise ValueError(f"run_kind must be one of {RUN_KINDS}, not {run_kind!r}")
@@ -172,6 +176,7 @@ def build_digests(
                 note=(skipped or {}).get(c, "") if c not in diffs else "",
                 label=(labels or {}).get(c, ""),
                 options=(options or {}).get(c),
+                over_capacity=c in over_capacity,
             )
             for c in sorted(set(caseloads[specialist]))
         )
@@ -211,6 +216,7 @@ def digest_to_dict(digest: Digest) -> dict[str, Any]:
             "changes": c.diff.to_dict() if c.diff is not None else None,
         }
         | ({"options": dict(c.options)} if c.options is not None else {})
+        | ({"primary_over_capacity": True} if c.over_capacity else {})
         for c in digest.clients
     ]
     return {
@@ -275,10 +281,22 @@ class Summary:
     sections: tuple[Section, ...]
     quiet: tuple[str, ...]  # labels of clients with nothing to report
     counts: dict[str, int]
+    over_capacity: tuple[str, ...] = ()  # labels of clients whose primary is over capacity
 
     @property
     def empty(self) -> bool:
         return not self.sections
+
+    @property
+    def over_capacity_line(self) -> str:
+        """The clients whose primary is over its opening's capacity, in one sentence ("" if none)."""
+        n = len(self.over_capacity)
+        if not n:
+            return ""
+        return (
+            f"{n} primary suggestion{'s' * (n != 1)} over the opening's capacity (no other suggestion "
+            f"within the allowed score loss had room): {', '.join(self.over_capacity)}."
+        )
 
 
 def client_label(client_id: str, label: str) -> str:
@@ -368,6 +386,11 @@ def summarize(
         sections=sections,
         quiet=tuple(quiet),
         counts=counts | {"clients": len(clients)},
+        over_capacity=tuple(
+            client_label(c["client_id"], c.get("label", ""))
+            for c in clients
+            if c.get("primary_over_capacity")
+        ),
     )
 
 
@@ -483,6 +506,8 @@ def summary_to_markdown(summary: Summary) -> str:
         f"{c['strong_new']} new strong suggestion{'s' * (c['strong_new'] != 1)}, "
         f"{c['gone']} gone, {c['no_suggestions']} with no suggestions.",
     ]
+    if summary.over_capacity:
+        lines += ["", summary.over_capacity_line]
     for section in summary.sections:
         lines += ["", f"## {section.heading}", ""]
         for item in section.items:

@@ -129,6 +129,7 @@ def nightly(
         primaries={c: e.opening_id for c, es in shortlists.items() for e in es if e.primary},
         sizes={c: len(es) for c, es in shortlists.items()},
         skipped={s.id: f"{s.field}: {s.reason}" for s in summary.skipped if s.kind == "client"},
+        over_capacity={e["client_id"] for e in summary.congestion.get("exceptions", ())},
     )
     summary.counts["clients_changed"] = len(changed)
     summary.counts["clients_with_changes"] = sum(d.changed for d in diffs.values())

@@ -74,8 +74,9 @@ class RematchOptions:
     ``n_jobs`` local processes (1: in this process), or a Dask ``scheduler``
     address; ``chunk_size`` clients per chunk (the unit a database runner
     commits); ``max_pairs`` bounds pairs scored at once per worker (memory);
-    ``congestion_factor``: an opening may be the primary suggestion of at most
-    ``ceil(positions * factor)`` clients (``None``: no spreading);
+    ``congestion_factor`` (overbooking): an opening may be the primary suggestion of at
+    most ``ceil(positions * factor)`` clients, besides the counted exceptions (see
+    ``congestion``; ``None``: no spreading);
     ``congestion_max_loss``: a primary is never more than this many points
     below the client's best suggestion.
     """
@@ -86,7 +87,7 @@ class RematchOptions:
     scheduler: str | None = None
     max_pairs: int = DEFAULT_MAX_PAIRS
     prefilter: bool = True
-    congestion_factor: float | None = 1.0
+    congestion_factor: float | None = congestion.DEFAULT_OVERBOOKING
     congestion_max_loss: float | None = congestion.DEFAULT_MAX_LOSS
     timeout: float | None = None
 
@@ -356,9 +357,10 @@ def _run(
     rows = pd.concat([r.rows for r in done if len(r.rows)] or [empty_rows()], ignore_index=True)
     client_ids = tuple(i for r in done for i in r.client_ids)
     with summary.phase("congestion"):
-        rows = congestion.assign_primaries(
+        rows, spread = congestion.spread_primaries(
             rows, matcher.index, factor=options.congestion_factor, max_loss=options.congestion_max_loss
         )
+        summary.record_congestion(spread)
         load = congestion.opening_load(rows, matcher.index)
     summary.counts.update(_counts(inputs, matcher, done, rows))
     return RematchResult(rows, client_ids, load, summary.finish(), context)

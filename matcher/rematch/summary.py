@@ -7,9 +7,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matcher.errors import ValidationError
+
+if TYPE_CHECKING:
+    from matcher.rematch.congestion import CongestionReport
 
 PHASES = ("load", "index", "plan", "block", "score", "rank", "chunks_wall", "congestion", "diff")
 
@@ -39,7 +42,10 @@ class RunSummary:
     the calling process; ``block`` (candidates and cheap checks), ``score`` and
     ``rank`` run in the workers and add up every worker's time, so together
     they can exceed ``chunks_wall``, the wall time of the whole chunked part.
-    ``wall_seconds`` is end minus start.
+    ``wall_seconds`` is end minus start. ``congestion`` is the congestion step's
+    report (:meth:`~matcher.rematch.congestion.CongestionReport.to_dict`: overbooking,
+    max loss, counts and every primary placed over its opening's capacity, by name);
+    its counts are also in ``counts``.
     """
 
     engine_version: str
@@ -51,6 +57,7 @@ class RunSummary:
     timings: dict[str, float] = field(default_factory=lambda: dict.fromkeys(PHASES, 0.0))
     skipped: list[Skipped] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+    congestion: dict[str, Any] = field(default_factory=dict)
     _t0: float = field(default_factory=time.perf_counter, repr=False)
 
     @contextmanager
@@ -71,6 +78,11 @@ class RunSummary:
         self.skipped.append(item)
         key = f"skipped_{item.kind}s"
         self.counts[key] = self.counts.get(key, 0) + 1
+
+    def record_congestion(self, report: CongestionReport) -> None:
+        """Keep the congestion report, its counts beside the run's other counts."""
+        self.congestion = report.to_dict()
+        self.counts.update(report.counts())
 
     def finish(self) -> RunSummary:
         """Stamp the end time."""

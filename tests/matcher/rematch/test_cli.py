@@ -82,7 +82,7 @@ RUN_OPTIONS: list[tuple[list[str], str]] = [
     (["--chunk-size", "16"], "chunk_size"),
     (["--n-jobs", "2"], "n_jobs"),
     (["--scheduler", "tcp://127.0.0.1:1"], "scheduler"),
-    (["--congestion-factor", "2"], "congestion_factor"),
+    (["--congestion-factor", "3"], "congestion_factor"),
     (["--max-loss", "1.5"], "max_loss"),
     (["--no-prefilter"], "no_prefilter"),
     (["--config", "@config"], "config"),
@@ -127,7 +127,7 @@ def test_options_the_source_honours_reach_it(fake: FakeSource) -> None:
 
 def test_an_option_given_at_its_default_is_accepted(fake: FakeSource) -> None:
     """The source then runs exactly as without it: nothing is being ignored."""
-    assert command(["--source", "db", "--max-loss", "5", "--congestion-factor", "1"]) == 0
+    assert command(["--source", "db", "--max-loss", "5", "--congestion-factor", "2"]) == 0
     assert len(fake.calls) == 1
 
 
@@ -184,7 +184,7 @@ def test_the_file_source_honours_every_option(
         "chunk_size": lambda: options.chunk_size == 16,
         "n_jobs": lambda: options.n_jobs == 2,
         "scheduler": lambda: options.scheduler == "tcp://127.0.0.1:1",
-        "congestion_factor": lambda: options.congestion_factor == 2.0,
+        "congestion_factor": lambda: options.congestion_factor == 3.0,
         "max_loss": lambda: options.congestion_max_loss == 1.5,
         "no_prefilter": lambda: options.prefilter is False,
         "config": lambda: (
