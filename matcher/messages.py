@@ -21,10 +21,11 @@ POSITIVE = {
     "ACCOMMODATION_MET": "{label} {how} ({need} need)",
     "REMOTE": "Remote work: no commute",
     "COMMUTE_SHORT": "About {minutes_text} by {mode} (limit {limit})",
-    "SCHEDULE_FIT": "Shifts fit the client's availability; {hours:g} h/week within {low:g}-{high:g}",
+    "SCHEDULE_FIT": "Shifts fit the client's availability; {hours:g} h/week {range_text}",
     "SHIFTS_FIT": "Shifts fit the client's availability",
-    "HOURS_FIT": "{hours:g} h/week within {low:g}-{high:g}",
+    "HOURS_FIT": "{hours:g} h/week {range_text}",
     "WAGE_ABOVE_FLOOR": "{wage_text}/h, above the client's floor {floor_text}",
+    "WAGE_ABOVE_MINIMUM": "{wage_text}/h, above the minimum wage {minimum_text}",
     "FAIR_CHANCE": "Fair-chance employer",
 }
 
@@ -42,9 +43,11 @@ CONCERN = {
     "ACCOMMODATION_NEEDS_DISCLOSURE": (
         "{label} only on request, which needs disclosure the client has not chosen ({need} need)"
     ),
-    "ACCOMMODATION_MISSING": "Does not offer {label_lower} ({need} need)",
-    "COMMUTE_LONG": "About {minutes_text} by {mode}: over half the client's {limit}-minute limit",
+    "ACCOMMODATION_MISSING": "Does not offer {label_lower} ({need} need)",  # before the four states
+    "ACCOMMODATION_NOT_POSSIBLE": "The employer says {label_lower} is not possible ({need} need)",
+    "COMMUTE_LONG": "About {minutes_text} by {mode}: {against} the client's {limit}-minute limit",
     "WAGE_AT_FLOOR": "{wage_text}/h, at the client's floor {floor_text}",
+    "WAGE_AT_MINIMUM": "{wage_text}/h, not above the minimum wage {minimum_text}",
     "BENEFITS_SGA": (
         "About {monthly_text}/month is above the SGA level ({sga_text}, {year}): "
         "involve a benefits counselor{figures_note}"
@@ -78,6 +81,10 @@ UNKNOWN = {
     "LOCATION_APPROXIMATE": (
         "Only the {place} is known: the commute is an estimate within about {radius_km:g} km"
     ),
+    "ACCOMMODATION_NOT_STATED": (
+        "The employer has not said whether {labels_lower} is possible — ask the employer about "
+        "{labels_lower} (most accommodations are agreed after an offer)"
+    ),
 }
 CONCERN |= UNKNOWN
 # A location precision in words ("Only the ZIP code is known").
@@ -90,6 +97,7 @@ UNKNOWN_SHORT = {
     "WAGE_NOT_STATED": "pay",
     "EARNINGS_NOT_KNOWN": "monthly earnings",
     "LOCATION_APPROXIMATE": "the exact place",
+    "ACCOMMODATION_NOT_STATED": "an accommodation",
 }
 
 HINT = {
@@ -125,9 +133,7 @@ FEASIBLE_IF = {
     "HOURS_OUT_OF_RANGE": "feasible with an hours range that includes {hours:g} h/week",
     "WAGE_BELOW_FLOOR": "feasible with a wage floor of {wage_text}",
     "EARNINGS_ABOVE_CAP": "feasible at {max_hours} h/week or less, or with a cap of {cap_text}",
-    "REQUIRED_ACCOMMODATION_UNAVAILABLE": (
-        "feasible if the client chose to disclose ({labels} available on request)"
-    ),
+    "REQUIRED_ACCOMMODATION_UNAVAILABLE": "feasible if the client chose to disclose ({disclosed_text})",
     "EXCLUDED_INDUSTRY": "feasible if the client removed that industry exclusion",
     "EXCLUDED_EMPLOYER": "feasible if the client removed that employer exclusion",
     "EXCLUDED_KEYWORD": "feasible if the client removed that keyword exclusion",
@@ -231,4 +237,18 @@ EXCLUSION_WORDS = {
     "EXCLUDED_KEYWORD": "mentions something the client wants to avoid",
     "BACKGROUND_CHECK": "needs a background check the client asked to avoid",
     "REJECTED_BY_SPECIALIST": "was rejected by the specialist",
+}
+
+
+#: How an opening gives an accommodation (``types.Offer``), in a few words (why-nots, forms, pages).
+ACCOMMODATION_STATE_WORDS = {
+    "TO_EVERYONE": "offered to everyone",
+    "ON_REQUEST": "only on request, which needs disclosure",
+    "NOT_POSSIBLE": "the employer says it is not possible",
+    "NOT_STATED": "not stated by the employer",
+}
+#: What disclosing would give, by state (the ``feasible_if`` of an accommodation exclusion).
+DISCLOSING_OPENS_WORDS = {
+    "ON_REQUEST": "available on request",
+    "NOT_STATED": "to ask the employer about (not stated)",
 }
