@@ -252,3 +252,20 @@ DISCLOSING_OPENS_WORDS = {
     "ON_REQUEST": "available on request",
     "NOT_STATED": "to ask the employer about (not stated)",
 }
+
+#: For a client who does not disclose: what disclosing alone would open (``Shortlist.opened_by_disclosing``).
+#: A fact for the client's own choice, worded so, never a recommendation to disclose.
+DISCLOSURE = {
+    "DISCLOSING_WOULD_OPEN": (
+        "If the client chose to disclose, {openings} more opening{s} would fit: accommodations "
+        "available on request, or not stated by the employer and to ask about. Disclosure is the "
+        "client's choice"
+    ),
+}
+
+
+def disclosure_text(openings: int) -> str | None:
+    """The ``DISCLOSING_WOULD_OPEN`` line, or None when disclosing alone opens nothing."""
+    if openings <= 0:
+        return None
+    return DISCLOSURE["DISCLOSING_WOULD_OPEN"].format(openings=openings, s="" if openings == 1 else "s")

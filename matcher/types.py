@@ -301,3 +301,5 @@ class Shortlist:
     config_hash: str
     # The best-scoring openings that fail exactly one of the client's limits (``near_misses=`` asked).
     near_misses: tuple[NearMiss, ...] = ()
+    # Of the openings excluded, how many disclosing alone would open (0 for a client who discloses).
+    opened_by_disclosing: int = 0

@@ -196,7 +196,9 @@ def ask_accommodation(pair: Pair) -> WhyNot:
     """The required needs the employer has not stated: a job-development question for the specialist."""
     c, o = pair.client, pair.opening
     unstated = [
-        a for a, need in sorted(c.accommodations.items()) if need is Need.REQUIRED and o.offer(a) is Offer.NOT_STATED
+        a
+        for a, need in sorted(c.accommodations.items())
+        if need is Need.REQUIRED and o.offer(a) is Offer.NOT_STATED
     ]
     ev = {"unknown": "accommodations", "accommodations": unstated}
     return WhyNot(ev, {"labels_lower": ", ".join(pair.acc_label(a) for a in unstated)}, None)

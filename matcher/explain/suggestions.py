@@ -191,7 +191,9 @@ def _gap_reasons(pair: Pair, dim: str, d: int, gap: float, left: float) -> list[
     if left > 0:
         # the note names those of the same ideas a disclosure would give: one list, read twice
         ideas = [a for a in offsets if a not in given and opening.offer(a) is not Offer.NOT_POSSIBLE][:3]
-        advice = "consider " + (", ".join(map(pair.acc_label, ideas)) if ideas else "job coaching or job carving")
+        advice = "consider " + (
+            ", ".join(map(pair.acc_label, ideas)) if ideas else "job coaching or job carving"
+        )
         asked = [pair.acc_label(a) for a in ideas if available(opening.offer(a), True)]
         if asked:
             advice += f" ({', '.join(asked)} available on request if the client chooses to disclose)"
@@ -220,17 +222,19 @@ def _accommodations(pair: Pair) -> list[Reason]:
     client, opening, out = pair.client, pair.opening, []
     for code, need in sorted(client.accommodations.items()):
         label, offer = pair.vocab.accommodations[code], opening.offer(code)
-        ev = {"accommodation": code, "need": need.value}
+        ev: dict[str, Any] = {"accommodation": code, "need": need.value}
         if available(offer, client.discloses):
             how = "offered to everyone" if offer is Offer.TO_EVERYONE else _AS_DISCLOSED
             out.append(_r("positive", "ACCOMMODATION_MET", "accommodation", ev, label=label, how=how))
         elif offer is Offer.ON_REQUEST:  # and the client has not chosen to disclose
             out.append(_r("concern", "ACCOMMODATION_NEEDS_DISCLOSURE", "accommodation", ev, label=label))
         elif offer is Offer.NOT_POSSIBLE:
-            out.append(_r("concern", "ACCOMMODATION_NOT_POSSIBLE", "accommodation", ev, label_lower=label.lower()))
+            out.append(
+                _r("concern", "ACCOMMODATION_NOT_POSSIBLE", "accommodation", ev, label_lower=label.lower())
+            )
         elif need is not Need.REQUIRED or not client.discloses:
             name = str(Unknown.ACCOMMODATION_NOT_STATED.name)
-            ev = {"unknown": "accommodations", "accommodations": [code], "need": need.value}
+            ev |= {"unknown": "accommodations", "accommodations": [code]}
             out.append(_r("concern", name, "accommodation", ev, labels_lower=label.lower()))
     return out
 
@@ -253,7 +257,16 @@ def _commute(pair: Pair) -> list[Reason]:
     share = pair.config.commute.short_share
     short = minutes <= share * limit
     code, kind = ("COMMUTE_SHORT", "positive") if short else ("COMMUTE_LONG", "concern")
-    out = [_r(kind, code, "commute", ev, minutes_text=minutes_text(minutes), against=_against(minutes, limit, share))]
+    out = [
+        _r(
+            kind,
+            code,
+            "commute",
+            ev,
+            minutes_text=minutes_text(minutes),
+            against=_against(minutes, limit, share),
+        )
+    ]
     radius = float(pair.index.location_radius[pair.j])
     if radius > 0:  # the minutes are from the place's centre
         precision = pair.opening.location_precision.value
@@ -278,7 +291,11 @@ def _schedule_and_pay(pair: Pair) -> list[Reason]:
         code = (
             "HOURS_FIT" if o.shifts is None else "SHIFTS_FIT" if o.hours_per_week is None else "SCHEDULE_FIT"
         )
-        hours = {"range_text": _within(client.min_hours, client.max_hours)} if o.hours_per_week is not None else {}
+        hours = (
+            {"range_text": _within(client.min_hours, client.max_hours)}
+            if o.hours_per_week is not None
+            else {}
+        )
         out.append(_r("positive", code, "schedule", ev if hours else {}, **hours))
     out += _wage(pair)
     monthly = float(pair.index.monthly[pair.j])

@@ -370,7 +370,6 @@ def available(c: Client, o: Opening, code: str) -> bool:
     return offered_to_everyone(o, code) or (c.discloses and code in o.on_request)
 
 
-
 def runs_at(mode: ModeConfig, shifts: tuple[TimeWindow, ...] | None) -> bool:
     """The mode runs at every shift's start and end (a shift past midnight ends after 24:00).
 
