@@ -43,7 +43,6 @@ CONCERN = {
     "ACCOMMODATION_NEEDS_DISCLOSURE": (
         "{label} only on request, which needs disclosure the client has not chosen ({need} need)"
     ),
-    "ACCOMMODATION_MISSING": "Does not offer {label_lower} ({need} need)",  # before the four states
     "ACCOMMODATION_NOT_POSSIBLE": "The employer says {label_lower} is not possible ({need} need)",
     "COMMUTE_LONG": "About {minutes_text} by {mode}: {against} the client's {limit}-minute limit",
     "WAGE_AT_FLOOR": "{wage_text}/h, at the client's floor {floor_text}",
