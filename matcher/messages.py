@@ -71,7 +71,7 @@ CONCERN = {
 UNKNOWN = {
     "LOCATION_NOT_STATED": "Location not stated (only the {place} is known) — ask where the work is",
     "SHIFTS_NOT_STATED": "Shift times not stated — ask the employer whether {availability_text} are possible",
-    "HOURS_NOT_STATED": "Weekly hours not stated — ask whether {low:g}-{high:g} hours a week is possible",
+    "HOURS_NOT_STATED": "Weekly hours not stated — ask whether {hours_text} hours a week is possible",
     "WAGE_NOT_STATED": "Pay not stated — ask whether it is at least {floor_text} an hour",
     "EARNINGS_NOT_KNOWN": (
         "Monthly earnings unknown ({missing_text} not stated) — ask whether the job stays under the "
@@ -81,8 +81,8 @@ UNKNOWN = {
         "Only the {place} is known: the commute is an estimate within about {radius_km:g} km"
     ),
     "ACCOMMODATION_NOT_STATED": (
-        "The employer has not said whether {labels_lower} is possible — ask the employer about "
-        "{labels_lower} (most accommodations are agreed after an offer)"
+        "Not stated by the employer: {labels_lower} — ask the employer about {it} "
+        "(most accommodations are agreed after an offer)"
     ),
 }
 CONCERN |= UNKNOWN
@@ -249,7 +249,7 @@ ACCOMMODATION_STATE_WORDS = {
 #: What disclosing would give, by state (the ``feasible_if`` of an accommodation exclusion).
 DISCLOSING_OPENS_WORDS = {
     "ON_REQUEST": "available on request",
-    "NOT_STATED": "to ask the employer about (not stated)",
+    "NOT_STATED": "to ask the employer about",
 }
 
 #: For a client who does not disclose: what disclosing alone would open (``Shortlist.opened_by_disclosing``).

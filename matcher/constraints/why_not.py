@@ -175,7 +175,9 @@ def ask_shifts(pair: Pair) -> WhyNot:
 
 def ask_hours(pair: Pair) -> WhyNot:
     c = pair.client
-    return WhyNot({"unknown": "hours_per_week", "low": c.min_hours, "high": c.max_hours}, {}, None)
+    low, high = c.min_hours, c.max_hours
+    text = f"{low:g}" if low == high else f"up to {high:g}" if low == 0 else f"{low:g}-{high:g}"
+    return WhyNot({"unknown": "hours_per_week", "low": low, "high": high}, {"hours_text": text}, None)
 
 
 def ask_wage(pair: Pair) -> WhyNot:
@@ -201,4 +203,9 @@ def ask_accommodation(pair: Pair) -> WhyNot:
         if need is Need.REQUIRED and o.offer(a) is Offer.NOT_STATED
     ]
     ev = {"unknown": "accommodations", "accommodations": unstated}
-    return WhyNot(ev, {"labels_lower": ", ".join(pair.acc_label(a) for a in unstated)}, None)
+    display = {"labels_lower": ", ".join(pair.acc_label(a) for a in unstated), "it": _it(len(unstated))}
+    return WhyNot(ev, display, None)
+
+
+def _it(n: int) -> str:
+    return "it" if n == 1 else "them"

@@ -235,7 +235,7 @@ def _accommodations(pair: Pair) -> list[Reason]:
         elif need is not Need.REQUIRED or not client.discloses:
             name = str(Unknown.ACCOMMODATION_NOT_STATED.name)
             ev |= {"unknown": "accommodations", "accommodations": [code]}
-            out.append(_r("concern", name, "accommodation", ev, labels_lower=label.lower()))
+            out.append(_r("concern", name, "accommodation", ev, labels_lower=label.lower(), it="it"))
     return out
 
 

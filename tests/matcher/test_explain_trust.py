@@ -68,3 +68,10 @@ def test_a_floor_above_the_minimum_wage_is_named() -> None:
 def test_the_hours_line_never_quotes_an_empty_range(low: float, high: float, words: str) -> None:
     (line,) = [r for r in reasons({"min_hours": low, "max_hours": high}, {}) if r.code == "SCHEDULE_FIT"]
     assert line.text.endswith(words)
+
+
+@pytest.mark.parametrize(("low", "high", "asked"), [(15, 15, "15"), (0, 20, "up to 20"), (10, 20, "10-20")])
+def test_the_hours_question_never_quotes_a_range_of_one_value(low: float, high: float, asked: str) -> None:
+    found = reasons({"min_hours": low, "max_hours": high}, {"hours_per_week": None})
+    (line,) = [r for r in found if r.code == "HOURS_NOT_STATED"]
+    assert line.text == f"Weekly hours not stated — ask whether {asked} hours a week is possible"
