@@ -189,14 +189,14 @@ def _accommodation_bits(p: Pairs, bits: np.ndarray) -> np.ndarray:
 def _accommodation_unavailable(p: Pairs) -> np.ndarray:
     # A client who does not disclose counts only on what is offered to everyone; one who
     # discloses is stopped only by what the employer states is not possible (a need the
-    # employer has not stated is a question: ``_accommodation_unknown``).
-    everyone, need = p.index.available_bits[:, 0], p.clients.required_bits
-    hidden = np.zeros((), dtype=bool)
+    # employer has not stated is a question: ``_accommodation_unknown``). Bit sets per opening.
+    everyone, impossible = p.index.available_bits[:, 0], p.index.not_possible_bits
+    need, discloses = p.clients.required_bits, p.client(p.clients.discloses)
+    fails = np.zeros((), dtype=bool)
     for w in range(need.shape[1]):
-        hidden = hidden | ((p.client(need[:, w]) & ~p.opening(everyone[:, w])) != 0)
-    discloses = p.client(p.clients.discloses)
-    result: np.ndarray = np.where(discloses, _accommodation_bits(p, p.index.not_possible_bits), hidden)
-    return result
+        blocking = np.where(discloses, p.opening(impossible[:, w]), p.opening(~everyone[:, w]))
+        fails = fails | ((p.client(need[:, w]) & blocking) != 0)
+    return fails
 
 
 def _accommodation_unknown(p: Pairs) -> np.ndarray:
