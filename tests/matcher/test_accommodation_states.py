@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher import Matcher
+from matcher import Matcher, pipeline
 from matcher.constraints import Failed, Unknown, opened_by_disclosing, unknown_codes_at
 from matcher.errors import ValidationError
 from matcher.records import opening_from_record, opening_to_record
@@ -211,3 +211,22 @@ def test_opened_by_disclosing_is_zero_for_a_client_who_discloses() -> None:
     matcher = Matcher().fit([worlds.opening()], as_of=AS_OF)
     block = matcher.score([needs(discloses=True)])
     assert opened_by_disclosing(block.clients, matcher.index, block.codes, 0) == 0
+
+
+def test_the_count_is_the_same_when_only_the_candidates_within_reach_are_scored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pipeline, "CANDIDATE_SHARE", 1.0)  # a small pool: never fall back to all
+    near = [worlds.opening(id=f"N-{i}", employer=f"Near {i}", on_request=[QUIET]) for i in range(3)]
+    far_place = {"lat": worlds.CENTRE[0] + 3.0, "lon": worlds.CENTRE[1]}
+    far = [
+        worlds.opening(id=f"F-{i}", employer=f"Far {i}", on_request=[QUIET], location=far_place)
+        for i in range(4)
+    ]
+    matcher = Matcher().fit([*near, *far], as_of=AS_OF)
+    client = needs(discloses=False)
+    cols = matcher._candidate_columns([client], None)
+    assert cols is not None and len(cols) == len(near)  # the far ones are never scored
+    (around,) = matcher.recommend([client], explain_exclusions=False)
+    (everywhere,) = matcher.recommend([client], explain_exclusions=True)
+    assert around.opened_by_disclosing == everywhere.opened_by_disclosing == len(near)
