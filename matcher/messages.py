@@ -230,7 +230,10 @@ EXCLUSION_WORDS = {
     "HOURS_OUT_OF_RANGE": "has more or fewer hours than the client wants",
     "WAGE_BELOW_FLOOR": "pays less than the client's lowest wage",
     "EARNINGS_ABOVE_CAP": "would earn more a month than the client's earnings limit",
-    "REQUIRED_ACCOMMODATION_UNAVAILABLE": "does not offer an accommodation the client needs",
+    "REQUIRED_ACCOMMODATION_UNAVAILABLE": (
+        "cannot give an accommodation the client needs (the employer says it is not possible, or "
+        "only with a disclosure the client has not chosen)"
+    ),
     "EXCLUDED_INDUSTRY": "is in an industry the client wants to avoid",
     "EXCLUDED_EMPLOYER": "is with an employer the client wants to avoid",
     "EXCLUDED_KEYWORD": "mentions something the client wants to avoid",
