@@ -37,7 +37,15 @@ from matcher.records import opening_from_record, opening_to_record
 REQUIRED = ("employer_id", "title")
 UNKNOWN_WHEN_EMPTY = frozenset({"shifts"})
 TEXT = ("title", "description", "industry", "onet_soc", "zip", "posted", "expires")
-LISTS = ("shifts", "required_skills", "preferred_skills", "offered_to_all", "on_request", "inferred_demands")
+LISTS = (
+    "shifts",
+    "required_skills",
+    "preferred_skills",
+    "offered_to_all",
+    "on_request",
+    "inferred_demands",
+    "not_possible",
+)
 FLAGS = ("remote", "background_check", "fair_chance", "skills_inferred")
 NUMBERS = ("hours_per_week", "hourly_wage", "positions")
 COLUMNS = {"employer_id", "lat", "lon", "demands", "riasec", *TEXT, *LISTS, *FLAGS, *NUMBERS}

@@ -29,6 +29,7 @@ from api.audit import record_recommendation
 from api.audit.models import AuditEvent
 from api.audit.pools import PoolVersion
 from api.db import run_write
+from api.fit_bands import fit_band
 from api.inferred import client_snapshot, engine_client
 from api.matching import Fitted, MatcherCache
 from api.models import Client as ClientRow
@@ -116,6 +117,7 @@ def compute_shortlist(
     for item in misses:
         record = fitted.records[item["opening_id"]]
         item["title"], item["employer"] = record["title"], record["employer"]
+        item["band"] = fit_band(float(item["score"]))  # the score it would have, in words
     body["exclusions"] = _summary(client.id, body["exclusion_counts"], body["n_excluded"], misses)
     body.update(
         shown_opening_ids=shown,
@@ -200,7 +202,7 @@ def explain_pair(
         "expires": row.expires.isoformat() if row.expires else None,
     }
     if isinstance(result, Suggestion):
-        return {"suggested": True, **about, **suggestion_to_dict(result)}
+        return {"suggested": True, **about, **suggestion_to_dict(result), "band": fit_band(result.score)}
     body = exclusion_to_dict(result)
     since = _status_since(session, row) if row.status != "open" else None
     for reason in body["reasons"]:

@@ -27,7 +27,7 @@ from matcher import schedule
 from matcher.config import FACTORS, PRIORITY_MULTIPLIERS, MatcherConfig
 from matcher.features import industry_code, opening_text, skill_term
 from matcher.geo import haversine_km
-from matcher.types import Client, Need, Opening, Status, available
+from matcher.types import Client, Need, Offer, Opening, Status, available
 from matcher.vocab import Vocabulary, load_vocabulary, tokens
 
 
@@ -139,7 +139,9 @@ def feasible(
     ):
         return False
     for code, need in c.accommodations.items():
-        if need is Need.REQUIRED and not available(o.offer(code), c.discloses):
+        offer = o.offer(code)  # disclosing, only "not possible" excludes (not stated is asked)
+        blocks = offer is Offer.NOT_POSSIBLE if c.discloses else offer is not Offer.TO_EVERYONE
+        if need is Need.REQUIRED and blocks:
             return False
     return not excluded(c, o, vocab, config)
 

@@ -21,10 +21,11 @@ POSITIVE = {
     "ACCOMMODATION_MET": "{label} {how} ({need} need)",
     "REMOTE": "Remote work: no commute",
     "COMMUTE_SHORT": "About {minutes_text} by {mode} (limit {limit})",
-    "SCHEDULE_FIT": "Shifts fit the client's availability; {hours:g} h/week within {low:g}-{high:g}",
+    "SCHEDULE_FIT": "Shifts fit the client's availability; {hours:g} h/week {range_text}",
     "SHIFTS_FIT": "Shifts fit the client's availability",
-    "HOURS_FIT": "{hours:g} h/week within {low:g}-{high:g}",
+    "HOURS_FIT": "{hours:g} h/week {range_text}",
     "WAGE_ABOVE_FLOOR": "{wage_text}/h, above the client's floor {floor_text}",
+    "WAGE_ABOVE_MINIMUM": "{wage_text}/h, above the minimum wage {minimum_text}",
     "FAIR_CHANCE": "Fair-chance employer",
 }
 
@@ -42,9 +43,10 @@ CONCERN = {
     "ACCOMMODATION_NEEDS_DISCLOSURE": (
         "{label} only on request, which needs disclosure the client has not chosen ({need} need)"
     ),
-    "ACCOMMODATION_MISSING": "Does not offer {label_lower} ({need} need)",
-    "COMMUTE_LONG": "About {minutes_text} by {mode}: over half the client's {limit}-minute limit",
+    "ACCOMMODATION_NOT_POSSIBLE": "The employer says {label_lower} is not possible ({need} need)",
+    "COMMUTE_LONG": "About {minutes_text} by {mode}: {against} the client's {limit}-minute limit",
     "WAGE_AT_FLOOR": "{wage_text}/h, at the client's floor {floor_text}",
+    "WAGE_AT_MINIMUM": "{wage_text}/h, not above the minimum wage {minimum_text}",
     "BENEFITS_SGA": (
         "About {monthly_text}/month is above the SGA level ({sga_text}, {year}): "
         "involve a benefits counselor{figures_note}"
@@ -69,7 +71,7 @@ CONCERN = {
 UNKNOWN = {
     "LOCATION_NOT_STATED": "Location not stated (only the {place} is known) — ask where the work is",
     "SHIFTS_NOT_STATED": "Shift times not stated — ask the employer whether {availability_text} are possible",
-    "HOURS_NOT_STATED": "Weekly hours not stated — ask whether {low:g}-{high:g} hours a week is possible",
+    "HOURS_NOT_STATED": "Weekly hours not stated — ask whether {hours_text} hours a week is possible",
     "WAGE_NOT_STATED": "Pay not stated — ask whether it is at least {floor_text} an hour",
     "EARNINGS_NOT_KNOWN": (
         "Monthly earnings unknown ({missing_text} not stated) — ask whether the job stays under the "
@@ -77,6 +79,10 @@ UNKNOWN = {
     ),
     "LOCATION_APPROXIMATE": (
         "Only the {place} is known: the commute is an estimate within about {radius_km:g} km"
+    ),
+    "ACCOMMODATION_NOT_STATED": (
+        "Not stated by the employer: {labels_lower} — ask the employer about {it} "
+        "(most accommodations are agreed after an offer)"
     ),
 }
 CONCERN |= UNKNOWN
@@ -90,6 +96,7 @@ UNKNOWN_SHORT = {
     "WAGE_NOT_STATED": "pay",
     "EARNINGS_NOT_KNOWN": "monthly earnings",
     "LOCATION_APPROXIMATE": "the exact place",
+    "ACCOMMODATION_NOT_STATED": "an accommodation",
 }
 
 HINT = {
@@ -125,9 +132,7 @@ FEASIBLE_IF = {
     "HOURS_OUT_OF_RANGE": "feasible with an hours range that includes {hours:g} h/week",
     "WAGE_BELOW_FLOOR": "feasible with a wage floor of {wage_text}",
     "EARNINGS_ABOVE_CAP": "feasible at {max_hours} h/week or less, or with a cap of {cap_text}",
-    "REQUIRED_ACCOMMODATION_UNAVAILABLE": (
-        "feasible if the client chose to disclose ({labels} available on request)"
-    ),
+    "REQUIRED_ACCOMMODATION_UNAVAILABLE": "feasible if the client chose to disclose ({disclosed_text})",
     "EXCLUDED_INDUSTRY": "feasible if the client removed that industry exclusion",
     "EXCLUDED_EMPLOYER": "feasible if the client removed that employer exclusion",
     "EXCLUDED_KEYWORD": "feasible if the client removed that keyword exclusion",
@@ -225,10 +230,44 @@ EXCLUSION_WORDS = {
     "HOURS_OUT_OF_RANGE": "has more or fewer hours than the client wants",
     "WAGE_BELOW_FLOOR": "pays less than the client's lowest wage",
     "EARNINGS_ABOVE_CAP": "would earn more a month than the client's earnings limit",
-    "REQUIRED_ACCOMMODATION_UNAVAILABLE": "does not offer an accommodation the client needs",
+    "REQUIRED_ACCOMMODATION_UNAVAILABLE": (
+        "cannot give an accommodation the client needs (the employer says it is not possible, or "
+        "only with a disclosure the client has not chosen)"
+    ),
     "EXCLUDED_INDUSTRY": "is in an industry the client wants to avoid",
     "EXCLUDED_EMPLOYER": "is with an employer the client wants to avoid",
     "EXCLUDED_KEYWORD": "mentions something the client wants to avoid",
     "BACKGROUND_CHECK": "needs a background check the client asked to avoid",
     "REJECTED_BY_SPECIALIST": "was rejected by the specialist",
 }
+
+
+#: How an opening gives an accommodation (``types.Offer``), in a few words (why-nots, forms, pages).
+ACCOMMODATION_STATE_WORDS = {
+    "TO_EVERYONE": "offered to everyone",
+    "ON_REQUEST": "only on request, which needs disclosure",
+    "NOT_POSSIBLE": "the employer says it is not possible",
+    "NOT_STATED": "not stated by the employer",
+}
+#: What disclosing would give, by state (the ``feasible_if`` of an accommodation exclusion).
+DISCLOSING_OPENS_WORDS = {
+    "ON_REQUEST": "available on request",
+    "NOT_STATED": "to ask the employer about",
+}
+
+#: For a client who does not disclose: what disclosing alone would open (``Shortlist.opened_by_disclosing``).
+#: A fact for the client's own choice, worded so, never a recommendation to disclose.
+DISCLOSURE = {
+    "DISCLOSING_WOULD_OPEN": (
+        "If the client chose to disclose, {openings} more opening{s} would fit: accommodations "
+        "available on request, or not stated by the employer and to ask about. Disclosure is the "
+        "client's choice"
+    ),
+}
+
+
+def disclosure_text(openings: int) -> str | None:
+    """The ``DISCLOSING_WOULD_OPEN`` line, or None when disclosing alone opens nothing."""
+    if openings <= 0:
+        return None
+    return DISCLOSURE["DISCLOSING_WOULD_OPEN"].format(openings=openings, s="" if openings == 1 else "s")

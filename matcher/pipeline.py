@@ -605,6 +605,7 @@ class Matcher:
             ),
             exclusions=(),
             exclusion_counts=counts,
+            opened_by_disclosing=constraints.opened_by_disclosing(scored.clients, index, scored.codes, c),
             n_considered=n_considered,
             n_excluded=n_excluded,
             engine_version=ENGINE_VERSION,

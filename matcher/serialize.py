@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher.messages import UNKNOWN
+from matcher.messages import UNKNOWN, disclosure_text
 from matcher.types import Exclusion, NearMiss, Reason, Shortlist, Suggestion
 
 
@@ -79,4 +79,6 @@ def shortlist_to_dict(sl: Shortlist) -> dict[str, Any]:
         "exclusion_counts": sl.exclusion_counts,
         "exclusions": grouped,
         "near_misses": [near_miss_to_dict(m) for m in sl.near_misses],
+        "opened_by_disclosing": sl.opened_by_disclosing,
+        "disclosure_note": disclosure_text(sl.opened_by_disclosing),
     }

@@ -27,11 +27,17 @@ class Need(StrEnum):
 
 
 class Offer(IntEnum):
-    """How an opening gives one accommodation (values are stored in index arrays)."""
+    """How an opening gives one accommodation (values are stored in index arrays).
 
-    NOT_OFFERED = 0
+    Four states: offered to everyone, on request (to a client who discloses), not possible
+    (the employer says so), and not stated (the employer said nothing: a question to ask,
+    since most accommodations are negotiated after an offer).
+    """
+
+    NOT_STATED = 0
     ON_REQUEST = 1  # a formal accommodation: the client must disclose to ask for it
     TO_EVERYONE = 2
+    NOT_POSSIBLE = 3
 
 
 @overload
@@ -182,6 +188,7 @@ class Opening:
     inferred_demands: frozenset[str] = frozenset()
     offered_to_all: frozenset[str] = frozenset()
     on_request: frozenset[str] = frozenset()
+    not_possible: frozenset[str] = frozenset()  # the employer states it cannot be given
     remote: bool = False
     positions: int = 1
     posted: dt.date | None = None
@@ -202,7 +209,9 @@ class Opening:
         """How the job gives ``accommodation``; a remote job always offers remote work to everyone."""
         if accommodation in self.offered_to_all or (self.remote and accommodation == REMOTE_WORK):
             return Offer.TO_EVERYONE
-        return Offer.ON_REQUEST if accommodation in self.on_request else Offer.NOT_OFFERED
+        if accommodation in self.on_request:
+            return Offer.ON_REQUEST
+        return Offer.NOT_POSSIBLE if accommodation in self.not_possible else Offer.NOT_STATED
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,3 +301,5 @@ class Shortlist:
     config_hash: str
     # The best-scoring openings that fail exactly one of the client's limits (``near_misses=`` asked).
     near_misses: tuple[NearMiss, ...] = ()
+    # Of the openings excluded, how many disclosing alone would open (0 for a client who discloses).
+    opened_by_disclosing: int = 0

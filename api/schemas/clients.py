@@ -142,13 +142,15 @@ class ClientProfile(Strict):
         default={},
         description=f'Workplace accommodations the client needs: code -> "required" or "preferred". '
         f"Codes: {ACCOMMODATIONS}. An opening that cannot give a required one to this client is "
-        "excluded; preferred ones raise the score.",
+        "excluded (see discloses); preferred ones raise the score.",
     )
     discloses: bool = Field(
         default=False,
         description="Whether the client chooses to disclose a condition to employers. Without "
         "disclosure only accommodations an opening offers to everyone count; with it, those "
-        "available on request count too.",
+        "available on request count too, and a required one the employer has not stated is a "
+        "question to ask (ACCOMMODATION_NOT_STATED), not an exclusion; only one the employer says is "
+        "not possible excludes.",
     )
     wage_floor: float = Field(
         default=0.0,

@@ -136,8 +136,8 @@ class ShortlistPublic(BaseModel):
     exclusions: Any = Field(
         description="Openings ruled out by one of the client's own limits, summarised: n_excluded, "
         "counts by reason code (e.g. COMMUTE_TOO_LONG), nearest_misses (the best-scoring openings "
-        "failing exactly one limit, each with opening_id, title, employer, score, code, a plain why "
-        "and feasible_if), all (the paged list of every exclusion with its reasons, GET "
+        "failing exactly one limit, each with opening_id, title, employer, score and its band, code, a "
+        "plain why and feasible_if), all (the paged list of every exclusion with its reasons, GET "
         "/clients/{id}/exclusions?reason=&page=) and why_not (the why-not of any one opening)."
     )
     shown_opening_ids: list[str] = Field(
@@ -146,6 +146,16 @@ class ShortlistPublic(BaseModel):
     pool_hash: str = Field(
         default="",
         description="SHA-256 of the pool of openings ranked (stored once, referenced by the record).",
+    )
+    opened_by_disclosing: int = Field(
+        default=0,
+        description="For a client who does not disclose: how many of the openings ruled out disclosing "
+        "alone would open (their accommodations are available on request, or not stated by the employer "
+        "and to ask about); 0 for a client who discloses. A fact for the client's own choice.",
+    )
+    disclosure_note: str | None = Field(
+        default=None,
+        description="opened_by_disclosing in words (code DISCLOSING_WOULD_OPEN), or null when it is 0.",
     )
 
     @field_validator("suggestions")

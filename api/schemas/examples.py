@@ -96,6 +96,7 @@ OPENING_DETAILS: dict[str, Any] = {
     },
     "offered_to_all": ["extra_breaks", "written_instructions"],
     "on_request": ["flexible_schedule", "job_coach"],
+    "not_possible": ["remote_work"],  # the others are not stated: asked about, never a refusal
     "positions": 2,
     "background_check": False,
     "fair_chance": True,

@@ -190,6 +190,12 @@ class OpeningDetails(Strict):
         default=[],
         description="Accommodations available on request, to a client who discloses (same codes).",
     )
+    not_possible: Codes = Field(
+        default=[],
+        description="Accommodations the employer states it cannot give (same codes): a client who needs "
+        "one is ruled out. An accommodation in none of offered_to_all, on_request and not_possible is "
+        "not stated: it rules out no client who discloses and is asked about instead.",
+    )
     positions: int = Field(default=1, ge=1, le=10_000, description="How many people the employer will hire.")
     posted: dt.date | None = Field(
         default=None, description="Date the opening was posted (YYYY-MM-DD); default: the day it is stored."

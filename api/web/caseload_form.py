@@ -66,8 +66,9 @@ DISCLOSURE = (
     (
         "yes",
         "Yes, the client chooses to disclose",
-        "Accommodations an employer gives on request count too, so more jobs can meet a "
-        '"must have" need. The employer would learn that the client has a condition (not which).',
+        "Accommodations an employer gives on request count too, and one the employer has not "
+        "mentioned is a question to ask rather than a reason to rule the job out, so more jobs can "
+        'meet a "must have" need. The employer would learn that the client has a condition (not which).',
     ),
 )
 RIASEC = ("Realistic", "Investigative", "Artistic", "Social", "Enterprising", "Conventional")

@@ -334,6 +334,7 @@ def _opening_form(
         level_choices=forms.level_choices(),
         accommodations=forms.accommodations(),
         offer_choices=forms.OFFER_CHOICES,
+        not_stated=forms.NOT_STATED_CHOICE,
         where_choices=forms.WHERE_CHOICES,
     )
 

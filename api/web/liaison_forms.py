@@ -21,8 +21,18 @@ DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAY_NAMES = dict(
     zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)
 )
-#: How an accommodation is given: not at all, to a client who asks (and discloses), to everyone.
-OFFER_CHOICES = (("no", "Not offered"), ("request", "On request"), ("all", "Offered to everyone"))
+#: How an opening gives an accommodation, the four states of the engine (``matcher.types.Offer``):
+#: to everyone, to a client who asks (and discloses), not at all (the employer says so), or not
+#: stated (the default: a question for the specialist, never a refusal).
+OFFER_CHOICES = (
+    ("all", "Offered to everyone"),
+    ("request", "On request"),
+    ("not_possible", "Not possible (the employer says so)"),
+    ("unstated", "Not stated"),
+)
+NOT_STATED_CHOICE = "unstated"
+#: Each choice's list in the opening's details (not stated: in none of them).
+_OFFER_LISTS = {"all": "offered_to_all", "request": "on_request", "not_possible": "not_possible"}
 WHERE_CHOICES = (
     ("zip", "At a US ZIP code"),
     ("coords", "At a map point (latitude and longitude)"),
@@ -108,10 +118,9 @@ def opening_values(record: Mapping[str, Any] | None) -> dict[str, Any]:
         values[f"inferred.{dim}"] = values.get(f"demand.{dim}", "")
     if r.get("skills_inferred"):
         values["inferred.skills"] = values["required_skills"] + "|" + values["preferred_skills"]
-    for code in r.get("on_request", []):
-        values[f"acc.{code}"] = "request"
-    for code in r.get("offered_to_all", []):
-        values[f"acc.{code}"] = "all"
+    for choice, name in _OFFER_LISTS.items():
+        for code in r.get(name, []):
+            values.setdefault(f"acc.{code}", choice)  # offered to everyone wins, as in the engine
     return values
 
 
@@ -168,8 +177,8 @@ def details_from_values(values: Mapping[str, Any]) -> tuple[dict[str, Any], Erro
         d.code: int(v) for d in dimensions() if (v := _text(values, f"demand.{d.code}")).isdigit()
     }
     offers = {code: _text(values, f"acc.{code}") for code in accommodations()}
-    raw["offered_to_all"] = [c for c, v in offers.items() if v == "all"]
-    raw["on_request"] = [c for c, v in offers.items() if v == "request"]
+    for choice, name in _OFFER_LISTS.items():
+        raw[name] = [c for c, v in offers.items() if v == choice]
     raw["inferred_demands"] = [
         d for d in raw["demands"] if values.get(f"inferred.{d}") == _text(values, f"demand.{d}")
     ]
@@ -195,7 +204,7 @@ def opening_field(loc: Sequence[Any]) -> str:
         return "location" if head == "remote" else "zip"
     if head == "demands":
         return f"demand.{rest[0]}" if rest else "demands"
-    if head in ("offered_to_all", "on_request", "inferred_demands"):
+    if head in ("offered_to_all", "on_request", "not_possible", "inferred_demands"):
         return "accommodations"
     if head in ("shifts", "required_skills", "preferred_skills"):
         return head

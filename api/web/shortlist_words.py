@@ -73,7 +73,9 @@ def _cognitive_gap(ev: Mapping[str, Any]) -> str:
 
 
 def _hours(ev: Mapping[str, Any]) -> str:
-    return f"{ev['hours']:g} hours a week; the client wants {ev['low']:g} to {ev['high']:g}"
+    low, high = float(ev["low"]), float(ev["high"])
+    wants = f"exactly {low:g}" if low == high else f"up to {high:g}" if low == 0 else f"{low:g} to {high:g}"
+    return f"{ev['hours']:g} hours a week; the client wants {wants}"
 
 
 _REWRITES: dict[str, Callable[[Mapping[str, Any]], str]] = {

@@ -9,6 +9,7 @@ excludes: it is a question, with an :class:`Unknown` code.
 """
 
 from matcher.constraints.check import failed_codes, failed_codes_at, passes_at, unknown_codes_at
+from matcher.constraints.disclosure import opened_by_disclosing
 from matcher.constraints.pairs import AllPairs, ListedPairs, Pairs
 from matcher.constraints.rules import (
     PREFILTER,
@@ -36,6 +37,7 @@ __all__ = [
     "failed_codes",
     "failed_codes_at",
     "flag_names",
+    "opened_by_disclosing",
     "opening_unknowns",
     "passes_at",
     "unknown_codes_at",

@@ -60,6 +60,7 @@ class Unknown(IntFlag):
     HOURS_NOT_STATED = Failed.HOURS_OUT_OF_RANGE.value
     WAGE_NOT_STATED = Failed.WAGE_BELOW_FLOOR.value
     EARNINGS_NOT_KNOWN = Failed.EARNINGS_ABOVE_CAP.value
+    ACCOMMODATION_NOT_STATED = Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE.value
     LOCATION_APPROXIMATE = 1 << 15
 
 
@@ -177,15 +178,33 @@ def _earnings_above_cap(p: Pairs) -> np.ndarray:
     return p.opening(p.index.monthly) > p.client(p.clients.earnings_cap)
 
 
+def _accommodation_bits(p: Pairs, bits: np.ndarray) -> np.ndarray:
+    """True where a client's required needs meet the per-opening bit sets ``bits`` (J, words)."""
+    need, hit = p.clients.required_bits, np.zeros((), dtype=bool)
+    for w in range(need.shape[1]):
+        hit = hit | ((p.client(need[:, w]) & p.opening(bits[:, w])) != 0)
+    return hit
+
+
 def _accommodation_unavailable(p: Pairs) -> np.ndarray:
-    # bit sets of ``types.available``, tabulated per opening for both disclosure choices
-    given, need = p.index.available_bits, p.clients.required_bits
-    discloses = p.client(p.clients.discloses)
+    # A client who does not disclose counts only on what is offered to everyone; one who
+    # discloses is stopped only by what the employer states is not possible (a need the
+    # employer has not stated is a question: ``_accommodation_unknown``). Bit sets per opening.
+    everyone, impossible = p.index.available_bits[:, 0], p.index.not_possible_bits
+    need, discloses = p.clients.required_bits, p.client(p.clients.discloses)
     fails = np.zeros((), dtype=bool)
     for w in range(need.shape[1]):
-        got = np.where(discloses, p.opening(given[:, 1, w]), p.opening(given[:, 0, w]))
-        fails = fails | ((p.client(need[:, w]) & ~got) != 0)
+        blocking = np.where(discloses, p.opening(impossible[:, w]), p.opening(~everyone[:, w]))
+        fails = fails | ((p.client(need[:, w]) & blocking) != 0)
     return fails
+
+
+def _accommodation_unknown(p: Pairs) -> np.ndarray:
+    """A disclosing client needs what the employer has not stated (and nothing it says is not possible)."""
+    discloses = p.client(p.clients.discloses)
+    open_question = _accommodation_bits(p, p.index.not_stated_bits)
+    result: np.ndarray = discloses & open_question & ~_accommodation_bits(p, p.index.not_possible_bits)
+    return result
 
 
 def _excluded_industry(p: Pairs) -> np.ndarray:
@@ -285,12 +304,15 @@ RULES: tuple[Rule, ...] = (
             "client.discloses",
             "opening.offered_to_all",
             "opening.on_request",
+            "opening.not_possible",
             "opening.remote",
         ),
         _accommodation_unavailable,
         why.accommodation_unavailable,
         applies=lambda p: np.asarray(p.clients.required.any(axis=1)),
-        per_opening=("available_bits",),
+        unknown=_accommodation_unknown,
+        ask=why.ask_accommodation,
+        per_opening=("available_bits", "not_possible_bits"),
     ),
     Rule(
         Failed.EXCLUDED_INDUSTRY,

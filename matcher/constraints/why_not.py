@@ -15,8 +15,16 @@ import numpy as np
 
 from matcher import commute, geo, schedule
 from matcher.features import keyword_mask
-from matcher.messages import COMMUTE_WHY_NOT, PLACE_WORDS, availability_text, feasible_if, money
-from matcher.types import Need, available
+from matcher.messages import (
+    ACCOMMODATION_STATE_WORDS,
+    COMMUTE_WHY_NOT,
+    DISCLOSING_OPENS_WORDS,
+    PLACE_WORDS,
+    availability_text,
+    feasible_if,
+    money,
+)
+from matcher.types import Need, Offer
 
 if TYPE_CHECKING:  # explanations import the rule table: only the type goes the other way
     from matcher.explain.pair import Pair
@@ -102,14 +110,33 @@ def earnings_above_cap(pair: Pair) -> WhyNot:
 
 
 def accommodation_unavailable(pair: Pair) -> WhyNot:
-    c = pair.client
+    """The required needs that exclude, each with its state; disclosing helps unless one is not possible."""
+    c, o = pair.client, pair.opening
     required = [a for a, need in sorted(c.accommodations.items()) if need is Need.REQUIRED]
-    missing = [a for a in required if not pair.available_to_client(a)]
-    labels = ", ".join(pair.acc_label(a) for a in missing)
+    states = {a: o.offer(a) for a in required}
+    if c.discloses:
+        missing = [a for a in required if states[a] is Offer.NOT_POSSIBLE]
+    else:
+        missing = [a for a in required if states[a] is not Offer.TO_EVERYONE]
+    by_state = {s: [a for a in missing if states[a] is s] for s in (Offer.NOT_POSSIBLE, *_DISCLOSING_OPENS)}
+    labels = ", ".join(f"{pair.acc_label(a)} ({ACCOMMODATION_STATE_WORDS[states[a].name]})" for a in missing)
     fix = None
-    if missing and all(available(pair.opening.offer(a), True) for a in missing):  # disclosing gives them
-        fix = feasible_if("REQUIRED_ACCOMMODATION_UNAVAILABLE", {"labels": labels})
-    return WhyNot({"accommodations": missing}, {"labels": labels}, fix)
+    if missing and not by_state[Offer.NOT_POSSIBLE]:  # disclosing opens on-request and not-stated ones
+        parts = [
+            f"{', '.join(pair.acc_label(a) for a in by_state[s])} {DISCLOSING_OPENS_WORDS[s.name]}"
+            for s in _DISCLOSING_OPENS
+            if by_state[s]
+        ]
+        fix = feasible_if("REQUIRED_ACCOMMODATION_UNAVAILABLE", {"disclosed_text": "; ".join(parts)})
+    ev = {
+        "accommodations": missing,
+        **{s.name.lower(): by_state[s] for s in (Offer.NOT_POSSIBLE, *_DISCLOSING_OPENS)},
+    }
+    return WhyNot(ev, {"labels": labels}, fix)
+
+
+# What a client who chooses to disclose may then ask for: on request, or not stated (to negotiate).
+_DISCLOSING_OPENS = (Offer.ON_REQUEST, Offer.NOT_STATED)
 
 
 def excluded_industry(pair: Pair) -> WhyNot:
@@ -148,7 +175,9 @@ def ask_shifts(pair: Pair) -> WhyNot:
 
 def ask_hours(pair: Pair) -> WhyNot:
     c = pair.client
-    return WhyNot({"unknown": "hours_per_week", "low": c.min_hours, "high": c.max_hours}, {}, None)
+    low, high = c.min_hours, c.max_hours
+    text = f"{low:g}" if low == high else f"up to {high:g}" if low == 0 else f"{low:g}-{high:g}"
+    return WhyNot({"unknown": "hours_per_week", "low": low, "high": high}, {"hours_text": text}, None)
 
 
 def ask_wage(pair: Pair) -> WhyNot:
@@ -163,3 +192,20 @@ def ask_earnings(pair: Pair) -> WhyNot:
     missing = [name for name, v in (("pay", o.hourly_wage), ("weekly hours", o.hours_per_week)) if v is None]
     ev = {"unknown": "monthly_earnings", "cap": cap, "missing": missing}
     return WhyNot(ev, {"missing_text": " and ".join(missing), "cap_text": money(cap)}, None)
+
+
+def ask_accommodation(pair: Pair) -> WhyNot:
+    """The required needs the employer has not stated: a job-development question for the specialist."""
+    c, o = pair.client, pair.opening
+    unstated = [
+        a
+        for a, need in sorted(c.accommodations.items())
+        if need is Need.REQUIRED and o.offer(a) is Offer.NOT_STATED
+    ]
+    ev = {"unknown": "accommodations", "accommodations": unstated}
+    display = {"labels_lower": ", ".join(pair.acc_label(a) for a in unstated), "it": _it(len(unstated))}
+    return WhyNot(ev, display, None)
+
+
+def _it(n: int) -> str:
+    return "it" if n == 1 else "them"

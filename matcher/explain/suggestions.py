@@ -20,7 +20,7 @@ from matcher.explain.pair import Pair
 from matcher.explain.pair import reason as _r
 from matcher.features import FREE_PREFIX, skill_term
 from matcher.messages import PLACE_WORDS, minutes_text, money
-from matcher.types import Offer, Reason, available
+from matcher.types import Need, Offer, Reason, available
 from matcher.vocab import Vocabulary
 
 
@@ -59,6 +59,7 @@ _FACTOR = {
     Unknown.SHIFTS_NOT_STATED: "schedule",
     Unknown.HOURS_NOT_STATED: "schedule",
     Unknown.WAGE_NOT_STATED: "wage",
+    Unknown.ACCOMMODATION_NOT_STATED: "accommodation",
 }
 
 
@@ -188,13 +189,12 @@ def _gap_reasons(pair: Pair, dim: str, d: int, gap: float, left: float) -> list[
         offset_text=offset_text,
     )
     if left > 0:
-        ideas = [pair.acc_label(a) for a in offsets if a not in given][:3]
-        advice = "consider " + (", ".join(ideas) if ideas else "job coaching or job carving")
-        asked = [  # what disclosing would add
-            pair.acc_label(a)
-            for a in offsets
-            if available(opening.offer(a), True) and not pair.available_to_client(a)
-        ]
+        # the note names those of the same ideas a disclosure would give: one list, read twice
+        ideas = [a for a in offsets if a not in given and opening.offer(a) is not Offer.NOT_POSSIBLE][:3]
+        advice = "consider " + (
+            ", ".join(map(pair.acc_label, ideas)) if ideas else "job coaching or job carving"
+        )
+        asked = [pair.acc_label(a) for a in ideas if available(opening.offer(a), True)]
         if asked:
             advice += f" ({', '.join(asked)} available on request if the client chooses to disclose)"
     else:
@@ -214,17 +214,28 @@ def _demand_origin(pair: Pair, dim: str) -> str:
 
 
 def _accommodations(pair: Pair) -> list[Reason]:
+    """One line per need, by how the opening gives it (``types.Offer``: four states).
+
+    A required need the employer has not stated is asked by :func:`unknown_reasons`
+    (``ACCOMMODATION_NOT_STATED``); a preferred one is asked here, with the same code.
+    """
     client, opening, out = pair.client, pair.opening, []
     for code, need in sorted(client.accommodations.items()):
         label, offer = pair.vocab.accommodations[code], opening.offer(code)
-        ev = {"accommodation": code, "need": need.value}
+        ev: dict[str, Any] = {"accommodation": code, "need": need.value}
         if available(offer, client.discloses):
             how = "offered to everyone" if offer is Offer.TO_EVERYONE else _AS_DISCLOSED
             out.append(_r("positive", "ACCOMMODATION_MET", "accommodation", ev, label=label, how=how))
-        elif available(offer, True):  # on request, and the client has not chosen to disclose
+        elif offer is Offer.ON_REQUEST:  # and the client has not chosen to disclose
             out.append(_r("concern", "ACCOMMODATION_NEEDS_DISCLOSURE", "accommodation", ev, label=label))
-        else:
-            out.append(_r("concern", "ACCOMMODATION_MISSING", "accommodation", ev, label_lower=label.lower()))
+        elif offer is Offer.NOT_POSSIBLE:
+            out.append(
+                _r("concern", "ACCOMMODATION_NOT_POSSIBLE", "accommodation", ev, label_lower=label.lower())
+            )
+        elif need is not Need.REQUIRED or not client.discloses:
+            name = str(Unknown.ACCOMMODATION_NOT_STATED.name)
+            ev |= {"unknown": "accommodations", "accommodations": [code]}
+            out.append(_r("concern", name, "accommodation", ev, labels_lower=label.lower(), it="it"))
     return out
 
 
@@ -243,9 +254,19 @@ def _commute(pair: Pair) -> list[Reason]:
         "mode": pair.mode_label(int(pair.commute.mode[pair.c, pair.j])),
         "limit": limit,
     }
-    short = minutes <= pair.config.commute.short_share * limit
+    share = pair.config.commute.short_share
+    short = minutes <= share * limit
     code, kind = ("COMMUTE_SHORT", "positive") if short else ("COMMUTE_LONG", "concern")
-    out = [_r(kind, code, "commute", ev, minutes_text=minutes_text(minutes))]
+    out = [
+        _r(
+            kind,
+            code,
+            "commute",
+            ev,
+            minutes_text=minutes_text(minutes),
+            against=_against(minutes, limit, share),
+        )
+    ]
     radius = float(pair.index.location_radius[pair.j])
     if radius > 0:  # the minutes are from the place's centre
         precision = pair.opening.location_precision.value
@@ -253,6 +274,13 @@ def _commute(pair: Pair) -> list[Reason]:
         place = PLACE_WORDS.get(precision, "place's centre")  # a radius given at exact precision
         out.append(_r("concern", str(Unknown.LOCATION_APPROXIMATE.name), "commute", ev, place=place))
     return out
+
+
+def _against(minutes: float, limit: float, share: float) -> str:
+    """A long commute beside the limit, as ``COMMUTE_LONG`` words it: at the limit, or over a share of it."""
+    if round(minutes) >= limit:
+        return "at"
+    return "over half" if share == 0.5 else f"over {share:.0%} of"
 
 
 def _schedule_and_pay(pair: Pair) -> list[Reason]:
@@ -263,13 +291,13 @@ def _schedule_and_pay(pair: Pair) -> list[Reason]:
         code = (
             "HOURS_FIT" if o.shifts is None else "SHIFTS_FIT" if o.hours_per_week is None else "SCHEDULE_FIT"
         )
-        out.append(_r("positive", code, "schedule", ev if o.hours_per_week is not None else {}))
-    ref = max(client.wage_floor, pair.config.scoring.minimum_wage)
-    if o.hourly_wage is not None:
-        ev = {"wage": o.hourly_wage, "floor": client.wage_floor}
-        code, kind = ("WAGE_ABOVE_FLOOR", "positive") if o.hourly_wage > ref else ("WAGE_AT_FLOOR", "concern")
-        texts = {"wage_text": money(o.hourly_wage), "floor_text": money(client.wage_floor)}
-        out.append(_r(kind, code, "wage", ev, **texts))
+        hours = (
+            {"range_text": _within(client.min_hours, client.max_hours)}
+            if o.hours_per_week is not None
+            else {}
+        )
+        out.append(_r("positive", code, "schedule", ev if hours else {}, **hours))
+    out += _wage(pair)
     monthly = float(pair.index.monthly[pair.j])
     ev = {"monthly": round(monthly, 2)}
     stale = figures_note(b, pair.index.as_of)  # said in every benefits reason: the figures are dated
@@ -319,6 +347,29 @@ def _schedule_and_pay(pair: Pair) -> list[Reason]:
     elif o.fair_chance:
         out.append(_r("positive", "FAIR_CHANCE", None, {}))
     return out
+
+
+def _within(low: float, high: float) -> str:
+    """The client's hours range as the fit words it; a range of one value or from zero is said plainly."""
+    if low == high:
+        return "as the client wants"
+    return f"within the client's limit of {high:g}" if low == 0 else f"within {low:g}-{high:g}"
+
+
+def _wage(pair: Pair) -> list[Reason]:
+    """Pay against the client's floor, or the minimum wage when that is higher (never "above $0.00")."""
+    wage, floor, minimum = pair.opening.hourly_wage, pair.client.wage_floor, pair.config.scoring.minimum_wage
+    if wage is None or max(floor, minimum) <= 0:  # unstated pay is asked; nothing to compare to: no line
+        return []
+    ev = {"wage": wage, "floor": floor}
+    if floor >= minimum:
+        above, texts = wage > floor, {"floor_text": money(floor)}
+        code, kind = ("WAGE_ABOVE_FLOOR", "positive") if above else ("WAGE_AT_FLOOR", "concern")
+    else:
+        ev["minimum_wage"], texts = minimum, {"minimum_text": money(minimum)}
+        above = wage > minimum
+        code, kind = ("WAGE_ABOVE_MINIMUM", "positive") if above else ("WAGE_AT_MINIMUM", "concern")
+    return [_r(kind, code, "wage", ev, wage_text=money(wage), **texts)]
 
 
 def employer_cap_reason(employer: str, cap: int) -> Reason:

@@ -28,7 +28,7 @@ from matcher.features.terms import (
     take_rows,
 )
 from matcher.features.text import opening_text, transform_texts
-from matcher.types import Opening, Status, available
+from matcher.types import Offer, Opening, Status, available
 from matcher.vocab import Vocabulary, tokens
 
 
@@ -74,6 +74,8 @@ class OpeningIndex:
     offer: np.ndarray  # (J, A) int8 Offer: how each opening gives each accommodation
     # ``types.available`` tabulated for a client who does not (index 0) and who does (1) disclose:
     available_bits: np.ndarray  # (J, 2, words) uint64 bit sets of the accommodations available
+    not_possible_bits: np.ndarray  # (J, words) uint64: the employer states they cannot be given
+    not_stated_bits: np.ndarray  # (J, words) uint64: the employer says nothing (a question to ask)
     offset: np.ndarray  # (J, 2, D) bool: an available accommodation offsets dimension d
     background_check: np.ndarray
     fair_chance: np.ndarray
@@ -155,6 +157,8 @@ def build_openings(
         stamina_from_shifts=from_shifts,
         offer=offer,
         available_bits=pack_bits(given),
+        not_possible_bits=pack_bits(offer == Offer.NOT_POSSIBLE),
+        not_stated_bits=pack_bits(offer == Offer.NOT_STATED),
         offset=(given.astype(np.int32) @ offset_matrix(vocab)) > 0,
         background_check=np.array([o.background_check for o in ops], dtype=bool),
         fair_chance=np.array([o.fair_chance for o in ops], dtype=bool),

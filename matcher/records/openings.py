@@ -7,7 +7,14 @@ from typing import Any
 
 from matcher.errors import ValidationError
 from matcher.records.fields import Fields, load_many
-from matcher.types import UNLOCATED_PRECISIONS, LocationPrecision, Opening, Status, TimeWindow
+from matcher.types import (
+    REMOTE_WORK,
+    UNLOCATED_PRECISIONS,
+    LocationPrecision,
+    Opening,
+    Status,
+    TimeWindow,
+)
 from matcher.vocab import Vocabulary, load_vocabulary
 
 OPENING_FIELDS = {
@@ -30,6 +37,7 @@ OPENING_FIELDS = {
     "inferred_demands",
     "offered_to_all",
     "on_request",
+    "not_possible",
     "positions",
     "posted",
     "expires",
@@ -68,6 +76,7 @@ def opening_from_record(raw: Mapping[str, Any], vocab: Vocabulary | None = None)
     if unlocated and (raw.get("location") is not None or raw.get("zip")):
         f.fail("location_precision", precision.value, "a state or country gives no location: leave it out")
     radius = None if f.get("location_uncertainty_km") is None else f.number("location_uncertainty_km")
+    offered, on_request, not_possible = _accommodations(f, vocab, remote)
     return Opening(
         id=f.text("id", required=True),
         employer=f.text("employer", required=True),
@@ -85,8 +94,9 @@ def opening_from_record(raw: Mapping[str, Any], vocab: Vocabulary | None = None)
         skills_inferred=f.flag("skills_inferred"),
         demands=demands,
         inferred_demands=frozenset(inferred),
-        offered_to_all=frozenset(f.codes("offered_to_all", vocab.accommodations, "accommodation")),
-        on_request=frozenset(f.codes("on_request", vocab.accommodations, "accommodation")),
+        offered_to_all=offered,
+        on_request=on_request,
+        not_possible=not_possible,
         positions=int(positions),
         posted=posted,
         expires=expires,
@@ -97,6 +107,20 @@ def opening_from_record(raw: Mapping[str, Any], vocab: Vocabulary | None = None)
         location_precision=precision,
         location_uncertainty_km=radius,
     )
+
+
+def _accommodations(
+    f: Fields, vocab: Vocabulary, remote: bool
+) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Offered to everyone, on request, not possible; an accommodation left out of all three is not stated."""
+    offered, on_request, not_possible = (
+        frozenset(f.codes(name, vocab.accommodations, "accommodation"))
+        for name in ("offered_to_all", "on_request", "not_possible")
+    )
+    clash = not_possible & (offered | on_request | ({REMOTE_WORK} if remote else set()))
+    if clash:  # the employer cannot both give it and say it is not possible
+        f.fail("not_possible", sorted(clash), "also listed as offered (or remote work of a remote job)")
+    return offered, on_request, not_possible
 
 
 def _shifts(f: Fields) -> tuple[TimeWindow, ...] | None:
@@ -154,4 +178,6 @@ def opening_to_record(opening: Opening) -> dict[str, Any]:
         record["location_precision"] = opening.location_precision.value
     if opening.location_uncertainty_km is not None:
         record["location_uncertainty_km"] = opening.location_uncertainty_km
+    if opening.not_possible:
+        record["not_possible"] = sorted(opening.not_possible)
     return record

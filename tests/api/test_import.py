@@ -135,6 +135,20 @@ def test_shifts_hours_and_pay_left_empty_are_stored_as_unknown(api: Api, world: 
     assert title_only.json()["errors"] == [] and len(title_only.json()["created"]) == 1
 
 
+def test_the_native_format_reads_what_the_employer_says_is_not_possible(api: Api, world: World) -> None:
+    h = world.headers["liaison1"]
+    employer = api.create_employer(h)["id"]
+    header = "employer_id,title,lat,lon,offered_to_all,on_request,not_possible"
+    row = f'{employer},Stock clerk,41.885,-87.635,flexible_schedule,job_coach,"quiet_workspace;remote_work"'
+    report = upload(api, h, csv_text(row, header=header), atomic=True).json()
+    assert report["errors"] == [], report["errors"]
+    details = api.get(f"/openings/{report['created'][0]}", h).json()["details"]
+    assert details["not_possible"] == ["quiet_workspace", "remote_work"]
+    clash = f"{employer},Night porter,41.886,-87.636,,job_coach,job_coach"
+    (error,) = upload(api, h, csv_text(clash, header=header)).json()["errors"]
+    assert (error["row"], error["field"]) == (2, "not_possible")
+
+
 def test_extra_values_bad_flags_and_encoding(api: Api, world: World) -> None:
     h = world.headers["liaison1"]
     employer = api.create_employer(h)["id"]

@@ -66,6 +66,11 @@ def test_opening_create_read_update(api: Api, world: World) -> None:
         ({"shifts": ["Mon 25:00-26:00"]}, ["body", "details", "shifts"], "malformed"),
         ({"demands": {"juggling": 2}}, ["body", "details", "demands", "juggling"], "unknown"),
         ({"offered_to_all": ["free_pony"]}, ["body", "details", "offered_to_all"], "unknown"),
+        (
+            {"offered_to_all": ["job_coach"], "not_possible": ["job_coach"]},
+            ["body", "details", "not_possible"],
+            "also listed as offered",
+        ),
         ({"location": None}, ["body", "details", "location"], "missing location"),
         ({"posted": "2026-03-01", "expires": "2026-02-01"}, ["body", "details", "expires"], "before"),
         ({"hourly_wage": -1}, ["body", "details", "hourly_wage"], "greater than or equal"),

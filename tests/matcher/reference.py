@@ -142,7 +142,15 @@ class Reference:
             out.add("WAGE_NOT_STATED")
         if c.earnings_cap is not None and (o.hourly_wage is None or o.hours_per_week is None):
             out.add("EARNINGS_NOT_KNOWN")
+        required = {a for a, need in c.accommodations.items() if need is Need.REQUIRED}
+        if c.discloses and required & self.unstated(o) and not required & o.not_possible:
+            out.add("ACCOMMODATION_NOT_STATED")
         return out
+
+    def unstated(self, o: Opening) -> set[str]:
+        """Accommodations the employer names in none of its three lists (a remote job names remote work)."""
+        named = o.offered_to_all | o.on_request | o.not_possible | ({"remote_work"} if o.remote else set())
+        return set(self.vocab.accommodations) - named
 
     # ----- hard constraints
 
@@ -166,7 +174,10 @@ class Reference:
             if wage * hours * self.config.benefits.weeks_per_month > c.earnings_cap:
                 out.add("EARNINGS_ABOVE_CAP")
         for code, need in c.accommodations.items():
-            if need is Need.REQUIRED and not available(c, o, code):
+            # disclosing, only what the employer says is not possible excludes; else only what
+            # it offers to everyone counts
+            blocks = code in o.not_possible if c.discloses else not offered_to_everyone(o, code)
+            if need is Need.REQUIRED and blocks:
                 out.add("REQUIRED_ACCOMMODATION_UNAVAILABLE")
         job_industry = self.industry(o.industry)
         if job_industry >= 0 and job_industry in {self.industry(x) for x in c.excluded_industries}:
@@ -349,10 +360,14 @@ class Reference:
         return {f: w / total for f, w in raw.items()}
 
 
+def offered_to_everyone(o: Opening, code: str) -> bool:
+    """In the employer's list for everyone; a remote job always offers remote work."""
+    return code in o.offered_to_all or (o.remote and code == "remote_work")
+
+
 def available(c: Client, o: Opening, code: str) -> bool:
-    """Offered to everyone (a remote job always offers remote work), or on request with disclosure."""
-    everyone = code in o.offered_to_all or (o.remote and code == "remote_work")
-    return everyone or (c.discloses and code in o.on_request)
+    """Offered to everyone, or on request with disclosure."""
+    return offered_to_everyone(o, code) or (c.discloses and code in o.on_request)
 
 
 def runs_at(mode: ModeConfig, shifts: tuple[TimeWindow, ...] | None) -> bool:

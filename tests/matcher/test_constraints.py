@@ -64,19 +64,22 @@ def test_each_constraint_fires_on_its_own_case(client_kw, opening_kw, expected) 
 
 
 @pytest.mark.parametrize(
-    ("discloses", "offered", "on_request", "feasible"),
+    ("discloses", "offered", "on_request", "not_possible", "feasible"),
     [
-        (False, [], ["quiet_workspace"], False),  # on request needs disclosure
-        (True, [], ["quiet_workspace"], True),
-        (False, ["quiet_workspace"], [], True),  # offered to everyone: no disclosure needed
-        (True, [], [], False),
+        (False, [], ["quiet_workspace"], [], False),  # on request needs disclosure
+        (True, [], ["quiet_workspace"], [], True),
+        (False, ["quiet_workspace"], [], [], True),  # offered to everyone: no disclosure needed
+        (True, [], [], [], True),  # not stated: a question to ask, not a wall
+        (False, [], [], [], False),  # ... but without disclosure only what all get counts
+        (True, [], [], ["quiet_workspace"], False),  # the employer says it is not possible
+        (False, [], [], ["quiet_workspace"], False),
     ],
 )
 def test_disclosure_decides_whether_on_request_accommodations_count(
-    discloses: bool, offered: list[str], on_request: list[str], feasible: bool
+    discloses: bool, offered: list[str], on_request: list[str], not_possible: list[str], feasible: bool
 ) -> None:
     client = worlds.client(accommodations={"quiet_workspace": "required"}, discloses=discloses)
-    opening = worlds.opening(offered_to_all=offered, on_request=on_request)
+    opening = worlds.opening(offered_to_all=offered, on_request=on_request, not_possible=not_possible)
     assert (codes(client, opening) == set()) is feasible
 
 

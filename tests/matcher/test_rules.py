@@ -65,8 +65,10 @@ def test_the_docs_page_describes_every_rule() -> None:
         (Offer.TO_EVERYONE, True, True),
         (Offer.ON_REQUEST, False, False),  # formal accommodations need disclosure
         (Offer.ON_REQUEST, True, True),
-        (Offer.NOT_OFFERED, False, False),
-        (Offer.NOT_OFFERED, True, False),
+        (Offer.NOT_STATED, False, False),  # not stated: a question, not something to count on
+        (Offer.NOT_STATED, True, False),
+        (Offer.NOT_POSSIBLE, False, False),
+        (Offer.NOT_POSSIBLE, True, False),
     ],
 )
 def test_available_on_values_and_on_arrays(offer: Offer, discloses: bool, expected: bool) -> None:
@@ -80,7 +82,7 @@ def test_a_remote_job_offers_remote_work_to_everyone() -> None:
     onsite = worlds.opening(offered_to_all=[], on_request=["remote_work"])
     assert remote.offer("remote_work") is Offer.TO_EVERYONE
     assert onsite.offer("remote_work") is Offer.ON_REQUEST
-    assert onsite.offer("job_coach") is Offer.NOT_OFFERED
+    assert onsite.offer("job_coach") is Offer.NOT_STATED
 
 
 def _block(seed: int, n_clients: int = 12, n_openings: int = 60):  # type: ignore[no-untyped-def]

@@ -129,6 +129,7 @@ def test_the_unknown_codes_line_up_with_the_rules_they_leave_open() -> None:
         "HOURS_OUT_OF_RANGE",
         "WAGE_BELOW_FLOOR",
         "EARNINGS_ABOVE_CAP",
+        "REQUIRED_ACCOMMODATION_UNAVAILABLE",
     }
     for rule in UNDECIDABLE:
         assert int(rule.unknown_code) == int(rule.code)

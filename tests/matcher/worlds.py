@@ -295,9 +295,14 @@ def leave_unstated(rng: random.Random, record: dict[str, Any], share: float) -> 
     """``record`` with each term a posting may omit left out with chance ``share``.
 
     Shifts, weekly hours and pay; a located opening's place becomes only a state (location
-    unknown) or only a city's centre (an estimate within a few km).
+    unknown) or only a city's centre (an estimate within a few km). With the same chance the
+    employer states some accommodations it names nowhere else are not possible (the others
+    stay not stated).
     """
     out = dict(record)
+    if rng.random() < share:
+        named = {*record["offered_to_all"], *record["on_request"], *(["remote_work"] * record["remote"])}
+        out["not_possible"] = [a for a in rng.sample(ACCOMMODATIONS, rng.randint(1, 3)) if a not in named]
     for name in ("shifts", "hours_per_week", "hourly_wage"):
         if rng.random() < share:
             out[name] = None

@@ -78,6 +78,25 @@ def test_a_liaison_creates_an_opening_fixing_a_wrong_field_after_the_error(
     assert stored["demands"] == {"pace": 3} and stored["hourly_wage"] == 16.5
 
 
+def test_the_form_asks_each_accommodation_in_four_states(api: Api, browser_for: Any) -> None:
+    liaison, browser, employer = setup_liaison(api, browser_for)
+    blank = browser.get("/openings/new")
+    # every accommodation starts as not stated: a question for the specialist, never "not offered"
+    assert 'name="acc.job_coach" value="unstated" checked' in blank.text
+    assert "Not offered" not in blank.text
+    form = opening_form(employer, **{"acc.job_coach": "not_possible", "acc.quiet_workspace": "unstated"})
+    saved = browser.submit("/openings/new", "/openings/new", form)
+    assert saved.status_code == 303
+    page = browser.get(saved.headers["location"])
+    assert "Job coach on site: not possible (the employer says so)" in page.text
+    stored = api.get("/openings", api.headers(liaison)).json()["data"][0]
+    assert stored["details"]["not_possible"] == ["job_coach"]
+    assert "quiet_workspace" not in {*stored["details"]["on_request"], *stored["details"]["offered_to_all"]}
+    edit = browser.get(f"/openings/{stored['id']}/edit")
+    assert 'name="acc.job_coach" value="not_possible" checked' in edit.text
+    assert 'name="acc.extra_breaks" value="request" checked' in edit.text
+
+
 def test_engine_errors_and_a_near_duplicate_are_shown_beside_the_field(api: Api, browser_for: Any) -> None:
     liaison, browser, employer = setup_liaison(api, browser_for)
     unknown_zip = browser.submit("/openings/new", "/openings/new", opening_form(employer, zip="00000"))
