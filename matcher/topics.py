@@ -74,6 +74,7 @@ class _Compiled:
     names: tuple[frozenset[Phrase], ...]
     spellings: tuple[tuple[str, ...], ...]  # processed names, for near spellings
     phrases: tuple[tuple[tuple[Phrase, str], ...], ...]  # (stems, keyword as written)
+    exceptions: tuple[tuple[Phrase, ...], ...]
 
 
 @cache
@@ -83,6 +84,7 @@ def _compiled(topics: tuple[AvoidanceTopic, ...]) -> _Compiled:
         names=tuple(frozenset(tuple(stems(n)) for n in ns) for ns in named),
         spellings=tuple(tuple(utils.default_process(n) for n in ns) for ns in named),
         phrases=tuple(tuple((tuple(stems(k)), k) for k in t.keywords if stems(k)) for t in topics),
+        exceptions=tuple(tuple(tuple(stems(e)) for e in t.exceptions if stems(e)) for t in topics),
     )
 
 
@@ -115,6 +117,17 @@ def occurs(words: Sequence[str], phrase: Phrase) -> bool:
     return False
 
 
+def blank_exceptions(words: list[str], exceptions: Sequence[Phrase]) -> list[str]:
+    """``words`` with every occurrence of an exception phrase blanked out ("drive thru")."""
+    out = list(words)
+    for phrase in exceptions:
+        n = len(phrase)
+        for i in range(len(words) - n + 1):
+            if tuple(words[i : i + n]) == phrase:
+                out[i : i + n] = [""] * n
+    return out
+
+
 def _field_stems(opening: Opening) -> dict[str, list[str]]:
     return {f: stems(getattr(opening, f)) for f in FIELDS}
 
@@ -139,8 +152,11 @@ def opening_hit(
 
 
 def _keyword_hit(fields: dict[str, list[str]], topic: int, topics: tuple[AvoidanceTopic, ...]) -> Hit | None:
-    phrases = _compiled(topics).phrases[topic]
+    table = _compiled(topics)
+    phrases, exceptions = table.phrases[topic], table.exceptions[topic]
     for where, words in fields.items():
+        if exceptions:
+            words = blank_exceptions(words, exceptions)
         for phrase, written in phrases:
             if occurs(words, phrase):
                 return Hit(topics[topic], where, written)

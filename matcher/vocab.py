@@ -128,7 +128,8 @@ class AvoidanceTopic:
     ``keywords`` are the phrases that signal it in an opening; ``industries`` are
     industry codes (``industries.csv``) whose every job counts; ``onet_soc`` are
     6-digit O*NET-SOC codes ("35-3011") whose every detailed occupation counts.
-    ``job_words`` words a matching job in explanations ("an alcohol-serving job").
+    ``job_words`` words a matching job in explanations ("an alcohol-serving job");
+    ``exceptions`` are phrases inside which a keyword does not count ("drive thru").
     """
 
     code: str
@@ -138,6 +139,7 @@ class AvoidanceTopic:
     keywords: tuple[str, ...]
     industries: tuple[str, ...]
     onet_soc: tuple[str, ...]
+    exceptions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +232,7 @@ def _avoidance_topics(path: Path, industry_codes: tuple[str, ...]) -> tuple[Avoi
             keywords=tuple(_split(r["keywords"])),
             industries=tuple(_split(r["industries"])),
             onet_soc=tuple(_split(r["onet_soc"])),
+            exceptions=tuple(_split(r.get("exceptions"))),
         )
         if not topic.keywords or not topic.job_words:
             raise VocabularyError(f"avoidance topic {topic.code} needs keywords and job_words")

@@ -127,6 +127,11 @@ class Reference:
             return True
         for field in (o.title, o.industry, o.description, o.employer):
             words = snowball_words(field)
+            for exception in topic.exceptions:  # a keyword inside "drive thru" does not count
+                e = snowball_words(exception)
+                for i in range(len(words) - len(e) + 1):
+                    if words[i : i + len(e)] == e:
+                        words[i : i + len(e)] = ["-"] * len(e)
             for phrase in topic.keywords:
                 p = snowball_words(phrase)
                 for i in range(len(words) - len(p) + 1):
