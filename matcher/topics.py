@@ -16,7 +16,7 @@ and the why-not names what matched with :func:`opening_hit`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
@@ -73,18 +73,44 @@ class _Compiled:
 
     names: tuple[frozenset[Phrase], ...]
     spellings: tuple[tuple[str, ...], ...]  # processed names, for near spellings
-    phrases: tuple[tuple[tuple[Phrase, str], ...], ...]  # (stems, keyword as written)
+    # (stems, keyword as written, the fields it counts in)
+    phrases: tuple[tuple[tuple[Phrase, str, tuple[str, ...]], ...], ...]
     exceptions: tuple[tuple[Phrase, ...], ...]
+    firsts: dict[str, frozenset[int]]  # first stem of a keyword -> the topics it may signal
+    by_first: tuple[dict[str, tuple[int, ...]], ...]  # per topic: first stem -> its keywords
+
+
+#: A keyword written ``title:driver`` counts in the title only ("driver" is too common elsewhere:
+#: "a key driver of growth").
+TITLE_ONLY = "title:"
+
+
+def _phrase(keyword: str) -> tuple[Phrase, str, tuple[str, ...]]:
+    if keyword.startswith(TITLE_ONLY):
+        written = keyword.removeprefix(TITLE_ONLY).strip()
+        return tuple(stems(written)), written, ("title",)
+    return tuple(stems(keyword)), keyword, FIELDS
 
 
 @cache
 def _compiled(topics: tuple[AvoidanceTopic, ...]) -> _Compiled:
     named = [(t.label, t.code.replace("_", " "), *t.names) for t in topics]
+    phrases = tuple(tuple(_phrase(k) for k in t.keywords if stems(k)) for t in topics)
+    firsts: dict[str, set[int]] = {}
+    by_first: list[dict[str, tuple[int, ...]]] = []
+    for t, ps in enumerate(phrases):
+        mine: dict[str, tuple[int, ...]] = {}
+        for k, (phrase, _, _) in enumerate(ps):
+            firsts.setdefault(phrase[0], set()).add(t)
+            mine[phrase[0]] = (*mine.get(phrase[0], ()), k)
+        by_first.append(mine)
     return _Compiled(
         names=tuple(frozenset(tuple(stems(n)) for n in ns) for ns in named),
         spellings=tuple(tuple(utils.default_process(n) for n in ns) for ns in named),
-        phrases=tuple(tuple((tuple(stems(k)), k) for k in t.keywords if stems(k)) for t in topics),
+        phrases=phrases,
         exceptions=tuple(tuple(tuple(stems(e)) for e in t.exceptions if stems(e)) for t in topics),
+        firsts={w: frozenset(ts) for w, ts in firsts.items()},
+        by_first=tuple(by_first),
     )
 
 
@@ -108,27 +134,46 @@ def topic_named(keyword: str, topics: tuple[AvoidanceTopic, ...]) -> int | None:
     return at if best >= NAME_CUTOFF else None
 
 
-def occurs(words: Sequence[str], phrase: Phrase) -> bool:
-    """``phrase`` occurs in ``words`` as consecutive stems, not right after a negation."""
-    n, first = len(phrase), phrase[0]
-    for i, w in enumerate(words):
-        if w == first and tuple(words[i : i + n]) == phrase and not (i and words[i - 1] in NEGATIONS):
-            return True
-    return False
+def _starts(words: list[str], phrase: Phrase) -> Iterator[int]:
+    """Positions where ``phrase`` starts in ``words`` as consecutive stems (``list.index`` scans)."""
+    n, first, i = len(phrase), phrase[0], -1
+    while True:
+        try:
+            i = words.index(first, i + 1)
+        except ValueError:
+            return
+        if n == 1 or tuple(words[i : i + n]) == phrase:
+            yield i
 
 
-def blank_exceptions(words: list[str], exceptions: Sequence[Phrase]) -> list[str]:
-    """``words`` with every occurrence of an exception phrase blanked out ("drive thru")."""
-    out = list(words)
-    for phrase in exceptions:
-        n = len(phrase)
-        for i in range(len(words) - n + 1):
-            if tuple(words[i : i + n]) == phrase:
-                out[i : i + n] = [""] * n
-    return out
+def _counts(words: list[str], i: int, exceptions: Sequence[Phrase]) -> bool:
+    """An occurrence at ``i`` counts: not right after a negation, nor inside an exception."""
+    if i and words[i - 1] in NEGATIONS:
+        return False
+    for e in exceptions:
+        for s in range(max(0, i - len(e) + 1), i + 1):
+            if tuple(words[s : s + len(e)]) == e:
+                return False
+    return True
 
 
-def _field_stems(opening: Opening) -> dict[str, list[str]]:
+def _keyword_hit(
+    fields: dict[str, list[str]], sets: dict[str, set[str]], topic: int, table: _Compiled
+) -> tuple[str, str] | None:
+    """(field, keyword) of the first keyword of ``topic`` that counts in ``fields`` (stems; their
+    ``sets``), by field and then in the vocabulary's order; None when none counts."""
+    phrases, exceptions, by_first = table.phrases[topic], table.exceptions[topic], table.by_first[topic]
+    for where, words in fields.items():
+        maybe = sorted(k for w in sets[where] & by_first.keys() for k in by_first[w])
+        for k in maybe:
+            phrase, written, only = phrases[k]
+            if where in only and any(_counts(words, i, exceptions) for i in _starts(words, phrase)):
+                return where, written
+    return None
+
+
+def field_stems(opening: Opening) -> dict[str, list[str]]:
+    """The stems of each field of :data:`FIELDS` (read once per opening at fit)."""
     return {f: stems(getattr(opening, f)) for f in FIELDS}
 
 
@@ -148,55 +193,76 @@ def opening_hit(
         return Hit(t, "occupation", _soc(opening))
     if industry is not None and industry in t.industries:
         return Hit(t, "industry_code", industry)
-    return _keyword_hit(_field_stems(opening), topic, topics)
+    fields = field_stems(opening)
+    found = _keyword_hit(fields, {f: set(ws) for f, ws in fields.items()}, topic, _compiled(topics))
+    return None if found is None else Hit(t, *found)
 
 
-def _keyword_hit(fields: dict[str, list[str]], topic: int, topics: tuple[AvoidanceTopic, ...]) -> Hit | None:
+def _keyword_topics(
+    fields: dict[str, list[str]], sets: dict[str, set[str]], present: set[str], table: _Compiled
+) -> list[int]:
+    """The topics one of whose keywords counts in ``fields`` (an opening's stems, ``present``).
+
+    Only the topics with a keyword whose first stem the opening has are read closely.
+    """
+    maybe = {t for w in present & table.firsts.keys() for t in table.firsts[w]}
+    return [t for t in sorted(maybe) if _keyword_hit(fields, sets, t, table) is not None]
+
+
+def scan_openings(
+    openings: Sequence[Opening], topics: tuple[AvoidanceTopic, ...]
+) -> tuple[sp.csc_matrix, dict[str, int], np.ndarray]:
+    """The fit step's one pass over the openings' words.
+
+    Returns
+    -------
+    words : csc_matrix (J, W)
+        Binary stem presence (plain keyword exclusions), columns in sorted stem order.
+    word_vocab : dict
+        Stem -> column.
+    keyword_hits : ndarray (J, T) bool
+        The topics whose keywords count in each opening.
+    """
+    column: dict[str, int] = {}
+    indices: list[int] = []
+    indptr = [0]
+    hits = np.zeros((len(openings), len(topics)), dtype=bool)
     table = _compiled(topics)
-    phrases, exceptions = table.phrases[topic], table.exceptions[topic]
-    for where, words in fields.items():
-        if exceptions:
-            words = blank_exceptions(words, exceptions)
-        for phrase, written in phrases:
-            if occurs(words, phrase):
-                return Hit(topics[topic], where, written)
-    return None
+    for j, o in enumerate(openings):
+        fields = field_stems(o)
+        sets = {f: set(ws) for f, ws in fields.items()}
+        present = set().union(*sets.values())
+        indices.extend(column.setdefault(w, len(column)) for w in present)
+        indptr.append(len(indices))
+        if not present.isdisjoint(table.firsts):
+            hits[j, _keyword_topics(fields, sets, present, table)] = True
+    order = sorted(column)  # columns in stem order, as a CountVectorizer gives them
+    remap = np.empty(len(order), dtype=np.int64)
+    remap[[column[w] for w in order]] = np.arange(len(order))
+    cols = remap[np.asarray(indices, dtype=np.int64)] if indices else np.zeros(0, dtype=np.int64)
+    data = np.ones(len(cols), dtype=np.float32)
+    words = sp.csr_matrix((data, cols, np.asarray(indptr)), shape=(len(openings), len(order)))
+    words.sort_indices()
+    return words.tocsc(), {w: i for i, w in enumerate(order)}, hits
 
 
 def topic_hits(
     openings: Sequence[Opening],
+    keyword_hits: np.ndarray,
     industry_code: np.ndarray,
     industry_codes: Sequence[str],
     topics: tuple[AvoidanceTopic, ...],
-    *,
-    words: sp.spmatrix,
-    word_vocab: dict[str, int],
 ) -> np.ndarray:
-    """(J, T) bool: opening j belongs to topic t (the fit step's table).
+    """(J, T) bool: opening j belongs to topic t by a keyword, its occupation or its industry.
 
-    ``industry_code`` holds each opening's position in ``industry_codes`` (-1 unknown);
-    ``words``/``word_vocab`` the openings' stem presence, which picks the few openings whose
-    text is read for phrases (an opening lacking a phrase's stems cannot contain it).
+    ``industry_code`` holds each opening's position in ``industry_codes`` (-1: unknown).
     """
-    out = np.zeros((len(openings), len(topics)), dtype=bool)
+    out = keyword_hits.copy()
     socs = np.array([_soc(o) for o in openings], dtype=object)
-    csc = sp.csc_matrix(words)
-    read: dict[int, dict[str, list[str]]] = {}
     for t, topic in enumerate(topics):
         if topic.onet_soc:
             out[:, t] |= np.isin(socs, list(topic.onet_soc))
         codes = [industry_codes.index(c) for c in topic.industries]
         if codes:
             out[:, t] |= np.isin(industry_code, codes)
-        maybe = np.zeros(len(openings), dtype=bool)
-        for phrase, _ in _compiled(topics).phrases[t]:
-            cols = [word_vocab.get(w) for w in phrase]
-            if None not in cols:
-                present = np.ones(len(openings), dtype=bool)
-                for col in cols:
-                    present &= csc[:, col].toarray().ravel() > 0
-                maybe |= present
-        for j in np.flatnonzero(maybe & ~out[:, t]).tolist():
-            fields = read.setdefault(j, _field_stems(openings[j]))
-            out[j, t] = _keyword_hit(fields, t, topics) is not None
     return out

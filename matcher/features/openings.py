@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from rapidfuzz import utils
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher import geo, schedule
 from matcher.config import MatcherConfig
@@ -28,7 +28,7 @@ from matcher.features.terms import (
     take_rows,
 )
 from matcher.features.text import opening_text, transform_texts
-from matcher.topics import stems, topic_hits
+from matcher.topics import scan_openings, stems, topic_hits
 from matcher.types import Opening, Status, available
 from matcher.vocab import Vocabulary
 
@@ -101,7 +101,7 @@ def build_openings(
     emp_pos = {e: i for i, e in enumerate(employers)}
     area_hits = [vocab.work_areas.find_in_text(f"{o.title} {o.industry}") for o in ops]
     area_pos = {c: i for i, c in enumerate(vocab.work_areas.codes)}
-    words, word_vocab = _word_presence([f"{t} {o.employer}" for t, o in zip(texts, ops, strict=True)])
+    words, word_vocab, keyword_hits = scan_openings(ops, vocab.avoidance_topics)
     skills = SkillSpace(vocab, config, [(*o.required_skills, *o.preferred_skills) for o in ops])
     demands, from_shifts = _demands(ops, vocab)
     offer = np.array([[o.offer(a) for a in vocab.accommodations] for o in ops], dtype=np.int8)
@@ -166,14 +166,7 @@ def build_openings(
         has_riasec=~np.isnan(riasec).any(axis=1),
         n_unknown_demands=np.isnan(demands).sum(axis=1),
         positions=np.array([o.positions for o in ops], dtype=np.int64),
-        topic_hits=topic_hits(
-            ops,
-            industry,
-            vocab.industries.codes,
-            vocab.avoidance_topics,
-            words=words,
-            word_vocab=word_vocab,
-        ),
+        topic_hits=topic_hits(ops, keyword_hits, industry, vocab.industries.codes, vocab.avoidance_topics),
     )
 
 
@@ -209,15 +202,6 @@ def _demands(ops: Sequence[Opening], vocab: Vocabulary) -> tuple[np.ndarray, np.
             demands[j, stamina] = _stamina_level(schedule.longest_shift_hours(o.shifts), vocab)
             from_shifts[j] = True
     return demands, from_shifts
-
-
-def _word_presence(texts: list[str]) -> tuple[sp.csc_matrix, dict[str, int]]:
-    """Binary (texts x words) matrix for keyword exclusions; empty when there is no word at all."""
-    counter = CountVectorizer(analyzer=stems, binary=True, dtype=np.float32)
-    try:
-        return counter.fit_transform(texts).tocsc(), dict(counter.vocabulary_)
-    except ValueError:  # no openings, or no words in them
-        return sp.csc_matrix((len(texts), 0), dtype=np.float32), {}
 
 
 def runs_at(span: np.ndarray, start: int | None, end: int | None) -> np.ndarray:

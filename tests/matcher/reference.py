@@ -125,7 +125,12 @@ class Reference:
         code = self.industry(o.industry)
         if code >= 0 and self.vocab.industries.codes[code] in topic.industries:
             return True
-        for field in (o.title, o.industry, o.description, o.employer):
+        for name, field in (
+            ("title", o.title),
+            ("industry", o.industry),
+            ("desc", o.description),
+            ("", o.employer),
+        ):
             words = snowball_words(field)
             for exception in topic.exceptions:  # a keyword inside "drive thru" does not count
                 e = snowball_words(exception)
@@ -133,7 +138,9 @@ class Reference:
                     if words[i : i + len(e)] == e:
                         words[i : i + len(e)] = ["-"] * len(e)
             for phrase in topic.keywords:
-                p = snowball_words(phrase)
+                if phrase.startswith("title:") and name != "title":  # a title-only keyword
+                    continue
+                p = snowball_words(phrase.removeprefix("title:"))
                 for i in range(len(words) - len(p) + 1):
                     negated = i > 0 and words[i - 1] in ("no", "not", "non", "without", "never")
                     if words[i : i + len(p)] == p and not negated:
