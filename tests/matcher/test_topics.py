@@ -246,3 +246,10 @@ def test_topics_never_exclude_an_opening_matching_none_of_their_terms(
     assert matcher.text_model is not None
     ref = Reference(as_of=worlds.AS_OF, text_model=matcher.text_model)
     assert got == ("EXCLUDED_KEYWORD" in ref.failed(client, opening, 0.0, ())), "engine and reference differ"
+
+
+def test_the_docs_list_every_topic_with_its_occupations() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "avoidance.md").read_text(encoding="utf-8")
+    for t in TOPICS:
+        assert f"(`{t.code}`)" in page, t.code
+        assert all(c in page for c in t.onet_soc), t.code
