@@ -243,7 +243,7 @@ EXCLUSION_WORDS = {
     "REQUIRED_ACCOMMODATION_UNAVAILABLE": "does not offer an accommodation the client needs",
     "EXCLUDED_INDUSTRY": "is in an industry the client wants to avoid",
     "EXCLUDED_EMPLOYER": "is with an employer the client wants to avoid",
-    "EXCLUDED_KEYWORD": "mentions or is something the client wants to avoid",
+    "EXCLUDED_KEYWORD": "is or mentions something the client wants to avoid",
     "BACKGROUND_CHECK": "needs a background check the client asked to avoid",
     "REJECTED_BY_SPECIALIST": "was rejected by the specialist",
 }
