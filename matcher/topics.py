@@ -22,6 +22,7 @@ from functools import cache
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 import snowballstemmer
 from rapidfuzz import fuzz, utils
@@ -223,8 +224,7 @@ def scan_openings(
     keyword_hits : ndarray (J, T) bool
         The topics whose keywords count in each opening.
     """
-    column: dict[str, int] = {}
-    indices: list[int] = []
+    flat: list[str] = []
     indptr = [0]
     hits = np.zeros((len(openings), len(topics)), dtype=bool)
     table = _compiled(topics)
@@ -232,18 +232,20 @@ def scan_openings(
         fields = field_stems(o)
         sets = {f: set(ws) for f, ws in fields.items()}
         present = set().union(*sets.values())
-        indices.extend(column.setdefault(w, len(column)) for w in present)
-        indptr.append(len(indices))
+        flat.extend(present)
+        indptr.append(len(flat))
         if not present.isdisjoint(table.firsts):
             hits[j, _keyword_topics(fields, sets, present, table)] = True
-    order = sorted(column)  # columns in stem order, as a CountVectorizer gives them
+    codes, uniques = pd.factorize(np.asarray(flat, dtype=object))  # hashing in C, not a dict per word
+    order = np.argsort(uniques.astype(str), kind="stable")  # columns in stem order, as CountVectorizer
     remap = np.empty(len(order), dtype=np.int64)
-    remap[[column[w] for w in order]] = np.arange(len(order))
-    cols = remap[np.asarray(indices, dtype=np.int64)] if indices else np.zeros(0, dtype=np.int64)
+    remap[order] = np.arange(len(order))
+    cols = remap[codes] if len(codes) else np.zeros(0, dtype=np.int64)
     data = np.ones(len(cols), dtype=np.float32)
     words = sp.csr_matrix((data, cols, np.asarray(indptr)), shape=(len(openings), len(order)))
     words.sort_indices()
-    return words.tocsc(), {w: i for i, w in enumerate(order)}, hits
+    vocab_order = [str(w) for w in uniques[order]]
+    return words.tocsc(), {w: i for i, w in enumerate(vocab_order)}, hits
 
 
 def topic_hits(
