@@ -27,8 +27,9 @@ from matcher import schedule
 from matcher.config import FACTORS, PRIORITY_MULTIPLIERS, MatcherConfig
 from matcher.features import industry_code, opening_text, skill_term
 from matcher.geo import haversine_km
+from matcher.topics import opening_hit, stems, topic_named
 from matcher.types import Client, Need, Offer, Opening, Status, available
-from matcher.vocab import Vocabulary, load_vocabulary, tokens
+from matcher.vocab import Vocabulary, load_vocabulary
 
 
 def cross_join(clients: Sequence[Client], openings: Sequence[Opening]) -> pd.DataFrame:
@@ -146,6 +147,16 @@ def feasible(
     return not excluded(c, o, vocab, config)
 
 
+def _avoids(keyword: str, o: Opening, industry: int, vocab: Vocabulary) -> bool:
+    """One exclusion keyword against one opening: a topic it names, else its words (stems)."""
+    topic = topic_named(keyword, vocab.avoidance_topics)
+    if topic is None:
+        words = set(stems(keyword))
+        return bool(words) and words <= set(stems(f"{opening_text(o)} {o.employer}"))
+    code = vocab.industries.codes[industry] if industry >= 0 else None
+    return opening_hit(o, code, topic, vocab.avoidance_topics) is not None
+
+
 def excluded(c: Client, o: Opening, vocab: Vocabulary, config: MatcherConfig) -> bool:
     """The client's own exclusions and the background-check wish."""
     code = industry_code(o.industry, vocab, config)
@@ -156,8 +167,7 @@ def excluded(c: Client, o: Opening, vocab: Vocabulary, config: MatcherConfig) ->
         for e in c.excluded_employers
     ):
         return True
-    words = set(tokens(f"{opening_text(o)} {o.employer}"))
-    if any(tokens(k) and set(tokens(k)) <= words for k in c.excluded_keywords):
+    if any(_avoids(k, o, code, vocab) for k in c.excluded_keywords):
         return True
     return c.avoid_background_check and o.background_check and not o.fair_chance
 

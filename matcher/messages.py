@@ -116,11 +116,26 @@ EXCLUSION = {
     "REQUIRED_ACCOMMODATION_UNAVAILABLE": "Required accommodation not available: {labels}",
     "EXCLUDED_INDUSTRY": "The client excluded this industry ({industry})",
     "EXCLUDED_EMPLOYER": "The client excluded this employer ({employer})",
-    "EXCLUDED_KEYWORD": "Mentions a word the client wants to avoid: {keywords_text}",
+    "EXCLUDED_KEYWORD": "{keywords_text}",
     "BACKGROUND_CHECK": (
         "Requires a background check and is not a fair-chance employer (the client asked to avoid these)"
     ),
     "REJECTED_BY_SPECIALIST": "The specialist rejected this opening for the client",
+}
+
+# The parts of EXCLUSION["EXCLUDED_KEYWORD"]'s {keywords_text}: plain words, and each avoidance
+# topic with what put the opening in it (``matcher.topics.Hit.where``; nothing when the title shows it).
+AVOIDANCE = {
+    "words": "Mentions a word the client wants to avoid: {words}",
+    "topic": "{title} is {job_words}{evidence}: the client avoids {label}",
+}
+AVOIDANCE_EVIDENCE = {
+    "title": "",
+    "industry": ' (industry "{industry}")',
+    "description": ' (the posting mentions "{term}")',
+    "employer": ' (employer "{employer}")',
+    "occupation": " (O*NET-SOC {term})",
+    "industry_code": " (industry: {industry_label})",
 }
 
 # What would make an excluded opening feasible, when that one constraint alone blocks it.
@@ -236,7 +251,7 @@ EXCLUSION_WORDS = {
     ),
     "EXCLUDED_INDUSTRY": "is in an industry the client wants to avoid",
     "EXCLUDED_EMPLOYER": "is with an employer the client wants to avoid",
-    "EXCLUDED_KEYWORD": "mentions something the client wants to avoid",
+    "EXCLUDED_KEYWORD": "is or mentions something the client wants to avoid",
     "BACKGROUND_CHECK": "needs a background check the client asked to avoid",
     "REJECTED_BY_SPECIALIST": "was rejected by the specialist",
 }

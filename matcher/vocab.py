@@ -121,6 +121,28 @@ def analyze(text: str) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class AvoidanceTopic:
+    """Something a client may choose to avoid (``data/avoidance_topics.csv``).
+
+    ``names`` are what a client may type to mean the topic (besides ``label``);
+    ``keywords`` are the phrases that signal it in an opening; ``industries`` are
+    industry codes (``industries.csv``) whose every job counts; ``onet_soc`` are
+    6-digit O*NET-SOC codes ("35-3011") whose every detailed occupation counts.
+    ``job_words`` words a matching job in explanations ("an alcohol-serving job");
+    ``exceptions`` are phrases inside which a keyword does not count ("drive thru").
+    """
+
+    code: str
+    label: str
+    job_words: str
+    names: tuple[str, ...]
+    keywords: tuple[str, ...]
+    industries: tuple[str, ...]
+    onet_soc: tuple[str, ...]
+    exceptions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Vocabulary:
     """Everything loaded from ``data/``."""
 
@@ -138,6 +160,7 @@ class Vocabulary:
     industries: TermIndex
     work_areas: TermIndex
     skills: TermIndex
+    avoidance_topics: tuple[AvoidanceTopic, ...] = ()
 
     @property
     def min_level(self) -> int:
@@ -194,6 +217,38 @@ def _term_index(path: Path, alias_column: str) -> TermIndex:
     )
 
 
+_SOC = re.compile(r"\d{2}-\d{4}")
+
+
+def _avoidance_topics(path: Path, industry_codes: tuple[str, ...]) -> tuple[AvoidanceTopic, ...]:
+    """The avoidance topics, checked: unique codes, known industries, 6-digit O*NET-SOC codes."""
+    topics = []
+    for r in _rows(path):
+        topic = AvoidanceTopic(
+            code=r["code"],
+            label=r["label"],
+            job_words=r["job_words"],
+            names=tuple(_split(r["names"])),
+            keywords=tuple(_split(r["keywords"])),
+            industries=tuple(_split(r["industries"])),
+            onet_soc=tuple(_split(r["onet_soc"])),
+            exceptions=tuple(_split(r.get("exceptions"))),
+        )
+        if not topic.keywords or not topic.job_words:
+            raise VocabularyError(f"avoidance topic {topic.code} needs keywords and job_words")
+        unknown = set(topic.industries) - set(industry_codes)
+        if unknown:
+            raise VocabularyError(f"avoidance topic {topic.code} names unknown industries {unknown}")
+        bad = [c for c in topic.onet_soc if not _SOC.fullmatch(c)]
+        if bad:
+            raise VocabularyError(f"avoidance topic {topic.code}: not 6-digit O*NET-SOC codes {bad}")
+        topics.append(topic)
+    codes = [t.code for t in topics]
+    if len(set(codes)) != len(codes):
+        raise VocabularyError("avoidance_topics.csv repeats a topic code")
+    return tuple(topics)
+
+
 @cache
 def load_vocabulary(data_dir: Path = DATA_DIR) -> Vocabulary:
     """Load and check the vocabularies in ``data_dir`` (cached per directory)."""
@@ -201,6 +256,7 @@ def load_vocabulary(data_dir: Path = DATA_DIR) -> Vocabulary:
     scale = _rows(data_dir / "scale.csv")
     accs = _rows(data_dir / "accommodations.csv")
     modes = _rows(data_dir / "modes.csv")
+    industries = _term_index(data_dir / "industries.csv", "aliases")
     dim_codes = tuple(r["code"] for r in dims)
     offsets = {r["code"]: tuple(_split(r["offsets"])) for r in accs}
     for code, offs in offsets.items():
@@ -223,7 +279,8 @@ def load_vocabulary(data_dir: Path = DATA_DIR) -> Vocabulary:
         accommodations={r["code"]: r["label"] for r in accs},
         accommodation_offsets=offsets,
         modes={r["code"]: r["label"] for r in modes},
-        industries=_term_index(data_dir / "industries.csv", "aliases"),
+        industries=industries,
         work_areas=_term_index(data_dir / "work_areas.csv", "phrases"),
         skills=_term_index(data_dir / "skills.csv", "aliases"),
+        avoidance_topics=_avoidance_topics(data_dir / "avoidance_topics.csv", industries.codes),
     )

@@ -140,6 +140,15 @@ def modes() -> dict[str, str]:
     return dict(load_vocabulary().modes)
 
 
+#: Ticked avoidance topics, stored as keywords (each topic's label names it: ``matcher.topics``).
+TOPICS_FIELD = "profile.exclusions.topics"
+
+
+def avoidance_topics() -> dict[str, str]:
+    """Avoidance topics offered as choices beside free keywords: label -> how a job of it is worded."""
+    return {t.label: t.job_words for t in load_vocabulary().avoidance_topics}
+
+
 def level_words(dimension: str, level: int | None) -> str:
     """A stored level in words ("Moderate"; stamina adds its hours), or "Not known"."""
     for dim in dimensions():
@@ -249,7 +258,7 @@ Values = dict[str, Any]  # form field name -> text (or list of texts for checkbo
 
 def values_from_form(form: Any) -> Values:
     """What a posted form holds (``starlette`` FormData or a dict of lists), as :data:`Values`."""
-    multi = {"profile.modes"} | {f"grid.{d}" for d in DAY_NAMES}
+    multi = {"profile.modes", TOPICS_FIELD} | {f"grid.{d}" for d in DAY_NAMES}
     out: Values = {}
     for key in form.keys():  # noqa: SIM118 - FormData is a multi-dict
         items = [v for v in form.getlist(key) if isinstance(v, str)]
@@ -292,6 +301,8 @@ def body_of(values: Values) -> tuple[dict[str, Any], list[str]]:
             exclusions[name.rsplit(".", 1)[1]] = items
         else:
             profile[name.removeprefix("profile.")] = items
+    ticked = [t for t in avoidance_topics() if t in values.get(TOPICS_FIELD, [])]
+    exclusions["keywords"] = list(dict.fromkeys([*ticked, *exclusions.get("keywords", [])]))
     profile["exclusions"] = exclusions
     riasec = [str(values.get(f"profile.riasec.{i}", "")).strip() for i in range(len(RIASEC))]
     if any(riasec):
@@ -339,6 +350,9 @@ def values_of(label: str, record: Mapping[str, Any], *, version: int | None = No
         key = name.rsplit(".", 1)[1]
         items = exclusions.get(key, []) if name.startswith("profile.exclusions.") else record.get(key, [])
         values[name] = "\n".join(items or [])
+    keywords = list(exclusions.get("keywords") or [])  # a topic's own label shows as its ticked box
+    values[TOPICS_FIELD] = [k for k in keywords if k in avoidance_topics()]
+    values["profile.exclusions.keywords"] = "\n".join(k for k in keywords if k not in avoidance_topics())
     for i, score in enumerate(record.get("riasec") or []):
         values[f"profile.riasec.{i}"] = _number(score)
     for code, need in (record.get("accommodations") or {}).items():

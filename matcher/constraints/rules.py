@@ -338,6 +338,7 @@ RULES: tuple[Rule, ...] = (
             "opening.industry",
             "opening.description",
             "opening.employer",
+            "opening.onet_soc",  # an avoidance topic's occupations (``matcher.topics``)
         ),
         lambda p: p.pair(p.clients.excluded_by_keyword),
         why.excluded_keyword,

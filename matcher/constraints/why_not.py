@@ -17,6 +17,8 @@ from matcher import commute, geo, schedule
 from matcher.features import keyword_mask
 from matcher.messages import (
     ACCOMMODATION_STATE_WORDS,
+    AVOIDANCE,
+    AVOIDANCE_EVIDENCE,
     COMMUTE_WHY_NOT,
     DISCLOSING_OPENS_WORDS,
     PLACE_WORDS,
@@ -24,6 +26,7 @@ from matcher.messages import (
     feasible_if,
     money,
 )
+from matcher.topics import opening_hit, topic_named
 from matcher.types import Need, Offer
 
 if TYPE_CHECKING:  # explanations import the rule table: only the type goes the other way
@@ -148,8 +151,37 @@ def excluded_employer(pair: Pair) -> WhyNot:
 
 
 def excluded_keyword(pair: Pair) -> WhyNot:
-    hits = [k for k in pair.client.excluded_keywords if keyword_mask(k, pair.index)[pair.j]]
-    return WhyNot({"keywords": hits}, {"keywords_text": ", ".join(hits)}, feasible_if("EXCLUDED_KEYWORD", {}))
+    """The plain keywords the opening mentions, and each avoidance topic it belongs to, with why."""
+    topics, o = pair.vocab.avoidance_topics, pair.opening
+    code = int(pair.index.industry_code[pair.j])
+    industry = pair.vocab.industries.codes[code] if code >= 0 else None
+    words, parts, hits, found = [], [], [], {}
+    for k in pair.client.excluded_keywords:
+        t = topic_named(k, topics)
+        if t is None and keyword_mask(k, pair.index)[pair.j]:
+            hits.append(k)
+            words.append(k)
+        elif t is not None and pair.index.topic_hits[pair.j, t]:
+            hits.append(k)
+            hit = opening_hit(o, industry, t, topics)
+            if hit is not None and hit.topic.code not in found:
+                found[hit.topic.code] = {"where": hit.where, "term": hit.term}
+                values = {
+                    "term": hit.term,
+                    "industry": o.industry,
+                    "employer": o.employer,
+                    "industry_label": pair.vocab.industries.labels.get(hit.term, hit.term),
+                }
+                evidence = AVOIDANCE_EVIDENCE[hit.where].format(**values)
+                parts.append(
+                    AVOIDANCE["topic"].format(
+                        title=o.title, job_words=hit.topic.job_words, evidence=evidence, label=hit.topic.label
+                    )
+                )
+    if words:
+        parts.insert(0, AVOIDANCE["words"].format(words=", ".join(words)))
+    ev = {"keywords": hits, "topics": found}
+    return WhyNot(ev, {"keywords_text": "; ".join(parts)}, feasible_if("EXCLUDED_KEYWORD", {}))
 
 
 def background_check(pair: Pair) -> WhyNot:

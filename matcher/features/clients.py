@@ -28,8 +28,9 @@ from matcher.features.terms import (
     take_rows,
 )
 from matcher.features.text import transform_texts
+from matcher.topics import topic_named
 from matcher.types import Client, Need
-from matcher.vocab import Vocabulary
+from matcher.vocab import AvoidanceTopic, Vocabulary, load_vocabulary
 
 # ClientBatch fields shaped (clients x openings): they follow any selection of openings.
 PAIR_FIELDS = ("excluded_by_employer", "excluded_by_keyword")
@@ -101,7 +102,7 @@ def build_clients(
         terms = (skill_term(p, vocab, config) for p in (*c.strengths, *c.inferred_strengths))
         return [index.skill_column[t] for t in terms if t in index.skill_column]
 
-    by_employer, by_keyword = _named_exclusions(cs, index)
+    by_employer, by_keyword = _named_exclusions(cs, index, vocab.avoidance_topics)
     client_riasec = riasec_rows([c.riasec for c in cs])
     required = _needs(cs, acc_codes, Need.REQUIRED)
     return ClientBatch(
@@ -155,8 +156,15 @@ def client_weights(cs: Sequence[Client], config: MatcherConfig) -> np.ndarray:
     return result
 
 
-def _named_exclusions(cs: Sequence[Client], index: OpeningIndex) -> tuple[np.ndarray, np.ndarray]:
-    """(C, J) masks of openings hit by a client's excluded employers / keywords."""
+def _named_exclusions(
+    cs: Sequence[Client], index: OpeningIndex, topics: tuple[AvoidanceTopic, ...] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(C, J) masks of openings hit by a client's excluded employers / keywords.
+
+    A keyword naming an avoidance topic takes the topic's column of ``index.topic_hits``
+    (``topics``: those the index was built with, by default the packaged vocabulary's).
+    """
+    topics = load_vocabulary().avoidance_topics if topics is None else topics
     by_employer = np.zeros((len(cs), len(index.ids)), dtype=bool)
     by_keyword = np.zeros_like(by_employer)
     # each distinct excluded name compared with the employers once (clients share names)
@@ -176,7 +184,8 @@ def _named_exclusions(cs: Sequence[Client], index: OpeningIndex) -> tuple[np.nda
             hit = np.flatnonzero(sim.max(axis=0) > 0)
             by_employer[i] = np.isin(index.employer_code, hit)
         for keyword in c.excluded_keywords:
-            by_keyword[i] |= keyword_mask(keyword, index)
+            t = topic_named(keyword, topics)
+            by_keyword[i] |= keyword_mask(keyword, index) if t is None else index.topic_hits[:, t]
     return by_employer, by_keyword
 
 

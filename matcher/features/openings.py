@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from rapidfuzz import utils
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher import geo, schedule
 from matcher.config import MatcherConfig
@@ -28,8 +28,9 @@ from matcher.features.terms import (
     take_rows,
 )
 from matcher.features.text import opening_text, transform_texts
+from matcher.topics import scan_openings, stems, topic_hits
 from matcher.types import Offer, Opening, Status, available
-from matcher.vocab import Vocabulary, tokens
+from matcher.vocab import Vocabulary
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,7 @@ class OpeningIndex:
     areas: sp.csr_matrix  # (J, T) work areas in title/industry
     area_phrase: tuple[dict[str, str], ...]  # per opening: area code -> phrase found
     text: sp.csr_matrix  # (J, V) tf-idf rows (L2-normalised)
-    words: sp.csc_matrix  # (J, W) binary word presence (keyword exclusions)
+    words: sp.csc_matrix  # (J, W) binary word-stem presence (keyword exclusions, ``topics.stems``)
     word_vocab: dict[str, int]
     skill_terms: tuple[str, ...]
     skill_column: dict[str, int]
@@ -84,6 +85,7 @@ class OpeningIndex:
     has_riasec: np.ndarray  # (J,) bool
     n_unknown_demands: np.ndarray  # (J,) demands left unknown
     positions: np.ndarray
+    topic_hits: np.ndarray  # (J, T) bool: the opening belongs to avoidance topic t (``matcher.topics``)
 
 
 def build_openings(
@@ -101,7 +103,7 @@ def build_openings(
     emp_pos = {e: i for i, e in enumerate(employers)}
     area_hits = [vocab.work_areas.find_in_text(f"{o.title} {o.industry}") for o in ops]
     area_pos = {c: i for i, c in enumerate(vocab.work_areas.codes)}
-    words, word_vocab = _word_presence([f"{t} {o.employer}" for t, o in zip(texts, ops, strict=True)])
+    words, word_vocab, keyword_hits = scan_openings(ops, vocab.avoidance_topics)
     skills = SkillSpace(vocab, config, [(*o.required_skills, *o.preferred_skills) for o in ops])
     demands, from_shifts = _demands(ops, vocab)
     offer = np.array([[o.offer(a) for a in vocab.accommodations] for o in ops], dtype=np.int8)
@@ -116,6 +118,7 @@ def build_openings(
     span = np.array([schedule.shift_service_span(o.shifts or ()) for o in ops], dtype=np.int32)
     span = span.reshape(len(ops), 2)
     wage = _stated([o.hourly_wage for o in ops])
+    industry = np.array([industry_code(o.industry, vocab, config) for o in ops], int)
     return OpeningIndex(
         openings=ops,
         ids=tuple(o.id for o in ops),
@@ -141,7 +144,7 @@ def build_openings(
         monthly=wage * hours * config.benefits.weeks_per_month,
         employer_code=np.array([emp_pos[utils.default_process(o.employer)] for o in ops], int),
         employers=tuple(employers),
-        industry_code=np.array([industry_code(o.industry, vocab, config) for o in ops], int),
+        industry_code=industry,
         areas=bool_rows([[area_pos[m.code] for m in hits] for hits in area_hits], len(area_pos)),
         area_phrase=tuple({m.code: m.matched for m in hits} for hits in area_hits),
         text=transform_texts(text_model, texts),
@@ -167,6 +170,7 @@ def build_openings(
         has_riasec=~np.isnan(riasec).any(axis=1),
         n_unknown_demands=np.isnan(demands).sum(axis=1),
         positions=np.array([o.positions for o in ops], dtype=np.int64),
+        topic_hits=topic_hits(ops, keyword_hits, industry, vocab.industries.codes, vocab.avoidance_topics),
     )
 
 
@@ -204,15 +208,6 @@ def _demands(ops: Sequence[Opening], vocab: Vocabulary) -> tuple[np.ndarray, np.
     return demands, from_shifts
 
 
-def _word_presence(texts: list[str]) -> tuple[sp.csc_matrix, dict[str, int]]:
-    """Binary (texts x words) matrix for keyword exclusions; empty when there is no word at all."""
-    counter = CountVectorizer(analyzer=tokens, binary=True, dtype=np.float32)
-    try:
-        return counter.fit_transform(texts).tocsc(), dict(counter.vocabulary_)
-    except ValueError:  # no openings, or no words in them
-        return sp.csc_matrix((len(texts), 0), dtype=np.float32), {}
-
-
 def runs_at(span: np.ndarray, start: int | None, end: int | None) -> np.ndarray:
     """(J,) bool: a mode with these service hours runs at every shift's start and end."""
     if start is None or end is None:
@@ -238,8 +233,8 @@ def _stamina_level(hours: float, vocab: Vocabulary) -> float:
 
 
 def keyword_mask(keyword: str, index: OpeningIndex) -> np.ndarray:
-    """(J,) bool: openings whose text contains every word of ``keyword``."""
-    cols = [index.word_vocab.get(w) for w in tokens(keyword)]
+    """(J,) bool: openings whose text contains every word of ``keyword`` (as stems)."""
+    cols = [index.word_vocab.get(w) for w in stems(keyword)]
     if not cols or None in cols:
         return np.zeros(index.words.shape[0], dtype=bool)
     hit = np.ones(index.words.shape[0], dtype=bool)

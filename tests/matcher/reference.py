@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
+import snowballstemmer
 from rapidfuzz import fuzz, utils
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -23,7 +25,15 @@ from matcher.config import FACTORS, PRIORITY_MULTIPLIERS, MatcherConfig, ModeCon
 from matcher.features import industry_code, opening_text, skill_term
 from matcher.geo import haversine_km
 from matcher.types import Client, Need, Opening, Status, TimeWindow
-from matcher.vocab import Vocabulary, load_vocabulary, tokens
+from matcher.vocab import AvoidanceTopic, Vocabulary, load_vocabulary
+
+_ENGLISH = snowballstemmer.stemmer("english")
+
+
+def snowball_words(text: str) -> list[str]:
+    """Lower-case alphanumeric words of ``text``, each reduced to its Snowball English stem."""
+    return [_ENGLISH.stemWord(w) for w in re.findall(r"[a-z0-9]+", text.lower())]
+
 
 T = TypeVar("T")
 
@@ -100,6 +110,56 @@ class Reference:
             return {int(k): float(v) for k, v in zip(row.col, row.data, strict=True) if v}
 
         return self._memo("tfidf", text, make)
+
+    # ----- exclusion keywords and avoidance topics (docs/avoidance.md)
+
+    def avoids(self, keyword: str, o: Opening) -> bool:
+        """A keyword naming a topic rules out the topic's openings; any other, its words."""
+        topic = self.topic_named(keyword)
+        if topic is None:
+            words = set(snowball_words(f"{o.title} {o.industry} {o.description} {o.employer}"))
+            kw = set(snowball_words(keyword))
+            return bool(kw) and kw <= words
+        if (o.onet_soc or "")[:7] in topic.onet_soc:
+            return True
+        code = self.industry(o.industry)
+        if code >= 0 and self.vocab.industries.codes[code] in topic.industries:
+            return True
+        for name, field in (
+            ("title", o.title),
+            ("industry", o.industry),
+            ("desc", o.description),
+            ("", o.employer),
+        ):
+            words = snowball_words(field)
+            for exception in topic.exceptions:  # a keyword inside "drive thru" does not count
+                e = snowball_words(exception)
+                for i in range(len(words) - len(e) + 1):
+                    if words[i : i + len(e)] == e:
+                        words[i : i + len(e)] = ["-"] * len(e)
+            for phrase in topic.keywords:
+                if phrase.startswith("title:") and name != "title":  # a title-only keyword
+                    continue
+                p = snowball_words(phrase.removeprefix("title:"))
+                for i in range(len(words) - len(p) + 1):
+                    negated = i > 0 and words[i - 1] in ("no", "not", "non", "without", "never")
+                    if words[i : i + len(p)] == p and not negated:
+                        return True
+        return False
+
+    def topic_named(self, keyword: str) -> AvoidanceTopic | None:
+        """The topic whose label, code or a name has the keyword's stems, else one spelt within 90."""
+        kw = snowball_words(keyword)
+        typed = utils.default_process(keyword)
+        near: tuple[float, AvoidanceTopic | None] = (0.0, None)
+        for t in self.vocab.avoidance_topics:
+            for name in (t.label, t.code.replace("_", " "), *t.names):
+                if kw and snowball_words(name) == kw:
+                    return t
+                score = fuzz.ratio(typed, utils.default_process(name))
+                if len(typed) >= 5 and score > near[0]:
+                    near = (score, t)
+        return near[1] if near[0] >= 90 else None
 
     # ----- the pair
 
@@ -185,11 +245,8 @@ class Reference:
         for name in c.excluded_employers:
             if fuzz.token_set_ratio(name, o.employer, processor=utils.default_process) >= 90:
                 out.add("EXCLUDED_EMPLOYER")
-        words = set(tokens(f"{o.title} {o.industry} {o.description} {o.employer}"))
-        for keyword in c.excluded_keywords:
-            kw = set(tokens(keyword))
-            if kw and kw <= words:
-                out.add("EXCLUDED_KEYWORD")
+        if any(self.avoids(keyword, o) for keyword in c.excluded_keywords):
+            out.add("EXCLUDED_KEYWORD")
         if c.avoid_background_check and o.background_check and not o.fair_chance:
             out.add("BACKGROUND_CHECK")
         if o.id in blocked:

@@ -159,3 +159,16 @@ def test_numbers_show_as_typed_with_every_digit() -> None:
     values = values_of("", record)
     assert values["profile.home.lat"] == "41.917523" and values["profile.home.lon"] == "-87.699712"
     assert values["profile.earnings_cap"] == "1000000" and values["profile.max_hours"] == "40"
+
+
+def test_avoidance_topics_are_ticked_boxes_beside_free_keywords() -> None:
+    values = {
+        "profile.exclusions.topics": ["alcohol", "night work"],
+        "profile.exclusions.keywords": "casino\nalcohol",
+    }
+    body, _ = body_of(values)
+    assert body["profile"]["exclusions"]["keywords"] == ["alcohol", "night work", "casino"]
+    record = {"exclusions": {"keywords": ["alcohol", "night work", "casino"]}}
+    shown = values_of("D.W.", record)
+    assert shown["profile.exclusions.topics"] == ["alcohol", "night work"]
+    assert shown["profile.exclusions.keywords"] == "casino"
