@@ -1,0 +1,333 @@
+"""What would open more options: single changes within the client's reach, and what each opens.
+
+For a client with a short list (or on request), each change below relaxes one of the client's
+own limits, one at a time: a longer commute limit, a mode the client could learn (travel
+training), a wider hours range, another availability window, a lower wage floor, disclosing
+to employers, or dropping one exclusion. The engine's failure bits of the client against the
+openings within reach are computed once; for a change, only the rule it touches is checked
+again with the changed client value, and the openings it opens are those whose *only* failed
+bit is that rule's and which now pass it (whole arrays, no per-pair loop). A change that opens
+nothing is not proposed.
+
+The text states facts: what would change and how many openings would fit. It never
+recommends a change (disclosure least of all): the specialist and the client decide.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from matcher import commute as commute_mod
+from matcher import schedule
+from matcher.candidates import radians, reach_km
+from matcher.commute import TravelTimes
+from matcher.constraints import RULES, Failed, failed_codes
+from matcher.features import ClientBatch, OpeningIndex, build_clients
+from matcher.features.clients import _named_exclusions as named_exclusions
+from matcher.features.terms import industry_code
+from matcher.scoring import pair_scores
+from matcher.types import Client, TimeWindow
+
+if TYPE_CHECKING:
+    from matcher.pipeline import Matcher
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True, slots=True)
+class OptionsConfig:
+    """Which changes are tried.
+
+    Attributes
+    ----------
+    commute_minutes : tuple of int
+        Longer commute limits tried (minutes added).
+    hours_step : tuple of float
+        Hours per week by which the range is widened (minimum lowered, maximum raised).
+    wage_step : tuple of float
+        Dollars per hour by which the wage floor is lowered (never below 0).
+    learnable_modes : tuple of str
+        Modes a client could learn (travel training), tried when the client lacks them.
+    best : int
+        Openings named per change (the best-scoring it would open).
+    """
+
+    commute_minutes: tuple[int, ...] = (15, 30)
+    hours_step: tuple[float, ...] = (5.0, 10.0)
+    wage_step: tuple[float, ...] = (1.0, 2.0)
+    learnable_modes: tuple[str, ...] = ("transit",)
+    best: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """An opening a change would open, scored as the changed client."""
+
+    opening_id: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change within the client's reach and what it would open.
+
+    ``client`` is the client record with the change made (for the engine to re-check);
+    ``opening_ids`` every opening it opens, ``best`` the best-scoring of them.
+    """
+
+    kind: str
+    rule: str
+    text: str
+    client: Client
+    n_opened: int
+    opening_ids: tuple[str, ...]
+    best: tuple[Opened, ...]
+
+    @property
+    def best_score(self) -> float:
+        return self.best[0].score if self.best else 0.0
+
+
+_RULE = {r.code: r for r in RULES}
+
+
+def what_would_open(
+    matcher: Matcher,
+    client: Client,
+    *,
+    blocked: Mapping[str, Collection[str]] | None = None,
+    travel_times: TravelTimes | None = None,
+    config: OptionsConfig | None = None,
+) -> tuple[Change, ...]:
+    """The single changes that would open more openings for ``client``, best first.
+
+    Ranked by how many more openings each opens, then by the best score among them.
+
+    Parameters
+    ----------
+    matcher : Matcher
+        A fitted engine (its index, candidates and configuration are used, never changed).
+    client : Client
+    blocked : mapping, optional
+        Client id -> opening ids the specialist rejected (never opened by any change).
+    travel_times : TravelTimes, optional
+        Router minutes that override the commute estimate.
+    config : OptionsConfig, optional
+    """
+    cfg = config or OptionsConfig()
+    mcfg = matcher.config
+    widest = _widest(client, cfg, list(mcfg.commute.modes))
+    sub = _within_reach(matcher, widest, travel_times)
+    assert matcher.text_model is not None
+    batch = build_clients([client], sub, vocab=matcher.vocab, config=mcfg, text_model=matcher.text_model)
+    trip = commute_mod.estimate(batch, sub, config=mcfg.commute, travel_times=travel_times)
+    codes = failed_codes(batch, sub, trip, blocked=blocked)[0]
+    failing = {int(b) for b in np.unique(codes).tolist()}  # rule bits present alone, at all
+
+    def tried(kind: str, code: Failed, changed: Client, batch2: ClientBatch, text: str) -> Change | None:
+        if int(code) not in failing:  # nothing fails this rule alone: no change of it opens anything
+            return None
+        trip2 = trip
+        if code is Failed.COMMUTE_TOO_LONG:
+            trip2 = commute_mod.estimate(batch2, sub, config=mcfg.commute, travel_times=travel_times)
+        batch2 = dataclasses.replace(batch2, clients=(changed,))
+        now = failed_codes(batch2, sub, trip2, blocked=blocked, rules=(_RULE[code],))[0]
+        cols = np.flatnonzero((codes == np.uint16(code)) & (now == 0))
+        if not len(cols):
+            return None
+        scores = pair_scores(
+            batch2,
+            sub,
+            trip2,
+            np.zeros(len(cols), dtype=np.int64),
+            cols,
+            scoring=mcfg.scoring,
+            commute_config=mcfg.commute,
+        )[1]
+        ids = [sub.ids[int(j)] for j in cols]
+        order = np.lexsort((np.array(ids), -scores))
+        best = tuple(Opened(ids[q], round(float(scores[q]), 2)) for q in order[: cfg.best].tolist())
+        return Change(kind, str(code.name), text, changed, len(cols), tuple(sorted(ids)), best)
+
+    found = [
+        ch
+        for ch in _changes(client, batch, sub, matcher, cfg, failing, tried)
+        if ch is not None and ch.n_opened > 0
+    ]
+    found = _without_redundant(found)
+    found.sort(key=lambda ch: (-ch.n_opened, -ch.best_score, ch.kind, ch.text))
+    return tuple(found)
+
+
+def _changes(
+    client: Client,
+    batch: ClientBatch,
+    sub: OpeningIndex,
+    matcher: Matcher,
+    cfg: OptionsConfig,
+    failing: set[int],
+    tried: Any,
+) -> list[Change | None]:
+    """Every change tried: the changed client, its batch (only the relaxed rule's arrays differ)."""
+    out: list[Change | None] = []
+    rep = dataclasses.replace
+    modes = list(matcher.config.commute.modes)
+    limit = client.max_commute_minutes
+    for extra in cfg.commute_minutes:
+        changed = rep(client, max_commute_minutes=limit + extra)
+        b2 = rep(batch, limit=np.array([float(limit + extra)]))
+        text = f"With a commute limit of {limit + extra} minutes instead of {limit}"
+        out.append(tried("commute_limit", Failed.COMMUTE_TOO_LONG, changed, b2, text))
+    for mode in cfg.learnable_modes:
+        if mode in modes and mode not in client.modes:
+            changed = rep(client, modes=(*client.modes, mode))
+            has = batch.modes.copy()
+            has[0, modes.index(mode)] = True
+            text = f"If the client learned to travel by {mode} (travel training)"
+            out.append(tried("learn_mode", Failed.COMMUTE_TOO_LONG, changed, rep(batch, modes=has), text))
+    lo, hi = client.min_hours, client.max_hours
+    for step in cfg.hours_step:
+        if lo > 0:
+            new = max(lo - step, 0.0)
+            changed = rep(client, min_hours=new)
+            text = f"With a minimum of {new:g} hours a week instead of {lo:g}"
+            b2 = rep(batch, min_hours=np.array([new]))
+            out.append(tried("min_hours", Failed.HOURS_OUT_OF_RANGE, changed, b2, text))
+        changed = rep(client, max_hours=hi + step)
+        text = f"With a maximum of {hi + step:g} hours a week instead of {hi:g}"
+        b2 = rep(batch, max_hours=np.array([hi + step]))
+        out.append(tried("max_hours", Failed.HOURS_OUT_OF_RANGE, changed, b2, text))
+    if int(Failed.SCHEDULE_OUTSIDE_AVAILABILITY) in failing:
+        for window in _missing_windows(client, batch, sub):
+            changed = rep(client, availability=(*client.availability, window))
+            b2 = rep(batch, avail=schedule.masks([changed.availability], cover=False))
+            text = f"If the client were also available {_window_text(window)}"
+            out.append(tried("availability", Failed.SCHEDULE_OUTSIDE_AVAILABILITY, changed, b2, text))
+    floor = client.wage_floor
+    for step in cfg.wage_step if floor > 0 else ():
+        new = max(round(floor - step, 2), 0.0)
+        changed = rep(client, wage_floor=new)
+        text = f"With a wage floor of ${new:.2f} an hour instead of ${floor:.2f}"
+        b2 = rep(batch, wage_floor=np.array([new]))
+        out.append(tried("wage_floor", Failed.WAGE_BELOW_FLOOR, changed, b2, text))
+    if not client.discloses and batch.required.any():
+        changed = rep(client, discloses=True)
+        text = (
+            "If the client chose to disclose to employers (accommodations available on request "
+            "would count); disclosure is the client's own choice"
+        )
+        b2 = rep(batch, discloses=np.array([True]))
+        out.append(tried("disclose", Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE, changed, b2, text))
+    vocab, mcfg = matcher.vocab, matcher.config
+    for name in client.excluded_industries:
+        changed = rep(client, excluded_industries=tuple(x for x in client.excluded_industries if x != name))
+        table = np.zeros_like(batch.excluded_industries)
+        for phrase in changed.excluded_industries:
+            code = industry_code(phrase, vocab, mcfg)
+            if code >= 0:
+                table[0, code] = True
+        text = f'Without the excluded industry "{name}"'
+        b2 = rep(batch, excluded_industries=table)
+        out.append(tried("remove_exclusion", Failed.EXCLUDED_INDUSTRY, changed, b2, text))
+    for name in client.excluded_employers:
+        changed = rep(client, excluded_employers=tuple(x for x in client.excluded_employers if x != name))
+        by_employer = named_exclusions([changed], sub)[0]
+        text = f'Without the excluded employer "{name}"'
+        b2 = rep(batch, excluded_by_employer=by_employer)
+        out.append(tried("remove_exclusion", Failed.EXCLUDED_EMPLOYER, changed, b2, text))
+    for name in client.excluded_keywords:
+        changed = rep(client, excluded_keywords=tuple(x for x in client.excluded_keywords if x != name))
+        by_keyword = named_exclusions([changed], sub)[1]
+        text = f'Without the excluded keyword "{name}"'
+        b2 = rep(batch, excluded_by_keyword=by_keyword)
+        out.append(tried("remove_exclusion", Failed.EXCLUDED_KEYWORD, changed, b2, text))
+    if client.avoid_background_check:
+        changed = rep(client, avoid_background_check=False)
+        text = "If the client accepted openings with a background check"
+        b2 = rep(batch, avoid_background_check=np.array([False]))
+        out.append(tried("remove_exclusion", Failed.BACKGROUND_CHECK, changed, b2, text))
+    return out
+
+
+def _without_redundant(found: list[Change]) -> list[Change]:
+    """Of the steps of one kind and rule, keep a bigger step only when it opens more than a smaller."""
+    out: list[Change] = []
+    for ch in found:
+        if ch.kind in ("commute_limit", "min_hours", "max_hours", "wage_floor"):
+            if any(o.kind == ch.kind and o.n_opened >= ch.n_opened for o in out):
+                continue
+        out.append(ch)
+    return out
+
+
+def _widest(client: Client, cfg: OptionsConfig, modes: Sequence[str]) -> Client:
+    """The client with the longest limit and every learnable mode tried: bounds every change's reach."""
+    learn = tuple(m for m in cfg.learnable_modes if m in modes and m not in client.modes)
+    extra = max(cfg.commute_minutes, default=0)
+    return dataclasses.replace(
+        client, modes=(*client.modes, *learn), max_commute_minutes=client.max_commute_minutes + extra
+    )
+
+
+def _within_reach(matcher: Matcher, widest: Client, travel_times: TravelTimes | None) -> OpeningIndex:
+    """The openings any change could open: within the widest reach, or remote, or unlocated.
+
+    Every other opening fails ``COMMUTE_TOO_LONG`` under every change, so it cannot be opened.
+    With a router table (which may reach anywhere) or no geographic candidates, every opening.
+    """
+    index = matcher.index
+    candidates = getattr(matcher, "_candidates", None)
+    if candidates is None or (travel_times is not None and not travel_times.frame.empty):
+        return index
+    cols = candidates.query(radians([widest]), reach_km([widest], matcher.config.commute))[0]
+    sub, _ = matcher._spatial(index).take(cols)
+    return sub
+
+
+def _missing_windows(client: Client, batch: ClientBatch, sub: OpeningIndex) -> list[TimeWindow]:
+    """Single windows that would cover what some opening's shifts need beyond the availability.
+
+    Per distinct shift pattern (few per pool) of the openings outside the availability, its
+    shifts not inside the availability (``schedule.uncovered``); kept when that is one shift,
+    which becomes the window proposed.
+    """
+    patterns = sub.shift_patterns
+    outside = ((patterns & ~batch.avail[0][None, :]) != 0).any(axis=1)
+    seen: set[TimeWindow] = set()
+    out: list[TimeWindow] = []
+    used = np.unique(sub.shift_inverse)
+    for p in used[outside[used]].tolist():
+        j = int(np.flatnonzero(sub.shift_inverse == p)[0])
+        shifts = sub.openings[j].shifts or ()
+        missing = schedule.uncovered(client.availability, shifts)
+        if len(missing) == 1 and missing[0] not in seen:
+            seen.add(missing[0])
+            out.append(missing[0])
+    return out
+
+
+def _window_text(w: TimeWindow) -> str:
+    return f"on {_DAYS[w.day % 7]} {w.start // 60:02d}:{w.start % 60:02d}-{w.end // 60:02d}:{w.end % 60:02d}"
+
+
+def change_to_dict(change: Change) -> dict[str, Any]:
+    """A change as the API gives it (the changed client record stays inside the engine)."""
+    return {
+        "kind": change.kind,
+        "code": change.rule,
+        "text": f"{change.text}, {_more(change.n_opened)} would fit",
+        "n_opened": change.n_opened,
+        "best": [{"opening_id": o.opening_id, "score": o.score} for o in change.best],
+    }
+
+
+def _more(n: int) -> str:
+    return f"{n} more opening" if n == 1 else f"{n} more openings"
+
+
+__all__ = ["Change", "Opened", "OptionsConfig", "change_to_dict", "what_would_open"]
