@@ -29,6 +29,7 @@ from matcher.commute import TravelTimes
 from matcher.constraints import RULES, Failed, failed_codes
 from matcher.features import ClientBatch, OpeningIndex, build_clients
 from matcher.features.clients import _named_exclusions as named_exclusions
+from matcher.features.clients import take_clients
 from matcher.features.terms import industry_code
 from matcher.scoring import pair_scores
 from matcher.types import Client, TimeWindow
@@ -129,39 +130,79 @@ def what_would_open(
     codes = failed_codes(batch, sub, trip, blocked=blocked)[0]
     failing = {int(b) for b in np.unique(codes).tolist()}  # rule bits present alone, at all
 
-    def tried(kind: str, code: Failed, changed: Client, batch2: ClientBatch, text: str) -> Change | None:
+    def tried(kind: str, code: Failed, changed: Client, batch2: ClientBatch, text: str) -> _Tried | None:
         if int(code) not in failing:  # nothing fails this rule alone: no change of it opens anything
             return None
-        trip2 = trip
-        if code is Failed.COMMUTE_TOO_LONG:
-            trip2 = commute_mod.estimate(batch2, sub, config=mcfg.commute, travel_times=travel_times)
-        batch2 = dataclasses.replace(batch2, clients=(changed,))
-        now = failed_codes(batch2, sub, trip2, blocked=blocked, rules=(_RULE[code],))[0]
-        cols = np.flatnonzero((codes == np.uint16(code)) & (now == 0))
-        if not len(cols):
-            return None
-        scores = pair_scores(
-            batch2,
-            sub,
-            trip2,
-            np.zeros(len(cols), dtype=np.int64),
-            cols,
-            scoring=mcfg.scoring,
-            commute_config=mcfg.commute,
-        )[1]
-        ids = [sub.ids[int(j)] for j in cols]
-        order = np.lexsort((np.array(ids), -scores))
-        best = tuple(Opened(ids[q], round(float(scores[q]), 2)) for q in order[: cfg.best].tolist())
-        return Change(kind, str(code.name), text, changed, len(cols), tuple(sorted(ids)), best)
+        return _Tried(kind, code, text, changed, batch2)
 
-    found = [
-        ch
-        for ch in _changes(client, batch, sub, matcher, cfg, failing, tried)
-        if ch is not None and ch.n_opened > 0
-    ]
-    found = _without_redundant(found)
-    found.sort(key=lambda ch: (-ch.n_opened, -ch.best_score, ch.kind, ch.text))
-    return tuple(found)
+    found = [t for t in _changes(client, batch, sub, matcher, cfg, failing, tried) if t is not None]
+    changes = _without_redundant(_opened(found, batch, codes, sub, matcher, cfg, blocked, travel_times))
+    changes.sort(key=lambda ch: (-ch.n_opened, -ch.best_score, ch.kind, ch.text))
+    return tuple(changes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tried:
+    """A change to try: the changed client and its batch (only the relaxed rule's arrays differ)."""
+
+    kind: str
+    code: Failed
+    text: str
+    client: Client
+    batch: ClientBatch
+
+
+def _stacked(found: Sequence[_Tried], batch: ClientBatch) -> ClientBatch:
+    """One batch whose row ``r`` is the client as changed by ``found[r]``."""
+    stacked = take_clients(batch, [0] * len(found))
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(batch):
+        own = getattr(batch, f.name)
+        if f.name != "clients" and any(getattr(t.batch, f.name) is not own for t in found):
+            value = getattr(stacked, f.name).copy()
+            for r, t in enumerate(found):
+                value[r] = getattr(t.batch, f.name)[0]
+            changes[f.name] = value
+    return dataclasses.replace(stacked, clients=tuple(t.client for t in found), **changes)
+
+
+def _opened(
+    found: Sequence[_Tried],
+    batch: ClientBatch,
+    codes: np.ndarray,
+    sub: OpeningIndex,
+    matcher: Matcher,
+    cfg: OptionsConfig,
+    blocked: Mapping[str, Collection[str]] | None,
+    travel_times: TravelTimes | None,
+) -> list[Change]:
+    """What each change opens, and how well: every change at once, as rows of one stacked batch.
+
+    Each row's commute is estimated from its own limit and modes; the relaxed rules are checked
+    on every row, and row ``r`` opens the openings whose only failed bit (``codes``) is its
+    rule's and which pass that rule now. The opened pairs are scored as the changed client.
+    """
+    if not found:
+        return []
+    mcfg = matcher.config
+    stacked = _stacked(found, batch)
+    trip = commute_mod.estimate(stacked, sub, config=mcfg.commute, travel_times=travel_times)
+    relaxed = [r for r in RULES if any(t.code is r.code for t in found)]
+    now = failed_codes(stacked, sub, trip, blocked=blocked, rules=relaxed)
+    own = np.array([int(t.code) for t in found], dtype=np.uint16)[:, None]
+    ci, ji = np.nonzero((codes[None, :] == own) & ((now & own) == 0))
+    scores = pair_scores(stacked, sub, trip, ci, ji, scoring=mcfg.scoring, commute_config=mcfg.commute)[1]
+    at = np.searchsorted(ci, np.arange(len(found) + 1))
+    out = []
+    for r, t in enumerate(found):
+        cols, mine = ji[at[r] : at[r + 1]], scores[at[r] : at[r + 1]]
+        if not len(cols):
+            continue
+        ids = [sub.ids[int(j)] for j in cols]
+        order = np.lexsort((np.array(ids), -mine))
+        best = tuple(Opened(ids[q], round(float(mine[q]), 2)) for q in order[: cfg.best].tolist())
+        out.append(Change(t.kind, str(t.code.name), t.text, t.client, len(ids), tuple(sorted(ids)), best))
+    return out
 
 
 def _changes(
@@ -172,9 +213,9 @@ def _changes(
     cfg: OptionsConfig,
     failing: set[int],
     tried: Any,
-) -> list[Change | None]:
+) -> list[_Tried | None]:
     """Every change tried: the changed client, its batch (only the relaxed rule's arrays differ)."""
-    out: list[Change | None] = []
+    out: list[_Tried | None] = []
     rep = dataclasses.replace
     modes = list(matcher.config.commute.modes)
     limit = client.max_commute_minutes
