@@ -135,7 +135,7 @@ def what_would_open(
             return None
         return _Tried(kind, code, text, changed, batch2)
 
-    found = [t for t in _changes(client, batch, sub, matcher, cfg, failing, tried) if t is not None]
+    found = [t for t in _changes(client, batch, sub, matcher, cfg, codes, tried) if t is not None]
     changes = _without_redundant(_opened(found, batch, codes, sub, matcher, cfg, blocked, travel_times))
     changes.sort(key=lambda ch: (-ch.n_opened, -ch.best_score, ch.kind, ch.text))
     return tuple(changes)
@@ -211,7 +211,7 @@ def _changes(
     sub: OpeningIndex,
     matcher: Matcher,
     cfg: OptionsConfig,
-    failing: set[int],
+    codes: np.ndarray,
     tried: Any,
 ) -> list[_Tried | None]:
     """Every change tried: the changed client, its batch (only the relaxed rule's arrays differ)."""
@@ -243,8 +243,8 @@ def _changes(
         text = f"With a maximum of {hi + step:g} hours a week instead of {hi:g}"
         b2 = rep(batch, max_hours=np.array([hi + step]))
         out.append(tried("max_hours", Failed.HOURS_OUT_OF_RANGE, changed, b2, text))
-    if int(Failed.SCHEDULE_OUTSIDE_AVAILABILITY) in failing:
-        for window in _missing_windows(client, batch, sub):
+    if (codes == np.uint16(Failed.SCHEDULE_OUTSIDE_AVAILABILITY)).any():
+        for window in _missing_windows(client, codes, sub):
             changed = rep(client, availability=(*client.availability, window))
             b2 = rep(batch, avail=schedule.masks([changed.availability], cover=False))
             text = f"If the client were also available {_window_text(window)}"
@@ -330,22 +330,19 @@ def _within_reach(matcher: Matcher, widest: Client, travel_times: TravelTimes | 
     return sub
 
 
-def _missing_windows(client: Client, batch: ClientBatch, sub: OpeningIndex) -> list[TimeWindow]:
+def _missing_windows(client: Client, codes: np.ndarray, sub: OpeningIndex) -> list[TimeWindow]:
     """Single windows that would cover what some opening's shifts need beyond the availability.
 
-    Per distinct shift pattern (few per pool) of the openings outside the availability, its
-    shifts not inside the availability (``schedule.uncovered``); kept when that is one shift,
-    which becomes the window proposed.
+    Per distinct shift pattern of the openings failing the schedule alone, its shifts not
+    inside the availability (``schedule.uncovered``); kept when that is one shift, which
+    becomes the window proposed.
     """
-    patterns = sub.shift_patterns
-    outside = ((patterns & ~batch.avail[0][None, :]) != 0).any(axis=1)
+    alone = codes == np.uint16(Failed.SCHEDULE_OUTSIDE_AVAILABILITY)
+    _, first = np.unique(sub.shift_inverse[alone], return_index=True)
     seen: set[TimeWindow] = set()
     out: list[TimeWindow] = []
-    used = np.unique(sub.shift_inverse)
-    for p in used[outside[used]].tolist():
-        j = int(np.flatnonzero(sub.shift_inverse == p)[0])
-        shifts = sub.openings[j].shifts or ()
-        missing = schedule.uncovered(client.availability, shifts)
+    for j in np.flatnonzero(alone)[first].tolist():
+        missing = schedule.uncovered(client.availability, sub.openings[j].shifts or ())
         if len(missing) == 1 and missing[0] not in seen:
             seen.add(missing[0])
             out.append(missing[0])
