@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -25,7 +25,8 @@ import numpy as np
 from matcher import commute as commute_mod
 from matcher import schedule
 from matcher.candidates import radians, reach_km
-from matcher.commute import TravelTimes
+from matcher.commute import Commute, TravelTimes
+from matcher.config import CommuteConfig
 from matcher.constraints import RULES, Failed, failed_codes
 from matcher.features import ClientBatch, OpeningIndex, build_clients
 from matcher.features.clients import _named_exclusions as named_exclusions
@@ -78,7 +79,7 @@ class Change:
     """One change within the client's reach and what it would open.
 
     ``client`` is the client record with the change made (for the engine to re-check);
-    ``opening_ids`` every opening it opens, ``best`` the best-scoring of them.
+    ``best`` the best-scoring openings it opens; :attr:`opening_ids` all of them.
     """
 
     kind: str
@@ -86,12 +87,19 @@ class Change:
     text: str
     client: Client
     n_opened: int
-    opening_ids: tuple[str, ...]
     best: tuple[Opened, ...]
+    # every opening it opens: columns of ``_ids``, turned into ids only when asked for
+    _cols: np.ndarray = field(compare=False, repr=False)
+    _ids: Sequence[str] = field(compare=False, repr=False)
 
     @property
     def best_score(self) -> float:
         return self.best[0].score if self.best else 0.0
+
+    @property
+    def opening_ids(self) -> tuple[str, ...]:
+        """Every opening the change opens, sorted."""
+        return tuple(sorted(self._ids[int(j)] for j in self._cols))
 
 
 _RULE = {r.code: r for r in RULES}
@@ -123,7 +131,7 @@ def what_would_open(
     cfg = config or OptionsConfig()
     mcfg = matcher.config
     widest = _widest(client, cfg, list(mcfg.commute.modes))
-    sub = _within_reach(matcher, widest, travel_times)
+    sub, rank = _within_reach(matcher, widest, travel_times)
     assert matcher.text_model is not None
     batch = build_clients([client], sub, vocab=matcher.vocab, config=mcfg, text_model=matcher.text_model)
     trip = commute_mod.estimate(batch, sub, config=mcfg.commute, travel_times=travel_times)
@@ -136,7 +144,9 @@ def what_would_open(
         return _Tried(kind, code, text, changed, batch2)
 
     found = [t for t in _changes(client, batch, sub, matcher, cfg, codes, tried) if t is not None]
-    changes = _without_redundant(_opened(found, batch, codes, sub, matcher, cfg, blocked, travel_times))
+    changes = _without_redundant(
+        _opened(found, batch, codes, trip, sub, rank, matcher, cfg, blocked, travel_times)
+    )
     changes.sort(key=lambda ch: (-ch.n_opened, -ch.best_score, ch.kind, ch.text))
     return tuple(changes)
 
@@ -170,7 +180,9 @@ def _opened(
     found: Sequence[_Tried],
     batch: ClientBatch,
     codes: np.ndarray,
+    trip: Commute,
     sub: OpeningIndex,
+    rank: np.ndarray,
     matcher: Matcher,
     cfg: OptionsConfig,
     blocked: Mapping[str, Collection[str]] | None,
@@ -178,7 +190,8 @@ def _opened(
 ) -> list[Change]:
     """What each change opens, and how well: every change at once, as rows of one stacked batch.
 
-    Each row's commute is estimated from its own limit and modes; the relaxed rules are checked
+    A row changing the commute (limit or modes) has its commute estimated anew, the others keep
+    the client's (``trip``); the relaxed rules are checked
     on every row, and row ``r`` opens the openings whose only failed bit (``codes``) is its
     rule's and which pass that rule now. The opened pairs are scored as the changed client.
     """
@@ -186,7 +199,7 @@ def _opened(
         return []
     mcfg = matcher.config
     stacked = _stacked(found, batch)
-    trip = commute_mod.estimate(stacked, sub, config=mcfg.commute, travel_times=travel_times)
+    trip = _stacked_commute(found, stacked, trip, sub, mcfg.commute, travel_times)
     relaxed = [r for r in RULES if any(t.code is r.code for t in found)]
     now = failed_codes(stacked, sub, trip, blocked=blocked, rules=relaxed)
     own = np.array([int(t.code) for t in found], dtype=np.uint16)[:, None]
@@ -198,11 +211,38 @@ def _opened(
         cols, mine = ji[at[r] : at[r + 1]], scores[at[r] : at[r + 1]]
         if not len(cols):
             continue
-        ids = [sub.ids[int(j)] for j in cols]
-        order = np.lexsort((np.array(ids), -mine))
-        best = tuple(Opened(ids[q], round(float(mine[q]), 2)) for q in order[: cfg.best].tolist())
-        out.append(Change(t.kind, str(t.code.name), t.text, t.client, len(ids), tuple(sorted(ids)), best))
+        order = np.lexsort((rank[cols], -mine))[: cfg.best]
+        best = tuple(Opened(sub.ids[int(cols[q])], round(float(mine[q]), 2)) for q in order.tolist())
+        out.append(Change(t.kind, str(t.code.name), t.text, t.client, len(cols), best, cols, sub.ids))
     return out
+
+
+def _stacked_commute(
+    found: Sequence[_Tried],
+    stacked: ClientBatch,
+    trip: Commute,
+    sub: OpeningIndex,
+    config: CommuteConfig,
+    travel_times: TravelTimes | None,
+) -> Commute:
+    """Row ``r``: the commute of ``found[r]``'s client; only the rows changing it are estimated."""
+    rows = np.array([r for r, t in enumerate(found) if t.code is Failed.COMMUTE_TOO_LONG], dtype=np.int64)
+    minutes = np.repeat(trip.minutes, len(found), axis=0)
+    mode = np.repeat(trip.mode, len(found), axis=0)
+    feasible = np.repeat(trip.feasible, len(found), axis=0)
+    overrides: dict[str, dict[tuple[int, int], float]] = {}
+    for name, times in trip.overrides.items():
+        overrides[name] = {(r, j): v for r in range(len(found)) for (_, j), v in times.items()}
+    if len(rows):
+        new = commute_mod.estimate(
+            take_clients(stacked, rows.tolist()), sub, config=config, travel_times=travel_times
+        )
+        minutes[rows], mode[rows], feasible[rows] = new.minutes, new.mode, new.feasible
+        for name, times in new.overrides.items():
+            mine = overrides.setdefault(name, {})
+            for (k, j), v in times.items():
+                mine[(int(rows[k]), j)] = v
+    return Commute(minutes=minutes, mode=mode, feasible=feasible, overrides=overrides)
 
 
 def _changes(
@@ -315,19 +355,23 @@ def _widest(client: Client, cfg: OptionsConfig, modes: Sequence[str]) -> Client:
     )
 
 
-def _within_reach(matcher: Matcher, widest: Client, travel_times: TravelTimes | None) -> OpeningIndex:
+def _within_reach(
+    matcher: Matcher, widest: Client, travel_times: TravelTimes | None
+) -> tuple[OpeningIndex, np.ndarray]:
     """The openings any change could open: within the widest reach, or remote, or unlocated.
 
     Every other opening fails ``COMMUTE_TOO_LONG`` under every change, so it cannot be opened.
     With a router table (which may reach anywhere) or no geographic candidates, every opening.
+    Also each one's column in the whole index (ties between equal scores go by it, as in ranking).
     """
     index = matcher.index
     candidates = getattr(matcher, "_candidates", None)
     if candidates is None or (travel_times is not None and not travel_times.frame.empty):
-        return index
+        return index, np.arange(len(index.ids))
     cols = candidates.query(radians([widest]), reach_km([widest], matcher.config.commute))[0]
-    sub, _ = matcher._spatial(index).take(cols)
-    return sub
+    spatial = matcher._spatial(index)
+    sub, _ = spatial.take(cols)
+    return sub, spatial.order[np.sort(spatial.place[cols])]  # as ``SpatialCopy.take`` orders them
 
 
 def _missing_windows(client: Client, codes: np.ndarray, sub: OpeningIndex) -> list[TimeWindow]:
