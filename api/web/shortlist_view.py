@@ -122,6 +122,7 @@ class View:
     n_excluded: int
     excluded: list[tuple[int, str]]  # (how many, "... is too far to travel to")
     misses: list[Miss] = field(default_factory=list)
+    options: list[dict[str, Any]] = field(default_factory=list)  # what would open more (api.options)
 
 
 def shortlist_view(session: Session, body: dict[str, Any]) -> View:
@@ -143,6 +144,7 @@ def shortlist_view(session: Session, body: dict[str, Any]) -> View:
             Miss(m["opening_id"], m["title"], m["employer"], m["why"], m.get("feasible_if"))
             for m in summary["nearest_misses"]
         ],
+        options=list(body.get("options") or []),
     )
 
 
