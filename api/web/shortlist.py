@@ -22,10 +22,10 @@ from api.decisions import Refused
 from api.deps import MatcherDep, SessionDep, SettingsDep
 from api.matching import MatcherCache
 from api.models import Client, User
+from api.options import shortlist_options
 from api.routes.clients import own_client
 from api.schemas import DecisionCreate, PlacementCreate
 from api.schemas.decisions import COMPETITIVE_INTEGRATED
-from api.options import shortlist_options
 from api.shortlists import make_shortlist
 from api.web import shortlist_print, shortlist_whynot
 from api.web.render import render
