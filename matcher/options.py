@@ -285,7 +285,7 @@ def _changes(
         out.append(tried("max_hours", Failed.HOURS_OUT_OF_RANGE, changed, b2, text))
     if (codes == np.uint16(Failed.SCHEDULE_OUTSIDE_AVAILABILITY)).any():
         for window in _missing_windows(client, codes, sub):
-            changed = rep(client, availability=(*client.availability, window))
+            changed = rep(client, availability=(*client.availability, *window))
             b2 = rep(batch, avail=schedule.masks([changed.availability], cover=False))
             text = f"If the client were also available {_window_text(window)}"
             out.append(tried("availability", Failed.SCHEDULE_OUTSIDE_AVAILABILITY, changed, b2, text))
@@ -374,27 +374,31 @@ def _within_reach(
     return sub, spatial.order[np.sort(spatial.place[cols])]  # as ``SpatialCopy.take`` orders them
 
 
-def _missing_windows(client: Client, codes: np.ndarray, sub: OpeningIndex) -> list[TimeWindow]:
-    """Single windows that would cover what some opening's shifts need beyond the availability.
+def _missing_windows(client: Client, codes: np.ndarray, sub: OpeningIndex) -> list[tuple[TimeWindow, ...]]:
+    """Windows that would cover what some opening's shifts need beyond the availability.
 
     Per distinct shift pattern of the openings failing the schedule alone, its shifts not
-    inside the availability (``schedule.uncovered``); kept when that is one shift, which
-    becomes the window proposed.
+    inside the availability (``schedule.uncovered``); kept when they are one shift, or the
+    same hours on several days (one weekly window: "also 07:00-11:00 on Monday and Tuesday").
     """
     alone = codes == np.uint16(Failed.SCHEDULE_OUTSIDE_AVAILABILITY)
     _, first = np.unique(sub.shift_inverse[alone], return_index=True)
-    seen: set[TimeWindow] = set()
-    out: list[TimeWindow] = []
+    seen: set[tuple[TimeWindow, ...]] = set()
+    out: list[tuple[TimeWindow, ...]] = []
     for j in np.flatnonzero(alone)[first].tolist():
-        missing = schedule.uncovered(client.availability, sub.openings[j].shifts or ())
-        if len(missing) == 1 and missing[0] not in seen:
-            seen.add(missing[0])
-            out.append(missing[0])
+        uncovered = set(schedule.uncovered(client.availability, sub.openings[j].shifts or ()))
+        missing = tuple(sorted(uncovered, key=lambda w: (w.day, w.start, w.end)))
+        if missing and len({(w.start, w.end) for w in missing}) == 1 and missing not in seen:
+            seen.add(missing)
+            out.append(missing)
     return out
 
 
-def _window_text(w: TimeWindow) -> str:
-    return f"on {_DAYS[w.day % 7]} {w.start // 60:02d}:{w.start % 60:02d}-{w.end // 60:02d}:{w.end % 60:02d}"
+def _window_text(windows: tuple[TimeWindow, ...]) -> str:
+    w = windows[0]
+    days = [_DAYS[x.day % 7] for x in windows]
+    named = days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
+    return f"{w.start // 60:02d}:{w.start % 60:02d}-{w.end // 60:02d}:{w.end % 60:02d} on {named}"
 
 
 def change_to_dict(change: Change) -> dict[str, Any]:
