@@ -55,6 +55,9 @@ class OptionsConfig:
         Dollars per hour by which the wage floor is lowered (never below 0).
     learnable_modes : tuple of str
         Modes a client could learn (travel training), tried when the client lacks them.
+    windows : int
+        Availability windows tried at most: those that the most openings failing only
+        their schedule need.
     best : int
         Openings named per change (the best-scoring it would open).
     """
@@ -63,6 +66,7 @@ class OptionsConfig:
     hours_step: tuple[float, ...] = (5.0, 10.0)
     wage_step: tuple[float, ...] = (1.0, 2.0)
     learnable_modes: tuple[str, ...] = ("transit",)
+    windows: int = 4
     best: int = 3
 
 
@@ -284,7 +288,7 @@ def _changes(
         b2 = rep(batch, max_hours=np.array([hi + step]))
         out.append(tried("max_hours", Failed.HOURS_OUT_OF_RANGE, changed, b2, text))
     if (codes == np.uint16(Failed.SCHEDULE_OUTSIDE_AVAILABILITY)).any():
-        for window in _missing_windows(client, codes, sub):
+        for window in _missing_windows(client, codes, sub)[: cfg.windows]:
             changed = rep(client, availability=(*client.availability, *window))
             b2 = rep(batch, avail=schedule.masks([changed.availability], cover=False))
             text = f"If the client were also available {_window_text(window)}"
@@ -380,12 +384,13 @@ def _missing_windows(client: Client, codes: np.ndarray, sub: OpeningIndex) -> li
     Per distinct shift pattern of the openings failing the schedule alone, its shifts not
     inside the availability (``schedule.uncovered``); kept when they are one shift, or the
     same hours on several days (one weekly window: "also 07:00-11:00 on Monday and Tuesday").
+    Those needed by the most such openings first.
     """
     alone = codes == np.uint16(Failed.SCHEDULE_OUTSIDE_AVAILABILITY)
-    _, first = np.unique(sub.shift_inverse[alone], return_index=True)
+    _, first, counts = np.unique(sub.shift_inverse[alone], return_index=True, return_counts=True)
     seen: set[tuple[TimeWindow, ...]] = set()
     out: list[tuple[TimeWindow, ...]] = []
-    for j in np.flatnonzero(alone)[first].tolist():
+    for j in np.flatnonzero(alone)[first[np.argsort(-counts, kind="stable")]].tolist():
         uncovered = set(schedule.uncovered(client.availability, sub.openings[j].shifts or ()))
         missing = tuple(sorted(uncovered, key=lambda w: (w.day, w.start, w.end)))
         if missing and len({(w.start, w.end) for w in missing}) == 1 and missing not in seen:
