@@ -237,15 +237,11 @@ def _stacked_commute(
     overrides: dict[str, dict[tuple[int, int], float]] = {}
     for name, times in trip.overrides.items():
         overrides[name] = {(r, j): v for r in range(len(found)) for (_, j), v in times.items()}
-    if len(rows):
-        new = commute_mod.estimate(
-            take_clients(stacked, rows.tolist()), sub, config=config, travel_times=travel_times
-        )
-        minutes[rows], mode[rows], feasible[rows] = new.minutes, new.mode, new.feasible
+    for r in rows.tolist():  # one at a time: a router table is looked up by client id
+        new = commute_mod.estimate(take_clients(stacked, [r]), sub, config=config, travel_times=travel_times)
+        minutes[r], mode[r], feasible[r] = new.minutes[0], new.mode[0], new.feasible[0]
         for name, times in new.overrides.items():
-            mine = overrides.setdefault(name, {})
-            for (k, j), v in times.items():
-                mine[(int(rows[k]), j)] = v
+            overrides.setdefault(name, {}).update({(r, j): v for (_, j), v in times.items()})
     return Commute(minutes=minutes, mode=mode, feasible=feasible, overrides=overrides)
 
 

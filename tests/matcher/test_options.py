@@ -6,10 +6,14 @@ must find exactly those feasible beyond the client's current ones, and at least 
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
+import pandas as pd
 from hypothesis import given, settings
 
 from matcher import Matcher
+from matcher.commute import TravelTimes
 from matcher.options import change_to_dict, what_would_open
 from matcher.types import Client
 from tests.matcher import worlds
@@ -17,18 +21,18 @@ from tests.matcher.test_candidates import spread_world
 from tests.matcher.worlds import SEEDS, WORLD_SETTINGS, World, random_world
 
 
-def _feasible(matcher: Matcher, client: Client, world: World) -> set[str]:
-    codes = matcher.score([client], blocked=world.blocked).codes[0]
+def _feasible(matcher: Matcher, client: Client, world: World, times: TravelTimes | None = None) -> set[str]:
+    codes = matcher.score([client], blocked=world.blocked, travel_times=times).codes[0]
     return {matcher.index.ids[j] for j in np.flatnonzero(codes == 0).tolist()}
 
 
-def _check(world: World) -> int:
+def _check(world: World, times: TravelTimes | None = None) -> int:
     matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
     proposed = 0
     for client in world.clients:
-        before = _feasible(matcher, client, world)
-        for change in what_would_open(matcher, client, blocked=world.blocked):
-            opened = _feasible(matcher, change.client, world) - before
+        before = _feasible(matcher, client, world, times)
+        for change in what_would_open(matcher, client, blocked=world.blocked, travel_times=times):
+            opened = _feasible(matcher, change.client, world, times) - before
             assert change.n_opened >= 1, change.text
             assert set(change.opening_ids) == opened, change.text
             assert change.n_opened == len(change.opening_ids)
@@ -48,6 +52,22 @@ def test_each_change_opens_what_the_engine_finds_on_the_changed_client(seed: int
 def test_changes_hold_beyond_the_commute_reach(seed: int) -> None:
     # openings 20-400 km away: the geographic candidates must cover every change's reach
     _check(spread_world(seed, n_clients=5, n_openings=60))
+
+
+@settings(max_examples=6, **WORLD_SETTINGS)
+@given(SEEDS)
+def test_changes_hold_with_router_travel_times(seed: int) -> None:
+    world = spread_world(seed, n_clients=4, n_openings=40)
+    rng = random.Random(seed)
+    rows = [
+        (c.id, o.id, mode, float(rng.choice([10, 40, 55, 70, 200])))
+        for c in world.clients
+        for o in world.openings
+        for mode in c.modes
+        if rng.random() < 0.3
+    ]
+    frame = pd.DataFrame(rows, columns=["client_id", "opening_id", "mode", "minutes"])
+    _check(world, TravelTimes.from_frame(frame))
 
 
 def test_tight_worlds_get_proposals_of_several_kinds() -> None:
