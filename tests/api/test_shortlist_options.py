@@ -37,7 +37,8 @@ def test_a_short_list_says_what_would_open_more(api: Api, world: World, pool: di
     assert saturday["code"] == "SCHEDULE_OUTSIDE_AVAILABILITY" and saturday["n_opened"] == 1
     assert saturday["best"][0]["opening_id"] == pool["saturday"]
     assert saturday["best"][0]["title"] == "Baker"
-    assert "also available 09:00-13:00 on Saturday" in saturday["text"] and "1 more opening would fit" in saturday["text"]
+    assert "also available 09:00-13:00 on Saturday" in saturday["text"]
+    assert "1 more opening would fit" in saturday["text"]
     wage = by_kind["wage_floor"]
     assert [b["opening_id"] for b in wage["best"]] == [pool["low"]]
     assert "a wage floor of $14.00 an hour instead of $15.00" in wage["text"]
