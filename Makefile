@@ -67,6 +67,7 @@ screenshots: setup browser
 bench: setup
 	$(PY) -m bench.run
 	$(PY) -m bench.rematch
+	$(PY) -m bench.options
 
 # Shortlists, edits and the load test over HTTP against a real uvicorn process, on SQLite and
 # PostgreSQL at 10k and 100k openings (issue 9); e.g. BENCH_HTTP_ARGS="--sizes 10000 --budget-seconds 60".

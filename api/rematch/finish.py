@@ -27,6 +27,7 @@ from api.rematch import store as rematch_store
 from api.rematch.caseload import display_name, run_kind, summary_of
 from api.rematch.models import RematchDigest, RematchOpeningLoad, RematchRun, RunStatus, ShortlistVersion
 from matcher.canonical import Legacy, matches
+from matcher.options import change_to_dict, what_would_open
 from matcher.pipeline import Matcher
 from matcher.rematch import congestion
 from matcher.rematch.context import ScoringContext
@@ -43,6 +44,8 @@ _log = logging.getLogger(__name__)
 NEAR_MISSES = 3
 #: The run record's list of [client id, opening id] primaries over capacity (congestion exceptions).
 OVER_CAPACITY = "over_capacity"
+#: The most changes that would open more options a client left with no suggestion is told.
+MAX_CHANGES = 5
 
 
 def finish_run(
@@ -196,6 +199,8 @@ def _write_digests(
     empty = [c for c in clients if c.id not in listed_now]
     options = _options(session, matcher, empty, k=run.k)
     misses = {str(m["opening_id"]) for o in options.values() for m in o["near_misses"]} - set(openings)
+    misses |= {str(b["opening_id"]) for o in options.values() for ch in o["changes"] for b in ch["best"]}
+    misses -= set(openings)
     if misses:
         records = store.openings.engine_records(session, ids=misses)
         openings |= {o.id: o for o in load_inputs([], records).openings}
@@ -239,7 +244,7 @@ def _display_names(session: Session, ids: list[int]) -> dict[str, str]:
 def _options(
     session: Session, matcher: Matcher, clients: list[Client], *, k: int
 ) -> dict[str, dict[str, Any]]:
-    """For clients left with no suggestion: the engine's exclusion counts and nearest misses."""
+    """For clients left with no suggestion: exclusion counts, nearest misses, what would open more."""
     if not clients:
         return {}
     blocked = {c.id: store.decisions.blocked_opening_ids(session, client_id=c.id) for c in clients}
@@ -250,8 +255,11 @@ def _options(
         s.client_id: {
             "exclusion_counts": dict(s.exclusion_counts),
             "near_misses": [near_miss_to_dict(m) for m in s.near_misses],
+            "changes": [
+                change_to_dict(ch) for ch in what_would_open(matcher, c, blocked=blocked)[:MAX_CHANGES]
+            ],
         }
-        for s in shortlists
+        for c, s in zip(clients, shortlists, strict=True)
     }
 
 

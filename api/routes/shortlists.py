@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from api.deps import MatcherDep, SessionDep, SettingsDep, SpecialistUser
+from api.options import shortlist_options
 from api.routes.clients import own_client
 from api.schemas import ExclusionsPublic, ShortlistFilters, ShortlistPublic, ShortlistRequest, errors
 from api.shortlists import explain_pair, list_exclusions, make_shortlist
@@ -41,6 +42,10 @@ def _shortlist(
         filters=request.filters,
         as_of=settings.today(),
     )  # committed: the record is stored
+    if request.options or len(body["suggestions"]) < request.k:
+        body["options"] = shortlist_options(
+            session, cache=cache, client_row=client, filters=request.filters, as_of=settings.today()
+        )
     return ShortlistPublic.model_validate(body)
 
 
@@ -56,6 +61,7 @@ def get_shortlist(
     employer_id: Annotated[list[str] | None, Query(max_length=50)] = None,
     remote_only: bool = False,
     min_hourly_wage: Annotated[float | None, Query(ge=0, le=1000)] = None,
+    options: Annotated[bool, Query(description="Also say what would open more options.")] = False,
 ) -> ShortlistPublic:
     """Ranked suggestions with scores, contributions, reasons, hints and grouped exclusions."""
     try:
@@ -76,7 +82,7 @@ def get_shortlist(
                 for e in exc.errors(include_url=False)
             ]
         ) from None
-    request = ShortlistRequest(k=k, filters=filters)
+    request = ShortlistRequest(k=k, filters=filters, options=options)
     return _shortlist(session, user, settings, cache, client_id, request)
 
 

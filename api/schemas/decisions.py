@@ -108,6 +108,10 @@ class ShortlistRequest(Strict):
         default=ShortlistFilters(),
         description="Narrow the openings considered; left out, every open, unexpired opening counts.",
     )
+    options: bool = Field(
+        default=False,
+        description="Also say what would open more options (always given when fewer than k are suggested).",
+    )
 
 
 class ShortlistPublic(BaseModel):
@@ -156,6 +160,16 @@ class ShortlistPublic(BaseModel):
     disclosure_note: str | None = Field(
         default=None,
         description="opened_by_disclosing in words (code DISCLOSING_WOULD_OPEN), or null when it is 0.",
+    )
+    options: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="What would open more options, given when fewer than k are suggested or when asked "
+        "(options=true), else null: single changes within the client's own reach (a longer commute "
+        "limit, a mode the client could learn, a wider hours range, another availability window, a lower "
+        "wage floor, disclosing to employers, dropping one exclusion), best first by how many more "
+        "openings each would open. Each has kind, code (the limit it relaxes), text (a plain statement "
+        "of fact, never advice), n_opened and best (the best-scoring openings it would open: opening_id, "
+        "title, employer, score). Computed on request; the record keeps the shortlist, not these.",
     )
 
     @field_validator("suggestions")

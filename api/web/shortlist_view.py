@@ -123,6 +123,7 @@ class View:
     excluded: list[tuple[int, str]]  # (how many, "... is too far to travel to")
     misses: list[Miss] = field(default_factory=list)
     disclosure: str | None = None  # how many exclusions disclosing alone would open (DISCLOSING_WOULD_OPEN)
+    options: list[dict[str, Any]] = field(default_factory=list)  # what would open more (api.options)
 
 
 def shortlist_view(session: Session, body: dict[str, Any]) -> View:
@@ -145,6 +146,7 @@ def shortlist_view(session: Session, body: dict[str, Any]) -> View:
             for m in summary["nearest_misses"]
         ],
         disclosure=public.disclosure_note,
+        options=list(body.get("options") or []),
     )
 
 

@@ -75,7 +75,8 @@ class ClientDigest:
     """One client's part: the diff, the primary suggestion, list size, and options when empty.
 
     ``options``: for a client left with no suggestion, the engine's ``exclusion_counts``
-    (code -> openings) and ``near_misses`` (``matcher.serialize.near_miss_to_dict``).
+    (code -> openings), ``near_misses`` (``matcher.serialize.near_miss_to_dict``) and
+    ``changes``, what would open more options (``matcher.options.change_to_dict``).
     """
 
     client_id: str
@@ -201,6 +202,7 @@ def _titles(clients: Sequence[ClientDigest], openings: Mapping[str, Opening]) ->
             ids.update(x.opening_id for x in c.diff.gone)
             ids.update(x.opening_id for x in c.diff.moved)
         ids.update(str(m["opening_id"]) for m in (c.options or {}).get("near_misses", ()))
+        ids.update(str(b["opening_id"]) for ch in (c.options or {}).get("changes", ()) for b in ch["best"])
     return {o: (openings[o].title, openings[o].employer) for o in sorted(ids) if o in openings}
 
 
@@ -481,10 +483,14 @@ def _client_items(
 def _options(
     options: Mapping[str, Any] | None, openings: Mapping[str, Mapping[str, Any]], words: Mapping[str, str]
 ) -> tuple[str, ...]:
-    """What would open more options: the nearest misses, then the commonest reasons to rule out."""
+    """What would open more options: the single changes, nearest misses, commonest reasons to rule out."""
     if not options:
         return ()
     out = []
+    for ch in options.get("changes", ()):
+        best = [openings.get(b["opening_id"], {}) for b in ch["best"]]
+        named = ", ".join(f"{o['title']} - {o['employer']}" for o in best if o)
+        out.append(f"would open more: {ch['text']}" + (f" (best: {named})" if named else ""))
     for m in options.get("near_misses", ()):
         o = openings.get(m["opening_id"], {})
         opening = f"{o['title']} - {o['employer']}" if o else m["opening_id"]

@@ -150,6 +150,15 @@ def test_a_client_with_no_suggestions_gets_what_would_open_more() -> None:
                 "feasible_if": "feasible with a 60-minute limit",
             },
         ],
+        "changes": [
+            {
+                "kind": "commute_limit",
+                "code": "COMMUTE_TOO_LONG",
+                "text": "With a commute limit of 60 minutes instead of 45, 2 more openings would fit",
+                "n_opened": 2,
+                "best": [{"opening_id": "O-6", "score": 51.0}, {"opening_id": "O-5", "score": 48.4}],
+            },
+        ],
     }
     (digest,) = build_digests(
         {"S-1": ["C-3"]},
@@ -165,11 +174,14 @@ def test_a_client_with_no_suggestions_gets_what_would_open_more() -> None:
     (section,) = [s for s in summary.sections if s.key == "no_suggestions"]
     assert section.items[0].client == "Cy R."
     assert section.items[0].details == (
+        "would open more: With a commute limit of 60 minutes instead of 45, 2 more openings would fit "
+        "(best: Job 6 - Employer 6, Job 5 - Employer 5)",
         "nearest miss: Job 5 - Employer 5 (would score 48): feasible with a 60-minute limit",
         "12 openings ruled out, each of which is too far to travel to",
         "1 opening ruled out, each of which pays too little",
     )
     assert digest.titles["O-5"] == ("Job 5", "Employer 5")  # a near miss's opening is named
+    assert digest.titles["O-6"] == ("Job 6", "Employer 6")  # so is the best opening a change opens
 
 
 def test_csv_has_one_row_per_item_with_labels_and_escapes_formulas() -> None:

@@ -1,0 +1,108 @@
+"""What would open more options: every change re-checked by the engine on the changed client.
+
+A change claims the openings it opens; the engine, scoring the changed client from its record,
+must find exactly those feasible beyond the client's current ones, and at least one.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+
+from matcher import Matcher
+from matcher.commute import TravelTimes
+from matcher.options import change_to_dict, what_would_open
+from matcher.types import Client
+from tests.matcher import worlds
+from tests.matcher.test_candidates import spread_world
+from tests.matcher.worlds import SEEDS, WORLD_SETTINGS, World, random_world
+
+
+def _feasible(matcher: Matcher, client: Client, world: World, times: TravelTimes | None = None) -> set[str]:
+    codes = matcher.score([client], blocked=world.blocked, travel_times=times).codes[0]
+    return {matcher.index.ids[j] for j in np.flatnonzero(codes == 0).tolist()}
+
+
+def _check(world: World, times: TravelTimes | None = None) -> int:
+    matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    proposed = 0
+    for client in world.clients:
+        before = _feasible(matcher, client, world, times)
+        for change in what_would_open(matcher, client, blocked=world.blocked, travel_times=times):
+            opened = _feasible(matcher, change.client, world, times) - before
+            assert change.n_opened >= 1, change.text
+            assert set(change.opening_ids) == opened, change.text
+            assert change.n_opened == len(change.opening_ids)
+            assert {o.opening_id for o in change.best} <= opened
+            proposed += 1
+    return proposed
+
+
+@settings(max_examples=12, **WORLD_SETTINGS)
+@given(SEEDS)
+def test_each_change_opens_what_the_engine_finds_on_the_changed_client(seed: int) -> None:
+    _check(random_world(seed, n_clients=5, n_openings=50, strict=0.7))
+
+
+@settings(max_examples=8, **WORLD_SETTINGS)
+@given(SEEDS)
+def test_changes_hold_beyond_the_commute_reach(seed: int) -> None:
+    # openings 20-400 km away: the geographic candidates must cover every change's reach
+    _check(spread_world(seed, n_clients=5, n_openings=60))
+
+
+@settings(max_examples=6, **WORLD_SETTINGS)
+@given(SEEDS)
+def test_changes_hold_with_router_travel_times(seed: int) -> None:
+    world = spread_world(seed, n_clients=4, n_openings=40)
+    rng = random.Random(seed)
+    rows = [
+        (c.id, o.id, mode, float(rng.choice([10, 40, 55, 70, 200])))
+        for c in world.clients
+        for o in world.openings
+        for mode in c.modes
+        if rng.random() < 0.3
+    ]
+    frame = pd.DataFrame(rows, columns=["client_id", "opening_id", "mode", "minutes"])
+    _check(world, TravelTimes.from_frame(frame))
+
+
+def test_tight_worlds_get_proposals_of_several_kinds() -> None:
+    kinds: set[str] = set()
+    for seed in range(6):
+        world = random_world(seed, n_clients=6, n_openings=60, strict=0.9)
+        matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+        for client in world.clients:
+            kinds |= {c.kind for c in what_would_open(matcher, client, blocked=world.blocked)}
+    assert {"commute_limit", "remove_exclusion"} <= kinds
+    assert len(kinds) >= 4
+
+
+def test_ranked_by_openings_then_best_score() -> None:
+    world = random_world(3, n_clients=6, n_openings=60, strict=0.9)
+    matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    for client in world.clients:
+        changes = what_would_open(matcher, client, blocked=world.blocked)
+        keys = [(-c.n_opened, -c.best_score) for c in changes]
+        assert keys == sorted(keys)
+
+
+def test_disclosure_is_stated_as_a_fact_with_its_count() -> None:
+    client = worlds.client(accommodations={"quiet_workspace": "required"}, discloses=False)
+    on_request = worlds.opening(id="O-1", on_request=["quiet_workspace"])
+    offered = worlds.opening(id="O-2", offered_to_all=["quiet_workspace"])
+    matcher = Matcher().fit([on_request, offered], as_of=worlds.AS_OF)
+    (change,) = [c for c in what_would_open(matcher, client) if c.kind == "disclose"]
+    assert change.opening_ids == ("O-1",)
+    text = change_to_dict(change)["text"]
+    assert "1 more opening would fit" in text and "client's own choice" in text
+    assert "should" not in text
+
+
+def test_a_client_with_every_opening_feasible_gets_no_change() -> None:
+    client = worlds.client(wage_floor=0.0, min_hours=0, max_hours=40)
+    matcher = Matcher().fit([worlds.opening()], as_of=worlds.AS_OF)
+    assert what_would_open(matcher, client) == ()
