@@ -97,7 +97,14 @@ def finish_run(
         append_event(session, kind="rematch.finished", actor=None, payload=payload)
         if audit_key is not None:
             write_checkpoint(session, key=audit_key, reason="rematch")
-    _log.info("run %d finished: %s", run_id, run.counts)
+    counts = run.counts
+    _log.info(
+        "run %d finished: %d shortlists stored, %d suggestions, %d digests",
+        run_id,
+        counts.get("versions", 0),
+        counts.get("suggestions", 0),
+        counts.get("digests", 0),
+    )
     if mail is not None:
         send_digests(factory, run_id=run_id, config=mail, top_n=top_n)
     return True
