@@ -44,6 +44,10 @@ CONCERN = {
         "{label} only on request, which needs disclosure the client has not chosen ({need} need)"
     ),
     "ACCOMMODATION_NOT_POSSIBLE": "The employer says {label_lower} is not possible ({need} need)",
+    "ACCOMMODATION_NOT_STATED_UNDISCLOSED": (
+        "Not stated by the employer: {label_lower} — asking about it would mean disclosing, which the "
+        "client has not chosen ({need} need)"
+    ),
     "COMMUTE_LONG": "About {minutes_text} by {mode}: {against} the client's {limit}-minute limit",
     "WAGE_AT_FLOOR": "{wage_text}/h, at the client's floor {floor_text}",
     "WAGE_AT_MINIMUM": "{wage_text}/h, not above the minimum wage {minimum_text}",

@@ -232,7 +232,11 @@ def _accommodations(pair: Pair) -> list[Reason]:
             out.append(
                 _r("concern", "ACCOMMODATION_NOT_POSSIBLE", "accommodation", ev, label_lower=label.lower())
             )
-        elif need is not Need.REQUIRED or not client.discloses:
+        elif not client.discloses:  # asking the employer would disclose: say so, do not suggest it
+            ev |= {"unknown": "accommodations", "accommodations": [code]}
+            code_ = "ACCOMMODATION_NOT_STATED_UNDISCLOSED"
+            out.append(_r("concern", code_, "accommodation", ev, label_lower=label.lower()))
+        elif need is not Need.REQUIRED:
             name = str(Unknown.ACCOMMODATION_NOT_STATED.name)
             ev |= {"unknown": "accommodations", "accommodations": [code]}
             out.append(_r("concern", name, "accommodation", ev, labels_lower=label.lower(), it="it"))

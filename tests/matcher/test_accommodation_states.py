@@ -111,7 +111,13 @@ def test_preferred_needs_are_worded_by_their_state() -> None:
     result = explain(client, worlds.opening(not_possible=[QUIET]))
     assert isinstance(result, Suggestion)
     words = {r.evidence["accommodation"]: r.code for r in result.reasons if r.factor == "accommodation"}
-    assert words == {QUIET: "ACCOMMODATION_NOT_POSSIBLE", "job_coach": "ACCOMMODATION_NOT_STATED"}
+    # not stated, for a client who does not disclose: asking would disclose, so it is not suggested
+    assert words == {QUIET: "ACCOMMODATION_NOT_POSSIBLE", "job_coach": "ACCOMMODATION_NOT_STATED_UNDISCLOSED"}
+    disclosing = explain(needs(discloses=True, need="preferred", job_coach="preferred"), worlds.opening())
+    assert isinstance(disclosing, Suggestion)
+    asked = [r for r in disclosing.reasons if r.evidence.get("accommodation") == "job_coach"]
+    assert [r.code for r in asked] == ["ACCOMMODATION_NOT_STATED"]
+    assert "ask the employer" in asked[0].text
 
 
 def test_the_consider_hint_and_its_disclosure_note_name_the_same_accommodations() -> None:
