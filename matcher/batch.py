@@ -17,6 +17,7 @@ from matcher.assembly import build_matcher
 from matcher.config import MatcherConfig
 from matcher.errors import ValidationError
 from matcher.pipeline import Matcher, rank
+from matcher.progress import Progress, quiet
 from matcher.records import load_clients, load_openings
 from matcher.rows import rows_frame, top_rows
 from matcher.types import Client
@@ -50,6 +51,7 @@ def recommend_all(
     k: int | None = None,
     blocked: Mapping[str, Collection[str]] | None = None,
     chunk_size: int = 256,
+    progress: Progress = quiet,
 ) -> BatchResult:
     """Validate raw records, then score every client against every opening.
 
@@ -66,6 +68,8 @@ def recommend_all(
         Client id -> rejected opening ids.
     chunk_size : int
         Clients scored at once; memory grows with chunk_size x openings.
+    progress : callable, optional
+        Wraps the loop over chunks (``matcher.progress.bar`` draws a bar; default silent).
 
     Returns
     -------
@@ -77,7 +81,7 @@ def recommend_all(
     good_openings, opening_errors = load_openings(openings)
     good_clients, client_errors = load_clients(clients)
     matcher = build_matcher(good_openings, as_of=as_of, config=config)
-    frame = score_frame(matcher, good_clients, k=k, blocked=blocked, chunk_size=chunk_size)
+    frame = score_frame(matcher, good_clients, k=k, blocked=blocked, chunk_size=chunk_size, progress=progress)
     n_pairs = len(good_clients) * len(good_openings)
     _log.info("scored %d pairs; %d bad records skipped", n_pairs, len(opening_errors) + len(client_errors))
     return BatchResult(frame, errors_frame([*opening_errors, *client_errors]), n_pairs)
@@ -90,6 +94,7 @@ def score_frame(
     k: int | None = None,
     blocked: Mapping[str, Collection[str]] | None = None,
     chunk_size: int = 256,
+    progress: Progress = quiet,
 ) -> pd.DataFrame:
     """Top-k rows per client without building explanation texts (the fast path).
 
@@ -99,7 +104,9 @@ def score_frame(
     if n < 1:
         raise ValidationError("batch", "k", k, "must be at least 1")
     parts = []
-    for scored in matcher.score_in_chunks(clients, chunk_size=chunk_size, blocked=blocked):
+    chunks = matcher.score_in_chunks(clients, chunk_size=chunk_size, blocked=blocked)
+    n_chunks = -(-len(clients) // chunk_size)
+    for scored in progress(chunks, total=n_chunks, desc=f"scoring clients ({chunk_size} a step)"):
         tops = rank(scored, matcher.index, n=n, config=matcher.config.ranking)
         parts.append(top_rows([c.id for c in scored.clients.clients], matcher.index.ids, tops, scored.scores))
     return rows_frame(parts)

@@ -223,7 +223,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     raw_openings = json.loads(Path(args.openings_file).read_text(encoding="utf-8"))
     as_of = args.as_of or dt.date.today()
     config = dated(MatcherConfig(), as_of)
-    result = recommend_all(raw_clients, raw_openings, as_of=as_of, config=config, k=args.k)
+    result = recommend_all(raw_clients, raw_openings, as_of=as_of, config=config, k=args.k, progress=bar)
     frame_to_csv(result.suggestions, args.out)
     if len(result.errors):
         errors_path = Path(args.out).with_suffix(".errors.csv")

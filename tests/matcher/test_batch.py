@@ -76,3 +76,20 @@ def test_no_good_records_give_empty_frames() -> None:
         "score",
     ]
     assert len(result.errors) == 1
+
+
+def test_a_progress_callable_sees_every_chunk_and_changes_nothing(records) -> None:
+    clients, openings = records
+    seen: list[tuple[int | None, int, str]] = []
+
+    def recording(iterable, *, total=None, desc=""):  # type: ignore[no-untyped-def]
+        items = list(iterable)
+        seen.append((total, len(items), desc))
+        yield from items
+
+    quiet = recommend_all(clients, openings, as_of=AS_OF, k=5, chunk_size=4).suggestions
+    shown = recommend_all(clients, openings, as_of=AS_OF, k=5, chunk_size=4, progress=recording).suggestions
+    (total, steps, desc) = seen[0]
+    assert len(seen) == 1 and total == steps == 2  # 6 clients in chunks of 4: two steps, as announced
+    assert "scoring clients" in desc
+    assert quiet.equals(shown)
