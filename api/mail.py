@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import Settings
-from api.fit_bands import fit_band
+from api.fit_bands import BAND_WORDS, fit_band
 from api.models import Role, User
 from api.rematch import store as rematch_store
 from api.rematch.caseload import DigestView, narrow_digest
@@ -80,7 +80,8 @@ def address_of(user: User, config: MailConfig) -> str | None:
 
 def digest_html(view: DigestView) -> str:
     """The standalone, e-mail-ready HTML of a digest."""
-    return _env.get_template("digest_email.html").render(summary=view.summary)
+    template = _env.get_template("digest_email.html")
+    return template.render(summary=view.summary, band=lambda score: BAND_WORDS[fit_band(score)])
 
 
 def digest_message(view: DigestView, *, sender: str, to: str) -> EmailMessage:

@@ -211,6 +211,12 @@ def test_each_specialist_with_an_address_gets_their_digest_by_mail(backend: str,
         plain, markup = text.get_content().replace("\r\n", "\n"), html.get_content()
         assert plain == api.get(f"/rematch/digests/{run_id}", world.headers["spec1"]).json()["markdown"]
         assert MINE["ana"] in markup and "Dana Reyes" in markup
+        # each score in the mail comes with its fit band in words, as on the page
+        (listed,) = api.get("/rematch/digests", world.headers["spec1"]).json()["data"]
+        strong = listed["counts"]
+        banded = re.findall(r"\(score \d+, (strong|good|possible) fit\)", markup)
+        assert len(banded) == markup.count("(score ") >= strong["strong_new"] > 0
+        assert set(banded) >= {"strong"}
         assert THEIRS not in plain and THEIRS not in markup
         # standalone: inline styles only, nothing fetched, no script
         assert not re.search(r"<(link|script|img|style)\b|class=", markup)
