@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from api import store
 from api.events import log_event
 from api.models import ProgramConfig, User
+from api.program import add_config_version
 from api.store import benefits as benefits_store
 from matcher.benefits import (
     benefits_from_dict,
@@ -91,12 +92,6 @@ def load_figures(session: Session, *, admin: User, raw: Any) -> int:
     figures = benefits_from_dict(checked)
     benefits_store.add(session, year=figures.year, figures=checked, created_by=admin.id)
     note = f"benefits figures for {figures.year} loaded"
-    row = store.config.add_version(
-        session,
-        config=store.config.matcher_config(store.config.current(session)),
-        note=note,
-        created_by=admin.id,
-    )
     log_event(
         session,
         kind="benefits.loaded",
@@ -106,12 +101,6 @@ def load_figures(session: Session, *, admin: User, raw: Any) -> int:
         effective_to=figures.effective_to,
         source=str(checked["source"])[:200],
     )
-    log_event(
-        session,
-        kind="config.updated",
-        user=admin,
-        version=row.version,
-        config_hash=row.config_hash,
-        note=note,
-    )
+    current = store.config.matcher_config(store.config.current(session))
+    add_config_version(session, admin=admin, config=current, note=note)
     return figures.year

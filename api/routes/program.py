@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from api import store
 from api.convert import check_config_values
 from api.deps import AdminOrAuditor, AdminUser, SessionDep
-from api.events import log_event
 from api.models import ProgramConfig, User
+from api.program import add_config_version
 from api.schemas import ProgramConfigPublic, ProgramConfigsPublic, ProgramConfigUpdate, errors
 from matcher.config import MatcherConfig
 from matcher.errors import ConfigError
@@ -48,16 +48,7 @@ def save_config(session: Session, *, admin: User, config: dict[str, Any], note: 
     if problem is not None:
         raise ConfigInvalid(problem)
     parsed = MatcherConfig.from_dict(config)
-    row = store.config.add_version(session, config=parsed, note=note, created_by=admin.id)
-    log_event(
-        session,
-        kind="config.updated",
-        user=admin,
-        version=row.version,
-        config_hash=row.config_hash,
-        note=note,
-    )
-    return row
+    return add_config_version(session, admin=admin, config=parsed, note=note)
 
 
 def current_config(session: Session) -> ProgramConfigPublic:
