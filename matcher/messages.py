@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from matcher.types import TimeWindow
 
 POSITIVE = {
-    "PREFERENCE_MATCH": 'Matches the client\'s interest "{interest}" ({area}: "{job_phrase}" in the job)',
+    "PREFERENCE_MATCH": 'Matches the client\'s interest "{interest}": {bridge}',
     "PREFERENCE_INDUSTRY": "In a preferred industry: {industry}",
     "PREFERENCE_TEXT": "Close to what the client says they want (text similarity {similarity:.2f})",
     "RIASEC_CONGRUENT": "Interest profile (RIASEC) fits: congruence {congruence:.2f}",

@@ -19,6 +19,7 @@ from matcher.constraints.why_not import WhyNot, ask_wage
 from matcher.explain.pair import Pair
 from matcher.explain.pair import reason as _r
 from matcher.features import FREE_PREFIX, skill_term
+from matcher.interests import Bridge, bridge
 from matcher.messages import PLACE_WORDS, minutes_text, money
 from matcher.types import Need, Offer, Reason, available
 from matcher.vocab import Vocabulary
@@ -71,14 +72,14 @@ def _preference(pair: Pair) -> list[Reason]:
     client, vocab, out = pair.client, pair.vocab, []
     parts = pair.detail.parts
     in_job = pair.index.area_phrase[pair.j]
-    for m in vocab.work_areas.resolve(client.interests, score_cutoff=pair.config.scoring.phrase_cutoff):
-        if m.code in in_job:
-            ev: dict[str, Any] = {
-                "interest": m.phrase,
-                "area": vocab.work_areas.labels[m.code],
-                "job_phrase": in_job[m.code],
-            }
-            out.append(_r("positive", "PREFERENCE_MATCH", "preference", ev))
+    named: set[str] = set()
+    for interest in pair.clients.interest_kinds[pair.c]:  # resolved once, with the client's features
+        found = bridge(interest, pair.opening, in_job) if interest.area in in_job else None
+        if found is None or found.interest in named:
+            continue
+        named.add(found.interest)
+        ev, display = _bridge_text(found, vocab)
+        out.append(_r("positive", "PREFERENCE_MATCH", "preference", ev, **display))
     if parts["industry"][0] > 0:
         code = vocab.industries.codes[pair.index.industry_code[pair.j]]
         ev = {"industry": vocab.industries.labels[code]}
@@ -96,6 +97,16 @@ def _preference(pair: Pair) -> list[Reason]:
     elif not any(r.kind == "positive" for r in out):
         out.append(_r("concern", "PREFERENCE_OUTSIDE", "preference", {}))
     return out
+
+
+def _bridge_text(found: Bridge, vocab: Vocabulary) -> tuple[dict[str, Any], dict[str, str]]:
+    """Evidence and the words naming the kind of work that links the interest and the job."""
+    area = vocab.work_areas.labels[found.area]
+    ev: dict[str, Any] = {"interest": found.interest, "area": area, "job_phrase": found.job_phrase}
+    if found.occupation is not None:
+        ev["onet_soc"] = found.occupation.code
+        return ev, {"bridge": f"{found.occupation.title} (O*NET {found.occupation.code})"}
+    return ev, {"bridge": f'{area} ("{found.job_phrase}" in the job)'}
 
 
 def _strengths(pair: Pair) -> list[Reason]:

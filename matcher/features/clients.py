@@ -28,6 +28,7 @@ from matcher.features.terms import (
     take_rows,
 )
 from matcher.features.text import transform_texts
+from matcher.interests import KindOfWork, resolve_interests
 from matcher.topics import topic_named
 from matcher.types import Client, Need
 from matcher.vocab import AvoidanceTopic, Vocabulary, load_vocabulary
@@ -54,6 +55,7 @@ class ClientBatch:
     required_bits: np.ndarray  # (C, words) uint64: ``required`` as bit sets
     preferred: np.ndarray  # (C, A) bool
     discloses: np.ndarray
+    interest_kinds: tuple[tuple[KindOfWork, ...], ...]  # per client: interests resolved to work areas, once
     areas: sp.csr_matrix  # (C, T) interests resolved to work areas
     past_areas: sp.csr_matrix  # (C, T) past job titles resolved to work areas
     query: sp.csr_matrix  # (C, V) tf-idf of interests + preferred industries
@@ -88,6 +90,8 @@ def build_clients(
             [area_pos[m.code] for m in vocab.work_areas.resolve(p, score_cutoff=cut)] for p in phrase_lists
         ]
         return bool_rows(rows, len(area_pos))
+
+    kinds = tuple(resolve_interests(c.interests, vocab, cut) for c in cs)
 
     def industry_rows(phrase_lists: list[tuple[str, ...]]) -> np.ndarray:
         out = np.zeros((len(cs), n_ind), dtype=bool)
@@ -124,7 +128,8 @@ def build_clients(
         required_bits=pack_bits(required),
         preferred=_needs(cs, acc_codes, Need.PREFERRED),
         discloses=np.array([c.discloses for c in cs], dtype=bool),
-        areas=area_rows([c.interests for c in cs]),
+        interest_kinds=kinds,
+        areas=bool_rows([[area_pos[k.area] for k in ks] for ks in kinds], len(area_pos)),
         past_areas=area_rows([c.past_titles for c in cs]),
         query=transform_texts(text_model, [" ".join((*c.interests, *c.preferred_industries)) for c in cs]),
         industries=industry_rows([c.preferred_industries for c in cs]),

@@ -28,6 +28,7 @@ from matcher.features.terms import (
     take_rows,
 )
 from matcher.features.text import opening_text, transform_texts
+from matcher.interests import opening_areas
 from matcher.topics import scan_openings, stems, topic_hits
 from matcher.types import Offer, Opening, Status, available
 from matcher.vocab import Vocabulary
@@ -59,8 +60,8 @@ class OpeningIndex:
     employer_code: np.ndarray  # (J,) int
     employers: tuple[str, ...]
     industry_code: np.ndarray  # (J,) int, -1 unknown
-    areas: sp.csr_matrix  # (J, T) work areas in title/industry
-    area_phrase: tuple[dict[str, str], ...]  # per opening: area code -> phrase found
+    areas: sp.csr_matrix  # (J, T) work areas in title/industry, or of the O*NET occupation
+    area_phrase: tuple[dict[str, str], ...]  # per opening: area code -> phrase found ("": the occupation)
     text: sp.csr_matrix  # (J, V) tf-idf rows (L2-normalised)
     words: sp.csc_matrix  # (J, W) binary word-stem presence (keyword exclusions, ``topics.stems``)
     word_vocab: dict[str, int]
@@ -101,7 +102,7 @@ def build_openings(
     texts = [opening_text(o) for o in ops]
     employers = sorted({utils.default_process(o.employer) for o in ops})
     emp_pos = {e: i for i, e in enumerate(employers)}
-    area_hits = [vocab.work_areas.find_in_text(f"{o.title} {o.industry}") for o in ops]
+    area_hits = [opening_areas(o, vocab) for o in ops]  # title and industry words, and the occupation
     area_pos = {c: i for i, c in enumerate(vocab.work_areas.codes)}
     words, word_vocab, keyword_hits = scan_openings(ops, vocab.avoidance_topics)
     skills = SkillSpace(vocab, config, [(*o.required_skills, *o.preferred_skills) for o in ops])

@@ -24,6 +24,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from matcher.config import FACTORS, PRIORITY_MULTIPLIERS, MatcherConfig, ModeConfig
 from matcher.features import industry_code, opening_text, skill_term
 from matcher.geo import haversine_km
+from matcher.interests import opening_areas, resolve_interests
 from matcher.types import Client, Need, Opening, Status, TimeWindow
 from matcher.vocab import AvoidanceTopic, Vocabulary, load_vocabulary
 
@@ -85,16 +86,20 @@ class Reference:
         return self._cache[kind, key]  # type: ignore[return-value]
 
     def areas_of_phrases(self, phrases: tuple[str, ...]) -> set[str]:
-        """Work areas the client's phrases resolve to (rapidfuzz WRatio >= cutoff)."""
+        """Work areas the client's phrases resolve to (``matcher.interests.resolve_interests``)."""
+        return self._memo(
+            "areas", phrases, lambda: {k.area for k in resolve_interests(phrases, self.vocab, self.cut)}
+        )
+
+    def areas_of_titles(self, titles: tuple[str, ...]) -> set[str]:
+        """Work areas past job titles resolve to (best alias, rapidfuzz WRatio >= cutoff)."""
         resolve = self.vocab.work_areas.resolve
-        return self._memo("areas", phrases, lambda: {m.code for m in resolve(phrases, score_cutoff=self.cut)})
+        return self._memo("titles", titles, lambda: {m.code for m in resolve(titles, score_cutoff=self.cut)})
 
     def areas_in_job(self, o: Opening) -> set[str]:
-        """Work areas whose phrases occur in the job's title/industry."""
-        text = f"{o.title} {o.industry}"
-        return self._memo(
-            "job_areas", text, lambda: {m.code for m in self.vocab.work_areas.find_in_text(text)}
-        )
+        """Work areas whose phrases occur in the job's title/industry, or of its O*NET occupation."""
+        key = (o.title, o.industry, o.onet_soc)
+        return self._memo("job_areas", key, lambda: {m.code for m in opening_areas(o, self.vocab)})
 
     def industry(self, text: str) -> int:
         return self._memo("industry", text, lambda: industry_code(text, self.vocab, self.config))
@@ -313,7 +318,7 @@ class Reference:
             coverage = len(has & preferred) / len(preferred)
         else:
             coverage = cfg.neutral
-        if self.areas_of_phrases(c.past_titles) & self.areas_in_job(o):
+        if self.areas_of_titles(c.past_titles) & self.areas_in_job(o):
             coverage += cfg.past_title_bonus
         return min(coverage, 1.0)
 

@@ -195,8 +195,8 @@ def test_positive_reasons_name_the_evidence() -> None:
     s = suggestion(client, opening)
     texts = {r.code: r.text for r in s.positives}
     assert texts["PREFERENCE_MATCH"] == (
-        'Matches the client\'s interest "dish washing" '
-        '(Dishwashing and kitchen support: "dishwasher" in the job)'
+        'Matches the client\'s interest "dish washing": '
+        'Dishwashing and kitchen support ("dishwasher" in the job)'
     )
     assert texts["PAST_EXPERIENCE"] == 'Has worked as "dishwasher" before'
     assert texts["ACCOMMODATION_MET"] == (
