@@ -85,6 +85,11 @@ bench-pages: setup
 bench-quality: setup
 	$(PY) -m bench.quality
 
+# Interests that find their jobs (issue 13): the labelled interest/posting pairs and the demo world.
+.PHONY: bench-interests
+bench-interests: setup
+	$(PY) -m bench.interests
+
 # Job-board imports of the real LinkedIn files in ../shared/data (issue 12), then the CSV import
 # of 100k generated openings through the HTTP endpoint, SQLite and PostgreSQL (issue 9).
 .PHONY: bench-import

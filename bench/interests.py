@@ -17,14 +17,19 @@
    ``bench/README.md`` were measured with this same function at the commit
    before interest resolution (46e9096).
 
-The occupation store is not used (the default demo has none): openings are
-matched by title, industry and their O*NET-SOC code when the record has one.
+Openings are matched by title, industry and their O*NET-SOC code when the
+record has one. With ``--store PATH`` (an imported occupation store, e.g.
+``var/bench/occupations`` as ``bench.quality`` imports it) the labelled postings
+also get the code the store infers from their title, as ``build_matcher`` does
+with an occupation store, and a third row "after+store" is reported. The
+default demo has no store.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import shutil
 import sys
 import tempfile
@@ -92,16 +97,29 @@ def precision_recall(predicted: list[bool], truth: list[bool]) -> tuple[float, f
     return tp / max(tp + fp, 1), tp / max(tp + fn, 1), tp, fp, fn
 
 
-def labelled_report(split: str, method: str) -> None:
+def labelled_report(split: str, method: str, store: Path | None = None) -> None:
     pairs = labelled(split)
     cutoff = MatcherConfig().scoring.phrase_cutoff
     truth = [t for _, _, t in pairs]
     _out(f"labelled pairs, {split} part: {len(pairs)} ({sum(truth)} fit)")
-    for name in ("before", "after") if method == "both" else (method,):
+    rows = [(name, pairs) for name in (("before", "after") if method == "both" else (method,))]
+    if store is not None:
+        rows.append(("after+store", with_store_codes(pairs, store)))
+    for name, these in rows:
         vocab = before_vocabulary() if name == "before" else load_vocabulary()
         rule = fits_before if name == "before" else fits_after
-        p, r, tp, fp, fn = precision_recall([rule(vocab, cutoff, i, o) for i, o, _ in pairs], truth)
-        _out(f"  {name:<6} precision {p:.2f}  recall {r:.2f}  (tp {tp}, fp {fp}, fn {fn})")
+        p, r, tp, fp, fn = precision_recall([rule(vocab, cutoff, i, o) for i, o, _ in these], truth)
+        _out(f"  {name:<11} precision {p:.2f}  recall {r:.2f}  (tp {tp}, fp {fp}, fn {fn})")
+
+
+def with_store_codes(pairs: list[tuple[str, Opening, bool]], store: Path) -> list[tuple[str, Opening, bool]]:
+    """The postings with the O*NET-SOC code the occupation store infers from their title."""
+    from matcher.occupations import OccupationStore
+    from matcher.occupations.inference import occupation_of
+
+    loaded = OccupationStore.load(store)
+    codes = {o.title: occupation_of(loaded, None, o.title) for _, o, _ in pairs}
+    return [(i, dataclasses.replace(o, onet_soc=codes[o.title]), t) for i, o, t in pairs]
 
 
 def demo_report(seed: int) -> None:
@@ -139,8 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--method", choices=("before", "after", "both"), default="both")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-demo", action="store_true")
+    parser.add_argument("--store", type=Path, help="an imported occupation store (adds after+store)")
     args = parser.parse_args(argv)
-    labelled_report(args.split, args.method)
+    labelled_report(args.split, args.method, args.store)
     if not args.no_demo:
         demo_report(args.seed)
     return 0

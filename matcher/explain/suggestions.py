@@ -105,7 +105,8 @@ def _bridge_text(found: Bridge, vocab: Vocabulary) -> tuple[dict[str, Any], dict
     ev: dict[str, Any] = {"interest": found.interest, "area": area, "job_phrase": found.job_phrase}
     if found.occupation is not None:
         ev["onet_soc"] = found.occupation.code
-        return ev, {"bridge": f"{found.occupation.title} (O*NET {found.occupation.code})"}
+        named = f"{found.occupation.title} (O*NET {found.occupation.code})"
+        return ev, {"bridge": f'{named}, "{found.job_phrase}" in the job' if found.job_phrase else named}
     return ev, {"bridge": f'{area} ("{found.job_phrase}" in the job)'}
 
 

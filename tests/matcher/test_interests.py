@@ -87,12 +87,17 @@ def match_texts(s: Suggestion) -> list[str]:
 def test_the_explanation_names_the_bridge() -> None:
     coded = titled("Overnight Team Member", id="O-1", onet_soc="53-7065.00")
     worded = titled("Shelf Stocker", id="O-2")
-    by_id = {s.opening_id: s for s in suggest(["stocking"], coded, worded)}
+    both = titled("Shelf Stocker", id="O-3", employer="Harvest Market", onet_soc="53-7065.00")
+    by_id = {s.opening_id: s for s in suggest(["stocking"], coded, worded, both)}
     assert match_texts(by_id["O-1"]) == [
         'Matches the client\'s interest "stocking": stockers and order fillers (O*NET 53-7065)'
     ]
     assert match_texts(by_id["O-2"]) == [
         'Matches the client\'s interest "stocking": Stocking and shelving ("stocker" in the job)'
+    ]
+    assert match_texts(by_id["O-3"]) == [
+        'Matches the client\'s interest "stocking": stockers and order fillers (O*NET 53-7065), '
+        '"stocker" in the job'
     ]
     for s in by_id.values():  # the points still add up to the score
         assert sum(s.contributions.values()) == pytest.approx(s.score, abs=0.011)
