@@ -79,18 +79,33 @@ class AreaAliases:
         self.processed = [utils.default_process(p) for p in terms.phrases]
         self.owners = [terms.codes[int(i)] for i in terms._owners]  # alias position -> area code
         self.words = [tuple(tokens(p)) for p in terms.phrases]
-        self._memo: dict[tuple[str, float], Match | None] = {}
+        # the typo step's tables: alias x word incidence over the words of the aliases
+        self.vocab_words = sorted({w for ws in self.words for w in ws})
+        column = {w: k for k, w in enumerate(self.vocab_words)}
+        self.alias_words = np.zeros((len(self.words), len(self.vocab_words)), dtype=np.int32)
+        for i, ws in enumerate(self.words):
+            self.alias_words[i, [column[w] for w in set(ws)]] = 1
+        self.n_words = self.alias_words.sum(axis=1)
+        self.first_letters = np.array([w[0] for w in self.vocab_words])
+        self.eligible = np.array([bool(ws) and all(len(w) >= 5 for w in ws) for ws in self.words])
+        self.lengths = np.array([len(p) for p in terms.phrases])
+        self._memo: dict[tuple[str, float], tuple[KindOfWork, ...]] = {}
 
-    def resolve(self, phrase: str, cutoff: float) -> Match | None:
-        """The alias a client's phrase resolves to, or None (memoised per phrase)."""
+    def kinds(self, phrase: str, cutoff: float) -> tuple[KindOfWork, ...]:
+        """The work areas one phrase resolves to (memoised: clients share phrases)."""
         key = (phrase, cutoff)
         if key not in self._memo:
-            self._memo[key] = self._fuzzy(phrase, cutoff) or self._by_words(phrase)
+            best = self._fuzzy(phrase, cutoff) or self._by_words(phrase)
+            found = [best] if best is not None else []
+            contained = self.terms.find_in_text(phrase)
+            found += [m for m in contained if len(m.matched) >= MIN_CONTAINED_ALIAS]
+            areas = {m.code: KindOfWork(phrase, m.code, m.matched) for m in reversed(found)}
+            self._memo[key] = tuple(areas[a] for a in dict.fromkeys(m.code for m in found))
         return self._memo[key]
 
     def _fuzzy(self, phrase: str, cutoff: float) -> Match | None:
-        scorer, processor = fuzz.WRatio, utils.default_process
-        scores = process.cdist([phrase], self.processed, scorer=scorer, processor=processor)[0]
+        query = utils.default_process(phrase)  # the aliases are processed once, in __init__
+        scores = process.cdist([query], self.processed, scorer=fuzz.WRatio, dtype=np.float32)[0]
         words = set(tokens(phrase))
         for i in np.argsort(-scores, kind="stable"):  # best first; ties in table order
             if scores[i] < cutoff:
@@ -102,20 +117,16 @@ class AreaAliases:
 
     def _by_words(self, phrase: str) -> Match | None:
         words = [w for w in tokens(phrase) if len(w) >= 5]
-        best: tuple[int, int] | None = None  # (alias length, position): the longest alias wins
-        for i, alias_words in enumerate(self.words):
-            if alias_words and all(
-                len(a) >= 5 and any(_close(a, w, self.WORD_CUTOFF) for w in words) for a in alias_words
-            ):
-                if best is None or len(self.terms.phrases[i]) > best[0]:
-                    best = (len(self.terms.phrases[i]), i)
-        if best is None:
+        if not words or not self.vocab_words:
             return None
-        return Match(phrase, self.owners[best[1]], self.terms.phrases[best[1]], 100.0 * self.WORD_CUTOFF)
-
-
-def _close(a: str, b: str, cutoff: float) -> bool:
-    return a[0] == b[0] and JaroWinkler.similarity(a, b) >= cutoff
+        similar = process.cdist(words, self.vocab_words, scorer=JaroWinkler.similarity, dtype=np.float32)
+        same_start = np.array([w[0] for w in words])[:, None] == self.first_letters[None, :]
+        close = ((similar >= self.WORD_CUTOFF) & same_start).any(axis=0)
+        whole = self.eligible & (self.alias_words @ close.astype(np.int32) == self.n_words)
+        if not whole.any():
+            return None
+        best = int(np.argmax(np.where(whole, self.lengths, -1)))  # the longest alias; ties in table order
+        return Match(phrase, self.owners[best], self.terms.phrases[best], 100.0 * self.WORD_CUTOFF)
 
 
 _ALIASES: WeakKeyDictionary[TermIndex, AreaAliases] = WeakKeyDictionary()
@@ -137,11 +148,8 @@ def resolve_interests(phrases: Sequence[str], vocab: Vocabulary, cutoff: float) 
     aliases = area_aliases(vocab.work_areas)
     out: dict[tuple[str, str], KindOfWork] = {}
     for phrase in phrases:
-        best = aliases.resolve(phrase, cutoff)
-        found = [best] if best is not None else []
-        found += [m for m in vocab.work_areas.find_in_text(phrase) if len(m.matched) >= MIN_CONTAINED_ALIAS]
-        for m in found:
-            out.setdefault((phrase, m.code), KindOfWork(phrase, m.code, m.matched))
+        for kind in aliases.kinds(phrase, cutoff):
+            out.setdefault((phrase, kind.area), kind)
     return tuple(out.values())
 
 
