@@ -29,6 +29,7 @@ from matcher.types import Opening
 from matcher.vocab import Match, TermIndex, Vocabulary, tokens
 
 OCCUPATIONS_FILE = "interest_occupations.csv"
+INDUSTRIES_FILE = "interest_industries.csv"
 # An alias found inside a client's phrase must be this long: "it" or "art" inside a
 # sentence ("I like it outdoors") is a word, not an interest; the fuzzy match still sees them.
 MIN_CONTAINED_ALIAS = 4
@@ -59,6 +60,7 @@ class Bridge:
     area: str
     job_phrase: str  # the alias found in the title or industry ("" when only the occupation bridges)
     occupation: Occupation | None
+    industry: str = ""  # the employer's industry (a code of ``data/industries.csv``) when only it bridges
 
 
 class AreaAliases:
@@ -173,6 +175,28 @@ def _areas_by_code() -> dict[str, tuple[tuple[str, Occupation], ...]]:
     return {code: tuple(pairs) for code, pairs in out.items()}
 
 
+@cache
+def industries_by_area(path: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Work area -> the industries (codes of ``data/industries.csv``) that are that field of work.
+
+    Only areas that name a field are listed ("retail", "healthcare", "animal care"): any job of
+    such an employer is work in it; "cooking" is an activity, and a restaurant's host is not cooking.
+    """
+    source = path or data_dir() / INDUSTRIES_FILE
+    out: dict[str, list[str]] = {}
+    with source.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            out.setdefault(row["area"], []).append(row["industry"].strip())
+    return {area: tuple(found) for area, found in out.items()}
+
+
+def interest_industries(kinds: Sequence[KindOfWork], vocab: Vocabulary) -> list[int]:
+    """Positions in ``vocab.industries`` of the fields a client's resolved interests name."""
+    codes = vocab.industries.codes
+    named = (i for k in kinds for i in industries_by_area().get(k.area, ()))
+    return sorted({codes.index(i) for i in named if i in codes})
+
+
 def occupation_areas(onet_soc: str | None) -> tuple[tuple[str, Occupation], ...]:
     """(area, occupation) pairs an O*NET-SOC code belongs to (``35-2014.00`` is read as ``35-2014``)."""
     return _areas_by_code().get((onet_soc or "").strip()[:7], ())
@@ -189,18 +213,24 @@ def opening_areas(opening: Opening, vocab: Vocabulary) -> list[Match]:
     return found
 
 
-def bridge(kind: KindOfWork, opening: Opening, title_phrases: dict[str, str]) -> Bridge | None:
+def bridge(
+    kind: KindOfWork, opening: Opening, title_phrases: dict[str, str], industry: str = ""
+) -> Bridge | None:
     """How ``opening`` meets one resolved interest, or None.
 
     ``title_phrases``: area -> alias found in the opening's title or industry (the
-    index's ``area_phrase``). The occupation is named when the opening's code is listed
-    for the area, so the explanation can say which kind of work bridges the two.
+    index's ``area_phrase``); ``industry``: the opening's canonical industry code. The
+    occupation is named when the opening's code is listed for the area, so the
+    explanation can say which kind of work bridges the two; failing a title phrase or an
+    occupation, an industry that is the interest's field bridges.
     """
     occupation = next((o for a, o in occupation_areas(opening.onet_soc) if a == kind.area), None)
     phrase = title_phrases.get(kind.area, "")
-    if occupation is None and not phrase:
-        return None
-    return Bridge(kind.interest, kind.area, phrase, occupation)
+    if occupation is not None or phrase:
+        return Bridge(kind.interest, kind.area, phrase, occupation)
+    if industry and industry in industries_by_area().get(kind.area, ()):
+        return Bridge(kind.interest, kind.area, "", None, industry)
+    return None
 
 
 def interest_fit(vocab: Vocabulary, cutoff: float, interest: str, opening: Opening) -> Bridge | None:

@@ -159,9 +159,12 @@ def preference_parts(
     liked = np.zeros(len(ci))
     known = industry >= 0
     liked[known] = clients.industries[ci[known], industry[known]]
+    # an interest meets a job of its kind of work, or any job of an employer in its field ("retail")
+    met = _rowdot(clients.areas, index.areas, ci, ji) > 0
+    met[known] |= clients.interest_industries[ci[known], industry[known]]
     r_c, r_j = clients.riasec_centred[ci], index.riasec_centred[ji]
     return {
-        "phrases": ((_rowdot(clients.areas, index.areas, ci, ji) > 0).astype(np.float64), has_areas),
+        "phrases": (met.astype(np.float64), has_areas),
         "text": (
             np.minimum(_rowdot(clients.query, index.text, ci, ji) / config.text_full_match, 1.0)
             if text

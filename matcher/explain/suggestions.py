@@ -72,9 +72,11 @@ def _preference(pair: Pair) -> list[Reason]:
     client, vocab, out = pair.client, pair.vocab, []
     parts = pair.detail.parts
     in_job = pair.index.area_phrase[pair.j]
+    at = int(pair.index.industry_code[pair.j])
+    industry = vocab.industries.codes[at] if at >= 0 else ""
     named: set[str] = set()
     for interest in pair.clients.interest_kinds[pair.c]:  # resolved once, with the client's features
-        found = bridge(interest, pair.opening, in_job) if interest.area in in_job else None
+        found = bridge(interest, pair.opening, in_job, industry)
         if found is None or found.interest in named:
             continue
         named.add(found.interest)
@@ -107,6 +109,9 @@ def _bridge_text(found: Bridge, vocab: Vocabulary) -> tuple[dict[str, Any], dict
         ev["onet_soc"] = found.occupation.code
         named = f"{found.occupation.title} (O*NET {found.occupation.code})"
         return ev, {"bridge": f'{named}, "{found.job_phrase}" in the job' if found.job_phrase else named}
+    if found.industry:
+        ev["industry"] = found.industry
+        return ev, {"bridge": f"{area}, the employer's industry ({vocab.industries.labels[found.industry]})"}
     return ev, {"bridge": f'{area} ("{found.job_phrase}" in the job)'}
 
 

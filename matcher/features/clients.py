@@ -28,7 +28,7 @@ from matcher.features.terms import (
     take_rows,
 )
 from matcher.features.text import transform_texts
-from matcher.interests import KindOfWork, resolve_interests
+from matcher.interests import KindOfWork, interest_industries, resolve_interests
 from matcher.topics import topic_named
 from matcher.types import Client, Need
 from matcher.vocab import AvoidanceTopic, Vocabulary, load_vocabulary
@@ -57,6 +57,7 @@ class ClientBatch:
     discloses: np.ndarray
     interest_kinds: tuple[tuple[KindOfWork, ...], ...]  # per client: interests resolved to work areas, once
     areas: sp.csr_matrix  # (C, T) interests resolved to work areas
+    interest_industries: np.ndarray  # (C, I) bool: industries that are the field of an interest's area
     past_areas: sp.csr_matrix  # (C, T) past job titles resolved to work areas
     query: sp.csr_matrix  # (C, V) tf-idf of interests + preferred industries
     industries: np.ndarray  # (C, I) bool preferred industries
@@ -130,6 +131,7 @@ def build_clients(
         discloses=np.array([c.discloses for c in cs], dtype=bool),
         interest_kinds=kinds,
         areas=bool_rows([[area_pos[k.area] for k in ks] for ks in kinds], len(area_pos)),
+        interest_industries=bool_rows([interest_industries(ks, vocab) for ks in kinds], n_ind).toarray() > 0,
         past_areas=area_rows([c.past_titles for c in cs]),
         query=transform_texts(text_model, [" ".join((*c.interests, *c.preferred_industries)) for c in cs]),
         industries=industry_rows([c.preferred_industries for c in cs]),

@@ -24,7 +24,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from matcher.config import FACTORS, PRIORITY_MULTIPLIERS, MatcherConfig, ModeConfig
 from matcher.features import industry_code, opening_text, skill_term
 from matcher.geo import haversine_km
-from matcher.interests import opening_areas, resolve_interests
+from matcher.interests import industries_by_area, opening_areas, resolve_interests
 from matcher.types import Client, Need, Opening, Status, TimeWindow
 from matcher.vocab import AvoidanceTopic, Vocabulary, load_vocabulary
 
@@ -288,7 +288,13 @@ class Reference:
         parts: dict[str, float] = {}
         client_areas = self.areas_of_phrases(c.interests)
         if client_areas:
-            parts["phrases"] = 1.0 if client_areas & self.areas_in_job(o) else 0.0
+            fields = {
+                self.vocab.industries.codes.index(i)
+                for a in client_areas
+                for i in industries_by_area().get(a, ())
+            }
+            met = client_areas & self.areas_in_job(o) or self.industry(o.industry) in fields
+            parts["phrases"] = 1.0 if met else 0.0
         query = self.tfidf(" ".join((*c.interests, *c.preferred_industries)))
         if query:
             job = self.tfidf(opening_text(o))

@@ -19,7 +19,7 @@ CUTOFF = MatcherConfig().scoring.phrase_cutoff
 
 def titled(title: str, **overrides: Any) -> Opening:
     """An opening known only by its title (and what ``overrides`` add), as a job board gives it."""
-    return worlds.opening(title=title, industry="", description="", **overrides)
+    return worlds.opening(**{"title": title, "industry": "", "description": "", **overrides})
 
 
 def fits(interest: str, opening: Opening) -> bool:
@@ -146,3 +146,16 @@ def test_same_input_same_output() -> None:
     assert [(s.opening_id, s.score, [r.text for r in s.reasons]) for s in first] == [
         (s.opening_id, s.score, [r.text for r in s.reasons]) for s in again
     ]
+
+
+def test_an_employer_in_the_interests_field_meets_it_but_not_an_activity() -> None:
+    """ "retail" is a field: any job at a grocery is in it; "cooking" is an activity a host does not do."""
+    grocery = titled("Team Member", id="O-1", industry="Grocery", employer="Harvest Market")
+    restaurant = titled("Restaurant Host", id="O-2", industry="Restaurant")
+    [retail] = suggest(["retail"], grocery)
+    assert match_texts(retail) == [
+        'Matches the client\'s interest "retail": Retail and sales, the employer\'s industry (Retail)'
+    ]
+    [host] = suggest(["cooking"], restaurant)
+    assert match_texts(host) == []
+    assert host.factors["preference"] < retail.factors["preference"]
