@@ -154,7 +154,7 @@ def test_an_employer_in_the_interests_field_meets_it_but_not_an_activity() -> No
     restaurant = titled("Restaurant Host", id="O-2", industry="Restaurant")
     [retail] = suggest(["retail"], grocery)
     assert match_texts(retail) == [
-        'Matches the client\'s interest "retail": Retail and sales, the employer\'s industry (Retail)'
+        "Matches the client's interest \"retail\": Retail and sales, the employer's industry (Retail)"
     ]
     [host] = suggest(["cooking"], restaurant)
     assert match_texts(host) == []
