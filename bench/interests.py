@@ -7,8 +7,10 @@
    today's method ("before": best alias of the interest against the work areas
    of the posting title, with the work-area table as it was,
    ``bench/labels/interest_work_areas_before.csv``) and for the interest
-   resolution of :mod:`matcher.interests` ("after"). ``--split tune`` reads the
-   tuning part instead.
+   resolution of :mod:`matcher.interests` ("after", the posting known by its
+   title; "after+industry", with the LinkedIn industry the 33k set lists for the
+   job, as a job-board import gives it). ``--split tune`` reads the tuning part
+   instead.
 2. The demo world (``matcher demo``, seed 7): share of clients with an empty
    list, share of suggestions with preference fit (a positive interest or
    industry line) and share of first suggestions with preference fit, among all
@@ -48,6 +50,7 @@ from matcher.vocab import Vocabulary, load_vocabulary
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "bench/labels/interest_pairs.csv"
 BEFORE_AREAS = ROOT / "bench/labels/interest_work_areas_before.csv"
+DATA = ROOT / "../shared/data"
 FIT_CODES = {"PREFERENCE_MATCH", "PREFERENCE_INDUSTRY"}
 
 
@@ -72,9 +75,12 @@ def fits_before(vocab: Vocabulary, cutoff: float, interest: str, opening: Openin
 
 
 def fits_after(vocab: Vocabulary, cutoff: float, interest: str, opening: Opening) -> bool:
+    from matcher.features import industry_code
     from matcher.interests import interest_fit
 
-    return interest_fit(vocab, cutoff, interest, opening) is not None
+    at = industry_code(opening.industry, vocab, MatcherConfig())
+    industry = vocab.industries.codes[at] if at >= 0 else ""
+    return interest_fit(vocab, cutoff, interest, opening, industry) is not None
 
 
 def labelled(split: str) -> list[tuple[str, Opening, bool]]:
@@ -103,13 +109,27 @@ def labelled_report(split: str, method: str, store: Path | None = None) -> None:
     truth = [t for _, _, t in pairs]
     _out(f"labelled pairs, {split} part: {len(pairs)} ({sum(truth)} fit)")
     rows = [(name, pairs) for name in (("before", "after") if method == "both" else (method,))]
+    if method != "before":
+        rows.append(("after+industry", with_industries(pairs)))
     if store is not None:
         rows.append(("after+store", with_store_codes(pairs, store)))
     for name, these in rows:
         vocab = before_vocabulary() if name == "before" else load_vocabulary()
         rule = fits_before if name == "before" else fits_after
         p, r, tp, fp, fn = precision_recall([rule(vocab, cutoff, i, o) for i, o, _ in these], truth)
-        _out(f"  {name:<11} precision {p:.2f}  recall {r:.2f}  (tp {tp}, fp {fp}, fn {fn})")
+        _out(f"  {name:<14} precision {p:.2f}  recall {r:.2f}  (tp {tp}, fp {fp}, fn {fn})")
+
+
+def with_industries(pairs: list[tuple[str, Opening, bool]]) -> list[tuple[str, Opening, bool]]:
+    """The postings with their LinkedIn industry (the 33k set lists one per job), as an import gives it."""
+    folder = DATA / "jobs_linkedin_2023_33k_nodesc"
+    with (folder / "industries.csv").open(encoding="utf-8", newline="") as fh:
+        names = {r["industry_id"]: r["industry_name"] for r in csv.DictReader(fh)}
+    first: dict[str, str] = {}
+    with (folder / "job_industries.csv").open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            first.setdefault(r["job_id"], names.get(r["industry_id"], ""))
+    return [(i, dataclasses.replace(o, industry=first.get(o.id, "")), t) for i, o, t in pairs]
 
 
 def with_store_codes(pairs: list[tuple[str, Opening, bool]], store: Path) -> list[tuple[str, Opening, bool]]:

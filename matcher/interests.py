@@ -233,12 +233,16 @@ def bridge(
     return None
 
 
-def interest_fit(vocab: Vocabulary, cutoff: float, interest: str, opening: Opening) -> Bridge | None:
-    """The first bridge between one interest phrase and one opening (benchmarks, one pair at a time)."""
+def interest_fit(
+    vocab: Vocabulary, cutoff: float, interest: str, opening: Opening, industry: str = ""
+) -> Bridge | None:
+    """The first bridge between one interest phrase and one opening (benchmarks, one pair at a time).
+
+    ``industry``: the opening's canonical industry code (``features.industry_code``), if known.
+    """
     phrases = {m.code: m.matched for m in opening_areas(opening, vocab)}
     for kind in resolve_interests([interest], vocab, cutoff):
-        if kind.area in phrases:
-            found = bridge(kind, opening, phrases)
-            if found is not None:
-                return found
+        found = bridge(kind, opening, phrases, industry)
+        if found is not None:
+            return found
     return None
