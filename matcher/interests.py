@@ -7,8 +7,10 @@ the phrase contains ("I like working with dogs"). An opening is of a work area
 when an alias's words occur in its title or industry, or when its O*NET-SOC code
 (given by the employer, or inferred from the title by the occupation store when
 one is used) is listed for the area in ``data/interest_occupations.csv``. The
-interest meets the opening when they share an area; :func:`bridge` says how, for
-the explanation.
+interest meets the opening when they share an area, or when the employer's
+industry is the field the area names (``data/interest_industries.csv``: any job
+at a grocery is retail work; cooking is an activity, not a field); :func:`bridge`
+says how, for the explanation.
 """
 
 from __future__ import annotations
