@@ -1,8 +1,8 @@
 """Career exploration (specialists and admins): resolve a title, an occupation's profile, related
 occupations, and a client's current openings in them (specialists, own caseload only).
 
-All of it reads the O*NET occupation store; without one the answer is a 503 saying how an
-operator builds it.
+All of it reads the O*NET occupation store; without one the answer is a 409 saying how an
+operator builds it (a state of the service, like a paused client's shortlist, not a server fault).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from api.schemas.occupations import (
 from matcher.occupations import OccupationStore
 
 NO_STORE: dict[int | str, dict[str, Any]] = {
-    503: {"model": Message, "description": "No occupation store imported; detail says how to build it"}
+    409: {"model": Message, "description": "No occupation store imported; detail says how to build it"}
 }
 
 router = APIRouter(tags=["occupations"], responses={**errors(401, 403), **NO_STORE})
@@ -41,10 +41,10 @@ CodePath = Annotated[SocCode, Path(description="O*NET-SOC code.", examples=[CODE
 
 
 def occupation_store(settings: SettingsDep) -> OccupationStore:
-    """The store, loaded once per process; 503 with how to build it when there is none."""
+    """The store, loaded once per process; 409 with how to build it when there is none."""
     loaded = occupations.cached_store(settings.occupations_path)
     if loaded is None:
-        raise HTTPException(status_code=503, detail=occupations.missing_detail(settings.occupations_path))
+        raise HTTPException(status_code=409, detail=occupations.missing_detail(settings.occupations_path))
     return loaded
 
 

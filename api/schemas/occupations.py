@@ -11,6 +11,10 @@ from api.fit_bands import Band
 #: An O*NET-SOC code as people write it: ``35-9021.00`` or ``35-9021``.
 SocCode = Annotated[str, StringConstraints(pattern=r"^\d{2}-\d{4}(\.\d{2})?$")]
 CODE_EXAMPLE = "35-9021.00"
+Relation = Annotated[
+    Literal["chosen", "related"],
+    Field(description="chosen: the occupation asked about; related: one related to it."),
+]
 
 
 class TitleCandidatePublic(BaseModel):
@@ -30,7 +34,7 @@ class TitleResolutionPublic(BaseModel):
         description="True when no occupation reaches the threshold: say unknown, don't guess."
     )
     threshold: float = Field(description="Confidence below which a candidate is not listed.")
-    candidates: list[TitleCandidatePublic]
+    candidates: list[TitleCandidatePublic] = Field(description="Candidates, best first (empty: unknown).")
 
 
 class Preparation(BaseModel):
@@ -54,14 +58,14 @@ class DemandPublic(BaseModel):
 class OccupationProfilePublic(BaseModel):
     """One occupation in plain language: what people do, preparation needed, typical demands."""
 
-    code: str = Field(examples=[CODE_EXAMPLE])
-    title: str
-    description: str
+    code: str = Field(description="O*NET-SOC code.", examples=[CODE_EXAMPLE])
+    title: str = Field(description="O*NET occupation title.")
+    description: str = Field(description="What people in the occupation do, in O*NET's words.")
     activities: list[str] = Field(description="Work activities most tasks of the occupation involve.")
     skills: list[str] = Field(description="Its most distinctive skills.")
     knowledge: list[str] = Field(description="Its most distinctive knowledge areas.")
     technology: list[str] = Field(description="Distinctive in-demand technology (none for most entry jobs).")
-    preparation: Preparation
+    preparation: Preparation = Field(description="The preparation it takes (Job Zone).")
     demands: list[DemandPublic] = Field(
         description="Typical demands on the engine's dimensions; dimensions O*NET says nothing about "
         "(e.g. stamina) are left out."
@@ -71,8 +75,8 @@ class OccupationProfilePublic(BaseModel):
 class RelatedOccupationPublic(BaseModel):
     """An occupation a person could move to, with what carries over."""
 
-    code: str
-    title: str
+    code: str = Field(description="O*NET-SOC code.")
+    title: str = Field(description="O*NET occupation title.")
     score: float = Field(description="Transferability 0-1, best first.")
     job_zone: int | None = Field(description="Its Job Zone 1-5 (null: not rated).")
     preparation: str = Field(description="Its Job Zone in words.")
@@ -82,31 +86,31 @@ class RelatedOccupationPublic(BaseModel):
 class RelatedOccupationsPublic(BaseModel):
     """Related occupations of one occupation (a transferable-skills analysis)."""
 
-    code: str
-    title: str
-    count: int
-    data: list[RelatedOccupationPublic]
+    code: str = Field(description="The occupation asked about (O*NET-SOC code).")
+    title: str = Field(description="Its O*NET title.")
+    count: int = Field(description="Number of occupations in data.")
+    data: list[RelatedOccupationPublic] = Field(description="Related occupations, most transferable first.")
 
 
 class ExploreOccupation(BaseModel):
     """An occupation whose openings are listed: the one asked about or one related to it."""
 
-    code: str
-    title: str
-    relation: Literal["chosen", "related"]
+    code: str = Field(description="O*NET-SOC code.")
+    title: str = Field(description="O*NET occupation title.")
+    relation: Relation
 
 
 class ExploreOpeningPublic(BaseModel):
     """A current open opening in one of the occupations, as it stands for this client."""
 
-    opening_id: str
-    title: str
-    employer: str
+    opening_id: str = Field(description="The opening's id.")
+    title: str = Field(description="The opening's title.")
+    employer: str = Field(description="The employer's name.")
     occupation_code: str = Field(
         description="The opening's O*NET-SOC code (given or inferred from its title)."
     )
-    occupation_title: str
-    relation: Literal["chosen", "related"]
+    occupation_title: str = Field(description="The O*NET title of that code.")
+    relation: Relation
     open_to_client: bool = Field(description="Whether it passes every hard limit of the client.")
     band: Band | None = Field(description="Its fit band when open to the client (strong, good, possible).")
     ruled_out: list[str] = Field(
@@ -118,9 +122,12 @@ class ExploreOpeningPublic(BaseModel):
 class ExploreOpeningsPublic(BaseModel):
     """A client's current openings in an occupation and its related ones (open ones first)."""
 
-    client_id: str
-    code: str
-    title: str
-    occupations: list[ExploreOccupation]
-    count: int
-    data: list[ExploreOpeningPublic]
+    client_id: str = Field(description="The client's id.")
+    code: str = Field(description="The occupation explored (O*NET-SOC code).")
+    title: str = Field(description="Its O*NET title.")
+    occupations: list[ExploreOccupation] = Field(description="It and its related occupations, in that order.")
+    count: int = Field(description="Number of openings in data.")
+    data: list[ExploreOpeningPublic] = Field(
+        description="Open openings in those occupations: open to the client first (best score first), "
+        "then the ruled-out ones."
+    )

@@ -48,7 +48,7 @@ def _no_store(request: Request, user: User, client: Client | None, settings: Set
         request,
         "explore.html",
         user=user,
-        status_code=503,
+        status_code=409,
         nav="explore",
         title="Career exploration",
         client=client,

@@ -1,7 +1,7 @@
 """Career exploration in the JSON API, on the real O*NET store (skipped without ../shared/data).
 
 Resolve a title, an occupation's profile, related occupations, and a client's current openings
-in them (own caseload only, nothing about the client's home); without a store a 503 says how
+in them (own caseload only, nothing about the client's home); without a store a 409 says how
 to build one.
 """
 
@@ -227,5 +227,5 @@ def test_without_a_store_the_answer_says_how_to_build_it(bare: Api) -> None:
         f"/occupations/{DISHWASHERS}/related",
     ):
         response = bare.get(path, headers)
-        assert response.status_code == 503, path
+        assert response.status_code == 409, path
         assert "matcher occupations import" in response.json()["detail"]
