@@ -44,11 +44,12 @@ def _client(session: Session, user: User, client_id: str | None) -> Client | Non
 
 
 def _no_store(request: Request, user: User, client: Client | None, settings: Settings) -> HTMLResponse:
+    # A page that says what is missing (200, as any page reached by its link), where the JSON
+    # API answers 409.
     return render(
         request,
         "explore.html",
         user=user,
-        status_code=409,
         nav="explore",
         title="Career exploration",
         client=client,
