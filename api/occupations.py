@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from matcher.errors import MatcherError
 from matcher.occupations import (
     MIN_CONFIDENCE,
     OccupationNotFound,
@@ -121,12 +122,25 @@ def _load(path: Path, stamp: Stamp | None) -> _Loaded:
     except StoreError as exc:
         _log.warning("%s; occupations are not used", exc)
         return _Loaded(stamp, None, f"The occupation store at {path} cannot be read")
+    _warm(store)
     _log.info("using the occupation store %s (%d occupations)", path, len(store))
     return _Loaded(stamp, store, "")
 
 
+def _warm(store: OccupationStore) -> None:
+    """Build the store's derived indexes now (title index, related-occupation features, demand
+    percentiles: about 4 s on the real store), once with the load, not in someone's first request."""
+    try:
+        resolve_title(store, "dishwasher", top=1)
+        if len(store):
+            similar_occupations(store, store.codes[0], top=1)
+            occupation_demands(store, store.codes[0])
+    except MatcherError as exc:  # a store the engine cannot index fully still serves what it can
+        _log.warning("occupation store indexes not built in advance: %s", exc)
+
+
 def _state(path: Path) -> _Loaded:
-    key = path.resolve()
+    key = Path(path)  # as configured: a stat of each file per call, no path resolution
     stamp = _stamp(key)
     known = _loaded.get(key)
     if known is not None and known.stamp == (stamp or ()):
