@@ -50,11 +50,13 @@ def client_openings(
     code: str,
     as_of: dt.date,
     related_top: int = RELATED_TOP,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> dict[str, Any]:
     """The client's current openings in ``code`` (a store code) and its related occupations.
 
     Openings open to the client come first, best score first; then the ruled-out ones, each
-    with the limits it fails. Reads only.
+    with the limits it fails; ``offset`` and ``limit`` pick a page of them. Reads only.
     """
     wanted = occupation_set(occupation_store, code, related_top=related_top)
     fitted = cache.get(session, as_of=as_of, filters=ShortlistFilters())
@@ -91,11 +93,13 @@ def client_openings(
     data.sort(key=lambda d: (not d["open_to_client"], -d["_score"], d["relation"] != "chosen", d["title"]))
     for item in data:
         del item["_score"]
+    shown = data[offset:] if limit is None else data[offset : offset + limit]
     return {
         "client_id": client_row.id,
         "code": code,
         "title": wanted[code][0],
         "occupations": [{"code": c, "title": t, "relation": r} for c, (t, r) in wanted.items()],
-        "count": len(data),
-        "data": data,
+        "total": len(data),
+        "count": len(shown),
+        "data": shown,
     }

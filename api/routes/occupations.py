@@ -126,6 +126,8 @@ def explore_openings(
     client_id: str,
     code: Annotated[SocCode, Query(description="O*NET-SOC code to explore.", examples=[CODE_EXAMPLE])],
     related: Annotated[int, Query(ge=0, le=30, description="Related occupations to include.")] = 10,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ExploreOpeningsPublic:
     """The client's current open openings in this occupation and its related ones, open ones first."""
     client = own_client(session, user, client_id)
@@ -138,6 +140,8 @@ def explore_openings(
         code=found,
         as_of=settings.today(),
         related_top=related,
+        offset=(page - 1) * per_page,
+        limit=per_page,
     )
     log_event(session, kind="client.read", user=user, client_id=client.id, part="explore")
     session.commit()

@@ -126,7 +126,8 @@ class ExploreOpeningsPublic(BaseModel):
     code: str = Field(description="The occupation explored (O*NET-SOC code).")
     title: str = Field(description="Its O*NET title.")
     occupations: list[ExploreOccupation] = Field(description="It and its related occupations, in that order.")
-    count: int = Field(description="Number of openings in data.")
+    total: int = Field(description="Openings in those occupations in all (every page).")
+    count: int = Field(description="Number of openings in data (this page).")
     data: list[ExploreOpeningPublic] = Field(
         description="Open openings in those occupations: open to the client first (best score first), "
         "then the ruled-out ones."

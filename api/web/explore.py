@@ -21,7 +21,9 @@ from api import explore, occupations
 from api.config import Settings
 from api.deps import MatcherDep, SessionDep, SettingsDep
 from api.fit_bands import BAND_WORDS
+from api.matching import MatcherCache
 from api.models import Client, User
+from api.web.paging import page_of
 from api.web.render import render
 from api.web.session import SpecialistPage
 from matcher.occupations import OccupationStore
@@ -107,7 +109,7 @@ def _occupation(
     session: Session,
     user: User,
     settings: Settings,
-    cache: Any,
+    cache: MatcherCache,
     client_id: str | None,
     code: str,
     q: str,
@@ -121,7 +123,7 @@ def _occupation(
     canonical = occupations.canonical_code(found, code)
     if canonical is None:
         raise HTTPException(status_code=404, detail="O*NET has no occupation with that code.")
-    openings = None
+    openings, page = None, None
     if client is not None:
         openings = explore.client_openings(
             session,
@@ -132,6 +134,8 @@ def _occupation(
             as_of=settings.today(),
             related_top=RELATED_SHOWN,
         )
+        page = page_of(request, total=openings["total"])
+        openings["data"] = openings["data"][page.offset : page.offset + page.size]
     profile = occupations.profile(found, canonical)
     return render(
         request,
@@ -143,6 +147,7 @@ def _occupation(
         profile=profile,
         related=_related_rows(found, canonical),
         openings=openings,
+        page=page,
         band_words=BAND_WORDS,
         q=q.strip()[:MAX_TITLE],
         base=_base(client),

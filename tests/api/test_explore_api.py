@@ -182,7 +182,7 @@ def test_client_openings_in_the_occupation_and_related_ones(
     assert body["occupations"][0] == {"code": DISHWASHERS, "title": "Dishwashers", "relation": "chosen"}
     assert explored["related"] in {o["code"] for o in body["occupations"] if o["relation"] == "related"}
     by_id = {o["opening_id"]: o for o in body["data"]}
-    assert ids["other"] not in by_id and body["count"] == len(body["data"])
+    assert ids["other"] not in by_id and body["count"] == len(body["data"]) == body["total"] == 3
     dish, near, far = by_id[ids["dish"]], by_id[ids["related"]], by_id[ids["far"]]
     # no onet_soc given: the title resolves to Dishwashers, as in the shortlist's pool
     assert dish["occupation_code"] == DISHWASHERS and dish["relation"] == "chosen"
@@ -193,6 +193,19 @@ def test_client_openings_in_the_occupation_and_related_ones(
     # nothing about where the client lives or how long the trip is
     assert not _keys(body) & {"home", "location", "lat", "lon", "commute", "minutes", "zip"}
     assert str(HOME["lat"]) not in response.text and str(HOME["lon"]) not in response.text
+
+
+def test_client_openings_a_page_at_a_time(api: Api, world: World, explored: dict[str, Any]) -> None:
+    url = f"/clients/{explored['client']['id']}/explore"
+    whole = api.get(url, world.headers["spec1"], params={"code": DISHWASHERS}).json()["data"]
+    pages = [
+        api.get(url, world.headers["spec1"], params={"code": DISHWASHERS, "per_page": 2, "page": n}).json()
+        for n in (1, 2)
+    ]
+    assert [p["count"] for p in pages] == [2, 1] and {p["total"] for p in pages} == {3}
+    assert pages[0]["data"] + pages[1]["data"] == whole
+    bad = api.get(url, world.headers["spec1"], params={"code": DISHWASHERS, "per_page": 0})
+    assert bad.status_code == 422 and ["query", "per_page"] in [e["loc"][:2] for e in bad.json()["detail"]]
 
 
 def test_client_explore_follows_the_caseload(api: Api, world: World, explored: dict[str, Any]) -> None:
