@@ -89,6 +89,10 @@ bench-quality: setup
 .PHONY: bench-interests
 bench-interests: setup
 	$(PY) -m bench.interests
+# Career exploration: title resolution and related occupations, warm, in-process and over HTTP (issue 14).
+.PHONY: bench-explore
+bench-explore: setup
+	$(PY) -m bench.explore
 
 # Job-board imports of the real LinkedIn files in ../shared/data (issue 12), then the CSV import
 # of 100k generated openings through the HTTP endpoint, SQLite and PostgreSQL (issue 9).

@@ -33,6 +33,7 @@ from api.routes import (
     decisions,
     employers,
     login,
+    occupations,
     openings,
     program,
     rematch,
@@ -72,6 +73,7 @@ ROUTERS = (
     audit,
     rematch,
     benefits,
+    occupations,
 )
 
 DESCRIPTION = """\

@@ -36,10 +36,11 @@ from api.audit.chain import opening_text, text_hash
 from api.audit.pools import PoolVersion
 from api.models import Opening as OpeningRow
 from api.models import ProgramConfig
+from api.occupations import cached_store
 from api.schemas import ShortlistFilters
 from matcher.assembly import OpeningEnricher, build_matcher, trained_text_model
 from matcher.config import MatcherConfig
-from matcher.occupations import OccupationStore, StoreError
+from matcher.occupations import OccupationStore
 from matcher.pipeline import Matcher
 from matcher.records import opening_from_record, opening_to_record
 from matcher.vocab import load_vocabulary
@@ -70,19 +71,8 @@ class Fitted:
 
 
 def load_occupations(path: Path | None) -> OccupationStore | None:
-    """The O*NET occupation store imported at ``path``, or None when there is none."""
-    if path is None:
-        return None
-    if not (path / "metadata.json").exists():
-        _log.info("no occupation store at %s: demands and strengths are not inferred", path)
-        return None
-    try:
-        occupations = OccupationStore.load(path)
-    except StoreError as exc:
-        _log.warning("%s; demands and strengths are not inferred", exc)
-        return None
-    _log.info("using the occupation store %s (%d occupations)", path, len(occupations))
-    return occupations
+    """The O*NET occupation store imported at ``path`` (loaded once per process), or None."""
+    return cached_store(path)
 
 
 @dataclass(frozen=True, slots=True)

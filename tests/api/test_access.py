@@ -324,6 +324,12 @@ ROWS = [
     Row("GET", "/rematch/digest", {S: single(200)}, prepare=lambda c: _rematch_done(c)),
     Row("GET", "/rematch/digests", {S: single(200)}, prepare=lambda c: _rematch_done(c)),
     Row("GET", "/rematch/digests/{run}", {S: single(200)}, prepare=lambda c: _rematch_run(c)),
+    # Career exploration: these apps have no O*NET store, so the allowed roles get the 409 that
+    # says how to build one (with a store: tests/api/test_explore_api.py, caseload included).
+    Row("GET", "/occupations/resolve", {S: single(409), AD: single(409)}),
+    Row("GET", "/occupations/{code}", {S: single(409), AD: single(409)}),
+    Row("GET", "/occupations/{code}/related", {S: single(409), AD: single(409)}),
+    Row("GET", "/clients/{client}/explore", {S: {OWN: 409, OTHER: 409, MISSING: 409}}, kind="client"),
 ]
 
 

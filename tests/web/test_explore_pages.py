@@ -1,0 +1,123 @@
+"""Career exploration pages on the real O*NET store (skipped without ../shared/data).
+
+From the client's page: search a title, the occupations it may be, an occupation's profile,
+related occupations and the client's current openings in them; only for one's own clients.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.main import create_app
+from api.models import Role
+from tests.api.conftest import Api, fresh_database, make_settings, make_test_client, opening_details
+from tests.real_occupations import real_store_dir
+from tests.web.conftest import Browser, World, browser_for, make_user
+
+__all__ = ["browser_for", "real_store_dir"]
+
+DISHWASHERS = "35-9021.00"
+
+
+@pytest.fixture(scope="module")
+def api(backend: str, tmp_path_factory: pytest.TempPathFactory, real_store_dir: Path) -> Iterator[Api]:
+    """The pages' app with the real occupation store."""
+    directory = tmp_path_factory.mktemp(f"explore-pages-{backend}")
+    with fresh_database(backend, directory) as url:
+        app = create_app(make_settings(directory, url, occupations_store=real_store_dir))
+        with make_test_client(app) as client:
+            yield Api(app=app, client=client)
+
+
+@pytest.fixture(scope="module")
+def setting(api: Api) -> dict[str, Any]:
+    """A specialist with a dishwasher client, and a dishwasher opening nearby."""
+    specialist = make_user(api, Role.SPECIALIST)
+    liaison = api.headers(make_user(api, Role.LIAISON))
+    employer = api.create_employer(liaison, name="Blue Plate Diner")
+    details = opening_details(title="Dishwasher", description="Wash dishes in a busy kitchen.")
+    opening = api.create_opening(liaison, employer["id"], **details)
+    client = api.create_client(api.headers(specialist), label="Robin", past_titles=["Dishwasher"])
+    return {"specialist": specialist, "client": client, "opening": opening}
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_client_page_links_to_career_exploration(browser_for: Any, setting: dict[str, Any]) -> None:
+    browser: Browser = browser_for(setting["specialist"])
+    page = browser.get(f"/clients/{setting['client']['id']}")
+    assert f'href="/clients/{setting["client"]["id"]}/explore"' in page.text
+
+
+def test_search_offers_past_jobs_and_lists_candidates(browser_for: Any, setting: dict[str, Any]) -> None:
+    browser: Browser = browser_for(setting["specialist"])
+    base = f"/clients/{setting['client']['id']}/explore"
+    first = browser.get(base)
+    assert first.status_code == 200 and f'href="{base}?title=Dishwasher"' in first.text
+    found = browser.get(base, params={"title": "dish washer"})
+    assert found.status_code == 200
+    assert f'href="{base}/{DISHWASHERS}?q=dish%20washer"' in found.text and "Dishwashers" in found.text
+    unknown = browser.get(base, params={"title": "qzxv wprrt"})
+    assert "Unknown: no O*NET occupation matches" in _text(unknown.text)
+
+
+def test_occupation_page_shows_profile_related_and_the_clients_openings(
+    browser_for: Any, setting: dict[str, Any]
+) -> None:
+    browser: Browser = browser_for(setting["specialist"])
+    client_id = setting["client"]["id"]
+    page = browser.get(f"/clients/{client_id}/explore/{DISHWASHERS}")
+    assert page.status_code == 200, page.text
+    text = _text(page.text)
+    for heading in ("What people do", "Preparation needed", "Typical demands", "Related occupations"):
+        assert heading in text
+    assert "Little or no preparation" in text and "Job Zone 1 of 5" in text
+    assert "Robin's current openings in these occupations" in text
+    assert "Dishwasher at Blue Plate Diner" in text
+    opening_id = setting["opening"]["id"]
+    assert f'href="/why-not?client={client_id}&amp;opening={opening_id}"' in page.text
+    assert f'href="/clients/{client_id}/shortlist"' in page.text
+    # related occupations link on, within the client's exploration
+    assert re.search(rf'href="/clients/{client_id}/explore/\d\d-\d{{4}}\.\d\d"', page.text)
+
+
+def test_without_a_client_there_are_no_openings(browser_for: Any, setting: dict[str, Any]) -> None:
+    browser: Browser = browser_for(setting["specialist"])
+    page = browser.get(f"/explore/{DISHWASHERS}")
+    assert page.status_code == 200 and "Related occupations" in page.text
+    assert "current openings" not in page.text and 'aria-current="page">Career exploration' in page.text
+
+
+def test_someone_elses_client_and_bad_input(api: Api, browser_for: Any, setting: dict[str, Any]) -> None:
+    other: Browser = browser_for(make_user(api, Role.SPECIALIST))
+    client_id = setting["client"]["id"]
+    assert other.get(f"/clients/{client_id}/explore").status_code == 404
+    assert other.get(f"/clients/{client_id}/explore/{DISHWASHERS}").status_code == 404
+    mine: Browser = browser_for(setting["specialist"])
+    assert mine.get(f"/clients/{client_id}/explore/99-9999.00").status_code == 404
+    assert mine.get(f"/clients/{client_id}/explore/dishwasher").status_code == 422
+    long = mine.get(f"/clients/{client_id}/explore", params={"title": "x" * 201})
+    assert long.status_code == 422 and "Keep the job title to 200 characters or fewer" in long.text
+    liaison: Browser = browser_for(make_user(api, Role.LIAISON))
+    assert liaison.get("/explore").status_code == 404
+
+
+def test_without_a_store_the_page_says_so(tmp_path: Path) -> None:
+    app = create_app(make_settings(tmp_path, f"sqlite:///{tmp_path / 'api.db'}"))
+    with make_test_client(app) as http:
+        bare = Api(app=app, client=http)
+        browser = Browser(http)
+        browser.log_in(make_user(bare, Role.SPECIALIST))
+        page = browser.get("/explore")
+        assert page.status_code == 200
+        assert "needs the O*NET occupation store" in page.text and "matcher occupations import" in page.text
+
+
+__all__ += ["World"]
