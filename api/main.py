@@ -36,6 +36,7 @@ from api.routes import (
     openings,
     program,
     rematch,
+    retention,
     shortlists,
     users,
 )
@@ -72,6 +73,7 @@ ROUTERS = (
     audit,
     rematch,
     benefits,
+    retention,
 )
 
 DESCRIPTION = """\
