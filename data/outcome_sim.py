@@ -197,6 +197,13 @@ def simulate_tenure(
     return np.where(ended, tenure, followed), ended, reasons
 
 
+def hire(strengths: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The opening each pool's client is hired at (last axis: the pool), drawn ~ exp(3 * strengths)."""
+    appeal = HIRE_STRENGTHS * strengths
+    result: np.ndarray = np.argmax(appeal + rng.gumbel(size=strengths.shape), axis=-1)  # Gumbel-max
+    return result
+
+
 def simulate(n: int, *, seed: int, as_of: dt.date, days: int = 730) -> Simulated:
     """``n`` placements started over ``days`` days before ``as_of``, with their pools and outcomes.
 
@@ -213,8 +220,7 @@ def simulate(n: int, *, seed: int, as_of: dt.date, days: int = 730) -> Simulated
     """
     rng = np.random.default_rng(seed)
     pool, gaps = _factor_draws(rng, (n, POOL))
-    appeal = HIRE_STRENGTHS * pool[..., FACTORS.index("strengths")]
-    hired = np.argmax(appeal + rng.gumbel(size=(n, POOL)), axis=1)  # a draw ~ exp(appeal)
+    hired = hire(pool[..., FACTORS.index("strengths")], rng)
     rows = np.arange(n)
     factors, pair_gaps = pool[rows, hired], gaps[rows, hired]
     start = np.datetime64(as_of, "D") - rng.integers(1, days + 1, n).astype("timedelta64[D]")

@@ -32,7 +32,7 @@ def read_proposal(
     return RetentionProposalPublic.model_validate(retention.proposal(session, models_dir=models_dir))
 
 
-@router.post("/proposal/promote", status_code=status.HTTP_201_CREATED, responses=errors(409, 422))
+@router.post("/proposal/promote", status_code=status.HTTP_201_CREATED, responses=errors(409))
 def promote_proposal(
     session: SessionDep, admin: AdminUser, models_dir: ModelsDir, body: RetentionPromote
 ) -> ProgramConfigPublic:

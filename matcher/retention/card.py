@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from matcher.config import FACTORS
+from matcher.retention.evaluate import LOST_RECALL, NDCG, RECALL
 
 INTENDED_USE = (
     "Program admins review how well the engine's factors predicted who kept a job 90 days, and "
@@ -85,14 +86,17 @@ def _evaluation(evaluation: Mapping[str, Any] | None) -> list[str]:
     if ranking:
         lines += [
             "",
-            "Later kept hires in the top 10 of their pool (weights proposed from the earlier placements):",
+            "Later hires in the top 10 of their pool under the weights in force and the weights proposed "
+            "from the earlier placements (kept: still employed at day 90; lost: ended before):",
             "",
             "| metric | weights in force | proposed | difference |",
             "|---|---|---|---|",
         ]
-        for name, m in ranking.items():
-            cells = [_interval(m[k]) for k in ("current", "proposed", "difference")]
+        for name in (RECALL, NDCG, LOST_RECALL):
+            cells = [_interval(ranking[name][k]) for k in ("current", "proposed", "difference")]
             lines.append(f"| {name} | {' | '.join(cells)} |")
+    warnings = evaluation.get("warnings") or []
+    lines += ["", *(f"**Against promoting:** {w}." for w in warnings)] if warnings else []
     return lines
 
 

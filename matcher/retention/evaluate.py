@@ -21,6 +21,7 @@ from matcher.config import FACTORS
 from matcher.retention.outcomes import Outcomes
 
 K = 10
+RECALL, NDCG, LOST_RECALL = f"recall@{K}", f"ndcg@{K}", f"lost recall@{K}"  # the ranking metrics
 BINS = 10
 CONFIDENCE = 0.95
 
@@ -97,9 +98,9 @@ def ranking(
     kept, lost = outcomes.retained, ~outcomes.retained
     now, new = hire_ranks(outcomes, current), hire_ranks(outcomes, proposed)
     metrics: dict[str, tuple[Callable[[np.ndarray], np.ndarray], np.ndarray]] = {
-        f"recall@{K}": (lambda r: (r <= K).astype(np.float64), kept),
-        f"ndcg@{K}": (_ndcg, kept),
-        f"lost recall@{K}": (lambda r: (r <= K).astype(np.float64), lost),
+        RECALL: (lambda r: (r <= K).astype(np.float64), kept),
+        NDCG: (_ndcg, kept),
+        LOST_RECALL: (lambda r: (r <= K).astype(np.float64), lost),
     }
     out: dict[str, dict[str, dict[str, float]]] = {}
     for name, (per_hire, which) in metrics.items():

@@ -93,6 +93,23 @@ def _evaluation(
     out["proposed_from_earlier"] = proposed
     if proposed is not None:
         out["ranking"] = evaluate.ranking(test, current, proposed, n_bootstrap=n_bootstrap, seed=seed)
+    out["warnings"] = _warnings(out)
+    return out
+
+
+def _warnings(evaluation: Mapping[str, Any]) -> list[str]:
+    """What in the later placements speaks against promoting, in words."""
+    out = []
+    cal = evaluation["calibration"]
+    if cal["brier"]["value"] >= cal["brier_base_rate"]:
+        out.append(
+            f"on later placements the model predicts no better than the earlier base rate "
+            f"(Brier {cal['brier']['value']:.3f} vs {cal['brier_base_rate']:.3f})"
+        )
+    for name, metric in (evaluation.get("ranking") or {}).items():
+        if name != evaluate.LOST_RECALL and metric["difference"]["high"] < 0:
+            change = metric["difference"]["value"]
+            out.append(f"the proposed weights ranked later kept hires lower ({name} {change:+.3f})")
     return out
 
 
