@@ -23,7 +23,7 @@ def models_dir(api: Api, tmp_path: Path) -> Iterator[Path]:
     api.app.dependency_overrides.pop(get_models_dir)
 
 
-def _simulated_model(models_dir: Path, weights: dict[str, float]) -> str:
+def simulated_model(models_dir: Path, weights: dict[str, float]) -> str:
     sim = outcome_sim.simulate(3000, seed=5, as_of=AS_OF)
     outcomes = Outcomes(
         start=sim.start,
@@ -52,7 +52,7 @@ def test_without_a_model_nothing_is_proposed_or_promoted(api: Api, world: World)
 def test_promotion_is_a_new_config_version_with_its_audit_events(
     api: Api, world: World, models_dir: Path
 ) -> None:
-    version = _simulated_model(models_dir, DEFAULT_WEIGHTS)
+    version = simulated_model(models_dir, DEFAULT_WEIGHTS)
     before = api.get("/config", world.headers["admin"]).json()
     proposal = api.get("/retention/proposal", world.headers["auditor"]).json()
     assert proposal["status"] == "ok" and proposal["model_version"] == version
