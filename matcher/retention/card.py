@@ -96,7 +96,7 @@ def _evaluation(evaluation: Mapping[str, Any] | None) -> list[str]:
             cells = [_interval(ranking[name][k]) for k in ("current", "proposed", "difference")]
             lines.append(f"| {name} | {' | '.join(cells)} |")
     warnings = evaluation.get("warnings") or []
-    lines += ["", *(f"**Against promoting:** {w}." for w in warnings)] if warnings else []
+    lines += ["", *(f"- **Against promoting:** {w}." for w in warnings)] if warnings else []
     return lines
 
 
