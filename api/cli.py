@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from api import import_cli, logs, migrate, request_id, retention_cli, security, store
+from api import import_cli, logs, migrate, request_id, retention, retention_cli, security, store
 from api.audit import cli as audit_cli
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
@@ -39,7 +39,6 @@ from api.matching import load_occupations
 from api.models import Role
 from api.rematch import job as rematch_job
 from api.schemas import UserCreate
-from matcher import artifacts
 from matcher.progress import stages
 from matcher.version import version_line
 
@@ -158,7 +157,7 @@ def demo(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
                 version, report = retention_cli.train(
                     session,
                     today=settings.today(),
-                    models_dir=artifacts.MODELS_DIR,
+                    models_dir=retention.models_dir_of(settings),
                     n_bootstrap=200,
                     trained_by="placement-api demo",
                 )
@@ -286,7 +285,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return audit_cli.run(args)
     if args.command == "retention":
         with _session(settings) as session:
-            return retention_cli.run(args, session, today=settings.today())
+            return retention_cli.run(
+                args, session, today=settings.today(), models_dir=retention.models_dir_of(settings)
+            )
     if args.command == "import-openings":
         with _session(settings) as session:
             return import_cli.run(args, session, today=settings.today(), ttl_days=settings.import_ttl_days)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from api import store
 from api.audit import store as audit_store
+from api.config import Settings
 from api.events import log_event
 from api.matching import load_occupations
 from api.models import ProgramConfig, User
@@ -34,6 +35,12 @@ from matcher.retention.proposal import propose_weights
 from matcher.vocab import load_vocabulary
 
 PROMOTED = "retention.promoted"
+
+
+def models_dir_of(settings: Settings) -> Path:
+    """The retention model's folder: ``var_dir/models``, written by the service (as
+    ``var_dir/occupations``), not the package's ``models/``, which an installed wheel cannot change."""
+    return settings.var_dir / "models"
 
 
 class NoProposal(Exception):
@@ -82,7 +89,7 @@ def train_from_db(
     *,
     as_of: dt.date,
     trained_by: str,
-    models_dir: Path = artifacts.MODELS_DIR,
+    models_dir: Path,
     n_bootstrap: int = 200,
     occupations_path: Path | None = None,
 ) -> dict[str, Any]:
@@ -93,7 +100,7 @@ def train_from_db(
     return retention.save(trained, models_dir=models_dir, trained_by=trained_by)
 
 
-def load_report(models_dir: Path = artifacts.MODELS_DIR) -> tuple[str, dict[str, Any]] | None:
+def load_report(models_dir: Path) -> tuple[str, dict[str, Any]] | None:
     """The trained model's version and report, or None when none was trained (or it does not load)."""
     try:
         _, meta = artifacts.load(retention.RETENTION_MODEL, models_dir=models_dir)
@@ -116,7 +123,7 @@ def promotions(session: Session, *, model_version: str) -> list[dict[str, Any]]:
     ]
 
 
-def proposal(session: Session, *, models_dir: Path = artifacts.MODELS_DIR) -> dict[str, Any]:
+def proposal(session: Session, *, models_dir: Path) -> dict[str, Any]:
     """The model's report with the weights in force now and the proposal made from them."""
     loaded = load_report(models_dir)
     row = store.config.current(session)
@@ -146,9 +153,7 @@ def proposal(session: Session, *, models_dir: Path = artifacts.MODELS_DIR) -> di
     }
 
 
-def promote(
-    session: Session, *, admin: User, model_version: str, models_dir: Path = artifacts.MODELS_DIR
-) -> ProgramConfig:
+def promote(session: Session, *, admin: User, model_version: str, models_dir: Path) -> ProgramConfig:
     """Store the proposal as a new configuration version, with its audit events. The caller commits.
 
     ``model_version`` is the version the admin reviewed; another one (retrained since) is refused.
@@ -178,7 +183,7 @@ def promote(
     return row
 
 
-def rewrite_card(session: Session, *, models_dir: Path = artifacts.MODELS_DIR) -> None:
+def rewrite_card(session: Session, *, models_dir: Path) -> None:
     """The card again, naming the latest promotion of the model (after the promotion is committed)."""
     try:
         _, meta = artifacts.load(retention.RETENTION_MODEL, models_dir=models_dir)

@@ -2,9 +2,10 @@
 
 Reads every placement at an opening, recomputes the engine's factor values of each client x
 opening from the stored records, trains and evaluates the retention model and writes
-``models/retention_model.joblib``, its ``.json`` sidecar and ``retention_model.md`` (or
-``--models-dir``). Nothing in the program configuration changes: an admin reviews the proposal
-at ``/admin/retention`` and promotes it there (or ``POST /api/v1/retention/proposal/promote``).
+``var/models/retention_model.joblib`` (the service's folder), its ``.json`` sidecar and
+``retention_model.md`` (or ``--models-dir``). Nothing in the program configuration changes: an
+admin reviews the proposal at ``/admin/retention`` and promotes it there (or
+``POST /api/v1/retention/proposal/promote``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api import retention
-from matcher import artifacts
 from matcher.progress import stages
 from matcher.retention import model_version
 
@@ -28,7 +28,9 @@ from matcher.retention import model_version
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", required=True)
     train = sub.add_parser("train", help="train on the recorded placements and write the model card")
-    train.add_argument("--models-dir", type=Path, default=artifacts.MODELS_DIR, help="where to write it")
+    train.add_argument(
+        "--models-dir", type=Path, help="where to write it (default: var/models, read by the service)"
+    )
     train.add_argument("--bootstrap", type=int, default=200, help="resamples for every interval")
     train.add_argument("--json", action="store_true", help="print the model's report as JSON")
 
@@ -58,7 +60,8 @@ def train(
     return model_version(meta), meta["report"]
 
 
-def run(args: argparse.Namespace, session: Session, *, today: dt.date) -> int:
+def run(args: argparse.Namespace, session: Session, *, today: dt.date, models_dir: Path) -> int:
+    """Train; ``models_dir``: where the service reads the model (``--models-dir`` overrides)."""
     if args.bootstrap < 2:
         raise SystemExit("retention train: --bootstrap must be at least 2")
     with stages(1, desc="placement-api retention train") as step:
@@ -66,7 +69,7 @@ def run(args: argparse.Namespace, session: Session, *, today: dt.date) -> int:
         version, report = train(
             session,
             today=today,
-            models_dir=args.models_dir,
+            models_dir=args.models_dir or models_dir,
             n_bootstrap=args.bootstrap,
             trained_by=f"placement-api retention train ({getpass.getuser()})",
         )

@@ -8,17 +8,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, status
 
 from api import retention
-from api.deps import AdminOrAuditor, AdminUser, SessionDep
+from api.deps import AdminOrAuditor, AdminUser, SessionDep, SettingsDep
+from api.retention import models_dir_of
 from api.schemas import ProgramConfigPublic, errors
 from api.schemas.retention import RetentionPromote, RetentionProposalPublic
-from matcher import artifacts
 
 router = APIRouter(prefix="/retention", tags=["retention"], responses=errors(401, 403))
 
 
-def get_models_dir() -> Path:
-    """Where the retention model is read from (tests point it elsewhere)."""
-    return artifacts.MODELS_DIR
+def get_models_dir(settings: SettingsDep) -> Path:
+    """Where the retention model is read from: the service's own writable folder, ``var/models``."""
+    return models_dir_of(settings)
 
 
 ModelsDir = Annotated[Path, Depends(get_models_dir)]

@@ -18,6 +18,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+MAX_NEWTON_STEPS = 25
+NEWTON_TOLERANCE = 1e-8
+
 
 # scikit-learn ships no type stubs: its base classes are Any to mypy.
 class RetentionModel(OneToOneFeatureMixin, ClassifierMixin, BaseEstimator):  # type: ignore[misc]
@@ -51,10 +54,6 @@ class RetentionModel(OneToOneFeatureMixin, ClassifierMixin, BaseEstimator):  # t
         self.C = C
         self.random_state = random_state
 
-    def _regression(self, *, warm_start: bool = False) -> LogisticRegression:
-        # Newton's method: a handful of exact steps for a few features, so each resample is cheap.
-        return LogisticRegression(C=self.C, solver="newton-cholesky", max_iter=100, warm_start=warm_start)
-
     def fit(self, X: Any, y: Any) -> Self:
         """Fit on factor values ``X`` (n, F) and retained-at-90-days ``y`` (n,)."""
         X, y = validate_data(self, X, y, dtype=np.float64)
@@ -65,23 +64,23 @@ class RetentionModel(OneToOneFeatureMixin, ClassifierMixin, BaseEstimator):  # t
             raise ValueError("retention needs both outcomes (retained and not) in y")
         # One thread: a (n, 7) problem gains nothing from BLAS threads and loses to their contention.
         with threadpool_limits(1):
-            full = self._regression().fit(X, y)
+            full = LogisticRegression(C=self.C, solver="newton-cholesky", max_iter=100).fit(X, y)
             self.coef_ = full.coef_[0].copy()
             self.intercept_ = float(full.intercept_[0])
-            self.coef_interval_ = self._intervals(X, y)
+            self.coef_interval_ = self._intervals(X, (y == self.classes_[1]).astype(np.float64))
         return self
 
     def _intervals(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Intervals from resamples, each a refit starting from the full fit (warm start)."""
+        """Intervals from resamples, each refitted by Newton steps from the full fit."""
         rng = np.random.default_rng(self.random_state)
-        refit = self._regression(warm_start=True)
+        X1 = np.column_stack([X, np.ones(len(X))])
+        start = np.append(self.coef_, self.intercept_)
         draws = np.empty((self.n_bootstrap, X.shape[1]))
         n = len(y)
         for b in range(self.n_bootstrap):
             # A resample with replacement, as counts per placement (the same fit, no copy of X).
             counts = np.bincount(rng.integers(0, n, n), minlength=n).astype(np.float64)
-            refit.coef_, refit.intercept_ = self.coef_[None, :].copy(), np.array([self.intercept_])
-            draws[b] = refit.fit(X, y, sample_weight=counts).coef_[0]
+            draws[b] = _newton(X1, y, counts, start, 1.0 / self.C)[:-1]
         # Normal bootstrap interval (coefficient +- z * the resamples' spread): steadier than
         # percentiles of a few hundred resamples, whose tails rest on a handful of draws.
         half = norm.ppf(0.5 + self.confidence / 2.0) * draws.std(axis=0, ddof=1)
@@ -112,3 +111,26 @@ class RetentionModel(OneToOneFeatureMixin, ClassifierMixin, BaseEstimator):  # t
             str(name): {"coef": float(c), "low": float(lo), "high": float(hi)}
             for name, c, (lo, hi) in zip(names, self.coef_, self.coef_interval_, strict=True)
         }
+
+
+def _newton(
+    X1: np.ndarray, y: np.ndarray, weights: np.ndarray, beta: np.ndarray, penalty: float
+) -> np.ndarray:
+    """Weighted L2-penalised logistic regression by Newton's method from ``beta`` (last: intercept).
+
+    The objective scikit-learn's ``LogisticRegression`` minimises, ``sum_i w_i * log-loss_i +
+    penalty / 2 * |coef|^2`` (the intercept unpenalised), written out here because each of a few
+    hundred resamples starts next to the solution: two or three exact steps, without the
+    estimator's per-call checks, which cost more than the steps on a program's few hundred rows.
+    """
+    ridge = np.full(len(beta), penalty)
+    ridge[-1] = 0.0
+    for _ in range(MAX_NEWTON_STEPS):
+        p = 1.0 / (1.0 + np.exp(-(X1 @ beta)))
+        gradient = X1.T @ (weights * (p - y)) + ridge * beta
+        hessian = (X1 * (weights * p * (1.0 - p))[:, None]).T @ X1 + np.diag(ridge)
+        step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
+        beta = beta - step
+        if np.max(np.abs(step)) < NEWTON_TOLERANCE:
+            break
+    return beta

@@ -164,7 +164,7 @@ def train(
     return Trained(model, _clean(report))
 
 
-def save(trained: Trained, *, models_dir: Path = artifacts.MODELS_DIR, trained_by: str) -> dict[str, Any]:
+def save(trained: Trained, *, models_dir: Path, trained_by: str) -> dict[str, Any]:
     """Write the model, its sidecar (the report) and its card; returns the sidecar's metadata.
 
     The model version is the artifact's checksum prefix: a retrained model is a new version.
@@ -184,7 +184,7 @@ def model_version(meta: Mapping[str, Any]) -> str:
 def write_card(
     meta: Mapping[str, Any],
     *,
-    models_dir: Path = artifacts.MODELS_DIR,
+    models_dir: Path,
     promoted: Mapping[str, Any] | None = None,
 ) -> Path:
     """(Re)write ``retention_model.md`` from a sidecar; ``promoted``: who promoted it, when, as what."""
