@@ -12,9 +12,11 @@ from __future__ import annotations
 from typing import Any, Self
 
 import numpy as np
+from scipy.special import expit
 from scipy.stats import norm
 from sklearn.base import BaseEstimator, ClassifierMixin, OneToOneFeatureMixin
 from sklearn.linear_model import LogisticRegression
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
@@ -54,14 +56,22 @@ class RetentionModel(OneToOneFeatureMixin, ClassifierMixin, BaseEstimator):  # t
         self.C = C
         self.random_state = random_state
 
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # kept or not: two outcomes only
+        return tags
+
     def fit(self, X: Any, y: Any) -> Self:
         """Fit on factor values ``X`` (n, F) and retained-at-90-days ``y`` (n,)."""
         X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
         if self.n_bootstrap < 2 or not 0 < self.confidence < 1:
             raise ValueError("n_bootstrap must be >= 2 and confidence in (0, 1)")
         self.classes_ = np.unique(y)
-        if len(self.classes_) != 2:
-            raise ValueError("retention needs both outcomes (retained and not) in y")
+        if len(self.classes_) > 2:
+            raise ValueError("Only binary classification is supported: kept the job or not")
+        if len(self.classes_) < 2:
+            raise ValueError("y has 1 class only: retention needs both outcomes (kept and lost)")
         # One thread: a (n, 7) problem gains nothing from BLAS threads and loses to their contention.
         with threadpool_limits(1):
             full = LogisticRegression(C=self.C, solver="newton-cholesky", max_iter=100).fit(X, y)
@@ -95,12 +105,13 @@ class RetentionModel(OneToOneFeatureMixin, ClassifierMixin, BaseEstimator):  # t
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """(n, 2): probability of leaving before day 90, and of still working then."""
-        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        p = expit(self.decision_function(X))
         return np.column_stack([1.0 - p, p])
 
     def predict(self, X: Any) -> np.ndarray:
         """The more likely outcome."""
-        result: np.ndarray = self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+        kept = self.predict_proba(X)[:, 1] >= 0.5
+        result: np.ndarray = self.classes_[kept.astype(int)]
         return result
 
     def coefficients(self) -> dict[str, dict[str, float]]:
@@ -126,7 +137,7 @@ def _newton(
     ridge = np.full(len(beta), penalty)
     ridge[-1] = 0.0
     for _ in range(MAX_NEWTON_STEPS):
-        p = 1.0 / (1.0 + np.exp(-(X1 @ beta)))
+        p = expit(X1 @ beta)
         gradient = X1.T @ (weights * (p - y)) + ridge * beta
         hessian = (X1 * (weights * p * (1.0 - p))[:, None]).T @ X1 + np.diag(ridge)
         step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
