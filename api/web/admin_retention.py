@@ -18,6 +18,7 @@ from api.routes.retention import ModelsDir
 from api.web.render import render
 from api.web.session import AdminPage
 from api.web.words import FACTOR_WORDS
+from matcher.retention.evaluate import LOST_RECALL, NDCG, RECALL
 
 router = APIRouter()
 
@@ -55,6 +56,7 @@ def _page(
         coefficients=report.get("coefficients") or {},
         evaluation=report.get("evaluation") or {},
         factor_words=FACTOR_WORDS,
+        ranking_names=(RECALL, NDCG, LOST_RECALL),
         rows=rows,
         errors=errors,
         status_code=status_code,
