@@ -160,6 +160,7 @@ def demo(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
                     models_dir=retention.models_dir_of(settings),
                     n_bootstrap=200,
                     trained_by="placement-api demo",
+                    occupations_path=settings.occupations_path,
                 )
     _out(f"database: {settings.sqlalchemy_url}")
     if summary.existing_demo:
@@ -286,7 +287,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "retention":
         with _session(settings) as session:
             return retention_cli.run(
-                args, session, today=settings.today(), models_dir=retention.models_dir_of(settings)
+                args,
+                session,
+                today=settings.today(),
+                models_dir=retention.models_dir_of(settings),
+                occupations_path=settings.occupations_path,
             )
     if args.command == "import-openings":
         with _session(settings) as session:

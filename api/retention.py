@@ -44,14 +44,15 @@ def models_dir_of(settings: Settings) -> Path:
 
 
 class NoProposal(Exception):
-    """Nothing to promote: no model, not enough outcomes, or the weights it was made for changed."""
+    """Nothing to promote: no model, not enough outcomes, no clear effect, or another model version."""
 
 
 def outcomes_from_db(
     session: Session, *, as_of: dt.date, config: MatcherConfig, occupations_path: Path | None = None
 ) -> retention.Outcomes:
-    """Every placement at an opening, with its factor values recomputed by the engine."""
-    rows = retention_store.placed_pairs(session)
+    """Every placement at an opening that started by ``as_of``, with its factor values recomputed by
+    the engine (a start recorded ahead, for a job not begun yet, has no outcome to learn from)."""
+    rows = [r for r in retention_store.placed_pairs(session) if r.start_date <= as_of]
     vocab = load_vocabulary()
     records = retention_store.client_records(session, ids=sorted({r.client_id for r in rows}))
     clients = [client_from_record(records[c], vocab) for c in sorted(records)]

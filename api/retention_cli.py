@@ -51,16 +51,38 @@ def summary_lines(version: str, report: dict[str, Any]) -> list[str]:
 
 
 def train(
-    session: Session, *, today: dt.date, models_dir: Path, n_bootstrap: int, trained_by: str
+    session: Session,
+    *,
+    today: dt.date,
+    models_dir: Path,
+    n_bootstrap: int,
+    trained_by: str,
+    occupations_path: Path | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """Train from the database; returns the model version and its report."""
+    """Train from the database; returns the model version and its report.
+
+    ``occupations_path``: the O*NET store the service enriches openings from, so the factor
+    values are the ones its shortlists computed.
+    """
     meta = retention.train_from_db(
-        session, as_of=today, trained_by=trained_by, models_dir=models_dir, n_bootstrap=n_bootstrap
+        session,
+        as_of=today,
+        trained_by=trained_by,
+        models_dir=models_dir,
+        n_bootstrap=n_bootstrap,
+        occupations_path=occupations_path,
     )
     return model_version(meta), meta["report"]
 
 
-def run(args: argparse.Namespace, session: Session, *, today: dt.date, models_dir: Path) -> int:
+def run(
+    args: argparse.Namespace,
+    session: Session,
+    *,
+    today: dt.date,
+    models_dir: Path,
+    occupations_path: Path | None = None,
+) -> int:
     """Train; ``models_dir``: where the service reads the model (``--models-dir`` overrides)."""
     if args.bootstrap < 2:
         raise SystemExit("retention train: --bootstrap must be at least 2")
@@ -72,6 +94,7 @@ def run(args: argparse.Namespace, session: Session, *, today: dt.date, models_di
             models_dir=args.models_dir or models_dir,
             n_bootstrap=args.bootstrap,
             trained_by=f"placement-api retention train ({getpass.getuser()})",
+            occupations_path=occupations_path,
         )
     if args.json:
         sys.stdout.write(json.dumps({"model_version": version, **report}, indent=2) + "\n")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from matcher._data import outcome_sim
 
 from api import retention
 from api.routes.retention import get_models_dir
-from matcher.config import DEFAULT_WEIGHTS, FACTORS
+from matcher.config import DEFAULT_WEIGHTS, FACTORS, MatcherConfig
 from matcher.retention import Outcomes, save, train
 from tests.api.conftest import AS_OF, Api, World
 
@@ -94,7 +94,7 @@ def test_too_few_recorded_placements_say_not_enough_outcomes(
 ) -> None:
     employer = api.create_employer(world.headers["liaison1"])
     placed = []
-    for start in ("2025-06-02", "2025-11-03"):
+    for start in ("2025-06-02", "2025-11-03", "2026-04-01"):  # the last one starts after AS_OF
         opening = api.create_opening(world.headers["liaison1"], employer["id"])
         client = api.create_client(world.headers["spec1"])
         body = {"opening_id": opening["id"], "start_date": start}
@@ -107,17 +107,15 @@ def test_too_few_recorded_placements_say_not_enough_outcomes(
         meta = retention.train_from_db(
             session, as_of=AS_OF, trained_by="test", models_dir=models_dir, n_bootstrap=5
         )
-        outcomes = retention.outcomes_from_db(
-            session, as_of=AS_OF, config=retention.store.config.matcher_config(None)
-        )
+        outcomes = retention.outcomes_from_db(session, as_of=AS_OF, config=MatcherConfig())
     assert meta["report"]["status"] == "not_enough"
     assert meta["report"]["message"].startswith("not enough outcomes")
-    assert meta["report"]["counts"]["placements"] == len(outcomes) >= len(placed)
+    assert meta["report"]["counts"]["placements"] == len(outcomes) == len(placed) - 1  # not the future one
     # The placed pairs' factors are the engine's: every one in [0, 1], and each one in its own pool.
     assert ((outcomes.factors >= 0) & (outcomes.factors <= 1)).all()
     hired = outcomes.pool[range(len(outcomes)), outcomes.hired]
     assert (hired == outcomes.factors).all() and outcomes.factors.shape[1] == len(FACTORS)
-    assert (outcomes.start <= dt.date(2025, 11, 3)).all() and not outcomes.ended.any()
+    assert (outcomes.start <= np.datetime64(AS_OF)).all() and not outcomes.ended.any()
     proposal = api.get("/retention/proposal", world.headers["admin"]).json()
     assert proposal["status"] == "not_enough" and proposal["proposed_weights"] is None
     version = proposal["model_version"]
