@@ -81,6 +81,11 @@ bench-http: setup
 bench-pages: setup
 	$(PY) -m bench.pages
 
+# Training and time-split evaluation of the retention model on 100k simulated placements (issue 15).
+.PHONY: bench-retention
+bench-retention: setup
+	$(PY) -m bench.retention
+
 # Title resolution and ESCO recall on the real data in ../shared/data (issue 5).
 bench-quality: setup
 	$(PY) -m bench.quality

@@ -14,6 +14,8 @@ placement-api audit verify [--database-url URL] [--anchor SEQ:HASH] [--json]
 placement-api audit checkpoint [--database-url URL]   (sign the chain head; cron / systemd timer)
 placement-api import-openings FILE --as USERNAME [--profile P] [--full-feed] [--dry-run] [--atomic]
                               (a CSV of openings or a job-board export, as that liaison)
+placement-api retention train [--models-dir DIR] [--bootstrap N] [--json]
+                              (the retention model and its card from the recorded placements)
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from api import import_cli, logs, migrate, request_id, security, store
+from api import import_cli, logs, migrate, request_id, retention, retention_cli, security, store
 from api.audit import cli as audit_cli
 from api.config import Settings, get_settings
 from api.db import make_engine, make_session_factory
@@ -74,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     rematch_job.add_arguments(sub.add_parser("rematch", help="nightly re-match of every active client"))
     audit_cli.add_arguments(sub.add_parser("audit", help="audit-trail tools (verify, checkpoint)"))
     import_cli.add_arguments(sub.add_parser("import-openings", help="import a CSV of openings as a liaison"))
+    retention_cli.add_arguments(sub.add_parser("retention", help="the retention model (train)"))
     return parser
 
 
@@ -141,14 +144,24 @@ def list_users(settings: Settings) -> int:
 def demo(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Load the demo into an empty database and print its logins (each password once)."""
     given = settings.demo_password.get_secret_value() if settings.demo_password else None
-    with stages(2, desc="placement-api demo") as step:
+    with stages(3, desc="placement-api demo") as step:
         step("migrating the database")
         with _session(settings) as session:
-            step("loading the demo caseload and openings")
+            step("loading the demo caseload, openings and simulated outcomes")
             try:
                 summary = load_demo(session, password=given, as_of=settings.today())
             except DemoRefused as exc:
                 raise SystemExit(f"placement-api demo: {exc} ({settings.sqlalchemy_url})") from None
+            step("training the retention model on the demo outcomes")
+            if not summary.existing_demo:
+                version, report = retention_cli.train(
+                    session,
+                    today=settings.today(),
+                    models_dir=retention.models_dir_of(settings),
+                    n_bootstrap=200,
+                    trained_by="placement-api demo",
+                    occupations_path=settings.occupations_path,
+                )
     _out(f"database: {settings.sqlalchemy_url}")
     if summary.existing_demo:
         _out("demo: loaded earlier; its passwords were printed then (to start over, delete the database)")
@@ -157,6 +170,11 @@ def demo(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
             f"demo data: {summary.clients} clients, {summary.employers} employers, "
             f"{summary.openings} openings"
         )
+        _out(
+            f"demo outcomes: {summary.placements} placements of the caseload and "
+            f"{summary.former_clients} former clients over two years (simulated)"
+        )
+        _out(retention_cli.summary_lines(version, report)[0])
     _out(occupations_line(settings))
     _out(f"\nOpen http://{host}:{port}/ in a browser and log in as one of")
     if summary.passwords:
@@ -266,6 +284,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return rematch_job.run_from_args(args)
     if args.command == "audit":
         return audit_cli.run(args)
+    if args.command == "retention":
+        with _session(settings) as session:
+            return retention_cli.run(
+                args,
+                session,
+                today=settings.today(),
+                models_dir=retention.models_dir_of(settings),
+                occupations_path=settings.occupations_path,
+            )
     if args.command == "import-openings":
         with _session(settings) as session:
             return import_cli.run(args, session, today=settings.today(), ttl_days=settings.import_ttl_days)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from api import security, store
+from api import demo_outcomes, security, store
 from api.events import log_event
 from api.models import Client, Employer, EmployerLiaison, Opening, Role
 from api.schemas import UserCreate
@@ -42,6 +42,8 @@ class DemoSummary:
     openings: int = 0
     employers: int = 0
     existing_demo: list[str] = field(default_factory=list)  # demo users of an earlier run
+    former_clients: int = 0  # closed cases with past placements (api.demo_outcomes)
+    placements: int = 0
 
 
 def load_demo(session: Session, *, password: str | None, as_of: dt.date, seed: int = 7) -> DemoSummary:
@@ -87,8 +89,10 @@ def _load_records(session: Session, *, as_of: dt.date, seed: int, summary: DemoS
         store.users.get_user_by_username(session, username=u) for u in ("specialist", "specialist2")
     ]
     employers: dict[str, str] = {}
+    opening_records = []
     for raw in raw_openings:
         record = opening_to_record(opening_from_record(raw, vocab))
+        opening_records.append(record)
         if record["employer"] not in employers:
             employer = Employer(id=new_id("E"), name=record["employer"], industry=record["industry"])
             session.add(employer)
@@ -106,6 +110,7 @@ def _load_records(session: Session, *, as_of: dt.date, seed: int, summary: DemoS
                 expires=dt.date.fromisoformat(record["expires"]) if record["expires"] else None,
             )
         )
+    client_records, owners = [], {}
     for i, raw in enumerate(raw_clients[: CASELOAD * len(specialists)]):
         owner = specialists[i // CASELOAD]
         assert owner is not None
@@ -113,8 +118,24 @@ def _load_records(session: Session, *, as_of: dt.date, seed: int, summary: DemoS
         session.add(
             Client(id=record["id"], specialist_id=owner.id, label=f"Demo {record['id']}", record=record)
         )
+        client_records.append(record)
+        owners[record["id"]] = owner
     store.openings.bump_openings(session)  # stamps every opening: workers fitted before see them
     session.flush()
+    # Two years of simulated outcomes: the caseload's and former clients' jobs.
+    staff = [u for u in specialists if u is not None]
+    former = demo_outcomes.add_former_clients(session, seed=seed, specialists=staff, vocab=vocab)
+    owners |= {record["id"]: owner for record, owner in former}
+    summary.former_clients = len(former)
+    summary.placements = demo_outcomes.load_outcomes(
+        session,
+        clients=client_records + [record for record, _ in former],
+        openings=opening_records,
+        owners=owners,
+        as_of=as_of,
+        seed=seed,
+        vocab=vocab,
+    )
     summary.openings, summary.employers = len(raw_openings), len(employers)
     summary.clients = min(len(raw_clients), CASELOAD * len(specialists))
     _log.info("loaded demo: %d clients, %d openings", summary.clients, summary.openings)

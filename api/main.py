@@ -37,6 +37,7 @@ from api.routes import (
     openings,
     program,
     rematch,
+    retention,
     shortlists,
     users,
 )
@@ -74,6 +75,7 @@ ROUTERS = (
     rematch,
     benefits,
     occupations,
+    retention,
 )
 
 DESCRIPTION = """\

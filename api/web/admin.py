@@ -20,7 +20,7 @@ from api.routes.assignments import NotAssignable, move_client, set_employer_liai
 from api.routes.users import UserRefused, add_user, change_role, change_user
 from api.schemas import EmployerAssignmentUpdate, UserCreate, UserUpdate
 from api.store import Conflict
-from api.web import admin_benefits, admin_program
+from api.web import admin_benefits, admin_program, admin_retention
 from api.web.paging import page_of
 from api.web.render import render
 from api.web.session import AdminPage
@@ -28,6 +28,7 @@ from api.web.session import AdminPage
 router = APIRouter()
 router.include_router(admin_program.router)  # registered with these pages (one entry in api.web.ROUTERS)
 router.include_router(admin_benefits.router)
+router.include_router(admin_retention.router)
 
 ROLE_WORDS = {
     Role.SPECIALIST.value: "Specialist: works with their own caseload of clients",

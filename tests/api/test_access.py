@@ -186,6 +186,8 @@ ROWS = [
     Row("GET", "/config", {AD: single(200), AU: single(200)}),
     Row("GET", "/config/versions", {AD: single(200), AU: single(200)}),
     Row("PUT", "/config", {AD: single(200)}, body=lambda c: {"config": {}, "note": "table"}),
+    Row("GET", "/retention/proposal", {AD: single(200), AU: single(200)}),
+    Row("POST", "/retention/proposal/promote", {AD: single(409)}, body=lambda c: {"model_version": "none"}),
     Row("GET", "/benefits", {AD: single(200), AU: single(200)}),
     Row("PUT", "/benefits", {AD: single(200)}, body=lambda c: BENEFITS_2027),
     Row("GET", "/clients", {S: single(200)}),
