@@ -20,7 +20,8 @@ weighted mean of components (``WEIGHTS``), each a cosine in [0, 1]:
 Cosines of different components live on different scales (two task texts
 rarely exceed 0.1, two RIASEC profiles often reach 0.9), so each component
 is divided by its 99th percentile over pairs of occupations (estimated on
-every fifth occupation) and clipped to 1 before the weights apply.
+every fifth occupation) before the weights apply; the weighted mean is
+mapped to [0, 1) by ``tanh`` (nearly linear below 0.5, no ties at the top).
 
 A component either occupation lacks is left out and the weights
 renormalised; a candidate missing components the query has is discounted by
@@ -238,13 +239,13 @@ def raw_component_scores(store: OccupationStore, rows: Sequence[int] | np.ndarra
 
 
 def component_scores(store: OccupationStore, rows: Sequence[int] | np.ndarray) -> dict[str, np.ndarray]:
-    """Each component's scaled similarity (0-1) of the occupations ``rows`` to every occupation.
+    """Each component's scaled similarity (>= 0, 1 at its 99th percentile) of ``rows`` to every occupation.
 
     Returns arrays of shape (len(rows), n); a component either side lacks is 0.
     """
     f = _features(store)
     raw = _raw_scores(f, np.asarray(rows, dtype=np.int64))
-    return {name: np.minimum(scores / f.scale[name], 1.0) for name, scores in raw.items()}
+    return {name: scores / f.scale[name] for name, scores in raw.items()}
 
 
 def combine(
@@ -267,7 +268,7 @@ def combine(
         query_w += np.where(has[name][idx][:, None], w, 0.0)
     mean = np.divide(total, both_w, out=np.zeros(shape), where=both_w > 0)
     coverage = np.divide(both_w, query_w, out=np.zeros(shape), where=query_w > 0)
-    score = mean * coverage
+    score = np.tanh(mean) * coverage
     if zones:
         zone = store.job_zone
         dz = np.nan_to_num(zone[None, :] - zone[idx][:, None])
