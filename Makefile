@@ -84,6 +84,7 @@ bench-pages: setup
 # Title resolution and ESCO recall on the real data in ../shared/data (issue 5).
 bench-quality: setup
 	$(PY) -m bench.quality
+	$(PY) -m bench.related
 
 # Job-board imports of the real LinkedIn files in ../shared/data (issue 12), then the CSV import
 # of 100k generated openings through the HTTP endpoint, SQLite and PostgreSQL (issue 9).
