@@ -10,6 +10,11 @@
   "inferred from work history"; a specialist may accept one (the API then
   stores it as an ordinary strength) or remove it (pass it in ``removed`` so
   it is not inferred again). A client's RIASEC profile is never inferred.
+
+Only what most people in the occupation do is inferred (core-task
+activities, important and distinctive skills and knowledge, In Demand
+technology that is not an office tool; :mod:`matcher.occupations.profile`);
+:func:`infer_strengths` gives each with its evidence and a confidence.
 """
 
 from __future__ import annotations
