@@ -89,6 +89,7 @@ bench-retention: setup
 # Title resolution and ESCO recall on the real data in ../shared/data (issue 5).
 bench-quality: setup
 	$(PY) -m bench.quality
+	$(PY) -m bench.related
 
 # Interests that find their jobs (issue 13): the labelled interest/posting pairs and the demo world.
 .PHONY: bench-interests

@@ -2,7 +2,9 @@
 
 1. Title resolution: accuracy@1 and @5 on real LinkedIn posting titles that
    were labelled by hand with O*NET-SOC codes (``bench/labels/``), against a
-   TF-IDF cosine baseline over O*NET occupation titles and descriptions.
+   TF-IDF cosine baseline over O*NET occupation titles and descriptions; and
+   the reliability of the calibrated confidence (fitted on the dev50 and
+   more60 labels, shown on the held-out 100; ``--fit`` refits it).
 2. ESCO skills: an ESCO occupation's essential skills, given as a client's
    strength phrases, should point back to that occupation: recall@10 among
    all ESCO occupations, by canonical ESCO skills (``EscoSkills``) vs a
@@ -26,11 +28,19 @@ import numpy as np
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process, utils
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 from matcher.occupations import EscoSkills, OccupationStore, import_onet
 from matcher.occupations.esco import labels_of, read_csv
-from matcher.occupations.titles import TitleIndex, title_index
+from matcher.occupations.titles import (
+    CALIBRATION,
+    MIN_CONFIDENCE,
+    TitleIndex,
+    resolve_title,
+    title_index,
+    title_matches,
+)
 from matcher.vocab import analyze
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +48,11 @@ DATA = ROOT / "../shared/data"
 ONET = [DATA / "onet_29_0_text", DATA / "onet_29_3_excel"]
 ESCO = DATA / "esco_v1_1_1"
 LABELS = ROOT / "bench/labels/linkedin_titles_100.csv"
+# Confidence calibration is fitted on these and shown on LABELS (held out).
+FIT_LABELS = (
+    ROOT / "bench/labels/linkedin_titles_dev50.csv",
+    ROOT / "bench/labels/linkedin_titles_more60.csv",
+)
 STORE = ROOT / "var/bench/occupations"
 
 
@@ -75,17 +90,58 @@ def resolver_hits(store: OccupationStore, index: TitleIndex, pairs: list[tuple[s
     return Hits([_rank_of([store.codes[r] for r, _, _ in index.rank(t)[:10]], c) for t, c in pairs])
 
 
-def answered(
-    store: OccupationStore, index: TitleIndex, pairs: list[tuple[str, str]], cut: float
-) -> tuple[int, int]:
-    """(titles resolved at >= ``cut`` confidence, of which top-1 correct)."""
+def answered(store: OccupationStore, pairs: list[tuple[str, str]], cut: float) -> tuple[int, int]:
+    """(titles resolved at >= ``cut`` calibrated confidence, of which top-1 correct)."""
     n = right = 0
     for title, code in pairs:
-        ranked = index.rank(title)
-        if ranked and ranked[0][1] / 100.0 >= cut:
+        found = resolve_title(store, title, top=1, min_confidence=cut)
+        if found:
             n += 1
-            right += store.codes[ranked[0][0]] == code
+            right += found[0].code == code
     return n, right
+
+
+def fit_calibration(store: OccupationStore) -> tuple[float, float, float]:
+    """Logistic fit of "top candidate right" on (1 / tied, exact) over the fit labels."""
+    x, y = [], []
+    for path in FIT_LABELS:
+        for title, code in load_labels(path)[0]:
+            found = title_matches(store, title)
+            top = found[0] if found else None
+            x.append([1.0 / top.tied, float(top.exact)] if top else [0.0, 0.0])
+            y.append(int(top is not None and store.codes[top.row] == code))
+    model = LogisticRegression(C=10.0).fit(np.asarray(x), np.asarray(y))
+    return (float(model.intercept_[0]), float(model.coef_[0][0]), float(model.coef_[0][1]))
+
+
+def reliability_report(store: OccupationStore, *, fit: bool) -> None:
+    """Reliability of the top candidate's calibrated confidence, held-out and fit labels."""
+    if fit:
+        a, b, c = fit_calibration(store)
+        _out(f"Fitted calibration (a, b, c) = ({a:.3f}, {b:.3f}, {c:.3f}); in use: {CALIBRATION}\n")
+    parts = (("held-out: linkedin_titles_100", [LABELS]), ("fit: dev50 + more60", list(FIT_LABELS)))
+    bins = ((0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01))
+    _out("## Title resolution: calibrated confidence of the top candidate (reliability)\n")
+    _out("| labels | confidence | titles | mean confidence | right at top 1 |")
+    _out("|---|---|---|---|---|")
+    for name, paths in parts:
+        conf, right = [], []
+        for path in paths:
+            for title, code in load_labels(path)[0]:
+                found = resolve_title(store, title, top=1, min_confidence=0.0)
+                conf.append(found[0].confidence if found else 0.0)
+                right.append(bool(found) and found[0].code == code)
+        c_arr, r_arr = np.asarray(conf), np.asarray(right)
+        for lo, hi in bins:
+            sel = (c_arr >= lo) & (c_arr < hi)
+            if sel.any():
+                _out(
+                    f"| {name} | {lo:.1f}-{min(hi, 1.0):.1f} | {int(sel.sum())} | {c_arr[sel].mean():.2f} "
+                    f"| {r_arr[sel].mean():.2f} |"
+                )
+        brier = float(((c_arr - r_arr) ** 2).mean())
+        _out(f"| {name} | all | {len(c_arr)} | {c_arr.mean():.2f} | {r_arr.mean():.2f} (Brier {brier:.3f}) |")
+    _out()
 
 
 def tfidf_title_hits(store: OccupationStore, pairs: list[tuple[str, str]]) -> Hits:
@@ -129,10 +185,10 @@ def title_report(store: OccupationStore) -> None:
     ):
         _out(f"| {name} | {hits.at(1):.2f} | {hits.at(5):.2f} |")
     _out()
-    for cut in (0.8, 0.9):
-        n, right = answered(store, with_esco, pairs, cut)
+    for cut in (MIN_CONFIDENCE, 0.6, 0.8):
+        n, right = answered(store, pairs, cut)
         _out(
-            f"At confidence >= {cut:.1f}: {n}/{len(pairs)} titles resolved, "
+            f"At calibrated confidence >= {cut:.1f}: {n}/{len(pairs)} titles resolved, "
             f"{right}/{n} = {right / max(n, 1):.2f} correct at top 1; the rest say unknown."
         )
     _out()
@@ -277,6 +333,7 @@ def speed_report(store: OccupationStore) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__.split("\n")[0])
     parser.add_argument("--store", type=Path, default=STORE, help="where to import O*NET (cached)")
+    parser.add_argument("--fit", action="store_true", help="also refit the title confidence calibration")
     args = parser.parse_args(argv)
     missing = [p for p in (*ONET, ESCO) if not p.exists()]
     if missing:
@@ -290,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     store = OccupationStore.load(args.store)
     title_report(store)
+    reliability_report(store, fit=args.fit)
     esco_report()
     speed_report(store)
     return 0

@@ -43,8 +43,8 @@ def _err(text: str) -> None:
     sys.stderr.write(f"matcher occupations: {text}\n")
 
 
-def _json(record: object) -> None:
-    _out(json.dumps(record, indent=2, ensure_ascii=False))
+def _json(record: object, *, compact: bool = False) -> None:
+    _out(json.dumps(record, indent=None if compact else 2, ensure_ascii=False))
 
 
 def register(subparsers: Any) -> None:
@@ -85,9 +85,23 @@ def register(subparsers: Any) -> None:
     show.add_argument("query", help="job title or O*NET-SOC code")
     show.set_defaults(func=cmd_show)
 
-    for p in (imp, res, sim, show):
+    shell = sub.add_parser(
+        "shell",
+        help="answer many queries with one loaded store (reads stdin line by line)",
+        description=(
+            "Load the store once, then answer one query per line of standard input:\n"
+            "  resolve TITLE | similar TITLE-OR-CODE | show TITLE-OR-CODE\n"
+            "A line without a command is resolved as a title. With --json each answer is one\n"
+            'JSON line; an error is a JSON line with an "error" field.'
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    shell.add_argument("--top", type=int, default=10)
+    shell.set_defaults(func=cmd_shell)
+
+    for p in (imp, res, sim, show, shell):
         p.add_argument("--store", type=Path, default=DEFAULT_STORE, help=f"default {DEFAULT_STORE}")
-    for p in (imp, res, sim, show):
+    for p in (imp, res, sim, show, shell):
         p.add_argument("--json", action="store_true", help="JSON output")
 
 
@@ -131,6 +145,7 @@ def _print_report(report: ImportReport) -> None:
 
 
 def _load(args: argparse.Namespace) -> OccupationStore | None:
+    # OccupationStore.load keeps the store per path, so a shell session reads it once.
     try:
         return OccupationStore.load(args.store)
     except MatcherError as exc:
@@ -146,7 +161,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     found = resolve_title(store, args.title, top=args.top, min_confidence=args.min_confidence)
     if args.json:
         _json(
-            {
+            compact=getattr(args, "compact", False),
+            record={
                 "title": args.title,
                 "normalized": normalize_title(args.title),
                 "unknown": not found,
@@ -154,7 +170,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
                     {"code": c.code, "title": c.title, "confidence": c.confidence, "matched": c.matched}
                     for c in found
                 ],
-            }
+            },
         )
     elif not found:
         _out(
@@ -179,7 +195,8 @@ def cmd_similar(args: argparse.Namespace) -> int:
         return 1
     if args.json:
         _json(
-            {
+            compact=getattr(args, "compact", False),
+            record={
                 "query": args.query,
                 "code": store.codes[row],
                 "title": store.titles[row],
@@ -190,13 +207,16 @@ def cmd_similar(args: argparse.Namespace) -> int:
                         "score": r.score,
                         "job_zone": r.job_zone,
                         "shared": r.shared,
+                        "basis": r.basis,
                     }
                     for r in related
                 ],
-            }
+            },
         )
         return 0
-    _out(f"Related to {store.codes[row]} {store.titles[row]}:")
+    basis = related[0].basis if related else "profile"
+    note = " (no O*NET ratings: compared on title, description and titles only)" if basis == "text" else ""
+    _out(f"Related to {store.codes[row]} {store.titles[row]}{note}:")
     for r in related:
         _out(f"  {r.code}  {r.score:.3f}  zone {r.job_zone or '?'}  {r.title}")
         _out(f"      shared: {'; '.join(r.shared) or '-'}")
@@ -229,8 +249,53 @@ def cmd_show(args: argparse.Namespace) -> int:
         "technology": list(phrases.technology),
     }
     if args.json:
-        _json(record)
+        _json(record, compact=getattr(args, "compact", False))
     else:
         for key, value in record.items():
             _out(f"{key:>17}: {value}")
     return 0
+
+
+_SHELL_COMMANDS = {"resolve": cmd_resolve, "similar": cmd_similar, "show": cmd_show}
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    """Answer one query per stdin line with the store loaded once; exit 2 if it cannot load."""
+    if _load(args) is None:
+        return 2
+    for line in sys.stdin:
+        text = line.strip()
+        if not text:
+            continue
+        word, _, rest = text.partition(" ")
+        command = _SHELL_COMMANDS.get(word.lower())
+        query = rest.strip() if command else text
+        command = command or cmd_resolve
+        if not query:
+            _shell_error(args, f"{word}: give a title or an O*NET-SOC code")
+            continue
+        if command is not cmd_resolve:
+            try:
+                query_row(OccupationStore.load(args.store), query)
+            except OccupationNotFound as exc:
+                _shell_error(args, str(exc))
+                continue
+        one = argparse.Namespace(
+            store=args.store,
+            json=args.json,
+            compact=True,
+            title=query,
+            query=query,
+            top=args.top,
+            min_confidence=MIN_CONFIDENCE,
+        )
+        command(one)
+        sys.stdout.flush()
+    return 0
+
+
+def _shell_error(args: argparse.Namespace, message: str) -> None:
+    if args.json:
+        _json({"error": message}, compact=True)
+    else:
+        _err(message)

@@ -170,8 +170,23 @@ def crosswalk_titles(path: Path | str, onet_titles: dict[str, set[int]]) -> Cros
     """
     out: list[tuple[str, int]] = []
     read = linked = 0
-    for row in read_csv(path, "occupations_en.csv"):
+    for _, names, winner in occupation_links(path, onet_titles):
         read += 1
+        if winner is not None:
+            linked += 1
+            out.extend((name, winner) for name in names if normalize_title(name) not in onet_titles)
+    return Crosswalk(out, read, linked)
+
+
+def occupation_links(
+    path: Path | str, onet_titles: dict[str, set[int]]
+) -> Iterator[tuple[str, list[str], int | None]]:
+    """(ESCO occupation URI, its labels, the O*NET row it names or None) for every ESCO occupation.
+
+    The rule of :func:`crosswalk_titles`: a strict majority of the label
+    votes, from at least two labels.
+    """
+    for row in read_csv(path, "occupations_en.csv"):
         names = labels_of(row)
         weight: dict[int, float] = defaultdict(float)
         count: Counter[int] = Counter()
@@ -180,10 +195,7 @@ def crosswalk_titles(path: Path | str, onet_titles: dict[str, set[int]]) -> Cros
             for owner in owners:  # a label naming k occupations gives each 1/k vote
                 weight[owner] += 1.0 / len(owners)
                 count[owner] += 1
-        if not weight:
-            continue
-        winner = min(weight, key=lambda o: (-weight[o], o))
-        if count[winner] >= 2 and weight[winner] > 0.5 * sum(weight.values()):
-            linked += 1
-            out.extend((name, winner) for name in names if normalize_title(name) not in onet_titles)
-    return Crosswalk(out, read, linked)
+        winner = min(weight, key=lambda o: (-weight[o], o)) if weight else None
+        if winner is not None and not (count[winner] >= 2 and weight[winner] > 0.5 * sum(weight.values())):
+            winner = None
+        yield row["conceptUri"], names, winner

@@ -10,6 +10,11 @@
   "inferred from work history"; a specialist may accept one (the API then
   stores it as an ordinary strength) or remove it (pass it in ``removed`` so
   it is not inferred again). A client's RIASEC profile is never inferred.
+
+Only what most people in the occupation do is inferred (core-task
+activities, important and distinctive skills and knowledge, In Demand
+technology that is not an office tool; :mod:`matcher.occupations.profile`);
+:func:`infer_strengths` gives each with its evidence and a confidence.
 """
 
 from __future__ import annotations
@@ -32,12 +37,84 @@ MAX_STRENGTHS = 15
 
 @dataclass(frozen=True, slots=True)
 class InferredStrength:
-    """A strength inferred from a past job title, with where it came from."""
+    """A strength inferred from a past job title, with where it came from.
+
+    ``evidence`` says which O*NET rating or flag carries it; ``confidence``
+    (0-1) is the title's resolution confidence times how sure the data is
+    that people in the occupation do it (:func:`item_support`).
+    """
 
     phrase: str
     kind: str  # "activity", "skill", "knowledge" or "technology"
     source_title: str
     code: str
+    evidence: str = ""
+    confidence: float = 0.0
+
+
+# How sure O*NET is that an incumbent does it: a core task is done by >= 67% of incumbents,
+# a DWA several core tasks lead to more surely so; an "In Demand" technology is asked for by
+# many (not most) employers, so it is weaker evidence.
+CORE_TASK_SUPPORT = (0.67, 0.8, 0.9)  # DWA linked to 1, 2, 3+ core tasks
+IN_DEMAND_SUPPORT = 0.6
+
+
+def item_support(kind: str, value: float) -> float:
+    """Support (0-1) for one inferred item: ``value`` is core-task links (activity) or importance 1-5."""
+    if kind == "activity":
+        return CORE_TASK_SUPPORT[min(int(value), len(CORE_TASK_SUPPORT)) - 1]
+    if kind in ("skill", "knowledge"):
+        return min(1.0, value / 5.0)
+    return IN_DEMAND_SUPPORT
+
+
+def _evidence(store: OccupationStore, code: str) -> list[tuple[str, str, str, float]]:
+    """(phrase, kind, evidence, support) for everything :func:`occupation_phrases` infers."""
+    row = store.row(code)
+    title = store.titles[row]
+    p = occupation_phrases(store, code)
+    links = {
+        store.dwa_titles.get(dwa, "").rstrip("."): k
+        for dwa, k in zip(store.core_activities[row], store.core_task_links[row], strict=True)
+    }
+    out: list[tuple[str, str, str, float]] = []
+    for phrase in p.activities:
+        k = links.get(phrase, 1)
+        out.append(
+            (
+                phrase,
+                "activity",
+                f"work activity of {k} core task{'s' if k > 1 else ''} of {title} "
+                "(O*NET core: done by at least 67% of incumbents, rated important)",
+                item_support("activity", k),
+            )
+        )
+    for kind, names, importance, level, items in (
+        ("skill", store.skill_names, store.skill_importance, store.skill_level, p.skills),
+        ("knowledge", store.knowledge_names, store.knowledge_importance, store.knowledge_level, p.knowledge),
+    ):
+        for phrase in items:
+            j = names.index(phrase)
+            im, lv = float(importance[row, j]), float(level[row, j])
+            out.append(
+                (
+                    phrase,
+                    kind,
+                    f"O*NET {kind} importance {im:.1f}/5, level {lv:.1f}/7 for {title} "
+                    "(above the average occupation)",
+                    item_support(kind, im),
+                )
+            )
+    for phrase in p.technology:
+        out.append(
+            (
+                phrase,
+                "technology",
+                f"O*NET In Demand for {title}: often asked for in its job postings",
+                IN_DEMAND_SUPPORT,
+            )
+        )
+    return out
 
 
 def occupation_of(
@@ -113,25 +190,24 @@ def infer_strengths(
 ) -> list[InferredStrength]:
     """Strengths a person likely used in past jobs, deduplicated (case-insensitive).
 
-    Each title that resolves contributes its work activities, skills,
-    knowledge areas and distinctive technology, in that order (see
-    :mod:`matcher.occupations.profile`); titles take turns, so every past job
-    is represented near the top.
+    Each title that resolves contributes what most people in its occupation
+    do: work activities of core tasks, important and distinctive skills and
+    knowledge areas, and In Demand technology that is not an office tool, in
+    that order (see :mod:`matcher.occupations.profile`), each with its
+    evidence and a confidence; titles take turns, so every past job is
+    represented near the top.
     """
     per_title: list[list[InferredStrength]] = []
     for title in titles:
-        code = occupation_of(store, None, title, min_confidence=min_confidence)
-        if code is None:
+        found = resolve_title(store, title, top=1, min_confidence=min_confidence)
+        if not found:
             continue
-        p = occupation_phrases(store, code)
-        kinds = (
-            ("activity", p.activities),
-            ("skill", p.skills),
-            ("knowledge", p.knowledge),
-            ("technology", p.technology),
-        )
+        code, sure = found[0].code, found[0].confidence
         per_title.append(
-            [InferredStrength(phrase, kind, title, code) for kind, items in kinds for phrase in items]
+            [
+                InferredStrength(phrase, kind, title, code, evidence, round(sure * support, 3))
+                for phrase, kind, evidence, support in _evidence(store, code)
+            ]
         )
     out: dict[str, InferredStrength] = {}
     for turn in itertools.zip_longest(*per_title):

@@ -8,6 +8,7 @@ then swaps it in, so a failed import never leaves a half-written store.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import logging
 import shutil
@@ -32,8 +33,11 @@ from matcher.occupations.sources import (
 )
 from matcher.occupations.store import FORMAT_VERSION, OccupationStore, StoreError, read_metadata
 from matcher.progress import Progress, quiet
+from matcher.resources import data_dir
 
 _log = logging.getLogger(__name__)
+
+SYNONYMS_FILE = "title_synonyms.csv"
 
 ONET_ATTRIBUTION = (
     "This product includes information from the O*NET Database by the U.S. Department of "
@@ -66,6 +70,7 @@ def import_onet(
     esco: Path | str | None = None,
     force: bool = False,
     progress: Progress = quiet,
+    synonyms: Path | str | None = None,
 ) -> ImportReport:
     """Import the O*NET release files under ``paths`` into ``store_dir``.
 
@@ -83,6 +88,9 @@ def import_onet(
         occupation labels extend title resolution.
     force : bool
         Rebuild even when the store already holds these exact files.
+    synonyms : path, optional
+        Curated title synonyms (CSV: title, onet_soc, note); by default the
+        packaged ``data/title_synonyms.csv``.
 
     Returns
     -------
@@ -91,13 +99,14 @@ def import_onet(
     store_dir = Path(store_dir)
     sources = {t: with_checksum(s, 0) for t, s in find_sources([Path(p) for p in paths]).items()}
     esco_zip = esco_mod.find_zip(esco, "occupations_en.csv") if esco else None
-    fingerprint = _fingerprint(sources, esco_zip)
+    synonym_file = Path(synonyms) if synonyms is not None else data_dir() / SYNONYMS_FILE
+    fingerprint = _fingerprint(sources, esco_zip, synonym_file)
     if not force:
         kept = _existing(store_dir, fingerprint)
         if kept is not None:
             _log.info("occupation store %s already holds this import", store_dir)
             return kept
-    store = build_store(sources, esco_zip, fingerprint, progress=progress)
+    store = build_store(sources, esco_zip, fingerprint, progress=progress, synonyms=synonym_file)
     _swap_in(store, store_dir)
     _log.info("imported %d occupations into %s", len(store), store_dir)
     return _report(store_dir, store.metadata, up_to_date=False)
@@ -109,6 +118,7 @@ def build_store(
     fingerprint: dict[str, str],
     *,
     progress: Progress = quiet,
+    synonyms: Path | None = None,
 ) -> OccupationStore:
     """Read every table and assemble the store (no file is written)."""
     frames: dict[str, pd.DataFrame] = {}
@@ -126,7 +136,20 @@ def build_store(
             }
         )
     codes, names, descriptions = tables.occupations(frames["occupations"])
-    title_rows = tables.titles(codes, names, frames.get("reported_titles"), frames.get("alternate_titles"))
+    curated = read_synonyms(synonyms) if synonyms is not None and synonyms.exists() else []
+    title_rows = tables.titles(
+        codes, names, frames.get("reported_titles"), frames.get("alternate_titles"), curated
+    )
+    if curated and synonyms is not None:
+        files.append(
+            {
+                "table": "title_synonyms",
+                "file": synonyms.name,
+                "release": "curated",
+                "sha256": sha256(synonyms),
+                "rows": len(curated),
+            }
+        )
     esco_counts: dict[str, int] = {}
     if esco_zip is not None:
         cross = _esco_titles(esco_zip, title_rows, progress)
@@ -163,6 +186,7 @@ def _assemble(
     style_names, styles = tables.rating_matrix(get("work_styles"), codes, "IM")
     dwa_titles, dwa_iwa, iwa_titles = tables.dwa_reference(get("dwa_reference"), get("iwa_reference"))
     title_rows.sort(key=lambda r: (r[1], r[2], r[0]))
+    core = tables.core_activities(get("tasks_to_dwas"), get("tasks"), codes)
     store = OccupationStore(
         codes=tuple(codes),
         titles=tuple(names),
@@ -180,6 +204,9 @@ def _assemble(
         styles=styles,
         technology=tuple(tuple(t) for t in tables.technology(get("technology"), codes)),
         activities=tuple(tuple(a) for a in tables.activities(get("tasks_to_dwas"), get("tasks"), codes)),
+        core_activities=tuple(tuple(d for d, _ in a) for a in core),
+        core_task_links=tuple(tuple(k for _, k in a) for a in core),
+        tasks=tuple(tuple(t) for t in tables.tasks(get("tasks"), codes)),
         dwa_titles=dwa_titles,
         dwa_iwa=dwa_iwa,
         iwa_titles=iwa_titles,
@@ -194,7 +221,7 @@ def _assemble(
 def _metadata(
     store: OccupationStore, files: list[dict[str, Any]], fingerprint: dict[str, str]
 ) -> dict[str, Any]:
-    releases = sorted({f["release"] for f in files})
+    releases = sorted({f["release"] for f in files if f["table"] != "title_synonyms"})
     counts = {
         "occupations": len(store),
         "titles": len(store.title_texts),
@@ -203,6 +230,7 @@ def _metadata(
         "with_skills": int(np.isfinite(store.skill_importance).any(axis=1).sum()),
         "with_work_styles": int(np.isfinite(store.styles).any(axis=1).sum()),
         "with_activities": sum(1 for a in store.activities if a),
+        "with_tasks": sum(1 for t in store.tasks if t),
         "with_technology": sum(1 for t in store.technology if t),
     }
     attribution = [ONET_ATTRIBUTION]
@@ -233,8 +261,23 @@ def _esco_titles(
 _IMPORTER = ("esco.py", "normalize.py", "onet_import.py", "store.py", "tables.py")
 
 
-def _fingerprint(sources: dict[str, SourceFile], esco_zip: Path | None) -> dict[str, str]:
+def read_synonyms(path: Path) -> list[tuple[str, str]]:
+    """(title, O*NET-SOC code) rows of a curated synonym table."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        rows = list(reader)
+    missing = {"title", "onet_soc"} - set(reader.fieldnames or ())
+    if missing:
+        raise StoreError(f"title synonyms {path} lack the column(s) {', '.join(sorted(missing))}")
+    return [(r["title"].strip(), r["onet_soc"].strip()) for r in rows if r["title"].strip()]
+
+
+def _fingerprint(
+    sources: dict[str, SourceFile], esco_zip: Path | None, synonyms: Path | None = None
+) -> dict[str, str]:
     out = {f"onet:{t}:{s.path.name}": s.sha256 for t, s in sources.items()}
+    if synonyms is not None and synonyms.exists():
+        out[f"synonyms:{synonyms.name}"] = sha256(synonyms)
     code = hashlib.sha256()
     for name in _IMPORTER:
         code.update((Path(__file__).parent / name).read_bytes())

@@ -14,12 +14,15 @@ engine derives it from shift lengths.
 
 Skill phrases
 -------------
-An occupation's phrases are its most distinctive skills and knowledge areas
-(importance >= 3 of 5, and both importance and level above the all-occupation
-mean; ranked by how far the importance is above it), its detailed work
-activities (DWAs, most task-linked first) and its distinctive Hot
-Technologies (used in under 30% of occupations, so "Microsoft Excel" is not
-claimed for everyone; none for occupations listing under 5 technologies).
+An occupation's phrases are what most people in it do: its most distinctive
+skills and knowledge areas (importance >= 3 of 5, "important", and both
+importance and level above the all-occupation mean; ranked by how far the
+importance is above it), its detailed work activities linked to a core task
+(O*NET: a task at least 67% of incumbents perform and rate important; most
+core-task-linked first), and the technologies O*NET marks In Demand for the
+occupation (often asked for in its job postings) that are not office tools
+(:func:`office_tool`: no "Microsoft Excel" or "Google Docs" for everyone;
+none for occupations listing under 5 technologies).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from typing import Literal
 
 import numpy as np
 
-from matcher.occupations.store import OccupationStore
+from matcher.occupations.store import OccupationStore, Technology
 
 Kind = Literal["zone", "style", "skill_level", "knowledge_importance"]
 
@@ -158,8 +161,27 @@ def _distinctive(
     return tuple(names[j] for j in ranked[:n])
 
 
-def distinctive_technology(store: OccupationStore, row: int, n: int) -> tuple[str, ...]:
-    """Up to ``n`` Hot Technologies of an occupation that under 30% of occupations list."""
+# Software nearly every office job uses: never evidence that two jobs are alike, nor a skill
+# worth inferring from a title (UNSPSC commodity titles of O*NET Technology Skills).
+OFFICE_COMMODITIES = frozenset(
+    {
+        "Word processing software",
+        "Spreadsheet software",
+        "Electronic mail software",
+        "Office suite software",
+        "Presentation software",
+        "Operating system software",
+        "Internet browser software",
+        "Calendar and scheduling software",
+        "Cloud-based data access and sharing software",
+        "Instant messaging software",
+        "Video conferencing software",
+    }
+)
+
+
+def technology_share(store: OccupationStore) -> dict[str, float]:
+    """Technology example -> share of the occupations listing any technology that list it."""
     if "tech_share" not in store.cache:
         counts: dict[str, int] = {}
         for techs in store.technology:
@@ -167,12 +189,54 @@ def distinctive_technology(store: OccupationStore, row: int, n: int) -> tuple[st
                 counts[example] = counts.get(example, 0) + 1
         rated = max(1, sum(1 for t in store.technology if t))
         store.cache["tech_share"] = {k: v / rated for k, v in counts.items()}
-    share: dict[str, float] = store.cache["tech_share"]
+    return store.cache["tech_share"]  # type: ignore[no-any-return]
+
+
+def office_tool(tech: Technology, share: dict[str, float]) -> bool:
+    """An office tool: general office software, or listed for 30% of occupations or more."""
+    return tech.commodity in OFFICE_COMMODITIES or share.get(tech.example, 0.0) >= COMMON_TECHNOLOGY
+
+
+def distinctive_technology(store: OccupationStore, row: int, n: int) -> tuple[str, ...]:
+    """Up to ``n`` technologies to infer from the occupation: what its job postings ask for.
+
+    A technology counts when O*NET marks it In Demand for this occupation
+    (often in its own postings), is not an office tool (:func:`office_tool`)
+    and the occupation lists at least ``MIN_TECHNOLOGY`` (O*NET lists a few
+    token examples for jobs with little technology).
+    """
+    share = technology_share(store)
     techs = store.technology[row]
-    if len(techs) < MIN_TECHNOLOGY:  # O*NET lists a few token examples for jobs with little tech
+    if len(techs) < MIN_TECHNOLOGY:
         return ()
-    hot = [t.example for t in techs if t.hot and share[t.example] < COMMON_TECHNOLOGY]
-    return tuple(dict.fromkeys(hot))[:n]
+    wanted = [t.example for t in techs if t.demand and not office_tool(t, share)]
+    return tuple(dict.fromkeys(wanted))[:n]
+
+
+def _family_counts(store: OccupationStore) -> dict[tuple[str, str], int]:
+    """(SOC minor group, DWA id) -> occupations of the group listing the DWA."""
+    if "family_dwa" not in store.cache:
+        counts: dict[tuple[str, str], int] = {}
+        for code, acts in zip(store.codes, store.activities, strict=True):
+            for dwa in acts:
+                counts[(code[:4], dwa)] = counts.get((code[:4], dwa), 0) + 1
+        store.cache["family_dwa"] = counts
+    return store.cache["family_dwa"]  # type: ignore[no-any-return]
+
+
+def typical_core_activities(store: OccupationStore, row: int) -> list[str]:
+    """Core-task activities, most core tasks first, then most common in the occupation's family.
+
+    The family (SOC minor group, e.g. 21-1 community and social service
+    specialists) breaks ties, so an activity O*NET links to one core task
+    but that is foreign to the kind of work ("Conduct diagnostic tests" for
+    human service assistants) comes after the ones the family shares.
+    """
+    family = _family_counts(store)
+    prefix = store.codes[row][:4]
+    pairs = zip(store.core_activities[row], store.core_task_links[row], strict=True)
+    ranked = sorted(pairs, key=lambda p: (-p[1], -family.get((prefix, p[0]), 0), p[0]))
+    return [dwa for dwa, _ in ranked]
 
 
 def occupation_phrases(
@@ -186,7 +250,7 @@ def occupation_phrases(
 ) -> OccupationPhrases:
     """The occupation's most characteristic skills, knowledge, work activities and technology."""
     row = store.row(code)
-    dwas = tuple(store.dwa_titles.get(d, "").rstrip(".") for d in store.activities[row])
+    dwas = tuple(store.dwa_titles.get(d, "").rstrip(".") for d in typical_core_activities(store, row))
     return OccupationPhrases(
         skills=_distinctive(store, "skill", row, skills),
         knowledge=_distinctive(store, "knowledge", row, knowledge),

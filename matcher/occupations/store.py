@@ -6,8 +6,9 @@ A store directory holds three files:
   and the attribution text;
 * ``arrays.npz`` — numeric profiles (RIASEC, Job Zone, skills, knowledge, work
   styles), NaN where O*NET has no rating; loaded with ``allow_pickle=False``;
-* ``profiles.json.gz`` — codes, titles, descriptions, technology, work
-  activities (DWAs) and the title table used by title resolution.
+* ``profiles.json.gz`` — codes, titles, descriptions, task statements,
+  technology, work activities (DWAs) and the title table used by title
+  resolution.
 
 Files are written deterministically (sorted keys, gzip mtime 0), so importing
 the same release twice gives byte-identical stores.
@@ -28,10 +29,11 @@ import numpy as np
 from matcher.canonical import canonical_text
 from matcher.errors import MatcherError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: task statements, core-task activities, In Demand technology, synonyms
 RIASEC = ("Realistic", "Investigative", "Artistic", "Social", "Enterprising", "Conventional")
 # Title sources, strongest evidence first (index = code stored in title_source).
-TITLE_SOURCES = ("occupation", "reported", "alternate", "esco")
+# "synonym": the curated table data/title_synonyms.csv (entry-level titles O*NET's alternates miss).
+TITLE_SOURCES = ("occupation", "reported", "alternate", "esco", "synonym")
 _ARRAYS = (
     "riasec",
     "job_zone",
@@ -51,11 +53,16 @@ class StoreError(MatcherError):
 
 @dataclass(frozen=True, slots=True)
 class Technology:
-    """A technology example used in an occupation (``hot``: O*NET Hot Technology)."""
+    """A technology example used in an occupation.
+
+    ``hot``: O*NET Hot Technology (often in postings across all occupations);
+    ``demand``: O*NET In Demand (often in this occupation's postings).
+    """
 
     example: str
     commodity: str
     hot: bool
+    demand: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,7 +71,10 @@ class OccupationStore:
 
     Arrays have one row per occupation; rating arrays hold NaN where the
     release has no value. ``activities[i]`` lists the occupation's detailed
-    work activity (DWA) ids, most task-linked first.
+    work activity (DWA) ids, most task-linked first; ``core_activities[i]``
+    those linked to a core task (O*NET: performed by at least 67% of
+    incumbents and rated important), most core-task-linked first.
+    ``tasks[i]`` holds the task statements, core tasks first.
     """
 
     codes: tuple[str, ...]
@@ -89,6 +99,9 @@ class OccupationStore:
     title_texts: tuple[str, ...]
     title_owner: np.ndarray  # (t,) row of the occupation
     title_source: np.ndarray  # (t,) index into TITLE_SOURCES
+    tasks: tuple[tuple[str, ...], ...] = ()
+    core_activities: tuple[tuple[str, ...], ...] = ()
+    core_task_links: tuple[tuple[int, ...], ...] = ()  # core tasks linking each core activity
     metadata: dict[str, Any] = field(default_factory=dict)
     position: dict[str, int] = field(init=False, repr=False)
     cache: dict[str, Any] = field(init=False, repr=False)  # derived indexes, built on demand
@@ -122,14 +135,28 @@ class OccupationStore:
 
     @classmethod
     def load(cls, path: Path | str) -> OccupationStore:
-        """Load a store written by :meth:`save`.
+        """Load a store written by :meth:`save`, once per process and path.
+
+        A second call for the same directory returns the same object (with
+        its derived indexes already built) unless the files changed since,
+        e.g. after a re-import.
 
         Raises
         ------
         StoreError
             If files are missing or the store was written in another format.
         """
-        path = Path(path)
+        path = Path(path).resolve()
+        stamp = _stamp(path)
+        kept = _LOADED.get(path)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        store = cls._read(path)
+        _LOADED[path] = (stamp, store)
+        return store
+
+    @classmethod
+    def _read(cls, path: Path) -> OccupationStore:
         meta = read_metadata(path)
         if meta.get("format") != FORMAT_VERSION:
             raise StoreError(
@@ -157,9 +184,28 @@ class OccupationStore:
             dwa_iwa=rec["dwa_iwa"],
             iwa_titles=rec["iwa_titles"],
             title_texts=tuple(rec["title_texts"]),
+            tasks=tuple(tuple(row) for row in rec["tasks"]),
+            core_activities=tuple(tuple(row) for row in rec["core_activities"]),
+            core_task_links=tuple(tuple(row) for row in rec["core_task_links"]),
             metadata=meta,
             **arrays,
         )
+
+
+# Stores loaded in this process: directory -> (file stamps when read, store).
+_LOADED: dict[Path, tuple[tuple[int, ...], OccupationStore]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, ...]:
+    """Modification times and sizes of a store's files (all 0 for a missing file)."""
+    out: list[int] = []
+    for name in ("metadata.json", "arrays.npz", "profiles.json.gz"):
+        try:
+            st = (path / name).stat()
+            out += [st.st_mtime_ns, st.st_size, st.st_ino]
+        except OSError:
+            out += [0, 0, 0]
+    return tuple(out)
 
 
 def read_metadata(path: Path) -> dict[str, Any]:
@@ -183,7 +229,10 @@ def _profiles_record(store: OccupationStore) -> dict[str, Any]:
         "skill_names": list(store.skill_names),
         "knowledge_names": list(store.knowledge_names),
         "style_names": list(store.style_names),
-        "technology": [[[t.example, t.commodity, t.hot] for t in row] for row in store.technology],
+        "technology": [[[t.example, t.commodity, t.hot, t.demand] for t in row] for row in store.technology],
+        "tasks": [list(row) for row in store.tasks],
+        "core_activities": [list(row) for row in store.core_activities],
+        "core_task_links": [list(row) for row in store.core_task_links],
         "activities": [list(row) for row in store.activities],
         "dwa_titles": store.dwa_titles,
         "dwa_iwa": store.dwa_iwa,

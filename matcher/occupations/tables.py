@@ -6,6 +6,8 @@ and the sorted occupation codes, and returns values aligned with those codes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -70,11 +72,46 @@ def technology(df: pd.DataFrame | None, codes: list[str]) -> list[list[Technolog
     df = df.sort_values(
         [CODE, "hot", "demand", "Example"], ascending=[True, False, False, True], kind="stable"
     )
-    for code, example, commodity, hot in df[[CODE, "Example", "Commodity Title", "hot"]].itertuples(
-        index=False
-    ):
+    columns = [CODE, "Example", "Commodity Title", "hot", "demand"]
+    for code, example, commodity, hot, demand in df[columns].itertuples(index=False):
         if code in row:
-            out[row[code]].append(Technology(example.strip(), commodity.strip(), bool(hot)))
+            out[row[code]].append(Technology(example.strip(), commodity.strip(), bool(hot), bool(demand)))
+    return out
+
+
+def tasks(df: pd.DataFrame | None, codes: list[str]) -> list[list[str]]:
+    """Task statements per occupation: core tasks first, then the others, each by Task ID."""
+    out: list[list[str]] = [[] for _ in codes]
+    if df is None:
+        return out
+    df = df.assign(core=df["Task Type"] != "Core", id=pd.to_numeric(df["Task ID"], errors="coerce"))
+    df = df.sort_values([CODE, "core", "id"], kind="stable").drop_duplicates([CODE, "Task ID"])
+    row = {c: i for i, c in enumerate(codes)}
+    for code, text in df[[CODE, "Task"]].itertuples(index=False):
+        if code in row and text.strip():
+            out[row[code]].append(text.strip())
+    return out
+
+
+def core_activities(
+    tasks_to_dwas: pd.DataFrame | None, tasks: pd.DataFrame | None, codes: list[str]
+) -> list[list[tuple[str, int]]]:
+    """(DWA id, core tasks linking it) for DWAs linked to a core task, most linked first.
+
+    O*NET calls a task core when at least 67% of incumbents perform it and
+    rate it important (3 of 5 or more): what most people in the job do.
+    """
+    out: list[list[tuple[str, int]]] = [[] for _ in codes]
+    if tasks_to_dwas is None or tasks is None:
+        return out
+    core = tasks.loc[tasks["Task Type"] == "Core", [CODE, "Task ID"]].drop_duplicates()
+    links = tasks_to_dwas[[CODE, "Task ID", "DWA ID"]].drop_duplicates().merge(core, on=[CODE, "Task ID"])
+    counts = links.groupby([CODE, "DWA ID"], as_index=False).size()
+    counts = counts.sort_values([CODE, "size", "DWA ID"], ascending=[True, False, True])
+    row = {c: i for i, c in enumerate(codes)}
+    for code, dwa, size in counts[[CODE, "DWA ID", "size"]].itertuples(index=False):
+        if code in row:
+            out[row[code]].append((dwa, int(size)))
     return out
 
 
@@ -120,10 +157,17 @@ def titles(
     names: list[str],
     reported: pd.DataFrame | None,
     alternate: pd.DataFrame | None,
+    synonyms: Sequence[tuple[str, str]] = (),
 ) -> list[tuple[str, int, int]]:
-    """(title text, occupation row, source index) for every known title, deduplicated."""
+    """(title text, occupation row, source index) for every known title, deduplicated.
+
+    ``synonyms`` are curated (title, code) pairs (source 4, "synonym").
+    """
     row = {c: i for i, c in enumerate(codes)}
     out: dict[tuple[str, int], int] = {}
+    for text, code in synonyms:
+        if code in row:
+            out.setdefault((text.strip(), row[code]), 4)
     for i, name in enumerate(names):
         out.setdefault((name, i), 0)
     for source, df, column in ((1, reported, "Reported Job Title"), (2, alternate, "Alternate Title")):

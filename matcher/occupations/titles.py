@@ -14,12 +14,28 @@ manager" above "manager" for "Manager, Corporate Vertical Sales". Parts of the
 query split at separators ("/", " - ", "(", ...) are scored too, at
 ``PART_WEIGHT`` of their score (``GENERIC_PART_WEIGHT`` for a bare role word
 such as "manager"). An occupation's confidence is its best title
-score / 100; candidates below ``min_confidence`` are dropped, so an unknown
-title gives ``[]`` and callers say "unknown" instead of guessing.
+score / 100 (``raw``).
+
+The raw score is a poor probability: on hand-labelled LinkedIn titles a
+score of 100 is right only about 7 times in 10. ``confidence`` is calibrated
+(:func:`calibrated`): a logistic model of whether the candidate is right,
+from how many occupations tie with it (within one point) and whether the
+query equals the matched title after normalisation, fitted on one part of
+the labelled titles (``python -m bench.quality`` shows the reliability table
+on the held-out part). The model is fitted for the first-ranked
+candidate (ties are ordered by how many well-matching titles each
+occupation has, then by title source); a later candidate gets at most what
+the ones above it leave (the confidences of one query sum to 1 or less).
+A match to the curated synonym table (``data/title_synonyms.csv``) gets
+``SYNONYM_CONFIDENCE``: a curated judgement, not a measured rate.
+Candidates below ``min_confidence``, or whose raw score is below
+``RAW_FLOOR``, are dropped, so an unknown title gives ``[]`` and callers say
+"unknown" instead of guessing.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -29,7 +45,13 @@ from rapidfuzz import fuzz, process
 from matcher.occupations.normalize import GENERIC_ROLES, normalize_title, title_variants
 from matcher.occupations.store import TITLE_SOURCES, OccupationStore
 
-MIN_CONFIDENCE = 0.8
+MIN_CONFIDENCE = 0.4  # calibrated: below this, a title is "unknown"
+RAW_FLOOR = 0.8  # a title matching no known title this well is unknown, whatever the calibration
+# P(right) = sigmoid(a + b / tied + c * exact); fitted by `python -m bench.quality --fit` on
+# bench/labels/linkedin_titles_dev50.csv + linkedin_titles_more60.csv (95 labelled titles).
+CALIBRATION = (-2.305, 2.011, 1.708)
+TIE_POINTS = 1.0  # occupations whose best title scores within this many points tie
+SYNONYM_CONFIDENCE = 0.95
 HEAD_SHARE = 0.4
 PART_WEIGHT = 0.92
 GENERIC_PART_WEIGHT = 0.7
@@ -43,6 +65,7 @@ class TitleCandidate:
     title: str
     confidence: float
     matched: str = ""
+    raw: float = 0.0  # best title score / 100, before calibration
 
 
 class TitleIndex:
@@ -64,15 +87,23 @@ class TitleIndex:
                 entry_choice.append(choice)
                 entry_text.append(t)
         self.choices = list(keys)
-        # one entry per (choice, occupation), with the strongest source naming it
+        # one entry per (choice, occupation), with the strongest source naming it; a curated
+        # synonym (-1 here) is the strongest claim that a title means an occupation
         texts = np.asarray(entry_text, dtype=np.int64)
-        table = np.stack(
-            [np.asarray(entry_choice), store.title_owner[texts], store.title_source[texts]], axis=1
-        ).astype(np.int64)
+        synonym = TITLE_SOURCES.index("synonym")
+        source = np.where(store.title_source[texts] == synonym, -1, store.title_source[texts])
+        table = np.stack([np.asarray(entry_choice), store.title_owner[texts], source], axis=1).astype(
+            np.int64
+        )
         table = table[np.lexsort((table[:, 2], table[:, 1], table[:, 0]))]
         first = np.ones(len(table), dtype=bool)
         first[1:] = (table[1:, :2] != table[:-1, :2]).any(axis=1)
         self._entry_choice, self._entry_row, self._entry_source = table[first].T
+        self._synonyms = {
+            (int(c), int(r))
+            for c, r, s in zip(self._entry_choice, self._entry_row, self._entry_source, strict=True)
+            if s == -1
+        }
         self._n_rows = len(store)
         self._last = np.asarray([c.rsplit(" ", 1)[-1] for c in self.choices], dtype=object)
         postings: dict[str, list[int]] = defaultdict(list)
@@ -81,6 +112,10 @@ class TitleIndex:
                 postings[key].append(i)
         self._postings = {k: np.asarray(v, dtype=np.int64) for k, v in postings.items()}
         self._cache: dict[str, list[tuple[int, float, int]]] = {}
+
+    def is_synonym(self, choice: int, row: int) -> bool:
+        """Whether the curated synonym table gives title ``choice`` to occupation ``row``."""
+        return (choice, row) in self._synonyms
 
     def candidates(self, words: str) -> np.ndarray:
         """Choice ids sharing a word (or a joined word pair) with ``words``; all when none."""
@@ -162,6 +197,12 @@ def _index_variants(text: str) -> list[str]:
     return [key] if key else []
 
 
+def calibrated(tied: int, exact: bool) -> float:
+    """Probability (0-1) that a candidate is right, from its ties and exactness (see module doc)."""
+    a, b, c = CALIBRATION
+    return 1.0 / (1.0 + math.exp(-(a + b / max(tied, 1) + c * float(exact))))
+
+
 def title_index(store: OccupationStore) -> TitleIndex:
     """The store's title index, built on first use and kept with the store."""
     index = store.cache.get("titles")
@@ -193,14 +234,47 @@ def resolve_title(
         Best first, each with the O*NET title, the confidence and the known
         title that matched.
     """
+    out: list[TitleCandidate] = []
+    left = 1.0
+    for m in title_matches(store, title):
+        if len(out) >= top or left <= 0.0:
+            break
+        p = SYNONYM_CONFIDENCE if m.synonym and m.exact else calibrated(m.tied, m.exact)
+        confidence = round(min(p, left), 3)
+        left -= confidence
+        if confidence >= min_confidence:
+            out.append(TitleCandidate(store.codes[m.row], store.titles[m.row], confidence, m.matched, m.raw))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class TitleMatch:
+    """One ranked occupation for a title, with what its calibrated confidence is computed from."""
+
+    row: int
+    raw: float  # best title score / 100
+    matched: str  # the normalised known title that matched
+    tied: int  # occupations whose best score is within TIE_POINTS of this one (itself included)
+    exact: bool  # the normalised query equals the matched title
+    synonym: bool  # the match comes from the curated synonym table
+
+
+def title_matches(store: OccupationStore, title: str) -> list[TitleMatch]:
+    """Every occupation scoring at least ``RAW_FLOOR`` for ``title``, best first."""
     query = normalize_title(title)
     if not query:
         return []
     index = title_index(store)
-    out: list[TitleCandidate] = []
-    for row, score, choice in index.rank(title.strip()):
-        confidence = round(score / 100.0, 3)
-        if confidence < min_confidence or len(out) >= top:
-            break
-        out.append(TitleCandidate(store.codes[row], store.titles[row], confidence, index.choices[choice]))
-    return out
+    ranked = [r for r in index.rank(title.strip()) if r[1] / 100.0 >= RAW_FLOOR]
+    scores = np.asarray([score for _, score, _ in ranked])
+    return [
+        TitleMatch(
+            row=row,
+            raw=score / 100.0,
+            matched=index.choices[choice],
+            tied=int((np.abs(scores - score) <= TIE_POINTS).sum()),
+            exact=index.choices[choice] == query,
+            synonym=index.is_synonym(choice, row),
+        )
+        for row, score, choice in ranked
+    ]

@@ -74,3 +74,36 @@ def test_show_and_missing_store(
 
 def test_default_store_path() -> None:
     assert cli.DEFAULT_STORE == Path("var/occupations")
+
+
+def test_shell_answers_each_line_with_one_loaded_store(
+    tiny_store_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    from matcher.occupations import store as store_mod
+
+    reads = []
+    real_read = store_mod.OccupationStore._read
+    monkeypatch.setattr(store_mod, "_LOADED", {})
+    monkeypatch.setattr(
+        store_mod.OccupationStore,
+        "_read",
+        classmethod(lambda cls, path: reads.append(path) or real_read.__func__(cls, path)),  # type: ignore[attr-defined]
+    )
+    lines = "resolve dish washer\nsimilar 35-9021.00\nshow cashier\ncashier\nsimilar astronaut\nshow\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+    assert run(["shell", "--store", str(tiny_store_dir), "--json"]) == 0
+    answers = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(reads) == 1  # loaded once for six lines
+    assert answers[0]["candidates"][0]["code"] == "35-9021.00"
+    assert answers[1]["related"][0]["code"] == "35-9011.00"
+    assert answers[2]["code"] == "41-2011.00"
+    assert answers[3]["candidates"][0]["code"] == "41-2011.00"  # a bare line is a title
+    assert "astronaut" in answers[4]["error"]
+    assert "give a title" in answers[5]["error"]
+
+
+def test_shell_without_store_fails_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["shell", "--store", str(tmp_path / "none")]) == 2
+    assert "occupations import" in capsys.readouterr().err

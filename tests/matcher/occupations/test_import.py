@@ -164,3 +164,22 @@ def test_real_reimport_is_a_no_op(real_store_dir: Path) -> None:
     assert report.up_to_date
     assert report.occupations == 1016
     assert _bytes(real_store_dir) == before
+
+
+def test_load_is_cached_per_path_until_the_store_changes(tiny_release: Path, tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    import_onet([tiny_release], store_dir)
+    first = OccupationStore.load(store_dir)
+    assert OccupationStore.load(store_dir) is first
+    assert OccupationStore.load(str(store_dir / ".." / "store")) is first  # same directory
+    import_onet([tiny_release], store_dir, force=True)  # rewritten: read again
+    assert OccupationStore.load(store_dir) is not first
+
+
+def test_store_holds_core_tasks_first(tiny_store: OccupationStore) -> None:
+    dish = tiny_store.row("35-9021.00")
+    assert tiny_store.tasks[dish] == ("Task 1.", "Task 2.", "Task 3.")  # task 3 is supplemental
+    # D01 is linked by core task 1 and supplemental task 3: one core link
+    assert tiny_store.core_activities[dish] == ("4.A.3.a.3.I01.D01", "4.A.3.a.3.I01.D02")
+    assert tiny_store.core_task_links[dish] == (1, 1)
+    assert tiny_store.metadata["format"] == FORMAT_VERSION

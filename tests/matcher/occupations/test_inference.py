@@ -169,3 +169,35 @@ def test_engine_explanations_say_what_was_inferred(tiny_store: OccupationStore) 
     texts = [r.text for r in result.reasons]
     assert any("inferred from the O*NET occupation" in t for t in texts), texts
     assert any("inferred from work history" in t for t in texts), texts
+
+
+def test_real_warehouse_associate_infers_only_what_most_do(real_store: OccupationStore) -> None:
+    found = infer_strengths(real_store, ["Warehouse associate"])
+    phrases = [s.phrase for s in found]
+    assert "Move materials, equipment, or supplies" in phrases
+    assert not any("cranes" in p.lower() or "hoist" in p.lower() for p in phrases)
+    assert not any(p in {"Autodesk AutoCAD", "Google Docs", "Microsoft Excel"} for p in phrases)
+    for s in found:
+        assert s.code == "53-7062.00" and s.evidence
+        assert 0.0 < s.confidence <= 1.0
+    activity = next(s for s in found if s.kind == "activity")
+    assert "core task" in activity.evidence
+
+
+def test_real_peer_specialist_strengths_are_human_services(real_store: OccupationStore) -> None:
+    found = infer_strengths(real_store, ["Peer support specialist"])
+    assert {s.code for s in found} == {"21-1093.00"}
+    phrases = {s.phrase for s in found}
+    assert "Social Perceptiveness" in phrases
+    assert not any("diagnostic tests" in p for p in phrases)  # linked to one core task, foreign to the family
+
+
+def test_real_inferred_technology_is_in_demand_and_not_an_office_tool(real_store: OccupationStore) -> None:
+    from matcher.occupations.profile import office_tool, technology_share
+
+    share = technology_share(real_store)
+    for code in ("15-1252.00", "29-1141.00", "43-4051.00", "53-7062.00"):
+        row = real_store.row(code)
+        techs = {t.example: t for t in real_store.technology[row]}
+        for example in occupation_phrases(real_store, code).technology:
+            assert techs[example].demand and not office_tool(techs[example], share)

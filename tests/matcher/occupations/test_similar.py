@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from matcher.occupations import OccupationNotFound, OccupationStore, similar_occupations
-from matcher.occupations.similar import ZONE_DOWN, ZONE_UP, transfer_scores
+from matcher.occupations.profile import OFFICE_COMMODITIES, technology_share
+from matcher.occupations.similar import transfer_scores, zone_factor
 
 
 def test_tiny_ranking_and_reasons(tiny_store: OccupationStore) -> None:
@@ -35,7 +36,14 @@ def test_moving_up_job_zones_costs_more_than_moving_down(tiny_store: OccupationS
     up = transfer_scores(tiny_store, dish)[dev]
     down = transfer_scores(tiny_store, dev)[dish]
     # Same components both ways; only the Job Zone factor (1 -> 4 vs 4 -> 1) differs.
-    assert up / down == pytest.approx((1 - 3 * ZONE_UP) / (1 - 3 * ZONE_DOWN))
+    assert up / down == pytest.approx(zone_factor(np.asarray(3.0)) / zone_factor(np.asarray(-3.0)))
+    assert up < down
+
+
+def test_a_two_zone_jump_costs_far_more_than_one() -> None:
+    one, two, down = zone_factor(np.asarray([1.0, 2.0, -2.0]))
+    assert 1.0 > one > two and two <= 0.5  # a jump needing much more preparation keeps half or less
+    assert down > one  # moving to a job needing less preparation costs little
 
 
 def test_scores_are_bounded_and_self_is_best(tiny_store: OccupationStore) -> None:
@@ -59,3 +67,52 @@ def test_real_code_query(real_store: OccupationStore) -> None:
     related = similar_occupations(real_store, "41-2011.00", top=10)
     assert "41-2031.00" in [r.code for r in related]  # cashiers -> retail salespersons
     assert [r.score for r in related] == sorted((r.score for r in related), reverse=True)
+
+
+def test_real_every_code_gets_related_occupations(real_store: OccupationStore) -> None:
+    text_only = []
+    for code in real_store.codes:
+        related = similar_occupations(real_store, code, top=5)
+        assert related, code
+        assert code not in {r.code for r in related}
+        if related[0].basis == "text":
+            text_only.append(code)
+    # the "All Other" and military codes have no ratings: compared on text, and they say so
+    assert "11-9199.00" in text_only and "55-1011.00" in text_only
+    assert "35-9021.00" not in text_only
+    assert all(r.basis == "profile" for r in similar_occupations(real_store, "35-9021.00"))
+
+
+def test_real_human_service_assistants_stay_in_human_services(real_store: OccupationStore) -> None:
+    row = real_store.row("21-1093.00")
+    related = similar_occupations(real_store, "21-1093.00", top=10)
+    zone = real_store.job_zone[row]
+    assert all(r.job_zone is None or r.job_zone < zone + 2 for r in related)
+    assert "29-1141.00" not in {r.code for r in related[:5]}  # registered nurses need licensure
+    assert sum(r.code.startswith("21-") for r in related[:5]) >= 4
+
+
+def test_real_top_related_never_jump_two_zones_up(real_store: OccupationStore) -> None:
+    jumps = 0
+    for row, code in enumerate(real_store.codes):
+        if not np.isfinite(real_store.job_zone[row]):
+            continue
+        for r in similar_occupations(real_store, code, top=3):
+            jumps += r.job_zone is not None and r.job_zone >= real_store.job_zone[row] + 2
+    assert jumps == 0
+
+
+def test_real_reasons_are_never_office_tools(real_store: OccupationStore) -> None:
+    share = technology_share(real_store)
+    office = {
+        t.example
+        for techs in real_store.technology
+        for t in techs
+        if t.commodity in OFFICE_COMMODITIES or share[t.example] >= 0.3
+    }
+    assert {"Microsoft Excel", "Google Docs", "Microsoft Word"} <= office
+    for code in ("53-7062.00", "21-1093.00", "41-2011.00", "43-4051.00", "15-1252.00"):
+        for r in similar_occupations(real_store, code, top=10):
+            assert not office & set(r.shared), (code, r.code, r.shared)
+    laborers = similar_occupations(real_store, "53-7062.00", top=20)
+    assert not any("AutoCAD" in s for r in laborers for s in r.shared)
