@@ -11,7 +11,10 @@ by ``frequencies.txt`` are expanded into one run per headway.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,10 +75,24 @@ class Feed:
         return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
 
 
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """partridge 1.1.2 calls pandas APIs pandas 3 deprecates: their warnings say nothing of the feed."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        yield
+
+
 def read_feed(path: Path, name: str | None = None) -> Feed:
     """Stations and rides of the GTFS feed at ``path`` (a .zip or a folder)."""
     if not path.exists():
         raise ValidationError("gtfs feed", "path", str(path), "no such file or folder")
+    with _quiet():
+        return _read(path, name)
+
+
+def _read(path: Path, name: str | None) -> Feed:
     try:
         by_date = ptg.read_service_ids_by_date(str(path))
     except Exception as exc:  # partridge raises plain errors on a malformed feed: name the file

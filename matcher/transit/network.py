@@ -24,7 +24,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
-from matcher.transit.feed import DAY_TYPES, Feed
+from matcher.transit.feed import Feed
 
 EARTH_KM = 6371.0088
 
@@ -182,8 +182,3 @@ def _min_duplicates(src: np.ndarray, dst: np.ndarray, weight: np.ndarray, size: 
     frame = pd.DataFrame({"s": src, "d": dst, "w": weight}).groupby(["s", "d"], sort=False)["w"].min()
     s, d = frame.index.get_level_values(0), frame.index.get_level_values(1)
     return coo_matrix((frame.to_numpy(), (s, d)), shape=(size, size)).tocsr()
-
-
-def all_bands(feed: Feed, config: TransitConfig) -> dict[tuple[int, int], BandTimes]:
-    """Every (day type, band) of a feed."""
-    return {(k, b): band_times(feed, k, b, config) for k in range(len(DAY_TYPES)) for b in range(len(BANDS))}

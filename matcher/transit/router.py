@@ -14,16 +14,17 @@ straight-line estimate stays for it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 from matcher.features import ClientBatch, OpeningIndex
 from matcher.schedule import N_SLOTS, SLOT_MINUTES, SLOTS_PER_DAY
-from matcher.transit.feed import DAY_TYPES, Feed, day_type
-from matcher.transit.network import EARTH_KM, BandTimes, TransitConfig, all_bands, band_of, chord_km
+from matcher.transit.feed import DAY_TYPES, Feed, day_type, read_feed
+from matcher.transit.network import BANDS, EARTH_KM, BandTimes, TransitConfig, band_of, band_times, chord_km
 
 K_STATIONS = 8  # nearest stations tried at each end
 SERVICE_SLACK = 30  # minutes: a departure this long before a shift's start (or after its end) serves it
@@ -32,19 +33,35 @@ _MIDDAY = (0, band_of(12 * 60))
 
 @dataclass(slots=True)
 class FeedTimes:
-    """A feed precomputed for every (day type, band), with its stations' KD-tree."""
+    """A feed precomputed per (day type, band), with its stations' KD-tree.
 
-    name: str
-    xyz: np.ndarray
+    ``bands`` holds the bands computed so far; :meth:`band` computes a missing one
+    (:meth:`build` computes all of them unless told which: tests need only a few).
+    """
+
+    feed: Feed
+    config: TransitConfig
     bands: dict[tuple[int, int], BandTimes]
     active: np.ndarray  # (3, 288) bool: a departure in that 5-minute slot of the day type
     tree: cKDTree = field(init=False)
 
     def __post_init__(self) -> None:
-        self.tree = cKDTree(self.xyz)
+        self.tree = cKDTree(self.feed.xyz)
+
+    @property
+    def name(self) -> str:
+        return self.feed.name
+
+    @property
+    def xyz(self) -> np.ndarray:
+        result: np.ndarray = self.tree.data
+        return result
 
     @classmethod
-    def build(cls, feed: Feed, config: TransitConfig) -> FeedTimes:
+    def build(
+        cls, feed: Feed, config: TransitConfig, bands: Sequence[tuple[int, int]] | None = None
+    ) -> FeedTimes:
+        """Precompute ``bands`` (default: every day type and band) of ``feed``."""
         active = np.zeros((len(DAY_TYPES), SLOTS_PER_DAY), dtype=bool)
         for kind, rides in enumerate(feed.rides):
             slot = (rides.depart // SLOT_MINUTES).astype(np.int64)
@@ -52,7 +69,16 @@ class FeedTimes:
             nxt = {0: 0, 1: 2, 2: 0}[kind]  # after-midnight runs fall on the next day type
             late = slot[slot >= SLOTS_PER_DAY] - SLOTS_PER_DAY
             active[nxt, late[late < SLOTS_PER_DAY]] = True
-        return cls(feed.name, feed.xyz, all_bands(feed, config), active)
+        todo = (
+            bands if bands is not None else [(k, b) for k in range(len(DAY_TYPES)) for b in range(len(BANDS))]
+        )
+        return cls(feed, config, {key: band_times(feed, *key, config) for key in todo}, active)
+
+    def band(self, kind: int, band: int) -> BandTimes:
+        """One band's station-to-station minutes, computed once."""
+        if (kind, band) not in self.bands:
+            self.bands[(kind, band)] = band_times(self.feed, kind, band, self.config)
+        return self.bands[(kind, band)]
 
     def serves(self, kind: int, minute: int, before: bool) -> bool:
         """A departure within SERVICE_SLACK minutes before (or after) ``minute`` of day type ``kind``."""
@@ -78,6 +104,12 @@ class TimetableRouter:
     config: TransitConfig = field(default_factory=TransitConfig)
     mode: str = "transit"
     _legs: dict[bytes, tuple[tuple[tuple[int, int, bool], ...], bool]] = field(default_factory=dict)
+
+    @classmethod
+    def from_paths(cls, paths: Mapping[str, Path], config: TransitConfig | None = None) -> TimetableRouter:
+        """Read and precompute the feeds at ``paths`` (name -> zip or folder)."""
+        config = config or TransitConfig()
+        return cls([FeedTimes.build(read_feed(path, name), config) for name, path in paths.items()], config)
 
     @property
     def modes(self) -> frozenset[str]:
@@ -169,6 +201,6 @@ def _feed_minutes(
 
 def _combined(feed: FeedTimes, key: tuple[tuple[int, int, bool], ...]) -> np.ndarray:
     """Elementwise longest of the bands' minutes (the trip home runs the other way: transposed)."""
-    parts = [feed.bands[(k, b)].minutes if to_work else feed.bands[(k, b)].minutes.T for k, b, to_work in key]
+    parts = [feed.band(k, b).minutes if to_work else feed.band(k, b).minutes.T for k, b, to_work in key]
     result: np.ndarray = np.maximum.reduce(parts) if len(parts) > 1 else parts[0]
     return result
