@@ -190,7 +190,9 @@ def estimate(
         if not has.any():
             continue
         ci, ji = ci_near[has], ji_near[has]
-        minutes = mode_minutes(mode, km[has], hour[ji])
+        # at unknown shift times the fastest hour: an unknown never excludes (the score takes noon)
+        hours = np.where(index.shifts_known[ji], hour[ji], fastest_hour(mode))
+        minutes = mode_minutes(mode, km[has], hours)
         source = np.full(len(ci), -1, dtype=np.int16)
         unserved = index.unserved_by_mode.get(name)
         if unserved is not None:
@@ -223,10 +225,17 @@ def trip_hour(index: OpeningIndex) -> np.ndarray:
     return result
 
 
-def mode_minutes(mode: ModeConfig, km: np.ndarray, hour: np.ndarray | int = 12) -> np.ndarray:
+def fastest_hour(mode: ModeConfig) -> int:
+    """The hour of the mode's shortest trips (its reach; feasibility at unknown shift times)."""
+    return int(np.argmin(mode.hour_factors)) if mode.hour_factors is not None else 11
+
+
+def mode_minutes(mode: ModeConfig, km: np.ndarray, hour: np.ndarray | int | None = None) -> np.ndarray:
     """Door-to-door minutes by one mode for straight-line distances (the one place of the formula).
 
-    ``hour`` (of the trip to the shift, 0-23) scales the moving time by ``mode.hour_factors``.
+    ``hour`` (of the trip to the shift, 0-23) scales the moving time by ``mode.hour_factors``;
+    None, for shifts not stated, takes the slowest hour: the score's worst case (feasibility
+    takes the fastest, so an unknown never excludes).
     """
     road = np.asarray(km, dtype=np.float64) * mode.detour
     if mode.speed_by_km is None:
@@ -234,7 +243,8 @@ def mode_minutes(mode: ModeConfig, km: np.ndarray, hour: np.ndarray | int = 12) 
     else:
         points = np.array(mode.speed_by_km)
         speed = np.interp(road, points[:, 0], points[:, 1])
-    factor = 1.0 if mode.hour_factors is None else np.asarray(mode.hour_factors)[hour]
+    factors = np.asarray(mode.hour_factors if mode.hour_factors is not None else [1.0])
+    factor = factors.max() if hour is None or mode.hour_factors is None else factors[hour]
     result: np.ndarray = mode.access_minutes + mode.wait_minutes + factor * road * 60.0 / speed
     return result
 
@@ -244,8 +254,7 @@ def reach_km(clients: ClientBatch, config: CommuteConfig) -> np.ndarray:
     reach = np.zeros(len(clients.clients))
     grid = np.concatenate([[0.0], np.geomspace(0.01, 2000.0, 400)])
     for m, mode in enumerate(config.modes.values()):  # mode_minutes solved for km at its fastest hour
-        fastest = int(np.argmin(mode.hour_factors)) if mode.hour_factors is not None else 12
-        minutes = mode_minutes(mode, grid, fastest)  # increasing in km: interpolate its inverse
+        minutes = mode_minutes(mode, grid, fastest_hour(mode))  # increasing in km: interpolate its inverse
         km = np.interp(clients.limit, minutes, grid, left=-1.0)
         reach = np.where(clients.modes[:, m], np.maximum(reach, km), reach)
     return reach + 1e-6  # the boundary itself is within reach

@@ -71,7 +71,8 @@ def test_a_program_sets_its_own_road_speeds() -> None:
     ("changes", "field"),
     [
         ({"hour_factors": [1.0] * 23}, "hour_factors"),
-        ({"hour_factors": [0.0] * 24}, "hour_factors"),
+        ({"hour_factors": [0.9] * 24}, "hour_factors"),  # faster than the fastest hour
+        ({"speed_by_km": [[1, 40]]}, "speed_kmh"),  # a curve faster than its bound
         ({"speed_by_km": [[5, 30], [1, 20]]}, "speed_by_km"),
         ({"speed_by_km": [[1, 0]]}, "speed_by_km"),
     ],
