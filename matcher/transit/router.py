@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,7 @@ from matcher.transit.network import BANDS, EARTH_KM, BandTimes, TransitConfig, b
 
 K_STATIONS = 8  # nearest stations tried at each end
 SERVICE_SLACK = 30  # minutes: a departure this long before a shift's start (or after its end) serves it
-_MIDDAY = (0, band_of(12 * 60))
+Trip = tuple[int, int, bool]  # (day type, minute of the day, to work?)
 
 
 @dataclass(slots=True)
@@ -44,9 +45,13 @@ class FeedTimes:
     bands: dict[tuple[int, int], BandTimes]
     active: np.ndarray  # (3, 288) bool: a departure in that 5-minute slot of the day type
     tree: cKDTree = field(init=False)
+    _padded: dict[tuple[Trip, ...], np.ndarray] = field(init=False)
+    _served: dict[tuple[Trip, ...], bool] = field(init=False)
+    _near: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.tree = cKDTree(self.feed.xyz)
+        self._padded, self._served, self._near = {}, {}, None
 
     @property
     def name(self) -> str:
@@ -80,6 +85,36 @@ class FeedTimes:
             self.bands[(kind, band)] = band_times(self.feed, kind, band, self.config)
         return self.bands[(kind, band)]
 
+    def openings_near(
+        self, xyz: np.ndarray, rows: np.ndarray, config: TransitConfig
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`stations_near` of ``xyz[rows]``; all of ``xyz`` is looked up once and kept while it
+        is the same array (a fitted index's openings: every shortlist asks about them)."""
+        if len(rows) < len(xyz) // 4:  # a few openings (a sub-index, a small block): look them up
+            return self.stations_near(xyz[rows], config)
+        if self._near is None or self._near[0] is not xyz:
+            self._near = (xyz, *self.stations_near(xyz, config))
+        return self._near[1][rows], self._near[2][rows]
+
+    def padded(self, key: tuple[Trip, ...]) -> np.ndarray:
+        """(S+1, S+1) elementwise longest of the bands' minutes, inf-padded (the padding station).
+
+        The trip home runs the other way: its band's matrix transposed. Kept per key.
+        """
+        if key not in self._padded:
+            parts = [self.band(k, b).minutes if w else self.band(k, b).minutes.T for k, b, w in key]
+            n = len(self.feed.names)
+            out = np.full((n + 1, n + 1), np.inf)
+            out[:n, :n] = np.maximum.reduce(parts)
+            self._padded[key] = out
+        return self._padded[key]
+
+    def serves_plan(self, plan: tuple[Trip, ...]) -> bool:
+        """The feed runs at every trip's time of the plan (kept per plan)."""
+        if plan not in self._served:
+            self._served[plan] = all(self.serves(k, m, to_work) for k, m, to_work in plan)
+        return self._served[plan]
+
     def serves(self, kind: int, minute: int, before: bool) -> bool:
         """A departure within SERVICE_SLACK minutes before (or after) ``minute`` of day type ``kind``."""
         span = (
@@ -103,7 +138,7 @@ class TimetableRouter:
     feeds: Sequence[FeedTimes]
     config: TransitConfig = field(default_factory=TransitConfig)
     mode: str = "transit"
-    _legs: dict[bytes, tuple[tuple[tuple[int, int, bool], ...], bool]] = field(default_factory=dict)
+    _plans: dict[bytes, tuple[Trip, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_paths(cls, paths: Mapping[str, Path], config: TransitConfig | None = None) -> TimetableRouter:
@@ -128,79 +163,80 @@ class TimetableRouter:
         if mode != self.mode or not len(ci):
             return best, source
         uj, jpos = np.unique(ji, return_inverse=True)
-        legs = [self._pattern_legs(index, int(p)) for p in index.shift_inverse[uj]]
+        patterns, plan_of = np.unique(index.shift_inverse[uj], return_inverse=True)
+        plans = [self._plan(index.shift_patterns[p]) for p in patterns]
         for f, feed in enumerate(self.feeds):
-            minutes = _feed_minutes(feed, self.config, clients.xyz, index.xyz[uj], legs, ci, jpos)
+            minutes = _feed_minutes(feed, self.config, clients.xyz, ci, index.xyz, uj, plans, plan_of, jpos)
             better = ~np.isnan(minutes) & ~(minutes >= best)
             best[better], source[better] = minutes[better], f
         return best, source
 
-    def _pattern_legs(self, index: OpeningIndex, p: int) -> tuple[tuple[tuple[int, int, bool], ...], bool]:
-        """The trips a shift pattern needs, as (day type, minute, to work?), and if it is stated."""
-        row = index.shift_patterns[p]
+    def _plan(self, row: np.ndarray) -> tuple[Trip, ...]:
+        """The trips a shift pattern needs (kept by pattern: programs have few)."""
         key = row.tobytes()
-        if key not in self._legs:
-            self._legs[key] = _legs_of(row)
-        return self._legs[key]
+        if key not in self._plans:
+            self._plans[key] = _trips_of(row)
+        return self._plans[key]
 
 
-def _legs_of(row: np.ndarray) -> tuple[tuple[tuple[int, int, bool], ...], bool]:
+def _trips_of(row: np.ndarray) -> tuple[Trip, ...]:
+    """(day type, minute of the day, to work?) of the trips to and from a weekly shift mask.
+
+    The trip to work arrives the minute before a shift starts; the trip home leaves at its end.
+    No shift stated: a weekday trip to a noon start.
+    """
     bits = np.unpackbits(row.view(np.uint8), bitorder="little")[:N_SLOTS].astype(bool)
-    starts = np.flatnonzero(bits & ~np.roll(bits, 1))
-    ends = np.flatnonzero(bits & ~np.roll(bits, -1)) + 1
-    out = []
-    for s in starts:
-        minute = int(s) * SLOT_MINUTES  # of the week; the trip arrives the minute before
-        day, of_day = divmod((minute - 1) % (7 * 1440), 1440)
-        out.append((day_type(day), of_day, True))
-    for e in ends:
-        day, of_day = divmod(int(e) * SLOT_MINUTES % (7 * 1440), 1440)
-        out.append((day_type(day), of_day, False))
-    return tuple(sorted(set(out))), bool(len(out))
+    starts = np.flatnonzero(bits & ~np.roll(bits, 1)) * SLOT_MINUTES - 1
+    ends = (np.flatnonzero(bits & ~np.roll(bits, -1)) + 1) * SLOT_MINUTES
+    trips = set()
+    for minute, to_work in [*((int(m), True) for m in starts), *((int(m), False) for m in ends)]:
+        day, of_day = divmod(minute % (7 * 1440), 1440)
+        trips.add((day_type(day), of_day, to_work))
+    return tuple(sorted(trips)) or ((0, 12 * 60 - 1, True),)
 
 
 def _feed_minutes(
     feed: FeedTimes,
     config: TransitConfig,
     client_xyz: np.ndarray,
-    opening_xyz: np.ndarray,
-    legs: list[tuple[tuple[tuple[int, int, bool], ...], bool]],
     ci: np.ndarray,
+    opening_xyz: np.ndarray,
+    uj: np.ndarray,
+    plans: list[tuple[Trip, ...]],
+    plan_of: np.ndarray,
     jpos: np.ndarray,
 ) -> np.ndarray:
-    """Minutes of each pair through one feed (NaN where an end has no station within walking distance)."""
+    """Minutes of each pair through one feed (NaN where an end has no station within walking distance).
+
+    ``ci`` maps pairs to ``client_xyz`` rows, ``jpos`` to the distinct openings ``uj`` (rows of
+    ``opening_xyz``);
+    ``plan_of`` maps distinct openings to their shift plan in ``plans``.
+    """
     uc, cpos = np.unique(ci, return_inverse=True)
     c_st, c_walk = feed.stations_near(client_xyz[uc], config)
-    j_st, j_walk = feed.stations_near(opening_xyz, config)
-    n = len(feed.xyz)
-    out = np.full(len(ci), np.nan)
+    j_st, j_walk = feed.openings_near(opening_xyz, uj, config)
+    out = np.full(len(jpos), np.nan)
     covered = np.isfinite(c_walk[cpos, 0]) & np.isfinite(j_walk[jpos, 0])
-    # group the openings by the bands their trips use: one matrix per group
-    groups: dict[tuple[tuple[int, int, bool], ...], list[int]] = {}
-    served = np.ones(len(legs), dtype=bool)
-    for u, (trips, stated) in enumerate(legs):
-        trips = trips if stated else ((*_MIDDAY[:1], 12 * 60, True),)
-        served[u] = all(feed.serves(k, m, to_work) for k, m, to_work in trips) or not stated
-        key = tuple(sorted({(k, band_of(m - 1 if to_work else m), to_work) for k, m, to_work in trips}))
-        groups.setdefault(key, []).append(u)
-    for key, members in groups.items():
-        matrix = _combined(feed, key)
-        in_group = np.zeros(len(legs), dtype=bool)
-        in_group[members] = True
-        sel = np.flatnonzero(covered & in_group[jpos] & served[jpos])
-        if not len(sel):
-            continue
-        padded = np.vstack([np.hstack([matrix, np.full((n, 1), np.inf)]), np.full((1, n + 1), np.inf)])
+    # a plan is served when the feed runs at every trip's time; plans sharing bands share a matrix
+    served = np.array([feed.serves_plan(plan) for plan in plans], dtype=bool)
+    keys = [bands_of(plan) for plan in plans]
+    group_of_key = {key: g for g, key in enumerate(dict.fromkeys(keys))}
+    pair_plan = plan_of[jpos]
+    pair_group = np.array([group_of_key[k] for k in keys], dtype=np.int64)[pair_plan]
+    live = np.flatnonzero(covered & served[pair_plan])
+    order = live[np.argsort(pair_group[live], kind="stable")]
+    bounds = np.flatnonzero(np.diff(pair_group[order])) + 1
+    for sel in np.split(order, bounds) if len(order) else []:
+        padded = feed.padded(list(group_of_key)[pair_group[sel[0]]])
         # from each client: best minutes to every station, then the opening's nearest stations
         to_station = (padded[c_st] + c_walk[:, :, None]).min(axis=1)  # (C', n + 1)
         p_c, p_j = cpos[sel], jpos[sel]
         out[sel] = (to_station[p_c[:, None], j_st[p_j]] + j_walk[p_j]).min(axis=1)
-    out[covered & ~served[jpos]] = np.inf
+    out[covered & ~served[pair_plan]] = np.inf
     return out
 
 
-def _combined(feed: FeedTimes, key: tuple[tuple[int, int, bool], ...]) -> np.ndarray:
-    """Elementwise longest of the bands' minutes (the trip home runs the other way: transposed)."""
-    parts = [feed.band(k, b).minutes if to_work else feed.band(k, b).minutes.T for k, b, to_work in key]
-    result: np.ndarray = np.maximum.reduce(parts) if len(parts) > 1 else parts[0]
-    return result
+@lru_cache(maxsize=4096)
+def bands_of(plan: tuple[Trip, ...]) -> tuple[Trip, ...]:
+    """The (day type, band, to work?) a plan's trips use: plans with the same share one matrix."""
+    return tuple(sorted({(k, band_of(m), to_work) for k, m, to_work in plan}))
