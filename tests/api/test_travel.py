@@ -9,6 +9,8 @@ import pytest
 
 from api import travel
 from api.config import Settings
+from api.convert import check_config_values
+from matcher.config import MatcherConfig
 from matcher.transit import FeedTimes
 
 SAMPLE = Path(__file__).resolve().parents[2] / "../shared/data/gtfs_samples/sample_gtfs.zip"
@@ -60,3 +62,13 @@ def test_an_unreadable_feed_is_logged_and_transit_stays_estimated(
     with caplog.at_level(logging.WARNING, logger="api.travel"):
         assert travel.for_settings(settings) is None
     assert "Broken" in caplog.text and "Gone" in caplog.text
+
+
+def test_a_program_configuration_may_set_road_speeds_and_bad_ones_name_the_field() -> None:
+    default = MatcherConfig().to_dict()
+    car = {"speed_kmh": 90, "speed_by_km": [[1, 25], [40, 90]], "hour_factors": [1.2] * 24}
+    check_config_values({"commute": {"modes": {"car": car, "walk": {"speed_by_km": [[1, 4]]}}}}, default)
+    with pytest.raises(ValueError, match=r"config.commute.modes.car.hour_factors\[0\]"):
+        check_config_values({"commute": {"modes": {"car": {"hour_factors": ["fast"] * 24}}}}, default)
+    with pytest.raises(ValueError, match="speed_by_km: must be a list"):
+        check_config_values({"commute": {"modes": {"car": {"speed_by_km": 40}}}}, default)
