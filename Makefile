@@ -107,6 +107,12 @@ bench-import: setup
 	$(PY) -m bench.board_imports
 	$(PY) -m bench.imports --rows 100000
 
+# GTFS transit (issue 14): precompute time and memory of each sample feed in ../shared/data, and
+# shortlist latency with the NYC subway timetable against the straight-line estimate at 10k and 100k.
+.PHONY: bench-transit
+bench-transit: setup
+	$(PY) -m bench.transit
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
 

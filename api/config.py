@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     # uvicorn worker processes of `placement-api serve` (each with its own matcher; see operators docs).
     workers: int = Field(default=1, ge=1, le=64)
+    # GTFS feeds (zip or folder) by name, e.g. PLACEMENT_GTFS_FEEDS='{"NYC subway": "/data/nyc.zip"}':
+    # transit minutes come from their timetables where a feed covers both ends (api.travel,
+    # docs/travel.md); precomputed once per feed and kept under var_dir/gtfs.
+    gtfs_feeds: dict[str, Path] = Field(default_factory=dict)
 
     @field_validator("jwt_secret")
     @classmethod

@@ -101,6 +101,12 @@ def check_config_values(value: object, default: object, path: str = "config") ->
         template = next(iter(default.values()), None)
         for key, item in value.items():
             check_config_values(item, default.get(key, template), f"{path}.{key}")
+    elif isinstance(default, list | tuple) or (default is None and isinstance(value, list | tuple)):
+        if not isinstance(value, list | tuple):  # e.g. a mode's speed_by_km points, hour_factors
+            raise ValueError(f"{path}: must be a list")
+        template = default[0] if default else None
+        for i, item in enumerate(value):
+            check_config_values(item, template, f"{path}[{i}]")
     elif isinstance(default, bool):
         if not isinstance(value, bool):
             raise ValueError(f"{path}: must be true or false")

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 
-from api import guard, migrate, readiness, security
+from api import guard, migrate, readiness, security, travel
 from api.config import Settings, get_settings
 from api.db import engine_from_settings, is_contention, make_session_factory
 from api.deps import reject_nul
@@ -98,7 +98,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if not settings.demo_mode:
         with app.state.session_factory() as session:
             security.refuse_demo_users(session)
-    app.state.matcher_cache = MatcherCache.with_artifacts(occupations_path=settings.occupations_path)
+    app.state.matcher_cache = MatcherCache.with_artifacts(
+        occupations_path=settings.occupations_path, travel_times=travel.for_settings(settings)
+    )
     settings.secret_key()  # create the signing key now, not during the first login
     _log.info("serving with database %s", engine.url.render_as_string())
     try:

@@ -39,6 +39,7 @@ from api.models import ProgramConfig
 from api.occupations import cached_store
 from api.schemas import ShortlistFilters
 from matcher.assembly import OpeningEnricher, build_matcher, trained_text_model
+from matcher.commute import TravelTimes
 from matcher.config import MatcherConfig
 from matcher.occupations import OccupationStore
 from matcher.pipeline import Matcher
@@ -106,6 +107,7 @@ class MatcherCache:
         text_model_id: str | None = None,
         occupations: OccupationStore | None = None,
         refit_after: int = 1000,
+        travel_times: TravelTimes | None = None,
     ) -> None:
         self._lock = threading.Lock()  # one fit or update at a time; LRUCache itself is not thread-safe
         self._entries: LRUCache[CacheKey, _Entry] = LRUCache(maxsize=max_entries)
@@ -119,6 +121,7 @@ class MatcherCache:
         self.text_model_id = text_model_id
         # Loaded once; None when no O*NET store was imported (nothing is inferred then).
         self.occupations = occupations
+        self.travel_times = travel_times  # GTFS transit (api.travel), given to every fitted matcher
         # Remembers each enriched opening: a refit after one opening changed re-enriches only that one.
         self._enricher = OpeningEnricher(occupations) if occupations is not None else None
         # Each opening's content hash with the openings version it was computed at
@@ -131,12 +134,17 @@ class MatcherCache:
         self._chunks_lock = threading.Lock()
 
     @classmethod
-    def with_artifacts(cls, *, occupations_path: Path | None = None) -> MatcherCache:
+    def with_artifacts(
+        cls, *, occupations_path: Path | None = None, travel_times: TravelTimes | None = None
+    ) -> MatcherCache:
         """A cache using the trained text model when it is there and matches this install,
         and the occupation store at ``occupations_path`` when one was imported there."""
         model, text_model_id = trained_text_model()
         return cls(
-            text_model=model, text_model_id=text_model_id, occupations=load_occupations(occupations_path)
+            text_model=model,
+            text_model_id=text_model_id,
+            occupations=load_occupations(occupations_path),
+            travel_times=travel_times,
         )
 
     def get(self, session: Session, *, as_of: dt.date, filters: ShortlistFilters) -> Fitted:
@@ -292,6 +300,7 @@ class MatcherCache:
             vocabulary=vocab,
             text_model=self.text_model,
             occupations=self._enricher,
+            travel_times=self.travel_times,
         )
         snapshots = list(records.values())
         if self._enricher is not None:  # what the engine saw: the enriched records, in stored order

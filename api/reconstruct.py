@@ -20,6 +20,7 @@ from api.audit.models import RecommendationRecord
 from api.audit.pools import PoolError, load_pool
 from api.shortlists import ENGINE_FIELDS, NEAR_MISSES, recorded_suggestion
 from matcher.assembly import build_matcher
+from matcher.commute import TravelTimes
 from matcher.config import MatcherConfig
 from matcher.records import client_from_record, opening_from_record
 from matcher.serialize import shortlist_to_dict
@@ -69,7 +70,12 @@ def _openings(session: Session, record: RecommendationRecord) -> list[dict[str, 
 
 
 def reconstruct(
-    session: Session, record: RecommendationRecord, *, text_model: Any, text_model_id: str | None
+    session: Session,
+    record: RecommendationRecord,
+    *,
+    text_model: Any,
+    text_model_id: str | None,
+    travel_times: TravelTimes | None = None,
 ) -> Reconstruction:
     """Rank the record's client against the record's pool again and compare with what was shown."""
     shown = record.shortlist
@@ -85,6 +91,7 @@ def reconstruct(
         config=_config(session, int(shown.get("config_version", 0)), record.config_hash, as_of),
         vocabulary=vocab,
         text_model=text_model if recorded_model is not None else None,
+        travel_times=travel_times,  # the service's GTFS feeds, as the shortlist was made
     )
     client = client_from_record(record.client_snapshot)
     rejected = list(shown.get("rejected", []))

@@ -222,7 +222,12 @@ def _matcher_for(fitted: Fitted, session: Session, row: OpeningRow, as_of: dt.da
     pool = fitted.matcher
     opening = opening_from_record(record, pool.vocab)
     return build_matcher(
-        [opening], as_of=as_of, config=pool.config, vocabulary=pool.vocab, text_model=pool.text_model
+        [opening],
+        as_of=as_of,
+        config=pool.config,
+        vocabulary=pool.vocab,
+        text_model=pool.text_model,
+        travel_times=getattr(pool, "travel_times", None),
     )
 
 

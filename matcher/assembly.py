@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher import artifacts
+from matcher.commute import TravelTimes
 from matcher.config import MatcherConfig
 from matcher.errors import ArtifactError
 from matcher.occupations import OccupationStore, enrich_openings
@@ -62,6 +63,7 @@ def build_matcher(
     vocabulary: Vocabulary | None = None,
     text_model: TfidfVectorizer | None = None,
     occupations: OccupationStore | OpeningEnricher | None = None,
+    travel_times: TravelTimes | None = None,
 ) -> Matcher:
     """A Matcher fitted on ``openings``.
 
@@ -80,6 +82,8 @@ def build_matcher(
     occupations : OccupationStore or OpeningEnricher, optional
         Enrich the openings from this store before indexing. Pass the same
         :class:`OpeningEnricher` to every fit to enrich each opening once.
+    travel_times : TravelTimes, optional
+        Router minutes the matcher uses in every call (e.g. GTFS transit, ``matcher.transit``).
 
     Returns
     -------
@@ -89,7 +93,7 @@ def build_matcher(
     if isinstance(occupations, OccupationStore):
         occupations = OpeningEnricher(occupations)
     pool = occupations(openings) if occupations is not None else list(openings)
-    matcher = Matcher(config, vocab=vocabulary, text_model=text_model)
+    matcher = Matcher(config, vocab=vocabulary, text_model=text_model, travel_times=travel_times)
     return matcher.fit(pool, as_of=as_of)
 
 

@@ -1,14 +1,21 @@
 """Door-to-door commute minutes per travel mode, for whole client x opening blocks.
 
 The estimate is straight-line distance times a detour factor over the mode's
-speed, plus access and wait time. A precomputed travel-time table from any
-external router (:class:`TravelTimes`) overrides the estimate for the pairs
-and modes it covers.
+speed, plus access and wait time; the speed may depend on the road distance
+and the moving time on the hour of the shift's start (``ModeConfig.speed_by_km``,
+``hour_factors``; docs/travel.md). Two sources override it for the pairs and
+modes they cover (:class:`TravelTimes`): a precomputed table from any external
+router, and a :class:`Router` asked for whole blocks, knowing each opening's
+shifts (e.g. ``matcher.transit.TimetableRouter`` from GTFS feeds).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections import ChainMap
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -19,17 +26,51 @@ from matcher.errors import ValidationError
 from matcher.features import ClientBatch, OpeningIndex
 
 UNREACHABLE = np.inf
+ESTIMATED = "estimated"  # how an explanation names minutes no router gave
+FROM_TABLE = "from the travel-time table"
+_NOON = 12 * 60  # the hour of a trip to shifts not stated
+
+
+class Router(Protocol):
+    """Door-to-door minutes for the pairs of a block, by their openings' shifts.
+
+    ``route`` returns, for pairs ``(ci[p], ji[p])`` of ``clients`` x ``index``, the
+    minutes by ``mode`` (NaN: the router does not cover the pair, the estimate
+    stays; inf: no trip at the shifts' hours) and the index in ``sources`` of
+    what gave them (-1: none). The shifts are ``index.shift_patterns[index.shift_inverse[j]]``.
+    """
+
+    @property
+    def modes(self) -> frozenset[str]: ...
+
+    @property
+    def sources(self) -> tuple[str, ...]: ...
+
+    def route(
+        self, mode: str, clients: ClientBatch, index: OpeningIndex, ci: np.ndarray, ji: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]: ...
 
 
 @dataclass(frozen=True, slots=True)
 class TravelTimes:
-    """Precomputed door-to-door minutes: columns client_id, opening_id, mode, minutes.
+    """Router minutes: a table (columns client_id, opening_id, mode, minutes) and/or a :class:`Router`.
 
-    Use ``TravelTimes.from_frame(df)``; pairs it covers take precedence over
-    the estimate (``minutes`` may be ``inf`` for "no route").
+    Use ``TravelTimes.from_frame(df)`` or ``TravelTimes.from_router(r)``; pairs
+    either covers take precedence over the estimate (``minutes`` may be ``inf``
+    for "no route"), the table's over the router's.
     """
 
     frame: pd.DataFrame
+    router: Router | None = None
+
+    @classmethod
+    def from_router(cls, router: Router) -> TravelTimes:
+        """A router asked for every block (no table)."""
+        return cls(pd.DataFrame(columns=["client_id", "opening_id", "mode", "minutes"]), router)
+
+    def with_frame(self, frame: pd.DataFrame) -> TravelTimes:
+        """The same router with another table (e.g. the rows of one chunk of clients)."""
+        return dataclasses.replace(self, frame=frame)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> TravelTimes:
@@ -61,7 +102,59 @@ class Commute:
     minutes: np.ndarray
     mode: np.ndarray
     feasible: np.ndarray
-    overrides: dict[str, dict[tuple[int, int], float]]
+    overrides: Mapping[str, Mapping[tuple[int, int], float]]
+    # (C, J) int16 index in ``sources`` of what gave the best mode's minutes (-1: the estimate)
+    source: np.ndarray | None = None
+    sources: tuple[str, ...] = ()
+
+    def source_text(self, c: int, j: int) -> str:
+        """Where pair (c, j)'s minutes come from, in words: "estimated" or "from the ... timetable"."""
+        k = -1 if self.source is None else int(self.source[c, j])
+        return self.sources[k] if k >= 0 else ESTIMATED
+
+
+class PairMinutes(Mapping[tuple[int, int], float]):
+    """A router's minutes of a block's pairs by (client row, opening column), kept as sorted arrays.
+
+    A block may hold millions of routed pairs: a dict of them would cost more than routing.
+    """
+
+    def __init__(self, n_cols: int, ci: np.ndarray, ji: np.ndarray, minutes: np.ndarray) -> None:
+        keys = ci.astype(np.int64) * n_cols + ji
+        order = np.argsort(keys, kind="stable")
+        self._n, self._keys, self._minutes = n_cols, keys[order], minutes[order]
+
+    def _at(self, key: object) -> int:
+        if not isinstance(key, tuple) or len(key) != 2:
+            return -1
+        wanted = int(key[0]) * self._n + int(key[1])
+        at = int(np.searchsorted(self._keys, wanted))
+        return at if at < len(self._keys) and self._keys[at] == wanted else -1
+
+    def __getitem__(self, key: tuple[int, int]) -> float:
+        at = self._at(key)
+        if at < 0:
+            raise KeyError(key)
+        return float(self._minutes[at])
+
+    def __contains__(self, key: object) -> bool:
+        return self._at(key) >= 0
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        rows, cols = np.divmod(self._keys, self._n)
+        return zip(rows.tolist(), cols.tolist(), strict=True)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def merged(default: TravelTimes | None, given: TravelTimes | None) -> TravelTimes | None:
+    """A call's travel times over an engine's own (its router stays unless the call brings one)."""
+    if given is None:
+        return default
+    if default is None or default.router is None or given.router is not None:
+        return given
+    return dataclasses.replace(given, router=default.router)
 
 
 def estimate(
@@ -77,49 +170,92 @@ def estimate(
     dot = geo.dot(clients.xyz, index.xyz)
     near = dot >= geo.cos_of_km(reach)[:, None]
     overrides = _overrides(clients, index, travel_times, list(config.modes))
-    routed = {
+    table = {
         name: {(int(c), int(j)): float(v) for c, j, v in zip(*parts, strict=True)}
         for name, parts in overrides.items()
     }
+    routed: dict[str, Mapping[tuple[int, int], float]] = dict(table)
     for ci, ji, _ in overrides.values():
         near[ci, ji] = True  # a router's time counts whatever the distance
     ci_near, ji_near = np.nonzero(near)
     km = geo.arc_km(dot[ci_near, ji_near])
+    hour = trip_hour(index)
+    router = travel_times.router if travel_times is not None else None
+    sources = (FROM_TABLE, *router.sources) if router is not None else (FROM_TABLE,)
     best = np.full(dot.shape, UNREACHABLE)
     best_mode = np.full(dot.shape, -1, dtype=np.int8)
+    best_source = np.full(dot.shape, -1, dtype=np.int16)
     for m, (name, mode) in enumerate(config.modes.items()):
         has = clients.modes[ci_near, m]
         if not has.any():
             continue
         ci, ji = ci_near[has], ji_near[has]
-        minutes = mode_minutes(mode, km[has])
+        # at unknown shift times the fastest hour: an unknown never excludes (the score takes noon)
+        hours = np.where(index.shifts_known[ji], hour[ji], fastest_hour(mode))
+        minutes = mode_minutes(mode, km[has], hours)
+        source = np.full(len(ci), -1, dtype=np.int16)
         unserved = index.unserved_by_mode.get(name)
         if unserved is not None:
             minutes[unserved[ji]] = UNREACHABLE
-        if name in routed:  # a router's time already knows the timetable: it wins, service hours too
+        if router is not None and name in router.modes:  # its minutes know the timetable: service too
+            times, by = router.route(name, clients, index, ci, ji)
+            hit = ~np.isnan(times)
+            minutes[hit], source[hit] = times[hit], by[hit] + 1
+            by_router = PairMinutes(len(index.ids), ci[hit], ji[hit], times[hit])
+            routed[name] = ChainMap(table[name], by_router) if name in table else by_router  # type: ignore[arg-type]
+        if name in table:  # a table's time already knows the timetable: it wins, service hours too
             for p, key in enumerate(zip(ci.tolist(), ji.tolist(), strict=True)):
-                if key in routed[name]:
-                    minutes[p] = routed[name][key]
+                if key in table[name]:
+                    minutes[p], source[p] = table[name][key], 0
         better = minutes < best[ci, ji]
         best[ci[better], ji[better]] = minutes[better]
         best_mode[ci[better], ji[better]] = m
+        best_source[ci[better], ji[better]] = source[better]
     best[:, index.remote] = 0.0
     best_mode[:, index.remote] = -1
+    best_source[:, index.remote] = -1
     feasible = best <= clients.limit[:, None]
-    return Commute(best, best_mode, feasible, routed)
+    return Commute(best, best_mode, feasible, routed, best_source, sources)
 
 
-def mode_minutes(mode: ModeConfig, km: np.ndarray) -> np.ndarray:
-    """Door-to-door minutes by one mode for straight-line distances (the one place of the formula)."""
-    result: np.ndarray = mode.access_minutes + mode.wait_minutes + km * (mode.detour * 60.0 / mode.speed_kmh)
+def trip_hour(index: OpeningIndex) -> np.ndarray:
+    """(J,) hour of the trip to each opening's earliest shift (noon when the shifts are not stated)."""
+    start = np.where(index.shifts_known, index.service_span[:, 0], _NOON)
+    result: np.ndarray = ((start - 1) % 1440) // 60
+    return result
+
+
+def fastest_hour(mode: ModeConfig) -> int:
+    """The hour of the mode's shortest trips (its reach; feasibility at unknown shift times)."""
+    return int(np.argmin(mode.hour_factors)) if mode.hour_factors is not None else 11
+
+
+def mode_minutes(mode: ModeConfig, km: np.ndarray, hour: np.ndarray | int | None = None) -> np.ndarray:
+    """Door-to-door minutes by one mode for straight-line distances (the one place of the formula).
+
+    ``hour`` (of the trip to the shift, 0-23) scales the moving time by ``mode.hour_factors``;
+    None, for shifts not stated, takes the slowest hour: the score's worst case (feasibility
+    takes the fastest, so an unknown never excludes).
+    """
+    road = np.asarray(km, dtype=np.float64) * mode.detour
+    if mode.speed_by_km is None:
+        speed: np.ndarray | float = mode.speed_kmh
+    else:
+        points = np.array(mode.speed_by_km)
+        speed = np.interp(road, points[:, 0], points[:, 1])
+    factors = np.asarray(mode.hour_factors if mode.hour_factors is not None else [1.0])
+    factor = factors.max() if hour is None or mode.hour_factors is None else factors[hour]
+    result: np.ndarray = mode.access_minutes + mode.wait_minutes + factor * road * 60.0 / speed
     return result
 
 
 def reach_km(clients: ClientBatch, config: CommuteConfig) -> np.ndarray:
-    """(C,) farthest straight-line km any of the client's modes covers within their limit."""
+    """(C,) farthest straight-line km any of the client's modes covers within their limit (any hour)."""
     reach = np.zeros(len(clients.clients))
-    for m, mode in enumerate(config.modes.values()):  # mode_minutes solved for km
-        km = (clients.limit - mode.access_minutes - mode.wait_minutes) * mode.speed_kmh / 60.0 / mode.detour
+    grid = np.concatenate([[0.0], np.geomspace(0.01, 2000.0, 400)])
+    for m, mode in enumerate(config.modes.values()):  # mode_minutes solved for km at its fastest hour
+        minutes = mode_minutes(mode, grid, fastest_hour(mode))  # increasing in km: interpolate its inverse
+        km = np.interp(clients.limit, minutes, grid, left=-1.0)
         reach = np.where(clients.modes[:, m], np.maximum(reach, km), reach)
     return reach + 1e-6  # the boundary itself is within reach
 
@@ -134,7 +270,7 @@ def pair_minutes(
         if name in routed:
             out[name] = (routed[name], True)
             continue
-        minutes = float(mode_minutes(mode, np.array(pair_km)))
+        minutes = float(mode_minutes(mode, np.array(pair_km), ((start - 1) % 1440) // 60))
         runs = (
             mode.service_start is None
             or mode.service_end is None

@@ -38,7 +38,11 @@ PRIORITY_MULTIPLIERS = {"low": 0.5, "normal": 1.0, "high": 2.0}
 class ModeConfig:
     """Door-to-door time model for one travel mode.
 
-    minutes = access + wait + (straight-line km * detour) / speed_kmh * 60
+    minutes = access + wait + hour factor * road km / speed(road km) * 60, where
+    road km = straight-line km * detour and speed is ``speed_by_km`` (or ``speed_kmh``).
+    Hour factors are relative to the fastest hour (at least 1) and ``speed_kmh`` is at least
+    every speed of ``speed_by_km``: so ``speed_kmh`` bounds every trip, and the geographic
+    candidate search (``matcher.candidates.reach_km``) never leaves out a reachable opening.
     """
 
     speed_kmh: float
@@ -48,12 +52,54 @@ class ModeConfig:
     # Hours of service (minutes since midnight); None means always available.
     service_start: int | None = None
     service_end: int | None = None
+    # Average speed by road distance at the fastest hour: (road km, km/h) points, interpolated
+    # and flat beyond the ends; None: ``speed_kmh`` at every distance (matcher.commute.mode_minutes).
+    speed_by_km: tuple[tuple[float, float], ...] | None = None
+    # Multiplier of the moving time by the hour of the trip to a shift (24 values, hour 0 first),
+    # 1 at the fastest hour (night), more where traffic is slower; None: 1 at every hour.
+    hour_factors: tuple[float, ...] | None = None
+
+    def __post_init__(self) -> None:  # lists from JSON become tuples: the config stays hashable
+        if self.speed_by_km is not None:
+            points = tuple((float(k), float(v)) for k, v in self.speed_by_km)
+            if not points or any(v <= 0 for _, v in points) or list(points) != sorted(points):
+                raise ConfigError("speed_by_km: (km, km/h) points in increasing km, speeds > 0")
+            if max(v for _, v in points) > self.speed_kmh:
+                raise ConfigError(
+                    "speed_kmh must be at least the fastest speed of speed_by_km (it bounds reach)"
+                )
+            object.__setattr__(self, "speed_by_km", points)
+        if self.hour_factors is not None:
+            factors = tuple(float(f) for f in self.hour_factors)
+            if len(factors) != 24 or any(f < 1 for f in factors):
+                raise ConfigError("hour_factors: 24 multipliers >= 1 (1 at the fastest hour), hour 0 first")
+            object.__setattr__(self, "hour_factors", factors)
+
+
+# Average door-to-door driving speed by road km at night (free flow, US metros): short trips are
+# mostly signalised streets and parking, longer ones use arterials and freeways. At midday
+# (x 1 / 1.18) they are 20, 32, 45, 58 and 70 km/h: round figures in the range of NHTS 2017
+# trip speeds by distance band; see docs/travel.md.
+CAR_SPEEDS = ((1.0, 24.0), (5.0, 38.0), (15.0, 53.0), (30.0, 68.0), (60.0, 82.0))
+# Cycling: stops at lights and junctions weigh most on short trips.
+BIKE_SPEEDS = ((1.0, 11.0), (5.0, 14.0), (15.0, 16.0))
+# Paratransit shares the car's roads but stops for other riders (about 0.8 of the car's speed).
+RIDE_SPEEDS = tuple((km, round(0.8 * v, 1)) for km, v in CAR_SPEEDS)
+# Road travel time by hour of the day, relative to the night: midday about 18 % slower, weekday
+# peaks 60-65 % (TomTom Traffic Index puts US metro peak-hour travel times 30-60 % above free
+# flow); the trip to a shift is in the hour before it starts.
+ROAD_HOURS = (
+    1.0, 1.0, 1.0, 1.0, 1.0, 1.05,  # 00-05
+    1.3, 1.6, 1.6, 1.35, 1.18, 1.18,  # 06-11
+    1.18, 1.18, 1.18, 1.35, 1.65, 1.65,  # 12-17
+    1.35, 1.12, 1.12, 1.12, 1.0, 1.0,  # 18-23
+)  # fmt: skip
 
 
 def _default_modes() -> dict[str, ModeConfig]:
     return {
         "walk": ModeConfig(speed_kmh=4.8, detour=1.25),
-        "bike": ModeConfig(speed_kmh=14.0, detour=1.25, access_minutes=2),
+        "bike": ModeConfig(speed_kmh=16.0, detour=1.25, access_minutes=2, speed_by_km=BIKE_SPEEDS),
         "transit": ModeConfig(
             speed_kmh=20.0,
             detour=1.4,
@@ -62,14 +108,18 @@ def _default_modes() -> dict[str, ModeConfig]:
             service_start=5 * 60 + 30,
             service_end=23 * 60 + 30,
         ),
-        "car": ModeConfig(speed_kmh=40.0, detour=1.3, access_minutes=5),
+        "car": ModeConfig(
+            speed_kmh=82.0, detour=1.3, access_minutes=5, speed_by_km=CAR_SPEEDS, hour_factors=ROAD_HOURS
+        ),
         # ADA paratransit runs during fixed-route hours and needs pick-up slack.
         "ride": ModeConfig(
-            speed_kmh=32.0,
+            speed_kmh=65.6,
             detour=1.4,
             wait_minutes=20,
             service_start=5 * 60 + 30,
             service_end=23 * 60 + 30,
+            speed_by_km=RIDE_SPEEDS,
+            hour_factors=ROAD_HOURS,
         ),
     }
 

@@ -20,7 +20,7 @@ POSITIVE = {
     "COGNITIVE_FIT": "Known job demands are within the client's capacity",
     "ACCOMMODATION_MET": "{label} {how} ({need} need)",
     "REMOTE": "Remote work: no commute",
-    "COMMUTE_SHORT": "About {minutes_text} by {mode} (limit {limit})",
+    "COMMUTE_SHORT": "About {minutes_text} by {mode}, {source} (limit {limit})",
     "SCHEDULE_FIT": "Shifts fit the client's availability; {hours:g} h/week {range_text}",
     "SHIFTS_FIT": "Shifts fit the client's availability",
     "HOURS_FIT": "{hours:g} h/week {range_text}",
@@ -48,7 +48,7 @@ CONCERN = {
         "Not stated by the employer: {label_lower} — asking about it would mean disclosing, which the "
         "client has not chosen ({need} need)"
     ),
-    "COMMUTE_LONG": "About {minutes_text} by {mode}: {against} the client's {limit}-minute limit",
+    "COMMUTE_LONG": "About {minutes_text} by {mode}, {source}: {against} the client's {limit}-minute limit",
     "WAGE_AT_FLOOR": "{wage_text}/h, at the client's floor {floor_text}",
     "WAGE_AT_MINIMUM": "{wage_text}/h, not above the minimum wage {minimum_text}",
     "BENEFITS_SGA": (
@@ -160,7 +160,7 @@ FEASIBLE_IF = {
 
 # The parts of the commute why-not, assembled into EXCLUSION["COMMUTE_TOO_LONG"]'s {commute_text}.
 COMMUTE_WHY_NOT = {
-    "over_limit": "About {minutes:.0f} minutes by {mode}, over the client's {limit}-minute limit",
+    "over_limit": "About {minutes:.0f} minutes by {mode} ({source}), over the client's {limit}-minute limit",
     "unreachable": "Not reachable by {modes} at the shift's hours",
     "no_service": " (transit or paratransit does not run at the shift's start or end)",
 }

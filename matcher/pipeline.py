@@ -145,6 +145,9 @@ class Matcher:
         Vocabularies; defaults to those in ``data/``.
     text_model : TfidfVectorizer, optional
         A fitted text model (see ``matcher.train``); fitted on the openings if absent.
+    travel_times : TravelTimes, optional
+        Router minutes every call uses (e.g. ``TravelTimes.from_router`` of GTFS feeds); a call's
+        own table adds to them.
     """
 
     def __init__(
@@ -153,8 +156,10 @@ class Matcher:
         *,
         vocab: Vocabulary | None = None,
         text_model: TfidfVectorizer | None = None,
+        travel_times: TravelTimes | None = None,
     ) -> None:
         self.config = config or MatcherConfig()
+        self.travel_times = travel_times  # the engine's own router (GTFS): every call uses it
         self.vocab = vocab or load_vocabulary()
         self.text_model = text_model
         self.index_: OpeningIndex | None = None
@@ -246,7 +251,7 @@ class Matcher:
             config=self.config,
             text_model=self.text_model,
             blocked=blocked,
-            travel_times=travel_times,
+            travel_times=commute_mod.merged(getattr(self, "travel_times", None), travel_times),
         )
 
     def score_in_chunks(
@@ -430,7 +435,13 @@ class Matcher:
         """:func:`score_clients` against some columns of the index."""
         assert self.text_model is not None
         return score_clients(
-            clients, sub, vocab=self.vocab, config=self.config, text_model=self.text_model, blocked=blocked
+            clients,
+            sub,
+            vocab=self.vocab,
+            config=self.config,
+            text_model=self.text_model,
+            blocked=blocked,
+            travel_times=getattr(self, "travel_times", None),
         )
 
     def exclusions(

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import benefits, store
+from api import benefits, store, travel
+from api.config import get_settings
 from api.mail import MailConfig
 from api.matching import load_occupations
 from api.models import ClientStatus, utcnow
@@ -147,7 +148,9 @@ def work_run(factory: sessionmaker[Session], *, run_id: int, options: JobOptions
         chunks = rematch_store.pending_chunks(session, run_id=run_id)
     try:
         occupations = load_occupations(options.occupations_path)
-        matcher, records, timings = rematch_work.fit(factory, run, occupations=occupations)
+        matcher, records, timings = rematch_work.fit(
+            factory, run, occupations=occupations, travel_times=travel.for_settings(get_settings())
+        )
         scoring = RematchOptions(
             k=run.k, chunk_size=run.chunk_size, n_jobs=options.n_jobs, scheduler=options.scheduler
         )

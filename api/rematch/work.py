@@ -26,6 +26,7 @@ from api.rematch import store as rematch_store
 from api.rematch.models import RematchChunk, RematchRun
 from matcher.assembly import trained_text_model
 from matcher.canonical import Legacy, matches
+from matcher.commute import TravelTimes
 from matcher.occupations import OccupationStore
 from matcher.pipeline import ENGINE_VERSION, Matcher
 from matcher.rematch.chunks import ChunkResult
@@ -40,7 +41,11 @@ _log = logging.getLogger(__name__)
 
 
 def fit(
-    factory: sessionmaker[Session], run: RematchRun, *, occupations: OccupationStore | None = None
+    factory: sessionmaker[Session],
+    run: RematchRun,
+    *,
+    occupations: OccupationStore | None = None,
+    travel_times: TravelTimes | None = None,
 ) -> tuple[Matcher, dict[str, dict[str, Any]], dict[str, float]]:
     t0 = time.perf_counter()
     with factory() as session:
@@ -54,7 +59,12 @@ def fit(
     text_model, _ = trained_text_model()
     # enriched from the store like interactive shortlists: the same inferred demands and skills
     matcher = fit_matcher(
-        inputs.openings, as_of=run.as_of, config=config, text_model=text_model, occupations=occupations
+        inputs.openings,
+        as_of=run.as_of,
+        config=config,
+        text_model=text_model,
+        occupations=occupations,
+        travel_times=travel_times,
     )
     return matcher, records, {"index": time.perf_counter() - t0}
 

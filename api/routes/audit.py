@@ -184,7 +184,13 @@ def reconstruct_recommendation(
     """Rebuild the shortlist from the record and its stored pool version; say whether it is identical."""
     record = _record(session, record_id)
     try:
-        rebuilt = reconstruct(session, record, text_model=cache.text_model, text_model_id=cache.text_model_id)
+        rebuilt = reconstruct(
+            session,
+            record,
+            text_model=cache.text_model,
+            text_model_id=cache.text_model_id,
+            travel_times=cache.travel_times,
+        )
     except ReconstructError as exc:
         raise HTTPException(status_code=409, detail=str(exc)) from None
     return ReconstructionPublic(

@@ -215,7 +215,13 @@ def reconstruct_page(
     """
     record = _record_or_404(session, record_id)
     try:
-        rebuilt = reconstruct(session, record, text_model=cache.text_model, text_model_id=cache.text_model_id)
+        rebuilt = reconstruct(
+            session,
+            record,
+            text_model=cache.text_model,
+            text_model_id=cache.text_model_id,
+            travel_times=cache.travel_times,
+        )
         result: dict[str, Any] = {"identical": rebuilt.identical, "differences": rebuilt.differences}
         result["n_openings"] = rebuilt.n_openings
     except ReconstructError as exc:

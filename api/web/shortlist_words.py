@@ -87,8 +87,9 @@ _REWRITES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "SCHEDULE_FIT": lambda ev: f"Shifts fit the client's availability ({_hours(ev)})",
     "HOURS_OUT_OF_RANGE": lambda ev: f"Outside the client's hours: {_hours(ev)}",
     "COMMUTE_SHORT": lambda ev: (
-        f"About {minutes_text(float(ev['minutes']))} by {ev['mode']} "
-        f"(the client's limit is {ev['limit']} minutes)"
+        f"About {minutes_text(float(ev['minutes']))} by {ev['mode']}"
+        + (f", {ev['source']}" if ev.get("source") else "")  # older records do not say
+        + f" (the client's limit is {ev['limit']} minutes)"
     ),
 }
 

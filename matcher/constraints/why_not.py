@@ -65,7 +65,8 @@ def commute_too_long(pair: Pair) -> WhyNot:
     best, best_mode = min(mine) if mine else (np.inf, "")
     fix = None
     if np.isfinite(best):
-        values = {"minutes": best, "mode": pair.mode_label(best_mode), "limit": limit}
+        source = pair.commute.source_text(pair.c, pair.j) if best_mode in routed else commute.ESTIMATED
+        values = {"minutes": best, "mode": pair.mode_label(best_mode), "limit": limit, "source": source}
         text = COMMUTE_WHY_NOT["over_limit"].format(**values)
         fix = feasible_if("COMMUTE_TOO_LONG", {"limit": int(-(-best // 5) * 5)})
     else:

@@ -274,6 +274,7 @@ def _commute(pair: Pair) -> list[Reason]:
         "minutes": round(minutes),
         "mode": pair.mode_label(int(pair.commute.mode[pair.c, pair.j])),
         "limit": limit,
+        "source": pair.commute.source_text(pair.c, pair.j),  # "estimated" or "from the ... timetable"
     }
     share = pair.config.commute.short_share
     short = minutes <= share * limit
@@ -286,6 +287,7 @@ def _commute(pair: Pair) -> list[Reason]:
             ev,
             minutes_text=minutes_text(minutes),
             against=_against(minutes, limit, share),
+            source=ev["source"],
         )
     ]
     radius = float(pair.index.location_radius[pair.j])

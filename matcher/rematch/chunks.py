@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from matcher.commute import TravelTimes
+from matcher.commute import TravelTimes, merged
 from matcher.features import ClientBatch, OpeningIndex, build_clients
 from matcher.pipeline import rank, score_batch
 from matcher.rematch.candidates import group_clients, radians, reach_km
@@ -232,7 +232,8 @@ def _score_group(
     """The pipeline's scoring, ranking and rows for one group of clients and their openings."""
     part = sub_batch(batch, rows, cols)
     sub = sub_index(index, cols)  # scoring never reads the word matrix
-    scored = score_batch(part, sub, config=context.config, blocked=blocked, travel_times=travel_times)
+    times = merged(context.travel_times, travel_times)
+    scored = score_batch(part, sub, config=context.config, blocked=blocked, travel_times=times)
     t0 = time.perf_counter()
     tops = rank(scored, sub, n=context.k, config=context.config.ranking)
     frame = top_rows([c.id for c in part.clients], sub.ids, tops, scored.scores)

@@ -11,6 +11,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher.candidates import gather
+from matcher.commute import TravelTimes
 from matcher.config import MatcherConfig
 from matcher.features import (
     PAIR_FIELDS,  # (clients x openings) fields: follow column selections
@@ -62,6 +63,7 @@ class ScoringContext:
     k: int
     max_pairs: int = DEFAULT_MAX_PAIRS
     prefilter: bool = True
+    travel_times: TravelTimes | None = None  # the matcher's own router (GTFS), used by every chunk
 
     @classmethod
     def from_matcher(
@@ -85,6 +87,7 @@ class ScoringContext:
             k=k or matcher.config.ranking.k,
             max_pairs=max_pairs,
             prefilter=prefilter,
+            travel_times=getattr(matcher, "travel_times", None),
         )
 
 

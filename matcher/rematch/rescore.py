@@ -161,6 +161,7 @@ def fit_matcher(
     text_model: TfidfVectorizer | None = None,
     vocab: Vocabulary | None = None,
     occupations: OccupationStore | OpeningEnricher | None = None,
+    travel_times: TravelTimes | None = None,
 ) -> Matcher:
     """``assembly.build_matcher`` with memoised phrase look-ups and texts (same index, built faster)."""
     cached = caching_vocabulary(vocab or load_vocabulary())
@@ -171,6 +172,7 @@ def fit_matcher(
         vocabulary=cached,
         text_model=None if text_model is None else distinct_text_model(text_model),
         occupations=occupations,
+        travel_times=travel_times,
     )
 
 
@@ -190,7 +192,7 @@ def make_tasks(
         if travel_times is not None:
             frame = travel_times.frame
             part = frame[frame["client_id"].isin(set(ids))]
-            chunk_times = TravelTimes(part) if len(part) else None
+            chunk_times = travel_times.with_frame(part) if len(part) or travel_times.router else None
         tasks.append(ChunkTask(number, tuple(by_id[i] for i in ids), chunk_blocked or None, chunk_times))
     return tasks
 

@@ -276,7 +276,7 @@ class Reference:
                 continue
             minutes = routed
             if minutes is None:
-                minutes = mode.access_minutes + mode.wait_minutes + km * mode.detour / mode.speed_kmh * 60
+                minutes = estimate_minutes(mode, km, o)
             if minutes < best:
                 best, best_mode = minutes, name
         return best, best_mode
@@ -385,9 +385,7 @@ class Reference:
                 if routed is not None:
                     always = min(always, routed)
                 elif mode.service_start is None or mode.service_end is None:
-                    estimate = (
-                        mode.access_minutes + mode.wait_minutes + km * mode.detour / mode.speed_kmh * 60
-                    )
+                    estimate = estimate_minutes(mode, km, o, worst=True)
                     always = min(always, estimate)
             if always <= c.max_commute_minutes:
                 minutes = max(minutes, always)
@@ -475,3 +473,32 @@ def pearson(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     va = math.sqrt(sum((x - ma) ** 2 for x in a))
     vb = math.sqrt(sum((y - mb) ** 2 for y in b))
     return 0.0 if va == 0 or vb == 0 else cov / (va * vb)
+
+
+def estimate_minutes(mode: ModeConfig, km: float, o: Opening, *, worst: bool = False) -> float:
+    """access + wait + hour factor x road km / speed at that road km x 60 (docs/travel.md).
+
+    Unknown shift times: the fastest hour for feasibility (an unknown never excludes), the
+    slowest for the score (its worst case).
+    """
+    road = km * mode.detour
+    speed = mode.speed_kmh
+    if mode.speed_by_km:  # piecewise linear between the points, flat beyond the ends
+        points = mode.speed_by_km
+        if road <= points[0][0]:
+            speed = points[0][1]
+        elif road >= points[-1][0]:
+            speed = points[-1][1]
+        else:
+            for (k0, v0), (k1, v1) in zip(points, points[1:], strict=False):
+                if k0 <= road <= k1:
+                    speed = v0 + (v1 - v0) * (road - k0) / (k1 - k0)
+                    break
+    # the trip to the earliest shift start runs in the hour before it
+    factor = 1.0
+    if mode.hour_factors and o.shifts is not None:
+        start = min((w.start for w in o.shifts), default=0)
+        factor = mode.hour_factors[((start - 1) % 1440) // 60]
+    elif mode.hour_factors:
+        factor = max(mode.hour_factors) if worst else min(mode.hour_factors)
+    return mode.access_minutes + mode.wait_minutes + factor * road / speed * 60

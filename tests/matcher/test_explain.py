@@ -202,7 +202,8 @@ def test_positive_reasons_name_the_evidence() -> None:
     assert texts["ACCOMMODATION_MET"] == (
         "Written or visual instructions and checklists offered to everyone (required need)"
     )
-    assert re.fullmatch(r"About \d+ minutes by public transit \(limit 45\)", texts["COMMUTE_SHORT"])
+    commute = texts["COMMUTE_SHORT"]
+    assert re.fullmatch(r"About \d+ minutes by public transit, estimated \(limit 45\)", commute)
     assert texts["STRENGTHS_MATCH"] == "Uses the client's strengths: dishwashing"
     assert texts["FAIR_CHANCE"] == "Fair-chance employer"
 

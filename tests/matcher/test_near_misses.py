@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 
 from matcher import Matcher, geo, pipeline, scoring
-from matcher.candidates import NEAR_MISS_REACH, reach_km
+from matcher.candidates import NEAR_MISS_REACH
+from matcher.candidates import reach_km as candidate_reach_km
+from matcher.commute import reach_km
 from matcher.constraints import Failed
 from matcher.errors import ValidationError
 from matcher.explain import best_columns, single_failures
@@ -29,11 +31,27 @@ def _fitted(seed: int) -> tuple[Matcher, World]:
 
 
 def _within_twice_reach(matcher: Matcher, client: Client, o: Opening) -> bool:
-    """The rule, from the records: remote, no place, or within twice the client's reach (haversine)."""
+    """The rule, from the records: remote, no place, or within twice the client's reach (haversine).
+
+    The reach is the commute model's own (``matcher.commute.reach_km``); the candidate search's
+    ``matcher.candidates.reach_km`` only bounds it (speed_kmh at every distance and hour).
+    """
     if o.remote or o.location is None:
         return True
-    reach = float(reach_km([client], matcher.config.commute)[0])
-    return geo.haversine_km(client.home, o.location) <= NEAR_MISS_REACH * reach
+    return geo.haversine_km(client.home, o.location) <= NEAR_MISS_REACH * _reach(matcher, client)
+
+
+_REACH: dict[tuple[str, tuple[str, ...], float], float] = {}
+
+
+def _reach(matcher: Matcher, client: Client) -> float:
+    key = (matcher.config.config_hash, tuple(client.modes), client.max_commute_minutes)
+    if key not in _REACH:
+        batch = Matcher(matcher.config).fit([worlds.opening()], as_of=worlds.AS_OF).score([client]).clients
+        reach = float(reach_km(batch, matcher.config.commute)[0])
+        assert reach <= float(candidate_reach_km([client], matcher.config.commute)[0]) + 1e-5
+        _REACH[key] = reach
+    return _REACH[key]
 
 
 def test_single_failures_matches_a_loop() -> None:
@@ -126,7 +144,7 @@ def test_the_score_bound_leaves_the_best_misses_as_scoring_every_one_gives(
 def test_an_opening_beyond_twice_the_reach_is_never_a_near_miss() -> None:
     """Two openings failing only the commute, due north: at 1.5x the reach a near miss, at 2.5x not."""
     client = worlds.client()
-    reach = float(reach_km([client], Matcher().config.commute)[0])
+    reach = _reach(Matcher(), client)
     lat, lon = worlds.CENTRE
     degrees = reach / 111.19  # km per degree of latitude
     openings = [

@@ -1,0 +1,242 @@
+"""Door-to-door transit minutes from precomputed feeds, for whole blocks of pairs.
+
+A trip is: walk to one of the stations near home (at most ``max_walk_km``),
+the station-to-station minutes of the time band of the trip (wait, rides,
+transfers: :mod:`matcher.transit.network`), walk from a station near the
+work. The band is that of the minute before each shift starts (the trip to
+work) and of the shift's end (the trip home); the pair's minutes are the
+longest of those trips, and a shift whose start or end the feed does not
+serve within half an hour makes the pair unreachable by transit. Openings
+without stated shifts take a weekday midday trip. A pair with no station
+within walking distance of either end is not covered by the feed: the
+straight-line estimate stays for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from matcher.features import ClientBatch, OpeningIndex
+from matcher.schedule import N_SLOTS, SLOT_MINUTES, SLOTS_PER_DAY
+from matcher.transit.feed import DAY_TYPES, Feed, day_type, read_feed
+from matcher.transit.network import BANDS, EARTH_KM, BandTimes, TransitConfig, band_of, band_times, chord_km
+
+K_STATIONS = 8  # nearest stations tried at each end
+SERVICE_SLACK = 30  # minutes: a departure this long before a shift's start (or after its end) serves it
+Trip = tuple[int, int, bool]  # (day type, minute of the day, to work?)
+
+
+@dataclass(slots=True)
+class FeedTimes:
+    """A feed precomputed per (day type, band), with its stations' KD-tree.
+
+    ``bands`` holds the bands computed so far; :meth:`band` computes a missing one
+    (:meth:`build` computes all of them unless told which: tests need only a few).
+    """
+
+    feed: Feed
+    config: TransitConfig
+    bands: dict[tuple[int, int], BandTimes]
+    active: np.ndarray  # (3, 288) bool: a departure in that 5-minute slot of the day type
+    tree: cKDTree = field(init=False)
+    _padded: dict[tuple[Trip, ...], np.ndarray] = field(init=False)
+    _served: dict[tuple[Trip, ...], bool] = field(init=False)
+    _near: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tree = cKDTree(self.feed.xyz)
+        self._padded, self._served, self._near = {}, {}, None
+
+    @property
+    def name(self) -> str:
+        return self.feed.name
+
+    @property
+    def xyz(self) -> np.ndarray:
+        result: np.ndarray = self.tree.data
+        return result
+
+    @classmethod
+    def build(
+        cls, feed: Feed, config: TransitConfig, bands: Sequence[tuple[int, int]] | None = None
+    ) -> FeedTimes:
+        """Precompute ``bands`` (default: every day type and band) of ``feed``."""
+        active = np.zeros((len(DAY_TYPES), SLOTS_PER_DAY), dtype=bool)
+        for kind, rides in enumerate(feed.rides):
+            slot = (rides.depart // SLOT_MINUTES).astype(np.int64)
+            active[kind, slot[slot < SLOTS_PER_DAY]] = True
+            nxt = {0: 0, 1: 2, 2: 0}[kind]  # after-midnight runs fall on the next day type
+            late = slot[slot >= SLOTS_PER_DAY] - SLOTS_PER_DAY
+            active[nxt, late[late < SLOTS_PER_DAY]] = True
+        todo = (
+            bands if bands is not None else [(k, b) for k in range(len(DAY_TYPES)) for b in range(len(BANDS))]
+        )
+        return cls(feed, config, {key: band_times(feed, *key, config) for key in todo}, active)
+
+    def band(self, kind: int, band: int) -> BandTimes:
+        """One band's station-to-station minutes, computed once."""
+        if (kind, band) not in self.bands:
+            self.bands[(kind, band)] = band_times(self.feed, kind, band, self.config)
+        return self.bands[(kind, band)]
+
+    def openings_near(
+        self, xyz: np.ndarray, rows: np.ndarray, config: TransitConfig
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`stations_near` of ``xyz[rows]``; all of ``xyz`` is looked up once and kept while it
+        is the same array (a fitted index's openings: every shortlist asks about them)."""
+        if len(rows) < len(xyz) // 4:  # a few openings (a sub-index, a small block): look them up
+            return self.stations_near(xyz[rows], config)
+        if self._near is None or self._near[0] is not xyz:
+            self._near = (xyz, *self.stations_near(xyz, config))
+        return self._near[1][rows], self._near[2][rows]
+
+    def padded(self, key: tuple[Trip, ...]) -> np.ndarray:
+        """(S+1, S+1) elementwise longest of the bands' minutes, inf-padded (the padding station).
+
+        The trip home runs the other way: its band's matrix transposed. Kept per key.
+        """
+        if key not in self._padded:
+            parts = [self.band(k, b).minutes if w else self.band(k, b).minutes.T for k, b, w in key]
+            n = len(self.feed.names)
+            out = np.full((n + 1, n + 1), np.inf)
+            out[:n, :n] = np.maximum.reduce(parts)
+            self._padded[key] = out
+        return self._padded[key]
+
+    def serves_plan(self, plan: tuple[Trip, ...]) -> bool:
+        """The feed runs at every trip's time of the plan (kept per plan)."""
+        if plan not in self._served:
+            self._served[plan] = all(self.serves(k, m, to_work) for k, m, to_work in plan)
+        return self._served[plan]
+
+    def serves(self, kind: int, minute: int, before: bool) -> bool:
+        """A departure within SERVICE_SLACK minutes before (or after) ``minute`` of day type ``kind``."""
+        span = (
+            np.arange(minute - SERVICE_SLACK, minute) if before else np.arange(minute, minute + SERVICE_SLACK)
+        )
+        # half an hour around midnight wraps within the day type (the day before would be exact)
+        return bool(self.active[kind, (span % 1440) // SLOT_MINUTES].any())
+
+    def stations_near(self, xyz: np.ndarray, config: TransitConfig) -> tuple[np.ndarray, np.ndarray]:
+        """(n, K) nearest stations within walking distance (len(stations) as padding) and walk minutes."""
+        chord, idx = self.tree.query(xyz, k=K_STATIONS, distance_upper_bound=chord_km(config.max_walk_km))
+        km = 2.0 * np.arcsin(np.clip(np.nan_to_num(chord, posinf=2.0) / 2.0, 0.0, 1.0)) * EARTH_KM
+        walk = np.where(np.isfinite(chord), config.walk_minutes(km), np.inf)
+        return idx, walk
+
+
+@dataclass(slots=True)
+class TimetableRouter:
+    """The engine's router (:class:`matcher.commute.Router`) for ``mode`` from GTFS feeds."""
+
+    feeds: Sequence[FeedTimes]
+    config: TransitConfig = field(default_factory=TransitConfig)
+    mode: str = "transit"
+    _plans: dict[bytes, tuple[Trip, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_paths(cls, paths: Mapping[str, Path], config: TransitConfig | None = None) -> TimetableRouter:
+        """Read and precompute the feeds at ``paths`` (name -> zip or folder)."""
+        config = config or TransitConfig()
+        return cls([FeedTimes.build(read_feed(path, name), config) for name, path in paths.items()], config)
+
+    @property
+    def modes(self) -> frozenset[str]:
+        return frozenset({self.mode})
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(f"from the {f.name} timetable" for f in self.feeds)
+
+    def route(
+        self, mode: str, clients: ClientBatch, index: OpeningIndex, ci: np.ndarray, ji: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Minutes of pairs (ci, ji) (NaN: no feed covers them) and the feed used (-1: none)."""
+        best = np.full(len(ci), np.nan)
+        source = np.full(len(ci), -1, dtype=np.int16)
+        if mode != self.mode or not len(ci):
+            return best, source
+        uj, jpos = np.unique(ji, return_inverse=True)
+        patterns, plan_of = np.unique(index.shift_inverse[uj], return_inverse=True)
+        plans = [self._plan(index.shift_patterns[p]) for p in patterns]
+        for f, feed in enumerate(self.feeds):
+            minutes = _feed_minutes(feed, self.config, clients.xyz, ci, index.xyz, uj, plans, plan_of, jpos)
+            better = ~np.isnan(minutes) & ~(minutes >= best)
+            best[better], source[better] = minutes[better], f
+        return best, source
+
+    def _plan(self, row: np.ndarray) -> tuple[Trip, ...]:
+        """The trips a shift pattern needs (kept by pattern: programs have few)."""
+        key = row.tobytes()
+        if key not in self._plans:
+            self._plans[key] = _trips_of(row)
+        return self._plans[key]
+
+
+def _trips_of(row: np.ndarray) -> tuple[Trip, ...]:
+    """(day type, minute of the day, to work?) of the trips to and from a weekly shift mask.
+
+    The trip to work arrives the minute before a shift starts; the trip home leaves at its end.
+    No shift stated: a weekday trip to a noon start.
+    """
+    bits = np.unpackbits(row.view(np.uint8), bitorder="little")[:N_SLOTS].astype(bool)
+    starts = np.flatnonzero(bits & ~np.roll(bits, 1)) * SLOT_MINUTES - 1
+    ends = (np.flatnonzero(bits & ~np.roll(bits, -1)) + 1) * SLOT_MINUTES
+    trips = set()
+    for minute, to_work in [*((int(m), True) for m in starts), *((int(m), False) for m in ends)]:
+        day, of_day = divmod(minute % (7 * 1440), 1440)
+        trips.add((day_type(day), of_day, to_work))
+    return tuple(sorted(trips)) or ((0, 12 * 60 - 1, True),)
+
+
+def _feed_minutes(
+    feed: FeedTimes,
+    config: TransitConfig,
+    client_xyz: np.ndarray,
+    ci: np.ndarray,
+    opening_xyz: np.ndarray,
+    uj: np.ndarray,
+    plans: list[tuple[Trip, ...]],
+    plan_of: np.ndarray,
+    jpos: np.ndarray,
+) -> np.ndarray:
+    """Minutes of each pair through one feed (NaN where an end has no station within walking distance).
+
+    ``ci`` maps pairs to ``client_xyz`` rows, ``jpos`` to the distinct openings ``uj`` (rows of
+    ``opening_xyz``);
+    ``plan_of`` maps distinct openings to their shift plan in ``plans``.
+    """
+    uc, cpos = np.unique(ci, return_inverse=True)
+    c_st, c_walk = feed.stations_near(client_xyz[uc], config)
+    j_st, j_walk = feed.openings_near(opening_xyz, uj, config)
+    out = np.full(len(jpos), np.nan)
+    covered = np.isfinite(c_walk[cpos, 0]) & np.isfinite(j_walk[jpos, 0])
+    # a plan is served when the feed runs at every trip's time; plans sharing bands share a matrix
+    served = np.array([feed.serves_plan(plan) for plan in plans], dtype=bool)
+    keys = [bands_of(plan) for plan in plans]
+    group_of_key = {key: g for g, key in enumerate(dict.fromkeys(keys))}
+    pair_plan = plan_of[jpos]
+    pair_group = np.array([group_of_key[k] for k in keys], dtype=np.int64)[pair_plan]
+    live = np.flatnonzero(covered & served[pair_plan])
+    order = live[np.argsort(pair_group[live], kind="stable")]
+    bounds = np.flatnonzero(np.diff(pair_group[order])) + 1
+    for sel in np.split(order, bounds) if len(order) else []:
+        padded = feed.padded(list(group_of_key)[pair_group[sel[0]]])
+        # from each client: best minutes to every station, then the opening's nearest stations
+        to_station = (padded[c_st] + c_walk[:, :, None]).min(axis=1)  # (C', n + 1)
+        p_c, p_j = cpos[sel], jpos[sel]
+        out[sel] = (to_station[p_c[:, None], j_st[p_j]] + j_walk[p_j]).min(axis=1)
+    out[covered & ~served[pair_plan]] = np.inf
+    return out
+
+
+@lru_cache(maxsize=4096)
+def bands_of(plan: tuple[Trip, ...]) -> tuple[Trip, ...]:
+    """The (day type, band, to work?) a plan's trips use: plans with the same share one matrix."""
+    return tuple(sorted({(k, band_of(m), to_work) for k, m, to_work in plan}))
