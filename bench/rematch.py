@@ -38,10 +38,19 @@ from bench import naive
 from bench.common import SEED, load_average, machine
 from matcher import demo
 from matcher.assembly import trained_text_model
+from matcher.options import what_would_open
 from matcher.rematch.candidates import plan_chunks
 from matcher.rematch.context import ScoringContext
 from matcher.rematch.executors import CpuSample, run_task
-from matcher.rematch.rescore import Inputs, RematchOptions, fit_matcher, load_inputs, make_tasks, run_rematch
+from matcher.rematch.rescore import (
+    Inputs,
+    RematchOptions,
+    RematchResult,
+    fit_matcher,
+    load_inputs,
+    make_tasks,
+    run_rematch,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -49,6 +58,8 @@ WALL_TARGET_S = 300.0  # 100k x 100k
 RSS_TARGET_MIB = 4096.0
 SPEEDUP_TARGET = 1000.0
 MIB = 1024.0 * 1024.0
+OPTIONS_TARGET = 0.10  # what would open more options adds at most 10 % to the nightly run (issue 13)
+NEAR_MISSES = 3  # as api.rematch.finish asks
 
 
 def _out(text: str = "") -> None:
@@ -151,6 +162,7 @@ class Figures:
     peak_rss_mib: float
     peak_pss_mib: float
     serial_wall_s: float | None = None  # the same run in one process (``--serial-sizes``)
+    options_s: float | None = None  # what would open more options, clients left empty (``--options``)
 
 
 def _inputs(seed: int, n: int, metros: int) -> tuple[Inputs, float]:
@@ -219,6 +231,12 @@ def measure(n: int, args: argparse.Namespace, text_model: TfidfVectorizer | None
             f"  the same run in one process: wall {serial_s:.2f} s, CPU {serial_cpu:.2f} s; other "
             f"processes kept {_others_busy(before, CpuSample.now(), serial_cpu):.2f} CPUs busy"
         )
+    options_s = measure_options(inputs, result, text_model) if args.options else None
+    if options_s is not None:
+        _out(
+            f"  what would open more options (as the digest step gives it): {options_s:.2f} s wall, "
+            f"{100 * options_s / s.wall_seconds:.1f} % of the run's wall time"
+        )
     return Figures(
         n,
         generate_s,
@@ -232,7 +250,30 @@ def measure(n: int, args: argparse.Namespace, text_model: TfidfVectorizer | None
         mem.peak_rss,
         mem.peak_pss,
         serial_s,
+        options_s,
     )
+
+
+def measure_options(inputs: Inputs, result: RematchResult, text_model: TfidfVectorizer | None) -> float:
+    """Wall seconds of what the digest step adds for the clients the run left with no suggestion.
+
+    As ``api.rematch.finish`` does it: their shortlists with near misses in one call, then what
+    would open more options for each (the engine only, no database). The service's engine is
+    already fitted on the pool (its cache), so fitting one here is not timed.
+    """
+    matcher = fit_matcher(inputs.openings, as_of=demo.DEMO_AS_OF, text_model=text_model)
+    listed = set(result.rows["client_id"])
+    empty = [c for c in inputs.clients if c.id not in listed]
+    blocked: dict[str, list[str]] = {c.id: [] for c in empty}
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    matcher.recommend(empty, k=10, blocked=blocked, explain_exclusions=False, near_misses=NEAR_MISSES)
+    changes = [what_would_open(matcher, c, blocked=blocked) for c in empty]
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    _out(
+        f"  {len(empty):,} clients with no suggestion; {sum(1 for ch in changes if ch):,} of them with "
+        f"at least one change; their options took CPU {cpu:.2f} s (one process)"
+    )
+    return wall
 
 
 def measure_naive(args: argparse.Namespace, text_model: TfidfVectorizer | None) -> float:
@@ -288,6 +329,12 @@ def run(args: argparse.Namespace) -> None:
                 f"{f.wall_s:.2f} s ({f.workers}) vs {f.serial_wall_s:.2f} s"
                 + (" (both in one process)" if stayed else ""),
             )
+        if f.options_s is not None:
+            _verdict(
+                f"{f.n:,} x {f.n:,} what would open more options adds <= {OPTIONS_TARGET:.0%} to the run",
+                f.options_s <= OPTIONS_TARGET * f.wall_s,
+                f"+{f.options_s:.2f} s on a run of {f.wall_s:.2f} s ({100 * f.options_s / f.wall_s:.1f} %)",
+            )
         if f.n >= 100_000:
             _verdict(
                 f"{f.n:,} x {f.n:,} wall time <= {WALL_TARGET_S:.0f} s",
@@ -336,6 +383,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--chunk-size", type=int, default=256)
     p.add_argument("--naive-n", type=int, default=200, help="naive subsample: n clients x n openings")
+    p.add_argument(
+        "--options",
+        action="store_true",
+        help="also time what would open more options for the clients left with no suggestion",
+    )
     p.add_argument("--profile", action="store_true", help="profile chunks of the largest size instead")
     p.add_argument("--profile-chunks", type=int, default=8)
     return p

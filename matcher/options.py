@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from matcher import commute as commute_mod
-from matcher import schedule
-from matcher.candidates import radians, reach_km
+from matcher import geo, schedule
+from matcher.candidates import MARGIN_KM, reach_km
 from matcher.commute import Commute, TravelTimes
 from matcher.config import CommuteConfig
 from matcher.constraints import RULES, Failed, failed_codes
-from matcher.features import ClientBatch, OpeningIndex, build_clients
+from matcher.features import ClientBatch, OpeningIndex
 from matcher.features.clients import _named_exclusions as named_exclusions
 from matcher.features.clients import take_clients
 from matcher.features.terms import industry_code
@@ -36,7 +36,7 @@ from matcher.scoring import pair_scores
 from matcher.types import Client, TimeWindow
 
 if TYPE_CHECKING:
-    from matcher.pipeline import Matcher
+    from matcher.pipeline import Matcher, ScoredBatch
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -106,7 +106,22 @@ class Change:
         return tuple(sorted(self._ids[int(j)] for j in self._cols))
 
 
-_RULE = {r.code: r for r in RULES}
+# The rules some change relaxes: an opening failing one of them alone may be opened.
+_RELAXABLE = [
+    int(f)
+    for f in (
+        Failed.COMMUTE_TOO_LONG,
+        Failed.HOURS_OUT_OF_RANGE,
+        Failed.SCHEDULE_OUTSIDE_AVAILABILITY,
+        Failed.WAGE_BELOW_FLOOR,
+        Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE,
+        Failed.EXCLUDED_INDUSTRY,
+        Failed.EXCLUDED_EMPLOYER,
+        Failed.EXCLUDED_KEYWORD,
+        Failed.BACKGROUND_CHECK,
+    )
+]
+_OPENABLE = np.isin(np.arange(1 << max(int(f) for f in Failed).bit_length()), _RELAXABLE)
 
 
 def what_would_open(
@@ -133,13 +148,14 @@ def what_would_open(
     config : OptionsConfig, optional
     """
     cfg = config or OptionsConfig()
-    mcfg = matcher.config
-    widest = _widest(client, cfg, list(mcfg.commute.modes))
-    sub, rank = _within_reach(matcher, widest, travel_times)
-    assert matcher.text_model is not None
-    batch = build_clients([client], sub, vocab=matcher.vocab, config=mcfg, text_model=matcher.text_model)
-    trip = commute_mod.estimate(batch, sub, config=mcfg.commute, travel_times=travel_times)
-    codes = failed_codes(batch, sub, trip, blocked=blocked)[0]
+    widest = _widest(client, cfg, list(matcher.config.commute.modes))
+    reach = float(reach_km([widest], matcher.config.commute)[0])
+    block = matcher.client_block(client, reach=reach, blocked=blocked, travel_times=travel_times)
+    # Only an opening failing one rule a change relaxes, and nothing else, can be opened.
+    routed = block.travel_times is not None
+    sub, cols = matcher.block_openings(block, _openable(block.scored, block.index, reach, routed))
+    batch, trip = _columns(block.scored.clients, block.scored.commute, cols)
+    codes, rank = block.scored.codes[0, cols], block.order[cols]
     failing = {int(b) for b in np.unique(codes).tolist()}  # rule bits present alone, at all
 
     def tried(kind: str, code: Failed, changed: Client, batch2: ClientBatch, text: str) -> _Tried | None:
@@ -237,6 +253,11 @@ def _stacked_commute(
     overrides: dict[str, dict[tuple[int, int], float]] = {}
     for name, times in trip.overrides.items():
         overrides[name] = {(r, j): v for r in range(len(found)) for (_, j), v in times.items()}
+    if travel_times is None or travel_times.frame.empty:  # every changed row in one estimate
+        if len(rows):
+            new = commute_mod.estimate(take_clients(stacked, rows.tolist()), sub, config=config)
+            minutes[rows], mode[rows], feasible[rows] = new.minutes, new.mode, new.feasible
+        return Commute(minutes=minutes, mode=mode, feasible=feasible, overrides=overrides)
     for r in rows.tolist():  # one at a time: a router table is looked up by client id
         new = commute_mod.estimate(take_clients(stacked, [r]), sub, config=config, travel_times=travel_times)
         minutes[r], mode[r], feasible[r] = new.minutes[0], new.mode[0], new.feasible[0]
@@ -355,23 +376,36 @@ def _widest(client: Client, cfg: OptionsConfig, modes: Sequence[str]) -> Client:
     )
 
 
-def _within_reach(
-    matcher: Matcher, widest: Client, travel_times: TravelTimes | None
-) -> tuple[OpeningIndex, np.ndarray]:
-    """The openings any change could open: within the widest reach, or remote, or unlocated.
+def _openable(scored: ScoredBatch, index: OpeningIndex, reach: float, routed: bool) -> np.ndarray:
+    """Sorted columns of the openings some change may open: failing one relaxed rule, and nothing else.
 
-    Every other opening fails ``COMMUTE_TOO_LONG`` under every change, so it cannot be opened.
-    With a router table (which may reach anywhere) or no geographic candidates, every opening.
-    Also each one's column in the whole index (ties between equal scores go by it, as in ranking).
+    Without a router table, the ones failing only the commute that lie beyond ``reach`` km
+    (the widest reach any change gives; an opening with no place is beyond every reach) stay
+    closed under every change: left out.
     """
-    index = matcher.index
-    candidates = getattr(matcher, "_candidates", None)
-    if candidates is None or (travel_times is not None and not travel_times.frame.empty):
-        return index, np.arange(len(index.ids))
-    cols = candidates.query(radians([widest]), reach_km([widest], matcher.config.commute))[0]
-    spatial = matcher._spatial(index)
-    sub, _ = spatial.take(cols)
-    return sub, spatial.order[np.sort(spatial.place[cols])]  # as ``SpatialCopy.take`` orders them
+    codes = scored.codes[0]
+    maybe = _OPENABLE[codes]
+    if not routed:
+        beyond = index.xyz @ scored.clients.xyz[0] < geo.cos_of_km(reach + MARGIN_KM)
+        maybe &= ~(beyond & (codes == np.uint16(Failed.COMMUTE_TOO_LONG)) & ~index.remote)
+    return np.flatnonzero(maybe)
+
+
+def _columns(batch: ClientBatch, trip: Commute, cols: np.ndarray) -> tuple[ClientBatch, Commute]:
+    """The client's features and commute at the openings ``cols`` (of the block's index), in that order."""
+    batch = dataclasses.replace(
+        batch,
+        excluded_by_employer=batch.excluded_by_employer[:, cols],
+        excluded_by_keyword=batch.excluded_by_keyword[:, cols],
+    )
+    new = np.full(int(cols.max()) + 1 if len(cols) else 0, -1, dtype=np.int64)
+    new[cols] = np.arange(len(cols))
+    overrides = {
+        name: {(c, int(new[j])): v for (c, j), v in times.items() if j < len(new) and new[j] >= 0}
+        for name, times in trip.overrides.items()
+    }
+    picked = Commute(trip.minutes[:, cols], trip.mode[:, cols], trip.feasible[:, cols], overrides)
+    return batch, picked
 
 
 def _missing_windows(client: Client, codes: np.ndarray, sub: OpeningIndex) -> list[tuple[TimeWindow, ...]]:

@@ -26,6 +26,7 @@ from matcher.candidates import (
     CandidateIndex,
     RuleTally,
     SpatialCopy,
+    gather,
     near_enough,
     radians,
     reach_km,
@@ -74,6 +75,43 @@ class ScoredBatch:
     commute: Commute
     codes: np.ndarray  # (C, J) uint16 failed constraints
     scores: scoring.Scores
+
+
+@dataclass(frozen=True, slots=True)
+class ClientBlock:
+    """One client scored against the openings within some reach: what a shortlist computed.
+
+    ``index`` holds the openings scored (every opening of the fitted index, or those within
+    ``reach`` km, remote and unlocated ones included, in curve order), ``order`` each column's
+    place among them in id order (ties between equal scores go by it), ``scored`` the client's
+    features, commute, failure bits and scores against them. Every opening left out fails
+    ``COMMUTE_TOO_LONG`` for any client whose reach is at most ``reach``.
+    """
+
+    client: Client
+    blocked: frozenset[str]
+    travel_times: TravelTimes | None
+    source: OpeningIndex  # the fitted index the block was taken from
+    reach: float  # km; inf: every opening
+    index: OpeningIndex
+    order: np.ndarray
+    scored: ScoredBatch
+
+    def covers(
+        self, client: Client, blocked: frozenset[str], travel_times: TravelTimes | None, source: OpeningIndex
+    ) -> bool:
+        """The block is this client's, with the same rejections, router table and index."""
+        return (
+            self.source is source
+            and self.travel_times is travel_times
+            and self.blocked == blocked
+            and self.client == client
+        )
+
+
+def _router(travel_times: TravelTimes | None) -> TravelTimes | None:
+    """The router table, or None when there is none or it is empty (the same shortlists)."""
+    return None if travel_times is None or travel_times.frame.empty else travel_times
 
 
 def score_batch(
@@ -166,6 +204,12 @@ class Matcher:
         self._candidates: CandidateIndex | None = None
         self._spatial_: SpatialCopy | None = None
         self._tally_: RuleTally | None = None
+        self._block_: ClientBlock | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_block_", None)  # a cache of the last shortlist, never worth shipping
+        return state
 
     def fit(self, openings: Sequence[Opening], *, as_of: dt.date) -> Matcher:
         """Index the openings once; ``as_of`` decides which have expired."""
@@ -308,8 +352,71 @@ class Matcher:
                     chunk, n, blocked, explain_exclusions, near_misses, travel_times
                 )
             else:
-                out += self._recommend_around(chunk, cols, n, blocked, near_misses)
+                out += self._recommend_around(chunk, cols, n, blocked, near_misses, far)
         return out
+
+    def client_block(
+        self,
+        client: Client,
+        *,
+        reach: float,
+        blocked: Mapping[str, Collection[str]] | None = None,
+        travel_times: TravelTimes | None = None,
+    ) -> ClientBlock:
+        """``client`` scored against at least every opening within ``reach`` km (and remote ones).
+
+        The block the last one-client :meth:`recommend` computed when it is this client's
+        (same record, rejections, router table and index) and reaches as far; else one scored
+        now (and kept). So "what would open more options" reuses a shortlist's features and
+        failure bits instead of computing them again.
+        """
+        index, router = self.index, _router(travel_times)
+        mine = frozenset(blocked.get(client.id, ()) if blocked else ())
+        last: ClientBlock | None = getattr(self, "_block_", None)  # absent in engines pickled before it
+        if last is not None and last.reach >= reach and last.covers(client, mine, router, index):
+            return last
+        scale = reach / max(float(reach_km([client], self.config.commute)[0]), 1e-9)
+        cols = self._candidate_columns([client], travel_times, scale)
+        if cols is None:
+            scored = self.score([client], blocked=blocked, travel_times=travel_times)
+            block = ClientBlock(client, mine, router, index, np.inf, index, np.arange(len(index.ids)), scored)
+        else:
+            sub, by_id = self._spatial(index).take(cols)
+            in_id_order = np.empty_like(by_id)
+            in_id_order[by_id] = np.arange(len(by_id))
+            scored = self._score_on([client], sub, blocked)
+            block = ClientBlock(client, mine, router, index, reach, sub, in_id_order, scored)
+        self._block_ = block
+        return block
+
+    def block_openings(self, block: ClientBlock, cols: np.ndarray) -> tuple[OpeningIndex, np.ndarray]:
+        """Some openings of a block as an index of their own, and which column of the block each is.
+
+        ``cols`` are sorted columns of ``block.index``; the index returned has them in curve
+        order (gathering rows from the curve-order copy is several times faster than from the
+        fitted index), and the array gives, per column of it, the block's column.
+        """
+        if block.index is not block.source:  # already a selection in curve order
+            return gather(block.index, cols), cols
+        spatial = self._spatial(block.source)
+        at = np.sort(spatial.place[cols])
+        return gather(spatial.index, at), spatial.order[at]
+
+    def _keep_block(
+        self,
+        chunk: Sequence[Client],
+        reach: float,
+        sub: OpeningIndex,
+        order: np.ndarray,
+        scored: ScoredBatch,
+        blocked: Mapping[str, Collection[str]] | None,
+        travel_times: TravelTimes | None,
+    ) -> None:
+        """Keep a one-client chunk's scored block for :meth:`client_block`."""
+        if len(chunk) == 1:
+            client, router = chunk[0], _router(travel_times)
+            mine = frozenset(blocked.get(client.id, ()) if blocked else ())
+            self._block_ = ClientBlock(client, mine, router, self.index, reach, sub, order, scored)
 
     def _recommend_everywhere(
         self,
@@ -323,6 +430,7 @@ class Matcher:
         """Shortlists of a chunk scored against every opening."""
         index = self.index
         scored = self.score(chunk, blocked=blocked, travel_times=travel_times)
+        self._keep_block(chunk, np.inf, index, np.arange(len(index.ids)), scored, blocked, travel_times)
         tops = rank(scored, index, n=n, config=self.config.ranking)
         rows = top_rows([c.id for c in scored.clients.clients], index.ids, tops, scored.scores)
         misses = (
@@ -350,6 +458,7 @@ class Matcher:
         n: int,
         blocked: Mapping[str, Collection[str]] | None,
         near_misses: int = 0,
+        scale: float = 1.0,
     ) -> list[Shortlist]:
         """Shortlists of a chunk scored against the candidates ``cols`` only (the same shortlists).
 
@@ -363,6 +472,8 @@ class Matcher:
         scored = self._score_on(chunk, sub, blocked)
         in_id_order = np.empty_like(by_id)
         in_id_order[by_id] = np.arange(len(by_id))
+        reach = scale * float(reach_km(chunk, self.config.commute).max())
+        self._keep_block(chunk, reach, sub, in_id_order, scored, blocked, None)
         pairs = scored.scores.factors
         place = in_id_order[pairs.cols]  # each pair's column in id order
         by_place = np.lexsort((place, pairs.rows))

@@ -10,11 +10,13 @@ import random
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 
-from matcher import Matcher
+from matcher import Matcher, pipeline
 from matcher.commute import TravelTimes
-from matcher.options import change_to_dict, what_would_open
+from matcher.geo import haversine_km
+from matcher.options import Change, change_to_dict, what_would_open
 from matcher.types import Client
 from tests.matcher import worlds
 from tests.matcher.test_candidates import spread_world
@@ -106,3 +108,47 @@ def test_a_client_with_every_opening_feasible_gets_no_change() -> None:
     client = worlds.client(wage_floor=0.0, min_hours=0, max_hours=40)
     matcher = Matcher().fit([worlds.opening()], as_of=worlds.AS_OF)
     assert what_would_open(matcher, client) == ()
+
+
+def _as_data(changes: tuple[Change, ...]) -> list[tuple[object, ...]]:
+    return [(c.kind, c.text, c.client, c.n_opened, c.best, c.opening_ids) for c in changes]
+
+
+@settings(max_examples=6, **WORLD_SETTINGS)
+@given(SEEDS)
+def test_options_after_a_shortlist_equal_options_on_their_own(seed: int) -> None:
+    # what_would_open reuses the scored block of the client's shortlist just computed
+    # (Matcher.client_block); another client's, or other rejections, must not leak in
+    world = spread_world(seed, n_clients=4, n_openings=60)
+    alone = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    after = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    first = world.clients[0]
+    for share in (pipeline.CANDIDATE_SHARE, 1.0):  # blocks of every opening, and of the candidates
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(pipeline, "CANDIDATE_SHARE", share)
+            for client in world.clients:
+                expected = _as_data(what_would_open(alone, client, blocked=world.blocked))
+                alone.client_block(first, reach=0.0)  # a block of someone else in between
+                for shortlisted, blocked in ((client, world.blocked), (first, world.blocked), (client, None)):
+                    after.recommend(
+                        [shortlisted], k=3, blocked=blocked, explain_exclusions=False, near_misses=2
+                    )
+                    assert _as_data(what_would_open(after, client, blocked=world.blocked)) == expected
+
+
+def test_a_block_holds_every_opening_within_its_reach() -> None:
+    world = spread_world(5, n_clients=4, n_openings=80)
+    matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "CANDIDATE_SHARE", 1.0)
+        for client in world.clients:
+            full = matcher.score([client], blocked=world.blocked).codes[0]
+            for reach in (5.0, 40.0, 150.0):
+                block = matcher.client_block(client, reach=reach, blocked=world.blocked)
+                held = {
+                    block.index.ids[j]: int(block.scored.codes[0, j]) for j in range(len(block.index.ids))
+                }
+                for o in world.openings:
+                    if o.location is None or o.remote or haversine_km(client.home, o.location) <= reach:
+                        assert held[o.id] == int(full[matcher.index.position[o.id]])
+                assert block.reach >= reach
