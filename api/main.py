@@ -34,6 +34,7 @@ from api.routes import (
     employers,
     login,
     openings,
+    outcomes,
     program,
     rematch,
     shortlists,
@@ -72,6 +73,7 @@ ROUTERS = (
     audit,
     rematch,
     benefits,
+    outcomes,
 )
 
 DESCRIPTION = """\

@@ -324,6 +324,20 @@ ROWS = [
     Row("GET", "/rematch/digest", {S: single(200)}, prepare=lambda c: _rematch_done(c)),
     Row("GET", "/rematch/digests", {S: single(200)}, prepare=lambda c: _rematch_done(c)),
     Row("GET", "/rematch/digests/{run}", {S: single(200)}, prepare=lambda c: _rematch_run(c)),
+    # Outcome reports: specialists (own caseload), auditors and admins (the program).
+    Row("GET", "/outcomes", {S: single(200), AU: single(200), AD: single(200)}),
+    Row("GET", "/outcomes.csv", {S: single(200), AU: single(200), AD: single(200)}),
+    # Demographics: read only in aggregate, by auditors and admins; written by the client's specialist.
+    Row("GET", "/audit/fairness", {AU: single(200), AD: single(200)}),
+    Row("GET", "/audit/fairness.csv", {AU: single(200), AD: single(200)}),
+    Row(
+        "PUT",
+        "/clients/{client}/demographics",
+        {S: owned(204)},
+        kind="client",
+        body=lambda c: {"consent": True, "sex": "female"},
+    ),
+    Row("DELETE", "/clients/{client}/demographics", {S: owned(204)}, kind="client"),
 ]
 
 
