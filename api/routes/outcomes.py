@@ -7,7 +7,7 @@ There is no route that reads one client's demographics, for any role.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
@@ -36,7 +36,9 @@ By = Annotated[
 ]
 Day = Annotated[dt.date | None, Query(description="First (since) or last (until) day counted, YYYY-MM-DD.")]
 ClientId = Annotated[str, Path(min_length=1, max_length=32)]
-CSV = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"}}
+CSV: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"}
+}
 
 
 def _report(

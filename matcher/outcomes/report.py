@@ -45,8 +45,13 @@ def _dates(series: pd.Series) -> pd.Series:
 
 
 def _frames(clients: pd.DataFrame, placements: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    clients = clients.assign(enrolled_on=_dates(clients["enrolled_on"]))
+    # Ids as text even in an empty frame (pandas types an empty column float64; merges need one type).
+    clients = clients.assign(
+        client_id=clients["client_id"].astype(str) if "client_id" in clients else [],
+        enrolled_on=_dates(clients["enrolled_on"]),
+    )
     jobs = placements.assign(
+        client_id=placements["client_id"].astype(str),
         start_date=_dates(placements["start_date"]),
         end_date=_dates(placements["end_date"]),
         hourly_wage=pd.to_numeric(placements["hourly_wage"], errors="coerce"),

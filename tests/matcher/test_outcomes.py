@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from fairlearn.metrics import MetricFrame, selection_rate
-
 from matcher._data.fairness_sim import TARGET, simulate_program
+
 from matcher.outcomes import GROUPINGS, impact_ratios, km_median, outcome_table
 from matcher.outcomes.fairness import _selection_frames
 
