@@ -21,6 +21,7 @@ DEMOGRAPHIC_FIELDS = ("sex", "race_ethnicity", "age_band", "disability")
 
 def client_rows(session: Session, *, specialist_id: int | None) -> list[dict[str, Any]]:
     """Every client (of one specialist, or all): id, specialist, enrolment, status, stated areas."""
+    # Only the two lists of the record, extracted by the database (not every whole record parsed).
     query = (
         select(
             Client.id,
@@ -29,7 +30,8 @@ def client_rows(session: Session, *, specialist_id: int | None) -> list[dict[str
             User.username,
             Client.enrolled_on,
             Client.status,
-            Client.record,
+            Client.record["interests"],
+            Client.record["preferred_industries"],
         )
         .join(User, User.id == Client.specialist_id)
         .order_by(Client.id)
@@ -42,17 +44,33 @@ def client_rows(session: Session, *, specialist_id: int | None) -> list[dict[str
             "specialist": full_name or username,
             "enrolled_on": enrolled,
             "status": status,
-            "interests": tuple((record or {}).get("interests") or ()),
-            "preferred_industries": tuple((record or {}).get("preferred_industries") or ()),
+            "interests": tuple(interests or ()),
+            "preferred_industries": tuple(industries or ()),
         }
-        for cid, _sid, full_name, username, enrolled, status, record in session.execute(query)
+        for cid, _sid, full_name, username, enrolled, status, interests, industries in session.execute(query)
     ]
 
 
+PLACEMENT_COLUMNS = (
+    "client_id",
+    "job_title",
+    "hourly_wage",
+    "weekly_hours",
+    "competitive_integrated",
+    "start_date",
+    "end_date",
+    "separation_reason",
+)
+
+
 def placement_rows(session: Session, *, specialist_id: int | None) -> list[dict[str, Any]]:
-    """Every placement (of one specialist's clients, or all), with its opening's industry when known."""
+    """Every placement (of one specialist's clients, or all), with its opening's industry when known.
+
+    Columns, not ORM objects: a report reads every placement of the program.
+    """
+    columns = [getattr(Placement, c) for c in PLACEMENT_COLUMNS]
     query = (
-        select(Placement, Opening.title, Employer.industry)
+        select(*columns, Opening.title, Employer.industry)
         .outerjoin(Opening, Opening.id == Placement.opening_id)
         .outerjoin(Employer, Employer.id == Opening.employer_id)
         .order_by(Placement.id)
@@ -61,20 +79,13 @@ def placement_rows(session: Session, *, specialist_id: int | None) -> list[dict[
         query = query.join(Client, Client.id == Placement.client_id).where(
             Client.specialist_id == specialist_id
         )
-    return [
-        {
-            "client_id": p.client_id,
-            "job_title": p.job_title or title or "",
-            "industry": industry or "",
-            "hourly_wage": p.hourly_wage,
-            "weekly_hours": p.weekly_hours,
-            "competitive_integrated": p.competitive_integrated,
-            "start_date": p.start_date,
-            "end_date": p.end_date,
-            "separation_reason": p.separation_reason,
-        }
-        for p, title, industry in session.execute(query)
-    ]
+    rows = []
+    for *values, title, industry in session.execute(query):
+        row = dict(zip(PLACEMENT_COLUMNS, values, strict=True))
+        row["job_title"] = row["job_title"] or title or ""
+        row["industry"] = industry or ""
+        rows.append(row)
+    return rows
 
 
 def put_demographics(

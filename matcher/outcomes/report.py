@@ -24,6 +24,7 @@ For a group of clients and a window ``[start, end]`` (open ends allowed) a row c
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -44,24 +45,63 @@ def _dates(series: pd.Series) -> pd.Series:
     return pd.to_datetime(series, errors="coerce")
 
 
-def _frames(clients: pd.DataFrame, placements: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    # Ids as text even in an empty frame (pandas types an empty column float64; merges need one type).
-    clients = clients.assign(
-        client_id=clients["client_id"].astype(str) if "client_id" in clients else [],
-        enrolled_on=_dates(clients["enrolled_on"]),
-    )
-    jobs = placements.assign(
-        client_id=placements["client_id"].astype(str),
-        start_date=_dates(placements["start_date"]),
-        end_date=_dates(placements["end_date"]),
-        hourly_wage=pd.to_numeric(placements["hourly_wage"], errors="coerce"),
-        weekly_hours=pd.to_numeric(placements["weekly_hours"], errors="coerce"),
-    )
-    return clients, jobs
+def _dates(values: pd.Series) -> np.ndarray:
+    return pd.to_datetime(values, errors="coerce").to_numpy("datetime64[D]")
 
 
-def _between(values: pd.Series, start: pd.Timestamp | None, end: pd.Timestamp | None) -> pd.Series:
-    inside = values.notna()
+@dataclass(frozen=True)
+class _Program:
+    """The clients and jobs as arrays, and what does not depend on the group or window."""
+
+    client_ids: np.ndarray
+    enrolled: np.ndarray  # datetime64[D]
+    first_start: np.ndarray  # each client's first job on or after enrolment (NaT: none)
+    job_client: np.ndarray  # position of each job's client
+    start: np.ndarray
+    end: np.ndarray  # NaT while ongoing
+    cie: np.ndarray
+    wage: np.ndarray
+    hours: np.ndarray
+    reason: np.ndarray
+    in_area: np.ndarray  # 1.0, 0.0, or NaN when the client stated no areas
+    durations: np.ndarray
+    ended: np.ndarray
+
+
+def _program(clients: pd.DataFrame, placements: pd.DataFrame, as_of: np.datetime64) -> _Program:
+    ids = clients["client_id"].astype(str).to_numpy()
+    enrolled = _dates(clients["enrolled_on"])
+    position = {cid: i for i, cid in enumerate(ids)}
+    jobs = placements[placements["client_id"].astype(str).isin(position)]
+    job_client = np.array([position[c] for c in jobs["client_id"].astype(str)], dtype=int)
+    start, end = _dates(jobs["start_date"]), _dates(jobs["end_date"])
+    after = start >= enrolled[job_client]
+    never = np.datetime64("9999-12-31")
+    first = np.full(len(ids), never, dtype="datetime64[D]")
+    np.minimum.at(first, job_client[after], start[after])
+    first[first == never] = np.datetime64("NaT")
+    stopped = ~np.isnat(end) & (end <= as_of)
+    durations = np.maximum((np.where(stopped, end, as_of) - start).astype(float), 0.0)
+    area = jobs["in_stated_area"].map({True: 1.0, False: 0.0}).astype(float).to_numpy()
+    return _Program(
+        client_ids=ids,
+        enrolled=enrolled,
+        first_start=first,
+        job_client=job_client,
+        start=start,
+        end=end,
+        cie=jobs["competitive_integrated"].astype(bool).to_numpy(),
+        wage=pd.to_numeric(jobs["hourly_wage"], errors="coerce").to_numpy(float),
+        hours=pd.to_numeric(jobs["weekly_hours"], errors="coerce").to_numpy(float),
+        reason=jobs["separation_reason"].fillna("not recorded").astype(str).to_numpy(),
+        in_area=area,
+        durations=durations,
+        ended=stopped,
+    )
+
+
+def _between(values: np.ndarray, start: np.datetime64 | None, end: np.datetime64 | None) -> np.ndarray:
+    inside = ~np.isnat(values)
     if start is not None:
         inside &= values >= start
     if end is not None:
@@ -69,84 +109,73 @@ def _between(values: pd.Series, start: pd.Timestamp | None, end: pd.Timestamp | 
     return inside
 
 
-def _median(values: pd.Series) -> float | None:
-    values = values.dropna()
-    return float(values.median()) if len(values) else None
+def _median(values: np.ndarray) -> float | None:
+    values = values[~np.isnan(values)]
+    return float(np.median(values)) if values.size else None
 
 
 def _summary(
     label: str,
-    clients: pd.DataFrame,
-    jobs: pd.DataFrame,
+    p: _Program,
+    members: np.ndarray,
     *,
-    as_of: pd.Timestamp,
-    start: pd.Timestamp | None,
-    end: pd.Timestamp | None,
+    as_of: np.datetime64,
+    start: np.datetime64 | None,
+    end: np.datetime64 | None,
 ) -> dict[str, Any]:
-    served = clients if end is None else clients[clients["enrolled_on"] <= end]
-    jobs = jobs[jobs["client_id"].isin(served["client_id"])]
-    held = (jobs["start_date"] <= (end if end is not None else as_of)) & (
-        jobs["end_date"].isna() | (jobs["end_date"] >= (start if start is not None else jobs["start_date"]))
-    )
-    employed = jobs.loc[held & jobs["competitive_integrated"].astype(bool), "client_id"].nunique()
-    started = jobs[_between(jobs["start_date"], start, end)]
-    first = _first_jobs(served, jobs)
-    first = first[_between(first["first_start"], start, end)]
-    tenure = km_median(*job_durations(started, as_of=as_of))
-    in_area = started["in_stated_area"].dropna().astype(bool)
-    ended = jobs[_between(jobs["end_date"], start, end)]
-    endings = ended["separation_reason"].fillna("not recorded").value_counts().sort_index()
-    n_served = len(served)
+    served = members & ((p.enrolled <= end) if end is not None else True)
+    jobs = served[p.job_client]
+    held = jobs & (p.start <= (end if end is not None else as_of))
+    if start is not None:
+        held &= np.isnat(p.end) | (p.end >= start)
+    employed = np.unique(p.job_client[held & p.cie]).size
+    started = jobs & _between(p.start, start, end)
+    first = served & _between(p.first_start, start, end)
+    days = (p.first_start[first] - p.enrolled[first]).astype(float)
+    tenure = km_median(p.durations[started], p.ended[started])
+    area = p.in_area[started]
+    area = area[~np.isnan(area)]
+    ended = jobs & _between(p.end, start, end)
+    reasons, counts = np.unique(p.reason[ended], return_counts=True)
+    n_served = int(served.sum())
     return {
         "group": label,
-        "period_start": start.date() if start is not None else None,
-        "period_end": end.date() if end is not None else None,
+        "period_start": start.astype(dt.date) if start is not None else None,
+        "period_end": end.astype(dt.date) if end is not None else None,
         "clients_served": n_served,
         "clients_employed_cie": int(employed),
         "cie_share": employed / n_served if n_served else None,
-        "first_jobs": len(first),
-        "days_to_first_job_median": _median(first["days_to_first_job"]),
-        "jobs_started": len(started),
-        "weekly_hours_median": _median(started["weekly_hours"]),
-        "hourly_wage_median": _median(started["hourly_wage"]),
+        "first_jobs": int(first.sum()),
+        "days_to_first_job_median": _median(days),
+        "jobs_started": int(started.sum()),
+        "weekly_hours_median": _median(p.hours[started]),
+        "hourly_wage_median": _median(p.wage[started]),
         "tenure_median_days": tenure.days,
         "tenure_median_reached": tenure.reached,
         "tenure_jobs_ended": tenure.ended,
-        "jobs_with_stated_areas": len(in_area),
-        "in_stated_area_share": float(in_area.mean()) if len(in_area) else None,
-        "jobs_ended": len(ended),
-        "endings": {str(k): int(v) for k, v in endings.items()},
+        "jobs_with_stated_areas": int(area.size),
+        "in_stated_area_share": float(area.mean()) if area.size else None,
+        "jobs_ended": int(ended.sum()),
+        "endings": {str(r): int(c) for r, c in zip(reasons, counts, strict=True)},
     }
 
 
-def job_durations(jobs: pd.DataFrame, *, as_of: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
-    """Days each job lasted (ended by ``as_of``) or has lasted so far (censored), and which ended."""
-    stop = jobs["end_date"].where(jobs["end_date"] <= as_of)
-    durations = (stop.fillna(as_of) - jobs["start_date"]).dt.days.clip(lower=0).to_numpy(float)
-    return durations, stop.notna().to_numpy(bool)
-
-
 def tenure_inputs(placements: pd.DataFrame, *, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`job_durations` of every placement (for a Kaplan-Meier curve of the whole scope)."""
-    _, jobs = _frames(pd.DataFrame({"enrolled_on": []}), placements)
-    return job_durations(jobs, as_of=pd.Timestamp(as_of))
+    """Days each job lasted (ended by ``as_of``) or has lasted so far (censored), and which ended."""
+    clients = pd.DataFrame({"client_id": placements["client_id"].unique(), "enrolled_on": pd.NaT})
+    program = _program(clients, placements, np.datetime64(as_of, "D"))
+    return program.durations, program.ended
 
 
-def _first_jobs(clients: pd.DataFrame, jobs: pd.DataFrame) -> pd.DataFrame:
-    """Each client's first job on or after enrolment, with the days it took."""
-    merged = jobs[["client_id", "start_date"]].merge(clients[["client_id", "enrolled_on"]], on="client_id")
-    merged = merged[merged["start_date"] >= merged["enrolled_on"]]
-    first = merged.groupby("client_id", as_index=False).agg(
-        first_start=("start_date", "min"), enrolled_on=("enrolled_on", "first")
-    )
-    return first.assign(days_to_first_job=(first["first_start"] - first["enrolled_on"]).dt.days)
-
-
-def _periods(by: str, as_of: pd.Timestamp, since: pd.Timestamp | None) -> pd.PeriodIndex:
+def _periods(by: str, as_of: dt.date, since: dt.date | None) -> pd.PeriodIndex:
     freq = PERIODS[by]
     last = pd.Period(as_of, freq=freq)
     first = pd.Period(since, freq=freq) if since is not None else last - (DEFAULT_PERIODS[by] - 1)
     return pd.period_range(first, last, freq=freq)
+
+
+def _day(value: dt.date | pd.Timestamp | None) -> np.datetime64 | None:
+    return np.datetime64(pd.Timestamp(value).date(), "D") if value is not None else None
 
 
 def outcome_table(
@@ -179,21 +208,22 @@ def outcome_table(
     """
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
-    clients, jobs = _frames(clients, placements)
-    now = pd.Timestamp(as_of)
-    first = pd.Timestamp(since) if since is not None else None
-    last = pd.Timestamp(until) if until is not None else None
+    now = np.datetime64(as_of, "D")
+    program = _program(clients, placements, now)
+    everyone = np.ones(len(program.client_ids), dtype=bool)
+    first, last = _day(since), _day(until)
     if by == "program":
-        return [_summary(PROGRAM, clients, jobs, as_of=now, start=first, end=last)]
+        return [_summary(PROGRAM, program, everyone, as_of=now, start=first, end=last)]
     if by == "specialist":
+        names = clients["specialist"].astype(str).to_numpy()
         return [
-            _summary(str(name), part, jobs, as_of=now, start=first, end=last)
-            for name, part in clients.groupby("specialist", sort=True)
+            _summary(name, program, names == name, as_of=now, start=first, end=last)
+            for name in sorted(set(names))
         ]
     rows = []
-    for period in _periods(by, now, first):
-        start, end = period.start_time.normalize(), period.end_time.normalize()
-        rows.append(_summary(str(period), clients, jobs, as_of=now, start=start, end=min(end, now)))
+    for period in _periods(by, as_of, since):
+        start, end = _day(period.start_time), min(_day(period.end_time), now)  # type: ignore[type-var]
+        rows.append(_summary(str(period), program, everyone, as_of=now, start=start, end=end))
     return rows
 
 

@@ -168,3 +168,16 @@ def test_selection_rates_are_fairlearns() -> None:
     ).by_group.dropna()  # fairlearn lists every combination, empty ones as NaN
     assert list(ours["group"]) == list(theirs.index)
     assert np.allclose(ours["rate"].to_numpy(), theirs.to_numpy())
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_kaplan_meier_median_is_lifelines(seed: int) -> None:
+    from lifelines import KaplanMeierFitter
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 60))
+    durations = rng.integers(0, 200, n).astype(float)  # ties, zeros and censoring at event times
+    ended = rng.random(n) < rng.uniform(0.1, 0.9)
+    expected = float(KaplanMeierFitter().fit(durations, event_observed=ended).median_survival_time_)
+    ours = km_median(durations, ended)
+    assert (ours.days if ours.reached else np.inf) == expected
