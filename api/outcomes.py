@@ -21,7 +21,7 @@ from api.store import outcomes as store
 from matcher.config import ScoringConfig
 from matcher.csvout import rows_to_csv
 from matcher.outcomes import StatedAreas, caseload_sizes, in_stated_areas, outcome_table, stated_areas
-from matcher.outcomes.report import GROUPINGS
+from matcher.outcomes.report import GROUPINGS, Program, prepare_program
 from matcher.vocab import Vocabulary, load_vocabulary
 
 #: The columns of the CSV export, before one ``ended_<reason>`` column per separation reason.
@@ -45,6 +45,7 @@ CSV_COLUMNS = (
     "jobs_ended",
 )
 CUTOFF = ScoringConfig().phrase_cutoff
+ACTIVE = ClientStatus.ACTIVE.value
 
 
 @cache
@@ -70,6 +71,7 @@ class OutcomeData:
 
     clients: pd.DataFrame
     placements: pd.DataFrame
+    program: Program
     program_wide: bool
     specialists: list[str] = field(default_factory=list)
 
@@ -83,7 +85,7 @@ def scope_of(user: User) -> int | None:
     raise HTTPException(status_code=403, detail="Not enough permissions")
 
 
-def load(session: Session, user: User) -> OutcomeData:
+def load(session: Session, user: User, *, as_of: dt.date) -> OutcomeData:
     """The frames of the clients ``user`` may see (own caseload, or the program)."""
     specialist_id = scope_of(user)
     clients = store.client_rows(session, specialist_id=specialist_id)
@@ -96,7 +98,7 @@ def load(session: Session, user: User) -> OutcomeData:
             "client_id": [c["client_id"] for c in clients],
             "specialist": [c["specialist"] for c in clients],
             "enrolled_on": [c["enrolled_on"] for c in clients],
-            "active": [c["status"] == ClientStatus.ACTIVE.value for c in clients],
+            "active": [c["status"] == ACTIVE for c in clients],
         }
     )
     columns = [
@@ -111,7 +113,10 @@ def load(session: Session, user: User) -> OutcomeData:
     ]
     job_frame = pd.DataFrame([{k: j[k] for k in columns} for j in jobs], columns=columns)
     names = sorted({c["specialist"] for c in clients})
-    return OutcomeData(client_frame, job_frame, program_wide=specialist_id is None, specialists=names)
+    program = prepare_program(client_frame, job_frame, as_of=as_of)
+    return OutcomeData(
+        client_frame, job_frame, program, program_wide=specialist_id is None, specialists=names
+    )
 
 
 def check_window(since: dt.date | None, until: dt.date | None) -> None:
@@ -129,7 +134,7 @@ def report_rows(
     """The report's rows (``by`` one of program, specialist, month, quarter)."""
     if by not in GROUPINGS:
         raise HTTPException(status_code=422, detail=f"by must be one of {', '.join(GROUPINGS)}")
-    return outcome_table(data.clients, data.placements, by=by, as_of=as_of, since=since, until=until)
+    return outcome_table(data.program, by=by, as_of=as_of, since=since, until=until)
 
 
 def caseloads(data: OutcomeData) -> list[dict[str, Any]]:

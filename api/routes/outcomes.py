@@ -50,7 +50,7 @@ def _report(
     until: dt.date | None,
 ) -> OutcomesPublic:
     outcomes.check_window(since, until)
-    data = outcomes.load(session, user)
+    data = outcomes.load(session, user, as_of=settings.today())
     rows = outcomes.report_rows(data, by=by, as_of=settings.today(), since=since, until=until)
     return OutcomesPublic(
         by=by,

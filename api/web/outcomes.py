@@ -24,7 +24,6 @@ from api.store import outcomes as outcome_store
 from api.web.render import render
 from api.web.session import AuditorPage, SpecialistPage, page_role
 from matcher.outcomes import ATTRIBUTES, CASELOAD_LIMIT, FOUR_FIFTHS, MIN_GROUP, km_curve
-from matcher.outcomes.report import tenure_inputs
 
 router = APIRouter()
 
@@ -85,7 +84,7 @@ def outcomes_page(
         errors["over"] = "Choose by month or by quarter"
         over = "month"
     as_of = settings.today()
-    data = outcomes.load(session, user)
+    data = outcomes.load(session, user, as_of=settings.today())
     session.commit()
     window: dict[str, Any] = {"as_of": as_of, "since": None, "until": None}
     if not errors:
@@ -129,7 +128,7 @@ def outcomes_csv(
     first, last, errors = _window(since, until)
     if errors:
         raise HTTPException(status_code=422, detail="; ".join(f"{k}: {v}" for k, v in errors.items()))
-    data = outcomes.load(session, user)
+    data = outcomes.load(session, user, as_of=settings.today())
     if by == "specialist" and not data.program_wide:
         by = "program"  # a specialist's own caseload is one row
     rows = outcomes.report_rows(data, by=by, as_of=settings.today(), since=first, until=last)
@@ -145,7 +144,7 @@ def over_time_chart(
     first, _, errors = _window(since, "")
     if errors or over not in OVER_TIME:
         raise HTTPException(status_code=422, detail="over must be month or quarter; since a date")
-    data = outcomes.load(session, user)
+    data = outcomes.load(session, user, as_of=settings.today())
     rows = outcomes.report_rows(data, by=over, as_of=settings.today(), since=first, until=None)
     svg = outcome_plots.over_time(rows, title=f"{OVER_TIME[over]}: jobs started and clients employed")
     return Response(content=svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
@@ -154,8 +153,8 @@ def over_time_chart(
 @router.get("/outcomes/tenure.svg")
 def tenure_chart(session: SessionDep, settings: SettingsDep, user: ReportPage) -> Response:
     """The Kaplan-Meier curve of job tenure (every job in the report's scope), as SVG."""
-    data = outcomes.load(session, user)
-    times, surviving = km_curve(*tenure_inputs(data.placements, as_of=settings.today()))
+    data = outcomes.load(session, user, as_of=settings.today())
+    times, surviving = km_curve(data.program.durations, data.program.ended)
     svg = outcome_plots.tenure_curve(times, surviving, title="How long jobs last (Kaplan-Meier)")
     return Response(content=svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 

@@ -41,19 +41,18 @@ CASELOAD_LIMIT = 20
 PROGRAM = "Program"
 
 
-def _dates(series: pd.Series) -> pd.Series:
-    return pd.to_datetime(series, errors="coerce")
-
-
 def _dates(values: pd.Series) -> np.ndarray:
-    return pd.to_datetime(values, errors="coerce").to_numpy("datetime64[D]")
+    days: np.ndarray = pd.to_datetime(values, errors="coerce").to_numpy("datetime64[D]")
+    return days
 
 
 @dataclass(frozen=True)
-class _Program:
+class Program:
     """The clients and jobs as arrays, and what does not depend on the group or window."""
 
     client_ids: np.ndarray
+    specialist: np.ndarray
+    as_of: np.datetime64
     enrolled: np.ndarray  # datetime64[D]
     first_start: np.ndarray  # each client's first job on or after enrolment (NaT: none)
     job_client: np.ndarray  # position of each job's client
@@ -68,7 +67,12 @@ class _Program:
     ended: np.ndarray
 
 
-def _program(clients: pd.DataFrame, placements: pd.DataFrame, as_of: np.datetime64) -> _Program:
+def prepare_program(clients: pd.DataFrame, placements: pd.DataFrame, *, as_of: dt.date) -> Program:
+    """The arrays every report of these clients and placements reads (build once, report often)."""
+    return _program(clients, placements, np.datetime64(as_of, "D"))
+
+
+def _program(clients: pd.DataFrame, placements: pd.DataFrame, as_of: np.datetime64) -> Program:
     ids = clients["client_id"].astype(str).to_numpy()
     enrolled = _dates(clients["enrolled_on"])
     position = {cid: i for i, cid in enumerate(ids)}
@@ -83,8 +87,10 @@ def _program(clients: pd.DataFrame, placements: pd.DataFrame, as_of: np.datetime
     stopped = ~np.isnat(end) & (end <= as_of)
     durations = np.maximum((np.where(stopped, end, as_of) - start).astype(float), 0.0)
     area = jobs["in_stated_area"].map({True: 1.0, False: 0.0}).astype(float).to_numpy()
-    return _Program(
+    return Program(
         client_ids=ids,
+        specialist=clients["specialist"].astype(str).to_numpy() if "specialist" in clients else ids,
+        as_of=as_of,
         enrolled=enrolled,
         first_start=first,
         job_client=job_client,
@@ -101,7 +107,7 @@ def _program(clients: pd.DataFrame, placements: pd.DataFrame, as_of: np.datetime
 
 
 def _between(values: np.ndarray, start: np.datetime64 | None, end: np.datetime64 | None) -> np.ndarray:
-    inside = ~np.isnat(values)
+    inside: np.ndarray = ~np.isnat(values)
     if start is not None:
         inside &= values >= start
     if end is not None:
@@ -116,7 +122,7 @@ def _median(values: np.ndarray) -> float | None:
 
 def _summary(
     label: str,
-    p: _Program,
+    p: Program,
     members: np.ndarray,
     *,
     as_of: np.datetime64,
@@ -160,13 +166,6 @@ def _summary(
     }
 
 
-def tenure_inputs(placements: pd.DataFrame, *, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
-    """Days each job lasted (ended by ``as_of``) or has lasted so far (censored), and which ended."""
-    clients = pd.DataFrame({"client_id": placements["client_id"].unique(), "enrolled_on": pd.NaT})
-    program = _program(clients, placements, np.datetime64(as_of, "D"))
-    return program.durations, program.ended
-
-
 def _periods(by: str, as_of: dt.date, since: dt.date | None) -> pd.PeriodIndex:
     freq = PERIODS[by]
     last = pd.Period(as_of, freq=freq)
@@ -179,8 +178,8 @@ def _day(value: dt.date | pd.Timestamp | None) -> np.datetime64 | None:
 
 
 def outcome_table(
-    clients: pd.DataFrame,
-    placements: pd.DataFrame,
+    clients: pd.DataFrame | Program,
+    placements: pd.DataFrame | None = None,
     *,
     by: str,
     as_of: dt.date,
@@ -192,7 +191,8 @@ def outcome_table(
     Parameters
     ----------
     clients, placements : DataFrame
-        As the module describes.
+        As the module describes; or ``clients`` a :class:`Program` from :func:`prepare_program`
+        (built for the same ``as_of``) and no placements.
     by : str
         ``program`` (one row), ``specialist`` (a row each), ``month`` or ``quarter`` (a row per
         period up to ``as_of``; the last 12 months or 8 quarters unless ``since`` is given).
@@ -209,13 +209,17 @@ def outcome_table(
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
     now = np.datetime64(as_of, "D")
-    program = _program(clients, placements, now)
+    if isinstance(clients, Program):
+        program = clients
+    else:
+        assert placements is not None, "placements are needed with a clients frame"
+        program = _program(clients, placements, now)
     everyone = np.ones(len(program.client_ids), dtype=bool)
     first, last = _day(since), _day(until)
     if by == "program":
         return [_summary(PROGRAM, program, everyone, as_of=now, start=first, end=last)]
     if by == "specialist":
-        names = clients["specialist"].astype(str).to_numpy()
+        names = program.specialist
         return [
             _summary(name, program, names == name, as_of=now, start=first, end=last)
             for name in sorted(set(names))
