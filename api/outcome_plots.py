@@ -43,8 +43,8 @@ def over_time(rows: list[dict[str, Any]], *, title: str) -> str:
     share_axis.plot(x, shares, color=BLUE, marker="o", label="Employed (competitive integrated), %")
     share_axis.set_ylim(0, 100)
     share_axis.set_ylabel("Employed, % of clients served")
-    jobs_axis.set_title(title, fontsize=10)
-    fig.legend(loc="upper left", fontsize=8, frameon=False)
+    jobs_axis.set_title(title, fontsize=10, pad=24)
+    fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.9), ncols=2, fontsize=8, frameon=False)
     return _svg(fig)
 
 
