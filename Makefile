@@ -85,6 +85,11 @@ bench-pages: setup
 .PHONY: bench-retention
 bench-retention: setup
 	$(PY) -m bench.retention
+# The outcome report page for a 1,000-client program through HTTP (admin's login cookie), SQLite and
+# PostgreSQL, target p95 <= 500 ms; the charts and the fairness page timed beside it (issue 15).
+.PHONY: bench-outcomes
+bench-outcomes: setup
+	$(PY) -m bench.outcome_pages --databases sqlite,postgresql
 
 # Title resolution and ESCO recall on the real data in ../shared/data (issue 5).
 bench-quality: setup

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from api import demo_outcomes, security, store
+from api.demo_demographics import load_demo_demographics
 from api.events import log_event
 from api.models import Client, Employer, EmployerLiaison, Opening, Role
 from api.schemas import UserCreate
@@ -69,6 +70,7 @@ def load_demo(session: Session, *, password: str | None, as_of: dt.date, seed: i
         )
         security.create_user(session, user_create=user_create, is_demo=True)
     _load_records(session, as_of=as_of, seed=seed, summary=summary)
+    load_demo_demographics(session, as_of=as_of, seed=seed)  # enrolment dates, fairness-audit answers
     log_event(
         session,
         kind="demo.loaded",

@@ -35,6 +35,7 @@ from api.routes import (
     login,
     occupations,
     openings,
+    outcomes,
     program,
     rematch,
     retention,
@@ -76,6 +77,7 @@ ROUTERS = (
     benefits,
     occupations,
     retention,
+    outcomes,
 )
 
 DESCRIPTION = """\

@@ -79,6 +79,8 @@ class Client(Base):
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The day the client joined the program: outcome reports count days to a first job from it.
+    enrolled_on: Mapped[dt.date] = mapped_column(Date, default=lambda: utcnow().date())
 
     # A concurrent flush that finds another version raises StaleDataError.
     __mapper_args__ = {"version_id_col": version}
@@ -235,3 +237,23 @@ class BenefitsFigures(Base):
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ClientDemographics(Base):
+    """A client's optional self-reported groups, for the fairness audit only (``api.fairness``).
+
+    Kept apart from the matching profile and never read by the engine; recorded by the
+    client's specialist with the client's consent, read back by no one, used only in
+    aggregate by auditors and admins. A null attribute: not stated.
+    """
+
+    __tablename__ = "client_demographics"
+
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True)
+    sex: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    race_ethnicity: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    age_band: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # A functional category (what is hard to do), never a diagnosis.
+    disability: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,11 +16,11 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.web import admin, audit, auth, caseload, digest, explore, liaison, shortlist
+from api.web import admin, audit, auth, caseload, digest, explore, liaison, outcomes, shortlist
 from api.web.render import STATIC_DIR, STATIC_URL, render
 from api.web.session import LoginRequired, check_csrf
 
-ROUTERS = (auth, caseload, shortlist, liaison, audit, admin, digest, explore)
+ROUTERS = (auth, caseload, shortlist, liaison, audit, admin, digest, explore, outcomes)
 # Paths that answer JSON errors whatever the browser accepts.
 _JSON_PREFIXES = ("/api/", "/docs", "/redoc", "/health")
 

@@ -332,6 +332,20 @@ ROWS = [
     Row("GET", "/occupations/{code}", {S: single(409), AD: single(409)}),
     Row("GET", "/occupations/{code}/related", {S: single(409), AD: single(409)}),
     Row("GET", "/clients/{client}/explore", {S: {OWN: 409, OTHER: 409, MISSING: 409}}, kind="client"),
+    # Outcome reports: specialists (own caseload), auditors and admins (the program).
+    Row("GET", "/outcomes", {S: single(200), AU: single(200), AD: single(200)}),
+    Row("GET", "/outcomes.csv", {S: single(200), AU: single(200), AD: single(200)}),
+    # Demographics: read only in aggregate, by auditors and admins; written by the client's specialist.
+    Row("GET", "/audit/fairness", {AU: single(200), AD: single(200)}),
+    Row("GET", "/audit/fairness.csv", {AU: single(200), AD: single(200)}),
+    Row(
+        "PUT",
+        "/clients/{client}/demographics",
+        {S: owned(204)},
+        kind="client",
+        body=lambda c: {"consent": True, "sex": "female"},
+    ),
+    Row("DELETE", "/clients/{client}/demographics", {S: owned(204)}, kind="client"),
 ]
 
 

@@ -2,7 +2,8 @@
 
 Serves the demo (as the browser tests do), logs in as the demo specialist in Debian's
 Chromium and saves the caseload, a shortlist and the printable shortlist (print media),
-then the liaison's openings and the auditor's trail; last, after two nightly runs with one
+then the liaison's openings and the auditor's trail, the admin's outcome report and the
+auditor's fairness audit (``shoot_outcomes``); last, after two nightly runs with one
 opening filled between them and an admin's extra run, the specialist's digests (history
 and one digest). Run it again after a page changes.
 """
@@ -42,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
                     executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
                 )
                 shoot(browser, base, args.out)
+                shoot_outcomes(browser, base, args.out, database_url)
                 shoot_digests(browser, base, args.out, database_url, var)  # runs change the caseload: last
                 browser.close()
     finally:
@@ -80,6 +82,24 @@ def shoot(browser: Browser, base: str, out: Path) -> None:
         log_in(other, base, username)
         other.goto(base + path)
         other.screenshot(path=out / f"{name}.png", full_page=True)
+
+
+def shoot_outcomes(browser: Browser, base: str, out: Path, database_url: str) -> None:
+    """The admin's outcome report and the auditor's fairness audit (placements simulated if none)."""
+    from tests.api.conftest import AS_OF  # the demo server's "today"
+    from tests.browser.outcome_data import add_demo_placements
+
+    add_demo_placements(database_url, as_of=AS_OF)
+    for username, path, name in (
+        ("admin", "/outcomes", "outcomes"),
+        ("auditor", "/audit/fairness", "fairness"),
+    ):
+        page = browser.new_context(viewport={"width": 1200, "height": 1700}).new_page()
+        log_in(page, base, username)
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        # The audit's tables run long: its top (the flags and the first selection) is enough.
+        page.screenshot(path=out / f"{name}.png", full_page=name == "outcomes")
 
 
 def shoot_digests(browser: Browser, base: str, out: Path, database_url: str, var: Path) -> None:
