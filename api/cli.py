@@ -37,6 +37,7 @@ from api.demo import DEMO_USERS, DemoRefused, load_demo
 from api.events import log_event
 from api.matching import load_occupations
 from api.models import Role
+from api.occupations import IMPORT_COMMAND
 from api.rematch import job as rematch_job
 from api.schemas import UserCreate
 from matcher.progress import stages
@@ -186,12 +187,6 @@ def demo(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
     _out(f"The API reference is at http://{host}:{port}/docs (press Authorize to log in there), or get a")
     _out(f"token: curl -s -X POST {url} -d 'username=specialist&password={shown}'")
     return 0
-
-
-IMPORT_COMMAND = (
-    "matcher occupations import ../shared/data/onet_29_0_text ../shared/data/onet_29_3_excel "
-    "--esco ../shared/data/esco_v1_1_1"
-)
 
 
 def occupations_line(settings: Settings) -> str:

@@ -24,9 +24,11 @@ from rapidfuzz import fuzz, utils
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher import schedule
+from matcher.commute import fastest_hour, mode_minutes
 from matcher.config import FACTORS, PRIORITY_MULTIPLIERS, MatcherConfig
 from matcher.features import industry_code, opening_text, skill_term
 from matcher.geo import haversine_km
+from matcher.interests import industries_by_area, opening_areas, resolve_interests
 from matcher.topics import opening_hit, stems, topic_named
 from matcher.types import Client, Need, Offer, Opening, Status, available
 from matcher.vocab import Vocabulary, load_vocabulary
@@ -117,7 +119,8 @@ def commute_minutes(c: Client, o: Opening, config: MatcherConfig) -> float:
         if mode.service_start is not None and mode.service_end is not None:
             if not (start >= mode.service_start and end <= mode.service_end):
                 continue
-        best = min(best, mode.access_minutes + mode.wait_minutes + km * mode.detour / mode.speed_kmh * 60)
+        hour = fastest_hour(mode) if o.shifts is None else ((start - 1) % 1440) // 60
+        best = min(best, float(mode_minutes(mode, np.array([km]), hour)[0]))
     return best
 
 
@@ -177,10 +180,14 @@ def preference(
 ) -> float:
     """Phrases, text, industry and RIASEC parts, blended over those the client gave."""
     cut, blend, parts = config.scoring.phrase_cutoff, config.scoring.preference_blend, {}
-    in_job = {m.code for m in vocab.work_areas.find_in_text(f"{o.title} {o.industry}")}
-    mine = {m.code for m in vocab.work_areas.resolve(c.interests, score_cutoff=cut)}
+    in_job = {m.code for m in opening_areas(o, vocab)}
+    mine = {k.area for k in resolve_interests(c.interests, vocab, cut)}
     if mine:
-        parts["phrases"] = float(bool(mine & in_job))
+        fields = {i for a in mine for i in industries_by_area().get(a, ())}
+        in_field = industry_code(o.industry, vocab, config) in {
+            vocab.industries.codes.index(i) for i in fields
+        }
+        parts["phrases"] = float(bool(mine & in_job) or in_field)
     query = " ".join((*c.interests, *c.preferred_industries))
     q, t = text_model.transform([query]), text_model.transform([opening_text(o)])
     if q.nnz:
@@ -212,7 +219,7 @@ def strengths(c: Client, o: Opening, vocab: Vocabulary, config: MatcherConfig) -
     else:
         cover = s.neutral
     past = {m.code for m in vocab.work_areas.resolve(c.past_titles, score_cutoff=s.phrase_cutoff)}
-    in_job = {m.code for m in vocab.work_areas.find_in_text(f"{o.title} {o.industry}")}
+    in_job = {m.code for m in opening_areas(o, vocab)}
     return min(cover + s.past_title_bonus * bool(past & in_job), 1.0)
 
 

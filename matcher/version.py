@@ -18,9 +18,11 @@ except PackageNotFoundError:  # run from a source tree that was never installed
 
 
 # The ranking's own version (bump it when the same inputs would rank or explain differently).
-ENGINE_VERSION = "1.1.0"  # 1.1.0: four accommodation states, avoidance topics (issue 13)
+# 1.1.0: four accommodation states, avoidance topics (issue 13); 1.2.0: interests resolved to kinds
+# of work (issue 13), road speeds by distance and hour, GTFS transit (issue 14).
+ENGINE_VERSION = "1.2.0"
 
 
 def version_line() -> str:
-    """``placement-matcher 0.1.0 (engine 1.1.0)``: what ``--version`` prints."""
+    """``placement-matcher 0.1.0 (engine 1.2.0)``: what ``--version`` prints."""
     return f"{PACKAGE} {__version__} (engine {ENGINE_VERSION})"

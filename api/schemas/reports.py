@@ -24,6 +24,20 @@ def _choice(attribute: str) -> Any:
 class DemographicsUpdate(Strict):
     """A client's self-reported answers, recorded with their consent (each optional)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "consent": True,
+                    "sex": "female",
+                    "race_ethnicity": None,
+                    "age_band": "25_34",
+                    "disability": None,
+                }
+            ]
+        }
+    )
+
     consent: bool = Field(description="The client agreed to record these answers (must be true).")
     sex: Annotated[str | None, _choice("sex")]
     race_ethnicity: Annotated[str | None, _choice("race_ethnicity")]
@@ -93,60 +107,108 @@ class OutcomeRow(BaseModel):
 
 
 class CaseloadSize(BaseModel):
+    """One specialist's active caseload beside the IPS limit of 20."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     specialist: str
+    """The specialist's display name."""
     active_clients: int
+    """Clients on the caseload who are not closed."""
     within_limit: bool = Field(description="20 active clients or fewer (IPS fidelity).")
 
 
 class OutcomesPublic(BaseModel):
     """An outcome report: the caller's caseload (specialist) or the whole program."""
 
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     by: str
+    """How the rows are grouped: program, specialist, month or quarter."""
     as_of: dt.date
+    """The report date: ongoing jobs are censored here."""
     program_wide: bool
+    """True for the whole program (admins, auditors); false for the caller's own caseload."""
     rows: list[OutcomeRow]
+    """One row per group, in order."""
     caseloads: list[CaseloadSize]
+    """Active caseload per specialist (IPS fidelity: 20 or fewer)."""
 
 
 class ImpactRatio(BaseModel):
     """One group's selection rate and impact ratio (figures null when suppressed)."""
 
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     selection: str
+    """The selection: suggested (at least one suggestion), approved (by the specialist) or hired."""
     grouping: str
+    """The attribute or intersection the groups come from (e.g. sex, sex x race_ethnicity)."""
     group: str
+    """The group's code within the grouping."""
     group_words: str
+    """The group in words."""
     n: int | None
+    """Clients in the group (null when suppressed)."""
     rate: float | None
+    """Share of the group selected (null when suppressed)."""
     impact_ratio: float | None
+    """The group's rate over the highest group's rate (null when suppressed or not compared)."""
     ci_low: float | None
+    """Lower end of the 95% bootstrap interval of the impact ratio."""
     ci_high: float | None
+    """Upper end of the 95% bootstrap interval of the impact ratio."""
     reference: str | None
+    """The highest-rate group the ratio is taken against."""
     suppressed: bool
+    """Fewer clients than the minimum group size: no figures shown."""
     compared: bool
+    """Whether the group is compared ("Not stated" is shown, never compared)."""
     under_four_fifths: bool
+    """The impact ratio is under 0.8."""
     flag: bool
+    """The whole interval is under 0.8: a flag for review (four-fifths rule), not a verdict."""
 
 
 class ScoreByGroup(BaseModel):
     """One group's median best-suggestion score (null when suppressed)."""
 
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     grouping: str
+    """The attribute or intersection the groups come from."""
     group: str
+    """The group's code within the grouping."""
     group_words: str
+    """The group in words."""
     n: int | None
+    """Clients in the group with a suggestion (null when suppressed)."""
     median_score: float | None
+    """Median score of the group's best suggestion."""
     ci_low: float | None
+    """Lower end of the 95% bootstrap interval of the median."""
     ci_high: float | None
+    """Upper end of the 95% bootstrap interval of the median."""
     difference: float | None
+    """The group's median minus the highest group's median (score points)."""
     suppressed: bool
+    """Fewer clients than the minimum group size: no figures shown."""
     under_four_fifths: bool
+    """The group's median is under 0.8 of the highest group's."""
 
 
 class FairnessPublic(BaseModel):
     """The fairness audit of the program: aggregates only, never one client."""
 
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     clients: int
+    """Clients in the program."""
     with_answers: int
+    """Clients who gave at least one answer."""
     min_group: int
+    """Groups smaller than this are suppressed."""
     impact_ratios: list[ImpactRatio]
+    """Impact ratios per selection, grouping and group."""
     scores: list[ScoreByGroup]
+    """Best-suggestion scores compared by group."""

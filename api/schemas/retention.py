@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import Strict
 
@@ -39,6 +39,10 @@ class RetentionProposalPublic(BaseModel):
 
 class RetentionPromote(Strict):
     """Promote the reviewed proposal as a new program configuration version."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"model_version": "retention-20261201-3f9a2c1b"}]}
+    )
 
     model_version: str = Field(
         min_length=1, max_length=64, description="The model version reviewed (from the proposal)."
