@@ -111,31 +111,57 @@ class TitleIndex:
             for key in _keys(text):
                 postings[key].append(i)
         self._postings = {k: np.asarray(v, dtype=np.int64) for k, v in postings.items()}
+        self._key_list = list(self._postings)
         self._cache: dict[str, list[tuple[int, float, int]]] = {}
+        self._variants: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = {}
 
     def is_synonym(self, choice: int, row: int) -> bool:
         """Whether the curated synonym table gives title ``choice`` to occupation ``row``."""
         return (choice, row) in self._synonyms
 
-    def candidates(self, words: str) -> np.ndarray:
-        """Choice ids sharing a word (or a joined word pair) with ``words``; all when none."""
+    def candidates(self, words: str, *, whole: bool = True) -> np.ndarray:
+        """Choice ids sharing a word (or a joined word pair) with ``words``.
+
+        With no shared word (a misspelling, a word no title uses), the choices sharing a word
+        spelled like one of the query's; when not even that finds any, every choice for a whole
+        title and none for a part of one ("Data Engineer - Kafka": "kafka" alone names no job).
+        """
         hits = [self._postings[k] for k in _keys(words) if k in self._postings]
         if not hits:
-            return np.arange(len(self.choices))
+            hits = [self._postings[k] for k in self._similar_keys(words)]
+        if not hits:
+            return np.arange(len(self.choices)) if whole else np.zeros(0, dtype=np.int64)
         return np.unique(np.concatenate(hits))
+
+    def _similar_keys(self, words: str) -> list[str]:
+        found: list[str] = []
+        for token in words.split():
+            matches = process.extract(
+                token, self._key_list, scorer=fuzz.ratio, score_cutoff=SIMILAR_WORD, limit=20
+            )
+            found.extend(key for key, _, _ in matches)
+        return found
 
     def score(self, query: str) -> np.ndarray:
         """Best score (0-100) of every choice against ``query`` (whole title and its parts)."""
         best = np.zeros(len(self.choices), dtype=np.float64)
         for k, variant in enumerate(title_variants(query)):
-            ids = self.candidates(variant)
-            texts = [self.choices[i] for i in ids]
-            s = _pair_scores(variant, texts)
-            same_head = self._last[ids] == variant.rsplit(" ", 1)[-1]
-            s = np.where(same_head, s + HEAD_SHARE * (100.0 - s), s)
-            s *= 1.0 if k == 0 else _part_weight(variant)
+            ids, s = self._variant_scores(variant, whole=k == 0)
+            s = s * (1.0 if k == 0 else _part_weight(variant))
             best[ids] = np.maximum(best[ids], s)
         return best
+
+    def _variant_scores(self, variant: str, *, whole: bool) -> tuple[np.ndarray, np.ndarray]:
+        # Parts recur across titles ("sales associate", "assistant"): score each once per index.
+        if (variant, whole) in self._variants:
+            return self._variants[variant, whole]
+        ids = self.candidates(variant, whole=whole)
+        s = _pair_scores(variant, [self.choices[i] for i in ids])
+        same_head = self._last[ids] == variant.rsplit(" ", 1)[-1]
+        scored = (ids, np.where(same_head, s + HEAD_SHARE * (100.0 - s), s))
+        if len(self._variants) < _VARIANT_CACHE:
+            self._variants[variant, whole] = scored
+        return scored
 
     def rank(self, query: str) -> list[tuple[int, float, int]]:
         """(occupation row, score, choice id) for every occupation with a score, best first.
@@ -168,6 +194,12 @@ class TitleIndex:
         if len(self._cache) < 100_000:
             self._cache[query] = out
         return out
+
+
+# How alike (rapidfuzz ratio) a word must be to one of the index's to stand in for it.
+SIMILAR_WORD = 80.0
+# Scored title parts kept per index (each at most a few thousand floats).
+_VARIANT_CACHE = 4096
 
 
 def _part_weight(part: str) -> float:
