@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shutil
 import sys
 import tempfile
 import time
@@ -40,6 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.retention", description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=100_000, help="simulated placements")
     parser.add_argument("--bootstrap", type=int, default=200, help="resamples for every interval")
+    parser.add_argument(
+        "--card", type=Path, help="also copy the model card here (models/retention_model_simulated.md)"
+    )
     args = parser.parse_args(argv)
     _out(machine())
     wall = time.perf_counter()
@@ -59,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     trained = train(outcomes, current_weights=DEFAULT_WEIGHTS, n_bootstrap=args.bootstrap, seed=SEED)
     with tempfile.TemporaryDirectory() as folder:
         save(trained, models_dir=Path(folder), trained_by="bench")
+        if args.card is not None:
+            shutil.copyfile(Path(folder) / "retention_model.md", args.card)
     seconds, cpu_seconds = time.perf_counter() - wall, time.process_time() - cpu
     report = trained.report
     counts, evaluation = report["counts"], report["evaluation"]
