@@ -37,7 +37,8 @@ ADD_UP_TOLERANCE = 0.01
 EVENT_SCAN = 5000
 
 
-def _date(value: str, name: str, errors: dict[str, str]) -> dt.date | None:
+def form_date(value: str, name: str, errors: dict[str, str]) -> dt.date | None:
+    """A date field of a filter form (empty: none); a bad one is noted in ``errors`` by name."""
     if not value:
         return None
     try:
@@ -63,7 +64,7 @@ def recommendations_page(
 ) -> Response:
     """Recent recommendation records, newest first, filtered by dates, who asked, or record id."""
     errors: dict[str, str] = {}
-    first, last = _date(since, "since", errors), _date(until, "until", errors)
+    first, last = form_date(since, "since", errors), form_date(until, "until", errors)
     if first and last and last < first:
         errors["until"] = "The last day must be on or after the first day"
     filters: dict[str, Any] = {

@@ -21,6 +21,7 @@ from api.deps import SessionDep, SettingsDep
 from api.models import Role, User
 from api.schemas.reports import DemographicsUpdate
 from api.store import outcomes as outcome_store
+from api.web.audit import form_date
 from api.web.render import render
 from api.web.session import AuditorPage, SpecialistPage, page_role
 from matcher.outcomes import ATTRIBUTES, CASELOAD_LIMIT, FOUR_FIFTHS, MIN_GROUP, km_curve
@@ -46,19 +47,9 @@ REASON_WORDS = {
 SELECTION_WORDS = fairness.SELECTIONS
 
 
-def _day(value: str, name: str, errors: dict[str, str]) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        errors[name] = "Enter a date like 2026-03-02"
-        return None
-
-
 def _window(since: str, until: str) -> tuple[dt.date | None, dt.date | None, dict[str, str]]:
     errors: dict[str, str] = {}
-    first, last = _day(since, "since", errors), _day(until, "until", errors)
+    first, last = form_date(since, "since", errors), form_date(until, "until", errors)
     if first and last and last < first:
         errors["until"] = "The last day must be on or after the first day"
     return first, last, errors
