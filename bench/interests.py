@@ -20,11 +20,15 @@
    before interest resolution (46e9096).
 
 Openings are matched by title, industry and their O*NET-SOC code when the
-record has one. With ``--store PATH`` (an imported occupation store, e.g.
-``var/bench/occupations`` as ``bench.quality`` imports it) the labelled postings
-also get the code the store infers from their title, as ``build_matcher`` does
-with an occupation store, and a third row "after+store" is reported. The
-default demo has no store.
+record has one. With an occupation store (``--store PATH``, by default
+``var/bench/occupations`` when ``bench.quality`` has imported it there; ``--store
+none`` for none) two more rows: "after+store codes" (the postings get the code the
+store infers from their title, as ``build_matcher`` does, but interests resolve
+without the store: the engine before interests used the store) and "after+store"
+(the engine now: interest phrases that name no work area resolve through the
+store's titles too). Each row is given for all pairs and for the pairs whose
+phrase names no work area ("occupation phrases": "phlebotomy", "welding", ...).
+The default demo has no store.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ import numpy as np
 from matcher import demo
 from matcher.assembly import build_matcher, trained_text_model
 from matcher.config import MatcherConfig
+from matcher.interests import resolve_interests
+from matcher.occupations import OccupationStore
 from matcher.resources import data_dir
 from matcher.scoring import preference_parts
 from matcher.types import Opening
@@ -52,6 +58,7 @@ LABELS = ROOT / "bench/labels/interest_pairs.csv"
 BEFORE_AREAS = ROOT / "bench/labels/interest_work_areas_before.csv"
 DATA = ROOT / "../shared/data"
 FIT_CODES = {"PREFERENCE_MATCH", "PREFERENCE_INDUSTRY"}
+STORE = ROOT / "var/bench/occupations"  # where bench.quality imports the real O*NET store
 
 
 def _out(text: str = "") -> None:
@@ -74,13 +81,15 @@ def fits_before(vocab: Vocabulary, cutoff: float, interest: str, opening: Openin
     return bool(mine & theirs)
 
 
-def fits_after(vocab: Vocabulary, cutoff: float, interest: str, opening: Opening) -> bool:
+def fits_after(
+    vocab: Vocabulary, cutoff: float, interest: str, opening: Opening, store: OccupationStore | None = None
+) -> bool:
     from matcher.features import industry_code
     from matcher.interests import interest_fit
 
     at = industry_code(opening.industry, vocab, MatcherConfig())
     industry = vocab.industries.codes[at] if at >= 0 else ""
-    return interest_fit(vocab, cutoff, interest, opening, industry) is not None
+    return interest_fit(vocab, cutoff, interest, opening, industry, store) is not None
 
 
 def labelled(split: str) -> list[tuple[str, Opening, bool]]:
@@ -106,18 +115,28 @@ def precision_recall(predicted: list[bool], truth: list[bool]) -> tuple[float, f
 def labelled_report(split: str, method: str, store: Path | None = None) -> None:
     pairs = labelled(split)
     cutoff = MatcherConfig().scoring.phrase_cutoff
-    truth = [t for _, _, t in pairs]
-    _out(f"labelled pairs, {split} part: {len(pairs)} ({sum(truth)} fit)")
-    rows = [(name, pairs) for name in (("before", "after") if method == "both" else (method,))]
+    vocab = load_vocabulary()
+    named = {i for i, _, _ in pairs if not resolve_interests([i], vocab, cutoff)}  # no work area
+    rows = [(name, pairs, None) for name in (("before", "after") if method == "both" else (method,))]
     if method != "before":
-        rows.append(("after+industry", with_industries(pairs)))
+        rows.append(("after+industry", with_industries(pairs), None))
     if store is not None:
-        rows.append(("after+store", with_store_codes(pairs, store)))
-    for name, these in rows:
-        vocab = before_vocabulary() if name == "before" else load_vocabulary()
-        rule = fits_before if name == "before" else fits_after
-        p, r, tp, fp, fn = precision_recall([rule(vocab, cutoff, i, o) for i, o, _ in these], truth)
-        _out(f"  {name:<14} precision {p:.2f}  recall {r:.2f}  (tp {tp}, fp {fp}, fn {fn})")
+        loaded = OccupationStore.load(store)
+        coded = with_store_codes(pairs, loaded)
+        rows += [("after+store codes", coded, None), ("after+store", coded, loaded)]
+    for label, subset in (("all pairs", None), ("occupation phrases (no work area)", named)):
+        keep = [subset is None or i in subset for i, _, _ in pairs]
+        truth = [t for (_, _, t), k in zip(pairs, keep, strict=True) if k]
+        _out(f"labelled pairs, {split} part, {label}: {len(truth)} ({sum(truth)} fit)")
+        for name, these, with_store in rows:
+            mine = before_vocabulary() if name == "before" else vocab
+            chosen = [(i, o) for (i, o, _), k in zip(these, keep, strict=True) if k]
+            if name == "before":
+                fits = [fits_before(mine, cutoff, i, o) for i, o in chosen]
+            else:
+                fits = [fits_after(mine, cutoff, i, o, with_store) for i, o in chosen]
+            p, r, tp, fp, fn = precision_recall(fits, truth)
+            _out(f"  {name:<17} precision {p:.2f}  recall {r:.2f}  (tp {tp}, fp {fp}, fn {fn})")
 
 
 def with_industries(pairs: list[tuple[str, Opening, bool]]) -> list[tuple[str, Opening, bool]]:
@@ -132,13 +151,13 @@ def with_industries(pairs: list[tuple[str, Opening, bool]]) -> list[tuple[str, O
     return [(i, dataclasses.replace(o, industry=first.get(o.id, "")), t) for i, o, t in pairs]
 
 
-def with_store_codes(pairs: list[tuple[str, Opening, bool]], store: Path) -> list[tuple[str, Opening, bool]]:
+def with_store_codes(
+    pairs: list[tuple[str, Opening, bool]], store: OccupationStore
+) -> list[tuple[str, Opening, bool]]:
     """The postings with the O*NET-SOC code the occupation store infers from their title."""
-    from matcher.occupations import OccupationStore
     from matcher.occupations.inference import occupation_of
 
-    loaded = OccupationStore.load(store)
-    codes = {o.title: occupation_of(loaded, None, o.title) for _, o, _ in pairs}
+    codes = {o.title: occupation_of(store, None, o.title) for _, o, _ in pairs}
     return [(i, dataclasses.replace(o, onet_soc=codes[o.title]), t) for i, o, t in pairs]
 
 
@@ -177,9 +196,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--method", choices=("before", "after", "both"), default="both")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-demo", action="store_true")
-    parser.add_argument("--store", type=Path, help="an imported occupation store (adds after+store)")
+    parser.add_argument(
+        "--store", default=str(STORE), help="an imported occupation store, or 'none' (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
-    labelled_report(args.split, args.method, args.store)
+    store = (
+        Path(args.store) if args.store != "none" and (Path(args.store) / "metadata.json").exists() else None
+    )
+    _out(f"occupation store: {store or 'none'}")
+    labelled_report(args.split, args.method, store)
     if not args.no_demo:
         demo_report(args.seed)
     return 0

@@ -93,7 +93,10 @@ def build_matcher(
     if isinstance(occupations, OccupationStore):
         occupations = OpeningEnricher(occupations)
     pool = occupations(openings) if occupations is not None else list(openings)
-    matcher = Matcher(config, vocab=vocabulary, text_model=text_model, travel_times=travel_times)
+    store = occupations.store if occupations is not None else None  # interests resolve through it too
+    matcher = Matcher(
+        config, vocab=vocabulary, text_model=text_model, travel_times=travel_times, occupations=store
+    )
     return matcher.fit(pool, as_of=as_of)
 
 

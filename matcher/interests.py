@@ -11,11 +11,20 @@ interest meets the opening when they share an area, or when the employer's
 industry is the field the area names (``data/interest_industries.csv``: any job
 at a grocery is retail work; cooking is an activity, not a field); :func:`bridge`
 says how, for the explanation.
+
+With an occupation store (the engine built with ``build_matcher(occupations=...)``), a
+phrase that names no work area is looked up among the store's job titles (O*NET titles,
+alternate and reported titles, the curated ``data/title_synonyms.csv``), as said and as the
+job title its last word names ("phlebotomy" -> "phlebotomist", "welding" -> "welder"):
+:class:`OccupationInterests`. It then names that O*NET occupation (and only that one, or the
+few that tie with it), and openings of that occupation (their code, given or inferred from
+the title by the store) meet it; related occupations do not.
 """
 
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -26,6 +35,9 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import JaroWinkler
 
+from matcher.occupations.normalize import normalize_title
+from matcher.occupations.store import OccupationStore
+from matcher.occupations.titles import TIE_POINTS, title_matches
 from matcher.resources import data_dir
 from matcher.types import Opening
 from matcher.vocab import Match, TermIndex, Vocabulary, tokens
@@ -38,20 +50,25 @@ MIN_CONTAINED_ALIAS = 4
 
 
 @dataclass(frozen=True, slots=True)
+class Occupation:
+    """An O*NET-SOC occupation listed for a work area, or named by an interest."""
+
+    code: str  # six digits, "53-7065"
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
 class KindOfWork:
-    """One interest phrase resolved to one work area, through the alias it matched."""
+    """One interest phrase resolved to one work area (through the alias it matched) or occupation.
+
+    ``occupation`` is set (and ``area`` is "") when the occupation store resolved the phrase;
+    ``matched`` is then the job title that matched.
+    """
 
     interest: str
     area: str
     matched: str
-
-
-@dataclass(frozen=True, slots=True)
-class Occupation:
-    """An O*NET-SOC occupation listed for a work area."""
-
-    code: str  # six digits, "53-7065"
-    title: str
+    occupation: Occupation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,18 +160,127 @@ def area_aliases(terms: TermIndex) -> AreaAliases:
     return _ALIASES[terms]
 
 
-def resolve_interests(phrases: Sequence[str], vocab: Vocabulary, cutoff: float) -> tuple[KindOfWork, ...]:
-    """The work areas of a client's interest phrases, in phrase order (each area once per phrase).
+def resolve_interests(
+    phrases: Sequence[str], vocab: Vocabulary, cutoff: float, occupations: OccupationStore | None = None
+) -> tuple[KindOfWork, ...]:
+    """The kinds of work of a client's interest phrases, in phrase order (each once per phrase).
 
     Each phrase takes its best alias (:class:`AreaAliases`) and every area whose alias
-    words it contains ("I like working with dogs and computers").
+    words it contains ("I like working with dogs and computers"); a phrase that names no
+    area takes the occupations the store's titles give it (:class:`OccupationInterests`).
     """
     aliases = area_aliases(vocab.work_areas)
+    by_title = occupation_interests(occupations) if occupations is not None else None
     out: dict[tuple[str, str], KindOfWork] = {}
     for phrase in phrases:
-        for kind in aliases.kinds(phrase, cutoff):
-            out.setdefault((phrase, kind.area), kind)
+        kinds = aliases.kinds(phrase, cutoff)
+        if not kinds and by_title is not None:
+            kinds = by_title.kinds(phrase)
+        for kind in kinds:
+            key = kind.area or (kind.occupation.code if kind.occupation else "")
+            out.setdefault((phrase, key), kind)
     return tuple(out.values())
+
+
+class OccupationInterests:
+    """Interest phrases resolved to O*NET occupations through a store's job titles (memoised).
+
+    1. The phrase or one of its agent-noun forms (:func:`agent_forms`) is a known job title
+       after normalisation (``occupations.titles.title_matches``: O*NET, alternate, reported
+       and curated titles): "bookkeeper" is one, "bookkeeping" is not. That occupation is
+       kept with those tying with it (within ``TIE_POINTS``), up to ``MAX_TIED``; more ties
+       ("teaching": 24 kinds of teacher, "social work": 5 kinds of social worker) name a
+       family of occupations, not one, and the phrase names none.
+    2. When no form is a title, the titles containing every word of the phrase vote: an
+       occupation holding at least ``VOTE_SHARE`` of at least ``VOTE_MIN`` such titles is
+       kept ("massage": 18 of the 20 titles with the word are Massage Therapists'). A
+       near match is not enough: "fitness" is 85% like "fitness model".
+    """
+
+    MAX_TIED = 3
+    VOTE_SHARE = 0.6
+    VOTE_MIN = 5
+
+    def __init__(self, store: OccupationStore) -> None:
+        self.store = store
+        self._memo: dict[str, tuple[KindOfWork, ...]] = {}
+        self._titles: dict[str, list[tuple[str, int]]] | None = None  # word -> (title, owner row)
+
+    def kinds(self, phrase: str) -> tuple[KindOfWork, ...]:
+        """The occupations ``phrase`` names, best first (none when it names none clearly)."""
+        if phrase not in self._memo:
+            found = self._by_title(phrase)
+            self._memo[phrase] = self._by_vote(phrase) if found is None else found
+        return self._memo[phrase]
+
+    def _kind(self, phrase: str, row: int, matched: str) -> KindOfWork:
+        return KindOfWork(phrase, "", matched, Occupation(self.store.codes[row][:7], self.store.titles[row]))
+
+    def _by_title(self, phrase: str) -> tuple[KindOfWork, ...] | None:
+        """The occupations of the first form that is a title; () for a family; None: no title."""
+        for form in agent_forms(phrase):
+            matches = title_matches(self.store, form)
+            if matches and matches[0].exact:
+                tied = [m for m in matches if m.raw >= matches[0].raw - TIE_POINTS / 100.0]
+                if len(tied) > self.MAX_TIED:
+                    return ()
+                return tuple(self._kind(phrase, m.row, m.matched) for m in tied)
+        return None
+
+    def _by_vote(self, phrase: str) -> tuple[KindOfWork, ...]:
+        words = normalize_title(phrase).split()
+        titles = self._word_titles()
+        found = set(titles.get(words[0], ())) if words else set()
+        for word in words[1:]:
+            found &= set(titles.get(word, ()))
+        distinct = len({title for title, _ in found})
+        if distinct < self.VOTE_MIN:
+            return ()
+        ((row, n),) = Counter(row for _, row in found).most_common(1)
+        if n < self.VOTE_SHARE * distinct:
+            return ()
+        return (self._kind(phrase, row, f"{n} of {distinct} job titles with {' '.join(words)!r}"),)
+
+    def _word_titles(self) -> dict[str, list[tuple[str, int]]]:
+        if self._titles is None:  # ~0.6 s once per store, only when a phrase gets this far
+            out: dict[str, set[tuple[str, int]]] = {}
+            for text, row in zip(self.store.title_texts, self.store.title_owner.tolist(), strict=True):
+                title = normalize_title(text)
+                for word in set(title.split()):
+                    out.setdefault(word, set()).add((title, int(row)))
+            self._titles = {w: sorted(v) for w, v in out.items()}
+        return self._titles
+
+
+def occupation_interests(store: OccupationStore) -> OccupationInterests:
+    """The store's phrase resolver, built on first use and kept with the store."""
+    found = store.cache.get("interests")
+    if not isinstance(found, OccupationInterests):
+        found = store.cache["interests"] = OccupationInterests(store)
+    return found
+
+
+def agent_forms(phrase: str) -> list[str]:
+    """The phrase, then the job titles its last word may name as an activity or a field.
+
+    "welding" -> "welder", "weld", "weldor"; "carpentry" -> ..., "carpenter"; "phlebotomy" ->
+    "phlebotomist", "phlebotomer"; "web design" -> "web designer". Forms that are no title
+    match nothing; the first that is one is taken (:class:`OccupationInterests`).
+    """
+    words = phrase.lower().split()
+    if not words:
+        return []
+    head, last = words[:-1], words[-1]
+    if last.endswith("ing") and len(last) > 5:
+        base = last[:-3]
+        stems = [base + "er", base, base + "or"]  # welding -> welder; tutoring -> tutor; editing -> editor
+    elif last.endswith("ry") and len(last) > 4:
+        stems = [last[:-1], last[:-1] + "er", last[:-2], last[:-2] + "er"]  # pottery, embroidery, floristry
+    elif last.endswith("y") and len(last) > 4:
+        stems = [last[:-1] + "ist", last[:-1] + "er"]  # phlebotomy, photography
+    else:
+        stems = [last + "r" if last.endswith("e") else last + "er"]  # design -> designer; dance -> dancer
+    return list(dict.fromkeys([phrase, *(" ".join([*head, s]) for s in stems)]))
 
 
 @cache
@@ -199,6 +325,39 @@ def interest_industries(kinds: Sequence[KindOfWork], vocab: Vocabulary) -> list[
     return sorted({codes.index(i) for i in named if i in codes})
 
 
+def soc_number(onet_soc: str | None) -> int:
+    """The six digits of an O*NET-SOC code as a number ("31-9097.00" -> 319097), -1 for none."""
+    digits = (onet_soc or "").strip()[:7].replace("-", "")
+    return int(digits) if len(digits) == 6 and digits.isdigit() else -1
+
+
+def opening_occupations(openings: Sequence[Opening]) -> np.ndarray:
+    """(J,) int64: each opening's O*NET-SOC code as :func:`soc_number` gives it."""
+    return np.array([soc_number(o.onet_soc) for o in openings], dtype=np.int64)
+
+
+def interest_occupations(kinds: Sequence[Sequence[KindOfWork]]) -> np.ndarray:
+    """(C, K) int64: the occupations each client's interests name (:func:`soc_number`), -1 padded."""
+    codes = [sorted({soc_number(k.occupation.code) for k in ks if k.occupation}) for ks in kinds]
+    out = np.full((len(codes), max(map(len, codes), default=0)), -1, dtype=np.int64)
+    for i, row in enumerate(codes):
+        out[i, : len(row)] = row
+    return out
+
+
+def occupation_met(interests: np.ndarray, openings: np.ndarray, ci: np.ndarray, ji: np.ndarray) -> np.ndarray:
+    """(P,) bool: pair p's opening is of an occupation its client's interests name.
+
+    ``interests``: :func:`interest_occupations` of the clients; ``openings``: their
+    :func:`opening_occupations`. Without a store no client names one (K = 0): all False.
+    """
+    if interests.shape[1] == 0:
+        return np.zeros(len(ci), dtype=bool)
+    code = openings[ji]
+    met: np.ndarray = (interests[ci] == code[:, None]).any(axis=1) & (code >= 0)
+    return met
+
+
 def occupation_areas(onet_soc: str | None) -> tuple[tuple[str, Occupation], ...]:
     """(area, occupation) pairs an O*NET-SOC code belongs to (``35-2014.00`` is read as ``35-2014``)."""
     return _areas_by_code().get((onet_soc or "").strip()[:7], ())
@@ -224,8 +383,13 @@ def bridge(
     index's ``area_phrase``); ``industry``: the opening's canonical industry code. The
     occupation is named when the opening's code is listed for the area, so the
     explanation can say which kind of work bridges the two; failing a title phrase or an
-    occupation, an industry that is the interest's field bridges.
+    occupation, an industry that is the interest's field bridges. An interest resolved to
+    an occupation (through the store) meets only openings of that occupation.
     """
+    if kind.occupation is not None:
+        code = soc_number(opening.onet_soc)
+        same = code >= 0 and code == soc_number(kind.occupation.code)
+        return Bridge(kind.interest, "", "", kind.occupation) if same else None
     occupation = next((o for a, o in occupation_areas(opening.onet_soc) if a == kind.area), None)
     phrase = title_phrases.get(kind.area, "")
     if occupation is not None or phrase:
@@ -236,14 +400,20 @@ def bridge(
 
 
 def interest_fit(
-    vocab: Vocabulary, cutoff: float, interest: str, opening: Opening, industry: str = ""
+    vocab: Vocabulary,
+    cutoff: float,
+    interest: str,
+    opening: Opening,
+    industry: str = "",
+    occupations: OccupationStore | None = None,
 ) -> Bridge | None:
     """The first bridge between one interest phrase and one opening (benchmarks, one pair at a time).
 
-    ``industry``: the opening's canonical industry code (``features.industry_code``), if known.
+    ``industry``: the opening's canonical industry code (``features.industry_code``), if known;
+    ``occupations``: the store the engine uses, if any.
     """
     phrases = {m.code: m.matched for m in opening_areas(opening, vocab)}
-    for kind in resolve_interests([interest], vocab, cutoff):
+    for kind in resolve_interests([interest], vocab, cutoff, occupations):
         found = bridge(kind, opening, phrases, industry)
         if found is not None:
             return found

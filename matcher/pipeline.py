@@ -45,6 +45,7 @@ from matcher.features import (
 )
 from matcher.features.updates import patch_openings as patch_index
 from matcher.features.updates import update_openings as update_index
+from matcher.occupations.store import OccupationStore
 from matcher.rows import CONTRIB_COLUMNS, Rows, top_rows
 from matcher.types import Client, Exclusion, NearMiss, Opening, Shortlist, Suggestion
 from matcher.version import ENGINE_VERSION as ENGINE_VERSION  # re-exported: recorded with each shortlist
@@ -152,9 +153,12 @@ def score_clients(
     text_model: TfidfVectorizer,
     blocked: Mapping[str, Collection[str]] | None = None,
     travel_times: TravelTimes | None = None,
+    occupations: OccupationStore | None = None,
 ) -> ScoredBatch:
-    """Client features, then :func:`score_batch`: every stage before ranking."""
-    batch = build_clients(clients, index, vocab=vocab, config=config, text_model=text_model)
+    """Client features (interests resolved through ``occupations`` too), then :func:`score_batch`."""
+    batch = build_clients(
+        clients, index, vocab=vocab, config=config, text_model=text_model, occupations=occupations
+    )
     return score_batch(batch, index, config=config, blocked=blocked, travel_times=travel_times)
 
 
@@ -186,6 +190,9 @@ class Matcher:
     travel_times : TravelTimes, optional
         Router minutes every call uses (e.g. ``TravelTimes.from_router`` of GTFS feeds); a call's
         own table adds to them.
+    occupations : OccupationStore, optional
+        The occupation store the openings were enriched from: interest phrases that name no
+        work area are resolved through its titles (``matcher.interests``).
     """
 
     def __init__(
@@ -195,9 +202,11 @@ class Matcher:
         vocab: Vocabulary | None = None,
         text_model: TfidfVectorizer | None = None,
         travel_times: TravelTimes | None = None,
+        occupations: OccupationStore | None = None,
     ) -> None:
         self.config = config or MatcherConfig()
         self.travel_times = travel_times  # the engine's own router (GTFS): every call uses it
+        self.occupations = occupations
         self.vocab = vocab or load_vocabulary()
         self.text_model = text_model
         self.index_: OpeningIndex | None = None
@@ -296,6 +305,7 @@ class Matcher:
             text_model=self.text_model,
             blocked=blocked,
             travel_times=commute_mod.merged(getattr(self, "travel_times", None), travel_times),
+            occupations=getattr(self, "occupations", None),  # absent in engines pickled before it
         )
 
     def score_in_chunks(
@@ -553,6 +563,7 @@ class Matcher:
             text_model=self.text_model,
             blocked=blocked,
             travel_times=getattr(self, "travel_times", None),
+            occupations=getattr(self, "occupations", None),
         )
 
     def exclusions(

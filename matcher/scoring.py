@@ -19,6 +19,7 @@ from matcher import geo
 from matcher.commute import Commute, mode_minutes
 from matcher.config import FACTORS, CommuteConfig, ScoringConfig
 from matcher.features import ClientBatch, OpeningIndex
+from matcher.interests import occupation_met
 from matcher.types import available
 
 PREFERENCE_PARTS = ("phrases", "text", "industry", "riasec")
@@ -152,7 +153,9 @@ def preference_parts(
 
     ``text=False`` takes the text similarity at its maximum, 1, without computing it.
     """
-    has_areas = (np.asarray(clients.areas.getnnz(axis=1)) > 0)[ci]
+    has_areas = (
+        (np.asarray(clients.areas.getnnz(axis=1)) > 0) | (clients.interest_occupations >= 0).any(axis=1)
+    )[ci]
     has_query = np.asarray(clients.query.getnnz(axis=1) > 0)[ci]
     industry = index.industry_code[ji]
     has_industry = np.asarray(clients.industries.any(axis=1))[ci]
@@ -161,6 +164,7 @@ def preference_parts(
     liked[known] = clients.industries[ci[known], industry[known]]
     # an interest meets a job of its kind of work, or any job of an employer in its field ("retail")
     met = _rowdot(clients.areas, index.areas, ci, ji) > 0
+    met |= occupation_met(clients.interest_occupations, index.occupation, ci, ji)  # named through the store
     met[known] |= clients.interest_industries[ci[known], industry[known]]
     r_c, r_j = clients.riasec_centred[ci], index.riasec_centred[ji]
     return {

@@ -103,7 +103,7 @@ def _preference(pair: Pair) -> list[Reason]:
 
 def _bridge_text(found: Bridge, vocab: Vocabulary) -> tuple[dict[str, Any], dict[str, str]]:
     """Evidence and the words naming the kind of work that links the interest and the job."""
-    area = vocab.work_areas.labels[found.area]
+    area = vocab.work_areas.labels.get(found.area, "")  # "": an occupation the store named
     ev: dict[str, Any] = {"interest": found.interest, "area": area, "job_phrase": found.job_phrase}
     if found.occupation is not None:
         ev["onet_soc"] = found.occupation.code

@@ -28,7 +28,8 @@ from matcher.features.terms import (
     take_rows,
 )
 from matcher.features.text import transform_texts
-from matcher.interests import KindOfWork, interest_industries, resolve_interests
+from matcher.interests import KindOfWork, interest_industries, interest_occupations, resolve_interests
+from matcher.occupations.store import OccupationStore
 from matcher.topics import topic_named
 from matcher.types import Client, Need
 from matcher.vocab import AvoidanceTopic, Vocabulary, load_vocabulary
@@ -55,8 +56,9 @@ class ClientBatch:
     required_bits: np.ndarray  # (C, words) uint64: ``required`` as bit sets
     preferred: np.ndarray  # (C, A) bool
     discloses: np.ndarray
-    interest_kinds: tuple[tuple[KindOfWork, ...], ...]  # per client: interests resolved to work areas, once
+    interest_kinds: tuple[tuple[KindOfWork, ...], ...]  # per client: interests resolved, once
     areas: sp.csr_matrix  # (C, T) interests resolved to work areas
+    interest_occupations: np.ndarray  # (C, K) int64 O*NET-SOC numbers interests name (the store), -1 pad
     interest_industries: np.ndarray  # (C, I) bool: industries that are the field of an interest's area
     past_areas: sp.csr_matrix  # (C, T) past job titles resolved to work areas
     query: sp.csr_matrix  # (C, V) tf-idf of interests + preferred industries
@@ -79,8 +81,9 @@ def build_clients(
     vocab: Vocabulary,
     config: MatcherConfig,
     text_model: TfidfVectorizer,
+    occupations: OccupationStore | None = None,
 ) -> ClientBatch:
-    """Turn clients into arrays aligned with ``index``."""
+    """Turn clients into arrays aligned with ``index`` (``occupations``: the engine's store, if any)."""
     cs, cut = tuple(clients), config.scoring.phrase_cutoff
     mode_names, acc_codes = list(config.commute.modes), list(vocab.accommodations)
     area_pos = {c: i for i, c in enumerate(vocab.work_areas.codes)}
@@ -92,7 +95,7 @@ def build_clients(
         ]
         return bool_rows(rows, len(area_pos))
 
-    kinds = tuple(resolve_interests(c.interests, vocab, cut) for c in cs)
+    kinds = tuple(resolve_interests(c.interests, vocab, cut, occupations) for c in cs)
 
     def industry_rows(phrase_lists: list[tuple[str, ...]]) -> np.ndarray:
         out = np.zeros((len(cs), n_ind), dtype=bool)
@@ -130,7 +133,8 @@ def build_clients(
         preferred=_needs(cs, acc_codes, Need.PREFERRED),
         discloses=np.array([c.discloses for c in cs], dtype=bool),
         interest_kinds=kinds,
-        areas=bool_rows([[area_pos[k.area] for k in ks] for ks in kinds], len(area_pos)),
+        areas=bool_rows([[area_pos[k.area] for k in ks if k.area] for ks in kinds], len(area_pos)),
+        interest_occupations=interest_occupations(kinds),
         interest_industries=bool_rows([interest_industries(ks, vocab) for ks in kinds], n_ind).toarray() > 0,
         past_areas=area_rows([c.past_titles for c in cs]),
         query=transform_texts(text_model, [" ".join((*c.interests, *c.preferred_industries)) for c in cs]),

@@ -28,7 +28,7 @@ from matcher.features.terms import (
     take_rows,
 )
 from matcher.features.text import opening_text, transform_texts
-from matcher.interests import opening_areas
+from matcher.interests import opening_areas, opening_occupations
 from matcher.topics import scan_openings, stems, topic_hits
 from matcher.types import Offer, Opening, Status, available
 from matcher.vocab import Vocabulary
@@ -62,6 +62,7 @@ class OpeningIndex:
     industry_code: np.ndarray  # (J,) int, -1 unknown
     areas: sp.csr_matrix  # (J, T) work areas in title/industry, or of the O*NET occupation
     area_phrase: tuple[dict[str, str], ...]  # per opening: area code -> phrase found ("": the occupation)
+    occupation: np.ndarray  # (J,) int64 O*NET-SOC code as a number (``interests.soc_number``), -1 none
     text: sp.csr_matrix  # (J, V) tf-idf rows (L2-normalised)
     words: sp.csc_matrix  # (J, W) binary word-stem presence (keyword exclusions, ``topics.stems``)
     word_vocab: dict[str, int]
@@ -148,6 +149,7 @@ def build_openings(
         industry_code=industry,
         areas=bool_rows([[area_pos[m.code] for m in hits] for hits in area_hits], len(area_pos)),
         area_phrase=tuple({m.code: m.matched for m in hits} for hits in area_hits),
+        occupation=opening_occupations(ops),
         text=transform_texts(text_model, texts),
         words=words,
         word_vocab=word_vocab,

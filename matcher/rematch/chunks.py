@@ -170,7 +170,12 @@ def _score(
     union = _union(cands, len(context.index.ids))
     index = own_employers(sub_index(context.index, union))
     batch = build_clients(
-        clients, index, vocab=context.vocab, config=context.config, text_model=context.text_model
+        clients,
+        index,
+        vocab=context.vocab,
+        config=context.config,
+        text_model=context.text_model,
+        occupations=context.occupations,
     )
     lookup = np.full(len(context.index.ids), -1, dtype=np.int64)
     lookup[union] = np.arange(len(union))

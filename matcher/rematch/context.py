@@ -19,6 +19,7 @@ from matcher.features import (
     OpeningIndex,
     take_clients,
 )
+from matcher.occupations.store import OccupationStore
 from matcher.pipeline import Matcher
 from matcher.rematch.cache import caching_vocabulary
 from matcher.rematch.candidates import CandidateIndex
@@ -64,6 +65,7 @@ class ScoringContext:
     max_pairs: int = DEFAULT_MAX_PAIRS
     prefilter: bool = True
     travel_times: TravelTimes | None = None  # the matcher's own router (GTFS), used by every chunk
+    occupations: OccupationStore | None = None  # the matcher's store: interests resolve through it
 
     @classmethod
     def from_matcher(
@@ -88,6 +90,7 @@ class ScoringContext:
             max_pairs=max_pairs,
             prefilter=prefilter,
             travel_times=getattr(matcher, "travel_times", None),
+            occupations=getattr(matcher, "occupations", None),
         )
 
 
