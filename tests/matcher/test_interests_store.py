@@ -31,7 +31,7 @@ CUTOFF = MatcherConfig().scoring.phrase_cutoff
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> OccupationStore:
-    """Four occupations: Dishwashers ("Pot Washer"), attendants, Cashiers, Software Developers ("Programmer")."""
+    """Dishwashers ("Pot Washer"), dining attendants, Cashiers, Software Developers ("Programmer")."""
     release = synthetic.write_release(tmp_path_factory.mktemp("onet") / "release")
     store = tmp_path_factory.mktemp("store") / "occupations"
     import_onet([release], store)
@@ -51,7 +51,9 @@ def codes(phrase: str, store: OccupationStore) -> list[str]:
     return [k.occupation.code for k in resolve_interests([phrase], VOCAB, CUTOFF, store) if k.occupation]
 
 
-def suggestions(interests: list[str], store: OccupationStore | None, *openings: Opening) -> dict[str, Suggestion]:
+def suggestions(
+    interests: list[str], store: OccupationStore | None, *openings: Opening
+) -> dict[str, Suggestion]:
     matcher = build_matcher(list(openings), as_of=worlds.AS_OF, occupations=store)
     [shortlist] = matcher.recommend([worlds.client(interests=interests)])
     return {s.opening_id: s for s in shortlist.suggestions}
@@ -92,7 +94,7 @@ def test_openings_of_the_named_occupation_meet_the_interest_and_say_how(tiny: Oc
         assert round(sum(s.contributions.values()), 2) == s.score
 
 
-def test_without_a_store_the_engine_works_as_before(tiny: OccupationStore) -> None:
+def test_without_a_store_the_engine_works_as_before() -> None:
     coded = titled("Junior Programmer", id="O-1", onet_soc="15-1252.00")
     found = suggestions(["programming"], None, coded)
     assert match_texts(found["O-1"]) == []
