@@ -16,6 +16,7 @@ from matcher import MatcherConfig
 from matcher.assembly import build_matcher
 from matcher.interests import agent_forms, interest_fit, occupation_interests, resolve_interests
 from matcher.occupations import OccupationStore, import_onet
+from matcher.rematch.chunks import score_chunk
 from matcher.rematch.context import ScoringContext
 from matcher.types import Opening, Suggestion
 from matcher.vocab import load_vocabulary
@@ -100,9 +101,15 @@ def test_without_a_store_the_engine_works_as_before() -> None:
     assert match_texts(found["O-1"]) == []
 
 
-def test_the_nightly_run_resolves_interests_through_the_same_store(tiny: OccupationStore) -> None:
-    matcher = build_matcher([titled("Junior Programmer")], as_of=worlds.AS_OF, occupations=tiny)
-    assert ScoringContext.from_matcher(matcher).occupations is tiny
+def test_the_nightly_run_scores_interests_as_the_shortlist_does(tiny: OccupationStore) -> None:
+    jobs = [titled("Junior Programmer", id="O-1"), titled("Cashier", id="O-2")]
+    matcher = build_matcher(jobs, as_of=worlds.AS_OF, occupations=tiny)
+    client = worlds.client(interests=["programming"])
+    rows = score_chunk(ScoringContext.from_matcher(matcher), [client]).rows
+    nightly = {r["opening_id"]: (r["score"], r["contrib_preference"]) for r in rows.to_dict("records")}
+    [shortlist] = matcher.recommend([client])
+    assert nightly == {s.opening_id: (s.score, s.contributions["preference"]) for s in shortlist.suggestions}
+    assert nightly["O-1"][1] > nightly["O-2"][1]
 
 
 def test_each_phrase_is_resolved_once_per_store(tiny: OccupationStore) -> None:
