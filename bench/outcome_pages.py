@@ -17,11 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import re
-import sys
-import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -35,21 +30,14 @@ from sqlalchemy.orm import Session
 from api.db import make_engine
 from api.models import Client, Placement, Role
 from api.store import outcomes as outcome_store
-from bench.common import SEED, load_average, machine
-from bench.http import RESULTS, _names, git_commit
-from bench.http_db import PG_DEFAULT, _user, fresh_database, postgres_available, prepare
+from bench.http_db import _user, fresh_database, prepare
 from bench.http_server import serve, server_env
+from bench.page_timing import add_database_args, log_in, out, run_databases, timed
 from matcher.demo import DEMO_AS_OF
 
 TARGET_P95_MS = 500.0
 ADMIN = "bench-admin"
 REASONS = ("quit_better_job", "quit_dissatisfied", "quit_health", "fired", "laid_off", "transport", "other")
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
 
 
 def add_outcomes(url: str, password: str, *, seed: int, per_specialist: int = 20) -> dict[str, int]:
@@ -107,33 +95,9 @@ def add_outcomes(url: str, password: str, *, seed: int, per_specialist: int = 20
     return counts
 
 
-def log_in(client: httpx.Client, username: str, password: str) -> None:
-    page = client.get("/login")
-    found = _CSRF.search(page.text)
-    assert found, "the login page has no CSRF token"
-    response = client.post(
-        "/login", data={"csrf_token": found.group(1), "username": username, "password": password}
-    )
-    if response.status_code != 303:
-        raise RuntimeError(f"login failed: {response.status_code} {response.text[:200]}")
-
-
 def _timed(client: httpx.Client, path: str, n: int, marker: str) -> dict[str, Any]:
     client.get(path)  # untimed: the first request loads the vocabularies (and matplotlib for charts)
-    samples, errors, size = [], 0, 0
-    for _ in range(n):
-        t0 = time.perf_counter()
-        response = client.get(path)
-        samples.append((time.perf_counter() - t0) * 1000)
-        errors += 0 if response.status_code == 200 and marker in response.text else 1
-        size = len(response.content)
-    return {
-        "n": n,
-        "errors": errors,
-        "p50_ms": round(float(np.percentile(samples, 50)), 1),
-        "p95_ms": round(float(np.percentile(samples, 95)), 1),
-        "kb": round(size / 1000, 1),
-    }
+    return timed(client, [path], n, marker)
 
 
 def measure(base_url: str, password: str, n: int) -> dict[str, Any]:
@@ -154,7 +118,7 @@ def bench_one(args: argparse.Namespace, backend: str, tmp: Path) -> dict[str, An
             db, n_openings=args.openings, n_clients=args.clients, seed=args.seed, metros=2, n_edits=0
         )
         counts = add_outcomes(db.url, prepared.password, seed=args.seed)
-        _out(
+        out(
             f"  {prepared.n_clients} clients {counts['specialists']} specialists, {counts['placements']} jobs"
         )
         env = server_env(database_url=db.url, var_dir=tmp / "var", as_of=DEMO_AS_OF, occupations=None)
@@ -194,34 +158,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bench.outcome_pages", description=__doc__.split("\n")[0])
     p.add_argument("--clients", type=int, default=1000)
     p.add_argument("--openings", type=int, default=200)
-    p.add_argument("--databases", type=_names(("sqlite", "postgresql")), default=["sqlite"])
     p.add_argument("--requests", type=int, default=60, help="timed report pages")
-    p.add_argument("--pg-url", default=PG_DEFAULT)
-    p.add_argument("--seed", type=int, default=SEED)
-    p.add_argument("--out", type=Path, help="JSON results (default bench/results/outcome-pages-<time>.json)")
+    add_database_args(p, "outcome-pages")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    runs = []
-    with tempfile.TemporaryDirectory(prefix="outcomebench-") as tmp_name:
-        for backend in args.databases:
-            if backend == "postgresql" and (reason := postgres_available(args.pg_url)):
-                _out(f"postgresql skipped: {reason}")
-                continue
-            _out(f"{backend}, {args.clients:,} clients:")
-            runs.append(bench_one(args, backend, Path(tmp_name) / backend))
-    if not runs:
-        return 1
-    _out(render(runs))
-    meta = {"started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "commit": git_commit()}
-    meta |= {"machine": machine(), "load_average_end": load_average(), "args": {**vars(args), "out": None}}
-    out = args.out or RESULTS / f"outcome-pages-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"meta": meta, "runs": runs}, indent=2, default=str))
-    _out(f"results: {out}")
-    return 0
+    return run_databases(args, bench_one, render, name="outcome-pages", size=f"{args.clients:,} clients")
 
 
 if __name__ == "__main__":

@@ -16,9 +16,7 @@ store is imported (idempotently) into ``var/bench/occupations``.
 
 from __future__ import annotations
 
-import argparse
 import csv
-import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -27,11 +25,20 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process, utils
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
-from matcher.occupations import EscoSkills, OccupationStore, import_onet
+from bench.occupation_data import (
+    DATA,
+    ESCO,
+    ROOT,
+    build_parser,
+    real_store,
+    text_vectorizer,
+    title_description_docs,
+)
+from bench.occupation_data import out as _out
+from matcher.occupations import EscoSkills, OccupationStore
 from matcher.occupations.esco import labels_of, read_csv
 from matcher.occupations.titles import (
     CALIBRATION,
@@ -41,23 +48,13 @@ from matcher.occupations.titles import (
     title_index,
     title_matches,
 )
-from matcher.vocab import analyze
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "../shared/data"
-ONET = [DATA / "onet_29_0_text", DATA / "onet_29_3_excel"]
-ESCO = DATA / "esco_v1_1_1"
 LABELS = ROOT / "bench/labels/linkedin_titles_100.csv"
 # Confidence calibration is fitted on these and shown on LABELS (held out).
 FIT_LABELS = (
     ROOT / "bench/labels/linkedin_titles_dev50.csv",
     ROOT / "bench/labels/linkedin_titles_more60.csv",
 )
-STORE = ROOT / "var/bench/occupations"
-
-
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +143,8 @@ def reliability_report(store: OccupationStore, *, fit: bool) -> None:
 
 def tfidf_title_hits(store: OccupationStore, pairs: list[tuple[str, str]]) -> Hits:
     """Baseline: TF-IDF cosine of the posting title vs O*NET title + description."""
-    docs = [f"{t} {t} {d}" for t, d in zip(store.titles, store.descriptions, strict=True)]
-    vec = TfidfVectorizer(analyzer=analyze, sublinear_tf=True).fit(docs)
+    docs = title_description_docs(store)
+    vec = text_vectorizer(docs)
     sims = (vec.transform([t for t, _ in pairs]) @ vec.transform(docs).T).toarray()
     order = np.argsort(-sims, axis=1, kind="stable")[:, :10]
     return Hits(
@@ -276,7 +273,7 @@ def canonical_hits(
 
 def tfidf_esco_hits(data: EscoData, targets: list[int], queries: list[list[str]]) -> Hits:
     """Baseline: TF-IDF cosine of the joined phrases vs occupation label + description."""
-    vec = TfidfVectorizer(analyzer=analyze, sublinear_tf=True).fit(data.texts)
+    vec = text_vectorizer(data.texts)
     sims = (vec.transform(["; ".join(q) for q in queries]) @ vec.transform(data.texts).T).toarray()
     return _hits_from(sims, targets)
 
@@ -331,21 +328,13 @@ def speed_report(store: OccupationStore) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__.split("\n")[0])
-    parser.add_argument("--store", type=Path, default=STORE, help="where to import O*NET (cached)")
+    parser = build_parser("bench.quality", __doc__)
     parser.add_argument("--fit", action="store_true", help="also refit the title confidence calibration")
     args = parser.parse_args(argv)
-    missing = [p for p in (*ONET, ESCO) if not p.exists()]
-    if missing:
-        _out(f"skipped: real data not found at {', '.join(map(str, missing))}")
+    if (found := real_store(args.store)) is None:
         return 0
-    t0 = time.perf_counter()
-    report = import_onet(ONET, args.store, esco=ESCO)
-    how = "cached" if report.up_to_date else "imported"
-    _out(
-        f"# Occupational knowledge quality (store {args.store}, {how} in {time.perf_counter() - t0:.1f} s)\n"
-    )
-    store = OccupationStore.load(args.store)
+    store, how = found
+    _out(f"# Occupational knowledge quality (store {args.store}, {how})\n")
     title_report(store)
     reliability_report(store, fit=args.fit)
     esco_report()

@@ -29,10 +29,8 @@ method, plus each of its components alone.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import itertools
-import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -40,10 +38,12 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize
 
-from matcher.occupations import OccupationStore, import_onet
+from bench.occupation_data import ESCO, build_parser, real_store, text_vectorizer, title_description_docs
+from bench.occupation_data import out as _out
+from matcher.occupations import OccupationStore
 from matcher.occupations.esco import occupation_links, read_csv
 from matcher.occupations.normalize import normalize_title
 from matcher.occupations.profile import standardize
@@ -54,18 +54,8 @@ from matcher.occupations.similar import (
     raw_component_scores,
     similar_occupations,
 )
-from matcher.vocab import analyze
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "../shared/data"
-ONET = [DATA / "onet_29_0_text", DATA / "onet_29_3_excel"]
-ESCO = DATA / "esco_v1_1_1"
-STORE = ROOT / "var/bench/occupations"
 K = 10
-
-
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +132,7 @@ def evaluate(proxy: Proxy, scores: np.ndarray, queries: np.ndarray) -> Scores:
 
 def tfidf_scores(docs: list[str]) -> np.ndarray:
     """Baseline: cosine of TF-IDF vectors of one document per occupation."""
-    m = TfidfVectorizer(analyzer=analyze, sublinear_tf=True).fit_transform(docs)
+    m = text_vectorizer(docs).transform(docs)
     return np.asarray((m @ m.T).toarray())
 
 
@@ -265,9 +255,9 @@ def report(store: OccupationStore, *, tune: bool) -> None:
         _out(f"Tuned weights (tuning half): {found}\n")
 
     def sub(m: np.ndarray) -> np.ndarray:
-        return m[np.ix_(rows, rows)]
+        return np.asarray(m[np.ix_(rows, rows)])
 
-    docs_td = [f"{t} {t} {d}" for t, d in zip(store.titles, store.descriptions, strict=True)]
+    docs_td = title_description_docs(store)
     methods: list[tuple[str, np.ndarray]] = [
         ("previous engine (DWAs, skills, knowledge, technology, RIASEC)", sub(previous_scores(store))),
         ("baseline: TF-IDF title + description", sub(tfidf_scores(docs_td))),
@@ -312,16 +302,12 @@ def coverage_report(store: OccupationStore) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.related", description=__doc__.split("\n")[0])
-    parser.add_argument("--store", type=Path, default=STORE, help="where to import O*NET (cached)")
+    parser = build_parser("bench.related", __doc__)
     parser.add_argument("--tune", action="store_true", help="also search weights on the tuning half")
     args = parser.parse_args(argv)
-    missing = [p for p in (*ONET, ESCO) if not p.exists()]
-    if missing:
-        _out(f"skipped: real data not found at {', '.join(map(str, missing))}")
+    if (found := real_store(args.store)) is None:
         return 0
-    import_onet(ONET, args.store, esco=ESCO)
-    report(OccupationStore.load(args.store), tune=args.tune)
+    report(found[0], tune=args.tune)
     return 0
 
 

@@ -7,6 +7,7 @@ There is no route that reads one client's demographics, for any role.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
@@ -41,19 +42,37 @@ CSV: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _report(
-    session: SessionDep,
-    settings: SettingsDep,
-    user: User,
-    by: str,
-    since: dt.date | None,
-    until: dt.date | None,
-) -> OutcomesPublic:
+@dataclass(frozen=True, slots=True)
+class ReportQuery:
+    """The report's query parameters, one definition for the JSON and the CSV endpoint."""
+
+    by: str
+    since: dt.date | None
+    until: dt.date | None
+
+
+def report_query(by: By = "program", since: Day = None, until: Day = None) -> ReportQuery:
+    """The parameters, with a window that ends before it starts refused (422 naming ``until``)."""
     outcomes.check_window(since, until)
+    return ReportQuery(by, since, until)
+
+
+ReportQueryDep = Annotated[ReportQuery, Depends(report_query)]
+
+
+def csv_download(body: str, filename: str) -> Response:
+    """``body`` as a CSV file the browser saves as ``filename``."""
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(content=body, media_type="text/csv", headers=headers)
+
+
+def _report(session: SessionDep, settings: SettingsDep, user: User, query: ReportQuery) -> OutcomesPublic:
     data = outcomes.load(session, user, as_of=settings.today())
-    rows = outcomes.report_rows(data, by=by, as_of=settings.today(), since=since, until=until)
+    rows = outcomes.report_rows(
+        data, by=query.by, as_of=settings.today(), since=query.since, until=query.until
+    )
     return OutcomesPublic(
-        by=by,
+        by=query.by,
         as_of=settings.today(),
         program_wide=data.program_wide,
         rows=[OutcomeRow.model_validate(r) for r in rows],
@@ -63,31 +82,19 @@ def _report(
 
 @router.get("/outcomes")
 def get_outcomes(
-    session: SessionDep,
-    settings: SettingsDep,
-    user: Reader,
-    by: By = "program",
-    since: Day = None,
-    until: Day = None,
+    session: SessionDep, settings: SettingsDep, user: Reader, query: ReportQueryDep
 ) -> OutcomesPublic:
     """IPS outcome figures: the caller's caseload (specialist) or the program (admin, auditor)."""
-    return _report(session, settings, user, by, since, until)
+    return _report(session, settings, user, query)
 
 
 @router.get("/outcomes.csv", response_class=Response, responses=CSV)
 def get_outcomes_csv(
-    session: SessionDep,
-    settings: SettingsDep,
-    user: Reader,
-    by: By = "program",
-    since: Day = None,
-    until: Day = None,
+    session: SessionDep, settings: SettingsDep, user: Reader, query: ReportQueryDep
 ) -> Response:
     """The same rows as CSV (text cells escaped against formula injection)."""
-    report = _report(session, settings, user, by, since, until)
-    body = outcomes.rows_csv([r.model_dump() for r in report.rows])
-    headers = {"Content-Disposition": f'attachment; filename="outcomes-{by}.csv"'}
-    return Response(content=body, media_type="text/csv", headers=headers)
+    report = _report(session, settings, user, query)
+    return csv_download(outcomes.rows_csv([r.model_dump() for r in report.rows]), f"outcomes-{query.by}.csv")
 
 
 @router.get("/audit/fairness")
@@ -107,9 +114,7 @@ def get_fairness(session: SessionDep, _user: AdminOrAuditor) -> FairnessPublic:
 @router.get("/audit/fairness.csv", response_class=Response, responses=CSV)
 def get_fairness_csv(session: SessionDep, _user: AdminOrAuditor) -> Response:
     """The impact ratios as CSV (suppressed groups with blank figures)."""
-    body = fairness.audit_csv(fairness.run_audit(session))
-    headers = {"Content-Disposition": 'attachment; filename="fairness-audit.csv"'}
-    return Response(content=body, media_type="text/csv", headers=headers)
+    return csv_download(fairness.audit_csv(fairness.run_audit(session)), "fairness-audit.csv")
 
 
 @router.put(

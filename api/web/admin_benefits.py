@@ -10,14 +10,14 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from api import benefits, store
+from api.config import Settings
 from api.deps import SessionDep, SettingsDep
-from api.models import User
 from api.store import benefits as benefits_store
-from api.web.render import render
+from api.web.admin_forms import AdminForm
 from api.web.session import AdminPage
 from matcher.benefits import FIELDS, BenefitsError
 
@@ -27,30 +27,16 @@ MAX_BYTES = 64 * 1024  # a year's figures are a few hundred bytes
 NOTICES = {
     "loaded": "The new figures are stored and in force from now on (a new settings version was stored)."
 }
+PAGE = AdminForm("admin_benefits.html", path="/admin/benefits", nav="benefits", notices=NOTICES)
 
 
-def _page(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    admin: User,
-    *,
-    errors: dict[str, str],
-    status_code: int = 200,
-    done: str | None = None,
-) -> Response:
-    return render(
-        request,
-        "admin_benefits.html",
-        user=admin,
-        nav="benefits",
-        notice=NOTICES.get(done or ""),
-        status=benefits.status(session, settings.today()),
-        loads=_loads(session),
-        fields=list(FIELDS),
-        errors=errors,
-        status_code=status_code,
-    )
+def _context(session: SessionDep, settings: Settings) -> dict[str, Any]:
+    """The year in force today (and its warning), every year loaded, the fields a year has."""
+    return {
+        "status": benefits.status(session, settings.today()),
+        "loads": _loads(session),
+        "fields": list(FIELDS),
+    }
 
 
 def _loads(session: SessionDep) -> list[dict[str, Any]]:
@@ -72,7 +58,7 @@ def benefits_page(
     request: Request, session: SessionDep, settings: SettingsDep, admin: AdminPage, done: str | None = None
 ) -> Response:
     """Which year's figures are in force today, and the form to load a new year."""
-    return _page(request, session, settings, admin, errors={}, done=done)
+    return PAGE.page(request, admin, done=done, **_context(session, settings))
 
 
 @router.post("/admin/benefits", response_class=HTMLResponse)
@@ -93,6 +79,7 @@ async def load_benefits(
             problem = f"Nothing was loaded. {exc}"
         else:
             session.commit()
-            return RedirectResponse("/admin/benefits?done=loaded", status_code=303)
+            return PAGE.done("loaded")
     session.rollback()
-    return _page(request, session, settings, admin, errors={"file": problem}, status_code=422)
+    errors = {"file": problem}
+    return PAGE.page(request, admin, errors=errors, status_code=422, **_context(session, settings))

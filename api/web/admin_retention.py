@@ -9,13 +9,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from api import retention
 from api.deps import SessionDep
-from api.models import User
 from api.routes.retention import ModelsDir
-from api.web.render import render
+from api.web.admin_forms import AdminForm
 from api.web.session import AdminPage
 from api.web.words import FACTOR_WORDS
 from matcher.retention.evaluate import LOST_RECALL, NDCG, RECALL
@@ -26,18 +25,11 @@ CONFIRM_MESSAGE = "Tick the box to confirm that the proposed weights should be i
 NOTICES = {
     "promoted": "The proposed weights are in force from now on (a new program settings version was stored)."
 }
+PAGE = AdminForm("admin_retention.html", path="/admin/retention", nav="retention", notices=NOTICES)
 
 
-def _page(
-    request: Request,
-    session: SessionDep,
-    models_dir: ModelsDir,
-    admin: User,
-    *,
-    errors: dict[str, str],
-    status_code: int = 200,
-    done: str | None = None,
-) -> Response:
+def _context(session: SessionDep, models_dir: ModelsDir) -> dict[str, Any]:
+    """The model card's numbers and the weights in force beside the proposed ones."""
     state: dict[str, Any] = retention.proposal(session, models_dir=models_dir)
     proposed = state["proposed_weights"] or {}
     rows = [
@@ -45,22 +37,15 @@ def _page(
         for factor, words in FACTOR_WORDS.items()
     ]
     report = state.get("report") or {}
-    return render(
-        request,
-        "admin_retention.html",
-        user=admin,
-        nav="retention",
-        notice=NOTICES.get(done or ""),
-        state=state,
-        report=report,
-        coefficients=report.get("coefficients") or {},
-        evaluation=report.get("evaluation") or {},
-        factor_words=FACTOR_WORDS,
-        ranking_names=(RECALL, NDCG, LOST_RECALL),
-        rows=rows,
-        errors=errors,
-        status_code=status_code,
-    )
+    return {
+        "state": state,
+        "report": report,
+        "coefficients": report.get("coefficients") or {},
+        "evaluation": report.get("evaluation") or {},
+        "factor_words": FACTOR_WORDS,
+        "ranking_names": (RECALL, NDCG, LOST_RECALL),
+        "rows": rows,
+    }
 
 
 @router.get("/admin/retention", response_class=HTMLResponse)
@@ -68,7 +53,7 @@ def retention_page(
     request: Request, session: SessionDep, models_dir: ModelsDir, admin: AdminPage, done: str | None = None
 ) -> Response:
     """What the retention model learned and the weights it proposes."""
-    return _page(request, session, models_dir, admin, errors={}, done=done)
+    return PAGE.page(request, admin, done=done, **_context(session, models_dir))
 
 
 @router.post("/admin/retention/promote", response_class=HTMLResponse)
@@ -82,13 +67,13 @@ def promote(
 ) -> Response:
     """Promote the reviewed proposal once the admin confirmed; otherwise say what is missing."""
     if confirm != "yes":
-        return _page(
-            request, session, models_dir, admin, errors={"confirm": CONFIRM_MESSAGE}, status_code=422
-        )
+        errors = {"confirm": CONFIRM_MESSAGE}
+        return PAGE.page(request, admin, errors=errors, status_code=422, **_context(session, models_dir))
     try:
         retention.promote(session, admin=admin, model_version=model_version, models_dir=models_dir)
     except retention.NoProposal as exc:
-        return _page(request, session, models_dir, admin, errors={"confirm": str(exc)}, status_code=409)
+        errors = {"confirm": str(exc)}
+        return PAGE.page(request, admin, errors=errors, status_code=409, **_context(session, models_dir))
     session.commit()
     retention.rewrite_card(session, models_dir=models_dir)
-    return RedirectResponse("/admin/retention?done=promoted", status_code=303)
+    return PAGE.done("promoted")

@@ -8,10 +8,11 @@ server (``api.outcome_plots``) and loaded as images from this app.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -19,6 +20,7 @@ from api import demographics, fairness, outcome_plots, outcomes
 from api.clients import own_client
 from api.deps import SessionDep, SettingsDep
 from api.models import Role, User
+from api.routes.outcomes import csv_download
 from api.schemas.reports import DemographicsUpdate
 from api.store import outcomes as outcome_store
 from api.web.audit import form_date
@@ -47,12 +49,27 @@ REASON_WORDS = {
 SELECTION_WORDS = fairness.SELECTIONS
 
 
-def _window(since: str, until: str) -> tuple[dt.date | None, dt.date | None, dict[str, str]]:
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The report's first and last day: as typed (shown back in the form) and read as dates."""
+
+    since: str
+    until: str
+    first: dt.date | None
+    last: dt.date | None
+    errors: dict[str, str]
+
+
+def window(since: Text = "", until: Text = "") -> Window:
+    """The window of the page, its CSV and its chart; a problem is kept under the field's name."""
     errors: dict[str, str] = {}
     first, last = form_date(since, "since", errors), form_date(until, "until", errors)
     if first and last and last < first:
         errors["until"] = "The last day must be on or after the first day"
-    return first, last, errors
+    return Window(since, until, first, last, errors)
+
+
+WindowDep = Annotated[Window, Depends(window)]
 
 
 def _query(**values: str) -> str:
@@ -65,25 +82,24 @@ def outcomes_page(
     session: SessionDep,
     settings: SettingsDep,
     user: ReportPage,
+    when: WindowDep,
     over: Text = "month",
-    since: Text = "",
-    until: Text = "",
 ) -> Response:
     """The outcome report: a summary, per specialist, over time, endings, caseload sizes."""
-    first, last, errors = _window(since, until)
+    errors = dict(when.errors)
     if over not in OVER_TIME:
         errors["over"] = "Choose by month or by quarter"
         over = "month"
     as_of = settings.today()
     data = outcomes.load(session, user, as_of=settings.today())
     session.commit()
-    window: dict[str, Any] = {"as_of": as_of, "since": None, "until": None}
+    span: dict[str, Any] = {"as_of": as_of, "since": None, "until": None}
     if not errors:
-        window |= {"since": first, "until": last}
-    summary = outcomes.report_rows(data, by="program", **window)[0]
-    per_specialist = outcomes.report_rows(data, by="specialist", **window) if data.program_wide else []
-    over_time = outcomes.report_rows(data, by=over, as_of=as_of, since=window["since"], until=None)
-    query = _query(since=since, until=until) if not errors else ""
+        span |= {"since": when.first, "until": when.last}
+    summary = outcomes.report_rows(data, by="program", **span)[0]
+    per_specialist = outcomes.report_rows(data, by="specialist", **span) if data.program_wide else []
+    over_time = outcomes.report_rows(data, by=over, as_of=as_of, since=span["since"], until=None)
+    query = _query(since=when.since, until=when.until) if not errors else ""
     return render(
         request,
         "outcomes.html",
@@ -91,7 +107,7 @@ def outcomes_page(
         nav="outcomes",
         status_code=422 if errors else 200,
         errors=errors,
-        values={"since": since, "until": until, "over": over},
+        values={"since": when.since, "until": when.until, "over": over},
         over_choices=list(OVER_TIME.items()),
         as_of=as_of,
         program_wide=data.program_wide,
@@ -102,7 +118,7 @@ def outcomes_page(
         limit=CASELOAD_LIMIT,
         reason_words=REASON_WORDS,
         query=query,
-        over_query=_query(over=over, since=since if not errors else ""),
+        over_query=_query(over=over, since=when.since if not errors else ""),
     )
 
 
@@ -111,20 +127,18 @@ def outcomes_csv(
     session: SessionDep,
     settings: SettingsDep,
     user: ReportPage,
+    when: WindowDep,
     by: Text = "program",
-    since: Text = "",
-    until: Text = "",
 ) -> Response:
     """The report's rows as CSV (program, specialist, month or quarter)."""
-    first, last, errors = _window(since, until)
-    if errors:
-        raise HTTPException(status_code=422, detail="; ".join(f"{k}: {v}" for k, v in errors.items()))
+    if when.errors:
+        detail = "; ".join(f"{k}: {v}" for k, v in when.errors.items())
+        raise HTTPException(status_code=422, detail=detail)
     data = outcomes.load(session, user, as_of=settings.today())
     if by == "specialist" and not data.program_wide:
         by = "program"  # a specialist's own caseload is one row
-    rows = outcomes.report_rows(data, by=by, as_of=settings.today(), since=first, until=last)
-    headers = {"Content-Disposition": f'attachment; filename="outcomes-{by}.csv"'}
-    return Response(content=outcomes.rows_csv(rows), media_type="text/csv", headers=headers)
+    rows = outcomes.report_rows(data, by=by, as_of=settings.today(), since=when.first, until=when.last)
+    return csv_download(outcomes.rows_csv(rows), f"outcomes-{by}.csv")
 
 
 @router.get("/outcomes/over-time.svg")
@@ -132,11 +146,11 @@ def over_time_chart(
     session: SessionDep, settings: SettingsDep, user: ReportPage, over: Text = "month", since: Text = ""
 ) -> Response:
     """Jobs started and the employment share per month or quarter, as SVG."""
-    first, _, errors = _window(since, "")
-    if errors or over not in OVER_TIME:
+    when = window(since)
+    if when.errors or over not in OVER_TIME:
         raise HTTPException(status_code=422, detail="over must be month or quarter; since a date")
     data = outcomes.load(session, user, as_of=settings.today())
-    rows = outcomes.report_rows(data, by=over, as_of=settings.today(), since=first, until=None)
+    rows = outcomes.report_rows(data, by=over, as_of=settings.today(), since=when.first, until=None)
     svg = outcome_plots.over_time(rows, title=f"{OVER_TIME[over]}: jobs started and clients employed")
     return Response(content=svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
@@ -171,9 +185,7 @@ def fairness_page(request: Request, session: SessionDep, user: AuditorPage) -> R
 @router.get("/audit/fairness.csv")
 def fairness_csv(session: SessionDep, _user: AuditorPage) -> Response:
     """The impact ratios as CSV."""
-    body = fairness.audit_csv(fairness.run_audit(session))
-    headers = {"Content-Disposition": 'attachment; filename="fairness-audit.csv"'}
-    return Response(content=body, media_type="text/csv", headers=headers)
+    return csv_download(fairness.audit_csv(fairness.run_audit(session)), "fairness-audit.csv")
 
 
 def _form_page(

@@ -94,12 +94,11 @@ def test_specialists_and_liaisons_cannot_read_the_fairness_aggregate(
     assert api.get("/audit/fairness", world.headers[who]).status_code == 403
 
 
-def test_bad_parameters_name_the_field(api: Api, world: World) -> None:
-    response = api.get("/outcomes", world.headers["admin"], params={"by": "week"})
+@pytest.mark.parametrize("path", ["/outcomes", "/outcomes.csv"])
+def test_bad_parameters_name_the_field(api: Api, world: World, path: str) -> None:
+    response = api.get(path, world.headers["admin"], params={"by": "week"})
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["query", "by"]
-    response = api.get(
-        "/outcomes", world.headers["admin"], params={"since": "2026-03-01", "until": "2026-02-01"}
-    )
+    response = api.get(path, world.headers["admin"], params={"since": "2026-03-01", "until": "2026-02-01"})
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["query", "until"]
 
 

@@ -36,6 +36,15 @@ def test_a_bad_date_is_named_on_the_page(api: Api, browser_for: Any) -> None:
     assert page.status_code == 422 and "Enter a date like 2026-03-02" in page.text
 
 
+def test_the_page_and_its_csv_refuse_a_window_that_ends_before_it_starts(api: Api, browser_for: Any) -> None:
+    browser = browser_for(make_user(api, Role.ADMIN))
+    window = "since=2026-03-01&until=2026-02-01"
+    page = browser.get(f"/outcomes?{window}")
+    assert page.status_code == 422 and "The last day must be on or after the first day" in page.text
+    csv = browser.get(f"/outcomes.csv?by=month&{window}")  # the error page names the field
+    assert csv.status_code == 422 and "until: The last day must be on or after the first day" in csv.text
+
+
 def test_the_demographics_form_needs_consent_and_shows_nothing_back(api: Api, browser_for: Any) -> None:
     specialist = make_user(api, Role.SPECIALIST)
     client_id = api.create_client(api.headers(specialist))["id"]
