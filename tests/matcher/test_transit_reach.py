@@ -1,9 +1,9 @@
 """The candidate search reaches as far as the timetable: a subway line carries a client past the estimate.
 
 On the real NYC subway sample (../shared/data/gtfs_samples, routes 1 and 2): from 96 St the 2
-reaches Flatbush Av-Brooklyn College, 18 km straight line, in about 54 minutes; the transit
-estimate's 60 minutes reach about 10 km. The geographic candidate search must not drop that
-opening before it is scored (``matcher.commute.reach_km`` with the router's reach).
+reaches Nevins St, 13 km straight line, in about 38 minutes; the transit estimate's 45 minutes
+reach 6.4 km, so even the near misses' twice that falls short. The geographic candidate search
+must not drop that opening before it is scored (``matcher.commute.reach_km`` with the router's).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import pytest
 
 from matcher import Matcher, candidates, geo
 from matcher.commute import TravelTimes, reach_km
+from matcher.rematch.chunks import score_chunk
+from matcher.rematch.context import ScoringContext
 from matcher.transit import Feed, FeedTimes, TimetableRouter, TransitConfig, read_feed
 from matcher.types import Client, Location, Opening, Shortlist
 from tests.matcher import worlds
@@ -37,13 +39,13 @@ def near(feed: Feed, stop_id: str, north_km: float = 0.1) -> dict[str, float]:
 
 
 def world(feed: Feed) -> tuple[Client, Opening, list[Opening]]:
-    """A client by 96 St, an opening by Flatbush Av, one by Times Sq, and 200 openings in Chicago.
+    """A client by 96 St, an opening by Nevins St, one by Times Sq, and 200 openings in Chicago.
 
     The Chicago ones keep the client's candidates a small share of the index, so the shortlist
     takes the candidate path (``Matcher._candidate_columns``), not a scan of every opening.
     """
-    client = worlds.client(home=near(feed, "120"), modes=["transit"], max_commute_minutes=60)
-    far = worlds.opening(id="O-flatbush", location=near(feed, "247"), shifts=[SHIFT], hours_per_week=16)
+    client = worlds.client(home=near(feed, "120"), modes=["transit"], max_commute_minutes=45)
+    far = worlds.opening(id="O-nevins", location=near(feed, "237", -0.1), shifts=[SHIFT], hours_per_week=16)
     times_sq = worlds.opening(id="O-times-sq", location=near(feed, "127"), shifts=[SHIFT], hours_per_week=16)
     chicago = [worlds.opening(id=f"O-chicago-{i}", shifts=[SHIFT], hours_per_week=16) for i in range(200)]
     return client, far, [far, times_sq, *chicago]
@@ -62,15 +64,16 @@ def test_an_opening_far_along_a_subway_line_is_suggested_as_when_every_opening_i
     nyc: FeedTimes,
 ) -> None:
     client, far, openings = world(nyc.feed)
-    km = geo.haversine_km(client.home, Location(**near(nyc.feed, "247")))
+    assert far.location is not None
+    km = geo.haversine_km(client.home, far.location)
     estimate = float(reach_km([client], Matcher().config.commute)[0])
-    assert km > 17 > estimate + 5  # far beyond the estimate's reach
+    assert km > candidates.NEAR_MISS_REACH * estimate  # beyond what the estimate's reach would search
     matcher = Matcher(travel_times=TravelTimes.from_router(TimetableRouter([nyc]))).fit(
         openings, as_of=worlds.AS_OF
     )
     cols = matcher._candidate_columns([client], None, candidates.NEAR_MISS_REACH)
     assert cols is not None  # the candidate path, as the API's shortlists take it
-    assert matcher.index.position["O-flatbush"] in cols
+    assert matcher.index.position[far.id] in cols
     (around,) = matcher.recommend([client], k=5, explain_exclusions=False, near_misses=5)
     (everywhere,) = matcher.recommend([client], k=5, explain_exclusions=True, near_misses=5)
     assert far.id in [s.opening_id for s in around.suggestions]
@@ -78,7 +81,18 @@ def test_an_opening_far_along_a_subway_line_is_suggested_as_when_every_opening_i
     found = next(s for s in around.suggestions if s.opening_id == far.id)
     commute = next(r for r in found.reasons if r.factor == "commute")
     assert commute.evidence["source"] == "from the NYC subway timetable"
-    assert 45 < commute.evidence["minutes"] <= 60
+    assert 35 < commute.evidence["minutes"] <= 45
+
+
+def test_the_nightly_run_suggests_it_too(nyc: FeedTimes) -> None:
+    client, far, openings = world(nyc.feed)
+    router = TravelTimes.from_router(TimetableRouter([nyc]))
+    matcher = Matcher(travel_times=router).fit(openings, as_of=worlds.AS_OF)
+    context = ScoringContext.from_matcher(matcher, k=5)
+    rows = score_chunk(context, [client]).rows
+    (interactive,) = matcher.recommend([client], k=5, explain_exclusions=False)
+    assert far.id in set(rows["opening_id"])
+    assert list(rows.sort_values("rank")["opening_id"]) == [s.opening_id for s in interactive.suggestions]
 
 
 def test_the_router_reach_bounds_every_pair_it_gives_within_the_limit(nyc: FeedTimes) -> None:
