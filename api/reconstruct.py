@@ -2,9 +2,12 @@
 
 The record keeps the client the engine read, the pool of openings by hash
 (stored by content, :mod:`api.audit.pools`; older records keep their own copy), the configuration
-version, the text model id, the date, ``k`` and the rejected openings. The
-engine is built again from exactly those (``matcher.assembly.build_matcher``)
-and ranks again; the result is compared, field by field, with what was shown.
+version, the text model id, the date, ``k``, the rejected openings and the GTFS feeds by
+name and content hash (``travel``). The
+engine is built again from exactly those (``matcher.assembly.build_matcher``), with the
+feeds configured now, and ranks again; the result is compared, field by field, with what
+was shown: a feed changed since the record shows as a difference in ``travel`` (and in the
+configuration hash, which covers the feeds).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api import benefits, store
+from api import benefits, store, travel
 from api.audit.models import RecommendationRecord
 from api.audit.pools import PoolError, load_pool
 from api.shortlists import ENGINE_FIELDS, NEAR_MISSES, recorded_suggestion
@@ -26,7 +29,14 @@ from matcher.records import client_from_record, opening_from_record
 from matcher.serialize import shortlist_to_dict
 from matcher.vocab import load_vocabulary
 
-_SHORTLIST_FIELDS = ("n_considered", "n_excluded", "exclusion_counts", "engine_version", "config_hash")
+_SHORTLIST_FIELDS = (
+    "n_considered",
+    "n_excluded",
+    "exclusion_counts",
+    "engine_version",
+    "config_hash",
+    "travel",
+)
 
 
 class ReconstructError(Exception):
@@ -48,7 +58,14 @@ class Reconstruction:
         return not self.differences
 
 
-def _config(session: Session, version: int, config_hash: str, as_of: dt.date) -> MatcherConfig:
+def _config(
+    session: Session,
+    version: int,
+    config_hash: str,
+    as_of: dt.date,
+    feeds: list[dict[str, str]] | None = None,
+) -> MatcherConfig:
+    """The record's configuration; ``config_hash`` covers the recorded GTFS ``feeds`` when it has any."""
     rows = (
         [None] if version == 0 else [r for r in store.config.list_versions(session) if r.version == version]
     )
@@ -57,6 +74,7 @@ def _config(session: Session, version: int, config_hash: str, as_of: dt.date) ->
     # A record made before the benefits figures were picked by date used the version's own figures.
     pinned = store.config.matcher_config(rows[0])
     former = {pinned.config_hash, rows[0].legacy_config_hash if rows[0] is not None else None}
+    former = {travel.config_hash(h, feeds or []) for h in former if h is not None}
     return pinned if config_hash in former else benefits.config_for(session, rows[0], as_of)
 
 
@@ -85,10 +103,12 @@ def reconstruct(
     vocab = load_vocabulary()
     records = _openings(session, record)
     as_of = dt.date.fromisoformat(str(shown["as_of"]))
+    recorded_feeds = shown.get("travel", {}).get("gtfs_feeds", [])
+    config = _config(session, int(shown.get("config_version", 0)), record.config_hash, as_of, recorded_feeds)
     matcher = build_matcher(
         [opening_from_record(r, vocab) for r in records],
         as_of=as_of,
-        config=_config(session, int(shown.get("config_version", 0)), record.config_hash, as_of),
+        config=config,
         vocabulary=vocab,
         text_model=text_model if recorded_model is not None else None,
         travel_times=travel_times,  # the service's GTFS feeds, as the shortlist was made
@@ -103,6 +123,10 @@ def reconstruct(
         near_misses=NEAR_MISSES,
     )
     rebuilt = shortlist_to_dict(again)
+    if "travel" in shown:  # recorded since feeds are: the hash covers the feeds configured now
+        feeds = travel.feed_versions(travel_times)
+        rebuilt["config_hash"] = travel.config_hash(rebuilt["config_hash"], feeds)
+        rebuilt["travel"] = {"gtfs_feeds": feeds}
     return Reconstruction(
         record_id=record.id,
         pool_hash=record.pool_hash,

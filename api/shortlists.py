@@ -10,9 +10,10 @@ chain event, retried a few times when it meets contention (``api.db.run_write``)
 
 The record references the pool of openings by its hash (``Fitted.pool``: each opening
 stored once by content, a new pool version stores only what changed, :mod:`api.audit.pools`),
-not a copy. Exclusions are summarised: counts by reason
-code and the nearest misses; every why-not is computed on request, a page at a time
-(:func:`list_exclusions`) or for one opening (:func:`explain_pair`).
+not a copy, and the GTFS feeds that gave transit minutes by name and content hash
+(``travel``, folded into its configuration hash too: :mod:`api.travel`). Exclusions are
+summarised: counts by reason code and the nearest misses; every why-not is computed on
+request, a page at a time (:func:`list_exclusions`) or for one opening (:func:`explain_pair`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api import store
+from api import store, travel
 from api.audit import record_recommendation
 from api.audit.models import AuditEvent
 from api.audit.pools import PoolVersion
@@ -119,7 +120,10 @@ def compute_shortlist(
         item["title"], item["employer"] = record["title"], record["employer"]
         item["band"] = fit_band(float(item["score"]))  # the score it would have, in words
     body["exclusions"] = _summary(client.id, body["exclusion_counts"], body["n_excluded"], misses)
+    feeds = travel.feed_versions(cache.travel_times)  # which timetables gave the transit minutes
     body.update(
+        config_hash=travel.config_hash(shortlist.config_hash, feeds),
+        travel={"gtfs_feeds": feeds},
         shown_opening_ids=shown,
         pool_hash=fitted.pool_hash,
         client_id=client.id,
@@ -136,7 +140,7 @@ def compute_shortlist(
         client_snapshot=client_snapshot(client, client_row),
         pool=fitted.pool,
         engine_version=shortlist.engine_version,
-        config_hash=shortlist.config_hash,
+        config_hash=body["config_hash"],
     )
 
 

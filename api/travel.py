@@ -6,11 +6,14 @@ on disk under ``var_dir/gtfs`` keyed by the feed file's content hash and the
 model's assumptions, so a restart or another worker loads it instead of
 computing it again. A feed that cannot be read is logged and left out: transit
 minutes there stay estimated (the explanation says so).
+
+A shortlist records which feeds gave its minutes (:func:`feed_versions`: name and
+content hash) and folds them into its configuration hash (:func:`config_hash`), so
+an auditor sees which timetable a record used and that a feed changed since.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -21,12 +24,12 @@ from api.config import Settings
 from matcher.canonical import sha256_hex
 from matcher.commute import TravelTimes
 from matcher.errors import ValidationError
-from matcher.transit import FeedTimes, TimetableRouter, TransitConfig, read_feed
+from matcher.transit import FeedTimes, TimetableRouter, TransitConfig, content_hash, read_feed
 from matcher.transit.network import BANDS
 
 _log = logging.getLogger(__name__)
 
-CACHE_VERSION = 1  # bump when FeedTimes or the model changes shape
+CACHE_VERSION = 2  # bump when FeedTimes or the model changes shape
 
 
 def for_settings(settings: Settings) -> TravelTimes | None:
@@ -46,7 +49,7 @@ def load(feeds: tuple[tuple[str, Path], ...], cache_dir: Path) -> TravelTimes | 
 def feed_times(name: str, path: Path, cache_dir: Path, config: TransitConfig) -> FeedTimes | None:
     """One feed precomputed: from the disk cache when the file and the assumptions are unchanged."""
     try:
-        digest = _file_hash(path)
+        digest = content_hash(path)
     except OSError as exc:
         _log.warning("GTFS feed %s (%s) cannot be read (%s): transit stays estimated there", name, path, exc)
         return None
@@ -66,6 +69,7 @@ def feed_times(name: str, path: Path, cache_dir: Path, config: TransitConfig) ->
     except (ValidationError, KeyError, ValueError) as exc:  # a feed missing a required file or column
         _log.warning("%s: transit stays estimated for GTFS feed %s", exc, name)
         return None
+    times.reach_curves()  # the candidate search's reach, kept on disk with the bands
     cache_dir.mkdir(parents=True, exist_ok=True)
     partial = cached.with_suffix(".part")
     joblib.dump(times, partial)
@@ -74,13 +78,15 @@ def feed_times(name: str, path: Path, cache_dir: Path, config: TransitConfig) ->
     return times
 
 
-def _file_hash(path: Path) -> str:
-    """sha256 of a feed zip, or of a folder's .txt files in name order."""
-    digest = hashlib.sha256()
-    files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
-    if not files:
-        raise OSError(f"no GTFS files in {path}")
-    for f in files:
-        digest.update(f.name.encode())
-        digest.update(f.read_bytes())
-    return digest.hexdigest()
+def feed_versions(travel_times: TravelTimes | None) -> list[dict[str, str]]:
+    """The GTFS feeds behind the engine's transit minutes, each ``{"name", "sha256"}`` ([]: none)."""
+    router = travel_times.router if travel_times is not None else None
+    if not isinstance(router, TimetableRouter):
+        return []
+    return [{"name": name, "sha256": digest} for name, digest in router.versions]
+
+
+def config_hash(configuration: str, feeds: list[dict[str, str]]) -> str:
+    """A shortlist's configuration hash: the program configuration's alone without feeds, else
+    of it and the feeds' versions (a changed feed file gives another hash)."""
+    return sha256_hex({"config": configuration, "gtfs": feeds}, length=16) if feeds else configuration

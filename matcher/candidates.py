@@ -1,10 +1,10 @@
 """Geographic candidates: which openings a client could possibly reach.
 
-The commute model (``matcher.commute``) says a mode reaches an opening when
-``access + wait + km * detour / speed * 60 <= limit``. Turned around, no
-opening farther than ``(limit - access - wait) * speed / 60 / detour`` km can
-be feasible by that mode, so a client's *reach* is the maximum of that over
-their own modes. Openings within reach (a haversine ``BallTree`` query) and
+The commute model gives every client a *reach* (``matcher.commute.reach_km``,
+re-exported here): the farthest straight-line km any of their modes covers
+within their limit, by the estimate or by a router that goes farther (a
+subway line). No opening beyond it is given minutes within the limit, so
+openings within reach (a haversine ``BallTree`` query) and
 all remote (or unlocated) openings are the candidates; every other opening
 fails ``COMMUTE_TOO_LONG`` whatever else holds, so it can be skipped without
 changing any shortlist.
@@ -29,7 +29,7 @@ from sklearn.neighbors import BallTree
 
 from matcher import geo
 from matcher.commute import Commute
-from matcher.config import CommuteConfig
+from matcher.commute import reach_km as reach_km  # the one reach (re-exported: the candidate search's)
 from matcher.constraints import RULES, Failed, Rule, failed_codes
 from matcher.features import ClientBatch, OpeningIndex, take_openings
 from matcher.features.clients import _named_exclusions as named_exclusions
@@ -41,31 +41,6 @@ from matcher.types import Client
 # less than a metre; the margin keeps a pair on the boundary a candidate.
 MARGIN_KM = 0.01
 HILBERT_BITS = 16
-
-
-def reach_km(clients: Sequence[Client], config: CommuteConfig) -> np.ndarray:
-    """Farthest straight-line km each client could travel within their limit.
-
-    Parameters
-    ----------
-    clients : sequence of Client
-    config : CommuteConfig
-        The commute model the scorer uses.
-
-    Returns
-    -------
-    ndarray of shape (n_clients,)
-        Max over the client's modes of ``(limit - access - wait) * speed / 60 / detour``
-        (0 when no mode reaches anything).
-    """
-    limit = np.array([c.max_commute_minutes for c in clients], dtype=np.float64)
-    out = np.zeros(len(clients), dtype=np.float64)
-    for name, mode in config.modes.items():
-        has = np.array([name in c.modes for c in clients], dtype=bool)
-        budget = np.maximum(limit - mode.access_minutes - mode.wait_minutes, 0.0)
-        km = budget * mode.speed_kmh / 60.0 / mode.detour
-        out = np.where(has, np.maximum(out, km), out)
-    return out
 
 
 def radians(clients: Sequence[Client]) -> np.ndarray:

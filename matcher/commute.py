@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import ChainMap
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -24,6 +24,7 @@ from matcher import geo
 from matcher.config import CommuteConfig, ModeConfig
 from matcher.errors import ValidationError
 from matcher.features import ClientBatch, OpeningIndex
+from matcher.types import Client
 
 UNREACHABLE = np.inf
 ESTIMATED = "estimated"  # how an explanation names minutes no router gave
@@ -49,6 +50,12 @@ class Router(Protocol):
     def route(
         self, mode: str, clients: ClientBatch, index: OpeningIndex, ci: np.ndarray, ji: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def reach_km(self, mode: str, homes: np.ndarray, limit: np.ndarray) -> np.ndarray:
+        """(n,) farthest straight-line km from ``homes`` (unit vectors) to a workplace the router
+        gives at most ``limit`` minutes by ``mode`` (NaN: it covers no trip from there; inf: it may
+        reach anywhere). The candidate search bounds its openings by it (:func:`reach_km`)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +172,8 @@ def estimate(
     travel_times: TravelTimes | None = None,
 ) -> Commute:
     """Commute minutes and feasibility for every (client, opening) pair, by the client's modes."""
-    reach = reach_km(clients, config)
+    router = travel_times.router if travel_times is not None else None
+    reach = reach_km(clients.clients, config, router)
     # chord-space test first (no trigonometry): only openings within reach get minutes
     dot = geo.dot(clients.xyz, index.xyz)
     near = dot >= geo.cos_of_km(reach)[:, None]
@@ -180,7 +188,6 @@ def estimate(
     ci_near, ji_near = np.nonzero(near)
     km = geo.arc_km(dot[ci_near, ji_near])
     hour = trip_hour(index)
-    router = travel_times.router if travel_times is not None else None
     sources = (FROM_TABLE, *router.sources) if router is not None else (FROM_TABLE,)
     best = np.full(dot.shape, UNREACHABLE)
     best_mode = np.full(dot.shape, -1, dtype=np.int8)
@@ -249,15 +256,30 @@ def mode_minutes(mode: ModeConfig, km: np.ndarray, hour: np.ndarray | int | None
     return result
 
 
-def reach_km(clients: ClientBatch, config: CommuteConfig) -> np.ndarray:
-    """(C,) farthest straight-line km any of the client's modes covers within their limit (any hour)."""
-    reach = np.zeros(len(clients.clients))
+def reach_km(clients: Sequence[Client], config: CommuteConfig, router: Router | None = None) -> np.ndarray:
+    """(C,) farthest straight-line km any of the client's modes covers within their limit (any hour).
+
+    The one reach of the engine: the estimate's minutes (:func:`mode_minutes`) decide which
+    pairs get minutes at all, the geographic candidate search (``matcher.candidates``) which
+    openings are scored, and near misses lie within twice it. A mode's reach is the estimate's
+    at its fastest hour, or the ``router``'s where that goes farther (a subway line covers more
+    ground in the limit than the estimate's average speed): a pair the router does not cover
+    keeps the estimate, so the farther of the two bounds both.
+    """
+    limit = np.array([c.max_commute_minutes for c in clients], dtype=np.float64)
+    reach = np.zeros(len(clients))
     grid = np.concatenate([[0.0], np.geomspace(0.01, 2000.0, 400)])
-    for m, mode in enumerate(config.modes.values()):  # mode_minutes solved for km at its fastest hour
+    homes: np.ndarray | None = None
+    for name, mode in config.modes.items():  # mode_minutes solved for km at its fastest hour
         minutes = mode_minutes(mode, grid, fastest_hour(mode))  # increasing in km: interpolate its inverse
-        km = np.interp(clients.limit, minutes, grid, left=-1.0)
-        reach = np.where(clients.modes[:, m], np.maximum(reach, km), reach)
-    return reach + 1e-6  # the boundary itself is within reach
+        km = np.interp(limit, minutes, grid, left=-1.0)
+        if router is not None and name in router.modes and len(clients):
+            homes = geo.unit_vectors([c.home for c in clients]) if homes is None else homes
+            km = np.fmax(km, router.reach_km(name, homes, limit))  # NaN: not covered, the estimate's
+        has = np.array([name in c.modes for c in clients], dtype=bool)
+        reach = np.where(has, np.maximum(reach, km), reach)
+    result: np.ndarray = reach + 1e-6  # the boundary itself is within reach
+    return result
 
 
 def pair_minutes(

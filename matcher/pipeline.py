@@ -115,6 +115,12 @@ def _router(travel_times: TravelTimes | None) -> TravelTimes | None:
     return None if travel_times is None or travel_times.frame.empty else travel_times
 
 
+def _reach_router(matcher: Matcher, travel_times: TravelTimes | None) -> commute_mod.Router | None:
+    """The router whose reach bounds a call's candidates: the call's, else the engine's own (GTFS)."""
+    times = commute_mod.merged(getattr(matcher, "travel_times", None), travel_times)
+    return times.router if times is not None else None
+
+
 def score_batch(
     batch: ClientBatch,
     index: OpeningIndex,
@@ -536,7 +542,8 @@ class Matcher:
             return None
         if not self._tally(self.index).exact:  # a rule RuleTally cannot count: scan them all
             return None
-        hits = candidates.query(radians(clients), scale * reach_km(clients, self.config.commute))
+        router = _reach_router(self, travel_times)
+        hits = candidates.query(radians(clients), scale * reach_km(clients, self.config.commute, router))
         cols = hits[0] if len(hits) == 1 else np.unique(np.concatenate(hits))
         if len(cols) > CANDIDATE_SHARE * len(self.index.ids):
             return None
@@ -611,7 +618,7 @@ class Matcher:
         """
         ignore = int(constraints.Failed.REJECTED_BY_SPECIALIST)
         ci, ji = np.nonzero(explain.single_failures(scored.codes, ignore=ignore))
-        reach = commute_mod.reach_km(scored.clients, self.config.commute)
+        reach = reach_km(scored.clients.clients, self.config.commute, _reach_router(self, None))
         near = near_enough(scored.clients, index, ci, ji, reach)
         ci, ji = ci[near], ji[near]
         pair_scores = functools.partial(

@@ -136,7 +136,9 @@ def _candidates(
     context: ScoringContext, clients: list[Client], travel_times: TravelTimes | None
 ) -> list[np.ndarray]:
     """Per client, sorted index columns within reach (plus router-covered pairs)."""
-    cands = context.candidates.query(radians(clients), reach_km(clients, context.config.commute))
+    times = merged(context.travel_times, travel_times)
+    router = times.router if times is not None else None  # a subway line may reach farther
+    cands = context.candidates.query(radians(clients), reach_km(clients, context.config.commute, router))
     if travel_times is None or travel_times.frame.empty:
         return cands
     frame = travel_times.frame

@@ -4,7 +4,7 @@
 (``TravelTimes.from_router``); see docs/travel.md for the model and its limits.
 """
 
-from matcher.transit.feed import DAY_TYPES, Feed, read_feed
+from matcher.transit.feed import DAY_TYPES, Feed, content_hash, read_feed
 from matcher.transit.network import BANDS, BandTimes, TransitConfig, band_times
 from matcher.transit.router import FeedTimes, TimetableRouter
 
@@ -17,5 +17,6 @@ __all__ = [
     "TimetableRouter",
     "TransitConfig",
     "band_times",
+    "content_hash",
     "read_feed",
 ]

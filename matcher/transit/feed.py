@@ -11,6 +11,7 @@ by ``frequencies.txt`` are expanded into one run per headway.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import warnings
 from collections import Counter
 from collections.abc import Iterator
@@ -57,11 +58,13 @@ class Feed:
     """A feed's stations and rides.
 
     ``xyz`` are unit vectors of the stations (as :func:`matcher.geo.unit_vectors`);
+    ``content_hash`` names the feed's version (a shortlist records it);
     ``transfers`` rows are (from station, to station, minutes) from ``transfers.txt``;
     ``rides`` one :class:`Rides` per entry of :data:`DAY_TYPES`.
     """
 
     name: str
+    content_hash: str  # of the file(s) read (:func:`content_hash`): which version gave the minutes
     names: tuple[str, ...]
     lat: np.ndarray
     lon: np.ndarray
@@ -92,6 +95,18 @@ def read_feed(path: Path, name: str | None = None) -> Feed:
         return _read(path, name)
 
 
+def content_hash(path: Path) -> str:
+    """sha256 of a feed zip, or of a folder's .txt files in name order (OSError: none there)."""
+    digest = hashlib.sha256()
+    files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
+    if not files:
+        raise OSError(f"no GTFS files in {path}")
+    for f in files:
+        digest.update(f.name.encode())
+        digest.update(f.read_bytes())
+    return digest.hexdigest()
+
+
 def _read(path: Path, name: str | None) -> Feed:
     try:
         by_date = ptg.read_service_ids_by_date(str(path))
@@ -102,6 +117,7 @@ def _read(path: Path, name: str | None) -> Feed:
     rides = tuple(_day_rides(path, by_date, d, index, patterns) for d in range(len(DAY_TYPES)))
     return Feed(
         name=name or path.stem,
+        content_hash=content_hash(path),
         names=tuple(stations["stop_id"]),
         lat=stations["stop_lat"].to_numpy(np.float64),
         lon=stations["stop_lon"].to_numpy(np.float64),

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from scipy.spatial import cKDTree
 
+from matcher import geo
 from matcher.features import ClientBatch, OpeningIndex
 from matcher.schedule import N_SLOTS, SLOT_MINUTES, SLOTS_PER_DAY
 from matcher.transit.feed import DAY_TYPES, Feed, day_type, read_feed
@@ -48,10 +49,11 @@ class FeedTimes:
     _padded: dict[tuple[Trip, ...], np.ndarray] = field(init=False)
     _served: dict[tuple[Trip, ...], bool] = field(init=False)
     _near: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(init=False)
+    _curves: tuple[np.ndarray, np.ndarray] | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.tree = cKDTree(self.feed.xyz)
-        self._padded, self._served, self._near = {}, {}, None
+        self._padded, self._served, self._near, self._curves = {}, {}, None, None
 
     @property
     def name(self) -> str:
@@ -123,6 +125,43 @@ class FeedTimes:
         # half an hour around midnight wraps within the day type (the day before would be exact)
         return bool(self.active[kind, (span % 1440) // SLOT_MINUTES].any())
 
+    def reach_km(self, homes: np.ndarray, limit: np.ndarray, config: TransitConfig) -> np.ndarray:
+        """(n,) farthest straight-line km from each home (unit vectors) to a workplace this feed takes
+        it to within ``limit`` minutes, at any day type and band (NaN: no station within a walk).
+
+        A bound, not a route (the candidate search's): the walk to a station near home, the
+        fastest band's minutes from there to any station within the minutes left, and at most
+        ``max_walk_km`` at each end (home to its station, that station to the workplace).
+        """
+        stations, walk = self.stations_near(homes, config)
+        minutes, farthest = self.reach_curves()
+        near = np.isfinite(walk)
+        budget = limit[:, None] - walk + 1e-6  # minutes left at each station near home
+        ride = np.full(walk.shape, -np.inf)
+        for s in np.unique(stations[near]):  # at most the feed's stations, one search each
+            at = near & (stations == s)
+            ride[at] = farthest[s, np.searchsorted(minutes[s], budget[at], side="right")]
+        km: np.ndarray = np.where(near[:, 0], ride.max(axis=1) + 2.0 * config.max_walk_km, np.nan)
+        return km
+
+    def reach_curves(self) -> tuple[np.ndarray, np.ndarray]:
+        """From each station: its fastest minutes to every station over all bands, ascending (S, S),
+        and the farthest straight-line km among the first k of them (S, S + 1; k = 0: -inf).
+
+        Computed once (every band of the feed) and kept: each shortlist's reach reads it.
+        """
+        if self._curves is None:
+            keys = [(k, b) for k in range(len(DAY_TYPES)) for b in range(len(BANDS))]
+            fastest = np.minimum.reduce([self.band(k, b).minutes for k, b in keys])
+            order = np.argsort(fastest, axis=1, kind="stable")
+            km = np.take_along_axis(geo.distance_km(self.xyz, self.xyz), order, axis=1)
+            first = np.full((len(km), 1), -np.inf)
+            self._curves = (
+                np.take_along_axis(fastest, order, axis=1),
+                np.hstack([first, np.maximum.accumulate(km, axis=1)]),
+            )
+        return self._curves
+
     def stations_near(self, xyz: np.ndarray, config: TransitConfig) -> tuple[np.ndarray, np.ndarray]:
         """(n, K) nearest stations within walking distance (len(stations) as padding) and walk minutes."""
         chord, idx = self.tree.query(xyz, k=K_STATIONS, distance_upper_bound=chord_km(config.max_walk_km))
@@ -153,6 +192,19 @@ class TimetableRouter:
     @property
     def sources(self) -> tuple[str, ...]:
         return tuple(f"from the {f.name} timetable" for f in self.feeds)
+
+    @property
+    def versions(self) -> tuple[tuple[str, str], ...]:
+        """(name, content hash) of each feed: which timetables gave the minutes (a record keeps it)."""
+        return tuple((f.name, f.feed.content_hash) for f in self.feeds)
+
+    def reach_km(self, mode: str, homes: np.ndarray, limit: np.ndarray) -> np.ndarray:
+        """(n,) farthest km the feeds take each home within ``limit`` minutes (NaN: no feed near it)."""
+        out = np.full(len(homes), np.nan)
+        if mode == self.mode:
+            for feed in self.feeds:
+                out = np.fmax(out, feed.reach_km(homes, limit, self.config))
+        return out
 
     def route(
         self, mode: str, clients: ClientBatch, index: OpeningIndex, ci: np.ndarray, ji: np.ndarray

@@ -12,7 +12,6 @@ import pytest
 
 from matcher import Matcher, geo, pipeline, scoring
 from matcher.candidates import NEAR_MISS_REACH
-from matcher.candidates import reach_km as candidate_reach_km
 from matcher.commute import reach_km
 from matcher.constraints import Failed
 from matcher.errors import ValidationError
@@ -33,8 +32,7 @@ def _fitted(seed: int) -> tuple[Matcher, World]:
 def _within_twice_reach(matcher: Matcher, client: Client, o: Opening) -> bool:
     """The rule, from the records: remote, no place, or within twice the client's reach (haversine).
 
-    The reach is the commute model's own (``matcher.commute.reach_km``); the candidate search's
-    ``matcher.candidates.reach_km`` only bounds it (speed_kmh at every distance and hour).
+    The reach is the commute model's own (``matcher.commute.reach_km``), the candidate search's too.
     """
     if o.remote or o.location is None:
         return True
@@ -47,10 +45,7 @@ _REACH: dict[tuple[str, tuple[str, ...], float], float] = {}
 def _reach(matcher: Matcher, client: Client) -> float:
     key = (matcher.config.config_hash, tuple(client.modes), client.max_commute_minutes)
     if key not in _REACH:
-        batch = Matcher(matcher.config).fit([worlds.opening()], as_of=worlds.AS_OF).score([client]).clients
-        reach = float(reach_km(batch, matcher.config.commute)[0])
-        assert reach <= float(candidate_reach_km([client], matcher.config.commute)[0]) + 1e-5
-        _REACH[key] = reach
+        _REACH[key] = float(reach_km([client], matcher.config.commute)[0])
     return _REACH[key]
 
 

@@ -32,7 +32,7 @@ def test_a_45_minute_drive_reaches_past_the_old_20_km() -> None:
     opening = worlds.opening(location=far, shifts=["Mon 12:30-16:30"])
     block = Matcher().fit([opening], as_of=worlds.AS_OF).score([client])
     assert block.commute.feasible[0, 0]  # the constant 40 km/h model stopped at about 20 km
-    reach = reach_km(block.clients, MatcherConfig().commute)[0]
+    reach = reach_km([client], MatcherConfig().commute)[0]
     mode = MatcherConfig().commute.modes["car"]
     assert mode.hour_factors is not None
     fastest = int(np.argmin(mode.hour_factors))  # reach is the farthest at any hour

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from matcher import Matcher
-from matcher.commute import reach_km as commute_reach_km
+from matcher.commute import fastest_hour, mode_minutes
 from matcher.config import MatcherConfig
 from matcher.geo import haversine_km
 from matcher.rematch.candidates import (
@@ -105,11 +105,11 @@ def test_reach_is_the_best_of_the_clients_modes() -> None:
     ride = worlds.client(modes=["ride"], max_commute_minutes=15)  # pick-up window 20 min > limit
     got = reach_km([walker, driver, ride], config)
     assert got[0] == pytest.approx(60 * 4.8 / 60 / 1.25)
-    # the car's speed_kmh bounds its speed-by-distance curve: a reach no real trip exceeds
-    assert got[1] == pytest.approx((60 - 5) * config.modes["car"].speed_kmh / 60 / 1.3)
-    batch = Matcher().fit([worlds.opening()], as_of=worlds.AS_OF).score([driver]).clients
-    assert got[1] >= commute_reach_km(batch, config)[0] - 1e-5
-    assert got[2] == 0.0
+    # the car's reach: 60 minutes at its fastest hour, by its speed-by-distance curve
+    car = config.modes["car"]
+    assert float(mode_minutes(car, np.array(got[1]), fastest_hour(car))) == pytest.approx(60, abs=0.05)
+    assert got[1] > got[0]
+    assert got[2] == pytest.approx(0.0, abs=1e-5)  # no mode reaches anything
 
 
 def test_candidates_skip_closed_and_expired_but_keep_remote_everywhere() -> None:
