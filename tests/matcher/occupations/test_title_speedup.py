@@ -70,6 +70,24 @@ def resolved(store: OccupationStore, titles: list[str]) -> dict[str, dict[str, l
     }
 
 
+def test_labelled_titles_resolve_as_before_the_speed_up(real_store: OccupationStore) -> None:
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    titles = titles_checked()
+    assert set(golden) == set(titles), "the titles checked changed: rewrite the file (module doc)"
+    now = resolved(real_store, titles)
+    changed = [t for t in titles if now[t] != golden[t]]
+    assert not changed, f"{len(changed)} titles resolve differently, e.g. {changed[0]!r}: {now[changed[0]]}"
+
+
+def test_the_floor_skips_only_titles_that_cannot_reach_it(real_store: OccupationStore) -> None:
+    # the pruned ranking keeps every occupation scoring 80+ of the full one, in the same order
+    index = title_index(real_store)
+    for title in titles_checked()[:120]:
+        full = [r for r in index.rank(title.strip()) if r[1] >= 80.0]
+        pruned = [r for r in index.rank(title.strip(), floor=79.99) if r[1] >= 80.0]
+        assert pruned == full, title
+
+
 def main(argv: list[str]) -> int:
     store = OccupationStore.load(Path(argv[0]))
     answers = resolved(store, titles_checked())
