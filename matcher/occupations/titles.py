@@ -110,7 +110,12 @@ class TitleIndex:
             if s == -1
         }
         self._n_rows = len(store)
-        self._last = np.asarray([c.rsplit(" ", 1)[-1] for c in self.choices], dtype=object)
+        # each choice's last word as a number: comparing numbers is cheaper than strings
+        self._heads: dict[str, int] = {}
+        self._last = np.asarray(
+            [self._heads.setdefault(c.rsplit(" ", 1)[-1], len(self._heads)) for c in self.choices],
+            dtype=np.int64,
+        )
         postings: dict[str, list[int]] = defaultdict(list)
         for i, text in enumerate(self.choices):
             for key in _keys(text):
@@ -142,7 +147,10 @@ class TitleIndex:
             hits = [self._postings[k] for k in self._similar_keys(words)]
         if not hits:
             return np.arange(len(self.choices)) if whole else np.zeros(0, dtype=np.int64)
-        return np.unique(np.concatenate(hits))
+        seen = np.zeros(len(self.choices), dtype=bool)
+        for ids in hits:
+            seen[ids] = True
+        return np.flatnonzero(seen)
 
     def _similar_keys(self, words: str) -> list[str]:
         found: list[str] = []
@@ -178,7 +186,7 @@ class TitleIndex:
         # s + HEAD_SHARE (100 - s). None can when even that needs more than 100 (a bare "manager").
         lowest = (floor - 100.0 * HEAD_SHARE) / (1.0 - HEAD_SHARE)
         ids = self.candidates(variant, whole=whole) if lowest <= 100.0 + _MARGIN else _NONE
-        same_head = self._last[ids] == head
+        same_head = self._last[ids] == self._heads.get(head, -1)
         token_sort = _ratios(_sort_tokens(variant), self._sorted[ids], scorer=fuzz.ratio)
         if floor > 0.0:
             # s is the mean of token_sort and token_set (<= 100): s >= need needs token_sort >= 2 need - 100
