@@ -10,7 +10,6 @@ client exist only for the specialist's own clients (anyone else's is "not found"
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
@@ -26,7 +25,6 @@ from api.models import Client, User
 from api.web.paging import page_of
 from api.web.render import render
 from api.web.session import SpecialistPage
-from matcher.occupations import OccupationStore
 
 router = APIRouter()
 
@@ -92,18 +90,6 @@ def _base(client: Client | None) -> str:
     return f"/clients/{client.id}/explore" if client else "/explore"
 
 
-def _related_rows(store: OccupationStore, code: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "code": r.code,
-            "title": r.title,
-            "preparation": occupations.JOB_ZONE_WORDS.get(r.job_zone or 0, ("Not rated", ""))[0],
-            "reasons": r.shared,
-        }
-        for r in occupations.related(store, code, top=RELATED_SHOWN)
-    ]
-
-
 def _occupation(
     request: Request,
     session: Session,
@@ -145,7 +131,7 @@ def _occupation(
         title=profile["title"],
         client=client,
         profile=profile,
-        related=_related_rows(found, canonical),
+        related=occupations.related_rows(found, canonical, top=RELATED_SHOWN),
         openings=openings,
         page=page,
         band_words=BAND_WORDS,
