@@ -166,7 +166,8 @@ class TitleIndex:
     def score(self, query: str, *, floor: float = 0.0) -> np.ndarray:
         """Best score (0-100) of every choice against ``query`` (whole title and its parts).
 
-        With a ``floor``, only scores of at least ``floor`` are computed; the others are 0.
+        With a ``floor``, titles that cannot score ``floor`` are skipped (left at 0); the
+        scores of the others are those computed without it.
         """
         best = np.zeros(len(self.choices), dtype=np.float64)
         for k, variant in enumerate(title_variants(query)):
