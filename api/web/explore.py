@@ -10,6 +10,7 @@ client exist only for the specialist's own clients (anyone else's is "not found"
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
@@ -22,15 +23,17 @@ from api.deps import MatcherDep, SessionDep, SettingsDep
 from api.fit_bands import BAND_WORDS
 from api.matching import MatcherCache
 from api.models import Client, User
-from api.web.paging import page_of
+from api.web.paging import Page, page_of
 from api.web.render import render
 from api.web.session import SpecialistPage
+from matcher.occupations import OccupationStore
 
 router = APIRouter()
 
 MAX_TITLE = 200
 _CODE = re.compile(r"^\d{2}-\d{4}(\.\d{2})?$")
 RELATED_SHOWN = 10
+CANDIDATES_SHOWN = 8
 TITLE_ERROR = f"Keep the job title to {MAX_TITLE} characters or fewer"
 
 
@@ -68,7 +71,7 @@ def _search(
         return _no_store(request, user, client, settings)
     q = title.strip()
     errors = {"title": TITLE_ERROR} if len(q) > MAX_TITLE else {}
-    candidates = occupations.resolve(found, q, top=8) if q and not errors else None
+    candidates = occupations.resolve(found, q, top=CANDIDATES_SHOWN) if q and not errors else None
     return render(
         request,
         "explore.html",
@@ -88,6 +91,30 @@ def _search(
 
 def _base(client: Client | None) -> str:
     return f"/clients/{client.id}/explore" if client else "/explore"
+
+
+def _openings(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    cache: MatcherCache,
+    store: OccupationStore,
+    client: Client,
+    code: str,
+) -> tuple[dict[str, Any], Page]:
+    """One page of the client's current openings in ``code`` and its related occupations."""
+    openings = explore.client_openings(
+        session,
+        cache=cache,
+        occupation_store=store,
+        client_row=client,
+        code=code,
+        as_of=settings.today(),
+        related_top=RELATED_SHOWN,
+    )
+    page = page_of(request, total=openings["total"])
+    openings["data"] = openings["data"][page.offset : page.offset + page.size]
+    return openings, page
 
 
 def _occupation(
@@ -111,18 +138,14 @@ def _occupation(
         raise HTTPException(status_code=404, detail="O*NET has no occupation with that code.")
     openings, page = None, None
     if client is not None:
-        openings = explore.client_openings(
-            session,
-            cache=cache,
-            occupation_store=found,
-            client_row=client,
-            code=canonical,
-            as_of=settings.today(),
-            related_top=RELATED_SHOWN,
-        )
-        page = page_of(request, total=openings["total"])
-        openings["data"] = openings["data"][page.offset : page.offset + page.size]
+        openings, page = _openings(request, session, settings, cache, found, client, canonical)
     profile = occupations.profile(found, canonical)
+    q = q.strip()[:MAX_TITLE]
+    # The searched title travels on to related occupations (for the way back); only an
+    # occupation it resolves to is one O*NET counts it among.
+    searched = bool(q) and any(
+        c.code == canonical for c in occupations.resolve(found, q, top=CANDIDATES_SHOWN)
+    )
     return render(
         request,
         "explore_occupation.html",
@@ -135,7 +158,8 @@ def _occupation(
         openings=openings,
         page=page,
         band_words=BAND_WORDS,
-        q=q.strip()[:MAX_TITLE],
+        q=q,
+        searched=searched,
         base=_base(client),
         attribution=occupations.ATTRIBUTION,
     )

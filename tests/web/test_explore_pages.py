@@ -118,6 +118,12 @@ def test_the_profile_says_it_describes_the_whole_occupation(
     )
     assert "the preparation and demands of one job with that title can differ" in text
     assert "O*NET counts" not in _text(browser.get(base).text)  # reached without a search
+    # a related occupation, reached with the search kept for the way back, is not one of its jobs
+    related = (
+        f"/clients/{setting['client']['id']}/explore/21-1021.00"  # Child, Family, and School Social Workers
+    )
+    page = browser.get(related, params={"q": "peer support specialist"})
+    assert page.status_code == 200 and "O*NET counts" not in _text(page.text)
 
 
 def test_openings_with_the_same_title_and_employer_are_told_apart(
