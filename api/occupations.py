@@ -46,6 +46,8 @@ __all__ = [
     "missing_detail",
     "profile",
     "related",
+    "preparation_name",
+    "related_rows",
     "resolve",
     "threshold",
     "title_of",
@@ -190,6 +192,26 @@ def related(store: OccupationStore, code: str, *, top: int) -> list[Related]:
         return similar_occupations(store, code, top=top)
     except OccupationNotFound as exc:
         raise LookupError(str(exc)) from None
+
+
+def preparation_name(zone: int | None) -> str:
+    """A Job Zone in words ("Some preparation"; "Not rated" without one)."""
+    return JOB_ZONE_WORDS.get(zone or 0, ("Not rated", ""))[0]
+
+
+def related_rows(store: OccupationStore, code: str, *, top: int) -> list[dict[str, Any]]:
+    """:func:`related` as the API and the pages show it: each with its preparation in words."""
+    return [
+        {
+            "code": r.code,
+            "title": r.title,
+            "score": r.score,
+            "job_zone": r.job_zone,
+            "preparation": preparation_name(r.job_zone),
+            "reasons": list(r.shared),
+        }
+        for r in related(store, code, top=top)
+    ]
 
 
 def job_zone(store: OccupationStore, code: str) -> int | None:

@@ -102,15 +102,8 @@ def related_occupations(
     """Occupations a person from this one could most easily move to, with what carries over."""
     found = known_code(occupation_store, code)
     data = [
-        RelatedOccupationPublic(
-            code=r.code,
-            title=r.title,
-            score=r.score,
-            job_zone=r.job_zone,
-            preparation=occupations.JOB_ZONE_WORDS.get(r.job_zone or 0, ("Not rated", ""))[0],
-            reasons=list(r.shared),
-        )
-        for r in occupations.related(occupation_store, found, top=top)
+        RelatedOccupationPublic.model_validate(row)
+        for row in occupations.related_rows(occupation_store, found, top=top)
     ]
     title = occupations.title_of(occupation_store, found)
     return RelatedOccupationsPublic(code=found, title=title, count=len(data), data=data)

@@ -23,7 +23,7 @@ from api.deps import MatcherDep, SessionDep, SettingsDep
 from api.fit_bands import BAND_WORDS
 from api.matching import MatcherCache
 from api.models import Client, User
-from api.web.paging import page_of
+from api.web.paging import Page, page_of
 from api.web.render import render
 from api.web.session import SpecialistPage
 from matcher.occupations import OccupationStore
@@ -33,6 +33,7 @@ router = APIRouter()
 MAX_TITLE = 200
 _CODE = re.compile(r"^\d{2}-\d{4}(\.\d{2})?$")
 RELATED_SHOWN = 10
+CANDIDATES_SHOWN = 8
 TITLE_ERROR = f"Keep the job title to {MAX_TITLE} characters or fewer"
 
 
@@ -70,7 +71,7 @@ def _search(
         return _no_store(request, user, client, settings)
     q = title.strip()
     errors = {"title": TITLE_ERROR} if len(q) > MAX_TITLE else {}
-    candidates = occupations.resolve(found, q, top=8) if q and not errors else None
+    candidates = occupations.resolve(found, q, top=CANDIDATES_SHOWN) if q and not errors else None
     return render(
         request,
         "explore.html",
@@ -92,16 +93,28 @@ def _base(client: Client | None) -> str:
     return f"/clients/{client.id}/explore" if client else "/explore"
 
 
-def _related_rows(store: OccupationStore, code: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "code": r.code,
-            "title": r.title,
-            "preparation": occupations.JOB_ZONE_WORDS.get(r.job_zone or 0, ("Not rated", ""))[0],
-            "reasons": r.shared,
-        }
-        for r in occupations.related(store, code, top=RELATED_SHOWN)
-    ]
+def _openings(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    cache: MatcherCache,
+    store: OccupationStore,
+    client: Client,
+    code: str,
+) -> tuple[dict[str, Any], Page]:
+    """One page of the client's current openings in ``code`` and its related occupations."""
+    openings = explore.client_openings(
+        session,
+        cache=cache,
+        occupation_store=store,
+        client_row=client,
+        code=code,
+        as_of=settings.today(),
+        related_top=RELATED_SHOWN,
+    )
+    page = page_of(request, total=openings["total"])
+    openings["data"] = openings["data"][page.offset : page.offset + page.size]
+    return openings, page
 
 
 def _occupation(
@@ -125,18 +138,14 @@ def _occupation(
         raise HTTPException(status_code=404, detail="O*NET has no occupation with that code.")
     openings, page = None, None
     if client is not None:
-        openings = explore.client_openings(
-            session,
-            cache=cache,
-            occupation_store=found,
-            client_row=client,
-            code=canonical,
-            as_of=settings.today(),
-            related_top=RELATED_SHOWN,
-        )
-        page = page_of(request, total=openings["total"])
-        openings["data"] = openings["data"][page.offset : page.offset + page.size]
+        openings, page = _openings(request, session, settings, cache, found, client, canonical)
     profile = occupations.profile(found, canonical)
+    q = q.strip()[:MAX_TITLE]
+    # The searched title travels on to related occupations (for the way back); only an
+    # occupation it resolves to is one O*NET counts it among.
+    searched = bool(q) and any(
+        c.code == canonical for c in occupations.resolve(found, q, top=CANDIDATES_SHOWN)
+    )
     return render(
         request,
         "explore_occupation.html",
@@ -145,11 +154,12 @@ def _occupation(
         title=profile["title"],
         client=client,
         profile=profile,
-        related=_related_rows(found, canonical),
+        related=occupations.related_rows(found, canonical, top=RELATED_SHOWN),
         openings=openings,
         page=page,
         band_words=BAND_WORDS,
-        q=q.strip()[:MAX_TITLE],
+        q=q,
+        searched=searched,
         base=_base(client),
         attribution=occupations.ATTRIBUTION,
     )

@@ -30,7 +30,11 @@ A match to the curated synonym table (``data/title_synonyms.csv``) gets
 ``SYNONYM_CONFIDENCE``: a curated judgement, not a measured rate.
 Candidates below ``min_confidence``, or whose raw score is below
 ``RAW_FLOOR``, are dropped, so an unknown title gives ``[]`` and callers say
-"unknown" instead of guessing.
+"unknown" instead of guessing. Resolution therefore scores only what can reach
+``RAW_FLOOR``: ``token_sort_ratio`` first (a plain ratio of token-sorted titles,
+sorted once), ``token_set_ratio`` only where the mean can still reach it, and
+none for a part that cannot (a bare role word); the answers are those of
+scoring every title.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -105,15 +110,26 @@ class TitleIndex:
             if s == -1
         }
         self._n_rows = len(store)
-        self._last = np.asarray([c.rsplit(" ", 1)[-1] for c in self.choices], dtype=object)
+        # each choice's last word as a number: comparing numbers is cheaper than strings
+        self._heads: dict[str, int] = {}
+        self._last = np.asarray(
+            [self._heads.setdefault(c.rsplit(" ", 1)[-1], len(self._heads)) for c in self.choices],
+            dtype=np.int64,
+        )
         postings: dict[str, list[int]] = defaultdict(list)
         for i, text in enumerate(self.choices):
             for key in _keys(text):
                 postings[key].append(i)
         self._postings = {k: np.asarray(v, dtype=np.int64) for k, v in postings.items()}
-        self._key_list = list(self._postings)
-        self._cache: dict[str, list[tuple[int, float, int]]] = {}
-        self._variants: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = {}
+        self._key_list = np.asarray(list(self._postings), dtype=object)
+        self._key_len = np.asarray([len(k) for k in self._key_list], dtype=np.int64)
+        # token_sort_ratio is the plain ratio of the token-sorted strings: sort each title once
+        self._choice_array = np.asarray(self.choices, dtype=object)
+        self._sorted = np.asarray([_sort_tokens(c) for c in self.choices], dtype=object)
+        # the entries are sorted by choice: the entries of choice c are _entry_start[c]:[c + 1]
+        self._entry_start = np.searchsorted(self._entry_choice, np.arange(len(self.choices) + 1))
+        self._cache: dict[tuple[str, float], list[tuple[int, float, int]]] = {}
+        self._variants: dict[tuple[str, bool, float], tuple[np.ndarray, np.ndarray]] = {}
 
     def is_synonym(self, choice: int, row: int) -> bool:
         """Whether the curated synonym table gives title ``choice`` to occupation ``row``."""
@@ -131,51 +147,75 @@ class TitleIndex:
             hits = [self._postings[k] for k in self._similar_keys(words)]
         if not hits:
             return np.arange(len(self.choices)) if whole else np.zeros(0, dtype=np.int64)
-        return np.unique(np.concatenate(hits))
+        seen = np.zeros(len(self.choices), dtype=bool)
+        for ids in hits:
+            seen[ids] = True
+        return np.flatnonzero(seen)
 
     def _similar_keys(self, words: str) -> list[str]:
         found: list[str] = []
         for token in words.split():
-            matches = process.extract(
-                token, self._key_list, scorer=fuzz.ratio, score_cutoff=SIMILAR_WORD, limit=20
-            )
+            # ratio >= SIMILAR_WORD needs |len a - len b| <= (1 - SIMILAR_WORD / 100) (len a + len b):
+            # only keys of such a length can match (their order kept, so ties rank as before)
+            slack = (1.0 - SIMILAR_WORD / 100.0) * (len(token) + self._key_len) + 1e-9
+            near = self._key_list[np.abs(self._key_len - len(token)) <= slack]
+            matches = process.extract(token, near, scorer=fuzz.ratio, score_cutoff=SIMILAR_WORD, limit=20)
             found.extend(key for key, _, _ in matches)
         return found
 
-    def score(self, query: str) -> np.ndarray:
-        """Best score (0-100) of every choice against ``query`` (whole title and its parts)."""
+    def score(self, query: str, *, floor: float = 0.0) -> np.ndarray:
+        """Best score (0-100) of every choice against ``query`` (whole title and its parts).
+
+        With a ``floor``, titles that cannot score ``floor`` are skipped (left at 0); the
+        scores of the others are those computed without it.
+        """
         best = np.zeros(len(self.choices), dtype=np.float64)
         for k, variant in enumerate(title_variants(query)):
-            ids, s = self._variant_scores(variant, whole=k == 0)
-            s = s * (1.0 if k == 0 else _part_weight(variant))
+            weight = 1.0 if k == 0 else _part_weight(variant)
+            ids, s = self._variant_scores(variant, whole=k == 0, floor=floor / weight)
+            s = s * weight
             best[ids] = np.maximum(best[ids], s)
         return best
 
-    def _variant_scores(self, variant: str, *, whole: bool) -> tuple[np.ndarray, np.ndarray]:
+    def _variant_scores(self, variant: str, *, whole: bool, floor: float) -> tuple[np.ndarray, np.ndarray]:
         # Parts recur across titles ("sales associate", "assistant"): score each once per index.
-        if (variant, whole) in self._variants:
-            return self._variants[variant, whole]
-        ids = self.candidates(variant, whole=whole)
-        s = _pair_scores(variant, [self.choices[i] for i in ids])
-        same_head = self._last[ids] == variant.rsplit(" ", 1)[-1]
+        key = (variant, whole, floor)
+        if key in self._variants:
+            return self._variants[key]
+        head = variant.rsplit(" ", 1)[-1]
+        # The lowest mean score s that can still reach ``floor``: a shared head word lifts s to
+        # s + HEAD_SHARE (100 - s). None can when even that needs more than 100 (a bare "manager").
+        lowest = (floor - 100.0 * HEAD_SHARE) / (1.0 - HEAD_SHARE)
+        ids = self.candidates(variant, whole=whole) if lowest <= 100.0 + _MARGIN else _NONE
+        same_head = self._last[ids] == self._heads.get(head, -1)
+        token_sort = _ratios(_sort_tokens(variant), self._sorted[ids], scorer=fuzz.ratio)
+        if floor > 0.0:
+            # s is the mean of token_sort and token_set (<= 100): s >= need needs token_sort >= 2 need - 100
+            need = np.where(same_head, lowest, floor)
+            keep = token_sort >= 2.0 * need - 100.0 - _MARGIN
+            ids, same_head, token_sort = ids[keep], same_head[keep], token_sort[keep]
+        token_set = _ratios(variant, self._choice_array[ids], scorer=fuzz.token_set_ratio)
+        s = np.asarray((token_set + token_sort) / 2.0, dtype=np.float64)
         scored = (ids, np.where(same_head, s + HEAD_SHARE * (100.0 - s), s))
         if len(self._variants) < _VARIANT_CACHE:
-            self._variants[variant, whole] = scored
+            self._variants[key] = scored
         return scored
 
-    def rank(self, query: str) -> list[tuple[int, float, int]]:
+    def rank(self, query: str, *, floor: float = 0.0) -> list[tuple[int, float, int]]:
         """(occupation row, score, choice id) for every occupation with a score, best first.
 
         Occupations rank by their best title score; ties go to the one with
         more well-matching titles (``support``: each title scoring 80-100 adds
         0-1), then to the stronger title source, then to the lower code.
+        With a ``floor`` (at most 80), only titles scoring at least ``floor`` count;
+        occupations scoring 80 or more rank as they do without it.
         """
-        if query in self._cache:
-            return self._cache[query]
-        best = self.score(query)
-        raw = best[self._entry_choice]
-        hit = np.flatnonzero(raw > 0)
-        rows, raw = self._entry_row[hit], raw[hit]
+        if (query, floor) in self._cache:
+            return self._cache[query, floor]
+        best = self.score(query, floor=floor)
+        scored = np.flatnonzero((best > 0) & (best >= floor))
+        hit = _ranges(self._entry_start[scored], self._entry_start[scored + 1])  # in entry order
+        rows, raw = self._entry_row[hit], best[self._entry_choice[hit]]
         top = np.zeros(self._n_rows)
         np.maximum.at(top, rows, raw)
         support = np.zeros(self._n_rows)
@@ -192,7 +232,7 @@ class TitleIndex:
                 matched.setdefault(row, int(self._entry_choice[hit[i]]))
         out = [(int(r), float(top[r]), matched[int(r)]) for r in order]
         if len(self._cache) < 100_000:
-            self._cache[query] = out
+            self._cache[query, floor] = out
         return out
 
 
@@ -200,6 +240,9 @@ class TitleIndex:
 SIMILAR_WORD = 80.0
 # Scored title parts kept per index (each at most a few thousand floats).
 _VARIANT_CACHE = 4096
+# Score points of slack in the bounds that skip titles (float32 rounding is far smaller).
+_MARGIN = 0.01
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 def _part_weight(part: str) -> float:
@@ -207,12 +250,23 @@ def _part_weight(part: str) -> float:
     return GENERIC_PART_WEIGHT if part in GENERIC_ROLES else PART_WEIGHT
 
 
-def _pair_scores(query: str, texts: list[str]) -> np.ndarray:
-    if not texts:
-        return np.zeros(0)
-    token_set = process.cdist([query], texts, scorer=fuzz.token_set_ratio, dtype=np.float32)
-    token_sort = process.cdist([query], texts, scorer=fuzz.token_sort_ratio, dtype=np.float32)
-    return np.asarray((token_set[0] + token_sort[0]) / 2.0, dtype=np.float64)
+def _sort_tokens(text: str) -> str:
+    return " ".join(sorted(text.split()))
+
+
+def _ratios(query: str, texts: np.ndarray, *, scorer: Any) -> np.ndarray:
+    # fuzz.ratio of token-sorted strings is fuzz.token_sort_ratio of the strings: sorted once
+    if not len(texts):
+        return np.zeros(0, dtype=np.float32)
+    return np.asarray(process.cdist([query], texts, scorer=scorer, dtype=np.float32)[0])
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The concatenation of ``arange(s, e)`` for each pair, in order."""
+    lengths = ends - starts
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    out: np.ndarray = np.arange(int(lengths.sum()), dtype=np.int64) + offsets
+    return out
 
 
 def _keys(words: str) -> set[str]:
@@ -297,16 +351,23 @@ def title_matches(store: OccupationStore, title: str) -> list[TitleMatch]:
     if not query:
         return []
     index = title_index(store)
-    ranked = [r for r in index.rank(title.strip()) if r[1] / 100.0 >= RAW_FLOOR]
+    # titles scoring under the floor cannot make an occupation reach it: they are not scored
+    found = index.rank(title.strip(), floor=100.0 * RAW_FLOOR - _MARGIN)
+    ranked = [r for r in found if r[1] / 100.0 >= RAW_FLOOR]
     scores = np.asarray([score for _, score, _ in ranked])
+    # |a - b| <= TIE_POINTS, counted on the sorted scores (exact: all are within 64-128)
+    ordered = np.sort(scores)
+    tied = np.searchsorted(ordered, scores + TIE_POINTS, "right") - np.searchsorted(
+        ordered, scores - TIE_POINTS, "left"
+    )
     return [
         TitleMatch(
             row=row,
             raw=score / 100.0,
             matched=index.choices[choice],
-            tied=int((np.abs(scores - score) <= TIE_POINTS).sum()),
+            tied=int(n),
             exact=index.choices[choice] == query,
             synonym=index.is_synonym(choice, row),
         )
-        for row, score, choice in ranked
+        for (row, score, choice), n in zip(ranked, tied, strict=True)
     ]

@@ -101,3 +101,22 @@ def test_the_nav_link_explores_without_a_client(page: Page, server: str) -> None
     page.wait_for_load_state()
     assert "Unknown: no O*NET occupation matches" in page.inner_text("#main")
     assert_accessible(page)
+
+
+def test_a_peer_support_title_through_related_occupations(page: Page, server: str, client_id: str) -> None:
+    # A specialist looks up "peer support specialist", reads the profile, follows a related
+    # occupation and comes back to the same search without typing it again.
+    log_in(page, server, "specialist")
+    page.goto(f"{server}/clients/{client_id}/explore")
+    page.get_by_label("Job title").fill("peer support specialist")
+    page.get_by_role("button", name="Find occupations").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Social and Human Service Assistants", exact=True).click()
+    page.wait_for_load_state()
+    assert "O*NET counts “peer support specialist” among the jobs of" in page.inner_text("#main")
+    assert_accessible(page)
+    page.locator("ol.related a").first.click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Back to the occupations for “peer support specialist”").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Occupations for “peer support specialist”").is_visible()

@@ -88,6 +88,62 @@ def test_occupation_page_shows_profile_related_and_the_clients_openings(
     assert re.search(rf'href="/clients/{client_id}/explore/\d\d-\d{{4}}\.\d\d"', page.text)
 
 
+PEER_SUPPORT = "21-1093.00"  # Social and Human Service Assistants
+
+
+def test_a_searched_title_is_kept_through_related_occupations(
+    browser_for: Any, setting: dict[str, Any]
+) -> None:
+    # From "recovery coach" to a related occupation and back to the search, without retyping it.
+    browser: Browser = browser_for(setting["specialist"])
+    base = f"/clients/{setting['client']['id']}/explore"
+    found = browser.get(base, params={"title": "recovery coach"})
+    assert f'href="{base}/{PEER_SUPPORT}?q=recovery%20coach"' in found.text
+    page = browser.get(f"{base}/{PEER_SUPPORT}", params={"q": "recovery coach"})
+    related = re.findall(rf'href="{base}/(\d\d-\d{{4}}\.\d\d)\?q=recovery%20coach"', page.text)
+    assert len(related) >= 5, "related occupations drop the searched title"
+    hop = browser.get(f"{base}/{related[0]}", params={"q": "recovery coach"})
+    assert f'href="{base}?title=recovery%20coach"' in hop.text  # "Back to the occupations for ..."
+
+
+def test_the_profile_says_it_describes_the_whole_occupation(
+    browser_for: Any, setting: dict[str, Any]
+) -> None:
+    # A peer support specialist is not a bachelor's-degree job because O*NET's occupation is.
+    browser: Browser = browser_for(setting["specialist"])
+    base = f"/clients/{setting['client']['id']}/explore/{PEER_SUPPORT}"
+    text = _text(browser.get(base, params={"q": "peer support specialist"}).text)
+    assert (
+        "O*NET counts “peer support specialist” among the jobs of Social and Human Service Assistants" in text
+    )
+    assert "the preparation and demands of one job with that title can differ" in text
+    assert "O*NET counts" not in _text(browser.get(base).text)  # reached without a search
+    # a related occupation, reached with the search kept for the way back, is not one of its jobs
+    related = (
+        f"/clients/{setting['client']['id']}/explore/21-1021.00"  # Child, Family, and School Social Workers
+    )
+    page = browser.get(related, params={"q": "peer support specialist"})
+    assert page.status_code == 200 and "O*NET counts" not in _text(page.text)
+
+
+def test_openings_with_the_same_title_and_employer_are_told_apart(
+    api: Api, browser_for: Any, setting: dict[str, Any]
+) -> None:
+    liaison = api.headers(make_user(api, Role.LIAISON))
+    employer = api.create_employer(liaison, name="New Hope Recovery Center")
+    details = opening_details(title="Peer Support Specialist", description="Support people in recovery.")
+    places = ({"lat": 41.8850, "lon": -87.6350}, {"lat": 41.9100, "lon": -87.6500})  # two sites
+    ids = [api.create_opening(liaison, employer["id"], **details | {"location": at})["id"] for at in places]
+    browser: Browser = browser_for(setting["specialist"])
+    page = browser.get(f"/clients/{setting['client']['id']}/explore/{PEER_SUPPORT}").text
+    for opening_id in ids:
+        label = (
+            f'aria-label="Why or why not Peer Support Specialist at New Hope Recovery Center ({opening_id})"'
+        )
+        assert page.count(label) == 1, opening_id
+        assert f"at New Hope Recovery Center · {opening_id}" in _text(page)
+
+
 def test_without_a_client_there_are_no_openings(browser_for: Any, setting: dict[str, Any]) -> None:
     browser: Browser = browser_for(setting["specialist"])
     page = browser.get(f"/explore/{DISHWASHERS}")
