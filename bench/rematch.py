@@ -38,7 +38,7 @@ from bench import naive
 from bench.common import SEED, load_average, machine
 from matcher import demo
 from matcher.assembly import trained_text_model
-from matcher.options import what_would_open
+from matcher.options import what_would_open_many
 from matcher.rematch.candidates import plan_chunks
 from matcher.rematch.context import ScoringContext
 from matcher.rematch.executors import CpuSample, run_task
@@ -258,8 +258,9 @@ def measure_options(inputs: Inputs, result: RematchResult, text_model: TfidfVect
     """Wall seconds of what the digest step adds for the clients the run left with no suggestion.
 
     As ``api.rematch.finish`` does it: their shortlists with near misses in one call, then what
-    would open more options for each (the engine only, no database). The service's engine is
-    already fitted on the pool (its cache), so fitting one here is not timed.
+    would open more options for all of them (``what_would_open_many``; the engine only, no
+    database). The service's engine is already fitted on the pool (its cache), so fitting one
+    here is not timed.
     """
     matcher = fit_matcher(inputs.openings, as_of=demo.DEMO_AS_OF, text_model=text_model)
     listed = set(result.rows["client_id"])
@@ -267,7 +268,7 @@ def measure_options(inputs: Inputs, result: RematchResult, text_model: TfidfVect
     blocked: dict[str, list[str]] = {c.id: [] for c in empty}
     t0, cpu0 = time.perf_counter(), time.process_time()
     matcher.recommend(empty, k=10, blocked=blocked, explain_exclusions=False, near_misses=NEAR_MISSES)
-    changes = [what_would_open(matcher, c, blocked=blocked) for c in empty]
+    changes = what_would_open_many(matcher, empty, blocked=blocked)
     wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     _out(
         f"  {len(empty):,} clients with no suggestion; {sum(1 for ch in changes if ch):,} of them with "

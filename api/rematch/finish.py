@@ -27,7 +27,7 @@ from api.rematch import store as rematch_store
 from api.rematch.caseload import display_name, run_kind, summary_of
 from api.rematch.models import RematchDigest, RematchOpeningLoad, RematchRun, RunStatus, ShortlistVersion
 from matcher.canonical import Legacy, matches
-from matcher.options import change_to_dict, what_would_open
+from matcher.options import change_to_dict, what_would_open_many
 from matcher.pipeline import Matcher
 from matcher.rematch import congestion
 from matcher.rematch.context import ScoringContext
@@ -258,15 +258,14 @@ def _options(
     shortlists = matcher.recommend(
         clients, k=k, blocked=blocked, explain_exclusions=False, near_misses=NEAR_MISSES
     )
+    changes = what_would_open_many(matcher, clients, blocked=blocked)  # a block per chunk of clients
     return {
         s.client_id: {
             "exclusion_counts": dict(s.exclusion_counts),
             "near_misses": [near_miss_to_dict(m) for m in s.near_misses],
-            "changes": [
-                change_to_dict(ch) for ch in what_would_open(matcher, c, blocked=blocked)[:MAX_CHANGES]
-            ],
+            "changes": [change_to_dict(ch) for ch in found[:MAX_CHANGES]],
         }
-        for c, s in zip(clients, shortlists, strict=True)
+        for s, found in zip(shortlists, changes, strict=True)
     }
 
 
