@@ -21,7 +21,7 @@ recommends a change (disclosure least of all): the specialist and the client dec
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +33,7 @@ from matcher.candidates import MARGIN_KM, gather, hilbert_key, reach_km
 from matcher.commute import Commute, PairMinutes, TravelTimes
 from matcher.config import CommuteConfig
 from matcher.constraints import RULES, Failed, failed_codes, failed_codes_at
-from matcher.features import ClientBatch, OpeningIndex, build_clients
+from matcher.features import PAIR_FIELDS, ClientBatch, OpeningIndex, build_clients
 from matcher.features.clients import _named_exclusions as named_exclusions
 from matcher.features.clients import take_clients
 from matcher.features.terms import industry_code
@@ -150,6 +150,8 @@ class _Block:
     rank: np.ndarray  # (J,)
     reach: np.ndarray  # (C,)
     routed: bool
+    # some sorted columns as an index of their own, and which column each of its columns is
+    take: Callable[[np.ndarray], tuple[OpeningIndex, np.ndarray]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +201,7 @@ def what_would_open(
         block.order,
         reach,
         block.travel_times is not None,
+        lambda cols: matcher.block_openings(block, cols),  # in curve order: faster to gather
     )
     return _what_opens(part, matcher, cfg, blocked, travel_times)[0]
 
@@ -259,7 +262,7 @@ def _score_block(
     router = commute_mod.merged(getattr(matcher, "travel_times", None), travel_times)
     trip = commute_mod.estimate(batch, sub, config=mcfg.commute, travel_times=router)
     codes = failed_codes(batch, sub, trip, blocked=blocked)
-    return _Block(batch, sub, trip, codes, cols, reach, routed)
+    return _Block(batch, sub, trip, codes, cols, reach, routed, lambda at: (gather(sub, at), at))
 
 
 def _what_opens(
@@ -278,7 +281,7 @@ def _what_opens(
     client.
     """
     mcfg = matcher.config
-    openable = _openable(part)
+    part, openable = _narrowed(part, _openable(part))
     found: list[_Tried] = []
     for c, client in enumerate(part.batch.clients):
         failing = {int(b) for b in np.unique(part.codes[c][openable[c]]).tolist()}
@@ -318,6 +321,32 @@ def _what_opens(
         kept.sort(key=lambda ch: (-ch.n_opened, -ch.best_score, ch.kind, ch.text))
         out.append(tuple(kept))
     return out
+
+
+def _narrowed(part: _Block, openable: np.ndarray) -> tuple[_Block, np.ndarray]:
+    """The block cut down to the openings some change may open for some client (a few in ten).
+
+    Every later step (changed commutes, stacked rows, checks) then works on those columns only.
+    """
+    cols = np.flatnonzero(openable.any(axis=0))
+    if len(cols) == len(part.index.ids):
+        return part, openable
+    sub, cols = part.take(cols)
+    batch = dataclasses.replace(part.batch, **{n: getattr(part.batch, n)[:, cols] for n in PAIR_FIELDS})
+    base = part.commute
+    new = np.full(len(part.index.ids), -1, dtype=np.int64)
+    new[cols] = np.arange(len(cols))
+    overrides = {}
+    for name, times in base.overrides.items():
+        ci, ji, v = _pairs_of(times)
+        keep = new[ji] >= 0
+        overrides[name] = PairMinutes(len(cols), ci[keep], new[ji[keep]], v[keep])
+    trip = Commute(base.minutes[:, cols], base.mode[:, cols], base.feasible[:, cols], overrides)
+    codes, rank = part.codes[:, cols], part.rank[cols]
+    narrowed = _Block(
+        batch, sub, trip, codes, rank, part.reach, part.routed, lambda at: (gather(sub, at), at)
+    )
+    return narrowed, openable[:, cols]
 
 
 def _stacked(found: Sequence[_Tried], part: _Block) -> ClientBatch:
@@ -380,21 +409,26 @@ def _stacked_commute(
     return Commute(minutes=minutes, mode=mode, feasible=feasible, overrides=overrides)
 
 
+def _pairs_of(times: Mapping[tuple[int, int], float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Router minutes by (row, column) as arrays: rows, columns, minutes."""
+    items = list(times.items())
+    keys = np.array([k for k, _ in items], dtype=np.int64).reshape(-1, 2)
+    return keys[:, 0], keys[:, 1], np.array([v for _, v in items], dtype=np.float64)
+
+
 def _rows_of(
     times: Mapping[tuple[int, int], float], source: np.ndarray, target: np.ndarray
 ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Router minutes of block rows ``source[k]`` as those of rows ``target[k]``: (rows, cols, minutes)."""
     if not len(times) or not len(source):
         return []
-    items = list(times.items())
-    keys = np.array([k for k, _ in items], dtype=np.int64).reshape(-1, 2)
-    values = np.array([v for _, v in items], dtype=np.float64)
-    order = np.argsort(keys[:, 0], kind="stable")
-    keys, values = keys[order], values[order]
-    lo, hi = np.searchsorted(keys[:, 0], source), np.searchsorted(keys[:, 0], source, side="right")
+    ci, ji, values = _pairs_of(times)
+    order = np.argsort(ci, kind="stable")
+    ci, ji, values = ci[order], ji[order], values[order]
+    lo, hi = np.searchsorted(ci, source), np.searchsorted(ci, source, side="right")
     counts = hi - lo
     at = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
-    return [(np.repeat(target, counts), keys[at, 1], values[at])]
+    return [(np.repeat(target, counts), ji[at], values[at])]
 
 
 def _changes(
