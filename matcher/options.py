@@ -21,6 +21,7 @@ recommends a change (disclosure least of all): the specialist and the client dec
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -41,7 +42,7 @@ from matcher.scoring import pair_scores
 from matcher.types import Client, TimeWindow
 
 if TYPE_CHECKING:
-    from matcher.pipeline import Matcher
+    from matcher.pipeline import ClientBlock, Matcher
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -138,9 +139,10 @@ _NAMED = {Failed.EXCLUDED_EMPLOYER: "excluded_by_employer", Failed.EXCLUDED_KEYW
 class _Block:
     """Clients scored against some openings: what every change of theirs starts from.
 
-    ``rank`` is each column's place in id order (ties between equal scores go by it);
-    ``reach`` each client's widest reach (km) over the changes; ``routed``: a router table
-    may reach any opening, so none is left out by distance.
+    ``rank`` is each column's place in id order (ties between equal scores go by it): its
+    column in the fitted index once narrowed (:func:`_narrowed`, as every part given to
+    :func:`_what_opens`); ``reach`` each client's widest reach (km) over the changes;
+    ``routed``: a router table may reach any opening, so none is left out by distance.
     """
 
     batch: ClientBatch
@@ -150,7 +152,7 @@ class _Block:
     rank: np.ndarray  # (J,)
     reach: np.ndarray  # (C,)
     routed: bool
-    # some sorted columns as an index of their own, and which column each of its columns is
+    # sorted columns as an index of their own, and which column of the block each of its columns is
     take: Callable[[np.ndarray], tuple[OpeningIndex, np.ndarray]]
 
 
@@ -176,7 +178,9 @@ def what_would_open(
 ) -> tuple[Change, ...]:
     """The single changes that would open more openings for ``client``, best first.
 
-    Ranked by how many more openings each opens, then by the best score among them.
+    Ranked by how many more openings each opens, then by the best score among them. Starts
+    from the client's shortlist's scored block (``Matcher.client_block``); when the widest
+    change reaches beyond it, only the ring of openings beyond it is checked, not a new block.
 
     Parameters
     ----------
@@ -189,21 +193,24 @@ def what_would_open(
         Router minutes that override the commute estimate (beside the engine's own router).
     config : OptionsConfig, optional
     """
-    cfg = config or OptionsConfig()
+    cfg, index = config or OptionsConfig(), matcher.index
     reach = _widest_reach([client], cfg, matcher.config.commute)
-    block = matcher.client_block(client, reach=float(reach[0]), blocked=blocked, travel_times=travel_times)
-    scored = block.scored
-    part = _Block(
-        scored.clients,
-        block.index,
-        scored.commute,
-        scored.codes,
-        block.order,
-        reach,
-        block.travel_times is not None,
-        lambda cols: matcher.block_openings(block, cols),  # in curve order: faster to gather
+    own = float(reach_km([client], matcher.config.commute)[0])
+    block = matcher.client_block(client, reach=own, blocked=blocked, travel_times=travel_times)
+    scored, routed = block.scored, block.travel_times is not None
+    take = functools.partial(matcher.block_openings, block)  # in curve order: faster to gather
+    whole = _Block(
+        scored.clients, block.index, scored.commute, scored.codes, block.order, reach, routed, take
     )
-    return _what_opens(part, matcher, cfg, blocked, travel_times)[0]
+    part, openable = _narrowed(whole, _openable(whole))
+    if block.index is not index:  # ranks as columns of the fitted index, as the ring's are
+        part = dataclasses.replace(
+            part, rank=np.array([index.position[i] for i in part.index.ids], dtype=np.int64)
+        )
+    parts = [(part, openable)]
+    if not routed and block.reach < reach[0]:
+        parts += _ring(matcher, block, reach, blocked)
+    return _what_opens(parts, matcher, cfg, blocked, travel_times)[0]
 
 
 def what_would_open_many(
@@ -228,9 +235,9 @@ def what_would_open_many(
     order = np.argsort(hilbert_key(geo.lat_lon(geo.unit_vectors([c.home for c in clients]))), kind="stable")
     for start in range(0, len(clients), chunk_size):
         rows = order[start : start + chunk_size].tolist()
-        chunk = [clients[r] for r in rows]
-        part = _score_block(matcher, chunk, cfg, blocked, travel_times)
-        for r, changes in zip(rows, _what_opens(part, matcher, cfg, blocked, travel_times), strict=True):
+        whole = _score_block(matcher, [clients[r] for r in rows], cfg, blocked, travel_times)
+        parts = [_narrowed(whole, _openable(whole))]
+        for r, changes in zip(rows, _what_opens(parts, matcher, cfg, blocked, travel_times), strict=True):
             out[r] = changes
     return out
 
@@ -262,65 +269,116 @@ def _score_block(
     router = commute_mod.merged(getattr(matcher, "travel_times", None), travel_times)
     trip = commute_mod.estimate(batch, sub, config=mcfg.commute, travel_times=router)
     codes = failed_codes(batch, sub, trip, blocked=blocked)
-    return _Block(batch, sub, trip, codes, cols, reach, routed, lambda at: (gather(sub, at), at))
+    return _Block(batch, sub, trip, codes, cols, reach, routed, functools.partial(_gathered, sub))
+
+
+def _gathered(index: OpeningIndex, cols: np.ndarray) -> tuple[OpeningIndex, np.ndarray]:
+    return gather(index, cols), cols
+
+
+def _ring(
+    matcher: Matcher, block: ClientBlock, reach: np.ndarray, blocked: Mapping[str, Collection[str]] | None
+) -> list[tuple[_Block, np.ndarray]]:
+    """The openings beyond a client's block, within its widest reach, that fail only the commute.
+
+    Every opening there lies beyond the client's own reach, so it fails the commute; the other
+    rules are checked with the block's client features (only the exclusions by name are looked
+    up for these openings). Placed, not remote: the block holds every remote or unplaced one.
+    """
+    index, batch = matcher.index, block.scored.clients
+    home = batch.xyz[0]
+    dot = index.xyz @ home
+    ring = (dot >= geo.cos_of_km(reach[0] + MARGIN_KM)) & (dot < geo.cos_of_km(block.reach))
+    ring &= index.located & ~index.remote
+    held = np.flatnonzero(block.index.xyz @ home < geo.cos_of_km(block.reach))  # the block's own, beyond
+    ring[[index.position[block.index.ids[int(j)]] for j in held]] = False
+    cols = np.flatnonzero(ring)
+    if not len(cols):
+        return []
+    sub = gather(index, cols)
+    named = named_exclusions(batch.clients, sub, matcher.vocab.avoidance_topics)
+    by_employer, by_keyword = named
+    batch = dataclasses.replace(batch, excluded_by_employer=by_employer, excluded_by_keyword=by_keyword)
+    shape = (1, len(cols))
+    far = Commute(np.full(shape, np.inf), np.full(shape, -1, dtype=np.int8), np.zeros(shape, dtype=bool), {})
+    others = [r for r in RULES if r.code is not Failed.COMMUTE_TOO_LONG]
+    codes = failed_codes(batch, sub, far, blocked=blocked, rules=others) | np.uint16(Failed.COMMUTE_TOO_LONG)
+    part = _Block(batch, sub, far, codes, cols, reach, False, functools.partial(_gathered, sub))
+    return [_narrowed(part, codes == np.uint16(Failed.COMMUTE_TOO_LONG))]
 
 
 def _what_opens(
-    part: _Block,
+    parts: Sequence[tuple[_Block, np.ndarray]],
     matcher: Matcher,
     cfg: OptionsConfig,
     blocked: Mapping[str, Collection[str]] | None,
     travel_times: TravelTimes | None,
 ) -> list[tuple[Change, ...]]:
-    """Per client of the block, its changes, ranked: every client's changes as rows of one batch.
+    """Per client, its changes, ranked: every client's changes as rows of one batch per part.
 
-    Row ``r`` (a change of client ``owner[r]``) opens the openings whose only failed bit is its
-    rule's (and that some change may open: :func:`_openable`) and which pass that rule now,
-    checked as listed pairs. A row changing the commute (limit or modes) has its commute
-    estimated anew, the others keep their client's. The opened pairs are scored as the changed
-    client.
+    ``parts`` hold the same clients against disjoint openings, each with what some change may
+    open there (:func:`_openable`), ranks as columns of the fitted index; the first part is the
+    whole block, the others a ring beyond it (openings failing the commute alone). Row ``r`` (a
+    change of client ``owner``) opens the openings whose only failed bit is its rule's and which
+    pass that rule now, checked as listed pairs; the opened pairs are scored as the changed client.
     """
-    mcfg = matcher.config
-    part, openable = _narrowed(part, _openable(part))
+    main, main_openable = parts[0]
     found: list[_Tried] = []
-    for c, client in enumerate(part.batch.clients):
-        failing = {int(b) for b in np.unique(part.codes[c][openable[c]]).tolist()}
-        found += [t for t in _changes(client, c, part, openable[c], matcher, cfg) if int(t.code) in failing]
-    per_client: list[list[Change]] = [[] for _ in part.batch.clients]
-    if found:
-        stacked = _stacked(found, part)
-        trip = _stacked_commute(found, stacked, part, mcfg.commute, matcher, travel_times)
-        owner = np.array([t.owner for t in found], dtype=np.int64)
-        own = np.array([int(t.code) for t in found], dtype=np.uint16)
-        ri, ji = np.nonzero((part.codes[owner] == own[:, None]) & openable[owner])
-        ok = np.zeros(len(ri), dtype=bool)
-        for rule in (r for r in RULES if int(r.code) in set(own.tolist())):
-            at = np.flatnonzero(own[ri] == int(rule.code))
-            now = failed_codes_at(
-                stacked, part.index, ri[at], ji[at], commute=trip, blocked=blocked, rules=[rule]
+    for c, client in enumerate(main.batch.clients):
+        failing = {int(b) for part, openable in parts for b in np.unique(part.codes[c][openable[c]]).tolist()}
+        found += _changes(client, c, main, main_openable[c], failing, matcher, cfg)
+    opened = [_opened(found, part, openable, matcher, blocked, travel_times) for part, openable in parts]
+    row, col, score = (np.concatenate(x) for x in zip(*opened, strict=True))
+    by_row = np.lexsort((col, -score, row))  # per row: best first, ties in id order
+    row, col, score = row[by_row], col[by_row], score[by_row]
+    at = np.searchsorted(row, np.arange(len(found) + 1))
+    ids = matcher.index.ids
+    per_client: list[list[Change]] = [[] for _ in main.batch.clients]
+    for r, t in enumerate(found):
+        cols, mine = col[at[r] : at[r + 1]], score[at[r] : at[r + 1]]
+        if len(cols):
+            top = zip(cols[: cfg.best].tolist(), mine[: cfg.best].tolist(), strict=True)
+            best = tuple(Opened(ids[j], round(v, 2)) for j, v in top)
+            per_client[t.owner].append(
+                Change(t.kind, str(t.code.name), t.text, t.client, len(cols), best, cols, ids)
             )
-            ok[at] = now == 0
-        ci, ji = ri[ok], ji[ok]
-        scores = pair_scores(
-            stacked, part.index, trip, ci, ji, scoring=mcfg.scoring, commute_config=mcfg.commute
-        )
-        at = np.searchsorted(ci, np.arange(len(found) + 1))
-        for r, t in enumerate(found):
-            cols, mine = ji[at[r] : at[r + 1]], scores[1][at[r] : at[r + 1]]
-            if not len(cols):
-                continue
-            order = np.lexsort((part.rank[cols], -mine))[: cfg.best]
-            best = tuple(
-                Opened(part.index.ids[int(cols[q])], round(float(mine[q]), 2)) for q in order.tolist()
-            )
-            change = Change(t.kind, str(t.code.name), t.text, t.client, len(cols), best, cols, part.index.ids)
-            per_client[t.owner].append(change)
     out = []
     for changes in per_client:
         kept = _without_redundant(changes)
         kept.sort(key=lambda ch: (-ch.n_opened, -ch.best_score, ch.kind, ch.text))
         out.append(tuple(kept))
     return out
+
+
+def _opened(
+    found: Sequence[_Tried],
+    part: _Block,
+    openable: np.ndarray,
+    matcher: Matcher,
+    blocked: Mapping[str, Collection[str]] | None,
+    travel_times: TravelTimes | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs the rows of ``found`` open in one part: (row, rank of the opening, score)."""
+    mcfg = matcher.config
+    own = np.array([int(t.code) for t in found], dtype=np.uint16)
+    owner = np.array([t.owner for t in found], dtype=np.int64)
+    rows = np.flatnonzero(((part.codes[owner] == own[:, None]) & openable[owner]).any(axis=1))
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    mine = [found[r] for r in rows.tolist()]
+    stacked = _stacked(mine, part, matcher)
+    trip = _stacked_commute(mine, stacked, part, mcfg.commute, matcher, travel_times)
+    ri, ji = np.nonzero((part.codes[owner[rows]] == own[rows, None]) & openable[owner[rows]])
+    ok = np.zeros(len(ri), dtype=bool)
+    for rule in (r for r in RULES if int(r.code) in set(own[rows].tolist())):
+        at = np.flatnonzero(own[rows][ri] == int(rule.code))
+        now = failed_codes_at(
+            stacked, part.index, ri[at], ji[at], commute=trip, blocked=blocked, rules=[rule]
+        )
+        ok[at] = now == 0
+    ri, ji = ri[ok], ji[ok]
+    scores = pair_scores(stacked, part.index, trip, ri, ji, scoring=mcfg.scoring, commute_config=mcfg.commute)
+    return rows[ri], part.rank[ji], scores[1]
 
 
 def _narrowed(part: _Block, openable: np.ndarray) -> tuple[_Block, np.ndarray]:
@@ -344,12 +402,12 @@ def _narrowed(part: _Block, openable: np.ndarray) -> tuple[_Block, np.ndarray]:
     trip = Commute(base.minutes[:, cols], base.mode[:, cols], base.feasible[:, cols], overrides)
     codes, rank = part.codes[:, cols], part.rank[cols]
     narrowed = _Block(
-        batch, sub, trip, codes, rank, part.reach, part.routed, lambda at: (gather(sub, at), at)
+        batch, sub, trip, codes, rank, part.reach, part.routed, functools.partial(_gathered, sub)
     )
     return narrowed, openable[:, cols]
 
 
-def _stacked(found: Sequence[_Tried], part: _Block) -> ClientBatch:
+def _stacked(found: Sequence[_Tried], part: _Block, matcher: Matcher) -> ClientBatch:
     """One batch whose row ``r`` is the client as changed by ``found[r]``."""
     stacked = take_clients(part.batch, [t.owner for t in found])
     changes: dict[str, Any] = {}
@@ -362,7 +420,9 @@ def _stacked(found: Sequence[_Tried], part: _Block) -> ClientBatch:
     for code, name in _NAMED.items():  # an exclusion dropped: its openings looked up for the changed client
         rows = [r for r, t in enumerate(found) if t.code is code]
         if rows:
-            masks = named_exclusions([found[r].client for r in rows], part.index)
+            masks = named_exclusions(
+                [found[r].client for r in rows], part.index, matcher.vocab.avoidance_topics
+            )
             value = changes.get(name, getattr(stacked, name).copy())
             value[rows] = masks[list(_NAMED).index(code)]
             changes[name] = value
@@ -436,10 +496,14 @@ def _changes(
     c: int,
     part: _Block,
     openable: np.ndarray,
+    failing: Collection[int],
     matcher: Matcher,
     cfg: OptionsConfig,
 ) -> list[_Tried]:
-    """Every change tried for client ``c`` of the block, with the batch values it changes."""
+    """The changes tried for client ``c`` of the block, with the batch values each changes.
+
+    Only changes of the rules ``failing`` (some opening fails that rule alone): another opens nothing.
+    """
     out: list[_Tried] = []
     rep = dataclasses.replace
     batch = part.batch
@@ -447,13 +511,16 @@ def _changes(
     def tried(kind: str, code: Failed, changed: Client, text: str, **values: Any) -> None:
         out.append(_Tried(kind, code, text, changed, c, values))
 
+    def fails(code: Failed) -> bool:
+        return int(code) in failing
+
     modes = list(matcher.config.commute.modes)
     limit = client.max_commute_minutes
-    for extra in cfg.commute_minutes:
+    for extra in cfg.commute_minutes if fails(Failed.COMMUTE_TOO_LONG) else ():
         changed = rep(client, max_commute_minutes=limit + extra)
         text = f"With a commute limit of {limit + extra} minutes instead of {limit}"
         tried("commute_limit", Failed.COMMUTE_TOO_LONG, changed, text, limit=float(limit + extra))
-    for mode in cfg.learnable_modes:
+    for mode in cfg.learnable_modes if fails(Failed.COMMUTE_TOO_LONG) else ():
         if mode in modes and mode not in client.modes:
             changed = rep(client, modes=(*client.modes, mode))
             has = batch.modes[c].copy()
@@ -461,7 +528,7 @@ def _changes(
             text = f"If the client learned to travel by {mode} (travel training)"
             tried("learn_mode", Failed.COMMUTE_TOO_LONG, changed, text, modes=has)
     lo, hi = client.min_hours, client.max_hours
-    for step in cfg.hours_step:
+    for step in cfg.hours_step if fails(Failed.HOURS_OUT_OF_RANGE) else ():
         if lo > 0:
             new = max(lo - step, 0.0)
             text = f"With a minimum of {new:g} hours a week instead of {lo:g}"
@@ -469,19 +536,19 @@ def _changes(
         text = f"With a maximum of {hi + step:g} hours a week instead of {hi:g}"
         changed = rep(client, max_hours=hi + step)
         tried("max_hours", Failed.HOURS_OUT_OF_RANGE, changed, text, max_hours=hi + step)
-    alone = openable & (part.codes[c] == np.uint16(Failed.SCHEDULE_OUTSIDE_AVAILABILITY))
-    if alone.any():
-        for window in _missing_windows(client, alone, part.index)[: cfg.windows]:
+    if fails(Failed.SCHEDULE_OUTSIDE_AVAILABILITY):
+        alone = openable & (part.codes[c] == np.uint16(Failed.SCHEDULE_OUTSIDE_AVAILABILITY))
+        for window in _missing_windows(client, alone, part.index, cfg.windows):
             changed = rep(client, availability=(*client.availability, *window))
             avail = schedule.masks([changed.availability], cover=False)[0]
             text = f"If the client were also available {_window_text(window)}"
             tried("availability", Failed.SCHEDULE_OUTSIDE_AVAILABILITY, changed, text, avail=avail)
     floor = client.wage_floor
-    for step in cfg.wage_step if floor > 0 else ():
+    for step in cfg.wage_step if floor > 0 and fails(Failed.WAGE_BELOW_FLOOR) else ():
         new = max(round(floor - step, 2), 0.0)
         text = f"With a wage floor of ${new:.2f} an hour instead of ${floor:.2f}"
         tried("wage_floor", Failed.WAGE_BELOW_FLOOR, rep(client, wage_floor=new), text, wage_floor=new)
-    if not client.discloses and batch.required[c].any():
+    if not client.discloses and batch.required[c].any() and fails(Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE):
         text = (
             "If the client chose to disclose to employers (accommodations available on request "
             "would count); disclosure is the client's own choice"
@@ -489,7 +556,7 @@ def _changes(
         changed = rep(client, discloses=True)
         tried("disclose", Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE, changed, text, discloses=True)
     vocab, mcfg = matcher.vocab, matcher.config
-    for name in client.excluded_industries:
+    for name in client.excluded_industries if fails(Failed.EXCLUDED_INDUSTRY) else ():
         changed = rep(client, excluded_industries=tuple(x for x in client.excluded_industries if x != name))
         table = np.zeros_like(batch.excluded_industries[c])
         for phrase in changed.excluded_industries:
@@ -498,15 +565,17 @@ def _changes(
                 table[code] = True
         text = f'Without the excluded industry "{name}"'
         tried("remove_exclusion", Failed.EXCLUDED_INDUSTRY, changed, text, excluded_industries=table)
-    for name in client.excluded_employers:  # the masks are looked up for every such row at once
+    for name in (
+        client.excluded_employers if fails(Failed.EXCLUDED_EMPLOYER) else ()
+    ):  # masks: all rows at once
         changed = rep(client, excluded_employers=tuple(x for x in client.excluded_employers if x != name))
         tried(
             "remove_exclusion", Failed.EXCLUDED_EMPLOYER, changed, f'Without the excluded employer "{name}"'
         )
-    for name in client.excluded_keywords:
+    for name in client.excluded_keywords if fails(Failed.EXCLUDED_KEYWORD) else ():
         changed = rep(client, excluded_keywords=tuple(x for x in client.excluded_keywords if x != name))
         tried("remove_exclusion", Failed.EXCLUDED_KEYWORD, changed, f'Without the excluded keyword "{name}"')
-    if client.avoid_background_check:
+    if client.avoid_background_check and fails(Failed.BACKGROUND_CHECK):
         changed = rep(client, avoid_background_check=False)
         text = "If the client accepted openings with a background check"
         tried("remove_exclusion", Failed.BACKGROUND_CHECK, changed, text, avoid_background_check=False)
@@ -555,14 +624,18 @@ def _openable(part: _Block) -> np.ndarray:
     return result
 
 
-def _missing_windows(client: Client, alone: np.ndarray, index: OpeningIndex) -> list[tuple[TimeWindow, ...]]:
-    """Windows that would cover what some opening's shifts need beyond the availability.
+def _missing_windows(
+    client: Client, alone: np.ndarray, index: OpeningIndex, most: int
+) -> list[tuple[TimeWindow, ...]]:
+    """Up to ``most`` windows that would cover what some opening's shifts need beyond the availability.
 
     Per distinct shift pattern of the openings failing the schedule alone (``alone``), its
     shifts not inside the availability (``schedule.uncovered``); kept when they are one shift,
     or the same hours on several days (one weekly window: "also 07:00-11:00 on Monday and
     Tuesday"). Those needed by the most such openings first.
     """
+    if most < 1:
+        return []
     _, first, counts = np.unique(index.shift_inverse[alone], return_index=True, return_counts=True)
     seen: set[tuple[TimeWindow, ...]] = set()
     out: list[tuple[TimeWindow, ...]] = []
@@ -572,6 +645,8 @@ def _missing_windows(client: Client, alone: np.ndarray, index: OpeningIndex) -> 
         if missing and len({(w.start, w.end) for w in missing}) == 1 and missing not in seen:
             seen.add(missing)
             out.append(missing)
+            if len(out) == most:
+                break
     return out
 
 
