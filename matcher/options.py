@@ -42,7 +42,7 @@ from matcher.scoring import pair_scores
 from matcher.types import Client, TimeWindow
 
 if TYPE_CHECKING:
-    from matcher.pipeline import ClientBlock, Matcher
+    from matcher.pipeline import Matcher
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -139,10 +139,9 @@ _NAMED = {Failed.EXCLUDED_EMPLOYER: "excluded_by_employer", Failed.EXCLUDED_KEYW
 class _Block:
     """Clients scored against some openings: what every change of theirs starts from.
 
-    ``rank`` is each column's place in id order (ties between equal scores go by it): its
-    column in the fitted index once narrowed (:func:`_narrowed`, as every part given to
-    :func:`_what_opens`); ``reach`` each client's widest reach (km) over the changes;
-    ``routed``: a router table may reach any opening, so none is left out by distance.
+    ``rank`` is each column's place in id order (ties between equal scores go by it);
+    ``reach`` each client's widest reach (km) over the changes; ``routed``: a router table
+    may reach any opening, so none is left out by distance.
     """
 
     batch: ClientBatch
@@ -179,8 +178,8 @@ def what_would_open(
     """The single changes that would open more openings for ``client``, best first.
 
     Ranked by how many more openings each opens, then by the best score among them. Starts
-    from the client's shortlist's scored block (``Matcher.client_block``); when the widest
-    change reaches beyond it, only the ring of openings beyond it is checked, not a new block.
+    from the client's shortlist's scored block (``Matcher.client_block``) when it reaches as
+    far as the widest change.
 
     Parameters
     ----------
@@ -193,24 +192,16 @@ def what_would_open(
         Router minutes that override the commute estimate (beside the engine's own router).
     config : OptionsConfig, optional
     """
-    cfg, index = config or OptionsConfig(), matcher.index
+    cfg = config or OptionsConfig()
     reach = _widest_reach([client], cfg, matcher.config.commute)
-    own = float(reach_km([client], matcher.config.commute)[0])
-    block = matcher.client_block(client, reach=own, blocked=blocked, travel_times=travel_times)
+    block = matcher.client_block(client, reach=float(reach[0]), blocked=blocked, travel_times=travel_times)
     scored, routed = block.scored, block.travel_times is not None
     take = functools.partial(matcher.block_openings, block)  # in curve order: faster to gather
     whole = _Block(
         scored.clients, block.index, scored.commute, scored.codes, block.order, reach, routed, take
     )
     part, openable = _narrowed(whole, _openable(whole))
-    if block.index is not index:  # ranks as columns of the fitted index, as the ring's are
-        part = dataclasses.replace(
-            part, rank=np.array([index.position[i] for i in part.index.ids], dtype=np.int64)
-        )
-    parts = [(part, openable)]
-    if not routed and block.reach < reach[0]:
-        parts += _ring(matcher, block, reach, blocked)
-    return _what_opens(parts, matcher, cfg, blocked, travel_times)[0]
+    return _what_opens(part, openable, matcher, cfg, blocked, travel_times)[0]
 
 
 def what_would_open_many(
@@ -230,16 +221,28 @@ def what_would_open_many(
     """
     cfg = config or OptionsConfig()
     out: list[tuple[Change, ...]] = [()] * len(clients)
-    if not clients:
-        return out
-    order = np.argsort(hilbert_key(geo.lat_lon(geo.unit_vectors([c.home for c in clients]))), kind="stable")
+    order = map_order(clients)
     for start in range(0, len(clients), chunk_size):
         rows = order[start : start + chunk_size].tolist()
         whole = _score_block(matcher, [clients[r] for r in rows], cfg, blocked, travel_times)
-        parts = [_narrowed(whole, _openable(whole))]
-        for r, changes in zip(rows, _what_opens(parts, matcher, cfg, blocked, travel_times), strict=True):
+        part, openable = _narrowed(whole, _openable(whole))
+        for r, changes in zip(
+            rows, _what_opens(part, openable, matcher, cfg, blocked, travel_times), strict=True
+        ):
             out[r] = changes
     return out
+
+
+def map_order(clients: Sequence[Client]) -> np.ndarray:
+    """The clients' positions in map order (a Hilbert curve): consecutive ones live near each other.
+
+    Chunks taken in this order are compact, so each is scored against few openings.
+    """
+    if not clients:
+        return np.zeros(0, dtype=np.int64)
+    points = geo.lat_lon(geo.unit_vectors([c.home for c in clients]))
+    result: np.ndarray = np.argsort(hilbert_key(points), kind="stable")
+    return result
 
 
 def _score_block(
@@ -276,72 +279,37 @@ def _gathered(index: OpeningIndex, cols: np.ndarray) -> tuple[OpeningIndex, np.n
     return gather(index, cols), cols
 
 
-def _ring(
-    matcher: Matcher, block: ClientBlock, reach: np.ndarray, blocked: Mapping[str, Collection[str]] | None
-) -> list[tuple[_Block, np.ndarray]]:
-    """The openings beyond a client's block, within its widest reach, that fail only the commute.
-
-    Every opening there lies beyond the client's own reach, so it fails the commute; the other
-    rules are checked with the block's client features (only the exclusions by name are looked
-    up for these openings). Placed, not remote: the block holds every remote or unplaced one.
-    """
-    index, batch = matcher.index, block.scored.clients
-    home = batch.xyz[0]
-    dot = index.xyz @ home
-    ring = (dot >= geo.cos_of_km(reach[0] + MARGIN_KM)) & (dot < geo.cos_of_km(block.reach))
-    ring &= index.located & ~index.remote
-    held = np.flatnonzero(block.index.xyz @ home < geo.cos_of_km(block.reach))  # the block's own, beyond
-    ring[[index.position[block.index.ids[int(j)]] for j in held]] = False
-    cols = np.flatnonzero(ring)
-    if not len(cols):
-        return []
-    sub = gather(index, cols)
-    named = named_exclusions(batch.clients, sub, matcher.vocab.avoidance_topics)
-    by_employer, by_keyword = named
-    batch = dataclasses.replace(batch, excluded_by_employer=by_employer, excluded_by_keyword=by_keyword)
-    shape = (1, len(cols))
-    far = Commute(np.full(shape, np.inf), np.full(shape, -1, dtype=np.int8), np.zeros(shape, dtype=bool), {})
-    others = [r for r in RULES if r.code is not Failed.COMMUTE_TOO_LONG]
-    codes = failed_codes(batch, sub, far, blocked=blocked, rules=others) | np.uint16(Failed.COMMUTE_TOO_LONG)
-    part = _Block(batch, sub, far, codes, cols, reach, False, functools.partial(_gathered, sub))
-    return [_narrowed(part, codes == np.uint16(Failed.COMMUTE_TOO_LONG))]
-
-
 def _what_opens(
-    parts: Sequence[tuple[_Block, np.ndarray]],
+    part: _Block,
+    openable: np.ndarray,
     matcher: Matcher,
     cfg: OptionsConfig,
     blocked: Mapping[str, Collection[str]] | None,
     travel_times: TravelTimes | None,
 ) -> list[tuple[Change, ...]]:
-    """Per client, its changes, ranked: every client's changes as rows of one batch per part.
+    """Per client of the block, its changes, ranked: every client's changes as rows of one batch.
 
-    ``parts`` hold the same clients against disjoint openings, each with what some change may
-    open there (:func:`_openable`), ranks as columns of the fitted index; the first part is the
-    whole block, the others a ring beyond it (openings failing the commute alone). Row ``r`` (a
+    ``openable``: what some change may open for each client (:func:`_openable`). Row ``r`` (a
     change of client ``owner``) opens the openings whose only failed bit is its rule's and which
     pass that rule now, checked as listed pairs; the opened pairs are scored as the changed client.
     """
-    main, main_openable = parts[0]
     found: list[_Tried] = []
-    for c, client in enumerate(main.batch.clients):
-        failing = {int(b) for part, openable in parts for b in np.unique(part.codes[c][openable[c]]).tolist()}
-        found += _changes(client, c, main, main_openable[c], failing, matcher, cfg)
-    opened = [_opened(found, part, openable, matcher, blocked, travel_times) for part, openable in parts]
-    row, col, score = (np.concatenate(x) for x in zip(*opened, strict=True))
-    by_row = np.lexsort((col, -score, row))  # per row: best first, ties in id order
+    for c, client in enumerate(part.batch.clients):
+        failing = {int(b) for b in np.unique(part.codes[c][openable[c]]).tolist()}
+        found += _changes(client, c, part, openable[c], failing, matcher, cfg)
+    row, col, score = _opened(found, part, openable, matcher, blocked, travel_times)
+    by_row = np.lexsort((part.rank[col], -score, row))  # per row: best first, ties in id order
     row, col, score = row[by_row], col[by_row], score[by_row]
     at = np.searchsorted(row, np.arange(len(found) + 1))
-    ids = matcher.index.ids
-    per_client: list[list[Change]] = [[] for _ in main.batch.clients]
+    ids = part.index.ids
+    per_client: list[list[Change]] = [[] for _ in part.batch.clients]
     for r, t in enumerate(found):
         cols, mine = col[at[r] : at[r + 1]], score[at[r] : at[r + 1]]
         if len(cols):
             top = zip(cols[: cfg.best].tolist(), mine[: cfg.best].tolist(), strict=True)
             best = tuple(Opened(ids[j], round(v, 2)) for j, v in top)
-            per_client[t.owner].append(
-                Change(t.kind, str(t.code.name), t.text, t.client, len(cols), best, cols, ids)
-            )
+            change = Change(t.kind, str(t.code.name), t.text, t.client, len(cols), best, cols, ids)
+            per_client[t.owner].append(change)
     out = []
     for changes in per_client:
         kept = _without_redundant(changes)
@@ -358,7 +326,7 @@ def _opened(
     blocked: Mapping[str, Collection[str]] | None,
     travel_times: TravelTimes | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The pairs the rows of ``found`` open in one part: (row, rank of the opening, score)."""
+    """The pairs the rows of ``found`` open: (row, column, score as the changed client)."""
     mcfg = matcher.config
     own = np.array([int(t.code) for t in found], dtype=np.uint16)
     owner = np.array([t.owner for t in found], dtype=np.int64)
@@ -378,7 +346,7 @@ def _opened(
         ok[at] = now == 0
     ri, ji = ri[ok], ji[ok]
     scores = pair_scores(stacked, part.index, trip, ri, ji, scoring=mcfg.scoring, commute_config=mcfg.commute)
-    return rows[ri], part.rank[ji], scores[1]
+    return rows[ri], ji, scores[1]
 
 
 def _narrowed(part: _Block, openable: np.ndarray) -> tuple[_Block, np.ndarray]:
@@ -672,4 +640,12 @@ def _more(n: int) -> str:
     return f"{n} more opening" if n == 1 else f"{n} more openings"
 
 
-__all__ = ["Change", "Opened", "OptionsConfig", "change_to_dict", "what_would_open", "what_would_open_many"]
+__all__ = [
+    "Change",
+    "Opened",
+    "OptionsConfig",
+    "change_to_dict",
+    "map_order",
+    "what_would_open",
+    "what_would_open_many",
+]
