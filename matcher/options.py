@@ -46,8 +46,8 @@ if TYPE_CHECKING:
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-#: Clients per block in :func:`what_would_open_many` (a block holds ~15 changed rows per client).
-CHUNK_SIZE = 32
+#: Clients per block in :func:`what_would_open_many` (~15 changed rows each; 64 measured fastest at 10k).
+CHUNK_SIZE = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,26 +327,24 @@ def _opened(
     travel_times: TravelTimes | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pairs the rows of ``found`` open: (row, column, score as the changed client)."""
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
     mcfg = matcher.config
+    stacked = _stacked(found, part, matcher)
+    trip = _stacked_commute(found, stacked, part, mcfg.commute, matcher, travel_times)
     own = np.array([int(t.code) for t in found], dtype=np.uint16)
     owner = np.array([t.owner for t in found], dtype=np.int64)
-    rows = np.flatnonzero(((part.codes[owner] == own[:, None]) & openable[owner]).any(axis=1))
-    if not len(rows):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
-    mine = [found[r] for r in rows.tolist()]
-    stacked = _stacked(mine, part, matcher)
-    trip = _stacked_commute(mine, stacked, part, mcfg.commute, matcher, travel_times)
-    ri, ji = np.nonzero((part.codes[owner[rows]] == own[rows, None]) & openable[owner[rows]])
+    ri, ji = np.nonzero((part.codes[owner] == own[:, None]) & openable[owner])
     ok = np.zeros(len(ri), dtype=bool)
-    for rule in (r for r in RULES if int(r.code) in set(own[rows].tolist())):
-        at = np.flatnonzero(own[rows][ri] == int(rule.code))
+    for rule in (r for r in RULES if int(r.code) in set(own.tolist())):  # each row's own rule only
+        at = np.flatnonzero(own[ri] == int(rule.code))
         now = failed_codes_at(
             stacked, part.index, ri[at], ji[at], commute=trip, blocked=blocked, rules=[rule]
         )
         ok[at] = now == 0
     ri, ji = ri[ok], ji[ok]
     scores = pair_scores(stacked, part.index, trip, ri, ji, scoring=mcfg.scoring, commute_config=mcfg.commute)
-    return rows[ri], ji, scores[1]
+    return ri, ji, scores[1]
 
 
 def _narrowed(part: _Block, openable: np.ndarray) -> tuple[_Block, np.ndarray]:
