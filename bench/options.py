@@ -1,6 +1,6 @@
 """What "what would open more options" adds to a shortlist: one client against 100k openings.
 
-Per client, as a request with ``?options=true`` makes them: the API's shortlist call
+Per client, as a request asking for options makes them: the API's shortlist call
 (``Matcher.recommend`` as ``api.shortlists`` makes it), timed, then
 ``matcher.options.what_would_open`` for the same client, timed on its own (it reuses the
 shortlist's scored block when that reaches far enough: ``Matcher.client_block``); after a
@@ -8,13 +8,13 @@ warm-up. The figure is the p95 of the added call. Never asserted in tests.
 
     .venv/bin/python -m bench.options            # 60 clients vs 100k openings
     .venv/bin/python -m bench.options --quick    # 20 clients vs 10k (smoke run)
-    .venv/bin/python -m bench.options --http     # also over HTTP: POST shortlist, ?options=true
+    .venv/bin/python -m bench.options --http     # also over HTTP: POST shortlist, "options": true
     .venv/bin/python -m bench.options --skip-in-process --http-openings 100000 --http-clients 30
 
 ``--http`` loads a generated caseload into an SQLite file (``bench.http_db``), starts
 ``uvicorn api.main:app`` (``bench.http_server``), and per client sends ``POST
-/clients/{id}/shortlist`` once untimed, then without and with ``?options=true`` (in turn
-first), each timed (wall at the client, the server process's CPU around it); the added
+/clients/{id}/shortlist`` once untimed, then without and with ``"options": true`` in the body
+(in turn first), each timed (wall at the client, the server process's CPU around it); the added
 figure is the difference.
 """
 
@@ -108,7 +108,7 @@ def many_report(matcher: Matcher, clients: Sequence[Client]) -> None:
 
 
 def http_report(n_openings: int, n_clients: int, metros: int) -> None:
-    """POST shortlist without and with ``?options=true`` per client, from a uvicorn process."""
+    """POST shortlist without and with ``"options": true`` per client, from a uvicorn process."""
     with (
         tempfile.TemporaryDirectory(prefix="optionsbench-") as name,
         fresh_database("sqlite", Path(name)) as db,
@@ -131,8 +131,9 @@ def http_report(n_openings: int, n_clients: int, metros: int) -> None:
 
                 def post(client_id: str, options: bool) -> tuple[float, float]:
                     cpu0, t0 = server_stats(server.process).get("cpu_s", 0.0), time.perf_counter()
-                    params = {"options": "true"} if options else None
-                    r = http.post(f"/api/v1/clients/{client_id}/shortlist", params=params, json={"k": K})
+                    # POST reads ``options`` from its body (the ``?options=true`` query is GET's)
+                    body = {"k": K, "options": True} if options else {"k": K}
+                    r = http.post(f"/api/v1/clients/{client_id}/shortlist", json=body)
                     r.raise_for_status()
                     wall = (time.perf_counter() - t0) * 1e3
                     given[options] += bool(r.json().get("options"))
@@ -148,10 +149,10 @@ def http_report(n_openings: int, n_clients: int, metros: int) -> None:
     plain, with_options = (Latency(tuple(w for w, _ in v), tuple(c for _, c in v)) for v in samples.values())
     _out(
         f"HTTP, {n_openings:,} openings, {len(prepared.client_ids)} clients, one uvicorn worker (SQLite); "
-        f"responses with options: {given[True]} with ?options=true, {given[False]} without (short lists)"
+        f"responses with options: {given[True]} asked for, {given[False]} not asked for (short lists)"
     )
     _line("POST shortlist", plain)
-    _line("POST shortlist?options=true", with_options)
+    _line("POST shortlist, options: true", with_options)
     _out(
         f"  added by options: median {with_options.median - plain.median:.2f} ms wall, "
         f"{with_options.cpu_median - plain.cpu_median:.2f} ms server CPU; p95 "
