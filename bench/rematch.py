@@ -34,11 +34,11 @@ from dataclasses import dataclass
 import psutil
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from api.rematch.finish import options_of
 from bench import naive
 from bench.common import SEED, load_average, machine
 from matcher import demo
 from matcher.assembly import trained_text_model
-from matcher.options import what_would_open
 from matcher.rematch.candidates import plan_chunks
 from matcher.rematch.context import ScoringContext
 from matcher.rematch.executors import CpuSample, run_task
@@ -59,7 +59,6 @@ RSS_TARGET_MIB = 4096.0
 SPEEDUP_TARGET = 1000.0
 MIB = 1024.0 * 1024.0
 OPTIONS_TARGET = 0.10  # what would open more options adds at most 10 % to the nightly run (issue 13)
-NEAR_MISSES = 3  # as api.rematch.finish asks
 
 
 def _out(text: str = "") -> None:
@@ -257,17 +256,18 @@ def measure(n: int, args: argparse.Namespace, text_model: TfidfVectorizer | None
 def measure_options(inputs: Inputs, result: RematchResult, text_model: TfidfVectorizer | None) -> float:
     """Wall seconds of what the digest step adds for the clients the run left with no suggestion.
 
-    As ``api.rematch.finish`` does it: their shortlists with near misses in one call, then what
-    would open more options for each (the engine only, no database). The service's engine is
-    already fitted on the pool (its cache), so fitting one here is not timed.
+    As ``api.rematch.finish`` does it (``options_of``: their shortlists with near misses, then
+    what would open more options, a chunk of clients at a time; the engine only, no database).
+    The service's engine is already fitted on the pool (its cache), so fitting one here is not
+    timed.
     """
     matcher = fit_matcher(inputs.openings, as_of=demo.DEMO_AS_OF, text_model=text_model)
     listed = set(result.rows["client_id"])
     empty = [c for c in inputs.clients if c.id not in listed]
     blocked: dict[str, list[str]] = {c.id: [] for c in empty}
     t0, cpu0 = time.perf_counter(), time.process_time()
-    matcher.recommend(empty, k=10, blocked=blocked, explain_exclusions=False, near_misses=NEAR_MISSES)
-    changes = [what_would_open(matcher, c, blocked=blocked) for c in empty]
+    found = options_of(matcher, empty, blocked=blocked, k=10)
+    changes = [found[c.id]["changes"] for c in empty]
     wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     _out(
         f"  {len(empty):,} clients with no suggestion; {sum(1 for ch in changes if ch):,} of them with "

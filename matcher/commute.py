@@ -164,6 +164,12 @@ def merged(default: TravelTimes | None, given: TravelTimes | None) -> TravelTime
     return dataclasses.replace(given, router=default.router)
 
 
+def merged_router(default: TravelTimes | None, given: TravelTimes | None) -> Router | None:
+    """The router of :func:`merged` travel times: the one whose reach bounds a call's candidates."""
+    times = merged(default, given)
+    return times.router if times is not None else None
+
+
 def estimate(
     clients: ClientBatch,
     index: OpeningIndex,

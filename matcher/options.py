@@ -6,8 +6,13 @@ training), a wider hours range, another availability window, a lower wage floor,
 to employers, or dropping one exclusion. The engine's failure bits of the client against the
 openings within reach are computed once; for a change, only the rule it touches is checked
 again with the changed client value, and the openings it opens are those whose *only* failed
-bit is that rule's and which now pass it (whole arrays, no per-pair loop). A change that opens
-nothing is not proposed.
+bit is that rule's and which now pass it (listed pairs, no per-pair loop). A change that opens
+nothing is not proposed. A change of the commute is estimated with the engine's router (GTFS
+timetables) as the shortlist is, so travel training for transit counts what the timetable reaches.
+
+:func:`what_would_open` answers one client from its shortlist's scored block;
+:func:`what_would_open_many` answers many (the nightly digest) from one block per chunk of
+clients near each other, every change of the chunk stacked in one batch: the same answers.
 
 The text states facts: what would change and how many openings would fit. It never
 recommends a change (disclosure least of all): the specialist and the client decide.
@@ -16,7 +21,8 @@ recommends a change (disclosure least of all): the specialist and the client dec
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping, Sequence
+import functools
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,11 +30,11 @@ import numpy as np
 
 from matcher import commute as commute_mod
 from matcher import geo, schedule
-from matcher.candidates import MARGIN_KM, reach_km
-from matcher.commute import Commute, TravelTimes
+from matcher.candidates import MARGIN_KM, gather, hilbert_key, reach_km
+from matcher.commute import Commute, PairMinutes, TravelTimes
 from matcher.config import CommuteConfig
-from matcher.constraints import RULES, Failed, failed_codes
-from matcher.features import ClientBatch, OpeningIndex
+from matcher.constraints import RULES, Failed, failed_codes, failed_codes_at
+from matcher.features import PAIR_FIELDS, ClientBatch, OpeningIndex, build_clients
 from matcher.features.clients import _named_exclusions as named_exclusions
 from matcher.features.clients import take_clients
 from matcher.features.terms import industry_code
@@ -36,9 +42,12 @@ from matcher.scoring import pair_scores
 from matcher.types import Client, TimeWindow
 
 if TYPE_CHECKING:
-    from matcher.pipeline import Matcher, ScoredBatch
+    from matcher.pipeline import Matcher
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+#: Clients per block in :func:`what_would_open_many` (~15 changed rows each; 64 measured fastest at 10k).
+CHUNK_SIZE = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +131,40 @@ _RELAXABLE = [
     )
 ]
 _OPENABLE = np.isin(np.arange(1 << max(int(f) for f in Failed).bit_length()), _RELAXABLE)
+# Changes whose changed batch rows are the exclusion masks, looked up again for the changed client.
+_NAMED = {Failed.EXCLUDED_EMPLOYER: "excluded_by_employer", Failed.EXCLUDED_KEYWORD: "excluded_by_keyword"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """Clients scored against some openings: what every change of theirs starts from.
+
+    ``rank`` is each column's place in id order (ties between equal scores go by it);
+    ``reach`` each client's widest reach (km) over the changes; ``routed``: a router table
+    may reach any opening, so none is left out by distance.
+    """
+
+    batch: ClientBatch
+    index: OpeningIndex
+    commute: Commute
+    codes: np.ndarray  # (C, J) uint16
+    rank: np.ndarray  # (J,)
+    reach: np.ndarray  # (C,)
+    routed: bool
+    # sorted columns as an index of their own, and which column of the block each of its columns is
+    take: Callable[[np.ndarray], tuple[OpeningIndex, np.ndarray]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Tried:
+    """A change to try: the changed client, its block row ``owner`` and the batch values it changes."""
+
+    kind: str
+    code: Failed
+    text: str
+    client: Client
+    owner: int
+    values: dict[str, Any]  # ClientBatch field -> the changed client's row
 
 
 def what_would_open(
@@ -134,225 +177,374 @@ def what_would_open(
 ) -> tuple[Change, ...]:
     """The single changes that would open more openings for ``client``, best first.
 
-    Ranked by how many more openings each opens, then by the best score among them.
+    Ranked by how many more openings each opens, then by the best score among them. Starts
+    from the client's shortlist's scored block (``Matcher.client_block``) when it reaches as
+    far as the widest change.
 
     Parameters
     ----------
     matcher : Matcher
-        A fitted engine (its index, candidates and configuration are used, never changed).
+        A fitted engine (its index, candidates, router and configuration are used, never changed).
     client : Client
     blocked : mapping, optional
         Client id -> opening ids the specialist rejected (never opened by any change).
     travel_times : TravelTimes, optional
-        Router minutes that override the commute estimate.
+        Router minutes that override the commute estimate (beside the engine's own router).
     config : OptionsConfig, optional
     """
     cfg = config or OptionsConfig()
-    widest = _widest(client, cfg, list(matcher.config.commute.modes))
-    reach = float(reach_km([widest], matcher.config.commute)[0])
-    block = matcher.client_block(client, reach=reach, blocked=blocked, travel_times=travel_times)
-    # Only an opening failing one rule a change relaxes, and nothing else, can be opened.
-    routed = block.travel_times is not None
-    sub, cols = matcher.block_openings(block, _openable(block.scored, block.index, reach, routed))
-    batch, trip = _columns(block.scored.clients, block.scored.commute, cols)
-    codes, rank = block.scored.codes[0, cols], block.order[cols]
-    failing = {int(b) for b in np.unique(codes).tolist()}  # rule bits present alone, at all
-
-    def tried(kind: str, code: Failed, changed: Client, batch2: ClientBatch, text: str) -> _Tried | None:
-        if int(code) not in failing:  # nothing fails this rule alone: no change of it opens anything
-            return None
-        return _Tried(kind, code, text, changed, batch2)
-
-    found = [t for t in _changes(client, batch, sub, matcher, cfg, codes, tried) if t is not None]
-    changes = _without_redundant(
-        _opened(found, batch, codes, trip, sub, rank, matcher, cfg, blocked, travel_times)
+    reach = _widest_reach([client], cfg, matcher, travel_times)
+    block = matcher.client_block(client, reach=float(reach[0]), blocked=blocked, travel_times=travel_times)
+    scored, routed = block.scored, block.travel_times is not None
+    take = functools.partial(matcher.block_openings, block)  # in curve order: faster to gather
+    whole = _Block(
+        scored.clients, block.index, scored.commute, scored.codes, block.order, reach, routed, take
     )
-    changes.sort(key=lambda ch: (-ch.n_opened, -ch.best_score, ch.kind, ch.text))
-    return tuple(changes)
+    part, openable = _narrowed(whole, _openable(whole))
+    return _what_opens(part, openable, matcher, cfg, blocked, travel_times)[0]
 
 
-@dataclass(frozen=True, slots=True)
-class _Tried:
-    """A change to try: the changed client and its batch (only the relaxed rule's arrays differ)."""
+def what_would_open_many(
+    matcher: Matcher,
+    clients: Sequence[Client],
+    *,
+    blocked: Mapping[str, Collection[str]] | None = None,
+    travel_times: TravelTimes | None = None,
+    config: OptionsConfig | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> list[tuple[Change, ...]]:
+    """:func:`what_would_open` of each client, in input order, computed a block of clients at a time.
 
-    kind: str
-    code: Failed
-    text: str
-    client: Client
-    batch: ClientBatch
+    Clients are taken in map order (a Hilbert curve), so each block of ``chunk_size`` clients
+    is scored against the openings within the widest reach of any of them (plus remote and
+    unplaced ones), and all their changes are checked and scored as one stacked batch.
+    """
+    cfg = config or OptionsConfig()
+    out: list[tuple[Change, ...]] = [()] * len(clients)
+    order = map_order(clients)
+    for start in range(0, len(clients), chunk_size):
+        rows = order[start : start + chunk_size].tolist()
+        whole = _score_block(matcher, [clients[r] for r in rows], cfg, blocked, travel_times)
+        part, openable = _narrowed(whole, _openable(whole))
+        for r, changes in zip(
+            rows, _what_opens(part, openable, matcher, cfg, blocked, travel_times), strict=True
+        ):
+            out[r] = changes
+    return out
 
 
-def _stacked(found: Sequence[_Tried], batch: ClientBatch) -> ClientBatch:
-    """One batch whose row ``r`` is the client as changed by ``found[r]``."""
-    stacked = take_clients(batch, [0] * len(found))
-    changes: dict[str, Any] = {}
-    for f in dataclasses.fields(batch):
-        own = getattr(batch, f.name)
-        if f.name != "clients" and any(getattr(t.batch, f.name) is not own for t in found):
-            value = getattr(stacked, f.name).copy()
-            for r, t in enumerate(found):
-                value[r] = getattr(t.batch, f.name)[0]
-            changes[f.name] = value
-    return dataclasses.replace(stacked, clients=tuple(t.client for t in found), **changes)
+def map_order(clients: Sequence[Client]) -> np.ndarray:
+    """The clients' positions in map order (a Hilbert curve): consecutive ones live near each other.
+
+    Chunks taken in this order are compact, so each is scored against few openings.
+    """
+    if not clients:
+        return np.zeros(0, dtype=np.int64)
+    points = geo.lat_lon(geo.unit_vectors([c.home for c in clients]))
+    result: np.ndarray = np.argsort(hilbert_key(points), kind="stable")
+    return result
 
 
-def _opened(
-    found: Sequence[_Tried],
-    batch: ClientBatch,
-    codes: np.ndarray,
-    trip: Commute,
-    sub: OpeningIndex,
-    rank: np.ndarray,
+def _score_block(
+    matcher: Matcher,
+    chunk: Sequence[Client],
+    cfg: OptionsConfig,
+    blocked: Mapping[str, Collection[str]] | None,
+    travel_times: TravelTimes | None,
+) -> _Block:
+    """The chunk's features, commute and failure bits against every opening some change may open.
+
+    Those are the openings within the widest reach of some client of the chunk, remote or
+    unplaced ones (the rest fail the commute under every change), or all with a router table.
+    """
+    index, mcfg = matcher.index, matcher.config
+    reach = _widest_reach(chunk, cfg, matcher, travel_times)
+    routed = travel_times is not None and not travel_times.frame.empty
+    if routed:
+        cols = np.arange(len(index.ids))
+    else:
+        homes = geo.unit_vectors([c.home for c in chunk])
+        near = (geo.dot(homes, index.xyz) >= geo.cos_of_km(reach + MARGIN_KM)[:, None]).any(axis=0)
+        cols = np.flatnonzero(near | index.remote | ~index.located)
+    sub = gather(index, cols)
+    assert matcher.text_model is not None
+    batch = build_clients(chunk, sub, vocab=matcher.vocab, config=mcfg, text_model=matcher.text_model)
+    router = commute_mod.merged(getattr(matcher, "travel_times", None), travel_times)
+    trip = commute_mod.estimate(batch, sub, config=mcfg.commute, travel_times=router)
+    codes = failed_codes(batch, sub, trip, blocked=blocked)
+    return _Block(batch, sub, trip, codes, cols, reach, routed, functools.partial(_gathered, sub))
+
+
+def _gathered(index: OpeningIndex, cols: np.ndarray) -> tuple[OpeningIndex, np.ndarray]:
+    return gather(index, cols), cols
+
+
+def _what_opens(
+    part: _Block,
+    openable: np.ndarray,
     matcher: Matcher,
     cfg: OptionsConfig,
     blocked: Mapping[str, Collection[str]] | None,
     travel_times: TravelTimes | None,
-) -> list[Change]:
-    """What each change opens, and how well: every change at once, as rows of one stacked batch.
+) -> list[tuple[Change, ...]]:
+    """Per client of the block, its changes, ranked: every client's changes as rows of one batch.
 
-    A row changing the commute (limit or modes) has its commute estimated anew, the others keep
-    the client's (``trip``); the relaxed rules are checked
-    on every row, and row ``r`` opens the openings whose only failed bit (``codes``) is its
-    rule's and which pass that rule now. The opened pairs are scored as the changed client.
+    ``openable``: what some change may open for each client (:func:`_openable`). Row ``r`` (a
+    change of client ``owner``) opens the openings whose only failed bit is its rule's and which
+    pass that rule now, checked as listed pairs; the opened pairs are scored as the changed client.
     """
-    if not found:
-        return []
-    mcfg = matcher.config
-    stacked = _stacked(found, batch)
-    trip = _stacked_commute(found, stacked, trip, sub, mcfg.commute, travel_times)
-    relaxed = [r for r in RULES if any(t.code is r.code for t in found)]
-    now = failed_codes(stacked, sub, trip, blocked=blocked, rules=relaxed)
-    own = np.array([int(t.code) for t in found], dtype=np.uint16)[:, None]
-    ci, ji = np.nonzero((codes[None, :] == own) & ((now & own) == 0))
-    scores = pair_scores(stacked, sub, trip, ci, ji, scoring=mcfg.scoring, commute_config=mcfg.commute)[1]
-    at = np.searchsorted(ci, np.arange(len(found) + 1))
-    out = []
+    found: list[_Tried] = []
+    for c, client in enumerate(part.batch.clients):
+        failing = {int(b) for b in np.unique(part.codes[c][openable[c]]).tolist()}
+        found += _changes(client, c, part, openable[c], failing, matcher, cfg)
+    row, col, score = _opened(found, part, openable, matcher, blocked, travel_times)
+    by_row = np.lexsort((part.rank[col], -score, row))  # per row: best first, ties in id order
+    row, col, score = row[by_row], col[by_row], score[by_row]
+    at = np.searchsorted(row, np.arange(len(found) + 1))
+    ids = part.index.ids
+    per_client: list[list[Change]] = [[] for _ in part.batch.clients]
     for r, t in enumerate(found):
-        cols, mine = ji[at[r] : at[r + 1]], scores[at[r] : at[r + 1]]
-        if not len(cols):
-            continue
-        order = np.lexsort((rank[cols], -mine))[: cfg.best]
-        best = tuple(Opened(sub.ids[int(cols[q])], round(float(mine[q]), 2)) for q in order.tolist())
-        out.append(Change(t.kind, str(t.code.name), t.text, t.client, len(cols), best, cols, sub.ids))
+        cols, mine = col[at[r] : at[r + 1]], score[at[r] : at[r + 1]]
+        if len(cols):
+            top = zip(cols[: cfg.best].tolist(), mine[: cfg.best].tolist(), strict=True)
+            best = tuple(Opened(ids[j], round(v, 2)) for j, v in top)
+            change = Change(t.kind, str(t.code.name), t.text, t.client, len(cols), best, cols, ids)
+            per_client[t.owner].append(change)
+    out = []
+    for changes in per_client:
+        kept = _without_redundant(changes)
+        kept.sort(key=lambda ch: (-ch.n_opened, -ch.best_score, ch.kind, ch.text))
+        out.append(tuple(kept))
     return out
+
+
+def _opened(
+    found: Sequence[_Tried],
+    part: _Block,
+    openable: np.ndarray,
+    matcher: Matcher,
+    blocked: Mapping[str, Collection[str]] | None,
+    travel_times: TravelTimes | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs the rows of ``found`` open: (row, column, score as the changed client)."""
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    mcfg = matcher.config
+    stacked = _stacked(found, part, matcher)
+    trip = _stacked_commute(found, stacked, part, mcfg.commute, matcher, travel_times)
+    own = np.array([int(t.code) for t in found], dtype=np.uint16)
+    owner = np.array([t.owner for t in found], dtype=np.int64)
+    ri, ji = np.nonzero((part.codes[owner] == own[:, None]) & openable[owner])
+    ok = np.zeros(len(ri), dtype=bool)
+    for rule in (r for r in RULES if int(r.code) in set(own.tolist())):  # each row's own rule only
+        at = np.flatnonzero(own[ri] == int(rule.code))
+        now = failed_codes_at(
+            stacked, part.index, ri[at], ji[at], commute=trip, blocked=blocked, rules=[rule]
+        )
+        ok[at] = now == 0
+    ri, ji = ri[ok], ji[ok]
+    scores = pair_scores(stacked, part.index, trip, ri, ji, scoring=mcfg.scoring, commute_config=mcfg.commute)
+    return ri, ji, scores[1]
+
+
+def _narrowed(part: _Block, openable: np.ndarray) -> tuple[_Block, np.ndarray]:
+    """The block cut down to the openings some change may open for some client (a few in ten).
+
+    Every later step (changed commutes, stacked rows, checks) then works on those columns only.
+    """
+    cols = np.flatnonzero(openable.any(axis=0))
+    if len(cols) == len(part.index.ids):
+        return part, openable
+    sub, cols = part.take(cols)
+    batch = dataclasses.replace(part.batch, **{n: getattr(part.batch, n)[:, cols] for n in PAIR_FIELDS})
+    base = part.commute
+    new = np.full(len(part.index.ids), -1, dtype=np.int64)
+    new[cols] = np.arange(len(cols))
+    overrides = {}
+    for name, times in base.overrides.items():
+        ci, ji, v = _pairs_of(times)
+        keep = new[ji] >= 0
+        overrides[name] = PairMinutes(len(cols), ci[keep], new[ji[keep]], v[keep])
+    trip = Commute(base.minutes[:, cols], base.mode[:, cols], base.feasible[:, cols], overrides)
+    codes, rank = part.codes[:, cols], part.rank[cols]
+    narrowed = _Block(
+        batch, sub, trip, codes, rank, part.reach, part.routed, functools.partial(_gathered, sub)
+    )
+    return narrowed, openable[:, cols]
+
+
+def _stacked(found: Sequence[_Tried], part: _Block, matcher: Matcher) -> ClientBatch:
+    """One batch whose row ``r`` is the client as changed by ``found[r]``."""
+    stacked = take_clients(part.batch, [t.owner for t in found])
+    changes: dict[str, Any] = {}
+    for name in sorted({n for t in found for n in t.values}):
+        value = getattr(stacked, name).copy()
+        for r, t in enumerate(found):
+            if name in t.values:
+                value[r] = t.values[name]
+        changes[name] = value
+    for code, name in _NAMED.items():  # an exclusion dropped: its openings looked up for the changed client
+        rows = [r for r, t in enumerate(found) if t.code is code]
+        if rows:
+            masks = named_exclusions(
+                [found[r].client for r in rows], part.index, matcher.vocab.avoidance_topics
+            )
+            value = changes.get(name, getattr(stacked, name).copy())
+            value[rows] = masks[list(_NAMED).index(code)]
+            changes[name] = value
+    return dataclasses.replace(stacked, clients=tuple(t.client for t in found), **changes)
 
 
 def _stacked_commute(
     found: Sequence[_Tried],
     stacked: ClientBatch,
-    trip: Commute,
-    sub: OpeningIndex,
+    part: _Block,
     config: CommuteConfig,
+    matcher: Matcher,
     travel_times: TravelTimes | None,
 ) -> Commute:
-    """Row ``r``: the commute of ``found[r]``'s client; only the rows changing it are estimated."""
-    rows = np.array([r for r, t in enumerate(found) if t.code is Failed.COMMUTE_TOO_LONG], dtype=np.int64)
-    minutes = np.repeat(trip.minutes, len(found), axis=0)
-    mode = np.repeat(trip.mode, len(found), axis=0)
-    feasible = np.repeat(trip.feasible, len(found), axis=0)
-    overrides: dict[str, dict[tuple[int, int], float]] = {}
-    for name, times in trip.overrides.items():
-        overrides[name] = {(r, j): v for r in range(len(found)) for (_, j), v in times.items()}
-    if travel_times is None or travel_times.frame.empty:  # every changed row in one estimate
-        if len(rows):
-            new = commute_mod.estimate(take_clients(stacked, rows.tolist()), sub, config=config)
-            minutes[rows], mode[rows], feasible[rows] = new.minutes, new.mode, new.feasible
-        return Commute(minutes=minutes, mode=mode, feasible=feasible, overrides=overrides)
-    for r in rows.tolist():  # one at a time: a router table is looked up by client id
-        new = commute_mod.estimate(take_clients(stacked, [r]), sub, config=config, travel_times=travel_times)
-        minutes[r], mode[r], feasible[r] = new.minutes[0], new.mode[0], new.feasible[0]
+    """Row ``r``: the commute of ``found[r]``'s client; the rows changing it estimated anew.
+
+    Estimated with the engine's router (and the call's table) as the shortlist was. A table is
+    looked up by client id, so each estimate holds at most one row of each client.
+    """
+    owner = np.array([t.owner for t in found], dtype=np.int64)
+    base = part.commute
+    minutes, mode, feasible = base.minutes[owner], base.mode[owner], base.feasible[owner]
+    changed = np.array([t.code is Failed.COMMUTE_TOO_LONG for t in found])
+    kept = np.flatnonzero(~changed)
+    parts = {name: _rows_of(times, owner[kept], kept) for name, times in base.overrides.items()}
+    router = commute_mod.merged(getattr(matcher, "travel_times", None), travel_times)
+    todo = np.flatnonzero(changed)
+    while len(todo):  # a row per client at a time (all at once without a table)
+        _, first = np.unique(owner[todo], return_index=True)
+        rows = todo if travel_times is None or travel_times.frame.empty else todo[np.sort(first)]
+        new = commute_mod.estimate(
+            take_clients(stacked, rows.tolist()), part.index, config=config, travel_times=router
+        )
+        minutes[rows], mode[rows], feasible[rows] = new.minutes, new.mode, new.feasible
         for name, times in new.overrides.items():
-            overrides.setdefault(name, {}).update({(r, j): v for (_, j), v in times.items()})
+            parts.setdefault(name, []).extend(_rows_of(times, np.arange(len(rows)), rows))
+        todo = np.setdiff1d(todo, rows)
+    n = len(part.index.ids)
+    overrides: dict[str, PairMinutes] = {}
+    for name, pieces in parts.items():
+        if pieces:
+            ci, ji, v = (np.concatenate(x) for x in zip(*pieces, strict=True))
+            overrides[name] = PairMinutes(n, ci, ji, v)
     return Commute(minutes=minutes, mode=mode, feasible=feasible, overrides=overrides)
+
+
+def _pairs_of(times: Mapping[tuple[int, int], float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Router minutes by (row, column) as arrays: rows, columns, minutes."""
+    items = list(times.items())
+    keys = np.array([k for k, _ in items], dtype=np.int64).reshape(-1, 2)
+    return keys[:, 0], keys[:, 1], np.array([v for _, v in items], dtype=np.float64)
+
+
+def _rows_of(
+    times: Mapping[tuple[int, int], float], source: np.ndarray, target: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Router minutes of block rows ``source[k]`` as those of rows ``target[k]``: (rows, cols, minutes)."""
+    if not len(times) or not len(source):
+        return []
+    ci, ji, values = _pairs_of(times)
+    order = np.argsort(ci, kind="stable")
+    ci, ji, values = ci[order], ji[order], values[order]
+    lo, hi = np.searchsorted(ci, source), np.searchsorted(ci, source, side="right")
+    counts = hi - lo
+    at = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+    return [(np.repeat(target, counts), ji[at], values[at])]
 
 
 def _changes(
     client: Client,
-    batch: ClientBatch,
-    sub: OpeningIndex,
+    c: int,
+    part: _Block,
+    openable: np.ndarray,
+    failing: Collection[int],
     matcher: Matcher,
     cfg: OptionsConfig,
-    codes: np.ndarray,
-    tried: Any,
-) -> list[_Tried | None]:
-    """Every change tried: the changed client, its batch (only the relaxed rule's arrays differ)."""
-    out: list[_Tried | None] = []
+) -> list[_Tried]:
+    """The changes tried for client ``c`` of the block, with the batch values each changes.
+
+    Only changes of the rules ``failing`` (some opening fails that rule alone): another opens nothing.
+    """
+    out: list[_Tried] = []
     rep = dataclasses.replace
+    batch = part.batch
+
+    def tried(kind: str, code: Failed, changed: Client, text: str, **values: Any) -> None:
+        out.append(_Tried(kind, code, text, changed, c, values))
+
+    def fails(code: Failed) -> bool:
+        return int(code) in failing
+
     modes = list(matcher.config.commute.modes)
     limit = client.max_commute_minutes
-    for extra in cfg.commute_minutes:
+    for extra in cfg.commute_minutes if fails(Failed.COMMUTE_TOO_LONG) else ():
         changed = rep(client, max_commute_minutes=limit + extra)
-        b2 = rep(batch, limit=np.array([float(limit + extra)]))
         text = f"With a commute limit of {limit + extra} minutes instead of {limit}"
-        out.append(tried("commute_limit", Failed.COMMUTE_TOO_LONG, changed, b2, text))
-    for mode in cfg.learnable_modes:
+        tried("commute_limit", Failed.COMMUTE_TOO_LONG, changed, text, limit=float(limit + extra))
+    for mode in cfg.learnable_modes if fails(Failed.COMMUTE_TOO_LONG) else ():
         if mode in modes and mode not in client.modes:
             changed = rep(client, modes=(*client.modes, mode))
-            has = batch.modes.copy()
-            has[0, modes.index(mode)] = True
+            has = batch.modes[c].copy()
+            has[modes.index(mode)] = True
             text = f"If the client learned to travel by {mode} (travel training)"
-            out.append(tried("learn_mode", Failed.COMMUTE_TOO_LONG, changed, rep(batch, modes=has), text))
+            tried("learn_mode", Failed.COMMUTE_TOO_LONG, changed, text, modes=has)
     lo, hi = client.min_hours, client.max_hours
-    for step in cfg.hours_step:
+    for step in cfg.hours_step if fails(Failed.HOURS_OUT_OF_RANGE) else ():
         if lo > 0:
             new = max(lo - step, 0.0)
-            changed = rep(client, min_hours=new)
             text = f"With a minimum of {new:g} hours a week instead of {lo:g}"
-            b2 = rep(batch, min_hours=np.array([new]))
-            out.append(tried("min_hours", Failed.HOURS_OUT_OF_RANGE, changed, b2, text))
-        changed = rep(client, max_hours=hi + step)
+            tried("min_hours", Failed.HOURS_OUT_OF_RANGE, rep(client, min_hours=new), text, min_hours=new)
         text = f"With a maximum of {hi + step:g} hours a week instead of {hi:g}"
-        b2 = rep(batch, max_hours=np.array([hi + step]))
-        out.append(tried("max_hours", Failed.HOURS_OUT_OF_RANGE, changed, b2, text))
-    if (codes == np.uint16(Failed.SCHEDULE_OUTSIDE_AVAILABILITY)).any():
-        for window in _missing_windows(client, codes, sub)[: cfg.windows]:
+        changed = rep(client, max_hours=hi + step)
+        tried("max_hours", Failed.HOURS_OUT_OF_RANGE, changed, text, max_hours=hi + step)
+    if fails(Failed.SCHEDULE_OUTSIDE_AVAILABILITY):
+        alone = openable & (part.codes[c] == np.uint16(Failed.SCHEDULE_OUTSIDE_AVAILABILITY))
+        for window in _missing_windows(client, alone, part.index, cfg.windows):
             changed = rep(client, availability=(*client.availability, *window))
-            b2 = rep(batch, avail=schedule.masks([changed.availability], cover=False))
+            avail = schedule.masks([changed.availability], cover=False)[0]
             text = f"If the client were also available {_window_text(window)}"
-            out.append(tried("availability", Failed.SCHEDULE_OUTSIDE_AVAILABILITY, changed, b2, text))
+            tried("availability", Failed.SCHEDULE_OUTSIDE_AVAILABILITY, changed, text, avail=avail)
     floor = client.wage_floor
-    for step in cfg.wage_step if floor > 0 else ():
+    for step in cfg.wage_step if floor > 0 and fails(Failed.WAGE_BELOW_FLOOR) else ():
         new = max(round(floor - step, 2), 0.0)
-        changed = rep(client, wage_floor=new)
         text = f"With a wage floor of ${new:.2f} an hour instead of ${floor:.2f}"
-        b2 = rep(batch, wage_floor=np.array([new]))
-        out.append(tried("wage_floor", Failed.WAGE_BELOW_FLOOR, changed, b2, text))
-    if not client.discloses and batch.required.any():
-        changed = rep(client, discloses=True)
+        tried("wage_floor", Failed.WAGE_BELOW_FLOOR, rep(client, wage_floor=new), text, wage_floor=new)
+    if not client.discloses and batch.required[c].any() and fails(Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE):
         text = (
             "If the client chose to disclose to employers (accommodations available on request "
             "would count); disclosure is the client's own choice"
         )
-        b2 = rep(batch, discloses=np.array([True]))
-        out.append(tried("disclose", Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE, changed, b2, text))
+        changed = rep(client, discloses=True)
+        tried("disclose", Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE, changed, text, discloses=True)
     vocab, mcfg = matcher.vocab, matcher.config
-    for name in client.excluded_industries:
+    for name in client.excluded_industries if fails(Failed.EXCLUDED_INDUSTRY) else ():
         changed = rep(client, excluded_industries=tuple(x for x in client.excluded_industries if x != name))
-        table = np.zeros_like(batch.excluded_industries)
+        table = np.zeros_like(batch.excluded_industries[c])
         for phrase in changed.excluded_industries:
             code = industry_code(phrase, vocab, mcfg)
             if code >= 0:
-                table[0, code] = True
+                table[code] = True
         text = f'Without the excluded industry "{name}"'
-        b2 = rep(batch, excluded_industries=table)
-        out.append(tried("remove_exclusion", Failed.EXCLUDED_INDUSTRY, changed, b2, text))
-    for name in client.excluded_employers:
+        tried("remove_exclusion", Failed.EXCLUDED_INDUSTRY, changed, text, excluded_industries=table)
+    for name in (
+        client.excluded_employers if fails(Failed.EXCLUDED_EMPLOYER) else ()
+    ):  # masks: all rows at once
         changed = rep(client, excluded_employers=tuple(x for x in client.excluded_employers if x != name))
-        by_employer = named_exclusions([changed], sub)[0]
-        text = f'Without the excluded employer "{name}"'
-        b2 = rep(batch, excluded_by_employer=by_employer)
-        out.append(tried("remove_exclusion", Failed.EXCLUDED_EMPLOYER, changed, b2, text))
-    for name in client.excluded_keywords:
+        tried(
+            "remove_exclusion", Failed.EXCLUDED_EMPLOYER, changed, f'Without the excluded employer "{name}"'
+        )
+    for name in client.excluded_keywords if fails(Failed.EXCLUDED_KEYWORD) else ():
         changed = rep(client, excluded_keywords=tuple(x for x in client.excluded_keywords if x != name))
-        by_keyword = named_exclusions([changed], sub)[1]
-        text = f'Without the excluded keyword "{name}"'
-        b2 = rep(batch, excluded_by_keyword=by_keyword)
-        out.append(tried("remove_exclusion", Failed.EXCLUDED_KEYWORD, changed, b2, text))
-    if client.avoid_background_check:
+        tried("remove_exclusion", Failed.EXCLUDED_KEYWORD, changed, f'Without the excluded keyword "{name}"')
+    if client.avoid_background_check and fails(Failed.BACKGROUND_CHECK):
         changed = rep(client, avoid_background_check=False)
         text = "If the client accepted openings with a background check"
-        b2 = rep(batch, avoid_background_check=np.array([False]))
-        out.append(tried("remove_exclusion", Failed.BACKGROUND_CHECK, changed, b2, text))
+        tried("remove_exclusion", Failed.BACKGROUND_CHECK, changed, text, avoid_background_check=False)
     return out
 
 
@@ -367,65 +559,69 @@ def _without_redundant(found: list[Change]) -> list[Change]:
     return out
 
 
-def _widest(client: Client, cfg: OptionsConfig, modes: Sequence[str]) -> Client:
-    """The client with the longest limit and every learnable mode tried: bounds every change's reach."""
-    learn = tuple(m for m in cfg.learnable_modes if m in modes and m not in client.modes)
+def _widest_reach(
+    clients: Sequence[Client], cfg: OptionsConfig, matcher: Matcher, travel_times: TravelTimes | None
+) -> np.ndarray:
+    """(C,) km each client reaches with the longest limit and every learnable mode (any change's bound).
+
+    The router's reach counts where it goes farther than the estimate (a subway line), as in
+    the shortlist's candidate search, so travel training for transit finds what the timetable reaches.
+    """
+    config = matcher.config.commute
+    modes = list(config.modes)
     extra = max(cfg.commute_minutes, default=0)
-    return dataclasses.replace(
-        client, modes=(*client.modes, *learn), max_commute_minutes=client.max_commute_minutes + extra
+    widest = [
+        dataclasses.replace(
+            c,
+            modes=(*c.modes, *(m for m in cfg.learnable_modes if m in modes and m not in c.modes)),
+            max_commute_minutes=c.max_commute_minutes + extra,
+        )
+        for c in clients
+    ]
+    return reach_km(
+        widest, config, commute_mod.merged_router(getattr(matcher, "travel_times", None), travel_times)
     )
 
 
-def _openable(scored: ScoredBatch, index: OpeningIndex, reach: float, routed: bool) -> np.ndarray:
-    """Sorted columns of the openings some change may open: failing one relaxed rule, and nothing else.
+def _openable(part: _Block) -> np.ndarray:
+    """(C, J) bool: the openings some change may open for each client: failing one relaxed rule alone.
 
-    Without a router table, the ones failing only the commute that lie beyond ``reach`` km
-    (the widest reach any change gives; an opening with no place is beyond every reach) stay
-    closed under every change: left out.
+    Without a router table, the ones failing only the commute that lie beyond the client's
+    widest reach (an opening with no place is beyond every reach) stay closed under every
+    change: left out.
     """
-    codes = scored.codes[0]
+    codes = part.codes
     maybe = _OPENABLE[codes]
-    if not routed:
-        beyond = index.xyz @ scored.clients.xyz[0] < geo.cos_of_km(reach + MARGIN_KM)
-        maybe &= ~(beyond & (codes == np.uint16(Failed.COMMUTE_TOO_LONG)) & ~index.remote)
-    return np.flatnonzero(maybe)
+    if not part.routed:
+        beyond = geo.dot(part.batch.xyz, part.index.xyz) < geo.cos_of_km(part.reach + MARGIN_KM)[:, None]
+        maybe &= ~(beyond & (codes == np.uint16(Failed.COMMUTE_TOO_LONG)) & ~part.index.remote[None, :])
+    result: np.ndarray = maybe
+    return result
 
 
-def _columns(batch: ClientBatch, trip: Commute, cols: np.ndarray) -> tuple[ClientBatch, Commute]:
-    """The client's features and commute at the openings ``cols`` (of the block's index), in that order."""
-    batch = dataclasses.replace(
-        batch,
-        excluded_by_employer=batch.excluded_by_employer[:, cols],
-        excluded_by_keyword=batch.excluded_by_keyword[:, cols],
-    )
-    new = np.full(int(cols.max()) + 1 if len(cols) else 0, -1, dtype=np.int64)
-    new[cols] = np.arange(len(cols))
-    overrides = {
-        name: {(c, int(new[j])): v for (c, j), v in times.items() if j < len(new) and new[j] >= 0}
-        for name, times in trip.overrides.items()
-    }
-    picked = Commute(trip.minutes[:, cols], trip.mode[:, cols], trip.feasible[:, cols], overrides)
-    return batch, picked
+def _missing_windows(
+    client: Client, alone: np.ndarray, index: OpeningIndex, most: int
+) -> list[tuple[TimeWindow, ...]]:
+    """Up to ``most`` windows that would cover what some opening's shifts need beyond the availability.
 
-
-def _missing_windows(client: Client, codes: np.ndarray, sub: OpeningIndex) -> list[tuple[TimeWindow, ...]]:
-    """Windows that would cover what some opening's shifts need beyond the availability.
-
-    Per distinct shift pattern of the openings failing the schedule alone, its shifts not
-    inside the availability (``schedule.uncovered``); kept when they are one shift, or the
-    same hours on several days (one weekly window: "also 07:00-11:00 on Monday and Tuesday").
-    Those needed by the most such openings first.
+    Per distinct shift pattern of the openings failing the schedule alone (``alone``), its
+    shifts not inside the availability (``schedule.uncovered``); kept when they are one shift,
+    or the same hours on several days (one weekly window: "also 07:00-11:00 on Monday and
+    Tuesday"). Those needed by the most such openings first.
     """
-    alone = codes == np.uint16(Failed.SCHEDULE_OUTSIDE_AVAILABILITY)
-    _, first, counts = np.unique(sub.shift_inverse[alone], return_index=True, return_counts=True)
+    if most < 1:
+        return []
+    _, first, counts = np.unique(index.shift_inverse[alone], return_index=True, return_counts=True)
     seen: set[tuple[TimeWindow, ...]] = set()
     out: list[tuple[TimeWindow, ...]] = []
     for j in np.flatnonzero(alone)[first[np.argsort(-counts, kind="stable")]].tolist():
-        uncovered = set(schedule.uncovered(client.availability, sub.openings[j].shifts or ()))
+        uncovered = set(schedule.uncovered(client.availability, index.openings[j].shifts or ()))
         missing = tuple(sorted(uncovered, key=lambda w: (w.day, w.start, w.end)))
         if missing and len({(w.start, w.end) for w in missing}) == 1 and missing not in seen:
             seen.add(missing)
             out.append(missing)
+            if len(out) == most:
+                break
     return out
 
 
@@ -451,4 +647,12 @@ def _more(n: int) -> str:
     return f"{n} more opening" if n == 1 else f"{n} more openings"
 
 
-__all__ = ["Change", "Opened", "OptionsConfig", "change_to_dict", "what_would_open"]
+__all__ = [
+    "Change",
+    "Opened",
+    "OptionsConfig",
+    "change_to_dict",
+    "map_order",
+    "what_would_open",
+    "what_would_open_many",
+]

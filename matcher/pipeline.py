@@ -117,8 +117,7 @@ def _router(travel_times: TravelTimes | None) -> TravelTimes | None:
 
 def _reach_router(matcher: Matcher, travel_times: TravelTimes | None) -> commute_mod.Router | None:
     """The router whose reach bounds a call's candidates: the call's, else the engine's own (GTFS)."""
-    times = commute_mod.merged(getattr(matcher, "travel_times", None), travel_times)
-    return times.router if times is not None else None
+    return commute_mod.merged_router(getattr(matcher, "travel_times", None), travel_times)
 
 
 def score_batch(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -27,7 +28,7 @@ from api.rematch import store as rematch_store
 from api.rematch.caseload import display_name, run_kind, summary_of
 from api.rematch.models import RematchDigest, RematchOpeningLoad, RematchRun, RunStatus, ShortlistVersion
 from matcher.canonical import Legacy, matches
-from matcher.options import change_to_dict, what_would_open
+from matcher.options import change_to_dict, map_order, what_would_open_many
 from matcher.pipeline import Matcher
 from matcher.rematch import congestion
 from matcher.rematch.context import ScoringContext
@@ -46,6 +47,9 @@ NEAR_MISSES = 3
 OVER_CAPACITY = "over_capacity"
 #: The most changes that would open more options a client left with no suggestion is told.
 MAX_CHANGES = 5
+#: Clients per chunk of their shortlists, taken in map order: a compact chunk is scored against
+#: the openings around it only (the same shortlists as in one chunk; fastest measured at 10k).
+CHUNK_SIZE = 32
 
 
 def finish_run(
@@ -255,18 +259,34 @@ def _options(
     if not clients:
         return {}
     blocked = {c.id: store.decisions.blocked_opening_ids(session, client_id=c.id) for c in clients}
+    return options_of(matcher, clients, blocked=blocked, k=k)
+
+
+def options_of(
+    matcher: Matcher, clients: Sequence[Client], *, blocked: Mapping[str, Collection[str]], k: int
+) -> dict[str, dict[str, Any]]:
+    """The engine's part of :func:`_options` (``bench.rematch`` times it): a block per chunk of clients.
+
+    The clients are taken in map order, so each chunk of their shortlists and of their changes
+    is scored against the openings around it only.
+    """
+    in_order = [clients[i] for i in map_order(clients).tolist()]
     shortlists = matcher.recommend(
-        clients, k=k, blocked=blocked, explain_exclusions=False, near_misses=NEAR_MISSES
+        in_order,
+        k=k,
+        blocked=blocked,
+        explain_exclusions=False,
+        near_misses=NEAR_MISSES,
+        chunk_size=CHUNK_SIZE,
     )
+    changes = what_would_open_many(matcher, in_order, blocked=blocked)
     return {
         s.client_id: {
             "exclusion_counts": dict(s.exclusion_counts),
             "near_misses": [near_miss_to_dict(m) for m in s.near_misses],
-            "changes": [
-                change_to_dict(ch) for ch in what_would_open(matcher, c, blocked=blocked)[:MAX_CHANGES]
-            ],
+            "changes": [change_to_dict(ch) for ch in found[:MAX_CHANGES]],
         }
-        for c, s in zip(clients, shortlists, strict=True)
+        for s, found in zip(shortlists, changes, strict=True)
     }
 
 

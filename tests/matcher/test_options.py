@@ -13,10 +13,11 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 
-from matcher import Matcher, pipeline
+from matcher import Matcher, demo, pipeline
 from matcher.commute import TravelTimes
 from matcher.geo import haversine_km
-from matcher.options import Change, change_to_dict, what_would_open
+from matcher.options import Change, change_to_dict, what_would_open, what_would_open_many
+from matcher.records import load_clients, load_openings
 from matcher.types import Client
 from tests.matcher import worlds
 from tests.matcher.test_candidates import spread_world
@@ -60,6 +61,11 @@ def test_changes_hold_beyond_the_commute_reach(seed: int) -> None:
 @given(SEEDS)
 def test_changes_hold_with_router_travel_times(seed: int) -> None:
     world = spread_world(seed, n_clients=4, n_openings=40)
+    _check(world, _table(world, seed))
+
+
+def _table(world: World, seed: int) -> TravelTimes:
+    """Router minutes for about a third of the world's pairs, by the clients' own modes."""
     rng = random.Random(seed)
     rows = [
         (c.id, o.id, mode, float(rng.choice([10, 40, 55, 70, 200])))
@@ -68,8 +74,7 @@ def test_changes_hold_with_router_travel_times(seed: int) -> None:
         for mode in c.modes
         if rng.random() < 0.3
     ]
-    frame = pd.DataFrame(rows, columns=["client_id", "opening_id", "mode", "minutes"])
-    _check(world, TravelTimes.from_frame(frame))
+    return TravelTimes.from_frame(pd.DataFrame(rows, columns=["client_id", "opening_id", "mode", "minutes"]))
 
 
 def test_tight_worlds_get_proposals_of_several_kinds() -> None:
@@ -152,3 +157,32 @@ def test_a_block_holds_every_opening_within_its_reach() -> None:
                     if o.location is None or o.remote or haversine_km(client.home, o.location) <= reach:
                         assert held[o.id] == int(full[matcher.index.position[o.id]])
                 assert block.reach >= reach
+
+
+@settings(max_examples=6, **WORLD_SETTINGS)
+@given(SEEDS)
+def test_options_of_many_clients_at_once_equal_options_one_at_a_time(seed: int) -> None:
+    # the nightly digest asks them a block of clients at a time: chunks of any size, with and
+    # without a router table, must give each client exactly its own changes
+    world = spread_world(seed, n_clients=7, n_openings=60)
+    matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    for times in (None, _table(world, seed)):
+        one = [
+            _as_data(what_would_open(matcher, c, blocked=world.blocked, travel_times=times))
+            for c in world.clients
+        ]
+        for chunk in (1, 3, 64):
+            many = what_would_open_many(
+                matcher, world.clients, blocked=world.blocked, travel_times=times, chunk_size=chunk
+            )
+            assert [_as_data(changes) for changes in many] == one
+
+
+def test_options_of_a_generated_caseload_at_once_equal_options_one_at_a_time() -> None:
+    raw_clients, raw_openings = demo.generate(11, n_clients=90, n_openings=900, metros=3)
+    clients, openings = load_clients(raw_clients)[0], load_openings(raw_openings)[0]
+    matcher = Matcher().fit(openings, as_of=demo.DEMO_AS_OF)
+    one = [_as_data(what_would_open(matcher, c)) for c in clients]
+    many = [_as_data(changes) for changes in what_would_open_many(matcher, clients)]
+    assert sum(map(len, one)) > len(clients)  # most clients get changes: the comparison means something
+    assert many == one
