@@ -20,6 +20,14 @@ T = TypeVar("T")
 _MEMO: dict[tuple[str, tuple[int, ...]], tuple[tuple[weakref.ref[np.ndarray], ...], object]] = {}
 
 
+def known(name: str, arrays: Sequence[np.ndarray]) -> object | None:
+    """The value :func:`derived` holds for these array objects under ``name``, or None."""
+    hit = _MEMO.get((name, tuple(id(a) for a in arrays)))
+    if hit is not None and all(ref() is a for ref, a in zip(hit[0], arrays, strict=True)):
+        return hit[1]
+    return None
+
+
 def derived(name: str, arrays: Sequence[np.ndarray], make: Callable[[], T]) -> T:
     """``make()``, computed once for these array objects under ``name`` (``name`` names ``make``)."""
     key = (name, tuple(id(a) for a in arrays))

@@ -211,6 +211,12 @@ class Matcher:
         state.pop("_block_", None)  # a cache of the last shortlist, never worth shipping
         return state
 
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        index: OpeningIndex | None = getattr(self, "index_", None)
+        if index is not None:
+            scoring.index_by_column(index.text)  # kept beside the arrays, not in them
+
     def fit(self, openings: Sequence[Opening], *, as_of: dt.date) -> Matcher:
         """Index the openings once; ``as_of`` decides which have expired."""
         ids = [o.id for o in openings]
@@ -226,6 +232,7 @@ class Matcher:
         self._candidates = CandidateIndex.build(self.index_, live_only=False)
         self._spatial_ = SpatialCopy(self.index_)
         self._tally_ = RuleTally(self.index_)
+        scoring.index_by_column(self.index_.text)  # one client's words meet few openings' texts
         _log.info("indexed %d openings as of %s", len(ids), as_of)
         return self
 
