@@ -211,12 +211,6 @@ class Matcher:
         state.pop("_block_", None)  # a cache of the last shortlist, never worth shipping
         return state
 
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        index: OpeningIndex | None = getattr(self, "index_", None)
-        if index is not None:
-            scoring.index_by_column(index.text)  # kept beside the arrays, not in them
-
     def fit(self, openings: Sequence[Opening], *, as_of: dt.date) -> Matcher:
         """Index the openings once; ``as_of`` decides which have expired."""
         ids = [o.id for o in openings]
