@@ -20,7 +20,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from matcher import geo
+from matcher import geo, memo
 from matcher.config import CommuteConfig, ModeConfig
 from matcher.errors import ValidationError
 from matcher.features import ClientBatch, OpeningIndex
@@ -193,7 +193,9 @@ def estimate(
         near[ci, ji] = True  # a router's time counts whatever the distance
     ci_near, ji_near = np.nonzero(near)
     km = geo.arc_km(dot[ci_near, ji_near])
-    hour = trip_hour(index)
+    # per opening only: once per index (a shortlist against the fitted index reads them again)
+    hour = memo.derived("trip_hour", (index.service_span, index.shifts_known), lambda: trip_hour(index))
+    remote = memo.derived("remote", (index.remote,), lambda: np.flatnonzero(index.remote))
     sources = (FROM_TABLE, *router.sources) if router is not None else (FROM_TABLE,)
     best = np.full(dot.shape, UNREACHABLE)
     best_mode = np.full(dot.shape, -1, dtype=np.int8)
@@ -224,9 +226,9 @@ def estimate(
         best[ci[better], ji[better]] = minutes[better]
         best_mode[ci[better], ji[better]] = m
         best_source[ci[better], ji[better]] = source[better]
-    best[:, index.remote] = 0.0
-    best_mode[:, index.remote] = -1
-    best_source[:, index.remote] = -1
+    best[:, remote] = 0.0
+    best_mode[:, remote] = -1
+    best_source[:, remote] = -1
     feasible = best <= clients.limit[:, None]
     return Commute(best, best_mode, feasible, routed, best_source, sources)
 

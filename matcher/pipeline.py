@@ -240,6 +240,7 @@ class Matcher:
         self._candidates = CandidateIndex.build(self.index_, live_only=False)
         self._spatial_ = SpatialCopy(self.index_)
         self._tally_ = RuleTally(self.index_)
+        scoring.index_by_column(self.index_.text)  # one client's words meet few openings' texts
         _log.info("indexed %d openings as of %s", len(ids), as_of)
         return self
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from matcher.commute import Commute
 from matcher.config import MatcherConfig
+from matcher.constraints import unknown_codes_at
 from matcher.features import ClientBatch, OpeningIndex
 from matcher.messages import render
 from matcher.scoring import cognitive_gaps, preference_parts
@@ -20,11 +21,12 @@ from matcher.vocab import Vocabulary
 
 @dataclass(frozen=True, slots=True)
 class Details:
-    """Factor parts of one pair that explanations quote: preference parts and cognitive gaps."""
+    """Factor parts of one pair that explanations quote: preference parts, cognitive gaps, unknowns."""
 
     parts: dict[str, tuple[float, bool]]
     gaps: np.ndarray  # (D,) before offsets
     left: np.ndarray  # (D,) after offsets
+    unknown: int  # ``Unknown`` bits: the hard constraints the opening leaves undecided for the client
 
 
 def pair_details(
@@ -38,8 +40,11 @@ def pair_details(
     ci, ji = np.asarray(cs, dtype=np.int64), np.asarray(js, dtype=np.int64)
     parts = preference_parts(clients, index, config.scoring, ci, ji)
     gaps, left = cognitive_gaps(clients, index, config.scoring, ci, ji)
+    unknown = unknown_codes_at(clients, index, ci, ji).tolist()
     return [
-        Details({name: (float(v[p]), bool(a[p])) for name, (v, a) in parts.items()}, gaps[p], left[p])
+        Details(
+            {name: (float(v[p]), bool(a[p])) for name, (v, a) in parts.items()}, gaps[p], left[p], unknown[p]
+        )
         for p in range(len(ci))
     ]
 

@@ -44,7 +44,10 @@ def unknown_reasons(pair: Pair) -> list[Reason]:
     A client without a wage floor is still asked about unstated pay (against the minimum wage):
     the wage factor took a neutral value for it.
     """
-    bits = int(unknown_codes_at(pair.clients, pair.index, np.array([pair.c]), np.array([pair.j]))[0])
+    if pair.details is not None:  # computed with the other suggestions' in one pass
+        bits = pair.details.unknown
+    else:
+        bits = int(unknown_codes_at(pair.clients, pair.index, np.array([pair.c]), np.array([pair.j]))[0])
     out = []
     for rule in UNDECIDABLE:
         if bits & rule.unknown_code and rule.ask is not None:

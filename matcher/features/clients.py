@@ -181,13 +181,7 @@ def _named_exclusions(
     # each distinct excluded name compared with the employers once (clients share names)
     names = sorted({n for c in cs for n in c.excluded_employers}) if index.employers else []
     if names:
-        similar = process.cdist(
-            names,
-            list(index.employers),
-            scorer=fuzz.token_set_ratio,
-            processor=utils.default_process,
-            score_cutoff=90,
-        )
+        similar = _similar_employers(tuple(names), index.employers)
         row_of = {n: k for k, n in enumerate(names)}
     for i, c in enumerate(cs):
         if c.excluded_employers and names:
@@ -198,6 +192,25 @@ def _named_exclusions(
             t = topic_named(keyword, topics)
             by_keyword[i] |= keyword_mask(keyword, index) if t is None else index.topic_hits[:, t]
     return by_employer, by_keyword
+
+
+_LAST_SIMILAR: list[tuple[tuple[str, ...], Sequence[str], np.ndarray]] = []
+
+
+def _similar_employers(names: tuple[str, ...], employers: Sequence[str]) -> np.ndarray:
+    """(N, E) similarity of excluded names to the employers, >= 90 or 0; the last one kept.
+
+    A shortlist asks it of the same names and employers up to three times (the client's
+    features, the rule counts of the whole index, those of its patched rows).
+    """
+    last = _LAST_SIMILAR[-1] if _LAST_SIMILAR else None  # one read: other threads may replace it
+    if last is not None and last[0] == names and last[1] is employers:
+        return last[2]
+    similar: np.ndarray = process.cdist(
+        names, list(employers), scorer=fuzz.token_set_ratio, processor=utils.default_process, score_cutoff=90
+    )
+    _LAST_SIMILAR[:] = [(names, employers, similar)]
+    return similar
 
 
 def take_clients(batch: ClientBatch, rows: Sequence[int]) -> ClientBatch:
