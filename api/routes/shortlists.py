@@ -94,8 +94,13 @@ def post_shortlist(
     cache: MatcherDep,
     client_id: str,
     request: ShortlistRequest,
+    options: Annotated[
+        bool, Query(description="Also say what would open more options (as `options` in the body).")
+    ] = False,
 ) -> ShortlistPublic:
-    """Same as GET, with ``k`` and filters in the body."""
+    """Same as GET, with ``k`` and filters in the body (``?options=true`` works as on GET)."""
+    if options:
+        request = request.model_copy(update={"options": True})
     return _shortlist(session, user, settings, cache, client_id, request)
 
 

@@ -55,6 +55,19 @@ def test_a_full_list_has_options_only_on_request(api: Api, world: World, pool: d
         json={"k": 1, "filters": {"employer_ids": [pool["employer"]]}, "options": True},
     )
     assert posted.status_code == 200 and posted.json()["options"]
+    queried = api.post(
+        f"/clients/{client['id']}/shortlist",
+        world.headers["spec1"],
+        params={"options": "true"},
+        json={"k": 1, "filters": {"employer_ids": [pool["employer"]]}},
+    )
+    assert queried.status_code == 200 and queried.json()["options"]
+    plain = api.post(
+        f"/clients/{client['id']}/shortlist",
+        world.headers["spec1"],
+        json={"k": 1, "filters": {"employer_ids": [pool["employer"]]}},
+    )
+    assert plain.status_code == 200 and plain.json()["options"] is None
 
 
 def test_options_is_a_boolean(api: Api, world: World) -> None:
