@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -106,7 +106,8 @@ class ChunkWrite:
     clients: dict[str, ClientRow]
     openings: dict[str, dict[str, Any]]
     engine_version: str
-    config_hash: str
+    config_hash: str  # the configuration's, or of it and the GTFS feeds (``api.travel.config_hash``)
+    feeds: list[dict[str, str]] = field(default_factory=list)  # the GTFS feeds' names and hashes
     # Test hook: called inside the chunk's transaction, after its rows are flushed, before commit.
     before_commit: Callable[[int], None] | None = None
 
@@ -169,6 +170,7 @@ def _store_version(
         "openings_hash": run.openings_hash,
         "n_openings": len(write.openings),
         "suggestions": rows,
+        "travel": {"gtfs_feeds": write.feeds},
     }
     # Snapshot the openings on the list (a nightly run over every opening would otherwise copy
     # the whole pool per client); the pool as a whole is identified by ``openings_hash``.

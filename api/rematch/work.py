@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import benefits, store
+from api import benefits, store, travel
 from api.inferred import engine_client
 from api.models import Client as ClientRow
 from api.models import ClientStatus
@@ -116,8 +116,16 @@ def work_chunks(
             _log.warning("test hook: killing this process inside chunk %d's transaction", number)
             os.kill(os.getpid(), signal.SIGKILL)
 
+    # which timetables gave the transit minutes, as an interactive shortlist's record says
+    feeds = travel.feed_versions(getattr(matcher, "travel_times", None))
     write = rematch_store.ChunkWrite(
-        run, client_rows, records, ENGINE_VERSION, matcher.config.config_hash, before_commit=hook
+        run,
+        client_rows,
+        records,
+        ENGINE_VERSION,
+        travel.config_hash(matcher.config.config_hash, feeds),
+        feeds=feeds,
+        before_commit=hook,
     )
     context = ScoringContext.from_matcher(matcher, k=run.k)
     with Progress(sum(len(c.client_ids) for c in chunks), desc=f"rematch run {run.id}") as progress:

@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from api import travel
+from api.audit.models import RecommendationRecord
 from api.main import create_app
-from tests.api.conftest import Api, World, fresh_database, make_settings, make_test_client
+from api.rematch import run as rematch_run
+from tests.api.conftest import AS_OF, Api, World, fresh_database, make_settings, make_test_client
 
 NYC = Path(__file__).resolve().parents[2] / "../shared/data/gtfs_samples/nyc_subway_gtfs.zip"
 NEAR_116_ST = {"lat": 40.8086, "lon": -73.9641}  # 100 m north of 116 St-Columbia University (1)
@@ -107,3 +110,27 @@ def test_without_feeds_the_configuration_hash_is_the_configurations_own() -> Non
     feeds = [{"name": "NYC subway", "sha256": "a" * 64}]
     other = [{"name": "NYC subway", "sha256": "b" * 64}]
     assert travel.config_hash("0123456789abcdef", feeds) != travel.config_hash("0123456789abcdef", other)
+
+
+def test_the_nightly_lists_name_the_feed_version_too(
+    services: tuple[Api, Api], world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one, _ = services
+    employer = one.create_employer(world.headers["liaison1"], name="Night Shift Bakery")["id"]
+    one.create_opening(world.headers["liaison1"], employer, location=NEAR_TIMES_SQ, hours_per_week=18)
+    client = one.create_client(world.headers["spec1"], home=NEAR_116_ST, modes=["transit", "walk"])
+    # the nightly job reads the service's settings as the operator's environment gives them
+    monkeypatch.setattr(rematch_run, "get_settings", lambda: one.app.state.settings)
+    rematch_run.run_job(one.app.state.session_factory, as_of=AS_OF, options=rematch_run.JobOptions())
+    with one.app.state.session_factory() as session:
+        record = session.scalars(
+            select(RecommendationRecord)
+            .where(RecommendationRecord.kind == "rematch", RecommendationRecord.client_id == client["id"])
+            .order_by(RecommendationRecord.at.desc())
+        ).first()
+    assert record is not None
+    (feed,) = record.shortlist["travel"]["gtfs_feeds"]
+    assert feed["name"] == "NYC subway" and len(feed["sha256"]) == 64
+    shown = _shortlist(one, world.headers["spec1"], client["id"])
+    assert record.config_hash == shown["config_hash"]  # the configuration's and the feed's, as interactively
+    assert shown["travel"]["gtfs_feeds"] == [feed]
