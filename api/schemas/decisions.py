@@ -128,8 +128,16 @@ class ShortlistPublic(BaseModel):
     k: int = Field(description="The most suggestions asked for.")
     filters: ShortlistFilters = Field(description="The filters applied.")
     engine_version: str = Field(description="Version of the matching engine that ranked the openings.")
-    config_hash: str = Field(description="Short hash of the program configuration used.")
+    config_hash: str = Field(
+        description="Short hash of the program configuration used (with GTFS feeds configured: of the "
+        "configuration and the feeds' versions, so a changed timetable gives another hash)."
+    )
     config_version: int = Field(description="Version of the program configuration used (0: engine defaults).")
+    travel: dict[str, Any] = Field(
+        default_factory=lambda: {"gtfs_feeds": []},
+        description="Where the transit minutes came from: gtfs_feeds, each {name, sha256} (the feed file's "
+        "content hash); an empty list when transit is the straight-line estimate.",
+    )
     suggestions: list[dict[str, Any]] = Field(
         description="The ranked openings, best first. Each has opening_id, title, employer, rank, score "
         "(0-100), contributions (points per factor, adding up to the score), factors (0-1 before "
