@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import threading
+import weakref
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any, cast, overload
 
@@ -38,7 +40,7 @@ from matcher.constraints import RULES, Failed, Rule, failed_codes
 from matcher.features import ClientBatch, OpeningIndex, take_openings
 from matcher.features.clients import _named_exclusions as named_exclusions
 from matcher.features.terms import take_rows
-from matcher.features.updates import Update, patch_rows, with_vocabulary
+from matcher.features.updates import Update, concat_rows, patch_rows, with_vocabulary
 from matcher.types import Client
 
 # Straight-line km from the unit-vector formula and from haversine differ by far
@@ -390,8 +392,9 @@ class SpatialCopy:
     def spliced(self, update: Update) -> SpatialCopy:
         """The copy of ``update.index`` after openings were added or dropped (``update.remap``).
 
-        The rows built afresh are appended at the end of the curve (each array copied once);
-        dropped rows stay where they were, dead. This copy is left as it was.
+        The rows built afresh are appended at the end of the curve, into the spare rows of
+        the arrays (:func:`grown`: O(rows appended)); dropped rows stay where they were,
+        dead. This copy is left as it was (its arrays end where they ended).
         """
         assert update.remap is not None
         index, old = update.index, with_vocabulary(self.index, update.index)
@@ -406,7 +409,8 @@ class SpatialCopy:
             if f.name not in _LAZY and f.name not in _SHARED
         }
         changes["unserved_by_mode"] = {
-            m: np.concatenate([mask, new.unserved_by_mode[m]]) for m, mask in old.unserved_by_mode.items()
+            m: _appended(mask, new.unserved_by_mode[m], len(self.order))
+            for m, mask in old.unserved_by_mode.items()
         }
         out = object.__new__(SpatialCopy)
         out.source, out.order, out.place = index, order, place
@@ -422,11 +426,54 @@ class SpatialCopy:
 
 def _appended(a: Any, b: Any, n: int) -> Any:
     """Rows of ``b`` after the ``n`` rows of ``a``; anything not one row per opening is kept."""
-    if isinstance(a, np.ndarray) and a.ndim and a.shape[0] == n:
-        return np.concatenate([a, b])
-    if sp.issparse(a) and a.shape[0] == n:
-        return sp.vstack([a, b], format=a.format)
-    return a
+    rows = (isinstance(a, np.ndarray) and a.ndim or sp.issparse(a)) and a.shape[0] == n
+    if not rows or not b.shape[0]:
+        return a
+    if isinstance(a, np.ndarray):
+        return grown(a, b)
+    if sp.issparse(a) and a.format == "csr":
+        b = sp.csr_matrix(b)
+        indptr = grown(a.indptr, b.indptr[1:].astype(a.indptr.dtype) + a.indptr[-1])
+        data, indices = (
+            grown(a.data, b.data.astype(a.dtype)),
+            grown(a.indices, b.indices.astype(a.indices.dtype)),
+        )
+        return sp.csr_matrix((data, indices, indptr), shape=(n + b.shape[0], a.shape[1]), copy=False)
+    return concat_rows(a, b, [(0, 0, n), (1, 0, b.shape[0])])
+
+
+# Buffers with spare rows at the end, and how many rows of each were handed out (``grown``).
+# By ``id`` (arrays are not hashable); an entry leaves with its buffer.
+_HANDED_OUT: dict[int, int] = {}
+_HANDED_OUT_LOCK = threading.Lock()
+
+
+def grown(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a`` with the rows of ``b`` after it, in O(len(b)) when ``a`` is the latest view of a buffer.
+
+    The result is a view of the first rows of a buffer with spare rows (an eighth more,
+    so appends cost O(rows appended), amortised). Rows are written past the end of ``a``
+    only when no view handed out reaches there: a reader holding ``a`` never sees them,
+    and two updates of the same version never write over each other (the second copies).
+    """
+    n, k = len(a), len(b)
+    buffer = a.base
+    with _HANDED_OUT_LOCK:
+        if (
+            isinstance(buffer, np.ndarray)
+            and _HANDED_OUT.get(id(buffer)) == n
+            and len(buffer) >= n + k
+            and a.ctypes.data == buffer.ctypes.data
+            and a.strides == buffer.strides
+        ):
+            buffer[n : n + k] = b
+            _HANDED_OUT[id(buffer)] = n + k
+            return buffer[: n + k]
+        buffer = np.empty((n + k + max((n + k) // 8, 64), *a.shape[1:]), dtype=a.dtype)
+        buffer[:n], buffer[n : n + k] = a, b
+        _HANDED_OUT[id(buffer)] = n + k
+        weakref.finalize(buffer, _HANDED_OUT.pop, id(buffer), None)
+        return buffer[: n + k]
 
 
 # What each rule reads of an opening, as index fields (``Rule.per_opening``): openings alike in

@@ -133,12 +133,12 @@ def _splice(index: OpeningIndex, new: OpeningIndex, shared: dict[str, Any], drop
     skip = sorted(set(dropped) | {p for p, i in zip(before, new.ids, strict=True) if i in index.position})
     runs = _runs(n_old, skip, before)
     changes = {
-        f.name: _concat(_widen(getattr(index, f.name), f.name, shared), getattr(new, f.name), runs)
+        f.name: concat_rows(_widen(getattr(index, f.name), f.name, shared), getattr(new, f.name), runs)
         for f in dataclasses.fields(index)
         if f.name not in _SHARED
     }
     changes["unserved_by_mode"] = {
-        m: _concat(mask, new.unserved_by_mode[m], runs) for m, mask in index.unserved_by_mode.items()
+        m: concat_rows(mask, new.unserved_by_mode[m], runs) for m, mask in index.unserved_by_mode.items()
     }
     ids: tuple[str, ...] = changes["ids"]
     n = len(ids)
@@ -151,12 +151,12 @@ def _splice(index: OpeningIndex, new: OpeningIndex, shared: dict[str, Any], drop
 
 
 # A run of rows to copy: (0, start, end) of the old index or (1, start, end) of the new rows.
-_Run = tuple[int, int, int]
+Run = tuple[int, int, int]
 
 
-def _runs(n_old: int, skip: Sequence[int], before: Sequence[int]) -> list[_Run]:
+def _runs(n_old: int, skip: Sequence[int], before: Sequence[int]) -> list[Run]:
     """The spliced index as runs: old rows but ``skip``, new row ``k`` before old row ``before[k]``."""
-    runs: list[_Run] = []
+    runs: list[Run] = []
     at = 0  # next old row to copy
     events = sorted([(p, 0, k) for k, p in enumerate(before)] + [(p, 1, -1) for p in skip])
     for p, kind, k in events:  # at one old row: new rows first (sorted by id), then its skip
@@ -172,7 +172,7 @@ def _runs(n_old: int, skip: Sequence[int], before: Sequence[int]) -> list[_Run]:
     return runs
 
 
-def _concat(a: Any, b: Any, runs: Sequence[_Run]) -> Any:
+def concat_rows(a: Any, b: Any, runs: Sequence[Run]) -> Any:
     """The rows of ``a`` (old) and ``b`` (new) in the order of ``runs``: copies of contiguous runs."""
     src = (a, b)
     if isinstance(a, tuple):
@@ -205,8 +205,8 @@ def _concat(a: Any, b: Any, runs: Sequence[_Run]) -> Any:
     return a
 
 
-def _concat_csc(a: sp.csc_matrix, b: sp.csr_matrix, runs: Sequence[_Run]) -> sp.csc_matrix:
-    """:func:`_concat` of a CSC matrix: old entries renumbered, dropped ones out, new ones last."""
+def _concat_csc(a: sp.csc_matrix, b: sp.csr_matrix, runs: Sequence[Run]) -> sp.csc_matrix:
+    """:func:`concat_rows` of a CSC matrix: old entries renumbered, dropped ones out, new ones last."""
     where = np.full(a.shape[0], -1, dtype=a.indices.dtype)  # old row -> its row in the result
     new_rows = np.zeros(b.shape[0], dtype=np.int64)
     out = 0

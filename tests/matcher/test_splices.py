@@ -10,6 +10,7 @@ import copy
 import dataclasses
 import random
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -126,3 +127,11 @@ def test_any_sequence_of_updates_gives_what_a_refit_gives(ops: list[tuple[str, i
                 incremental, pool, [dataclasses.replace(o, hourly_wage=(o.hourly_wage or 15.0) + 1)], set()
             )
     _same_answers(incremental, pool, world)
+
+
+def test_rows_appended_past_a_view_are_never_seen_by_its_holders() -> None:
+    first = candidates.grown(np.arange(4), np.array([4]))
+    second = candidates.grown(first, np.array([5]))  # the latest view: written into the spare rows
+    assert second.base is first.base and first.tolist() == [0, 1, 2, 3, 4]
+    other = candidates.grown(first, np.array([9]))  # another update of the same version: copied
+    assert other.tolist() == [0, 1, 2, 3, 4, 9] and second.tolist() == [0, 1, 2, 3, 4, 5]
