@@ -517,9 +517,10 @@ MAX_LAYERS = 32
 class RuleTally:
     """How many openings of the whole index fail each rule, for a client, without checking each one.
 
-    Built once per index; :meth:`patched` folds in rewritten rows. With it a shortlist
-    scored against its candidates alone still gives the exclusion counts a scan of
-    every opening gives. Never modified once built: an engine copy keeps its own.
+    Built once per index; :meth:`updated` folds in new, rewritten and dropped openings.
+    With it a shortlist scored against its candidates alone still gives the exclusion
+    counts a scan of every opening gives. Never modified once built: an engine copy
+    keeps its own.
     """
 
     def __init__(self, index: OpeningIndex) -> None:
