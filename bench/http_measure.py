@@ -175,6 +175,7 @@ def edits(ctx: Context) -> dict[str, Any]:
         "stopped": stopped,
         "first_ms": first,
         "first_max_ms": max(first) if first else None,
+        "first_cpu_ms": [r.get("first_cpu_ms") for r in rows if r["first_error"] is None],
         "first_median_ms": sorted(first)[len(first) // 2] if first else None,
         "rows": rows,
     }
@@ -195,17 +196,32 @@ def _edit_once(
     details["hourly_wage"] = round(float(details["hourly_wage"]) + (0.25 if j % 2 == 0 else -0.25), 2)
     body = {"version": opening["version"], "details": details}
     edit = send(liaison, Call("opening PUT", "PUT", path, json=body, expect="id"))
+    cpu = [_server_cpu(ctx)]
     first = send(specialist, ctx.shortlist(j, "post"))
+    cpu.append(_server_cpu(ctx))
     warm = send(specialist, ctx.shortlist(j + 1, "post"))
+    cpu.append(_server_cpu(ctx))
+    spent = [
+        None if a is None or b is None else round((b - a) * 1000, 1)
+        for a, b in zip(cpu[:-1], cpu[1:], strict=True)
+    ]
     return {
         "opening_id": opening_id,
         "edit_ms": round(edit.ms, 2),
         "edit_error": edit.error,
         "first_ms": round(first.ms, 2),
         "first_error": first.error,
+        "first_cpu_ms": spent[0],  # the server's CPU (all its threads) while it answered
         "next_ms": round(warm.ms, 2),
         "next_error": warm.error,
+        "next_cpu_ms": spent[1],
     }
+
+
+def _server_cpu(ctx: Context) -> float | None:
+    """CPU seconds the server process (and its workers) used so far."""
+    stats = server_stats(ctx.server.process)
+    return stats["cpu_s"] if stats else None
 
 
 def load(ctx: Context) -> dict[str, Any]:

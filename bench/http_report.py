@@ -94,7 +94,9 @@ def edit_rows(runs: list[dict[str, Any]]) -> list[list[str]]:
                 str(e["n_errors"]),
                 ", ".join(_ms(r["edit_ms"]) for r in done) or "-",
                 ", ".join(_ms(ms) for ms in e["first_ms"]) or "-",
+                ", ".join(_ms(r["first_cpu_ms"]) for r in done if r.get("first_cpu_ms") is not None) or "-",
                 ", ".join(_ms(r["next_ms"]) for r in done if r.get("next_error") is None) or "-",
+                ", ".join(_ms(r["next_cpu_ms"]) for r in done if r.get("next_cpu_ms") is not None) or "-",
                 _kb(e.get("growth_bytes_per_edit")),
             ]
         )
@@ -252,7 +254,9 @@ def render(results: dict[str, Any], *, target_openings: int) -> str:
                 "errors",
                 "PUT ms",
                 "first shortlist ms (<= 200)",
+                "server CPU ms (first)",
                 "next shortlist ms",
+                "server CPU ms (next)",
                 "growth kB/edit (edit + 2 shortlists)",
             ],
             edit_rows(runs),

@@ -13,18 +13,24 @@ One structure serves both paths: the interactive ``Matcher`` indexes every
 opening (closed and expired ones too, so their codes stay exact), the nightly
 run only the live ones (``live_only=True``). Openings appended or moved after
 the fit are kept in a small brute-force set beside the tree
-(:meth:`CandidateIndex.update`), removed ones in a mask
-(:meth:`CandidateIndex.remove`); a refit rebuilds the tree.
+(:meth:`CandidateIndex.update`), removed ones in a mask of tree rows
+(:meth:`CandidateIndex.remove`); when an update moves columns (openings added or
+dropped) the structures renumber theirs (:meth:`CandidateIndex.spliced`,
+:meth:`SpatialCopy.spliced`, :meth:`RuleTally.updated`) instead of being rebuilt;
+a refit rebuilds them.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import threading
+import weakref
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any, cast, overload
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.neighbors import BallTree
 
 from matcher import geo
@@ -34,7 +40,7 @@ from matcher.constraints import RULES, Failed, Rule, failed_codes
 from matcher.features import ClientBatch, OpeningIndex, take_openings
 from matcher.features.clients import _named_exclusions as named_exclusions
 from matcher.features.terms import take_rows
-from matcher.features.updates import patch_rows
+from matcher.features.updates import Update, concat_rows, patch_rows, with_vocabulary
 from matcher.types import Client
 
 # Straight-line km from the unit-vector formula and from haversine differ by far
@@ -80,6 +86,14 @@ def _located(index: OpeningIndex, cols: np.ndarray) -> np.ndarray:
     return out
 
 
+def renumbered(cols: np.ndarray, remap: np.ndarray) -> np.ndarray:
+    """Columns ``cols`` (-1: none) after an update that moved them (``Update.remap``; -1: dropped)."""
+    out = np.full(len(cols), -1, dtype=np.int64)
+    live = cols >= 0
+    out[live] = remap[cols[live]]
+    return out
+
+
 class CandidateIndex:
     """Openings of an index split into located ones (a BallTree) and remote ones.
 
@@ -112,7 +126,7 @@ class CandidateIndex:
         self.always = always
         self.n_openings = n_openings
         self.live_only = live_only
-        self._gone = np.zeros(n_openings, dtype=bool)  # tree rows no longer valid (moved or removed)
+        self._dead = np.zeros(len(located), dtype=bool)  # tree rows no longer valid (moved or removed)
         self._extra_cols = np.zeros(0, dtype=np.int64)  # located since the fit: brute force
         self._extra_xyz = np.zeros((0, 3), dtype=np.float64)
 
@@ -151,8 +165,28 @@ class CandidateIndex:
     def patched(self, index: OpeningIndex, positions: np.ndarray) -> CandidateIndex:
         """A copy with ``positions`` folded in (:meth:`update`); this one is left as it was."""
         out = copy.copy(self)
-        out._gone = self._gone.copy()  # the one array :meth:`remove` writes into
+        out._dead = self._dead.copy()  # the one array :meth:`remove` writes into
         out.update(index, positions)
+        return out
+
+    def spliced(self, update: Update) -> CandidateIndex:
+        """A copy for ``update.index`` after openings were added or dropped (``update.remap``).
+
+        Columns are renumbered (one pass over the column arrays, no tree rebuilt); dropped
+        tree rows are masked and the rows built afresh folded in (:meth:`update`). This one
+        is left as it was.
+        """
+        assert update.remap is not None
+        remap = update.remap
+        out = copy.copy(self)
+        out.located = renumbered(self.located, remap)  # the tree's rows keep their order
+        out._dead = self._dead | (out.located < 0)
+        always = renumbered(self.always, remap)
+        out.always = always[always >= 0]
+        extra = renumbered(self._extra_cols, remap)
+        out._extra_cols, out._extra_xyz = extra[extra >= 0], self._extra_xyz[extra >= 0]
+        out.n_openings = len(update.index.ids)
+        out.update(update.index, update.rows)
         return out
 
     def remove(self, positions: Sequence[int] | np.ndarray) -> None:
@@ -160,11 +194,8 @@ class CandidateIndex:
         pos = np.unique(np.asarray(positions, dtype=np.int64))
         if not len(pos):
             return
-        top = int(pos[-1]) + 1
-        if top > self.n_openings:
-            self._gone = np.concatenate([self._gone, np.zeros(top - self.n_openings, dtype=bool)])
-            self.n_openings = top
-        self._gone[pos] = True
+        self.n_openings = max(self.n_openings, int(pos[-1]) + 1)
+        self._dead |= np.isin(self.located, pos)
         self.always = np.setdiff1d(self.always, pos)
         keep = ~np.isin(self._extra_cols, pos)
         self._extra_cols, self._extra_xyz = self._extra_cols[keep], self._extra_xyz[keep]
@@ -185,9 +216,10 @@ class CandidateIndex:
         if self.tree is None:
             hits = [np.zeros(0, dtype=np.int64) for _ in range(len(points))]
         else:
-            hits = [self.located[rows] for rows in self.tree.query_radius(points, r=geo.angle_of_km(km))]
-        if self._gone.any():
-            hits = [cols[~self._gone[cols]] for cols in hits]
+            found = self.tree.query_radius(points, r=geo.angle_of_km(km))
+            if self._dead.any():
+                found = [rows[~self._dead[rows]] for rows in found]
+            hits = [self.located[rows] for rows in found]
         if len(self._extra_cols):
             lat, lon = points[:, 0], points[:, 1]
             homes = np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
@@ -269,12 +301,16 @@ def gather(index: OpeningIndex, cols: np.ndarray) -> OpeningIndex:
     return OpeningIndex(**changes)
 
 
-def gather_lazy(index: OpeningIndex, cols: np.ndarray) -> dict[str, Any]:
-    """The per-opening tuples and the id -> column mapping of :func:`gather`, read on access."""
+def gather_lazy(index: OpeningIndex, cols: np.ndarray, lookup: np.ndarray | None = None) -> dict[str, Any]:
+    """The per-opening tuples and the id -> column mapping of :func:`gather`, read on access.
+
+    ``lookup`` (column of ``index`` -> row of the selection) is derived from ``cols`` when absent.
+    """
     n = len(index.ids)
     ids = _Picked(index.ids, cols)
-    lookup = np.full(n, -1, dtype=np.int64)
-    lookup[cols] = np.arange(len(cols))
+    if lookup is None:
+        lookup = np.full(n, -1, dtype=np.int64)
+        lookup[cols] = np.arange(len(cols))
     return {
         "ids": ids,
         "openings": _Picked(index.openings, cols) if len(index.openings) == n else index.openings,
@@ -289,7 +325,9 @@ class SpatialCopy:
     Gathering a few thousand openings scattered over a large index is
     dominated by cache misses; in curve order the same openings come from a
     few contiguous stretches (measured 3.5x faster at 100k). Built once per
-    index object (:meth:`for_index`).
+    fit, then patched (:meth:`patched`) or spliced (:meth:`spliced`) with each update:
+    openings added since go at the end of the curve, dropped ones stay as dead rows that
+    no column points to (``order`` -1) until the next refit.
     """
 
     def __init__(self, index: OpeningIndex) -> None:
@@ -310,7 +348,7 @@ class SpatialCopy:
         perm = np.argsort(at, kind="stable")
         picked = take_openings(new, perm.tolist())
         picked = dataclasses.replace(picked, words=picked.words.tocsr())
-        old = self.index
+        old = with_vocabulary(self.index, index)  # the update may have grown a vocabulary
         changes = {
             f.name: patch_rows(getattr(old, f.name), at[perm], getattr(picked, f.name))
             for f in dataclasses.fields(old)
@@ -320,16 +358,97 @@ class SpatialCopy:
             m: patch_rows(mask, at[perm], picked.unserved_by_mode[m])
             for m, mask in old.unserved_by_mode.items()
         }
-        lazy = gather_lazy(index, self.order)
+        lazy = gather_lazy(index, self.order, self.place)
         out = object.__new__(SpatialCopy)
         out.source, out.order, out.place = index, self.order, self.place
         out.index = dataclasses.replace(old, **changes, **lazy)
+        return out
+
+    def spliced(self, update: Update) -> SpatialCopy:
+        """The copy of ``update.index`` after openings were added or dropped (``update.remap``).
+
+        The rows built afresh are appended at the end of the curve, into the spare rows of
+        the arrays (:func:`grown`: O(rows appended)); dropped rows stay where they were,
+        dead. This copy is left as it was (its arrays end where they ended).
+        """
+        assert update.remap is not None
+        index, old = update.index, with_vocabulary(self.index, update.index)
+        order = np.concatenate([renumbered(self.order, update.remap), update.rows])
+        place = np.empty(len(index.ids), dtype=np.int64)
+        live = np.flatnonzero(order >= 0)
+        place[order[live]] = live
+        new = dataclasses.replace(update.new, words=update.new.words.tocsr())
+        changes = {
+            f.name: _appended(getattr(old, f.name), getattr(new, f.name), len(self.order))
+            for f in dataclasses.fields(old)
+            if f.name not in _LAZY and f.name not in _SHARED
+        }
+        changes["unserved_by_mode"] = {
+            m: _appended(mask, new.unserved_by_mode[m], len(self.order))
+            for m, mask in old.unserved_by_mode.items()
+        }
+        out = object.__new__(SpatialCopy)
+        out.source, out.order, out.place = index, order, place
+        # dead rows are never gathered (no column's place points to them), nor their -1 read
+        out.index = dataclasses.replace(old, **changes, **gather_lazy(index, order, place))
         return out
 
     def take(self, cols: np.ndarray) -> tuple[OpeningIndex, np.ndarray]:
         """The openings ``cols`` in curve order, and the argsort that puts them back in id order."""
         at = np.sort(self.place[cols])
         return gather(self.index, at), np.argsort(self.order[at], kind="stable")
+
+
+def _appended(a: Any, b: Any, n: int) -> Any:
+    """Rows of ``b`` after the ``n`` rows of ``a``; anything not one row per opening is kept."""
+    rows = (isinstance(a, np.ndarray) and a.ndim or sp.issparse(a)) and a.shape[0] == n
+    if not rows or not b.shape[0]:
+        return a
+    if isinstance(a, np.ndarray):
+        return grown(a, b)
+    if sp.issparse(a) and a.format == "csr":
+        b = sp.csr_matrix(b)
+        indptr = grown(a.indptr, b.indptr[1:].astype(a.indptr.dtype) + a.indptr[-1])
+        data, indices = (
+            grown(a.data, b.data.astype(a.dtype)),
+            grown(a.indices, b.indices.astype(a.indices.dtype)),
+        )
+        return sp.csr_matrix((data, indices, indptr), shape=(n + b.shape[0], a.shape[1]), copy=False)
+    return concat_rows(a, b, [(0, 0, n), (1, 0, b.shape[0])])
+
+
+# Buffers with spare rows at the end, and how many rows of each were handed out (``grown``).
+# By ``id`` (arrays are not hashable); an entry leaves with its buffer.
+_HANDED_OUT: dict[int, int] = {}
+_HANDED_OUT_LOCK = threading.Lock()
+
+
+def grown(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a`` with the rows of ``b`` after it, in O(len(b)) when ``a`` is the latest view of a buffer.
+
+    The result is a view of the first rows of a buffer with spare rows (an eighth more,
+    so appends cost O(rows appended), amortised). Rows are written past the end of ``a``
+    only when no view handed out reaches there: a reader holding ``a`` never sees them,
+    and two updates of the same version never write over each other (the second copies).
+    """
+    n, k = len(a), len(b)
+    buffer = a.base
+    with _HANDED_OUT_LOCK:
+        if (
+            isinstance(buffer, np.ndarray)
+            and _HANDED_OUT.get(id(buffer)) == n
+            and len(buffer) >= n + k
+            and a.ctypes.data == buffer.ctypes.data
+            and a.strides == buffer.strides
+        ):
+            buffer[n : n + k] = b
+            _HANDED_OUT[id(buffer)] = n + k
+            return buffer[: n + k]
+        buffer = np.empty((n + k + max((n + k) // 8, 64), *a.shape[1:]), dtype=a.dtype)
+        buffer[:n], buffer[n : n + k] = a, b
+        _HANDED_OUT[id(buffer)] = n + k
+        weakref.finalize(buffer, _HANDED_OUT.pop, id(buffer), None)
+        return buffer[: n + k]
 
 
 # What each rule reads of an opening, as index fields (``Rule.per_opening``): openings alike in
@@ -373,9 +492,10 @@ MAX_LAYERS = 32
 class RuleTally:
     """How many openings of the whole index fail each rule, for a client, without checking each one.
 
-    Built once per index; :meth:`patched` folds in rewritten rows. With it a shortlist
-    scored against its candidates alone still gives the exclusion counts a scan of
-    every opening gives. Never modified once built: an engine copy keeps its own.
+    Built once per index; :meth:`updated` folds in new, rewritten and dropped openings.
+    With it a shortlist scored against its candidates alone still gives the exclusion
+    counts a scan of every opening gives. Never modified once built: an engine copy
+    keeps its own.
     """
 
     def __init__(self, index: OpeningIndex) -> None:
@@ -386,31 +506,39 @@ class RuleTally:
         for code, fields in _READS.items():
             first, counts, inverse = _distinct(index, fields)
             self._base[code] = (take_openings(index, first.tolist()), counts, inverse)
-        self._layers: list[tuple[OpeningIndex, np.ndarray]] = []  # patched rows: (their index, 1 if current)
-        self._where: dict[int, tuple[int, int]] = {}  # row -> (layer, row in it) of its current version
+        self._base_position = index.position  # row of each opening in the index built from
+        self._layers: list[tuple[OpeningIndex, np.ndarray]] = []  # new versions: (their index, 1 if current)
+        # opening id -> (layer, row in it) of its current version; (-1, -1): dropped
+        self._where: dict[str, tuple[int, int]] = {}
 
-    def patched(self, index: OpeningIndex, rows: np.ndarray, new: OpeningIndex) -> RuleTally:
-        """The tally of ``index``: this one's with rows ``rows`` replaced by the rows of ``new``."""
+    def updated(self, index: OpeningIndex, new: OpeningIndex, dropped: Collection[str] = ()) -> RuleTally:
+        """The tally of ``index``: this one's with the openings of ``new`` added or replacing their
+        old versions, and the ids ``dropped`` gone (rows are told by id, so columns may move)."""
         if len(self._layers) >= MAX_LAYERS:
             return RuleTally(index)
         out = copy.copy(self)
         out.index, out._where = index, dict(self._where)
         out._layers = list(self._layers)
-        in_base = [r for r in rows.tolist() if r not in self._where]
+        changed = [*new.ids, *dropped]
+        in_base = [
+            self._base_position[i] for i in changed if i not in self._where and i in self._base_position
+        ]
         out._base = {}
         for code, (reps, counts, inverse) in self._base.items():
             counts = counts.copy()
             np.subtract.at(counts, inverse[in_base], 1)
             out._base[code] = (reps, counts, inverse)
-        for r in rows.tolist():
-            if r in self._where:
-                k, i = self._where[r]
+        for i in changed:
+            k, r = self._where.get(i, (-1, -1))
+            if k >= 0:
                 alive = out._layers[k][1].copy()
-                alive[i] = 0
+                alive[r] = 0
                 out._layers[k] = (out._layers[k][0], alive)
         out._layers.append((new, np.ones(len(new.ids), dtype=np.int64)))
-        for i, r in enumerate(rows.tolist()):
-            out._where[r] = (len(out._layers) - 1, i)
+        for r, i in enumerate(new.ids):
+            out._where[i] = (len(out._layers) - 1, r)
+        for i in dropped:
+            out._where[i] = (-1, -1)
         return out
 
     def totals(self, batch: ClientBatch, blocked: Mapping[str, Collection[str]] | None) -> np.ndarray:

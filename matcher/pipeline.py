@@ -43,7 +43,6 @@ from matcher.features import (
     fit_text_model,
     opening_text,
 )
-from matcher.features.updates import patch_openings as patch_index
 from matcher.features.updates import update_openings as update_index
 from matcher.occupations.store import OccupationStore
 from matcher.rows import CONTRIB_COLUMNS, Rows, top_rows
@@ -245,16 +244,17 @@ class Matcher:
         return self
 
     def update_openings(self, upserts: Sequence[Opening], removed: Collection[str] = ()) -> None:
-        """Add or replace ``upserts`` and drop ``removed`` without refitting (append / patch / drop).
+        """Add or replace ``upserts`` and drop ``removed`` without refitting (patch / splice).
 
         Nothing this matcher holds is modified in place, only replaced, so a copy
         made before the update (``copy.copy``, as the service makes one per pool
         version) keeps answering on the old pool while this one answers on the new.
-        An edit of indexed openings alone (same ids, no new vocabulary entry) writes
-        the changed rows over copies of the arrays and keeps the geographic
-        candidates, patched; adding or dropping openings shifts positions, so the
-        candidates are dropped until the next (background) refit. The text rows of
-        new openings come from the fitted text model; see ``matcher.features.updates``.
+        An edit of indexed openings writes the changed rows over copies of the arrays;
+        adding or dropping openings copies each array once around the changed rows
+        (``matcher.features.updates``). Either way the geographic candidates, the
+        curve-order copy and the rule tally are patched or renumbered, not rebuilt, so
+        the next shortlist costs what any other does. The text rows of new openings
+        come from the fitted text model; see ``matcher.features.updates``.
         """
         index = self.index
         assert self.text_model is not None
@@ -262,30 +262,26 @@ class Matcher:
         if len(set(ids)) != len(ids):
             dup = next(i for i in ids if ids.count(i) > 1)
             raise ValidationError(f"opening {dup}", "id", dup, "duplicate opening id")
-        dropping = any(i in index.position for i in removed)
-        patch = (
-            None
-            if dropping
-            else patch_index(index, upserts, vocab=self.vocab, config=self.config, text_model=self.text_model)
-        )
-        if patch is not None:
-            self.index_, rows, new = patch
-            candidates, spatial = getattr(self, "_candidates", None), getattr(self, "_spatial_", None)
-            tally = getattr(self, "_tally_", None)
-            self._candidates = candidates.patched(self.index_, rows) if candidates is not None else None
-            if spatial is not None and spatial.source is index:
-                self._spatial_ = spatial.patched(self.index_, rows, new)
-            if tally is not None and tally.index is index:
-                self._tally_ = tally.patched(self.index_, rows, new)
-            _log.info("patched %d openings in the index", len(rows))
-            return
-        self.index_ = update_index(
+        update = update_index(
             index, upserts, removed, vocab=self.vocab, config=self.config, text_model=self.text_model
         )
-        # The update shifts positions, so the geographic candidates built at fit no longer
-        # apply: shortlists score every opening until the next (background) refit rebuilds them.
-        self._candidates = None
-        _log.info("updated the index: %d upserted, %d removed", len(ids), len(removed))
+        self.index_ = update.index
+        dropped = [i for i in set(removed) if i in index.position]
+        candidates = getattr(self, "_candidates", None)  # absent in engines pickled before it
+        spatial, tally = getattr(self, "_spatial_", None), getattr(self, "_tally_", None)
+        if update.remap is None:  # no column moved
+            self._candidates = (
+                candidates.patched(update.index, update.rows) if candidates is not None else None
+            )
+            if spatial is not None and spatial.source is index:
+                self._spatial_ = spatial.patched(update.index, update.rows, update.new)
+        else:
+            self._candidates = candidates.spliced(update) if candidates is not None else None
+            if spatial is not None and spatial.source is index:
+                self._spatial_ = spatial.spliced(update)
+        if tally is not None and tally.index is index:
+            self._tally_ = tally.updated(update.index, update.new, dropped)
+        _log.info("updated the index: %d upserted, %d removed", len(ids), len(dropped))
 
     @property
     def index(self) -> OpeningIndex:

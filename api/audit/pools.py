@@ -23,10 +23,11 @@ the SHA-256 of ``[`` + the snapshot texts joined by ``,`` + ``]``, which is reco
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import logging
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,21 +73,60 @@ class PoolVersion:
         """
         if len(opening_hashes) != len(snapshots):
             raise ValueError("a pool needs one hash per opening snapshot")
-        chunks = []
-        for a, b in chunk_spans(opening_hashes):
-            members = tuple(opening_hashes[a:b])
-            key = memo.get(members) if memo is not None else None
-            if key is None:
-                key = text_hash(hash_list_text(members))
-                if memo is not None:
-                    memo[members] = key
-            chunks.append((a, b, key))
+        chunks = [
+            (a, b, _chunk_key(tuple(opening_hashes[a:b]), memo)) for a, b in chunk_spans(opening_hashes)
+        ]
         return cls(opening_hashes, snapshots, chunks, pool_hash([k for _, _, k in chunks]))
+
+    def edited(
+        self,
+        opening_hashes: Sequence[str],
+        snapshots: Sequence[dict[str, Any]],
+        changed: Collection[int],
+        memo: ChunkMemo | None = None,
+    ) -> PoolVersion:
+        """The pool after the openings at positions ``changed`` were edited in place.
+
+        Same openings in the same order, some of them changed: only a changed opening can
+        move a boundary (its own), so the chunks are this pool's with those around the
+        changed openings cut again, and only those hashed again; no pass over every opening.
+        The result is the one :meth:`build` gives.
+        """
+        if len(opening_hashes) != len(self.opening_hashes) or len(snapshots) != len(opening_hashes):
+            raise ValueError("an edited pool has the same openings, one hash per snapshot")
+        ends = {b for _, b, _ in self.chunks}
+        for i in changed:
+            if opening_hashes[i].startswith(BOUNDARY):
+                ends.add(i + 1)
+            elif i + 1 < len(opening_hashes):
+                ends.discard(i + 1)
+        keys = {(a, b): key for a, b, key in self.chunks}
+        dirty = sorted(changed)
+        chunks = []
+        a = 0
+        for b in sorted(ends):
+            key = keys.get((a, b))
+            hit = bisect.bisect_left(dirty, a)
+            if key is None or (hit < len(dirty) and dirty[hit] < b):  # a new span, or a changed member
+                key = _chunk_key(tuple(opening_hashes[a:b]), memo)
+            chunks.append((a, b, key))
+            a = b
+        return PoolVersion(opening_hashes, snapshots, chunks, pool_hash([k for _, _, k in chunks]))
 
     @classmethod
     def of(cls, snapshots: Sequence[dict[str, Any]]) -> PoolVersion:
         """The pool of these snapshots, hashing each one (a fresh pool; tests, one-off pools)."""
         return cls.build([text_hash(opening_text(s)) for s in snapshots], snapshots)
+
+
+def _chunk_key(members: tuple[str, ...], memo: ChunkMemo | None) -> str:
+    """The hash of a chunk of opening hashes (remembered in ``memo``)."""
+    key = memo.get(members) if memo is not None else None
+    if key is None:
+        key = text_hash(hash_list_text(members))
+        if memo is not None:
+            memo[members] = key
+    return key
 
 
 def chunk_spans(opening_hashes: Sequence[str]) -> list[tuple[int, int]]:

@@ -6,9 +6,10 @@ analysis, schedule packing, accommodation tables) happens here, once.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +41,7 @@ class OpeningIndex:
 
     openings: tuple[Opening, ...]
     ids: tuple[str, ...]
-    position: dict[str, int]
+    position: Mapping[str, int]  # id -> column (a dict, or :class:`SortedIds` after an update)
     as_of: dt.date
     is_open: np.ndarray  # (J,) bool: status open
     expired: np.ndarray  # (J,) bool
@@ -88,6 +89,29 @@ class OpeningIndex:
     n_unknown_demands: np.ndarray  # (J,) demands left unknown
     positions: np.ndarray
     topic_hits: np.ndarray  # (J, T) bool: the opening belongs to avoidance topic t (``matcher.topics``)
+
+
+class SortedIds(Mapping[str, int]):
+    """The column of each id in a sorted tuple of ids, found by bisection: nothing to build.
+
+    An update that adds or drops openings moves the columns of every opening after
+    it; this finds them in the new ``ids`` (O(log J) a lookup) instead of a new dict.
+    """
+
+    def __init__(self, ids: tuple[str, ...]) -> None:
+        self._ids = ids
+
+    def __getitem__(self, key: str) -> int:
+        j = bisect.bisect_left(self._ids, key) if isinstance(key, str) else len(self._ids)
+        if j < len(self._ids) and self._ids[j] == key:
+            return j
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 def build_openings(

@@ -1,14 +1,22 @@
-"""Incremental updates of a built :class:`OpeningIndex`: append, patch and drop openings.
+"""Incremental updates of a built :class:`OpeningIndex`: patch, append and drop openings.
 
 An update builds the index of the changed openings alone (with the already-fitted
-text model) and merges it with the rows kept from the old index, in id order, so
-the result is the index ``build_openings`` would give for the new pool, except
-that the pool-wide vocabularies (employers, free skill terms, keyword words,
-shift patterns) keep the entries of dropped openings. No score or constraint
-reads an entry that no opening points to, so results are the same. The
-text rows of appended openings come from the fitted text model: when that model
-was fitted on the pool itself (no trained model), a full refit may shift text
-scores slightly.
+text model) and writes it into a copy of the old index, so the result is the index
+``build_openings`` would give for the new pool, rows in id order, except for the
+pool-wide vocabularies (employers, skill terms, keyword words, shift patterns): they
+only grow, new entries at the end, so no code an old row holds ever moves and old
+rows are copied as they are (no recoding), and they keep the entries of dropped
+openings. No score, constraint or text depends on the order of a vocabulary or
+reads an entry that no opening points to, so results are the same.
+
+An edit of indexed openings is a *patch*: the rows are written over copies of the
+arrays. Adding or dropping openings is a *splice*: every array is copied once, in
+contiguous runs of kept rows with the new rows between them (memory copies, no
+per-row work), and :attr:`Update.remap` says where each old row went, so the
+structures built beside the index (``matcher.candidates``) renumber their columns
+instead of being rebuilt. The text rows of new openings come from the fitted text
+model: when that model was fitted on the pool itself (no trained model), a full
+refit may shift text scores slightly.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher.config import MatcherConfig
-from matcher.features.openings import OpeningIndex, build_openings, take_openings
+from matcher.features.openings import OpeningIndex, SortedIds, build_openings
 from matcher.types import Opening
 from matcher.vocab import Vocabulary
 
@@ -41,6 +49,32 @@ _SHARED = frozenset(
         "unserved_by_mode",
     }
 )
+_VOCABULARY = ("shift_patterns", "employers", "word_vocab", "skill_terms", "skill_column")
+# Sparse row fields and the vocabulary their columns index.
+_COLUMNS = {"req_skills": "skill_terms", "pref_skills": "skill_terms", "words": "word_vocab"}
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """An updated index and how it came from the old one.
+
+    Attributes
+    ----------
+    index : OpeningIndex
+        The new index.
+    rows : ndarray
+        (K,) ascending columns of ``index`` holding the rows built afresh.
+    new : OpeningIndex
+        Those rows alone, in ``index``'s vocabularies (sorted by id, like ``rows``).
+    remap : ndarray or None
+        (J_old,) column in ``index`` of each old column, -1 where it was dropped (or
+        rebuilt: it is then among ``rows``); None for a patch, where no column moved.
+    """
+
+    index: OpeningIndex
+    rows: np.ndarray
+    new: OpeningIndex
+    remap: np.ndarray | None
 
 
 def update_openings(
@@ -51,7 +85,7 @@ def update_openings(
     vocab: Vocabulary,
     config: MatcherConfig,
     text_model: TfidfVectorizer,
-) -> OpeningIndex:
+) -> Update:
     """A new index: ``upserts`` added or replacing the opening of the same id, ``removed`` dropped.
 
     Parameters
@@ -67,105 +101,216 @@ def update_openings(
 
     Returns
     -------
-    OpeningIndex
-        Sorted by id, like :func:`build_openings`.
+    Update
+        The index (sorted by id, like :func:`build_openings`) and where its rows came from.
     """
     gone = set(removed)
     added = [o for o in upserts if o.id not in gone]
-    drop = [index.position[i] for i in gone | {o.id for o in added} if i in index.position]
-    keep = np.delete(np.arange(len(index.ids)), drop)
-    if not added:
-        return take_openings(index, keep.tolist())
-    new = build_openings(added, vocab=vocab, config=config, as_of=index.as_of, text_model=text_model)
-    # both are sorted by id: a new row goes where its id falls among the kept ones
-    drop.sort()
-    at = [(p := bisect.bisect_left(index.ids, i)) - bisect.bisect_left(drop, p) for i in new.ids]
-    splice = _Splice(drop, at, np.insert(keep, at, len(index.ids) + np.arange(len(new.ids))))
-    return _merge(index, new, splice, n_fixed=len(vocab.skills.codes))
+    built = build_openings(added, vocab=vocab, config=config, as_of=index.as_of, text_model=text_model)
+    new, shared = _aligned(index, built)
+    dropped = sorted(index.position[i] for i in gone if i in index.position)
+    if not dropped and all(i in index.position for i in new.ids):  # an edit: no column moves
+        rows = np.array([index.position[i] for i in new.ids], dtype=np.int64)
+        changes = {
+            f.name: patch_rows(_widen(getattr(index, f.name), f.name, shared), rows, getattr(new, f.name))
+            for f in dataclasses.fields(index)
+            if f.name not in _SHARED
+        }
+        changes["unserved_by_mode"] = {
+            m: patch_rows(mask, rows, new.unserved_by_mode[m]) for m, mask in index.unserved_by_mode.items()
+        }
+        return Update(
+            OpeningIndex(**changes, **shared, position=index.position, as_of=index.as_of), rows, new, None
+        )
+    return _splice(index, new, shared, dropped)
 
 
-@dataclass(frozen=True, slots=True)
-class _Splice:
-    """Rows ``drop`` of the old index removed, then new row ``k`` inserted before kept row ``at[k]``;
-    ``take`` says the same as positions into the old rows stacked on the new ones."""
-
-    drop: list[int]
-    at: list[int]
-    take: np.ndarray
-
-
-def _merge(old: OpeningIndex, new: OpeningIndex, splice: _Splice, *, n_fixed: int) -> OpeningIndex:
-    """The old index spliced with the new rows, vocabularies merged."""
-    employers, old_emp, new_emp = _union(old.employers, new.employers)
-    free, old_free, new_free = _union(old.skill_terms[n_fixed:], new.skill_terms[n_fixed:])
-    skills = (*old.skill_terms[:n_fixed], *free)
-    old_sk = np.concatenate([np.arange(n_fixed), n_fixed + old_free]).astype(int)
-    new_sk = np.concatenate([np.arange(n_fixed), n_fixed + new_free]).astype(int)
-    if new.word_vocab.keys() <= old.word_vocab.keys():  # the common case: no new word
-        words, word_vocab = list(old.word_vocab), old.word_vocab
-        old_w = np.arange(len(old.word_vocab))
-    else:
-        word_vocab = {w: i for i, w in enumerate(sorted(old.word_vocab.keys() | new.word_vocab.keys()))}
-        words = list(word_vocab)
-        old_w = np.array([word_vocab[w] for w in sorted(old.word_vocab, key=old.word_vocab.__getitem__)], int)
-    new_w = np.array([word_vocab[w] for w in sorted(new.word_vocab, key=new.word_vocab.__getitem__)], int)
-    patterns, inverse = np.unique(
-        np.concatenate([old.shift_patterns, new.shift_patterns]), axis=0, return_inverse=True
-    )
-    inverse = inverse.reshape(-1)
-    n_old_pat = len(old.shift_patterns)
-    changes: dict[str, Any] = {}
-    for f in dataclasses.fields(old):
-        if f.name in _SHARED:
-            continue
-        a, b = getattr(old, f.name), getattr(new, f.name)
-        if f.name == "employer_code":
-            a, b = old_emp[a], new_emp[b]
-        elif f.name == "shift_inverse":
-            a, b = inverse[a], inverse[n_old_pat + b]
-        elif f.name in ("req_skills", "pref_skills"):
-            a, b = _recolumn(a, old_sk, len(skills)), _recolumn(b, new_sk, len(skills))
-        elif f.name == "words":
-            a, b = _recolumn(a, old_w, len(words)), _recolumn(b, new_w, len(words))
-        changes[f.name] = _stack(a, b, splice)
-    changes["unserved_by_mode"] = {
-        m: _stack(mask, new.unserved_by_mode[m], splice) for m, mask in old.unserved_by_mode.items()
+def _splice(index: OpeningIndex, new: OpeningIndex, shared: dict[str, Any], dropped: list[int]) -> Update:
+    """``index`` without rows ``dropped`` and with the rows of ``new`` (replacing those of their ids)."""
+    n_old = len(index.ids)
+    # each new row goes before the old row its id would precede (the one it replaces, if any)
+    before = [bisect.bisect_left(index.ids, i) for i in new.ids]
+    skip = sorted(set(dropped) | {p for p, i in zip(before, new.ids, strict=True) if i in index.position})
+    runs = _runs(n_old, skip, before)
+    changes = {
+        f.name: concat_rows(_widen(getattr(index, f.name), f.name, shared), getattr(new, f.name), runs)
+        for f in dataclasses.fields(index)
+        if f.name not in _SHARED
     }
-    changes["words"] = changes["words"].tocsc()
+    changes["unserved_by_mode"] = {
+        m: concat_rows(mask, new.unserved_by_mode[m], runs) for m, mask in index.unserved_by_mode.items()
+    }
     ids: tuple[str, ...] = changes["ids"]
-    return OpeningIndex(
-        **changes,
-        position=dict(zip(ids, range(len(ids)), strict=True)),
-        as_of=old.as_of,
-        shift_patterns=patterns,
-        employers=employers,
-        word_vocab=word_vocab,
-        skill_terms=skills,
-        skill_column={t: i for i, t in enumerate(skills)},
-    )
+    n = len(ids)
+    # the rows built afresh sit after the kept rows before them and the new rows before them
+    rows = np.array([p - bisect.bisect_left(skip, p) + k for k, p in enumerate(before)], dtype=np.int64)
+    remap = np.full(n_old, -1, dtype=np.int64)
+    remap[np.delete(np.arange(n_old), skip)] = np.delete(np.arange(n), rows)
+    out = OpeningIndex(**changes, **shared, position=SortedIds(ids), as_of=index.as_of)
+    return Update(out, rows, new, remap)
 
 
-def _stack(a: Any, b: Any, splice: _Splice) -> Any:
-    """Rows of ``a`` spliced with the rows of ``b``."""
-    if isinstance(a, tuple):  # list surgery: C-level moves, no Python loop over every row
-        rows = list(a)
-        for j in reversed(splice.drop):
-            del rows[j]
-        for k in reversed(range(len(splice.at))):
-            rows.insert(splice.at[k], b[k])
+# A run of rows to copy: (0, start, end) of the old index or (1, start, end) of the new rows.
+Run = tuple[int, int, int]
+
+
+def _runs(n_old: int, skip: Sequence[int], before: Sequence[int]) -> list[Run]:
+    """The spliced index as runs: old rows but ``skip``, new row ``k`` before old row ``before[k]``."""
+    runs: list[Run] = []
+    at = 0  # next old row to copy
+    events = sorted([(p, 0, k) for k, p in enumerate(before)] + [(p, 1, -1) for p in skip])
+    for p, kind, k in events:  # at one old row: new rows first (sorted by id), then its skip
+        if p > at:
+            runs.append((0, at, p))
+            at = p
+        if kind == 0:
+            runs.append((1, k, k + 1))
+        else:
+            at = p + 1
+    if at < n_old:
+        runs.append((0, at, n_old))
+    return runs
+
+
+def concat_rows(a: Any, b: Any, runs: Sequence[Run]) -> Any:
+    """The rows of ``a`` (old) and ``b`` (new) in the order of ``runs``: copies of contiguous runs."""
+    src = (a, b)
+    if isinstance(a, tuple):
+        rows: list[Any] = []
+        for s, i, j in runs:
+            rows += src[s][i:j]  # C-level copies of slices, no Python loop over the rows
         return tuple(rows)
-    if sp.issparse(a):
-        stacked = sp.vstack([sp.csr_matrix(a), sp.csr_matrix(b)], format="csr")
-        return stacked[splice.take]
-    # contiguous copies (memcpy) rather than a gather of every row
-    return np.insert(np.delete(a, splice.drop, axis=0), splice.at, b, axis=0)
+    if isinstance(a, np.ndarray):
+        return np.concatenate([src[s][i:j] for s, i, j in runs]) if runs else a[:0]
+    if sp.issparse(a) and a.format == "csr":
+        m = (a, sp.csr_matrix(b))
+        data = [m[s].data[m[s].indptr[i] : m[s].indptr[j]] for s, i, j in runs]
+        indices = [m[s].indices[m[s].indptr[i] : m[s].indptr[j]] for s, i, j in runs]
+        lengths = [np.diff(m[s].indptr[i : j + 1]) for s, i, j in runs]
+        n = sum(j - i for _, i, j in runs)
+        indptr = np.zeros(n + 1, dtype=a.indptr.dtype)
+        if n:
+            np.cumsum(np.concatenate(lengths), out=indptr[1:])
+        return sp.csr_matrix(
+            (
+                np.concatenate([a.data[:0], *data]).astype(a.dtype, copy=False),
+                np.concatenate([a.indices[:0], *indices]).astype(a.indices.dtype, copy=False),
+                indptr,
+            ),
+            shape=(n, a.shape[1]),
+            copy=False,
+        )
+    if sp.issparse(a) and a.format == "csc":
+        return _concat_csc(a, sp.csr_matrix(b), runs)
+    return a
 
 
-def _union(old: Sequence[str], new: Sequence[str]) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
-    """A sorted union of two sorted vocabularies and where each one's entries went."""
-    merged = tuple(sorted(set(old) | set(new)))
-    at = {v: i for i, v in enumerate(merged)}
-    return merged, np.array([at[v] for v in old], int), np.array([at[v] for v in new], int)
+def _concat_csc(a: sp.csc_matrix, b: sp.csr_matrix, runs: Sequence[Run]) -> sp.csc_matrix:
+    """:func:`concat_rows` of a CSC matrix: old entries renumbered, dropped ones out, new ones last."""
+    where = np.full(a.shape[0], -1, dtype=a.indices.dtype)  # old row -> its row in the result
+    new_rows = np.zeros(b.shape[0], dtype=np.int64)
+    out = 0
+    for s, i, j in runs:
+        (where if s == 0 else new_rows)[i:j] = np.arange(out, out + j - i)
+        out += j - i
+    indices, data, counts = where[a.indices], a.data, np.diff(a.indptr)
+    gone = np.flatnonzero(indices < 0)  # entries of dropped rows (few): found, not masked row by row
+    if len(gone):
+        counts = counts - np.bincount(np.searchsorted(a.indptr, gone, side="right") - 1, minlength=a.shape[1])
+        indices, data = np.delete(indices, gone), np.delete(data, gone)
+    coo = b.tocoo()
+    order = np.lexsort((new_rows[coo.row], coo.col))
+    cols = coo.col[order]
+    kept_ptr = np.concatenate([[0], np.cumsum(counts)])
+    data = np.insert(data, kept_ptr[cols + 1], coo.data[order].astype(a.dtype))
+    indices = np.insert(indices, kept_ptr[cols + 1], new_rows[coo.row][order].astype(indices.dtype))
+    counts = counts + np.bincount(cols, minlength=a.shape[1])
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(a.indptr.dtype)
+    return sp.csc_matrix((data, indices, indptr), shape=(out, a.shape[1]), copy=False)
+
+
+def _widen(a: Any, name: str, shared: dict[str, Any]) -> Any:
+    """Sparse field ``name`` with as many columns as its (grown) vocabulary in ``shared``."""
+    vocabulary = _COLUMNS.get(name)
+    if vocabulary is None:
+        return a
+    return widened(a, len(shared[vocabulary]))
+
+
+def widened(m: Any, n_cols: int) -> Any:
+    """Sparse ``m`` with ``n_cols`` columns (new columns empty; the arrays are shared, never written)."""
+    if m.shape[1] == n_cols:
+        return m
+    if m.format == "csc":
+        indptr = np.concatenate([m.indptr, np.full(n_cols - m.shape[1], m.indptr[-1], m.indptr.dtype)])
+        return sp.csc_matrix((m.data, m.indices, indptr), shape=(m.shape[0], n_cols), copy=False)
+    csr = sp.csr_matrix(m)
+    return sp.csr_matrix((csr.data, csr.indices, csr.indptr), shape=(csr.shape[0], n_cols), copy=False)
+
+
+def with_vocabulary(index: OpeningIndex, like: OpeningIndex) -> OpeningIndex:
+    """``index``'s rows with ``like``'s vocabularies, grown from ``index``'s (its codes still hold)."""
+    if all(getattr(index, v) is getattr(like, v) for v in _VOCABULARY):
+        return index
+    shared = {v: getattr(like, v) for v in _VOCABULARY}
+    return dataclasses.replace(index, **shared, **{f: _widen(getattr(index, f), f, shared) for f in _COLUMNS})
+
+
+def _aligned(index: OpeningIndex, new: OpeningIndex) -> tuple[OpeningIndex, dict[str, Any]]:
+    """``new`` with its codes and columns in ``index``'s vocabularies, grown by what it brings.
+
+    Returns the aligned rows and the vocabularies (``index``'s own objects when nothing was added).
+    """
+    employers = _grown(index.employers, new.employers)
+    skill_column = _grown_map(index.skill_column, new.skill_terms)
+    word_vocab = _grown_map(index.word_vocab, sorted(new.word_vocab, key=new.word_vocab.__getitem__))
+    emp = {e: i for i, e in enumerate(employers)}
+    patterns, pattern = index.shift_patterns, []
+    for p in new.shift_patterns:
+        hit = np.flatnonzero((patterns == p).all(axis=1))
+        if not len(hit):
+            patterns = np.concatenate([patterns, p[None]])
+            hit = np.array([len(patterns) - 1])
+        pattern.append(int(hit[0]))
+    shared: dict[str, Any] = {
+        "employers": employers,
+        "shift_patterns": patterns,
+        "skill_terms": index.skill_terms if skill_column is index.skill_column else tuple(skill_column),
+        "skill_column": skill_column,
+        "word_vocab": word_vocab,
+    }
+    skills = np.array([skill_column[t] for t in new.skill_terms], int)
+    words = np.array([word_vocab[w] for w in sorted(new.word_vocab, key=new.word_vocab.__getitem__)], int)
+    aligned = dataclasses.replace(
+        new,
+        **shared,
+        employer_code=np.array([emp[e] for e in new.employers], int)[new.employer_code]
+        if len(new.employers)
+        else new.employer_code,
+        shift_inverse=np.array(pattern, int)[new.shift_inverse] if pattern else new.shift_inverse,
+        req_skills=_recolumn(new.req_skills, skills, len(skill_column)).tocsr(),
+        pref_skills=_recolumn(new.pref_skills, skills, len(skill_column)).tocsr(),
+        words=_recolumn(new.words, words, len(word_vocab)).tocsr(),
+    )
+    return aligned, shared
+
+
+def _grown(vocabulary: tuple[str, ...], entries: Sequence[str]) -> tuple[str, ...]:
+    """``vocabulary`` with the entries it lacks appended (itself when it lacks none)."""
+    have = set(vocabulary)
+    extra = [e for e in entries if e not in have]
+    return (*vocabulary, *extra) if extra else vocabulary
+
+
+def _grown_map(columns: dict[str, int], entries: Sequence[str]) -> dict[str, int]:
+    """A term -> column map with the terms it lacks appended (itself when it lacks none)."""
+    extra = [e for e in entries if e not in columns]
+    if not extra:
+        return columns
+    out = dict(columns)  # never modified in place: shared with the old index
+    for e in extra:
+        out[e] = len(out)
+    return out
 
 
 def _recolumn(m: sp.spmatrix, cols: np.ndarray, n_cols: int) -> sp.spmatrix:
@@ -178,74 +323,6 @@ def _recolumn(m: sp.spmatrix, cols: np.ndarray, n_cols: int) -> sp.spmatrix:
     )
     out.sort_indices()
     return out
-
-
-def patch_openings(
-    index: OpeningIndex,
-    upserts: Sequence[Opening],
-    *,
-    vocab: Vocabulary,
-    config: MatcherConfig,
-    text_model: TfidfVectorizer,
-) -> tuple[OpeningIndex, np.ndarray, OpeningIndex] | None:
-    """New versions of indexed openings written over their rows; None when that cannot be done.
-
-    The fast path of an edit: every upsert replaces an opening of the same id and
-    brings no employer, free skill term, keyword word or shift pattern the index
-    lacks, so no position and no vocabulary moves. Each row array is copied once
-    (``index`` stays as it was for its readers) and the changed rows written over;
-    sparse rows are spliced in without re-sorting the matrix.
-
-    Returns
-    -------
-    (OpeningIndex, ndarray, OpeningIndex) or None
-        The patched index, the patched rows (ascending) and the new rows alone in the
-        index's vocabularies (sorted by id, like the rows).
-    """
-    if not upserts or any(o.id not in index.position for o in upserts):
-        return None
-    new = build_openings(upserts, vocab=vocab, config=config, as_of=index.as_of, text_model=text_model)
-    rows = np.array([index.position[i] for i in new.ids], dtype=np.int64)
-    aligned = _aligned(index, new)
-    if aligned is None:
-        return None
-    changes: dict[str, Any] = {}
-    for f in dataclasses.fields(index):
-        if f.name not in _SHARED:
-            changes[f.name] = patch_rows(getattr(index, f.name), rows, getattr(aligned, f.name))
-    changes["unserved_by_mode"] = {
-        m: patch_rows(mask, rows, aligned.unserved_by_mode[m]) for m, mask in index.unserved_by_mode.items()
-    }
-    for name in _SHARED - {"unserved_by_mode"}:
-        changes[name] = getattr(index, name)  # never modified in place: shared with the old index
-    return OpeningIndex(**changes), rows, aligned
-
-
-def _aligned(index: OpeningIndex, new: OpeningIndex) -> OpeningIndex | None:
-    """``new`` with its codes and columns in ``index``'s vocabularies; None if it needs a new entry."""
-    emp = [bisect.bisect_left(index.employers, e) for e in new.employers]
-    if any(
-        p >= len(index.employers) or index.employers[p] != e for p, e in zip(emp, new.employers, strict=True)
-    ):
-        return None
-    skills = [index.skill_column.get(t) for t in new.skill_terms]
-    words = [index.word_vocab.get(w) for w in sorted(new.word_vocab, key=new.word_vocab.__getitem__)]
-    pattern = [np.flatnonzero((index.shift_patterns == p).all(axis=1)) for p in new.shift_patterns]
-    if None in skills or None in words or any(len(p) != 1 for p in pattern):
-        return None
-    return dataclasses.replace(
-        new,
-        employer_code=np.array(emp, dtype=int)[new.employer_code] if len(emp) else new.employer_code,
-        employers=index.employers,
-        shift_inverse=np.array([int(p[0]) for p in pattern], dtype=int)[new.shift_inverse],
-        shift_patterns=index.shift_patterns,
-        req_skills=_recolumn(new.req_skills, np.array(skills, int), len(index.skill_terms)).tocsr(),
-        pref_skills=_recolumn(new.pref_skills, np.array(skills, int), len(index.skill_terms)).tocsr(),
-        skill_terms=index.skill_terms,
-        skill_column=index.skill_column,
-        words=_recolumn(new.words, np.array(words, int), len(index.word_vocab)).tocsr(),
-        word_vocab=index.word_vocab,
-    )
 
 
 def patch_rows(a: Any, rows: np.ndarray, b: Any) -> Any:

@@ -105,3 +105,43 @@ def test_after_enough_changes_a_background_refit_swaps_in_the_same_answers(
     assert same[0]["suggestions"] == same[1]["suggestions"]
     # the patched pool and the refitted one are the same pool version, stored once
     assert patched["pool_hash"] == refitted["pool_hash"]
+
+
+def _refitted(api: Api, world: World, client: str, employer: str, cache: MatcherCache) -> dict[str, Any]:
+    """The shortlist from a cache of its own (a full fit of the current openings)."""
+    fresh = MatcherCache(text_model=cache.text_model)
+    api.app.dependency_overrides[get_matcher] = lambda: fresh
+    try:
+        return _shortlist(api, world, client, employer)
+    finally:
+        api.app.dependency_overrides[get_matcher] = lambda: cache
+
+
+def test_each_patched_pool_is_the_pool_a_full_fit_gives(api: Api, world: World, cache: MatcherCache) -> None:
+    """Edits, a close and a reopen (back to its stored place) patched in: the same shortlist and
+    pool version as a fresh fit of the same openings."""
+    cache.refit_after = 100  # no background refit meanwhile
+    h = world.headers["liaison1"]
+    employer = api.create_employer(h)["id"]
+    openings = [api.create_opening(h, employer) for _ in range(4)]
+    client = api.create_client(world.headers["spec1"])["id"]
+    _shortlist(api, world, client, employer)
+    edited = api.get(f"/openings/{openings[1]['id']}", h).json()
+    details = opening_details(title="Prep cook", hourly_wage=19)
+    body = {"version": edited["version"], "details": details}
+    assert api.put(f"/openings/{edited['id']}", h, json=body).status_code == 200
+    steps = [
+        lambda: None,  # the edit above
+        lambda: api.post(f"/openings/{openings[0]['id']}/close", h),
+        lambda: api.post(f"/openings/{openings[0]['id']}/reopen", h),
+    ]
+    strip = ("recommendation_id", "created_at", "at")
+    for step in steps:
+        response = step()
+        assert response is None or response.status_code == 200, response.text
+        patched = _shortlist(api, world, client, employer)
+        refitted = _refitted(api, world, client, employer, cache)
+        assert {k: v for k, v in patched.items() if k not in strip} == {
+            k: v for k, v in refitted.items() if k not in strip
+        }
+    assert cache.n_fits == 1 and cache.n_updates == 3  # every change was patched in
