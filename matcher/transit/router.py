@@ -214,11 +214,14 @@ class TimetableRouter:
         source = np.full(len(ci), -1, dtype=np.int16)
         if mode != self.mode or not len(ci):
             return best, source
-        uj, jpos = np.unique(ji, return_inverse=True)
-        patterns, plan_of = np.unique(index.shift_inverse[uj], return_inverse=True)
+        # each pair's shift pattern numbered among those present (a lookup table: no sort of the pairs)
+        pattern = index.shift_inverse[ji]
+        patterns = np.flatnonzero(np.bincount(pattern, minlength=len(index.shift_patterns)))
+        number = np.zeros(len(index.shift_patterns), dtype=np.int64)
+        number[patterns] = np.arange(len(patterns))
         plans = [self._plan(index.shift_patterns[p]) for p in patterns]
         for f, feed in enumerate(self.feeds):
-            minutes = _feed_minutes(feed, self.config, clients.xyz, ci, index.xyz, uj, plans, plan_of, jpos)
+            minutes = _feed_minutes(feed, self.config, clients.xyz, ci, index.xyz, ji, plans, number[pattern])
             better = ~np.isnan(minutes) & ~(minutes >= best)
             best[better], source[better] = minutes[better], f
         return best, source
@@ -253,39 +256,46 @@ def _feed_minutes(
     client_xyz: np.ndarray,
     ci: np.ndarray,
     opening_xyz: np.ndarray,
-    uj: np.ndarray,
+    ji: np.ndarray,
     plans: list[tuple[Trip, ...]],
-    plan_of: np.ndarray,
-    jpos: np.ndarray,
+    pair_plan: np.ndarray,
 ) -> np.ndarray:
     """Minutes of each pair through one feed (NaN where an end has no station within walking distance).
 
-    ``ci`` maps pairs to ``client_xyz`` rows, ``jpos`` to the distinct openings ``uj`` (rows of
-    ``opening_xyz``);
-    ``plan_of`` maps distinct openings to their shift plan in ``plans``.
+    ``ci`` and ``ji`` are the pairs' rows of ``client_xyz`` and ``opening_xyz``; ``pair_plan``
+    each pair's shift plan in ``plans``.
     """
-    uc, cpos = np.unique(ci, return_inverse=True)
+    uc, cpos = _distinct(ci)
     c_st, c_walk = feed.stations_near(client_xyz[uc], config)
-    j_st, j_walk = feed.openings_near(opening_xyz, uj, config)
-    out = np.full(len(jpos), np.nan)
-    covered = np.isfinite(c_walk[cpos, 0]) & np.isfinite(j_walk[jpos, 0])
+    j_st, j_walk = feed.openings_near(opening_xyz, ji, config)  # (P, K): each pair's work end
+    out = np.full(len(ji), np.nan)
+    covered = np.isfinite(c_walk[cpos, 0]) & np.isfinite(j_walk[:, 0])
     # a plan is served when the feed runs at every trip's time; plans sharing bands share a matrix
-    served = np.array([feed.serves_plan(plan) for plan in plans], dtype=bool)
+    served = np.array([feed.serves_plan(plan) for plan in plans], dtype=bool)[pair_plan]
     keys = [bands_of(plan) for plan in plans]
     group_of_key = {key: g for g, key in enumerate(dict.fromkeys(keys))}
-    pair_plan = plan_of[jpos]
     pair_group = np.array([group_of_key[k] for k in keys], dtype=np.int64)[pair_plan]
-    live = np.flatnonzero(covered & served[pair_plan])
-    order = live[np.argsort(pair_group[live], kind="stable")]
-    bounds = np.flatnonzero(np.diff(pair_group[order])) + 1
-    for sel in np.split(order, bounds) if len(order) else []:
-        padded = feed.padded(list(group_of_key)[pair_group[sel[0]]])
-        # from each client: best minutes to every station, then the opening's nearest stations
-        to_station = (padded[c_st] + c_walk[:, :, None]).min(axis=1)  # (C', n + 1)
-        p_c, p_j = cpos[sel], jpos[sel]
-        out[sel] = (to_station[p_c[:, None], j_st[p_j]] + j_walk[p_j]).min(axis=1)
-    out[covered & ~served[pair_plan]] = np.inf
+    live = np.flatnonzero(covered & served)
+    if len(live):
+        # from each client: best minutes to every station, per group of bands (G, C', n + 1)
+        to_station = np.stack(
+            [(feed.padded(key)[c_st] + c_walk[:, :, None]).min(axis=1) for key in group_of_key]
+        )
+        # then, in one gather for every pair, the best of the opening's nearest stations
+        at = to_station[pair_group[live, None], cpos[live, None], j_st[live]]
+        out[live] = (at + j_walk[live]).min(axis=1)
+    out[covered & ~served] = np.inf
     return out
+
+
+def _distinct(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(rows, return_inverse=True)``, without a sort when ``rows`` is already sorted
+    (pairs from ``np.nonzero`` of a client x opening mask are)."""
+    if len(rows) and not (rows[1:] >= rows[:-1]).all():
+        return np.unique(rows, return_inverse=True)
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = rows[1:] != rows[:-1]
+    return rows[first], np.cumsum(first) - 1
 
 
 @lru_cache(maxsize=4096)
