@@ -15,10 +15,7 @@ from matcher import Matcher, memo, scoring
 from matcher.features.clients import _named_exclusions
 from matcher.features.text import fit_text_model, transform_texts
 from tests.matcher import worlds
-
-
-def scipy_rowdot(a: sp.csr_matrix, b: sp.csr_matrix, ci: np.ndarray, ji: np.ndarray) -> np.ndarray:
-    return np.asarray(a[ci].multiply(b[ji]).sum(axis=1), dtype=np.float64).ravel()
+from tests.matcher.test_rowdot import scipy_rowdot
 
 
 @pytest.mark.parametrize("seed", range(30))
