@@ -256,8 +256,9 @@ def measure(n: int, args: argparse.Namespace, text_model: TfidfVectorizer | None
 def measure_options(inputs: Inputs, result: RematchResult, text_model: TfidfVectorizer | None) -> float:
     """Wall seconds of what the digest step adds for the clients the run left with no suggestion.
 
-    As ``api.rematch.finish`` does it (``options_of``: their shortlists with near misses, then
-    what would open more options, a chunk of clients at a time; the engine only, no database).
+    As ``api.rematch.finish`` does it (``options_of``: their shortlists with near misses and
+    what would open more options from one scoring of each chunk of clients; the engine only,
+    no database).
     The service's engine is already fitted on the pool (its cache), so fitting one here is not
     timed.
     """

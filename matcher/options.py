@@ -39,10 +39,10 @@ from matcher.features.clients import _named_exclusions as named_exclusions
 from matcher.features.clients import take_clients
 from matcher.features.terms import industry_code
 from matcher.scoring import pair_scores
-from matcher.types import Client, TimeWindow
+from matcher.types import Client, Shortlist, TimeWindow
 
 if TYPE_CHECKING:
-    from matcher.pipeline import Matcher
+    from matcher.pipeline import ClientBlock, Matcher
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -195,13 +195,67 @@ def what_would_open(
     cfg = config or OptionsConfig()
     reach = _widest_reach([client], cfg, matcher, travel_times)
     block = matcher.client_block(client, reach=float(reach[0]), blocked=blocked, travel_times=travel_times)
+    return _from_block(block, reach, matcher, cfg, blocked, travel_times)[0]
+
+
+def shortlists_and_options(
+    matcher: Matcher,
+    clients: Sequence[Client],
+    *,
+    k: int | None = None,
+    blocked: Mapping[str, Collection[str]] | None = None,
+    near_misses: int = 0,
+    travel_times: TravelTimes | None = None,
+    config: OptionsConfig | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> list[tuple[Shortlist, tuple[Change, ...]]]:
+    """Each client's shortlist and what would open more options for it, in input order: one scoring.
+
+    The same as ``Matcher.recommend(clients, k, explain_exclusions=False, near_misses=...)``
+    then :func:`what_would_open_many`, but each chunk of ``chunk_size`` clients (in map order)
+    is scored once, against the openings its shortlists need and those within the widest reach
+    of its changes (``Matcher.recommend_blocks``), and its changes start from that block.
+    """
+    cfg = config or OptionsConfig()
+    order = map_order(clients).tolist()
+    in_order = [clients[i] for i in order]
+    reach = _widest_reach(in_order, cfg, matcher, travel_times)
+    chunks = matcher.recommend_blocks(
+        in_order,
+        k,
+        reach=reach,
+        blocked=blocked,
+        explain_exclusions=False,
+        near_misses=near_misses,
+        travel_times=travel_times,
+        chunk_size=chunk_size,
+    )
+    out: dict[int, tuple[Shortlist, tuple[Change, ...]]] = {}
+    start = 0
+    for shortlists, block in chunks:
+        mine = slice(start, start + len(shortlists))
+        changes = _from_block(block, reach[mine], matcher, cfg, blocked, travel_times)
+        out |= zip(order[mine], zip(shortlists, changes, strict=True), strict=True)
+        start += len(shortlists)
+    return [out[i] for i in range(len(clients))]
+
+
+def _from_block(
+    block: ClientBlock,
+    reach: np.ndarray,
+    matcher: Matcher,
+    cfg: OptionsConfig,
+    blocked: Mapping[str, Collection[str]] | None,
+    travel_times: TravelTimes | None,
+) -> list[tuple[Change, ...]]:
+    """Per client of a block a shortlist scored, its changes (``reach``: each client's widest)."""
     scored, routed = block.scored, block.travel_times is not None
     take = functools.partial(matcher.block_openings, block)  # in curve order: faster to gather
     whole = _Block(
         scored.clients, block.index, scored.commute, scored.codes, block.order, reach, routed, take
     )
     part, openable = _narrowed(whole, _openable(whole))
-    return _what_opens(part, openable, matcher, cfg, blocked, travel_times)[0]
+    return _what_opens(part, openable, matcher, cfg, blocked, travel_times)
 
 
 def what_would_open_many(
@@ -611,10 +665,15 @@ def _missing_windows(
     """
     if most < 1:
         return []
-    _, first, counts = np.unique(index.shift_inverse[alone], return_index=True, return_counts=True)
+    cols = np.flatnonzero(alone)
+    pattern = index.shift_inverse[cols]
+    counts = np.bincount(pattern)
+    first = np.zeros(len(counts), dtype=np.int64)
+    first[pattern[::-1]] = cols[::-1]  # each pattern's first column (the last write wins)
+    present = np.flatnonzero(counts)
     seen: set[tuple[TimeWindow, ...]] = set()
     out: list[tuple[TimeWindow, ...]] = []
-    for j in np.flatnonzero(alone)[first[np.argsort(-counts, kind="stable")]].tolist():
+    for j in first[present[np.argsort(-counts[present], kind="stable")]].tolist():
         uncovered = set(schedule.uncovered(client.availability, index.openings[j].shifts or ()))
         missing = tuple(sorted(uncovered, key=lambda w: (w.day, w.start, w.end)))
         if missing and len({(w.start, w.end) for w in missing}) == 1 and missing not in seen:
@@ -653,6 +712,7 @@ __all__ = [
     "OptionsConfig",
     "change_to_dict",
     "map_order",
+    "shortlists_and_options",
     "what_would_open",
     "what_would_open_many",
 ]

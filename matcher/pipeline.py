@@ -79,20 +79,21 @@ class ScoredBatch:
 
 @dataclass(frozen=True, slots=True)
 class ClientBlock:
-    """One client scored against the openings within some reach: what a shortlist computed.
+    """Clients scored against the openings within some reach: what a chunk of shortlists computed.
 
     ``index`` holds the openings scored (every opening of the fitted index, or those within
-    ``reach`` km, remote and unlocated ones included, in curve order), ``order`` each column's
-    place among them in id order (ties between equal scores go by it), ``scored`` the client's
-    features, commute, failure bits and scores against them. Every opening left out fails
-    ``COMMUTE_TOO_LONG`` for any client whose reach is at most ``reach``.
+    ``reach[c]`` km of some client ``c``, remote and unlocated ones included, in curve order),
+    ``order`` each column's place among them in id order (ties between equal scores go by it),
+    ``scored`` the clients' features, commute, failure bits and scores against them. Every
+    opening left out fails ``COMMUTE_TOO_LONG`` for client ``c`` under any reach of at most
+    ``reach[c]`` (inf: every opening).
     """
 
-    client: Client
-    blocked: frozenset[str]
+    clients: tuple[Client, ...]
+    blocked: tuple[frozenset[str], ...]  # per client, the openings the specialist rejected
     travel_times: TravelTimes | None
     source: OpeningIndex  # the fitted index the block was taken from
-    reach: float  # km; inf: every opening
+    reach: np.ndarray  # (C,) km
     index: OpeningIndex
     order: np.ndarray
     scored: ScoredBatch
@@ -100,12 +101,12 @@ class ClientBlock:
     def covers(
         self, client: Client, blocked: frozenset[str], travel_times: TravelTimes | None, source: OpeningIndex
     ) -> bool:
-        """The block is this client's, with the same rejections, router table and index."""
+        """The block is this one client's, with the same rejections, router table and index."""
         return (
             self.source is source
             and self.travel_times is travel_times
-            and self.blocked == blocked
-            and self.client == client
+            and self.blocked == (blocked,)
+            and self.clients == (client,)
         )
 
 
@@ -349,23 +350,74 @@ class Matcher:
         travel_times : TravelTimes, optional
             Router minutes that override the commute estimate.
         """
+        chunks = self.recommend_blocks(
+            clients,
+            k,
+            blocked=blocked,
+            explain_exclusions=explain_exclusions,
+            near_misses=near_misses,
+            travel_times=travel_times,
+            chunk_size=chunk_size,
+        )
+        return [s for shortlists, _ in chunks for s in shortlists]
+
+    def recommend_blocks(
+        self,
+        clients: Sequence[Client],
+        k: int | None = None,
+        *,
+        reach: np.ndarray | None = None,
+        blocked: Mapping[str, Collection[str]] | None = None,
+        explain_exclusions: bool = True,
+        near_misses: int = 0,
+        travel_times: TravelTimes | None = None,
+        chunk_size: int = 256,
+    ) -> Iterator[tuple[list[Shortlist], ClientBlock]]:
+        """:meth:`recommend` a chunk at a time: each chunk's shortlists with the block it scored.
+
+        ``reach`` (km, one per client) widens each chunk's block to at least the openings
+        within ``reach[c]`` of its client ``c`` (and remote and unlocated ones): the same
+        shortlists, from a block a caller can go on from instead of scoring the chunk again
+        (the nightly digest's "what would open more options", ``matcher.options``). A chunk
+        whose candidates are too many, or that explains every exclusion, is scored against
+        every opening. Lazy: a chunk is scored when it is asked for.
+        """
         n = self.config.ranking.k if k is None else k
         if n < 1:
             raise ValidationError("recommend", "k", k, "must be at least 1")
+        if reach is not None and len(reach) != len(clients):
+            raise ValidationError("recommend", "reach", len(reach), "must give one reach per client")
         _ = self.index  # raises NotFittedError before anything else
-        out: list[Shortlist] = []
-        for begin in range(0, len(clients), chunk_size):
-            chunk = clients[begin : begin + chunk_size]
-            # Every why-not needs every opening; near misses only those within twice the reach.
-            far = NEAR_MISS_REACH if near_misses > 0 else 1.0
-            cols = None if explain_exclusions else self._candidate_columns(chunk, travel_times, far)
-            if cols is None:
-                out += self._recommend_everywhere(
-                    chunk, n, blocked, explain_exclusions, near_misses, travel_times
-                )
-            else:
-                out += self._recommend_around(chunk, cols, n, blocked, near_misses, far)
-        return out
+        # Every why-not needs every opening; near misses only those within twice the reach.
+        far = NEAR_MISS_REACH if near_misses > 0 else 1.0
+        router = _reach_router(self, travel_times)
+
+        def chunks() -> Iterator[tuple[list[Shortlist], ClientBlock]]:
+            for begin in range(0, len(clients), chunk_size):
+                chunk = clients[begin : begin + chunk_size]
+                own = reach_km(chunk, self.config.commute, router)
+                scale: float | np.ndarray = far
+                if reach is not None:  # per client, as far as the caller's reach too
+                    scale = np.maximum(
+                        far, np.asarray(reach[begin : begin + len(chunk)]) / np.maximum(own, 1e-9)
+                    )
+                cols = None if explain_exclusions else self._candidate_columns(chunk, travel_times, scale)
+                if cols is None:
+                    shortlists = self._recommend_everywhere(
+                        chunk, n, blocked, explain_exclusions, near_misses, travel_times
+                    )
+                else:
+                    shortlists = self._recommend_around(chunk, cols, n, blocked, near_misses, far)
+                block: ClientBlock | None = getattr(self, "_chunk_", None)  # kept by _keep_block
+                self._chunk_: ClientBlock | None = None  # not held beyond its chunk
+                assert block is not None
+                if cols is not None:  # the reach the candidates were searched within
+                    block = dataclasses.replace(block, reach=np.broadcast_to(scale * own, (len(chunk),)))
+                    if len(chunk) == 1:
+                        self._block_ = block
+                yield shortlists, block
+
+        return chunks()
 
     def client_block(
         self,
@@ -385,19 +437,24 @@ class Matcher:
         index, router = self.index, _router(travel_times)
         mine = frozenset(blocked.get(client.id, ()) if blocked else ())
         last: ClientBlock | None = getattr(self, "_block_", None)  # absent in engines pickled before it
-        if last is not None and last.reach >= reach and last.covers(client, mine, router, index):
+        if last is not None and last.reach[0] >= reach and last.covers(client, mine, router, index):
             return last
         scale = reach / max(float(reach_km([client], self.config.commute)[0]), 1e-9)
         cols = self._candidate_columns([client], travel_times, scale)
         if cols is None:
             scored = self.score([client], blocked=blocked, travel_times=travel_times)
-            block = ClientBlock(client, mine, router, index, np.inf, index, np.arange(len(index.ids)), scored)
+            everywhere = np.arange(len(index.ids))
+            block = ClientBlock(
+                (client,), (mine,), router, index, np.array([np.inf]), index, everywhere, scored
+            )
         else:
             sub, by_id = self._spatial(index).take(cols)
             in_id_order = np.empty_like(by_id)
             in_id_order[by_id] = np.arange(len(by_id))
             scored = self._score_on([client], sub, blocked)
-            block = ClientBlock(client, mine, router, index, reach, sub, in_id_order, scored)
+            block = ClientBlock(
+                (client,), (mine,), router, index, np.array([reach]), sub, in_id_order, scored
+            )
         self._block_ = block
         return block
 
@@ -424,11 +481,21 @@ class Matcher:
         blocked: Mapping[str, Collection[str]] | None,
         travel_times: TravelTimes | None,
     ) -> None:
-        """Keep a one-client chunk's scored block for :meth:`client_block`."""
+        """Keep a chunk's scored block for :meth:`recommend_blocks` (one client's: :meth:`client_block`)."""
+        mine = tuple(frozenset(blocked.get(c.id, ()) if blocked else ()) for c in chunk)
+        block = ClientBlock(
+            tuple(chunk),
+            mine,
+            _router(travel_times),
+            self.index,
+            np.full(len(chunk), reach),
+            sub,
+            order,
+            scored,
+        )
+        self._chunk_ = block
         if len(chunk) == 1:
-            client, router = chunk[0], _router(travel_times)
-            mine = frozenset(blocked.get(client.id, ()) if blocked else ())
-            self._block_ = ClientBlock(client, mine, router, self.index, reach, sub, order, scored)
+            self._block_ = block
 
     def _recommend_everywhere(
         self,
@@ -524,7 +591,7 @@ class Matcher:
         return cached
 
     def _candidate_columns(
-        self, clients: Sequence[Client], travel_times: TravelTimes | None, scale: float = 1.0
+        self, clients: Sequence[Client], travel_times: TravelTimes | None, scale: float | np.ndarray = 1.0
     ) -> np.ndarray | None:
         """Sorted columns within ``scale`` x reach of any of the clients (plus remote ones); None: all.
 
@@ -732,7 +799,10 @@ class Matcher:
         n_considered: int,
     ) -> Shortlist:
         """Client ``c``'s shortlist from the openings of ``index`` (exclusions counted by the caller)."""
-        details = explain.pair_details(scored.clients, index, self.config, [c] * len(top), top)
+        # none to explain (a client with no suggestion): skip the pass's fixed cost
+        details = (
+            explain.pair_details(scored.clients, index, self.config, [c] * len(top), top) if len(top) else []
+        )
         return Shortlist(
             client_id=scored.clients.clients[c].id,
             suggestions=tuple(

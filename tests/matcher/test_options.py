@@ -16,7 +16,13 @@ from hypothesis import given, settings
 from matcher import Matcher, demo, pipeline
 from matcher.commute import TravelTimes
 from matcher.geo import haversine_km
-from matcher.options import Change, change_to_dict, what_would_open, what_would_open_many
+from matcher.options import (
+    Change,
+    change_to_dict,
+    shortlists_and_options,
+    what_would_open,
+    what_would_open_many,
+)
 from matcher.records import load_clients, load_openings
 from matcher.types import Client
 from tests.matcher import worlds
@@ -156,7 +162,7 @@ def test_a_block_holds_every_opening_within_its_reach() -> None:
                 for o in world.openings:
                     if o.location is None or o.remote or haversine_km(client.home, o.location) <= reach:
                         assert held[o.id] == int(full[matcher.index.position[o.id]])
-                assert block.reach >= reach
+                assert block.reach[0] >= reach
 
 
 @settings(max_examples=6, **WORLD_SETTINGS)
@@ -186,3 +192,52 @@ def test_options_of_a_generated_caseload_at_once_equal_options_one_at_a_time() -
     many = [_as_data(changes) for changes in what_would_open_many(matcher, clients)]
     assert sum(map(len, one)) > len(clients)  # most clients get changes: the comparison means something
     assert many == one
+
+
+def _each_alone(
+    matcher: Matcher, clients: list[Client], blocked: dict[str, list[str]], times: TravelTimes | None
+) -> list[tuple[object, ...]]:
+    """Per client, its shortlist (no why-nots, 3 near misses) and its changes, asked alone."""
+    out: list[tuple[object, ...]] = []
+    for c in clients:
+        (shortlist,) = matcher.recommend(
+            [c], k=3, blocked=blocked, explain_exclusions=False, near_misses=3, travel_times=times
+        )
+        out.append((shortlist, _as_data(what_would_open(matcher, c, blocked=blocked, travel_times=times))))
+    return out
+
+
+@settings(max_examples=6, **WORLD_SETTINGS)
+@given(SEEDS)
+def test_shortlists_and_options_from_one_scoring_equal_each_asked_alone(seed: int) -> None:
+    # the nightly digest scores each chunk once for both (Matcher.recommend_blocks, widened to
+    # the changes' reach): each client must still get its own shortlist and its own changes,
+    # whether a chunk is scored around its clients (share 1.0) or against every opening
+    world = spread_world(seed, n_clients=7, n_openings=60)
+    matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    for share in (pipeline.CANDIDATE_SHARE, 1.0):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(pipeline, "CANDIDATE_SHARE", share)
+            for times in (None, _table(world, seed)):
+                alone = _each_alone(matcher, world.clients, world.blocked, times)
+                for chunk in (1, 3, 64):
+                    both = shortlists_and_options(
+                        matcher,
+                        world.clients,
+                        k=3,
+                        blocked=world.blocked,
+                        near_misses=3,
+                        travel_times=times,
+                        chunk_size=chunk,
+                    )
+                    assert [(s, _as_data(changes)) for s, changes in both] == alone
+
+
+def test_shortlists_and_options_of_a_generated_caseload_equal_each_asked_alone() -> None:
+    raw_clients, raw_openings = demo.generate(11, n_clients=90, n_openings=900, metros=3)
+    clients, openings = load_clients(raw_clients)[0], load_openings(raw_openings)[0]
+    matcher = Matcher().fit(openings, as_of=demo.DEMO_AS_OF)
+    alone = _each_alone(matcher, clients, {}, None)
+    both = shortlists_and_options(matcher, clients, k=3, near_misses=3, chunk_size=32)
+    assert sum(len(changes) for _, changes in both) > len(clients)  # the comparison means something
+    assert [(s, _as_data(changes)) for s, changes in both] == alone
