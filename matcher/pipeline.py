@@ -403,14 +403,11 @@ class Matcher:
                     )
                 cols = None if explain_exclusions else self._candidate_columns(chunk, travel_times, scale)
                 if cols is None:
-                    shortlists = self._recommend_everywhere(
+                    shortlists, block = self._recommend_everywhere(
                         chunk, n, blocked, explain_exclusions, near_misses, travel_times
                     )
                 else:
-                    shortlists = self._recommend_around(chunk, cols, n, blocked, near_misses, far)
-                block: ClientBlock | None = getattr(self, "_chunk_", None)  # kept by _keep_block
-                self._chunk_: ClientBlock | None = None  # not held beyond its chunk
-                assert block is not None
+                    shortlists, block = self._recommend_around(chunk, cols, n, blocked, near_misses, far)
                 if cols is not None:  # the reach the candidates were searched within
                     block = dataclasses.replace(block, reach=np.broadcast_to(scale * own, (len(chunk),)))
                     if len(chunk) == 1:
@@ -480,8 +477,9 @@ class Matcher:
         scored: ScoredBatch,
         blocked: Mapping[str, Collection[str]] | None,
         travel_times: TravelTimes | None,
-    ) -> None:
-        """Keep a chunk's scored block for :meth:`recommend_blocks` (one client's: :meth:`client_block`)."""
+    ) -> ClientBlock:
+        """A chunk's scored block for :meth:`recommend_blocks`; one client's is also kept for
+        :meth:`client_block`. Returned, not kept on the engine: requests share one engine."""
         mine = tuple(frozenset(blocked.get(c.id, ()) if blocked else ()) for c in chunk)
         block = ClientBlock(
             tuple(chunk),
@@ -493,9 +491,9 @@ class Matcher:
             order,
             scored,
         )
-        self._chunk_ = block
         if len(chunk) == 1:
             self._block_ = block
+        return block
 
     def _recommend_everywhere(
         self,
@@ -505,11 +503,13 @@ class Matcher:
         explain_exclusions: bool,
         near_misses: int,
         travel_times: TravelTimes | None,
-    ) -> list[Shortlist]:
-        """Shortlists of a chunk scored against every opening."""
+    ) -> tuple[list[Shortlist], ClientBlock]:
+        """Shortlists of a chunk scored against every opening, and the block it scored."""
         index = self.index
         scored = self.score(chunk, blocked=blocked, travel_times=travel_times)
-        self._keep_block(chunk, np.inf, index, np.arange(len(index.ids)), scored, blocked, travel_times)
+        block = self._keep_block(
+            chunk, np.inf, index, np.arange(len(index.ids)), scored, blocked, travel_times
+        )
         tops = rank(scored, index, n=n, config=self.config.ranking)
         rows = top_rows([c.id for c in scored.clients.clients], index.ids, tops, scored.scores)
         misses = (
@@ -528,7 +528,7 @@ class Matcher:
             exclusions = tuple(self._exclusion(scored, c, int(j)) for j in excluded)
             out.append(dataclasses.replace(shortlist, exclusions=exclusions, near_misses=misses[c]))
             start += len(top)
-        return out
+        return out, block
 
     def _recommend_around(
         self,
@@ -538,8 +538,9 @@ class Matcher:
         blocked: Mapping[str, Collection[str]] | None,
         near_misses: int = 0,
         scale: float = 1.0,
-    ) -> list[Shortlist]:
-        """Shortlists of a chunk scored against the candidates ``cols`` only (the same shortlists).
+    ) -> tuple[list[Shortlist], ClientBlock]:
+        """Shortlists of a chunk scored against the candidates ``cols`` only (the same shortlists), and
+        the block it scored.
 
         The candidates are scored in curve order and ranked (and their near misses ordered)
         in id order, so ties go as over all openings. The openings left out all fail
@@ -552,7 +553,7 @@ class Matcher:
         in_id_order = np.empty_like(by_id)
         in_id_order[by_id] = np.arange(len(by_id))
         reach = scale * float(reach_km(chunk, self.config.commute).max())
-        self._keep_block(chunk, reach, sub, in_id_order, scored, blocked, None)
+        block = self._keep_block(chunk, reach, sub, in_id_order, scored, blocked, None)
         pairs = scored.scores.factors
         place = in_id_order[pairs.cols]  # each pair's column in id order
         by_place = np.lexsort((place, pairs.rows))
@@ -580,7 +581,7 @@ class Matcher:
             shortlist = self._shortlist(scored, sub, c, top, rows, start, counts, n_excluded, len(index.ids))
             out.append(dataclasses.replace(shortlist, near_misses=misses[c]))
             start += len(top)
-        return out
+        return out, block
 
     def _tally(self, index: OpeningIndex) -> RuleTally:
         """Rule counts over ``index``, kept until the index object changes (a refit or an update)."""
