@@ -57,12 +57,15 @@ def _transform(text_model: TfidfVectorizer, texts: Sequence[str]) -> sp.csr_matr
     indices: list[int] = []
     counts: list[int] = []
     indptr = [0]
+    seen: dict[str, dict[int, int]] = {}  # a row depends on its text alone: a repeated text is read once
     for text in texts:
-        counter: dict[int, int] = {}
-        for term in analyze(text):
-            at = vocabulary.get(term)
-            if at is not None:
-                counter[at] = counter.get(at, 0) + 1
+        counter = seen.get(text)
+        if counter is None:
+            counter = seen[text] = {}
+            for term in analyze(text):
+                at = vocabulary.get(term)
+                if at is not None:
+                    counter[at] = counter.get(at, 0) + 1
         indices += counter
         counts += counter.values()
         indptr.append(len(indices))

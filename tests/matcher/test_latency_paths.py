@@ -57,6 +57,7 @@ def test_client_words_get_scikit_learns_tfidf_bits() -> None:
     corpus = ["dish washer kitchen", "retail cashier retail", "kitchen porter dish", "warehouse"]
     model = fit_text_model(corpus)
     texts = ["dishwashing kitchen kitchen", "", "nothing known", "Retail, cashier!", "dish dish dish washer"]
+    texts += ["Retail, cashier!", "", "dishwashing kitchen kitchen"]  # repeats are read once, same rows
     got, want = transform_texts(model, texts), model.transform(texts).tocsr()
     assert type(got) is type(want) and got.dtype == want.dtype
     assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
