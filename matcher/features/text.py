@@ -53,26 +53,21 @@ def _transform(text_model: TfidfVectorizer, texts: Sequence[str]) -> sp.csr_matr
     few words: counts of the known terms, 1 + log of each, times its idf, rows scaled to
     unit length by scikit-learn's own routine.
     """
-    vocabulary = text_model.vocabulary_
+    get = text_model.vocabulary_.get
+    # a row depends on its text alone: each distinct text is read once, repeats copy its row
+    distinct: dict[str, int] = {}
+    rows = [distinct.setdefault(text, len(distinct)) for text in texts]
     indices: list[int] = []
-    counts: list[int] = []
     indptr = [0]
-    seen: dict[str, dict[int, int]] = {}  # a row depends on its text alone: a repeated text is read once
-    for text in texts:
-        counter = seen.get(text)
-        if counter is None:
-            counter = seen[text] = {}
-            for term in analyze(text):
-                at = vocabulary.get(term)
-                if at is not None:
-                    counter[at] = counter.get(at, 0) + 1
-        indices += counter
-        counts += counter.values()
+    for text in distinct:
+        indices += [at for at in map(get, analyze(text)) if at is not None]
         indptr.append(len(indices))
-    data = np.asarray(counts, dtype=np.float32)
     columns, starts = np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)
-    out = sp.csr_matrix((data, columns, starts), shape=(len(texts), len(vocabulary)), dtype=np.float32)
-    out.sort_indices()
+    shape = (len(distinct), len(text_model.vocabulary_))
+    out = sp.csr_matrix((np.ones(len(columns), np.float32), columns, starts), shape=shape, dtype=np.float32)
+    out.sum_duplicates()  # counts of each term (small whole numbers: exact in float32), indices sorted
+    if len(distinct) < len(texts):
+        out = out[rows]
     np.log(out.data, out.data)
     out.data += 1.0
     out.data *= text_model.idf_[out.indices]
