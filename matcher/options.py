@@ -32,13 +32,13 @@ from matcher import commute as commute_mod
 from matcher import geo, schedule
 from matcher.candidates import MARGIN_KM, gather, hilbert_key, reach_km
 from matcher.commute import Commute, PairMinutes, TravelTimes
-from matcher.config import FACTORS, CommuteConfig
+from matcher.config import CommuteConfig
 from matcher.constraints import RULES, Failed, failed_codes, failed_codes_at
 from matcher.features import PAIR_FIELDS, ClientBatch, OpeningIndex, build_clients
 from matcher.features.clients import _named_exclusions as named_exclusions
 from matcher.features.clients import take_clients
 from matcher.features.terms import industry_code
-from matcher.scoring import pair_scores, preference, preference_parts, strengths
+from matcher.scoring import pair_scores
 from matcher.types import Client, Shortlist, TimeWindow
 
 if TYPE_CHECKING:
@@ -157,27 +157,14 @@ class _Block:
 
 @dataclass(frozen=True, slots=True)
 class _Tried:
-    """A change to try: the client's record edits, its block row ``owner`` and the batch values it changes.
-
-    The changed record (:meth:`client`) is built only where it is read: for the changes that
-    open something, and for the rows whose estimate or exclusion masks read the record.
-    """
+    """A change to try: the changed client, its block row ``owner`` and the batch values it changes."""
 
     kind: str
     code: Failed
     text: str
-    base: Client
-    edits: dict[str, Any]  # Client field -> its changed value
+    client: Client
     owner: int
     values: dict[str, Any]  # ClientBatch field -> the changed client's row
-
-    def client(self) -> Client:
-        return dataclasses.replace(self.base, **self.edits)
-
-    @property
-    def reads_record(self) -> bool:
-        """The stacked row's record is read (the commute estimate, the exclusions looked up again)."""
-        return self.code is Failed.COMMUTE_TOO_LONG or self.code in _NAMED
 
 
 def what_would_open(
@@ -375,7 +362,7 @@ def _what_opens(
         if len(cols):
             top = zip(cols[: cfg.best].tolist(), mine[: cfg.best].tolist(), strict=True)
             best = tuple(Opened(ids[j], round(v, 2)) for j, v in top)
-            change = Change(t.kind, str(t.code.name), t.text, t.client(), len(cols), best, cols, ids)
+            change = Change(t.kind, str(t.code.name), t.text, t.client, len(cols), best, cols, ids)
             per_client[t.owner].append(change)
     out = []
     for changes in per_client:
@@ -410,20 +397,7 @@ def _opened(
         )
         ok[at] = now == 0
     ri, ji = ri[ok], ji[ok]
-    # The preference and strengths read no field a change alters: computed once per (client,
-    # opening) on the block's own rows, where several changes open the same opening.
-    n = len(part.index.ids)
-    pairs, inverse = np.unique(owner[ri] * n + ji, return_inverse=True)
-    pc, pj = pairs // n, pairs % n
-    sc = mcfg.scoring
-    given = {
-        FACTORS.index("preference"): preference(preference_parts(part.batch, part.index, sc, pc, pj), sc),
-        FACTORS.index("strengths"): strengths(part.batch, part.index, sc, pc, pj),
-    }
-    given = {k: v[inverse] for k, v in given.items()}
-    scores = pair_scores(
-        stacked, part.index, trip, ri, ji, scoring=sc, commute_config=mcfg.commute, given=given
-    )
+    scores = pair_scores(stacked, part.index, trip, ri, ji, scoring=mcfg.scoring, commute_config=mcfg.commute)
     return ri, ji, scores[1]
 
 
@@ -467,13 +441,12 @@ def _stacked(found: Sequence[_Tried], part: _Block, matcher: Matcher) -> ClientB
         rows = [r for r, t in enumerate(found) if t.code is code]
         if rows:
             masks = named_exclusions(
-                [found[r].client() for r in rows], part.index, matcher.vocab.avoidance_topics
+                [found[r].client for r in rows], part.index, matcher.vocab.avoidance_topics
             )
             value = changes.get(name, getattr(stacked, name).copy())
             value[rows] = masks[list(_NAMED).index(code)]
             changes[name] = value
-    records = tuple(t.client() if t.reads_record else t.base for t in found)  # the rest read no record
-    return dataclasses.replace(stacked, clients=records, **changes)
+    return dataclasses.replace(stacked, clients=tuple(t.client for t in found), **changes)
 
 
 def _stacked_commute(
@@ -552,10 +525,11 @@ def _changes(
     Only changes of the rules ``failing`` (some opening fails that rule alone): another opens nothing.
     """
     out: list[_Tried] = []
+    rep = dataclasses.replace
     batch = part.batch
 
-    def tried(kind: str, code: Failed, edits: dict[str, Any], text: str, **values: Any) -> None:
-        out.append(_Tried(kind, code, text, client, edits, c, values))
+    def tried(kind: str, code: Failed, changed: Client, text: str, **values: Any) -> None:
+        out.append(_Tried(kind, code, text, changed, c, values))
 
     def fails(code: Failed) -> bool:
         return int(code) in failing
@@ -563,72 +537,68 @@ def _changes(
     modes = list(matcher.config.commute.modes)
     limit = client.max_commute_minutes
     for extra in cfg.commute_minutes if fails(Failed.COMMUTE_TOO_LONG) else ():
-        edits: dict[str, Any] = {"max_commute_minutes": limit + extra}
+        changed = rep(client, max_commute_minutes=limit + extra)
         text = f"With a commute limit of {limit + extra} minutes instead of {limit}"
-        tried("commute_limit", Failed.COMMUTE_TOO_LONG, edits, text, limit=float(limit + extra))
+        tried("commute_limit", Failed.COMMUTE_TOO_LONG, changed, text, limit=float(limit + extra))
     for mode in cfg.learnable_modes if fails(Failed.COMMUTE_TOO_LONG) else ():
         if mode in modes and mode not in client.modes:
+            changed = rep(client, modes=(*client.modes, mode))
             has = batch.modes[c].copy()
             has[modes.index(mode)] = True
             text = f"If the client learned to travel by {mode} (travel training)"
-            tried("learn_mode", Failed.COMMUTE_TOO_LONG, {"modes": (*client.modes, mode)}, text, modes=has)
+            tried("learn_mode", Failed.COMMUTE_TOO_LONG, changed, text, modes=has)
     lo, hi = client.min_hours, client.max_hours
     for step in cfg.hours_step if fails(Failed.HOURS_OUT_OF_RANGE) else ():
         if lo > 0:
             new = max(lo - step, 0.0)
             text = f"With a minimum of {new:g} hours a week instead of {lo:g}"
-            tried("min_hours", Failed.HOURS_OUT_OF_RANGE, {"min_hours": new}, text, min_hours=new)
+            tried("min_hours", Failed.HOURS_OUT_OF_RANGE, rep(client, min_hours=new), text, min_hours=new)
         text = f"With a maximum of {hi + step:g} hours a week instead of {hi:g}"
-        tried("max_hours", Failed.HOURS_OUT_OF_RANGE, {"max_hours": hi + step}, text, max_hours=hi + step)
+        changed = rep(client, max_hours=hi + step)
+        tried("max_hours", Failed.HOURS_OUT_OF_RANGE, changed, text, max_hours=hi + step)
     if fails(Failed.SCHEDULE_OUTSIDE_AVAILABILITY):
         alone = openable & (part.codes[c] == np.uint16(Failed.SCHEDULE_OUTSIDE_AVAILABILITY))
         for window in _missing_windows(client, alone, part.index, cfg.windows):
-            wider = (*client.availability, *window)
-            avail = schedule.masks([wider], cover=False)[0]
+            changed = rep(client, availability=(*client.availability, *window))
+            avail = schedule.masks([changed.availability], cover=False)[0]
             text = f"If the client were also available {_window_text(window)}"
-            tried(
-                "availability",
-                Failed.SCHEDULE_OUTSIDE_AVAILABILITY,
-                {"availability": wider},
-                text,
-                avail=avail,
-            )
+            tried("availability", Failed.SCHEDULE_OUTSIDE_AVAILABILITY, changed, text, avail=avail)
     floor = client.wage_floor
     for step in cfg.wage_step if floor > 0 and fails(Failed.WAGE_BELOW_FLOOR) else ():
         new = max(round(floor - step, 2), 0.0)
         text = f"With a wage floor of ${new:.2f} an hour instead of ${floor:.2f}"
-        tried("wage_floor", Failed.WAGE_BELOW_FLOOR, {"wage_floor": new}, text, wage_floor=new)
+        tried("wage_floor", Failed.WAGE_BELOW_FLOOR, rep(client, wage_floor=new), text, wage_floor=new)
     if not client.discloses and batch.required[c].any() and fails(Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE):
         text = (
             "If the client chose to disclose to employers (accommodations available on request "
             "would count); disclosure is the client's own choice"
         )
-        tried(
-            "disclose", Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE, {"discloses": True}, text, discloses=True
-        )
+        changed = rep(client, discloses=True)
+        tried("disclose", Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE, changed, text, discloses=True)
     vocab, mcfg = matcher.vocab, matcher.config
     for name in client.excluded_industries if fails(Failed.EXCLUDED_INDUSTRY) else ():
-        rest = tuple(x for x in client.excluded_industries if x != name)
+        changed = rep(client, excluded_industries=tuple(x for x in client.excluded_industries if x != name))
         table = np.zeros_like(batch.excluded_industries[c])
-        for phrase in rest:
+        for phrase in changed.excluded_industries:
             code = industry_code(phrase, vocab, mcfg)
             if code >= 0:
                 table[code] = True
         text = f'Without the excluded industry "{name}"'
-        edits = {"excluded_industries": rest}
-        tried("remove_exclusion", Failed.EXCLUDED_INDUSTRY, edits, text, excluded_industries=table)
+        tried("remove_exclusion", Failed.EXCLUDED_INDUSTRY, changed, text, excluded_industries=table)
     for name in (
         client.excluded_employers if fails(Failed.EXCLUDED_EMPLOYER) else ()
     ):  # masks: all rows at once
-        edits = {"excluded_employers": tuple(x for x in client.excluded_employers if x != name)}
-        tried("remove_exclusion", Failed.EXCLUDED_EMPLOYER, edits, f'Without the excluded employer "{name}"')
+        changed = rep(client, excluded_employers=tuple(x for x in client.excluded_employers if x != name))
+        tried(
+            "remove_exclusion", Failed.EXCLUDED_EMPLOYER, changed, f'Without the excluded employer "{name}"'
+        )
     for name in client.excluded_keywords if fails(Failed.EXCLUDED_KEYWORD) else ():
-        edits = {"excluded_keywords": tuple(x for x in client.excluded_keywords if x != name)}
-        tried("remove_exclusion", Failed.EXCLUDED_KEYWORD, edits, f'Without the excluded keyword "{name}"')
+        changed = rep(client, excluded_keywords=tuple(x for x in client.excluded_keywords if x != name))
+        tried("remove_exclusion", Failed.EXCLUDED_KEYWORD, changed, f'Without the excluded keyword "{name}"')
     if client.avoid_background_check and fails(Failed.BACKGROUND_CHECK):
+        changed = rep(client, avoid_background_check=False)
         text = "If the client accepted openings with a background check"
-        edits = {"avoid_background_check": False}
-        tried("remove_exclusion", Failed.BACKGROUND_CHECK, edits, text, avoid_background_check=False)
+        tried("remove_exclusion", Failed.BACKGROUND_CHECK, changed, text, avoid_background_check=False)
     return out
 
 

@@ -10,7 +10,6 @@ score by construction; excluded pairs get NaN. The formulas are in the README
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -452,22 +451,15 @@ def pair_scores(
     scoring: ScoringConfig,
     commute_config: CommuteConfig,
     upper: bool = False,
-    given: Mapping[int, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(F, P) factors and (P,) scores of listed pairs ``(ci[p], ji[p])``; each pair on its own.
 
     ``upper=True``: the text similarity taken at 1 (its costliest part skipped), so each score
     is an upper bound of the true one (every step is non-decreasing in it, rounding included).
-    ``given``: factor (position in ``FACTORS``) -> its (P,) values already computed for these
-    pairs (``matcher.options`` computes the preference once for a client's changed rows).
     """
     values = np.empty((len(FACTORS), len(ci)))
-    given = given or {}
-    if 0 in given:
-        values[0] = given[0]
-    else:
-        values[0] = preference(preference_parts(clients, index, scoring, ci, ji, text=not upper), scoring)
-    values[1] = given[1] if 1 in given else strengths(clients, index, scoring, ci, ji)
+    values[0] = preference(preference_parts(clients, index, scoring, ci, ji, text=not upper), scoring)
+    values[1] = strengths(clients, index, scoring, ci, ji)
     values[2] = cognitive(clients, index, scoring, ci, ji)
     values[3] = accommodation(clients, index, ci, ji)
     values[4] = commute_fit(clients, commute, commute_config, ci, ji, index=index, scoring=scoring)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from matcher import FACTORS, Matcher, MatcherConfig
 from matcher.config import DEFAULT_WEIGHTS, PRIORITY_MULTIPLIERS
 from matcher.features import client_weights
-from matcher.scoring import pair_scores
 from matcher.types import Client, Exclusion, Opening, Suggestion
 from tests.matcher import worlds
 
@@ -171,32 +169,3 @@ def test_capacity_lowers_the_score_but_never_excludes() -> None:
     result = Matcher().fit([opening], as_of=worlds.AS_OF).explain(lowest, opening.id)
     assert not isinstance(result, Exclusion)
     assert result.factors["cognitive"] == 0.0
-
-
-def test_pair_scores_take_given_factor_values_in_place_of_computing_them() -> None:
-    """``matcher.options`` gives the preference and strengths it computed once per pair."""
-    openings = [worlds.opening(id="O-1"), worlds.opening(id="O-2", hourly_wage=19.0)]
-    matcher = Matcher().fit(openings, as_of=worlds.AS_OF)
-    scored = matcher.score([worlds.client(interests=["cleaning"])])
-    ci, ji = np.array([0, 0]), np.array([0, 1])
-    cfg = matcher.config
-
-    def scores(given: dict[int, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
-        return pair_scores(
-            scored.clients,
-            matcher.index,
-            scored.commute,
-            ci,
-            ji,
-            scoring=cfg.scoring,
-            commute_config=cfg.commute,
-            given=given,
-        )
-
-    values, total = scores(None)
-    same = scores({0: values[0], 1: values[1]})
-    assert np.array_equal(same[0], values) and np.array_equal(same[1], total)
-    lower = scores({0: values[0] - 0.5})
-    weight = scored.clients.weights[0, FACTORS.index("preference")]
-    assert np.array_equal(lower[0][1:], values[1:])
-    assert lower[1] == pytest.approx(total - 50.0 * weight)
