@@ -333,10 +333,14 @@ class SpatialCopy:
     def __init__(self, index: OpeningIndex) -> None:
         self.source = index
         lean = dataclasses.replace(index, words=index.words.tocsr())  # rows gathered, not columns
-        self.order = np.argsort(hilbert_key(geo.lat_lon(index.xyz)), kind="stable")  # curve pos -> column
+        # located openings along the curve, then the candidates of everyone (remote, unlocated)
+        # together at the end: a client's candidates are then a few stretches of rows
+        key = hilbert_key(geo.lat_lon(index.xyz))
+        self.order = np.lexsort((key, ~_located(index, np.arange(len(index.ids)))))  # curve pos -> column
         self.place = np.empty_like(self.order)
         self.place[self.order] = np.arange(len(self.order))  # column -> curve position
         self.index = gather(lean, self.order)
+        self.dead_before: np.ndarray | None = None  # (rows + 1,) dead rows before each (``take_around``)
 
     def patched(self, index: OpeningIndex, rows: np.ndarray, new: OpeningIndex) -> SpatialCopy:
         """The copy of ``index``: this one with rows ``rows`` replaced by the rows of ``new``.
@@ -361,6 +365,7 @@ class SpatialCopy:
         lazy = gather_lazy(index, self.order, self.place)
         out = object.__new__(SpatialCopy)
         out.source, out.order, out.place = index, self.order, self.place
+        out.dead_before = getattr(self, "dead_before", None)  # the same rows are dead
         out.index = dataclasses.replace(old, **changes, **lazy)
         return out
 
@@ -389,6 +394,7 @@ class SpatialCopy:
         }
         out = object.__new__(SpatialCopy)
         out.source, out.order, out.place = index, order, place
+        out.dead_before = None  # counted when first needed
         # dead rows are never gathered (no column's place points to them), nor their -1 read
         out.index = dataclasses.replace(old, **changes, **gather_lazy(index, order, place))
         return out
@@ -397,6 +403,77 @@ class SpatialCopy:
         """The openings ``cols`` in curve order, and the argsort that puts them back in id order."""
         at = np.sort(self.place[cols])
         return gather(self.index, at), np.argsort(self.order[at], kind="stable")
+
+    def take_around(self, cols: np.ndarray) -> tuple[OpeningIndex, np.ndarray]:
+        """:meth:`take` of at least the openings ``cols``: the stretches of curve rows holding them.
+
+        Rows between two of them less than ``STRETCH_GAP`` apart come too (never a dead row), so
+        the selection is a few contiguous stretches, copied as such instead of gathered row by
+        row; the openings added lie between the candidates on the curve. When the stretches
+        would hold more than ``STRETCH_SHARE`` times the openings asked for, :meth:`take`.
+        """
+        at = np.sort(self.place[cols])
+        if not len(at):
+            return self.take(cols)
+        dead = getattr(self, "dead_before", None)  # absent in copies pickled before it
+        if dead is None:
+            dead = self.dead_before = np.concatenate([[0], np.cumsum(self.order < 0)])
+        step = np.diff(at)
+        joined = (step <= STRETCH_GAP) & (dead[at[1:]] == dead[at[:-1]])  # no dead row between
+        breaks = np.flatnonzero(~joined)
+        starts = np.concatenate([at[:1], at[breaks + 1]])
+        ends = np.concatenate([at[breaks], at[-1:]]) + 1
+        size = int((ends - starts).sum())
+        if size > STRETCH_SHARE * len(at):
+            return self.take(cols)
+        stretches = list(zip(starts.tolist(), ends.tolist(), strict=True))
+        rows = np.concatenate([np.arange(a, b) for a, b in stretches])
+        return stretched(self.index, stretches, rows), np.argsort(self.order[rows], kind="stable")
+
+
+#: :meth:`SpatialCopy.take_around`: curve rows between two candidates at most this far apart come
+#: along (scored and failing ``COMMUTE_TOO_LONG``), and at most this many times the candidates.
+STRETCH_GAP = 64
+STRETCH_SHARE = 1.5
+
+
+def _stretch_rows(value: Any, stretches: Sequence[tuple[int, int]], n: int) -> Any:
+    """Rows ``a:b`` of each stretch of ``value`` (one per opening), one after the other."""
+    if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == n:
+        if len(stretches) == 1:
+            return value[stretches[0][0] : stretches[0][1]]
+        return np.concatenate([value[a:b] for a, b in stretches])
+    if sp.issparse(value) and value.shape[0] == n and value.format == "csr":
+        ptr = value.indptr
+        spans = [(int(ptr[a]), int(ptr[b])) for a, b in stretches]
+        data = np.concatenate([value.data[s:e] for s, e in spans])
+        indices = np.concatenate([value.indices[s:e] for s, e in spans])
+        lens = np.concatenate([np.diff(ptr[a : b + 1]) for a, b in stretches])
+        indptr = np.concatenate([[0], np.cumsum(lens)]).astype(ptr.dtype)
+        out = sp.csr_matrix((data, indices, indptr), shape=(len(lens), value.shape[1]), copy=False)
+        out.has_canonical_format = value.has_canonical_format  # rows as they were: no need to check
+        return out
+    if sp.issparse(value) and value.shape[0] == n:
+        return value[np.concatenate([np.arange(a, b) for a, b in stretches])]
+    return value
+
+
+def stretched(index: OpeningIndex, stretches: Sequence[tuple[int, int]], rows: np.ndarray) -> OpeningIndex:
+    """:func:`gather` of ``rows``, the rows of the sorted, disjoint ``stretches`` ``(a, b)`` one after
+    the other: each array is copied stretch by stretch (a view when there is one)."""
+    n = len(index.ids)
+    changes: dict[str, Any] = {
+        f.name: _stretch_rows(getattr(index, f.name), stretches, n)
+        for f in dataclasses.fields(index)
+        if f.name not in _LAZY and f.name not in _SHARED
+    }
+    changes.update(gather_lazy(index, rows))
+    changes["unserved_by_mode"] = {
+        m: _stretch_rows(mask, stretches, n) for m, mask in index.unserved_by_mode.items()
+    }
+    for name in _SHARED:
+        changes[name] = getattr(index, name)
+    return OpeningIndex(**changes)
 
 
 def _appended(a: Any, b: Any, n: int) -> Any:

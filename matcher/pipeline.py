@@ -81,8 +81,9 @@ class ScoredBatch:
 class ClientBlock:
     """Clients scored against the openings within some reach: what a chunk of shortlists computed.
 
-    ``index`` holds the openings scored (every opening of the fitted index, or those within
-    ``reach[c]`` km of some client ``c``, remote and unlocated ones included, in curve order),
+    ``index`` holds the openings scored (every opening of the fitted index, or at least those
+    within ``reach[c]`` km of some client ``c``, remote and unlocated ones included, in curve
+    order: a few more lying between them on the curve come along, ``SpatialCopy.take_around``),
     ``order`` each column's place among them in id order (ties between equal scores go by it),
     ``scored`` the clients' features, commute, failure bits and scores against them. Every
     opening left out fails ``COMMUTE_TOO_LONG`` for client ``c`` under any reach of at most
@@ -548,7 +549,7 @@ class Matcher:
         :class:`RuleTally`, so the counts are those of scoring every opening.
         """
         index = self.index
-        sub, by_id = self._spatial(index).take(cols)
+        sub, by_id = self._spatial(index).take_around(cols)
         scored = self._score_on(chunk, sub, blocked)
         in_id_order = np.empty_like(by_id)
         in_id_order[by_id] = np.arange(len(by_id))

@@ -2,19 +2,24 @@
 
 Row products read from the fitted index's columns, the TF-IDF of a client's words computed
 without scikit-learn's input checks, values kept per index array, excluded employer names
-compared once: each against the computation it replaces, bit for bit.
+compared once, the candidates copied as stretches of the curve-order copy: each against the
+computation it replaces, bit for bit.
 """
 
 from __future__ import annotations
+
+import copy
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from matcher import Matcher, memo, scoring
+from matcher import Matcher, candidates, memo, pipeline, scoring
+from matcher.candidates import gather
 from matcher.features.clients import _named_exclusions
 from matcher.features.text import fit_text_model, transform_texts
 from tests.matcher import worlds
+from tests.matcher.test_candidates import spread_world
 from tests.matcher.test_rowdot import scipy_rowdot
 
 
@@ -83,3 +88,54 @@ def test_excluded_employers_follow_the_index_they_are_matched_against() -> None:
     assert _named_exclusions([client], one.index)[0].tolist() == [[True]]
     assert _named_exclusions([client], two.index)[0].tolist() == [[False, True]]
     assert _named_exclusions([client], one.index)[0].tolist() == [[True]]
+
+
+def _stretch_world() -> tuple[Matcher, worlds.World]:
+    world = spread_world(11, n_clients=10, n_openings=400)
+    return Matcher().fit(world.openings, as_of=worlds.AS_OF), world
+
+
+@pytest.mark.parametrize("gap", [0, 3, 50])
+def test_stretches_of_the_curve_hold_the_candidates_and_are_the_index_rows(
+    gap: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(candidates, "STRETCH_GAP", gap)
+    monkeypatch.setattr(candidates, "STRETCH_SHARE", 1e9)  # always stretches, never the gather
+    matcher, _ = _stretch_world()
+    index = matcher.index
+    engine = copy.copy(matcher)  # then dead rows in the curve copy: dropped openings
+    engine.update_openings([], [index.ids[j] for j in range(0, len(index.ids), 9)])
+    for m in (matcher, engine):
+        spatial, ix = m._spatial(m.index), m.index
+        rng = np.random.default_rng(gap)
+        for size in (1, 5, 60, len(ix.ids)):
+            cols = np.sort(rng.choice(len(ix.ids), size=size, replace=False))
+            sub, by_id = spatial.take_around(cols)
+            ids = [sub.ids[int(k)] for k in by_id]
+            assert ids == sorted(set(ids)) and {ix.ids[j] for j in cols} <= set(ids)
+            at = np.array([ix.position[i] for i in sub.ids])  # each row: one live opening of the index
+            want = gather(ix, at)
+            for f in ("hours", "wage", "xyz", "shifts", "demands", "employer_code"):
+                assert np.array_equal(getattr(sub, f), getattr(want, f), equal_nan=True), f
+            for f in ("text", "areas", "req_skills", "words"):
+                got, exp = getattr(sub, f).tocsr(), getattr(want, f).tocsr()
+                assert (got != exp).nnz == 0 and got.has_canonical_format, f
+            if gap == 0:  # only the candidates themselves
+                assert len(sub.ids) == len(cols)
+
+
+def test_shortlists_are_the_same_from_stretches_and_from_gathered_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pipeline, "CANDIDATE_SHARE", 1.0)  # a small pool: never fall back to all
+    matcher, world = _stretch_world()
+    kwargs = {"k": 5, "blocked": world.blocked, "explain_exclusions": False}
+
+    def shortlists() -> list[object]:
+        return [matcher.recommend([c], near_misses=n, **kwargs) for c in world.clients for n in (0, 5)]
+
+    monkeypatch.setattr(candidates, "STRETCH_GAP", 10**9)  # every row between two candidates too
+    monkeypatch.setattr(candidates, "STRETCH_SHARE", 1e9)
+    wide = shortlists()
+    monkeypatch.setattr(candidates.SpatialCopy, "take_around", candidates.SpatialCopy.take)
+    assert shortlists() == wide
