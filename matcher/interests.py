@@ -300,19 +300,24 @@ class TaskInterests:
     """Interest phrases resolved to O*NET occupations through their task statements (memoised).
 
     A task says a phrase when it holds each of the phrase's content words (:func:`content_stems`)
-    within ``WINDOW`` words of each other ("Sort mail for delivery" for "sorting mail"). Only a
+    within ``WINDOW`` words of one of them ("Sort mail for delivery" for "sorting mail"). Only a
     specific phrase is looked up: at least ``MIN_WORDS`` content words, whose inverse task
     frequencies (log of tasks / tasks with the word) add up to ``MIN_IDF`` ("customer service",
     "food service" are said by the tasks of dozens of occupations: they name no occupation). An
     occupation is kept when ``MIN_TASKS`` of its tasks say it (the activity is what the job is
     about, not one duty among its others: one receptionist task sorts mail, three of the postal
-    sorters' do), the ``MAX_OCCUPATIONS`` with the most such tasks. The store does not mark
-    which tasks are O*NET "core"; its task lists hold core tasks first, supplemental ones after.
+    sorters' do) and one of them says it among its first ``HEAD`` words, where O*NET tasks say
+    what is done (social workers' tasks name "child care" at the end of a list of services);
+    the ``MAX_OCCUPATIONS`` with the most such tasks. The explanation quotes the shortest lead
+    task, one led by the phrase's first word ("Clean ... rooms" for "cleaning rooms") first.
+    The store does not mark which tasks are O*NET "core" (its task lists hold core tasks first,
+    supplemental ones after): the rule reads all of them.
     """
 
     MIN_WORDS = 2
     MIN_IDF = 8.5
     WINDOW = 4
+    HEAD = 3
     MIN_TASKS = 2
     MAX_OCCUPATIONS = 3
 
@@ -322,6 +327,7 @@ class TaskInterests:
         # (occupation row, task statement, its content stems); built on first use
         self._tasks: list[tuple[int, str, list[str]]] | None = None
         self._idf: dict[str, float] = {}
+        self._holding: dict[str, set[int]] = {}  # stem -> positions in _tasks of the tasks holding it
 
     def kinds(self, phrase: str) -> tuple[KindOfWork, ...]:
         """The occupations whose tasks say ``phrase``, most tasks first (none for a generic phrase)."""
@@ -336,24 +342,43 @@ class TaskInterests:
         tasks = self._task_index()
         if sum(self._idf.get(w, 0.0) for w in words) < self.MIN_IDF:
             return ()
-        said: dict[int, list[str]] = {}
-        for row, text, stems in tasks:
-            if self._says(words, stems):
-                said.setdefault(row, []).append(text)
-        kept = [(row, found) for row, found in said.items() if len(found) >= self.MIN_TASKS]
-        kept.sort(key=lambda item: (-len(item[1]), item[0]))  # most tasks first; ties by code
+        said: dict[int, int] = {}  # occupation row -> how many of its tasks say the phrase
+        # occupation row -> (not led by the phrase's first word, length, task) of its lead tasks
+        leads: dict[int, list[tuple[bool, int, str]]] = {}
+        holding = set.intersection(*(self._holding.get(w, set()) for w in words))
+        for row, text, stems in (tasks[k] for k in sorted(holding)):  # only tasks holding every word
+            found, head = self._says(words, stems)
+            said[row] = said.get(row, 0) + found
+            if head:
+                leads.setdefault(row, []).append((stems[: self.HEAD].count(words[0]) == 0, len(text), text))
+        kept = [row for row in leads if said[row] >= self.MIN_TASKS]
+        kept.sort(key=lambda row: (-said[row], row))  # most tasks first; ties by code
         store = self.store
         return tuple(
-            KindOfWork(phrase, "", found[0], Occupation(store.codes[row][:7], store.titles[row]), task=True)
-            for row, found in kept[: self.MAX_OCCUPATIONS]
+            KindOfWork(
+                phrase,
+                "",
+                min(leads[row])[2],  # "Sort mail ..." before "Stock rooms ... cleaning carts"
+                Occupation(store.codes[row][:7], store.titles[row]),
+                task=True,
+            )
+            for row in kept[: self.MAX_OCCUPATIONS]
         )
 
-    def _says(self, words: list[str], stems: list[str]) -> bool:
-        at = [[i for i, s in enumerate(stems) if s == w] for w in words]
-        if not all(at):
-            return False
-        # every word within WINDOW of the first word's nearest occurrence ("sort ... mail")
-        return any(all(any(abs(j - i) <= self.WINDOW for j in others) for others in at[1:]) for i in at[0])
+    def _says(self, words: list[str], stems: list[str]) -> tuple[bool, bool]:
+        """(every word within WINDOW of one of them, and so with that one among the first HEAD words).
+
+        A task's first words say what is done ("Sort mail for delivery"); a phrase at the end of a
+        list is a topic the task mentions ("Counsel ... regarding ... child care"), not the work.
+        """
+        found = head = False
+        for anchor, first in enumerate(stems):
+            if first in words and all(
+                any(s == w and abs(j - anchor) <= self.WINDOW for j, s in enumerate(stems)) for w in words
+            ):
+                found = True
+                head = head or anchor < self.HEAD
+        return found, head
 
     def _task_index(self) -> list[tuple[int, str, list[str]]]:
         if self._tasks is None:  # once per store, only when a specific phrase is looked up
@@ -362,9 +387,11 @@ class TaskInterests:
                 for row, texts in enumerate(self.store.tasks)
                 for text in texts
             ]
-            counts = Counter(w for _, _, stems in self._tasks for w in set(stems))
+            for k, (_, _, stems) in enumerate(self._tasks):
+                for w in stems:
+                    self._holding.setdefault(w, set()).add(k)
             n = len(self._tasks)
-            self._idf = {w: math.log(n / c) for w, c in counts.items()}
+            self._idf = {w: math.log(n / len(held)) for w, held in self._holding.items()}
         return self._tasks
 
 

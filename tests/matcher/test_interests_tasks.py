@@ -78,6 +78,11 @@ def test_one_task_among_many_duties_is_not_the_job(real: OccupationStore) -> Non
     assert "43-4171" not in task_codes("sorting mail", real)
 
 
+def test_a_phrase_a_task_lists_as_a_topic_is_not_its_work(real: OccupationStore) -> None:
+    """Social workers' tasks arrange "support services, such as child care": they do not do child care."""
+    assert "21-1021" not in task_codes("child care", real)
+
+
 def test_the_explanation_says_a_task_bridges_and_quotes_it(real: OccupationStore) -> None:
     sorter = titled("Mail Processing Clerk", id="O-1", onet_soc="43-5053.00")
     cashier = titled("Cashier", id="O-2", onet_soc="41-2011.00")
