@@ -118,3 +118,10 @@ def test_the_word_it_in_a_title_does_not_meet_an_interest_in_computers() -> None
     found = suggestions(["computers"], None, ordinary, support)
     assert match_texts(found["O-1"]) == []
     assert len(match_texts(found["O-2"])) == 1
+
+
+@pytest.mark.parametrize(("past_title", "area"), [("Unit Clerk", None), ("IT help", "computers")])
+def test_a_two_letter_alias_is_a_whole_word_of_a_typed_phrase(past_title: str, area: str | None) -> None:
+    """ "it" inside "unit" is no computer work (rapidfuzz scores a short string inside a word highly)."""
+    found = VOCAB.work_areas.resolve([past_title], score_cutoff=CUTOFF)
+    assert [m.code for m in found if m.matched == "it"] == ([area] if area else [])
