@@ -26,8 +26,10 @@ none`` for none) two more rows: "after+store codes" (the postings get the code t
 store infers from their title, as ``build_matcher`` does, but interests resolve
 without the store: the engine before interests used the store) and "after+store"
 (the engine now: interest phrases that name no work area resolve through the
-store's titles too). Each row is given for all pairs and for the pairs whose
-phrase names no work area ("occupation phrases": "phlebotomy", "welding", ...).
+store's titles and task statements too). Each row is given for all pairs, for the pairs whose
+phrase names no work area ("occupation phrases": "phlebotomy", "welding", ...), and for the
+pairs whose phrase has the two content words or more that the task step looks up ("sorting
+mail", "customer service").
 The default demo has no store.
 """
 
@@ -46,7 +48,7 @@ import numpy as np
 from matcher import demo
 from matcher.assembly import build_matcher, trained_text_model
 from matcher.config import MatcherConfig
-from matcher.interests import resolve_interests
+from matcher.interests import TaskInterests, content_stems, resolve_interests
 from matcher.occupations import OccupationStore
 from matcher.resources import data_dir
 from matcher.scoring import preference_parts
@@ -124,7 +126,15 @@ def labelled_report(split: str, method: str, store: Path | None = None) -> None:
         loaded = OccupationStore.load(store)
         coded = with_store_codes(pairs, loaded)
         rows += [("after+store codes", coded, None), ("after+store", coded, loaded)]
-    for label, subset in (("all pairs", None), ("occupation phrases (no work area)", named)):
+    several = {
+        i for i, _, _ in pairs if len(content_stems(i)) >= TaskInterests.MIN_WORDS
+    }  # tasks look them up
+    subsets = (
+        ("all pairs", None),
+        ("occupation phrases (no work area)", named),
+        ("phrases of two content words or more", several),
+    )
+    for label, subset in subsets:
         keep = [subset is None or i in subset for i, _, _ in pairs]
         truth = [t for (_, _, t), k in zip(pairs, keep, strict=True) if k]
         _out(f"labelled pairs, {split} part, {label}: {len(truth)} ({sum(truth)} fit)")

@@ -24,6 +24,8 @@ the title by the store) meet it; related occupations do not.
 from __future__ import annotations
 
 import csv
+import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,14 +41,18 @@ from matcher.occupations.normalize import normalize_title
 from matcher.occupations.store import OccupationStore
 from matcher.occupations.titles import TIE_POINTS, title_matches
 from matcher.resources import data_dir
+from matcher.topics import stem
 from matcher.types import Opening
 from matcher.vocab import Match, TermIndex, Vocabulary, tokens
 
 OCCUPATIONS_FILE = "interest_occupations.csv"
 INDUSTRIES_FILE = "interest_industries.csv"
+TASK_WORDS_FILE = "interest_task_words.csv"
 # An alias found inside a client's phrase must be this long: "it" or "art" inside a
 # sentence ("I like it outdoors") is a word, not an interest; the fuzzy match still sees them.
 MIN_CONTAINED_ALIAS = 4
+# An alias this short ("it") is an acronym in a job's text: it must be written in capitals there.
+MAX_ACRONYM = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +68,14 @@ class KindOfWork:
     """One interest phrase resolved to one work area (through the alias it matched) or occupation.
 
     ``occupation`` is set (and ``area`` is "") when the occupation store resolved the phrase;
-    ``matched`` is then the job title that matched.
+    ``matched`` is then the job title that matched, or the task statement when ``task`` is True.
     """
 
     interest: str
     area: str
     matched: str
     occupation: Occupation | None = None
+    task: bool = False  # the occupation was found through its task statements
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +87,7 @@ class Bridge:
     job_phrase: str  # the alias found in the title or industry ("" when only the occupation bridges)
     occupation: Occupation | None
     industry: str = ""  # the employer's industry (a code of ``data/industries.csv``) when only it bridges
+    task: str = ""  # the occupation's task statement that says the interest, when a task bridges
 
 
 class AreaAliases:
@@ -167,15 +175,19 @@ def resolve_interests(
 
     Each phrase takes its best alias (:class:`AreaAliases`) and every area whose alias
     words it contains ("I like working with dogs and computers"); a phrase that names no
-    area takes the occupations the store's titles give it (:class:`OccupationInterests`).
+    area takes the occupations the store's titles give it (:class:`OccupationInterests`);
+    with a store, every phrase also takes the occupations whose tasks say it (:class:`TaskInterests`).
     """
     aliases = area_aliases(vocab.work_areas)
     by_title = occupation_interests(occupations) if occupations is not None else None
+    by_task = task_interests(occupations) if occupations is not None else None
     out: dict[tuple[str, str], KindOfWork] = {}
     for phrase in phrases:
         kinds = aliases.kinds(phrase, cutoff)
         if not kinds and by_title is not None:
             kinds = by_title.kinds(phrase)
+        if by_task is not None:
+            kinds = (*kinds, *by_task.kinds(phrase))
         for kind in kinds:
             key = kind.area or (kind.occupation.code if kind.occupation else "")
             out.setdefault((phrase, key), kind)
@@ -257,6 +269,137 @@ def occupation_interests(store: OccupationStore) -> OccupationInterests:
     found = store.cache.get("interests")
     if not isinstance(found, OccupationInterests):
         found = store.cache["interests"] = OccupationInterests(store)
+    return found
+
+
+# Words that name no work ("I like working with ..."): never a content word of a phrase or task.
+FILLER = frozenset(
+    "a an and or the of for with to in on at by from as such other i my me like love enjoy "
+    "working work doing do being things thing job jobs someone something".split()
+)
+_WORD = re.compile(r"[a-z]+")
+
+
+@cache
+def task_words(path: Path | None = None) -> dict[str, str]:
+    """People's word -> the task statements' word, both stemmed (``data/interest_task_words.csv``)."""
+    source = path or data_dir() / TASK_WORDS_FILE
+    with source.open(encoding="utf-8", newline="") as fh:
+        return {
+            stem(r["word"].strip().lower()): stem(r["task_word"].strip().lower()) for r in csv.DictReader(fh)
+        }
+
+
+def content_stems(text: str) -> list[str]:
+    """The content words of ``text`` in order, Snowball-stemmed, people's words in the tasks' words."""
+    said = task_words()
+    return [said.get(s, s) for s in (stem(w) for w in _WORD.findall(text.lower()) if w not in FILLER)]
+
+
+class TaskInterests:
+    """Interest phrases resolved to O*NET occupations through their task statements (memoised).
+
+    A task says a phrase when it holds each of the phrase's content words (:func:`content_stems`)
+    within ``WINDOW`` words of one of them ("Sort mail for delivery" for "sorting mail"). Only a
+    specific phrase is looked up: at least ``MIN_WORDS`` content words, whose inverse task
+    frequencies (log of tasks / tasks with the word) add up to ``MIN_IDF`` ("customer service",
+    "food service" are said by the tasks of dozens of occupations: they name no occupation). An
+    occupation is kept when ``MIN_TASKS`` of its tasks say it (the activity is what the job is
+    about, not one duty among its others: one receptionist task sorts mail, three of the postal
+    sorters' do) and one of them says it among its first ``HEAD`` words, where O*NET tasks say
+    what is done (social workers' tasks name "child care" at the end of a list of services);
+    the ``MAX_OCCUPATIONS`` with the most such tasks. The explanation quotes the shortest lead
+    task, one led by the phrase's first word ("Clean ... rooms" for "cleaning rooms") first.
+    The store does not mark which tasks are O*NET "core" (its task lists hold core tasks first,
+    supplemental ones after): the rule reads all of them.
+    """
+
+    MIN_WORDS = 2
+    MIN_IDF = 8.5
+    WINDOW = 4
+    HEAD = 3
+    MIN_TASKS = 2
+    MAX_OCCUPATIONS = 3
+
+    def __init__(self, store: OccupationStore) -> None:
+        self.store = store
+        self._memo: dict[str, tuple[KindOfWork, ...]] = {}
+        # (occupation row, task statement, its content stems); built on first use
+        self._tasks: list[tuple[int, str, list[str]]] | None = None
+        self._idf: dict[str, float] = {}
+        self._holding: dict[str, set[int]] = {}  # stem -> positions in _tasks of the tasks holding it
+
+    def kinds(self, phrase: str) -> tuple[KindOfWork, ...]:
+        """The occupations whose tasks say ``phrase``, most tasks first (none for a generic phrase)."""
+        if phrase not in self._memo:
+            self._memo[phrase] = self._lookup(phrase)
+        return self._memo[phrase]
+
+    def _lookup(self, phrase: str) -> tuple[KindOfWork, ...]:
+        words = list(dict.fromkeys(content_stems(phrase)))
+        if len(words) < self.MIN_WORDS:
+            return ()
+        tasks = self._task_index()
+        if sum(self._idf.get(w, 0.0) for w in words) < self.MIN_IDF:
+            return ()
+        said: dict[int, int] = {}  # occupation row -> how many of its tasks say the phrase
+        # occupation row -> (not led by the phrase's first word, length, task) of its lead tasks
+        leads: dict[int, list[tuple[bool, int, str]]] = {}
+        holding = set.intersection(*(self._holding.get(w, set()) for w in words))
+        for row, text, stems in (tasks[k] for k in sorted(holding)):  # only tasks holding every word
+            found, head = self._says(words, stems)
+            said[row] = said.get(row, 0) + found
+            if head:
+                leads.setdefault(row, []).append((stems[: self.HEAD].count(words[0]) == 0, len(text), text))
+        kept = [row for row in leads if said[row] >= self.MIN_TASKS]
+        kept.sort(key=lambda row: (-said[row], row))  # most tasks first; ties by code
+        store = self.store
+        return tuple(
+            KindOfWork(
+                phrase,
+                "",
+                min(leads[row])[2],  # "Sort mail ..." before "Stock rooms ... cleaning carts"
+                Occupation(store.codes[row][:7], store.titles[row]),
+                task=True,
+            )
+            for row in kept[: self.MAX_OCCUPATIONS]
+        )
+
+    def _says(self, words: list[str], stems: list[str]) -> tuple[bool, bool]:
+        """(every word within WINDOW of one of them, and so with that one among the first HEAD words).
+
+        A task's first words say what is done ("Sort mail for delivery"); a phrase at the end of a
+        list is a topic the task mentions ("Counsel ... regarding ... child care"), not the work.
+        """
+        found = head = False
+        for anchor, first in enumerate(stems):
+            if first in words and all(
+                any(s == w and abs(j - anchor) <= self.WINDOW for j, s in enumerate(stems)) for w in words
+            ):
+                found = True
+                head = head or anchor < self.HEAD
+        return found, head
+
+    def _task_index(self) -> list[tuple[int, str, list[str]]]:
+        if self._tasks is None:  # once per store, only when a specific phrase is looked up
+            self._tasks = [
+                (row, text, content_stems(text))
+                for row, texts in enumerate(self.store.tasks)
+                for text in texts
+            ]
+            for k, (_, _, stems) in enumerate(self._tasks):
+                for w in stems:
+                    self._holding.setdefault(w, set()).add(k)
+            n = len(self._tasks)
+            self._idf = {w: math.log(n / len(held)) for w, held in self._holding.items()}
+        return self._tasks
+
+
+def task_interests(store: OccupationStore) -> TaskInterests:
+    """The store's task resolver, built on first use and kept with the store."""
+    found = store.cache.get("task_interests")
+    if not isinstance(found, TaskInterests):
+        found = store.cache["task_interests"] = TaskInterests(store)
     return found
 
 
@@ -364,14 +507,27 @@ def occupation_areas(onet_soc: str | None) -> tuple[tuple[str, Occupation], ...]
 
 
 def opening_areas(opening: Opening, vocab: Vocabulary) -> list[Match]:
-    """Work areas of an opening: alias words in its title or industry, then its occupation's areas."""
-    found = list(vocab.work_areas.find_in_text(f"{opening.title} {opening.industry}"))
+    """Work areas of an opening: alias words in its title or industry, then its occupation's areas.
+
+    An alias of ``MAX_ACRONYM`` letters or fewer ("it") counts only as a capitalised word of the
+    title or industry ("IT Support"): lower-case, it is an ordinary word ("Make it Right Tech").
+    """
+    text = f"{opening.title} {opening.industry}"
+    found = [
+        m
+        for m in vocab.work_areas.find_in_text(text)
+        if len(m.matched) > MAX_ACRONYM or _acronym(m.matched, text)
+    ]
     known = {m.code for m in found}
     for area, _ in occupation_areas(opening.onet_soc):
         if area not in known and area in vocab.work_areas.labels:
             found.append(Match(opening.onet_soc or "", area, "", 100.0))
             known.add(area)
     return found
+
+
+def _acronym(alias: str, text: str) -> bool:
+    return alias.upper() in re.findall(r"[A-Za-z0-9]+", text)
 
 
 def bridge(
@@ -389,7 +545,8 @@ def bridge(
     if kind.occupation is not None:
         code = soc_number(opening.onet_soc)
         same = code >= 0 and code == soc_number(kind.occupation.code)
-        return Bridge(kind.interest, "", "", kind.occupation) if same else None
+        task = kind.matched if kind.task else ""
+        return Bridge(kind.interest, "", "", kind.occupation, task=task) if same else None
     occupation = next((o for a, o in occupation_areas(opening.onet_soc) if a == kind.area), None)
     phrase = title_phrases.get(kind.area, "")
     if occupation is not None or phrase:

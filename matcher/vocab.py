@@ -57,6 +57,8 @@ class TermIndex:
         self._owners = np.asarray(owners, dtype=np.int32)
         self._processed = [utils.default_process(p) for p in phrases]
         self._token_sets = [frozenset(tokens(p)) for p in phrases]
+        # aliases of two letters or fewer ("it"): WRatio scores them high inside any word ("unit")
+        self._short = [i for i, p in enumerate(phrases) if len(p.strip()) <= 2]
         # phrase -> (best alias position, score): each phrase is fuzzy-matched once per process
         self._memo: dict[str, tuple[int, float]] = {}
 
@@ -75,6 +77,10 @@ class TermIndex:
                 new, self._processed, scorer=fuzz.WRatio, processor=utils.default_process, dtype=np.float32
             )
             for row, phrase in enumerate(new):
+                words = frozenset(tokens(phrase))
+                for i in self._short:  # a short alias counts only as a whole word of the phrase
+                    if not self._token_sets[i] <= words:
+                        scores[row, i] = 0.0
                 best = int(np.argmax(scores[row]))  # first best alias: deterministic
                 self._memo[phrase] = (best, float(scores[row, best]))
         out: list[Match] = []

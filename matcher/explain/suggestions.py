@@ -111,6 +111,9 @@ def _bridge_text(found: Bridge, vocab: Vocabulary) -> tuple[dict[str, Any], dict
     if found.occupation is not None:
         ev["onet_soc"] = found.occupation.code
         named = f"{found.occupation.title} (O*NET {found.occupation.code})"
+        if found.task:  # a task statement, not a title or area, bridges: say so and quote it
+            ev["task"] = found.task
+            return ev, {"bridge": f'{named}, whose tasks say it: "{found.task}"'}
         return ev, {"bridge": f'{named}, "{found.job_phrase}" in the job' if found.job_phrase else named}
     if found.industry:
         ev["industry"] = found.industry
