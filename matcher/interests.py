@@ -51,8 +51,6 @@ TASK_WORDS_FILE = "interest_task_words.csv"
 # An alias found inside a client's phrase must be this long: "it" or "art" inside a
 # sentence ("I like it outdoors") is a word, not an interest; the fuzzy match still sees them.
 MIN_CONTAINED_ALIAS = 4
-# An alias this short ("it") is an acronym in a job's text: it must be written in capitals there.
-MAX_ACRONYM = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -507,27 +505,14 @@ def occupation_areas(onet_soc: str | None) -> tuple[tuple[str, Occupation], ...]
 
 
 def opening_areas(opening: Opening, vocab: Vocabulary) -> list[Match]:
-    """Work areas of an opening: alias words in its title or industry, then its occupation's areas.
-
-    An alias of ``MAX_ACRONYM`` letters or fewer ("it") counts only as a capitalised word of the
-    title or industry ("IT Support"): lower-case, it is an ordinary word ("Make it Right Tech").
-    """
-    text = f"{opening.title} {opening.industry}"
-    found = [
-        m
-        for m in vocab.work_areas.find_in_text(text)
-        if len(m.matched) > MAX_ACRONYM or _acronym(m.matched, text)
-    ]
+    """Work areas of an opening: alias words in its title or industry, then its occupation's areas."""
+    found = vocab.work_areas.find_in_job_text(f"{opening.title} {opening.industry}")
     known = {m.code for m in found}
     for area, _ in occupation_areas(opening.onet_soc):
         if area not in known and area in vocab.work_areas.labels:
             found.append(Match(opening.onet_soc or "", area, "", 100.0))
             known.add(area)
     return found
-
-
-def _acronym(alias: str, text: str) -> bool:
-    return alias.upper() in re.findall(r"[A-Za-z0-9]+", text)
 
 
 def bridge(

@@ -104,7 +104,21 @@ class TermIndex:
                 found.setdefault(code, Match(text, code, self.phrases[i], 100.0))
         return list(found.values())
 
+    def find_in_job_text(self, text: str) -> list[Match]:
+        """As :meth:`find_in_text` for an employer's words (a posting's title, its industry).
 
+        An alias of ``MAX_ACRONYM`` letters or fewer ("it") counts there only as a capitalised
+        word ("IT Support"): lower-case, it is an ordinary word ("Make it Right Technician").
+        """
+        words = set(_WORD.findall(text))
+        return [
+            m for m in self.find_in_text(text) if len(m.matched) > MAX_ACRONYM or m.matched.upper() in words
+        ]
+
+
+#: The longest alias read as an acronym in job text (``TermIndex.find_in_job_text``).
+MAX_ACRONYM = 2
+_WORD = re.compile(r"[A-Za-z0-9]+")
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 

@@ -20,7 +20,7 @@ def industry_code(text: str, vocab: Vocabulary, config: MatcherConfig) -> int:
     if not text:
         return -1
     found = vocab.industries.resolve([text], score_cutoff=config.scoring.phrase_cutoff)
-    found = found or vocab.industries.find_in_text(text)
+    found = found or vocab.industries.find_in_job_text(text)
     return vocab.industries.codes.index(found[0].code) if found else -1
 
 

@@ -48,7 +48,7 @@ def in_stated_areas(
     if not stated.stated:
         return None
     text = f"{job_title} {industry}"
-    if stated.areas & {m.code for m in vocab.work_areas.find_in_text(text)}:
+    if stated.areas & {m.code for m in vocab.work_areas.find_in_job_text(text)}:
         return True
     found = vocab.industries.resolve((industry,), score_cutoff=score_cutoff) if industry else []
     return bool(stated.industries & {m.code for m in found})

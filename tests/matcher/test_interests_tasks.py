@@ -15,6 +15,7 @@ from matcher import MatcherConfig
 from matcher.assembly import build_matcher
 from matcher.interests import opening_areas, resolve_interests, task_interests
 from matcher.occupations import OccupationStore
+from matcher.outcomes import in_stated_areas, stated_areas
 from matcher.types import Opening, Suggestion
 from matcher.vocab import load_vocabulary
 from tests.matcher import worlds
@@ -110,6 +111,13 @@ def test_the_explanation_says_a_task_bridges_and_quotes_it(real: OccupationStore
 def test_a_two_letter_alias_needs_the_acronym(title: str, industry: str, computers: bool) -> None:
     job = titled(title, industry=industry)
     assert ("computers" in {m.code for m in opening_areas(job, VOCAB)}) is computers
+
+
+@pytest.mark.parametrize(("title", "in_area"), [("IT Support Analyst", True), ("Make It Right Tech", False)])
+def test_a_job_is_in_the_stated_area_computers_only_through_the_acronym(title: str, in_area: bool) -> None:
+    """The outcome report's "in a stated area" reads the job's title by the same rule as the shortlist."""
+    stated = stated_areas(["computers"], [], VOCAB, score_cutoff=CUTOFF)
+    assert in_stated_areas(stated, job_title=title, industry="", vocab=VOCAB, score_cutoff=CUTOFF) is in_area
 
 
 def test_the_word_it_in_a_title_does_not_meet_an_interest_in_computers() -> None:
