@@ -14,6 +14,10 @@ not a copy, and the GTFS feeds that gave transit minutes by name and content has
 (``travel``, folded into its configuration hash too: :mod:`api.travel`). Exclusions are
 summarised: counts by reason code and the nearest misses; every why-not is computed on
 request, a page at a time (:func:`list_exclusions`) or for one opening (:func:`explain_pair`).
+
+A GET may reuse the ranking of identical inputs made earlier in this process
+(``MatcherCache.shortlists``, keyed by everything the engine reads): it is still recorded,
+as a record of its own, and reconstructs like any other.
 """
 
 from __future__ import annotations
