@@ -159,7 +159,7 @@ class MatcherCache:
         config_row = store.config.current(session)
         config_version = config_row.version if config_row else 0
         version = store.openings.openings_version(session)  # read before any opening row
-        key: CacheKey = (config_version, as_of, filter_key(filters))
+        key: CacheKey = (config_version, as_of, _filter_key(filters))
         with self._lock:
             entry = self._entries.get(key)  # a hit becomes the most recently used
             if entry is None:
@@ -371,7 +371,7 @@ def _positions(ids: Iterable[str]) -> dict[str, int]:
     return {i: k for k, i in enumerate(ids)}
 
 
-def filter_key(filters: ShortlistFilters) -> tuple[Any, ...]:
+def _filter_key(filters: ShortlistFilters) -> tuple[Any, ...]:
     return (
         tuple(sorted(i.casefold() for i in filters.industries)),
         tuple(sorted(filters.employer_ids)),

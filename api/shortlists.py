@@ -36,7 +36,7 @@ from api.audit.pools import PoolVersion
 from api.db import run_write
 from api.fit_bands import fit_band
 from api.inferred import client_snapshot, engine_client
-from api.matching import Fitted, MatcherCache, filter_key
+from api.matching import Fitted, MatcherCache
 from api.models import Client as ClientRow
 from api.models import Opening as OpeningRow
 from api.models import User
@@ -132,7 +132,7 @@ def compute_shortlist(
         cache.text_model_id,
         as_of,
         k,
-        filter_key(filters),
+        filters.model_dump_json(),  # as given: the body repeats them
         tuple(rejected),
         sha256_hex(snapshot),
     )

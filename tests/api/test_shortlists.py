@@ -246,13 +246,17 @@ def test_a_repeated_get_gives_the_same_shortlist_recorded_again(api: Api, world:
             f"/audit/recommendations/{second['recommendation_id']}/reconstruct", world.headers["auditor"]
         )
         assert rebuilt.status_code == 200 and rebuilt.json()["identical"] is True
+        # filters that rank the same but read differently are repeated as given
+        for industry in ("food service", "Food Service"):
+            body = shortlist(api, world, client["id"], employer_id=employer, industry=industry)
+            assert body["filters"]["industries"] == [industry] and body["suggestions"]
 
         current = api.get(f"/clients/{client['id']}", spec).json()
         profile = {**current["profile"], "max_commute_minutes": 1, "modes": ["walk"]}
         update = {"version": current["version"], "label": current["label"], "profile": profile}
         assert api.put(f"/clients/{client['id']}", spec, json=update).status_code == 200
         after = shortlist(api, world, client["id"], employer_id=employer)
-        assert len(cache.shortlists) == 2  # the edit changed the inputs: ranked again
+        assert len(cache.shortlists) == 4  # the edit changed the inputs: ranked again
         assert after["suggestions"] == [] and after["exclusion_counts"].get("COMMUTE_TOO_LONG")
     finally:
         api.app.dependency_overrides.pop(get_matcher)
