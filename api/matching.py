@@ -25,7 +25,7 @@ import datetime as dt
 import gc
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,6 +111,7 @@ class MatcherCache:
         occupations: OccupationStore | None = None,
         refit_after: int = 1000,
         travel_times: TravelTimes | None = None,
+        shortlists_kept: int = 256,
     ) -> None:
         self._lock = threading.Lock()  # one fit or update at a time; LRUCache itself is not thread-safe
         self._entries: LRUCache[CacheKey, _Entry] = LRUCache(maxsize=max_entries)
@@ -135,6 +136,9 @@ class MatcherCache:
         # only its new chunks. Bounded: a few pools' worth of chunks of ~256 openings.
         self._chunks: LRUCache[tuple[str, ...], str] = LRUCache(maxsize=8192)
         self._chunks_lock = threading.Lock()
+        # Rankings by everything that determines them (api.shortlists): a GET whose inputs did
+        # not change is given the same ranking without running the engine again.
+        self.shortlists = Memo(maxsize=shortlists_kept)
 
     @classmethod
     def with_artifacts(
@@ -173,6 +177,7 @@ class MatcherCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+        self.shortlists.clear()
 
     def wait_for_refits(self, timeout: float | None = None) -> None:
         """Wait for the background refits started so far (tests, shutdown)."""
@@ -337,6 +342,29 @@ class MatcherCache:
             config_version=config_version,
             pool=self._pool(hashes, snapshots),
         )
+
+
+class Memo:
+    """A small thread-safe LRU map (``LRUCache`` itself is not thread-safe)."""
+
+    def __init__(self, maxsize: int) -> None:
+        self._lock = threading.Lock()
+        self._items: LRUCache[Hashable, Any] = LRUCache(maxsize=maxsize)
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def _positions(ids: Iterable[str]) -> dict[str, int]:

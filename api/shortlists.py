@@ -14,6 +14,10 @@ not a copy, and the GTFS feeds that gave transit minutes by name and content has
 (``travel``, folded into its configuration hash too: :mod:`api.travel`). Exclusions are
 summarised: counts by reason code and the nearest misses; every why-not is computed on
 request, a page at a time (:func:`list_exclusions`) or for one opening (:func:`explain_pair`).
+
+A GET may reuse the ranking of identical inputs made earlier in this process
+(``MatcherCache.shortlists``, keyed by everything the engine reads): it is still recorded,
+as a record of its own, and reconstructs like any other.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from matcher.canonical import sha256_hex
 from matcher.pipeline import Matcher
 from matcher.records import opening_from_record
 from matcher.serialize import exclusion_to_dict, shortlist_to_dict, suggestion_to_dict
-from matcher.types import Suggestion
+from matcher.types import Client, Suggestion
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,17 @@ class ComputedShortlist:
     pool: PoolVersion
     engine_version: str
     config_hash: str
+    recorded: tuple[dict[str, Any], ...]  # what the record keeps of each suggestion
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """What the engine gave for one set of inputs, kept for reuse (never modified)."""
+
+    body: dict[str, Any]
+    engine_version: str
+    config_hash: str
+    recorded: tuple[dict[str, Any], ...]
 
 
 #: How many nearest misses (best openings failing exactly one limit) a shortlist gives.
@@ -98,22 +113,66 @@ def compute_shortlist(
     k: int,
     filters: ShortlistFilters,
     as_of: dt.date,
+    reuse: bool = False,
 ) -> ComputedShortlist:
-    """Rank the open openings for a client (rejected ones blocked); reads only, takes no lock."""
+    """Rank the open openings for a client (rejected ones blocked); reads only, takes no lock.
+
+    With ``reuse`` a ranking this process made from the same inputs (client snapshot,
+    blocked openings, pool version, configuration, text model, ``k``, filters, day) is
+    given again instead of ranking anew: the engine is deterministic, so it is the same
+    shortlist. Only ``on_other_lists`` (other clients' nightly lists) is read afresh.
+    """
     fitted = cache.get(session, as_of=as_of, filters=filters)
     client = engine_client(session, occupations=cache.occupations, client_row=client_row)
     rejected = store.decisions.blocked_opening_ids(session, client_id=client.id)
+    snapshot = client_snapshot(client, client_row)
+    key = (
+        fitted.pool_hash,
+        fitted.config_version,
+        cache.text_model_id,
+        as_of,
+        k,
+        filters.model_dump_json(),  # as given: the body repeats them
+        tuple(rejected),
+        sha256_hex(snapshot),
+    )
+    ranked = cache.shortlists.get(key) if reuse else None
+    if ranked is None:
+        ranked = _rank(fitted, cache, client, rejected, k=k, filters=filters, as_of=as_of)
+        cache.shortlists.put(key, ranked)
+    # Lists stay personal; each suggestion only says how many other clients' nightly lists have it.
+    others = other_list_counts(session, client_id=client.id, opening_ids=ranked.body["shown_opening_ids"])
+    suggestions = [
+        {**item, "on_other_lists": others.get(item["opening_id"], 0)} for item in ranked.body["suggestions"]
+    ]
+    return ComputedShortlist(
+        body={**ranked.body, "suggestions": suggestions},
+        client_snapshot=snapshot,
+        pool=fitted.pool,
+        engine_version=ranked.engine_version,
+        config_hash=ranked.config_hash,
+        recorded=ranked.recorded,
+    )
+
+
+def _rank(
+    fitted: Fitted,
+    cache: MatcherCache,
+    client: Client,
+    rejected: list[str],
+    *,
+    k: int,
+    filters: ShortlistFilters,
+    as_of: dt.date,
+) -> Ranked:
+    """The engine's shortlist as the API gives it, without ``on_other_lists`` (read per request)."""
     shortlist = fitted.matcher.recommend(
         [client], k=k, blocked={client.id: rejected}, explain_exclusions=False, near_misses=NEAR_MISSES
     )[0]
     body = shortlist_to_dict(shortlist)
-    # Lists stay personal; each suggestion only says how many other clients' nightly lists have it.
-    shown = [item["opening_id"] for item in body["suggestions"]]
-    others = other_list_counts(session, client_id=client.id, opening_ids=shown)
     for item in body["suggestions"]:
         record = fitted.records[item["opening_id"]]
         item["title"], item["employer"] = record["title"], record["employer"]
-        item["on_other_lists"] = others.get(item["opening_id"], 0)
     misses = body.pop("near_misses")
     for item in misses:
         record = fitted.records[item["opening_id"]]
@@ -124,7 +183,7 @@ def compute_shortlist(
     body.update(
         config_hash=travel.config_hash(shortlist.config_hash, feeds),
         travel={"gtfs_feeds": feeds},
-        shown_opening_ids=shown,
+        shown_opening_ids=[item["opening_id"] for item in body["suggestions"]],
         pool_hash=fitted.pool_hash,
         client_id=client.id,
         as_of=as_of.isoformat(),
@@ -135,13 +194,8 @@ def compute_shortlist(
         rejected=rejected,
         occupation_store=cache.occupations is not None,
     )
-    return ComputedShortlist(
-        body=body,
-        client_snapshot=client_snapshot(client, client_row),
-        pool=fitted.pool,
-        engine_version=shortlist.engine_version,
-        config_hash=body["config_hash"],
-    )
+    recorded = tuple(recorded_suggestion(s) for s in body["suggestions"])
+    return Ranked(body, shortlist.engine_version, body["config_hash"], recorded)
 
 
 def record_shortlist(session: Session, computed: ComputedShortlist, *, actor: str) -> dict[str, Any]:
@@ -149,7 +203,7 @@ def record_shortlist(session: Session, computed: ComputedShortlist, *, actor: st
 
     The whole write transaction of a shortlist: nothing else runs under the write lock.
     """
-    kept = {**computed.body, "suggestions": [recorded_suggestion(s) for s in computed.body["suggestions"]]}
+    kept = {**computed.body, "suggestions": list(computed.recorded)}
     stored = record_recommendation(
         session,
         actor=actor,
@@ -172,10 +226,12 @@ def make_shortlist(
     k: int,
     filters: ShortlistFilters,
     as_of: dt.date,
+    reuse: bool = False,
 ) -> dict[str, Any]:
-    """Compute a shortlist, then record and commit it in a short write transaction (retried)."""
+    """Compute a shortlist (``reuse``: see :func:`compute_shortlist`), then record and commit it
+    in a short write transaction (retried): every shortlist given is recorded."""
     computed = compute_shortlist(
-        session, cache=cache, client_row=client_row, k=k, filters=filters, as_of=as_of
+        session, cache=cache, client_row=client_row, k=k, filters=filters, as_of=as_of, reuse=reuse
     )
     actor = user.username  # read now: a retry's rollback expires the loaded rows
     return run_write(session, lambda s: record_shortlist(s, computed, actor=actor))

@@ -54,6 +54,7 @@ def _append(
     client_id: str | None,
     opening_id: str | None,
     payload: dict[str, Any],
+    flush: bool = True,
 ) -> AuditEvent:
     store.lock_chain(session)
     head = store.chain_head(session)
@@ -72,7 +73,8 @@ def _append(
     }
     event = AuditEvent(**fields, hash=event_hash(**fields))
     session.add(event)
-    session.flush()
+    if flush:
+        session.flush()
     _log.debug("audit event %d %s by %s", seq, kind, actor)
     return event
 
@@ -216,6 +218,7 @@ def record_recommendation(
         client_id=record.client_id,
         opening_id=None,
         payload=_seal(record),
+        flush=False,  # one flush for both: the unit of work inserts the event first (foreign key)
     )
     record.event_seq = event.seq
     session.add(record)

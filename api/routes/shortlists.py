@@ -29,6 +29,8 @@ def _shortlist(
     cache: MatcherDep,
     client_id: str,
     request: ShortlistRequest,
+    *,
+    reuse: bool,
 ) -> ShortlistPublic:
     client = own_client(session, user, client_id)
     if client.status != "active":
@@ -41,6 +43,7 @@ def _shortlist(
         k=request.k,
         filters=request.filters,
         as_of=settings.today(),
+        reuse=reuse,
     )  # committed: the record is stored
     if request.options or len(body["suggestions"]) < request.k:
         body["options"] = shortlist_options(
@@ -83,7 +86,8 @@ def get_shortlist(
             ]
         ) from None
     request = ShortlistRequest(k=k, filters=filters, options=options)
-    return _shortlist(session, user, settings, cache, client_id, request)
+    # A GET reads: a ranking of unchanged inputs is given again (and recorded again).
+    return _shortlist(session, user, settings, cache, client_id, request, reuse=True)
 
 
 @router.post("/{client_id}/shortlist", responses=errors(409))
@@ -101,7 +105,7 @@ def post_shortlist(
     """Same as GET, with ``k`` and filters in the body (``?options=true`` works as on GET)."""
     if options:
         request = request.model_copy(update={"options": True})
-    return _shortlist(session, user, settings, cache, client_id, request)
+    return _shortlist(session, user, settings, cache, client_id, request, reuse=False)
 
 
 @router.get("/{client_id}/openings/{opening_id}/explain")

@@ -224,3 +224,39 @@ def test_opening_details_helper_is_valid(api: Api, world: World) -> None:
     api.create_opening(world.headers["liaison1"], employer, **opening_details(title="Usher"))
     client = api.create_client(world.headers["spec1"])
     assert len(shortlist(api, world, client["id"], employer_id=employer)["suggestions"]) == 1
+
+
+def test_a_repeated_get_gives_the_same_shortlist_recorded_again(api: Api, world: World) -> None:
+    """A GET of unchanged inputs reuses the ranking: same body, a record of its own, which
+    reconstructs; a changed client profile is ranked afresh."""
+    cache = MatcherCache()  # ours, to count the engine's rankings
+    api.app.dependency_overrides[get_matcher] = lambda: cache
+    try:
+        h, spec = world.headers["liaison1"], world.headers["spec1"]
+        employer = api.create_employer(h)["id"]
+        for title in ("Line cook", "Dishwasher", "Kennel assistant"):
+            api.create_opening(h, employer, title=title)
+        client = api.create_client(spec)
+        first = shortlist(api, world, client["id"], employer_id=employer)
+        second = shortlist(api, world, client["id"], employer_id=employer)
+        assert len(cache.shortlists) == 1  # ranked once
+        assert second["recommendation_id"] != first["recommendation_id"]
+        assert {**second, "recommendation_id": None} == {**first, "recommendation_id": None}
+        rebuilt = api.get(
+            f"/audit/recommendations/{second['recommendation_id']}/reconstruct", world.headers["auditor"]
+        )
+        assert rebuilt.status_code == 200 and rebuilt.json()["identical"] is True
+        # filters that rank the same but read differently are repeated as given
+        for industry in ("food service", "Food Service"):
+            body = shortlist(api, world, client["id"], employer_id=employer, industry=industry)
+            assert body["filters"]["industries"] == [industry] and body["suggestions"]
+
+        current = api.get(f"/clients/{client['id']}", spec).json()
+        profile = {**current["profile"], "max_commute_minutes": 1, "modes": ["walk"]}
+        update = {"version": current["version"], "label": current["label"], "profile": profile}
+        assert api.put(f"/clients/{client['id']}", spec, json=update).status_code == 200
+        after = shortlist(api, world, client["id"], employer_id=employer)
+        assert len(cache.shortlists) == 4  # the edit changed the inputs: ranked again
+        assert after["suggestions"] == [] and after["exclusion_counts"].get("COMMUTE_TOO_LONG")
+    finally:
+        api.app.dependency_overrides.pop(get_matcher)
