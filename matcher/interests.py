@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -44,6 +45,8 @@ from matcher.resources import data_dir
 from matcher.topics import stem
 from matcher.types import Opening
 from matcher.vocab import Match, TermIndex, Vocabulary, tokens
+
+_Resolver = TypeVar("_Resolver", "OccupationInterests", "TaskInterests")
 
 OCCUPATIONS_FILE = "interest_occupations.csv"
 INDUSTRIES_FILE = "interest_industries.csv"
@@ -262,12 +265,17 @@ class OccupationInterests:
         return self._titles
 
 
-def occupation_interests(store: OccupationStore) -> OccupationInterests:
-    """The store's phrase resolver, built on first use and kept with the store."""
-    found = store.cache.get("interests")
-    if not isinstance(found, OccupationInterests):
-        found = store.cache["interests"] = OccupationInterests(store)
+def _kept(store: OccupationStore, key: str, build: type[_Resolver]) -> _Resolver:
+    """The store's resolver of type ``build``, built on first use and kept with the store."""
+    found = store.cache.get(key)
+    if not isinstance(found, build):
+        found = store.cache[key] = build(store)
     return found
+
+
+def occupation_interests(store: OccupationStore) -> OccupationInterests:
+    """The store's phrase resolver through job titles."""
+    return _kept(store, "interests", OccupationInterests)
 
 
 # Words that name no work ("I like working with ..."): never a content word of a phrase or task.
@@ -394,11 +402,8 @@ class TaskInterests:
 
 
 def task_interests(store: OccupationStore) -> TaskInterests:
-    """The store's task resolver, built on first use and kept with the store."""
-    found = store.cache.get("task_interests")
-    if not isinstance(found, TaskInterests):
-        found = store.cache["task_interests"] = TaskInterests(store)
-    return found
+    """The store's phrase resolver through task statements."""
+    return _kept(store, "task_interests", TaskInterests)
 
 
 def agent_forms(phrase: str) -> list[str]:

@@ -57,8 +57,8 @@ class TermIndex:
         self._owners = np.asarray(owners, dtype=np.int32)
         self._processed = [utils.default_process(p) for p in phrases]
         self._token_sets = [frozenset(tokens(p)) for p in phrases]
-        # aliases of two letters or fewer ("it"): WRatio scores them high inside any word ("unit")
-        self._short = [i for i, p in enumerate(phrases) if len(p.strip()) <= 2]
+        # aliases as short as an acronym ("it"): WRatio scores them high inside any word ("unit")
+        self._short = [i for i, p in enumerate(phrases) if len(p.strip()) <= MAX_ACRONYM]
         # phrase -> (best alias position, score): each phrase is fuzzy-matched once per process
         self._memo: dict[str, tuple[int, float]] = {}
 
@@ -116,7 +116,8 @@ class TermIndex:
         ]
 
 
-#: The longest alias read as an acronym in job text (``TermIndex.find_in_job_text``).
+#: The longest alias read as an acronym: a whole word of a typed phrase (``TermIndex.resolve``),
+#: a capitalised word of job text (``TermIndex.find_in_job_text``).
 MAX_ACRONYM = 2
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _TOKEN = re.compile(r"[a-z0-9]+")
