@@ -26,6 +26,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -44,6 +45,7 @@ from api.rematch.store import other_list_counts
 from api.schemas import ShortlistFilters
 from matcher.assembly import build_matcher
 from matcher.canonical import sha256_hex
+from matcher.options import options_reach
 from matcher.pipeline import Matcher
 from matcher.records import opening_from_record
 from matcher.serialize import exclusion_to_dict, shortlist_to_dict, suggestion_to_dict
@@ -114,6 +116,7 @@ def compute_shortlist(
     filters: ShortlistFilters,
     as_of: dt.date,
     reuse: bool = False,
+    options: bool = False,
 ) -> ComputedShortlist:
     """Rank the open openings for a client (rejected ones blocked); reads only, takes no lock.
 
@@ -121,6 +124,10 @@ def compute_shortlist(
     blocked openings, pool version, configuration, text model, ``k``, filters, day) is
     given again instead of ranking anew: the engine is deterministic, so it is the same
     shortlist. Only ``on_other_lists`` (other clients' nightly lists) is read afresh.
+
+    With ``options`` (what would open more options is asked next, :mod:`api.options`) the
+    engine's candidate search is widened to the client's widest change: the same shortlist,
+    and the options start from its scored block instead of scoring another.
     """
     fitted = cache.get(session, as_of=as_of, filters=filters)
     client = engine_client(session, occupations=cache.occupations, client_row=client_row)
@@ -138,7 +145,7 @@ def compute_shortlist(
     )
     ranked = cache.shortlists.get(key) if reuse else None
     if ranked is None:
-        ranked = _rank(fitted, cache, client, rejected, k=k, filters=filters, as_of=as_of)
+        ranked = _rank(fitted, cache, client, rejected, k=k, filters=filters, as_of=as_of, options=options)
         cache.shortlists.put(key, ranked)
     # Lists stay personal; each suggestion only says how many other clients' nightly lists have it.
     others = other_list_counts(session, client_id=client.id, opening_ids=ranked.body["shown_opening_ids"])
@@ -164,11 +171,19 @@ def _rank(
     k: int,
     filters: ShortlistFilters,
     as_of: dt.date,
+    options: bool = False,
 ) -> Ranked:
     """The engine's shortlist as the API gives it, without ``on_other_lists`` (read per request)."""
-    shortlist = fitted.matcher.recommend(
-        [client], k=k, blocked={client.id: rejected}, explain_exclusions=False, near_misses=NEAR_MISSES
-    )[0]
+    reach = np.array([options_reach(fitted.matcher, client)]) if options else None
+    [(shortlists, _)] = fitted.matcher.recommend_blocks(  # one client: one chunk
+        [client],
+        k,
+        reach=reach,
+        blocked={client.id: rejected},
+        explain_exclusions=False,
+        near_misses=NEAR_MISSES,
+    )
+    shortlist = shortlists[0]
     body = shortlist_to_dict(shortlist)
     for item in body["suggestions"]:
         record = fitted.records[item["opening_id"]]
@@ -227,11 +242,19 @@ def make_shortlist(
     filters: ShortlistFilters,
     as_of: dt.date,
     reuse: bool = False,
+    options: bool = False,
 ) -> dict[str, Any]:
-    """Compute a shortlist (``reuse``: see :func:`compute_shortlist`), then record and commit it
-    in a short write transaction (retried): every shortlist given is recorded."""
+    """Compute a shortlist (``reuse``, ``options``: see :func:`compute_shortlist`), then record and
+    commit it in a short write transaction (retried): every shortlist given is recorded."""
     computed = compute_shortlist(
-        session, cache=cache, client_row=client_row, k=k, filters=filters, as_of=as_of, reuse=reuse
+        session,
+        cache=cache,
+        client_row=client_row,
+        k=k,
+        filters=filters,
+        as_of=as_of,
+        reuse=reuse,
+        options=options,
     )
     actor = user.username  # read now: a retry's rollback expires the loaded rows
     return run_write(session, lambda s: record_shortlist(s, computed, actor=actor))

@@ -198,6 +198,22 @@ def what_would_open(
     return _from_block(block, reach, matcher, cfg, blocked, travel_times)[0]
 
 
+def options_reach(
+    matcher: Matcher,
+    client: Client,
+    *,
+    travel_times: TravelTimes | None = None,
+    config: OptionsConfig | None = None,
+) -> float:
+    """The km the client's widest change reaches (the longest limit tried, every learnable mode).
+
+    Given as ``reach`` to ``Matcher.recommend_blocks``, the shortlist's candidate search is
+    widened that far (the same shortlist: the openings it adds all fail the commute), so
+    :func:`what_would_open` right after it starts from that block instead of scoring another.
+    """
+    return float(_widest_reach([client], config or OptionsConfig(), matcher, travel_times)[0])
+
+
 def shortlists_and_options(
     matcher: Matcher,
     clients: Sequence[Client],

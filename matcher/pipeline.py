@@ -410,7 +410,10 @@ class Matcher:
                 else:
                     shortlists, block = self._recommend_around(chunk, cols, n, blocked, near_misses, far)
                 if cols is not None:  # the reach the candidates were searched within
-                    block = dataclasses.replace(block, reach=np.broadcast_to(scale * own, (len(chunk),)))
+                    searched = np.broadcast_to(scale * own, (len(chunk),))
+                    if reach is not None:  # reach / own * own: the caller's reach, up to rounding
+                        searched = np.maximum(searched, reach[begin : begin + len(chunk)])
+                    block = dataclasses.replace(block, reach=searched)
                     if len(chunk) == 1:
                         self._block_ = block
                 yield shortlists, block

@@ -44,6 +44,7 @@ def _shortlist(
         filters=request.filters,
         as_of=settings.today(),
         reuse=reuse,
+        options=request.options,
     )  # committed: the record is stored
     if request.options or len(body["suggestions"]) < request.k:
         body["options"] = shortlist_options(

@@ -19,6 +19,7 @@ from matcher.geo import haversine_km
 from matcher.options import (
     Change,
     change_to_dict,
+    options_reach,
     shortlists_and_options,
     what_would_open,
     what_would_open_many,
@@ -145,6 +146,36 @@ def test_options_after_a_shortlist_equal_options_on_their_own(seed: int) -> None
                         [shortlisted], k=3, blocked=blocked, explain_exclusions=False, near_misses=2
                     )
                     assert _as_data(what_would_open(after, client, blocked=world.blocked)) == expected
+
+
+@settings(max_examples=6, **WORLD_SETTINGS)
+@given(SEEDS)
+def test_a_shortlist_widened_to_the_options_reach_is_the_same_and_its_block_is_reused(seed: int) -> None:
+    # the API widens the shortlist's candidate search when options are asked (api.shortlists):
+    # the shortlist must not change, and the options start from that very block
+    world = spread_world(seed, n_clients=4, n_openings=60)
+    plain = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    widened = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    for share in (pipeline.CANDIDATE_SHARE, 1.0):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(pipeline, "CANDIDATE_SHARE", share)
+            for client in world.clients:
+                (expected,) = plain.recommend(
+                    [client], k=3, blocked=world.blocked, explain_exclusions=False, near_misses=2
+                )
+                expected_changes = _as_data(what_would_open(plain, client, blocked=world.blocked))
+                reach = options_reach(widened, client)
+                [((shortlist,), block)] = widened.recommend_blocks(
+                    [client],
+                    3,
+                    reach=np.array([reach]),
+                    blocked=world.blocked,
+                    explain_exclusions=False,
+                    near_misses=2,
+                )
+                assert shortlist == expected
+                assert widened.client_block(client, reach=reach, blocked=world.blocked) is block
+                assert _as_data(what_would_open(widened, client, blocked=world.blocked)) == expected_changes
 
 
 def test_a_block_holds_every_opening_within_its_reach() -> None:
