@@ -78,7 +78,9 @@ class RematchOptions:
     most ``ceil(positions * factor)`` clients, besides the counted exceptions (see
     ``congestion``; ``None``: no spreading);
     ``congestion_max_loss``: a primary is never more than this many points
-    below the client's best suggestion.
+    below the client's best suggestion;
+    ``options``: each chunk also gives what would open more options for its clients left with
+    no suggestion (``matcher.rematch.options``: the nightly digest's part, in the workers).
     """
 
     k: int = 10
@@ -90,6 +92,7 @@ class RematchOptions:
     congestion_factor: float | None = congestion.DEFAULT_OVERBOOKING
     congestion_max_loss: float | None = congestion.DEFAULT_MAX_LOSS
     timeout: float | None = None
+    options: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,8 @@ class RematchResult:
     score, contrib_* and ``primary`` (the suggestion to lead with after
     congestion spreading). ``client_ids``: every client scored, each owed one
     new shortlist (possibly empty). ``load``: per opening, positions,
-    shortlists it appears in and primaries.
+    shortlists it appears in and primaries. ``options``: with ``RematchOptions(options=True)``,
+    per client left with no suggestion, what would open more options (else empty).
     """
 
     rows: pd.DataFrame
@@ -108,6 +112,7 @@ class RematchResult:
     load: pd.DataFrame
     summary: RunSummary
     context: ScoringContext = field(repr=False)  # the fitted engine, for re-checks after the run
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def load_inputs(
@@ -348,7 +353,11 @@ def _run(
     with summary.phase("index"):
         matcher = fit_matcher(inputs.openings, as_of=as_of, config=config, text_model=text_model)
         context = ScoringContext.from_matcher(
-            matcher, k=options.k, max_pairs=options.max_pairs, prefilter=options.prefilter
+            matcher,
+            k=options.k,
+            max_pairs=options.max_pairs,
+            prefilter=options.prefilter,
+            options=options.options,
         )
     with summary.phase("plan"):
         plan = plan_chunks(inputs.clients, matcher.config.commute, chunk_size=options.chunk_size)
@@ -365,7 +374,8 @@ def _run(
         summary.record_congestion(spread)
         load = congestion.opening_load(rows, matcher.index)
     summary.counts.update(_counts(inputs, matcher, done, rows))
-    return RematchResult(rows, client_ids, load, summary.finish(), context)
+    found = {i: o for r in done for i, o in r.options.items()}
+    return RematchResult(rows, client_ids, load, summary.finish(), context, found)
 
 
 def _collect(
