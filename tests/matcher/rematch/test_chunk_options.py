@@ -21,17 +21,20 @@ def _blocked(generated: Generated) -> dict[str, list[str]]:
     return {c.id: list(ids[i : i + BLOCKED]) for i, c in enumerate(generated.inputs.clients[:40])}
 
 
-@pytest.mark.parametrize("forked", [False, True])
+@pytest.mark.parametrize("workers", ["none", "forked", "spawned"])
 def test_the_chunks_give_each_empty_client_what_the_digest_step_gives_it(
-    generated: Generated, monkeypatch: pytest.MonkeyPatch, forked: bool
+    generated: Generated, monkeypatch: pytest.MonkeyPatch, workers: str
 ) -> None:
-    if forked:  # small, but really in forked workers on an idle machine
+    if workers == "forked":  # small, but really in forked workers on an idle machine
         monkeypatch.setattr(rescore, "FORK_MIN_PAIRS", 0)
         monkeypatch.setattr(executors, "others_busy", lambda *_a, **_k: 0.0)
+    if workers == "spawned":  # small, but really in spawned workers, the context from a file
+        monkeypatch.setattr(rescore, "PARALLEL_MIN_PAIRS", 0)
+    n_jobs = 1 if workers == "none" else 2
     blocked = _blocked(generated)
-    scoring = RematchOptions(chunk_size=40, n_jobs=2 if forked else 1)
+    scoring = RematchOptions(chunk_size=40, n_jobs=n_jobs)
     plain = run_rematch(generated.inputs, as_of=demo.DEMO_AS_OF, options=scoring, blocked=blocked)
-    asked = RematchOptions(chunk_size=40, n_jobs=2 if forked else 1, options=True)
+    asked = RematchOptions(chunk_size=40, n_jobs=n_jobs, options=True)
     run = run_rematch(generated.inputs, as_of=demo.DEMO_AS_OF, options=asked, blocked=blocked)
     pd.testing.assert_frame_equal(plain.rows, run.rows, check_exact=True)  # the options change no row
     assert plain.options == {}
