@@ -18,6 +18,7 @@ commits each chunk with its progress):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -41,6 +42,7 @@ from matcher.rematch.candidates import plan_chunks
 from matcher.rematch.chunks import ChunkResult
 from matcher.rematch.context import DEFAULT_MAX_PAIRS, ScoringContext
 from matcher.rematch.executors import ChunkTask
+from matcher.rematch.options import options_of
 from matcher.rematch.progress import Progress, ProgressCallback
 from matcher.rematch.summary import RunSummary, Skipped
 from matcher.rows import empty_rows
@@ -229,7 +231,9 @@ def score_chunks(
         _log.info("scoring %d chunks in %d forked workers (%d asked)", len(tasks), n_jobs, options.n_jobs)
         return executors.run_forked(context, tasks, n_jobs=n_jobs)
     _log.info("scoring %d chunks in this process (%d asked)", len(tasks), options.n_jobs)
-    return executors.run_serial(context, tasks)
+    # In one process the options cost less for all the run's empty clients at once, after the
+    # chunks (fewer, fuller blocks: see :func:`options_after`) than chunk by chunk.
+    return executors.run_serial(dataclasses.replace(context, matcher=None), tasks)
 
 
 def effective_jobs(requested: int, tasks: Sequence[ChunkTask], n_openings: int) -> int:
@@ -367,6 +371,10 @@ def _run(
     done = sorted(results, key=lambda r: r.number)
     rows = pd.concat([r.rows for r in done if len(r.rows)] or [empty_rows()], ignore_index=True)
     client_ids = tuple(i for r in done for i in r.client_ids)
+    found = {i: o for r in done for i, o in r.options.items()}
+    if options.options:
+        scored = [c for c in inputs.clients if c.id in set(client_ids)]
+        found |= options_after(matcher, scored, rows, found, blocked, options.k, summary)
     with summary.phase("congestion"):
         rows, spread = congestion.spread_primaries(
             rows, matcher.index, factor=options.congestion_factor, max_loss=options.congestion_max_loss
@@ -374,8 +382,32 @@ def _run(
         summary.record_congestion(spread)
         load = congestion.opening_load(rows, matcher.index)
     summary.counts.update(_counts(inputs, matcher, done, rows))
-    found = {i: o for r in done for i, o in r.options.items()}
     return RematchResult(rows, client_ids, load, summary.finish(), context, found)
+
+
+def options_after(
+    matcher: Matcher,
+    clients: Sequence[Client],
+    rows: pd.DataFrame,
+    found: Mapping[str, dict[str, Any]],
+    blocked: Mapping[str, Collection[str]] | None,
+    k: int,
+    summary: RunSummary,
+) -> dict[str, dict[str, Any]]:
+    """What would open more options for the clients left empty that no chunk answered for.
+
+    A run in one process leaves them all to this (blocks of 48 clients in map order over the
+    whole run, against 20 or so per chunk: about a fifth less CPU at 10k x 10k); a run in
+    workers answers them in its chunks, beside the other chunks. The same answers either way.
+    """
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    listed = set(rows["client_id"])
+    todo = [c for c in clients if c.id not in listed and c.id not in found]
+    mine = {c.id: tuple(blocked.get(c.id, ())) if blocked else () for c in todo}
+    out = options_of(matcher, todo, blocked=mine, k=k)
+    summary.add_time("options", time.perf_counter() - t0)
+    summary.add_time("options_cpu", time.process_time() - cpu0)
+    return out
 
 
 def _collect(
