@@ -373,7 +373,8 @@ def _run(
     client_ids = tuple(i for r in done for i in r.client_ids)
     found = {i: o for r in done for i, o in r.options.items()}
     if options.options:
-        scored = [c for c in inputs.clients if c.id in set(client_ids)]
+        ids = set(client_ids)
+        scored = [c for c in inputs.clients if c.id in ids]
         found |= options_after(matcher, scored, rows, found, blocked, options.k, summary)
     with summary.phase("congestion"):
         rows, spread = congestion.spread_primaries(
