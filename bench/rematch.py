@@ -360,7 +360,7 @@ def run(args: argparse.Namespace) -> None:
             _verdict(
                 f"{f.n:,} x {f.n:,} what would open more options adds <= {OPTIONS_TARGET:.0%} to the run",
                 share <= OPTIONS_TARGET,
-                f"its own CPU {f.options_cpu_s:.2f} s on a run of CPU {f.cpu_s:.2f} s (+{100 * share:.1f} %); "
+                f"own CPU {f.options_cpu_s:.2f} s on a run of CPU {f.cpu_s:.2f} s (+{100 * share:.1f} %); "
                 f"wall of the run with them {f.options_s:.2f} s, without {f.wall_s:.2f} s",
             )
         if f.n >= 100_000:
