@@ -28,29 +28,23 @@ from api.rematch import store as rematch_store
 from api.rematch.caseload import display_name, run_kind, summary_of
 from api.rematch.models import RematchDigest, RematchOpeningLoad, RematchRun, RunStatus, ShortlistVersion
 from matcher.canonical import Legacy, matches
-from matcher.options import change_to_dict, shortlists_and_options
 from matcher.pipeline import Matcher
 from matcher.rematch import congestion
+from matcher.rematch import options as chunk_options
 from matcher.rematch.context import ScoringContext
 from matcher.rematch.digest import TOP_N, build_digests, digest_to_dict, summary_to_csv, summary_to_markdown
+from matcher.rematch.options import MAX_CHANGES, NEAR_MISSES  # noqa: F401 - named here too (tests)
 from matcher.rematch.rescore import load_inputs
 from matcher.rematch.run_diff import diff_all
 from matcher.rematch.shortlist_diff import Entry
-from matcher.serialize import near_miss_to_dict
 from matcher.types import Client
 
 _log = logging.getLogger(__name__)
 
-#: Nearest misses a digest gives for a client left with no suggestion.
-NEAR_MISSES = 3
 #: The run record's list of [client id, opening id] primaries over capacity (congestion exceptions).
 OVER_CAPACITY = "over_capacity"
-#: The most changes that would open more options a client left with no suggestion is told.
-MAX_CHANGES = 5
-#: Clients per chunk of their shortlists and changes, taken in map order: a compact chunk is
-#: scored against the openings around it only (the same results as in one chunk). 48 measured
-#: fastest at 10k (32: +5 %, 64: +75 %, its near misses then bounded first).
-CHUNK_SIZE = 48
+#: Clients per block of their shortlists and changes (``matcher.rematch.options.CHUNK_SIZE``).
+CHUNK_SIZE = chunk_options.CHUNK_SIZE
 
 
 def finish_run(
@@ -63,11 +57,16 @@ def finish_run(
     audit_key: bytes | None = None,
     top_n: int = TOP_N,
     mail: MailConfig | None = None,
+    options: Mapping[str, dict[str, Any]] | None = None,
 ) -> bool:
     """Finish a run whose chunks are all committed; False when it is not (yet) finishable.
 
     With ``audit_key`` the chain head (ending with ``rematch.finished``) is signed as a checkpoint.
     With ``mail`` the digests are e-mailed once the run is committed (a failure is only logged).
+    ``options``: what would open more options, by client id, as the run's chunks gave it
+    (``work_chunks(options_out=...)``); a client left with no suggestion and not in it (its
+    chunk committed by an earlier process, or its record seen otherwise by the engine) is
+    computed here.
     """
     with factory() as session, session.begin():
         run = rematch_store.get_run(session, run_id=run_id, for_update=True)
@@ -81,7 +80,7 @@ def finish_run(
         load, spread = _assign_primaries(session, run, versions, matcher, factor)
         t1 = time.perf_counter()
         over = {e.client_id for e in spread.exceptions}
-        n_digests = _write_digests(session, run, versions, matcher, top_n, over)
+        n_digests = _write_digests(session, run, versions, matcher, top_n, over, options or {})
         t2 = time.perf_counter()
         run.timings = _timings(run.timings, timings, congestion=t1 - t0, diff=t2 - t1)
         run.counts = run.counts | {
@@ -172,6 +171,7 @@ def _write_digests(
     matcher: Matcher,
     top_n: int,
     over_capacity: set[str],
+    given: Mapping[str, dict[str, Any]],
 ) -> int:
     """One digest per specialist with clients in the run (``matcher.rematch`` diff and digest)."""
     previous = rematch_store.previous_versions(session, versions=versions)
@@ -209,7 +209,8 @@ def _write_digests(
         caseloads[str(rows[v.client_id].specialist_id)].append(v.client_id)
     listed_now = {v.client_id for v in versions if v.rows}
     empty = [c for c in clients if c.id not in listed_now]
-    options = _options(session, matcher, empty, k=run.k)
+    options = {c.id: given[c.id] for c in empty if c.id in given}
+    options |= _options(session, matcher, [c for c in empty if c.id not in given], k=run.k)
     misses = {str(m["opening_id"]) for o in options.values() for m in o["near_misses"]} - set(openings)
     misses |= {str(b["opening_id"]) for o in options.values() for ch in o["changes"] for b in ch["best"]}
     misses -= set(openings)
@@ -266,22 +267,9 @@ def _options(
 def options_of(
     matcher: Matcher, clients: Sequence[Client], *, blocked: Mapping[str, Collection[str]], k: int
 ) -> dict[str, dict[str, Any]]:
-    """The engine's part of :func:`_options` (``bench.rematch`` times it): one scoring per chunk.
-
-    Each chunk of clients (in map order) is scored once against the openings around it; its
-    shortlists (exclusion counts, near misses) and its changes both come from that block.
-    """
-    found = shortlists_and_options(
-        matcher, clients, k=k, blocked=blocked, near_misses=NEAR_MISSES, chunk_size=CHUNK_SIZE
-    )
-    return {
-        s.client_id: {
-            "exclusion_counts": dict(s.exclusion_counts),
-            "near_misses": [near_miss_to_dict(m) for m in s.near_misses],
-            "changes": [change_to_dict(ch) for ch in changes[:MAX_CHANGES]],
-        }
-        for s, changes in found
-    }
+    """The engine's part of :func:`_options` (``matcher.rematch.options.options_of``), by blocks
+    of :data:`CHUNK_SIZE` clients: a run's chunks give the same for their clients left empty."""
+    return chunk_options.options_of(matcher, clients, blocked=blocked, k=k, chunk_size=CHUNK_SIZE)
 
 
 def _entries(rows: list[dict[str, Any]], primary: str | None) -> tuple[Entry, ...]:

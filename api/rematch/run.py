@@ -20,6 +20,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -154,6 +155,7 @@ def work_run(factory: sessionmaker[Session], *, run_id: int, options: JobOptions
         scoring = RematchOptions(
             k=run.k, chunk_size=run.chunk_size, n_jobs=options.n_jobs, scheduler=options.scheduler
         )
+        found: dict[str, dict[str, Any]] = {}  # the chunks' options, for the digests
         written = rematch_work.work_chunks(
             factory,
             run,
@@ -164,6 +166,7 @@ def work_run(factory: sessionmaker[Session], *, run_id: int, options: JobOptions
             timings,
             kill_after=options.kill_after_chunks,
             occupations=occupations,
+            options_out=found,
         )
         finish_run(
             factory,
@@ -174,6 +177,7 @@ def work_run(factory: sessionmaker[Session], *, run_id: int, options: JobOptions
             audit_key=options.audit_key,
             top_n=options.digest_top_n,
             mail=options.mail,
+            options=found,
         )
         _log.info("run %d: %d chunks committed by this process", run_id, written)
     except Exception as exc:

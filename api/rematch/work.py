@@ -71,9 +71,13 @@ def fit(
 
 def _tasks(
     factory: sessionmaker[Session], chunks: list[RematchChunk], occupations: OccupationStore | None
-) -> tuple[list[ChunkTask], dict[str, ClientRow], dict[int, list[Skipped]]]:
-    """Current records of each chunk's clients; a client no longer valid or active is skipped."""
-    tasks, rows, skipped = [], {}, {}
+) -> tuple[list[ChunkTask], dict[str, ClientRow], dict[int, list[Skipped]], set[str]]:
+    """Current records of each chunk's clients; a client no longer valid or active is skipped.
+
+    The last item: the clients the engine sees as their stored record (no strengths inferred
+    or removed), whose chunk options are the digest's (it reads the stored records).
+    """
+    tasks, rows, skipped, plain = [], {}, {}, set()
     with factory() as session:
         for chunk in chunks:
             found = store.clients.get_clients(session, ids=chunk.client_ids)
@@ -89,11 +93,12 @@ def _tasks(
                 for i in chunk.client_ids
                 if i not in active
             ]
+            plain |= {e.id for c, e in zip(inputs.clients, clients, strict=True) if c == e}
             skipped[chunk.number] = [*gone, *inputs.skipped]
             blocked = {c.id: store.decisions.blocked_opening_ids(session, client_id=c.id) for c in clients}
             rows.update(active)
             tasks.append(ChunkTask(chunk.number, tuple(clients), {k: v for k, v in blocked.items() if v}))
-    return tasks, rows, skipped
+    return tasks, rows, skipped, plain
 
 
 def work_chunks(
@@ -106,9 +111,16 @@ def work_chunks(
     timings: dict[str, float],
     kill_after: int | None = None,
     occupations: OccupationStore | None = None,
+    options_out: dict[str, dict[str, Any]] | None = None,
 ) -> int:
-    """Score and commit ``chunks``; the number this process committed."""
-    tasks, client_rows, skipped = _tasks(factory, chunks, occupations)
+    """Score and commit ``chunks``; the number this process committed.
+
+    With ``options_out`` each chunk also gives what would open more options for its clients
+    left with no suggestion (in the worker that scored it), gathered there by client id for
+    :func:`api.rematch.finish.finish_run`; only those of clients the engine sees as their
+    stored record (the digest's input), the others are left to the finish step.
+    """
+    tasks, client_rows, skipped, plain = _tasks(factory, chunks, occupations)
     committed = [0]
 
     def hook(number: int) -> None:
@@ -127,7 +139,7 @@ def work_chunks(
         feeds=feeds,
         before_commit=hook,
     )
-    context = ScoringContext.from_matcher(matcher, k=run.k)
+    context = ScoringContext.from_matcher(matcher, k=run.k, options=options_out is not None)
     with Progress(sum(len(c.client_ids) for c in chunks), desc=f"rematch run {run.id}") as progress:
         for result in _results(context, tasks, options):
             for phase, seconds in result.timings.items():
@@ -143,6 +155,8 @@ def work_chunks(
                     skipped=[*skipped[result.number], *result.skipped],
                 )
             timings["commit"] = timings.get("commit", 0.0) + time.perf_counter() - t0
+            if options_out is not None:
+                options_out.update((i, o) for i, o in result.options.items() if i in plain)
             committed[0] += done
             progress.update(len(result.client_ids) + len(skipped[result.number]) + len(result.skipped))
     return committed[0]

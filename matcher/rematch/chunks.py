@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from matcher.features import ClientBatch, OpeningIndex, build_clients
 from matcher.pipeline import rank, score_batch
 from matcher.rematch.candidates import group_clients, radians, reach_km
 from matcher.rematch.context import ScoringContext, own_employers, sub_batch, sub_index
+from matcher.rematch.options import options_of
 from matcher.rematch.prefilter import possibly_feasible
 from matcher.rematch.summary import Skipped
 from matcher.rows import Rows, empty_rows, rows_frame, top_rows
@@ -45,7 +47,9 @@ class ChunkResult:
     rows but still gets an empty shortlist). ``n_candidates`` counts pairs
     within reach, ``n_pairs`` pairs the engine checked (the rectangles of its
     client groups: it computes factors only for the feasible ones), ``n_feasible`` pairs
-    passing every hard constraint.
+    passing every hard constraint. ``options``: when the context keeps the matcher, what would
+    open more options for each client of the chunk left with no suggestion, by client id
+    (``matcher.rematch.options.options_of``).
     """
 
     number: int
@@ -56,6 +60,7 @@ class ChunkResult:
     n_feasible: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     skipped: tuple[Skipped, ...] = ()
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def score_chunk(
@@ -121,6 +126,7 @@ def _one_by_one(
         n_feasible=sum(p.n_feasible for p in parts),
         timings=_sum_timings(p.timings for p in parts),
         skipped=tuple(skipped),
+        options={i: o for p in parts for i, o in p.options.items()},
     )
 
 
@@ -204,8 +210,17 @@ def _score(
     frame = _client_order(rows_frame(parts), clients)
     timings = {"block": t1 - t0, "score": time.perf_counter() - t1 - t_rank, "rank": t_rank}
     n_candidates = sum(len(c) for c in cands)
+    found: dict[str, dict[str, Any]] = {}
+    if context.matcher is not None:
+        t2, cpu2 = time.perf_counter(), time.process_time()
+        listed = set(frame["client_id"]) if len(frame) else set()
+        empty = [c for c in clients if c.id not in listed]
+        mine = {c.id: tuple(blocked.get(c.id, ())) if blocked else () for c in empty}
+        found = options_of(context.matcher, empty, blocked=mine, k=context.k)
+        timings["options"] = time.perf_counter() - t2
+        timings["options_cpu"] = time.process_time() - cpu2
     return ChunkResult(
-        number, tuple(c.id for c in clients), frame, n_candidates, n_pairs, n_feasible, timings
+        number, tuple(c.id for c in clients), frame, n_candidates, n_pairs, n_feasible, timings, (), found
     )
 
 

@@ -54,6 +54,9 @@ class ScoringContext:
         Most (client, opening) pairs scored at once: bounds memory per worker.
     prefilter : bool
         Check cheap hard limits pair by pair before scoring (see ``prefilter``).
+    matcher : Matcher, optional
+        The fitted engine itself, kept when the chunks also give what would open more options
+        for their clients left with no suggestion (``matcher.rematch.options``); None otherwise.
     """
 
     config: MatcherConfig
@@ -66,6 +69,7 @@ class ScoringContext:
     prefilter: bool = True
     travel_times: TravelTimes | None = None  # the matcher's own router (GTFS), used by every chunk
     occupations: OccupationStore | None = None  # the matcher's store: interests resolve through it
+    matcher: Matcher | None = None
 
     @classmethod
     def from_matcher(
@@ -75,8 +79,12 @@ class ScoringContext:
         k: int | None = None,
         max_pairs: int = DEFAULT_MAX_PAIRS,
         prefilter: bool = True,
+        options: bool = False,
     ) -> ScoringContext:
-        """Reduce a fitted matcher; ``k`` defaults to ``config.ranking.k``."""
+        """Reduce a fitted matcher; ``k`` defaults to ``config.ranking.k``.
+
+        With ``options`` the context keeps the matcher too, for the chunks' options.
+        """
         index = matcher.index
         assert matcher.text_model is not None
         lean = dataclasses.replace(index, openings=(), area_phrase=(), words=index.words.tocsr())
@@ -91,6 +99,7 @@ class ScoringContext:
             prefilter=prefilter,
             travel_times=getattr(matcher, "travel_times", None),
             occupations=getattr(matcher, "occupations", None),
+            matcher=matcher if options else None,
         )
 
 

@@ -41,7 +41,10 @@ class RunSummary:
     records), ``index``, ``plan``, ``congestion`` and ``diff`` are wall time in
     the calling process; ``block`` (candidates and cheap checks), ``score`` and
     ``rank`` run in the workers and add up every worker's time, so together
-    they can exceed ``chunks_wall``, the wall time of the whole chunked part.
+    they can exceed ``chunks_wall``, the wall time of the whole chunked part;
+    so does ``options`` (what would open more options for the clients left with no
+    suggestion, inside the chunks; ``options_cpu`` its CPU seconds), present when the run was
+    asked for it.
     ``wall_seconds`` is end minus start. ``congestion`` is the congestion step's
     report (:meth:`~matcher.rematch.congestion.CongestionReport.to_dict`: overbooking,
     max loss, counts and every primary placed over its opening's capacity, by name);
