@@ -6,9 +6,10 @@ is begun up front: reads take no lock. Before the first statement that writes
 ``SELECT ... FOR UPDATE`` (SQLite drops the clause; the write lock gives what it
 asks for), :func:`begin_immediate` opens ``BEGIN IMMEDIATE``, which holds the
 lock until commit or rollback. The writers of one engine queue first come first
-served on a :class:`WriteGate`; SQLite's busy timeout then only arbitrates
-between processes (its busy handler polls with sleeps of up to 100 ms, so a
-waiter among many in one process could lose to newcomers until it timed out).
+served on a :class:`WriteGate` (SQLite's busy handler polls with sleeps of up to
+100 ms, so a waiter among many in one process could lose to newcomers until it
+timed out); the one at the head waits for other processes' writers by trying
+again every millisecond, within the lock timeout.
 """
 
 from __future__ import annotations
