@@ -101,6 +101,11 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     # uvicorn worker processes of `placement-api serve` (each with its own matcher; see operators docs).
     workers: int = Field(default=1, ge=1, le=64)
+    # Sync routes and dependencies one worker runs at once (the rest wait in order, api.balance).
+    threads: int = Field(default=40, ge=1, le=256)
+    # How long a thread runs before Python hands the GIL to another (ms; None: Python's 5 ms).
+    # Shorter lets a thread holding the SQLite write lock get back to it sooner (api.balance).
+    switch_interval_ms: float | None = Field(default=None, gt=0, le=100)
     # GTFS feeds (zip or folder) by name, e.g. PLACEMENT_GTFS_FEEDS='{"NYC subway": "/data/nyc.zip"}':
     # transit minutes come from their timetables where a feed covers both ends (api.travel,
     # docs/travel.md); precomputed once per feed and kept under var_dir/gtfs.

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 
-from api import guard, migrate, readiness, security, travel
+from api import balance, guard, migrate, readiness, security, travel
 from api.config import Settings, get_settings
 from api.db import engine_from_settings, is_contention, make_session_factory
 from api.deps import reject_nul
@@ -92,6 +92,7 @@ clients, shortlists, decisions, outcomes), *liaison* (employers and openings),
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
+    balance.tune(threads=settings.threads, switch_interval_ms=settings.switch_interval_ms)
     engine = engine_from_settings(settings)
     if settings.auto_migrate:
         migrate.upgrade(engine)

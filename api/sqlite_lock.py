@@ -6,9 +6,10 @@ is begun up front: reads take no lock. Before the first statement that writes
 ``SELECT ... FOR UPDATE`` (SQLite drops the clause; the write lock gives what it
 asks for), :func:`begin_immediate` opens ``BEGIN IMMEDIATE``, which holds the
 lock until commit or rollback. The writers of one engine queue first come first
-served on a :class:`WriteGate`; SQLite's busy timeout then only arbitrates
-between processes (its busy handler polls with sleeps of up to 100 ms, so a
-waiter among many in one process could lose to newcomers until it timed out).
+served on a :class:`WriteGate` (SQLite's busy handler polls with sleeps of up to
+100 ms, so a waiter among many in one process could lose to newcomers until it
+timed out); the one at the head waits for other processes' writers by trying
+again every millisecond, within the lock timeout.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class GatedConnection(sqlite3.Connection):
 
     write_gate: WriteGate | None = None
     lock_timeout: float = 0.0
+    busy_cleared = False  # the busy timeout is 0 while a write waits for or holds the lock
 
     def commit(self) -> None:
         try:
@@ -90,6 +92,13 @@ class GatedConnection(sqlite3.Connection):
     def _end(self) -> None:
         if self.write_gate is not None and not self.in_transaction:
             self.write_gate.release(self)
+            self.restore_busy_timeout()
+
+    def restore_busy_timeout(self) -> None:
+        """Other waits (a read meeting a checkpoint, say) keep the connection's busy timeout."""
+        if self.busy_cleared:
+            self.busy_cleared = False
+            self.execute(f"PRAGMA busy_timeout = {int(self.lock_timeout * 1000)}")
 
 
 def on_connect(
@@ -137,13 +146,39 @@ def begin_immediate(driver: sqlite3.Connection, *, timeout: float | None = None)
     if not gate.acquire(driver, timeout=timeout):
         raise sqlite3.OperationalError("database is locked (by this process's other writers)")
     try:
-        # What is left of the timeout bounds the wait for other processes' writers.
-        remaining_ms = max(1, int((timeout - (time.monotonic() - started)) * 1000))
-        driver.execute(f"PRAGMA busy_timeout = {remaining_ms}")
-        driver.execute("BEGIN IMMEDIATE")
+        _begin_polling(driver, deadline=started + timeout)
     except BaseException:
         gate.release(driver)
+        if isinstance(driver, GatedConnection):
+            driver.restore_busy_timeout()
         raise
+
+
+#: Seconds between two tries for the write lock while another process holds it.
+POLL_S = 0.001
+
+
+def _begin_polling(driver: sqlite3.Connection, *, deadline: float) -> None:
+    """``BEGIN IMMEDIATE``, tried every :data:`POLL_S` until ``deadline`` while another process has it.
+
+    Only the one writer of this process that the gate let through polls. SQLite's own busy
+    handler would sleep 1, 2, 5, 10, ... up to 100 ms between tries, so a writer of one worker
+    could sleep long after the other worker's short write ended, with its worker's whole queue
+    of writers behind it. The connection's busy timeout is set back when the transaction ends
+    (:meth:`GatedConnection._end`), not under the lock: each statement there costs the writer a
+    wait for the GIL.
+    """
+    driver.execute("PRAGMA busy_timeout = 0")
+    if isinstance(driver, GatedConnection):
+        driver.busy_cleared = True
+    while True:
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+        time.sleep(POLL_S)
 
 
 def before_cursor_execute(

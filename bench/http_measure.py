@@ -105,20 +105,32 @@ def _timed_run(
     return run, extra
 
 
+#: A warm-up round whose slowest shortlist took longer than this met a worker still fitting.
+COLD_MS = 10_000.0
+WARMUP_ROUNDS = 6
+
+
 def warm_up(ctx: Context) -> dict[str, Any]:
-    """The first shortlists after start, untimed in the figures: one, or two per worker at
-    once when there are several (each worker process fits its own matcher)."""
-    n = 1 if ctx.args.workers == 1 else 2 * ctx.args.workers
-    plans = shared_plans(lambda i: ctx.shortlist(i, "post"), n=n, concurrency=n)
-    run = run_calls(
-        ctx.server.base_url,
-        ctx.specialist,
-        plans,
-        n_planned=n,
-        budget_s=ctx.args.warmup_timeout,
-        timeout_s=ctx.args.warmup_timeout,
-    )
-    return summarize(run.samples, n_planned=n, wall_s=run.wall_s, stopped=run.stopped)
+    """The first shortlists after start, untimed in the figures: one, or with several workers
+    rounds of four per worker at once, each from new connections, until a round finds no worker
+    still fitting (each worker process fits its own matcher, and the kernel hands connections
+    to workers unevenly: four at once can all land on one)."""
+    n = 1 if ctx.args.workers == 1 else 4 * ctx.args.workers
+    rounds: list[dict[str, Any]] = []
+    for _ in range(1 if ctx.args.workers == 1 else WARMUP_ROUNDS):
+        plans = shared_plans(lambda i: ctx.shortlist(i, "post"), n=n, concurrency=n)
+        run = run_calls(
+            ctx.server.base_url,
+            ctx.specialist,
+            plans,
+            n_planned=n,
+            budget_s=ctx.args.warmup_timeout,
+            timeout_s=ctx.args.warmup_timeout,
+        )
+        rounds.append(summarize(run.samples, n_planned=n, wall_s=run.wall_s, stopped=run.stopped))
+        if len(rounds) > 1 and (rounds[-1]["max_ms"] or 0.0) < COLD_MS:
+            break
+    return {**rounds[0], "rounds": len(rounds), "last_round_max_ms": rounds[-1]["max_ms"]}
 
 
 def shortlists(ctx: Context, concurrency: int) -> dict[str, Any]:

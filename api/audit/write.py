@@ -186,8 +186,8 @@ def record_recommendation(
     if pool is not None:
         pool_hash = pool.hash
         _check_text("pool.hash", pool_hash, required=True)
-        store.lock_chain(session)  # taken by the seal below anyway: pools are stored one writer at a time
-        save_pool(session, pool, at=at)
+    # Everything the record needs is built and hashed before the write lock: under it come only
+    # the pool check and the seal (the chain head, two inserts), so other writers wait less.
     record = RecommendationRecord(
         id=str(uuid.uuid4()),
         at=at,
@@ -210,6 +210,10 @@ def record_recommendation(
         record.inputs_hash = pooled_inputs_hash(
             record.client_snapshot, pool_hash, canon=CANON, salt=record.salt
         )
+    payload = _seal(record)
+    if pool is not None:
+        store.lock_chain(session)  # taken by the seal below anyway: pools are stored one writer at a time
+        save_pool(session, pool, at=at)
     event = _append(
         session,
         at=record.at,
@@ -217,7 +221,7 @@ def record_recommendation(
         actor=actor,
         client_id=record.client_id,
         opening_id=None,
-        payload=_seal(record),
+        payload=payload,
         flush=False,  # one flush for both: the unit of work inserts the event first (foreign key)
     )
     record.event_seq = event.seq
