@@ -200,7 +200,13 @@ class CandidateIndex:
         keep = ~np.isin(self._extra_cols, pos)
         self._extra_cols, self._extra_xyz = self._extra_cols[keep], self._extra_xyz[keep]
 
-    def query(self, points: np.ndarray, reach: np.ndarray) -> list[np.ndarray]:
+    @overload
+    def query(self, points: np.ndarray, reach: np.ndarray) -> list[np.ndarray]: ...
+    @overload
+    def query(self, points: np.ndarray, reach: np.ndarray, at_most: int) -> list[np.ndarray] | None: ...
+    def query(
+        self, points: np.ndarray, reach: np.ndarray, at_most: int | None = None
+    ) -> list[np.ndarray] | None:
         """Per client, the sorted index columns of their candidates.
 
         Parameters
@@ -209,6 +215,9 @@ class CandidateIndex:
             Client homes in radians (see :func:`radians`).
         reach : ndarray of shape (n,)
             Client reach in km (see :func:`reach_km`).
+        at_most : int, optional
+            None instead when some client has more candidates than this (so all of them together
+            do too), found before they are listed and sorted.
         """
         if len(points) == 0:
             return []
@@ -219,6 +228,8 @@ class CandidateIndex:
             found = self.tree.query_radius(points, r=geo.angle_of_km(km))
             if self._dead.any():
                 found = [rows[~self._dead[rows]] for rows in found]
+            if at_most is not None and max(len(rows) for rows in found) + len(self.always) > at_most:
+                return None
             hits = [self.located[rows] for rows in found]
         if len(self._extra_cols):
             lat, lon = points[:, 0], points[:, 1]

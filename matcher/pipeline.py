@@ -640,7 +640,11 @@ class Matcher:
         if not self._tally(self.index).exact:  # a rule RuleTally cannot count: scan them all
             return None
         router = _reach_router(self, travel_times)
-        hits = candidates.query(radians(clients), scale * reach_km(clients, self.config.commute, router))
+        at_most = int(CANDIDATE_SHARE * len(self.index.ids))
+        reach = scale * reach_km(clients, self.config.commute, router)
+        hits = candidates.query(radians(clients), reach, at_most)
+        if hits is None:  # one client's alone are too many
+            return None
         cols = hits[0] if len(hits) == 1 else np.unique(np.concatenate(hits))
         if len(cols) > CANDIDATE_SHARE * len(self.index.ids):
             return None

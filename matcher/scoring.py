@@ -111,6 +111,8 @@ def _rowdot(a: sp.csr_matrix, b: sp.csr_matrix, ci: np.ndarray, ji: np.ndarray) 
     if canonical and isinstance(by_column, sp.csc_matrix):
         terms = _entries(a.indptr, np.unique(ci))
         if int((by_column.indptr[a.indices[terms] + 1] - by_column.indptr[a.indices[terms]]).sum()) < entries:
+            if _dense_fits(a, b.shape[0], ci):
+                return _rowdot_dense(a, by_column, ci, ji)
             return _rowdot_by_column(a, by_column, ci, ji, terms)
     if entries < NUMPY_ROWDOT_ENTRIES and canonical:
         return _rowdot_small(a, b, ci, ji)
@@ -174,6 +176,53 @@ def _rowdot_by_column(
     if len(nonempty):
         sums[nonempty] = np.add.reduceat(product, (np.cumsum(counts) - counts)[nonempty])
     out: np.ndarray = sums[inverse].astype(np.float64)
+    return out
+
+
+#: :func:`_rowdot_dense` keeps (rows of ``a`` x rows of ``b``) sums: at most this many.
+DENSE_ROWDOT_CELLS = 1 << 22
+# np.add.reduceat adds a segment's first value to the sum of the rest, and sums fewer than 8
+# values one after the other (numpy's pairwise sum starts there): so up to this many products a
+# pair, a running sum from the second product on gives its bits.
+_SEQUENTIAL_SUM = 8
+
+
+def _dense_fits(a: sp.csr_matrix, n_b: int, ci: np.ndarray) -> bool:
+    """:func:`_rowdot_dense` applies: few enough rows of ``a`` asked for, each of few entries."""
+    rows = np.unique(ci)
+    if len(rows) * n_b > DENSE_ROWDOT_CELLS:
+        return False
+    return int((a.indptr[rows + 1] - a.indptr[rows]).max(initial=0)) <= _SEQUENTIAL_SUM
+
+
+def _rowdot_dense(a: sp.csr_matrix, b: sp.csc_matrix, ci: np.ndarray, ji: np.ndarray) -> np.ndarray:
+    """:func:`_rowdot` for a few rows of ``a`` of at most 8 entries each, from ``b``'s columns.
+
+    Each of ``a``'s entries meets its posting list of ``b`` (a row of ``b``'s transpose) and adds
+    into dense per-row sums over all of ``b``'s rows; no pair is looked up. The products of a
+    pair come in column order (``a``'s rows are canonical); the first non-zero one is kept apart
+    and the later ones summed from 0, then added to it: ``np.add.reduceat``'s order for up to
+    8 values, so the bits of :func:`_rowdot_small` (scipy stores no zero product).
+    """
+    rows, slot = np.unique(ci, return_inverse=True)
+    n = b.shape[0]
+    dtype = np.result_type(a.dtype, b.dtype)
+    first = np.zeros((len(rows), n), dtype=dtype)
+    rest = np.zeros((len(rows), n), dtype=dtype)
+    seen = np.zeros((len(rows), n), dtype=bool)
+    for k, r in enumerate(rows.tolist()):
+        for e in range(int(a.indptr[r]), int(a.indptr[r + 1])):
+            col = int(a.indices[e])
+            lo, hi = int(b.indptr[col]), int(b.indptr[col + 1])
+            product = a.data[e] * b.data[lo:hi]
+            at = b.indices[lo:hi]
+            kept = product != 0
+            at, product = at[kept], product[kept]
+            again = seen[k, at]
+            first[k, at[~again]] = product[~again]
+            rest[k, at[again]] += product[again]  # a column's rows are distinct: no repeats
+            seen[k, at] = True
+    out: np.ndarray = (first[slot, ji] + rest[slot, ji]).astype(np.float64)
     return out
 
 
