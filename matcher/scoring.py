@@ -354,6 +354,14 @@ def cognitive(
 
 def accommodation(clients: ClientBatch, index: OpeningIndex, ci: np.ndarray, ji: np.ndarray) -> np.ndarray:
     """Share of the client's *preferred* accommodations the job gives them (1 if none)."""
+    if len(clients.clients) == 1:  # only the client's preferred accommodations are read
+        wanted = np.flatnonzero(clients.preferred[0])
+        if not len(wanted):
+            return np.ones(len(ci))
+        given = available(index.offer[ji[:, None], wanted], bool(clients.discloses[0]))
+        n = np.full(len(ci), len(wanted))
+        out: np.ndarray = np.divide(given.sum(axis=1), n, out=np.ones(len(ci)), where=n > 0)
+        return out
     pref = clients.preferred[ci]
     given = available(index.offer[ji], clients.discloses[ci, None])
     n = pref.sum(axis=1)

@@ -205,3 +205,18 @@ def test_excluded_employers_match_the_same_whatever_names_come_with_them() -> No
     both = features_clients._similar_employers(("Grill", "Lakeview Diner"), employers)
     assert np.array_equal(both[0], alone["Grill"][0]) and np.array_equal(both[1], alone["Lakeview Diner"][0])
     assert both.tolist()[1][:3] == [100.0, 0.0, 100.0]
+
+
+def test_one_clients_factors_are_those_it_gets_in_a_batch() -> None:
+    world = worlds.random_world(9, n_clients=12, n_openings=200)
+    matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    together = matcher.score(world.clients, blocked=world.blocked)
+    for c, client in enumerate(world.clients):
+        alone = matcher.score([client], blocked=world.blocked)
+        mine = together.scores.factors.rows == c
+        assert np.array_equal(alone.scores.factors.cols, together.scores.factors.cols[mine])
+        got, want = alone.scores.factors.values, together.scores.factors.values[:, mine]
+        assert (
+            got.tobytes() == want.tobytes()
+            and alone.scores.total.tobytes() == together.scores.total[mine].tobytes()
+        )
