@@ -237,6 +237,12 @@ class Matcher:
         state.pop("_block_", None)  # a cache of the last shortlist, never worth shipping
         return state
 
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        index = self.__dict__.get("index_")
+        if isinstance(index, OpeningIndex):  # the text rows' column copy is kept by array, not pickled
+            scoring.index_by_column(index.text)
+
     def fit(self, openings: Sequence[Opening], *, as_of: dt.date) -> Matcher:
         """Index the openings once; ``as_of`` decides which have expired."""
         ids = [o.id for o in openings]

@@ -220,3 +220,15 @@ def test_one_clients_factors_are_those_it_gets_in_a_batch() -> None:
             got.tobytes() == want.tobytes()
             and alone.scores.total.tobytes() == together.scores.total[mine].tobytes()
         )
+
+
+def test_an_unpickled_engine_keeps_the_column_copy_and_its_shortlists() -> None:
+    import pickle
+
+    world = worlds.random_world(4, n_clients=6, n_openings=150)
+    matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    loaded = pickle.loads(pickle.dumps(matcher))
+    assert memo.known(scoring.BY_COLUMN, (loaded.index.text.indices, loaded.index.text.data)) is not None
+    for c in world.clients:
+        kwargs = {"k": 5, "blocked": world.blocked, "explain_exclusions": False, "near_misses": 3}
+        assert loaded.recommend([c], **kwargs) == matcher.recommend([c], **kwargs)  # type: ignore[arg-type]
