@@ -108,6 +108,16 @@ def _rowdot(a: sp.csr_matrix, b: sp.csr_matrix, ci: np.ndarray, ji: np.ndarray) 
     entries = int(b.indptr[ji + 1].sum() - b.indptr[ji].sum())
     canonical = a.has_canonical_format and b.has_canonical_format
     by_column = memo.known(BY_COLUMN, (b.indices, b.data))
+    source = memo.known(TEXT_ROWS_OF, (b.indices, b.data))  # b's rows: rows of a fitted index's
+    if canonical and by_column is None and isinstance(source, tuple):
+        parent, rows = source
+        parent_by_column = memo.known(BY_COLUMN, (parent.indices, parent.data))
+        if isinstance(parent_by_column, sp.csc_matrix) and _dense_fits(a, parent.shape[0], ci):
+            terms = _entries(a.indptr, np.unique(ci))
+            columns = a.indices[terms]
+            postings = int((parent_by_column.indptr[columns + 1] - parent_by_column.indptr[columns]).sum())
+            if postings < entries:
+                return _rowdot_dense(a, parent_by_column, ci, rows[ji])
     if canonical and isinstance(by_column, sp.csc_matrix):
         terms = _entries(a.indptr, np.unique(ci))
         if int((by_column.indptr[a.indices[terms] + 1] - by_column.indptr[a.indices[terms]]).sum()) < entries:
@@ -121,6 +131,8 @@ def _rowdot(a: sp.csr_matrix, b: sp.csr_matrix, ci: np.ndarray, ji: np.ndarray) 
 
 #: The :mod:`matcher.memo` name of a matrix's CSC copy (:func:`index_by_column`).
 BY_COLUMN = "by_column"
+#: ``matcher.candidates.TEXT_ROWS_OF``: a selection's text rows as rows of the fitted index's.
+TEXT_ROWS_OF = "text_rows_of"
 
 
 def index_by_column(b: sp.csr_matrix) -> None:

@@ -232,3 +232,22 @@ def test_an_unpickled_engine_keeps_the_column_copy_and_its_shortlists() -> None:
     for c in world.clients:
         kwargs = {"k": 5, "blocked": world.blocked, "explain_exclusions": False, "near_misses": 3}
         assert loaded.recommend([c], **kwargs) == matcher.recommend([c], **kwargs)  # type: ignore[arg-type]
+
+
+def test_text_products_of_a_curve_selection_read_the_fitted_columns_with_the_same_bits() -> None:
+    matcher, world = _stretch_world()
+    index = matcher.index
+    spatial = matcher._spatial(index)
+    rng = np.random.default_rng(3)
+    batch = matcher.score(world.clients[:1]).clients
+    for size in (5, 60, len(index.ids)):
+        cols = np.sort(rng.choice(len(index.ids), size=size, replace=False))
+        for sub, _ in (spatial.take_around(cols), spatial.take(cols)):
+            parent, rows = memo.known(candidates.TEXT_ROWS_OF, (sub.text.indices, sub.text.data))  # type: ignore[misc]
+            assert parent is index.text and [index.ids[j] for j in rows] == list(sub.ids)
+            ji = rng.integers(0, len(sub.ids), 500)
+            ci = np.zeros(500, dtype=np.int64)
+            got = scoring._rowdot(batch.query, sub.text, ci, ji)
+            assert np.array_equal(
+                got.view(np.int64), scipy_rowdot(batch.query, sub.text, ci, ji).view(np.int64)
+            )
