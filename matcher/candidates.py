@@ -33,7 +33,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.neighbors import BallTree
 
-from matcher import geo
+from matcher import geo, memo
 from matcher.commute import Commute
 from matcher.commute import reach_km as reach_km  # the one reach (re-exported: the candidate search's)
 from matcher.constraints import RULES, Failed, Rule, failed_codes
@@ -200,7 +200,13 @@ class CandidateIndex:
         keep = ~np.isin(self._extra_cols, pos)
         self._extra_cols, self._extra_xyz = self._extra_cols[keep], self._extra_xyz[keep]
 
-    def query(self, points: np.ndarray, reach: np.ndarray) -> list[np.ndarray]:
+    @overload
+    def query(self, points: np.ndarray, reach: np.ndarray) -> list[np.ndarray]: ...
+    @overload
+    def query(self, points: np.ndarray, reach: np.ndarray, at_most: int) -> list[np.ndarray] | None: ...
+    def query(
+        self, points: np.ndarray, reach: np.ndarray, at_most: int | None = None
+    ) -> list[np.ndarray] | None:
         """Per client, the sorted index columns of their candidates.
 
         Parameters
@@ -209,6 +215,9 @@ class CandidateIndex:
             Client homes in radians (see :func:`radians`).
         reach : ndarray of shape (n,)
             Client reach in km (see :func:`reach_km`).
+        at_most : int, optional
+            None instead when some client has more candidates than this (so all of them together
+            do too), found before they are listed and sorted.
         """
         if len(points) == 0:
             return []
@@ -219,6 +228,8 @@ class CandidateIndex:
             found = self.tree.query_radius(points, r=geo.angle_of_km(km))
             if self._dead.any():
                 found = [rows[~self._dead[rows]] for rows in found]
+            if at_most is not None and max(len(rows) for rows in found) + len(self.always) > at_most:
+                return None
             hits = [self.located[rows] for rows in found]
         if len(self._extra_cols):
             lat, lon = points[:, 0], points[:, 1]
@@ -402,7 +413,13 @@ class SpatialCopy:
     def take(self, cols: np.ndarray) -> tuple[OpeningIndex, np.ndarray]:
         """The openings ``cols`` in curve order, and the argsort that puts them back in id order."""
         at = np.sort(self.place[cols])
-        return gather(self.index, at), np.argsort(self.order[at], kind="stable")
+        return self._linked(gather(self.index, at), self.order[at])
+
+    def _linked(self, sub: OpeningIndex, columns: np.ndarray) -> tuple[OpeningIndex, np.ndarray]:
+        """``sub`` (rows of the copy, each the source's column ``columns[r]``) with its text rows'
+        link to the source's (:data:`TEXT_ROWS_OF`), and the argsort that puts it in id order."""
+        memo.derived(TEXT_ROWS_OF, (sub.text.indices, sub.text.data), lambda: (self.source.text, columns))
+        return sub, np.argsort(columns, kind="stable")
 
     def take_around(self, cols: np.ndarray) -> tuple[OpeningIndex, np.ndarray]:
         """:meth:`take` of at least the openings ``cols``: the stretches of curve rows holding them.
@@ -428,8 +445,13 @@ class SpatialCopy:
             return self.take(cols)
         stretches = list(zip(starts.tolist(), ends.tolist(), strict=True))
         rows = np.concatenate([np.arange(a, b) for a, b in stretches])
-        return stretched(self.index, stretches, rows), np.argsort(self.order[rows], kind="stable")
+        return self._linked(stretched(self.index, stretches, rows), self.order[rows])
 
+
+#: The :mod:`matcher.memo` name of a selection's text rows' source: (the fitted index's text, the
+#: column of it each row is). The rows are the same values, so a row product with them may read
+#: the fitted index's column copy (``scoring.index_by_column``) instead.
+TEXT_ROWS_OF = "text_rows_of"
 
 #: :meth:`SpatialCopy.take_around`: curve rows between two candidates at most this far apart come
 #: along (scored and failing ``COMMUTE_TOO_LONG``), and at most this many times the candidates.

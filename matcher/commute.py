@@ -12,6 +12,7 @@ shifts (e.g. ``matcher.transit.TimetableRouter`` from GTFS feeds).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import ChainMap
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -264,6 +265,19 @@ def mode_minutes(mode: ModeConfig, km: np.ndarray, hour: np.ndarray | int | None
     return result
 
 
+# Straight-line km at which :func:`reach_km` inverts each mode's minutes.
+_REACH_GRID = np.concatenate([[0.0], np.geomspace(0.01, 2000.0, 400)])
+_REACH_GRID.flags.writeable = False
+
+
+@functools.lru_cache(maxsize=64)
+def _grid_minutes(mode: ModeConfig) -> np.ndarray:
+    """A mode's minutes over ``_REACH_GRID`` at its fastest hour: the same for every call (kept)."""
+    out = mode_minutes(mode, _REACH_GRID, fastest_hour(mode))
+    out.flags.writeable = False
+    return out
+
+
 def reach_km(clients: Sequence[Client], config: CommuteConfig, router: Router | None = None) -> np.ndarray:
     """(C,) farthest straight-line km any of the client's modes covers within their limit (any hour).
 
@@ -276,10 +290,10 @@ def reach_km(clients: Sequence[Client], config: CommuteConfig, router: Router | 
     """
     limit = np.array([c.max_commute_minutes for c in clients], dtype=np.float64)
     reach = np.zeros(len(clients))
-    grid = np.concatenate([[0.0], np.geomspace(0.01, 2000.0, 400)])
+    grid = _REACH_GRID
     homes: np.ndarray | None = None
     for name, mode in config.modes.items():  # mode_minutes solved for km at its fastest hour
-        minutes = mode_minutes(mode, grid, fastest_hour(mode))  # increasing in km: interpolate its inverse
+        minutes = _grid_minutes(mode)  # increasing in km: interpolate its inverse
         km = np.interp(limit, minutes, grid, left=-1.0)
         if router is not None and name in router.modes and len(clients):
             homes = geo.unit_vectors([c.home for c in clients]) if homes is None else homes

@@ -108,9 +108,21 @@ def _rowdot(a: sp.csr_matrix, b: sp.csr_matrix, ci: np.ndarray, ji: np.ndarray) 
     entries = int(b.indptr[ji + 1].sum() - b.indptr[ji].sum())
     canonical = a.has_canonical_format and b.has_canonical_format
     by_column = memo.known(BY_COLUMN, (b.indices, b.data))
+    source = memo.known(TEXT_ROWS_OF, (b.indices, b.data))  # b's rows: rows of a fitted index's
+    if canonical and by_column is None and isinstance(source, tuple):
+        parent, rows = source
+        parent_by_column = memo.known(BY_COLUMN, (parent.indices, parent.data))
+        if isinstance(parent_by_column, sp.csc_matrix) and _dense_fits(a, parent.shape[0], ci):
+            terms = _entries(a.indptr, np.unique(ci))
+            columns = a.indices[terms]
+            postings = int((parent_by_column.indptr[columns + 1] - parent_by_column.indptr[columns]).sum())
+            if postings < entries:
+                return _rowdot_dense(a, parent_by_column, ci, rows[ji])
     if canonical and isinstance(by_column, sp.csc_matrix):
         terms = _entries(a.indptr, np.unique(ci))
         if int((by_column.indptr[a.indices[terms] + 1] - by_column.indptr[a.indices[terms]]).sum()) < entries:
+            if _dense_fits(a, b.shape[0], ci):
+                return _rowdot_dense(a, by_column, ci, ji)
             return _rowdot_by_column(a, by_column, ci, ji, terms)
     if entries < NUMPY_ROWDOT_ENTRIES and canonical:
         return _rowdot_small(a, b, ci, ji)
@@ -119,6 +131,8 @@ def _rowdot(a: sp.csr_matrix, b: sp.csr_matrix, ci: np.ndarray, ji: np.ndarray) 
 
 #: The :mod:`matcher.memo` name of a matrix's CSC copy (:func:`index_by_column`).
 BY_COLUMN = "by_column"
+#: ``matcher.candidates.TEXT_ROWS_OF``: a selection's text rows as rows of the fitted index's.
+TEXT_ROWS_OF = "text_rows_of"
 
 
 def index_by_column(b: sp.csr_matrix) -> None:
@@ -174,6 +188,53 @@ def _rowdot_by_column(
     if len(nonempty):
         sums[nonempty] = np.add.reduceat(product, (np.cumsum(counts) - counts)[nonempty])
     out: np.ndarray = sums[inverse].astype(np.float64)
+    return out
+
+
+#: :func:`_rowdot_dense` keeps (rows of ``a`` x rows of ``b``) sums: at most this many.
+DENSE_ROWDOT_CELLS = 1 << 22
+# np.add.reduceat adds a segment's first value to the sum of the rest, and sums fewer than 8
+# values one after the other (numpy's pairwise sum starts there): so up to this many products a
+# pair, a running sum from the second product on gives its bits.
+_SEQUENTIAL_SUM = 8
+
+
+def _dense_fits(a: sp.csr_matrix, n_b: int, ci: np.ndarray) -> bool:
+    """:func:`_rowdot_dense` applies: few enough rows of ``a`` asked for, each of few entries."""
+    rows = np.unique(ci)
+    if len(rows) * n_b > DENSE_ROWDOT_CELLS:
+        return False
+    return int((a.indptr[rows + 1] - a.indptr[rows]).max(initial=0)) <= _SEQUENTIAL_SUM
+
+
+def _rowdot_dense(a: sp.csr_matrix, b: sp.csc_matrix, ci: np.ndarray, ji: np.ndarray) -> np.ndarray:
+    """:func:`_rowdot` for a few rows of ``a`` of at most 8 entries each, from ``b``'s columns.
+
+    Each of ``a``'s entries meets its posting list of ``b`` (a row of ``b``'s transpose) and adds
+    into dense per-row sums over all of ``b``'s rows; no pair is looked up. The products of a
+    pair come in column order (``a``'s rows are canonical); the first non-zero one is kept apart
+    and the later ones summed from 0, then added to it: ``np.add.reduceat``'s order for up to
+    8 values, so the bits of :func:`_rowdot_small` (scipy stores no zero product).
+    """
+    rows, slot = np.unique(ci, return_inverse=True)
+    n = b.shape[0]
+    dtype = np.result_type(a.dtype, b.dtype)
+    first = np.zeros((len(rows), n), dtype=dtype)
+    rest = np.zeros((len(rows), n), dtype=dtype)
+    seen = np.zeros((len(rows), n), dtype=bool)
+    for k, r in enumerate(rows.tolist()):
+        for e in range(int(a.indptr[r]), int(a.indptr[r + 1])):
+            col = int(a.indices[e])
+            lo, hi = int(b.indptr[col]), int(b.indptr[col + 1])
+            product = a.data[e] * b.data[lo:hi]
+            at = b.indices[lo:hi]
+            kept = product != 0
+            at, product = at[kept], product[kept]
+            again = seen[k, at]
+            first[k, at[~again]] = product[~again]
+            rest[k, at[again]] += product[again]  # a column's rows are distinct: no repeats
+            seen[k, at] = True
+    out: np.ndarray = (first[slot, ji] + rest[slot, ji]).astype(np.float64)
     return out
 
 
@@ -305,6 +366,14 @@ def cognitive(
 
 def accommodation(clients: ClientBatch, index: OpeningIndex, ci: np.ndarray, ji: np.ndarray) -> np.ndarray:
     """Share of the client's *preferred* accommodations the job gives them (1 if none)."""
+    if len(clients.clients) == 1:  # only the client's preferred accommodations are read
+        wanted = np.flatnonzero(clients.preferred[0])
+        if not len(wanted):
+            return np.ones(len(ci))
+        given = available(index.offer[ji[:, None], wanted], bool(clients.discloses[0]))
+        n = np.full(len(ci), len(wanted))
+        out: np.ndarray = np.divide(given.sum(axis=1), n, out=np.ones(len(ci)), where=n > 0)
+        return out
     pref = clients.preferred[ci]
     given = available(index.offer[ji], clients.discloses[ci, None])
     n = pref.sum(axis=1)

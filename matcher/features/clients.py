@@ -194,23 +194,45 @@ def _named_exclusions(
     return by_employer, by_keyword
 
 
-_LAST_SIMILAR: list[tuple[tuple[str, ...], Sequence[str], np.ndarray]] = []
+#: Excluded names whose similarity rows are kept, per employer table, before they are forgotten.
+MAX_SIMILAR_NAMES = 4096
+
+_SIMILAR: list[tuple[Sequence[str], dict[str, np.ndarray]]] = []
 
 
 def _similar_employers(names: tuple[str, ...], employers: Sequence[str]) -> np.ndarray:
-    """(N, E) similarity of excluded names to the employers, >= 90 or 0; the last one kept.
+    """(N, E) similarity of excluded names to the employers, >= 90 or 0; each name's row kept.
 
     A shortlist asks it of the same names and employers up to three times (the client's
-    features, the rule counts of the whole index, those of its patched rows).
+    features, the rule counts of the whole index, those of its patched rows), and clients
+    share names: each name is compared once per employer table (rows are pair by pair, so a
+    name's row is the same whatever names come with it).
     """
-    last = _LAST_SIMILAR[-1] if _LAST_SIMILAR else None  # one read: other threads may replace it
-    if last is not None and last[0] == names and last[1] is employers:
-        return last[2]
-    similar: np.ndarray = process.cdist(
-        names, list(employers), scorer=fuzz.token_set_ratio, processor=utils.default_process, score_cutoff=90
-    )
-    _LAST_SIMILAR[:] = [(names, employers, similar)]
-    return similar
+    held = _SIMILAR[-1] if _SIMILAR else None  # one read: other threads may replace it
+    if held is None or held[0] is not employers:
+        held = (employers, {})
+        _SIMILAR[:] = [held]
+    rows = held[1]
+    got: dict[str, np.ndarray] = {}
+    for n in names:  # read once each: another thread may clear them meanwhile
+        row = rows.get(n)
+        if row is not None:
+            got[n] = row
+    new = [n for n in dict.fromkeys(names) if n not in got]
+    if new:
+        similar = process.cdist(
+            new,
+            list(employers),
+            scorer=fuzz.token_set_ratio,
+            processor=utils.default_process,
+            score_cutoff=90,
+        )
+        if len(rows) + len(new) > MAX_SIMILAR_NAMES:
+            rows.clear()
+        for n, row in zip(new, similar, strict=True):
+            got[n] = rows[n] = row
+    out: np.ndarray = np.stack([got[n] for n in names])
+    return out
 
 
 def take_clients(batch: ClientBatch, rows: Sequence[int]) -> ClientBatch:

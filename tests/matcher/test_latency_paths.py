@@ -139,3 +139,115 @@ def test_shortlists_are_the_same_from_stretches_and_from_gathered_rows(
     wide = shortlists()
     monkeypatch.setattr(candidates.SpatialCopy, "take_around", candidates.SpatialCopy.take)
     assert shortlists() == wide
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_dense_sums_of_a_few_rows_give_scipys_bits(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    n_a, n_b, width = int(rng.integers(1, 4)), int(rng.integers(1, 400)), int(rng.integers(8, 60))
+    a = sp.lil_matrix((n_a, width), dtype=np.float32)
+    for r in range(n_a):  # up to 8 entries a row: each pair sums up to 8 products
+        cols = rng.choice(width, size=int(rng.integers(0, 9)), replace=False)
+        a[r, cols] = rng.uniform(0.01, 1.0, len(cols)).astype(np.float32)
+    a = a.tocsr()
+    a.sort_indices()
+    b = sp.random(n_b, width, density=rng.uniform(0.05, 0.9), format="csr", dtype=np.float32, rng=rng)
+    n = int(rng.integers(1, 2_000))
+    ci, ji = rng.integers(0, n_a, n), rng.integers(0, n_b, n)
+    assert scoring._dense_fits(a, n_b, ci)
+    by_column = b.tocsc()
+    by_column.sort_indices()
+    got = scoring._rowdot_dense(a, by_column, ci, ji)
+    assert np.array_equal(got.view(np.int64), scipy_rowdot(a, b, ci, ji).view(np.int64))
+
+
+def test_near_misses_scored_with_the_feasible_pairs_are_those_scored_on_their_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    world = spread_world(5, n_clients=10, n_openings=400)
+    matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+
+    def shortlists() -> list[object]:
+        return [
+            matcher.recommend([c], k=5, blocked=world.blocked, explain_exclusions=False, near_misses=n)
+            for c in world.clients
+            for n in (1, 5)
+        ]
+
+    together = shortlists()
+    assert any(s.near_misses for [s] in together)  # type: ignore[attr-defined]
+    monkeypatch.setattr(pipeline, "BOUND_FROM", 0)  # scored apart: bounds first, then the best
+    assert shortlists() == together
+
+
+def test_a_candidate_query_with_a_cap_gives_the_lists_or_none() -> None:
+    world = spread_world(3, n_clients=8, n_openings=300)
+    matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    index = candidates.CandidateIndex.build(matcher.index, live_only=False)
+    points = candidates.radians(world.clients)
+    reach = candidates.reach_km(world.clients, matcher.config.commute)
+    lists = index.query(points, reach)
+    most = max(len(cols) for cols in lists)
+    for cap in (0, most - 1, most, most + 10):
+        got = index.query(points, reach, cap)
+        if cap >= most:
+            assert got is not None and all(np.array_equal(g, w) for g, w in zip(got, lists, strict=True))
+        elif got is not None:  # None is sure only when the tree's rows alone pass the cap
+            assert all(np.array_equal(g, w) for g, w in zip(got, lists, strict=True))
+
+
+def test_excluded_employers_match_the_same_whatever_names_come_with_them() -> None:
+    from matcher.features import clients as features_clients
+
+    employers = ("Lakeview Diner", "Corner Grill", "Lakeview Diner & Bar", "Harbor Freight")
+    alone = {n: features_clients._similar_employers((n,), employers) for n in ("Lakeview Diner", "Grill")}
+    features_clients._SIMILAR.clear()
+    both = features_clients._similar_employers(("Grill", "Lakeview Diner"), employers)
+    assert np.array_equal(both[0], alone["Grill"][0]) and np.array_equal(both[1], alone["Lakeview Diner"][0])
+    assert both.tolist()[1][:3] == [100.0, 0.0, 100.0]
+
+
+def test_one_clients_factors_are_those_it_gets_in_a_batch() -> None:
+    world = worlds.random_world(9, n_clients=12, n_openings=200)
+    matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    together = matcher.score(world.clients, blocked=world.blocked)
+    for c, client in enumerate(world.clients):
+        alone = matcher.score([client], blocked=world.blocked)
+        mine = together.scores.factors.rows == c
+        assert np.array_equal(alone.scores.factors.cols, together.scores.factors.cols[mine])
+        got, want = alone.scores.factors.values, together.scores.factors.values[:, mine]
+        assert (
+            got.tobytes() == want.tobytes()
+            and alone.scores.total.tobytes() == together.scores.total[mine].tobytes()
+        )
+
+
+def test_an_unpickled_engine_keeps_the_column_copy_and_its_shortlists() -> None:
+    import pickle
+
+    world = worlds.random_world(4, n_clients=6, n_openings=150)
+    matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
+    loaded = pickle.loads(pickle.dumps(matcher))
+    assert memo.known(scoring.BY_COLUMN, (loaded.index.text.indices, loaded.index.text.data)) is not None
+    for c in world.clients:
+        kwargs = {"k": 5, "blocked": world.blocked, "explain_exclusions": False, "near_misses": 3}
+        assert loaded.recommend([c], **kwargs) == matcher.recommend([c], **kwargs)  # type: ignore[arg-type]
+
+
+def test_text_products_of_a_curve_selection_read_the_fitted_columns_with_the_same_bits() -> None:
+    matcher, world = _stretch_world()
+    index = matcher.index
+    spatial = matcher._spatial(index)
+    rng = np.random.default_rng(3)
+    batch = matcher.score(world.clients[:1]).clients
+    for size in (5, 60, len(index.ids)):
+        cols = np.sort(rng.choice(len(index.ids), size=size, replace=False))
+        for sub, _ in (spatial.take_around(cols), spatial.take(cols)):
+            parent, rows = memo.known(candidates.TEXT_ROWS_OF, (sub.text.indices, sub.text.data))  # type: ignore[misc]
+            assert parent is index.text and [index.ids[j] for j in rows] == list(sub.ids)
+            ji = rng.integers(0, len(sub.ids), 500)
+            ci = np.zeros(500, dtype=np.int64)
+            got = scoring._rowdot(batch.query, sub.text, ci, ji)
+            assert np.array_equal(
+                got.view(np.int64), scipy_rowdot(batch.query, sub.text, ci, ji).view(np.int64)
+            )
