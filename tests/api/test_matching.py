@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
+import weakref
 
 import pytest
 
@@ -58,3 +60,32 @@ def test_concurrent_requests_for_one_pool_fit_it_once(api: Api, employers: list[
         t.join()
     assert errors == [] and cache.n_fits == 1
     assert all(f is fitted[0] for f in fitted)
+
+
+class _Cycle:
+    """An object in a reference cycle: only the cyclic collector can free it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_an_evicted_pool_is_freed_by_a_later_fit_even_with_reference_cycles(
+    api: Api, employers: list[str]
+) -> None:
+    # Each full fit freezes the heap (api.matching); a pool evicted while frozen must not stay
+    # frozen for the life of the process, or a service fitting a pool a day would only grow.
+    cache = MatcherCache(max_entries=1)
+    a, b, c = (ShortlistFilters(employer_ids=[e]) for e in employers)
+    with api.session() as session:
+        first = cache.get(session, as_of=AS_OF, filters=a)
+    cycle = _Cycle()
+    first.matcher.held_cycle = cycle  # type: ignore[attr-defined]  # hangs a cycle on the pool
+    gone = weakref.ref(cycle)
+    del first, cycle
+    try:
+        with api.session() as session:
+            cache.get(session, as_of=AS_OF, filters=b)  # evicts a's pool (frozen by its fit)
+            cache.get(session, as_of=AS_OF, filters=c)  # the next full fit thaws and collects
+        assert gone() is None
+    finally:
+        gc.unfreeze()  # leave the test process's collector as other tests expect it
