@@ -527,15 +527,7 @@ class Matcher:
     ) -> tuple[list[Shortlist], ClientBlock]:
         """Shortlists of a chunk scored against every opening, and the block it scored."""
         index = self.index
-        assert self.text_model is not None
-        batch = build_clients(
-            chunk,
-            index,
-            vocab=self.vocab,
-            config=self.config,
-            text_model=self.text_model,
-            occupations=getattr(self, "occupations", None),  # absent in engines pickled before it
-        )
+        batch = self._client_batch(chunk, index)
         times = commute_mod.merged(getattr(self, "travel_times", None), travel_times)
         scored, candidates = self._score_with_misses(batch, index, blocked, times, near_misses)
         block = self._keep_block(
@@ -580,15 +572,7 @@ class Matcher:
         """
         index = self.index
         sub, by_id = self._spatial(index).take_around(cols)
-        assert self.text_model is not None
-        batch = build_clients(
-            chunk,
-            sub,
-            vocab=self.vocab,
-            config=self.config,
-            text_model=self.text_model,
-            occupations=getattr(self, "occupations", None),
-        )
+        batch = self._client_batch(chunk, sub)
         times = getattr(self, "travel_times", None)
         scored, candidates = self._score_with_misses(batch, sub, blocked, times, near_misses)
         in_id_order = np.empty_like(by_id)
@@ -667,6 +651,18 @@ class Matcher:
             cached = SpatialCopy(index)
             self._spatial_ = cached
         return cached
+
+    def _client_batch(self, chunk: Sequence[Client], index: OpeningIndex) -> ClientBatch:
+        """The chunk's client features against ``index`` (all openings, or a selection of them)."""
+        assert self.text_model is not None
+        return build_clients(
+            chunk,
+            index,
+            vocab=self.vocab,
+            config=self.config,
+            text_model=self.text_model,
+            occupations=getattr(self, "occupations", None),  # absent in engines pickled before it
+        )
 
     def _score_on(
         self, clients: Sequence[Client], sub: OpeningIndex, blocked: Mapping[str, Collection[str]] | None
