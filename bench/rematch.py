@@ -12,7 +12,9 @@ extrapolated, so the speed-up is a ratio from one run. The sizes in
 the run picked were not slower. Ends with PASS/FAIL lines; speed is
 reported here, never asserted in tests.
 
-``--profile`` runs a few chunks of the largest size under cProfile instead.
+``--profile`` runs a few chunks of the largest size under cProfile instead;
+``--profile-options`` the digest's "what would open more options" for the clients a
+10k run leaves with no suggestion, its CPU split by stage.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import psutil
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -41,7 +45,7 @@ from matcher import demo
 from matcher.assembly import trained_text_model
 from matcher.rematch.candidates import plan_chunks
 from matcher.rematch.context import ScoringContext
-from matcher.rematch.executors import CpuSample, run_task
+from matcher.rematch.executors import CpuSample, frozen_heap, run_task
 from matcher.rematch.rescore import (
     Inputs,
     RematchOptions,
@@ -394,6 +398,62 @@ def profile(args: argparse.Namespace) -> None:
         _out(buf.getvalue())
 
 
+# Where the options' CPU goes: (module, function) -> stage, as cProfile names them.
+OPTION_STAGES = (
+    ("matcher/pipeline.py", "_client_batch", "shortlists: client features"),
+    ("matcher/pipeline.py", "_score_with_misses", "shortlists: commute, failure bits, pair scores"),
+    ("matcher/pipeline.py", "_near_misses", "shortlists: near misses"),
+    ("matcher/pipeline.py", "tally", "shortlists: exclusion counts"),
+    ("matcher/pipeline.py", "_shortlist", "shortlists: the Shortlist records"),
+    ("matcher/options.py", "_widest_reach", "changes: widest reach"),
+    ("matcher/options.py", "_openable", "changes: what some change may open"),
+    ("matcher/options.py", "_narrowed", "changes: the block cut down"),
+    ("matcher/options.py", "_changes", "changes: tried (changed clients, windows)"),
+    ("matcher/options.py", "_opened", "changes: what each opens (checked, scored)"),
+)
+
+
+def profile_options(args: argparse.Namespace) -> None:
+    """The options of the clients a run of the smallest size leaves empty, under cProfile, by stage.
+
+    Timed inside ``executors.frozen_heap`` as in a run (else a full collection walking the
+    records lands on whatever allocates: outside a run it is most of ``change_to_dict``).
+    """
+    n = min(args.sizes)
+    inputs, _ = _inputs(args.seed, n, args.metros)
+    text_model = trained_text_model()[0]
+    one = RematchOptions(n_jobs=1, chunk_size=args.chunk_size)
+    rows = run_rematch(inputs, as_of=demo.DEMO_AS_OF, text_model=text_model, options=one).rows
+    matcher = fit_matcher(inputs.openings, as_of=demo.DEMO_AS_OF, text_model=text_model)
+    listed = set(rows["client_id"])
+    empty = [c for c in inputs.clients if c.id not in listed]
+    blocked: dict[str, list[str]] = {c.id: [] for c in empty}
+    prof = cProfile.Profile()
+    with frozen_heap():
+        cpu0 = time.process_time()
+        options_of(matcher, empty, blocked=blocked, k=10)
+        plain = time.process_time() - cpu0
+        cpu0 = time.process_time()
+        prof.runcall(options_of, matcher, empty, blocked=blocked, k=10)
+        profiled = time.process_time() - cpu0
+    stats: dict[tuple[str, int, str], tuple[Any, ...]] = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+    cumulative: dict[tuple[str, str], float] = {}
+    for (file, _, name), (_, _, _, ct, _) in stats.items():
+        key = ("/".join(Path(file).parts[-2:]), name)
+        cumulative[key] = cumulative.get(key, 0.0) + ct
+    total = cumulative.get(("rematch/options.py", "options_of"), profiled)
+    _out(
+        f"{len(empty):,} clients of {n:,} x {n:,} with no suggestion: options CPU {plain:.2f} s "
+        f"({profiled:.2f} s profiled; load average {load_average()}); profiled, by stage:"
+    )
+    for file, name, stage in OPTION_STAGES:
+        seconds = cumulative.get(("/".join(Path(file).parts[-2:]), name), 0.0)
+        _out(f"  {stage:<48} {seconds:6.3f} s  {100 * seconds / total:5.1f} %")
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).strip_dirs().sort_stats("tottime").print_stats(20)
+    _out(buf.getvalue())
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bench.rematch", description=__doc__.split("\n")[0])
     p.add_argument("--seed", type=int, default=SEED)
@@ -418,13 +478,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--profile", action="store_true", help="profile chunks of the largest size instead")
     p.add_argument("--profile-chunks", type=int, default=8)
+    p.add_argument(
+        "--profile-options",
+        action="store_true",
+        help="profile the options of the smallest size's clients left with no suggestion instead",
+    )
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
-    profile(args) if args.profile else run(args)
+    if args.profile_options:
+        profile_options(args)
+    else:
+        profile(args) if args.profile else run(args)
     return 0
 
 
