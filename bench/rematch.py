@@ -418,6 +418,8 @@ def profile_options(args: argparse.Namespace) -> None:
 
     Timed inside ``executors.frozen_heap`` as in a run (else a full collection walking the
     records lands on whatever allocates: outside a run it is most of ``change_to_dict``).
+    The stages are cProfile's default clock, wall time: on a shared machine read their shares
+    (a CPU clock, ``time.process_time``, costs so much per call that it doubles the total).
     """
     n = min(args.sizes)
     inputs, _ = _inputs(args.seed, n, args.metros)
