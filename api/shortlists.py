@@ -23,7 +23,7 @@ as a record of its own, and reconstructs like any other.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -41,6 +41,7 @@ from api.matching import Fitted, MatcherCache
 from api.models import Client as ClientRow
 from api.models import Opening as OpeningRow
 from api.models import User
+from api.options import ShortlistRead, shortlist_options
 from api.rematch.store import other_list_counts
 from api.schemas import ShortlistFilters
 from matcher.assembly import build_matcher
@@ -62,6 +63,8 @@ class ComputedShortlist:
     engine_version: str
     config_hash: str
     recorded: tuple[dict[str, Any], ...]  # what the record keeps of each suggestion
+    # what was read for it, for the options of the same request (never recorded)
+    read: ShortlistRead | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,7 @@ class Ranked:
     engine_version: str
     config_hash: str
     recorded: tuple[dict[str, Any], ...]
+    reach: float | None = None  # the options' widest reach, when the search was widened to it
 
 
 #: How many nearest misses (best openings failing exactly one limit) a shortlist gives.
@@ -159,6 +163,7 @@ def compute_shortlist(
         engine_version=ranked.engine_version,
         config_hash=ranked.config_hash,
         recorded=ranked.recorded,
+        read=ShortlistRead(fitted, client, tuple(rejected), ranked.reach),
     )
 
 
@@ -174,7 +179,8 @@ def _rank(
     options: bool = False,
 ) -> Ranked:
     """The engine's shortlist as the API gives it, without ``on_other_lists`` (read per request)."""
-    reach = np.array([options_reach(fitted.matcher, client)]) if options else None
+    widest = options_reach(fitted.matcher, client) if options else None
+    reach = None if widest is None else np.array([widest])
     [(shortlists, _)] = fitted.matcher.recommend_blocks(  # one client: one chunk
         [client],
         k,
@@ -210,7 +216,7 @@ def _rank(
         occupation_store=cache.occupations is not None,
     )
     recorded = tuple(recorded_suggestion(s) for s in body["suggestions"])
-    return Ranked(body, shortlist.engine_version, body["config_hash"], recorded)
+    return Ranked(body, shortlist.engine_version, body["config_hash"], recorded, widest)
 
 
 def record_shortlist(session: Session, computed: ComputedShortlist, *, actor: str) -> dict[str, Any]:
@@ -243,9 +249,15 @@ def make_shortlist(
     as_of: dt.date,
     reuse: bool = False,
     options: bool = False,
+    add_options: bool = False,
 ) -> dict[str, Any]:
     """Compute a shortlist (``reuse``, ``options``: see :func:`compute_shortlist`), then record and
-    commit it in a short write transaction (retried): every shortlist given is recorded."""
+    commit it in a short write transaction (retried): every shortlist given is recorded.
+
+    With ``add_options`` the body also carries ``options`` (:func:`api.options.shortlist_options`)
+    when ``options`` asked for them or the list is shorter than ``k``, computed from what the
+    shortlist read (the client, its rejections, the engine) rather than read again.
+    """
     computed = compute_shortlist(
         session,
         cache=cache,
@@ -257,7 +269,12 @@ def make_shortlist(
         options=options,
     )
     actor = user.username  # read now: a retry's rollback expires the loaded rows
-    return run_write(session, lambda s: record_shortlist(s, computed, actor=actor))
+    body = run_write(session, lambda s: record_shortlist(s, computed, actor=actor))
+    if add_options and (options or len(body["suggestions"]) < k):
+        body["options"] = shortlist_options(
+            session, cache=cache, client_row=client_row, filters=filters, as_of=as_of, read=computed.read
+        )
+    return body
 
 
 def explain_pair(

@@ -5,9 +5,9 @@ Per client, in turn: the API's shortlist call without options (``Matcher.recomme
 shortlist with its candidate search widened to the client's widest change
 (``Matcher.recommend_blocks(reach=...)``, ``matcher.options.options_reach``), then
 ``matcher.options.what_would_open`` for the same client (it reuses that shortlist's scored
-block: ``Matcher.client_block``), each timed; after a warm-up. The figure is the p95 over
-clients of the added CPU time (the widened shortlist and the options, less the plain
-shortlist). Never asserted in tests.
+block: ``Matcher.client_block``, and is handed its reach), each timed; after a warm-up. The
+figure is the p95 over clients of the added CPU time (the widened shortlist and the options,
+less the plain shortlist). Never asserted in tests.
 
     .venv/bin/python -m bench.options            # 60 clients vs 100k openings
     .venv/bin/python -m bench.options --quick    # 20 clients vs 10k (smoke run)
@@ -200,9 +200,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             [c], k=K, blocked={c.id: []}, explain_exclusions=False, near_misses=NEAR_MISSES
         )
 
+    reaches: dict[str, float] = {}
+
     def widened(i: int) -> object:
         c = clients[i % len(clients)]
-        reach = np.array([options_reach(matcher, c)])
+        reaches[c.id] = options_reach(matcher, c)
+        reach = np.array([reaches[c.id]])
         return list(
             matcher.recommend_blocks(
                 [c], K, reach=reach, blocked={c.id: []}, explain_exclusions=False, near_misses=NEAR_MISSES
@@ -210,8 +213,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
 
     def options(i: int) -> object:
-        c = clients[i % len(clients)]
-        return what_would_open(matcher, c, blocked={c.id: []})
+        c = clients[i % len(clients)]  # the widened shortlist's reach handed over, as api.shortlists does
+        return what_would_open(matcher, c, blocked={c.id: []}, reach=reaches[c.id])
 
     base, wide, opts = time_calls([shortlist, widened, options], n_clients)
     more = added(base, wide, opts)

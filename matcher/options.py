@@ -38,6 +38,7 @@ from matcher.features import PAIR_FIELDS, ClientBatch, OpeningIndex, build_clien
 from matcher.features.clients import _named_exclusions as named_exclusions
 from matcher.features.clients import take_clients
 from matcher.features.terms import industry_code
+from matcher.options_commute import listed_commute
 from matcher.scoring import pair_scores
 from matcher.types import Client, Shortlist, TimeWindow
 
@@ -174,6 +175,7 @@ def what_would_open(
     blocked: Mapping[str, Collection[str]] | None = None,
     travel_times: TravelTimes | None = None,
     config: OptionsConfig | None = None,
+    reach: float | None = None,
 ) -> tuple[Change, ...]:
     """The single changes that would open more openings for ``client``, best first.
 
@@ -191,11 +193,17 @@ def what_would_open(
     travel_times : TravelTimes, optional
         Router minutes that override the commute estimate (beside the engine's own router).
     config : OptionsConfig, optional
+    reach : float, optional
+        :func:`options_reach` of the same client, engine, table and configuration when the
+        caller has it already (the shortlist widened to it): not computed again.
     """
     cfg = config or OptionsConfig()
-    reach = _widest_reach([client], cfg, matcher, travel_times)
-    block = matcher.client_block(client, reach=float(reach[0]), blocked=blocked, travel_times=travel_times)
-    return _from_block(block, reach, matcher, cfg, blocked, travel_times)[0]
+    if reach is None:
+        widest = _widest_reach([client], cfg, matcher, travel_times)
+    else:
+        widest = np.array([reach], dtype=np.float64)
+    block = matcher.client_block(client, reach=float(widest[0]), blocked=blocked, travel_times=travel_times)
+    return _from_block(block, widest, matcher, cfg, blocked, travel_times)[0]
 
 
 def options_reach(
@@ -401,10 +409,10 @@ def _opened(
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
     mcfg = matcher.config
     stacked = _stacked(found, part, matcher)
-    trip = _stacked_commute(found, stacked, part, mcfg.commute, matcher, travel_times)
     own = np.array([int(t.code) for t in found], dtype=np.uint16)
     owner = np.array([t.owner for t in found], dtype=np.int64)
     ri, ji = np.nonzero((part.codes[owner] == own[:, None]) & openable[owner])
+    trip = _stacked_commute(found, stacked, part, mcfg.commute, matcher, travel_times, (ri, ji))
     ok = np.zeros(len(ri), dtype=bool)
     for rule in (r for r in RULES if int(r.code) in set(own.tolist())):  # each row's own rule only
         at = np.flatnonzero(own[ri] == int(rule.code))
@@ -472,11 +480,15 @@ def _stacked_commute(
     config: CommuteConfig,
     matcher: Matcher,
     travel_times: TravelTimes | None,
+    listed: tuple[np.ndarray, np.ndarray],
 ) -> Commute:
     """Row ``r``: the commute of ``found[r]``'s client; the rows changing it estimated anew.
 
     Estimated with the engine's router (and the call's table) as the shortlist was. A table is
-    looked up by client id, so each estimate holds at most one row of each client.
+    looked up by client id, so each estimate holds at most one row of each client. Without a
+    router or a table, a changed row is estimated at its ``listed`` pairs (rows, columns) only,
+    the only ones read of it (:func:`matcher.options_commute.listed_commute`): the rest of the
+    row keeps the client's own commute.
     """
     owner = np.array([t.owner for t in found], dtype=np.int64)
     base = part.commute
@@ -486,6 +498,14 @@ def _stacked_commute(
     parts = {name: _rows_of(times, owner[kept], kept) for name, times in base.overrides.items()}
     router = commute_mod.merged(getattr(matcher, "travel_times", None), travel_times)
     todo = np.flatnonzero(changed)
+    if router is None or (router.router is None and router.frame.empty):  # each pair on its own
+        ri, ji = listed
+        pick = changed[ri]
+        ri, ji = ri[pick], ji[pick]
+        minutes[ri, ji], mode[ri, ji], feasible[ri, ji] = listed_commute(
+            stacked, part.index, ri, ji, config=config
+        )
+        todo = todo[:0]
     while len(todo):  # a row per client at a time (all at once without a table)
         _, first = np.unique(owner[todo], return_index=True)
         rows = todo if travel_times is None or travel_times.frame.empty else todo[np.sort(first)]

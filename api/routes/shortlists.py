@@ -10,7 +10,6 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from api.deps import MatcherDep, SessionDep, SettingsDep, SpecialistUser
-from api.options import shortlist_options
 from api.routes.clients import own_client
 from api.schemas import ExclusionsPublic, ShortlistFilters, ShortlistPublic, ShortlistRequest, errors
 from api.shortlists import explain_pair, list_exclusions, make_shortlist
@@ -45,11 +44,8 @@ def _shortlist(
         as_of=settings.today(),
         reuse=reuse,
         options=request.options,
+        add_options=True,  # asked for, or a short list: from what the shortlist read
     )  # committed: the record is stored
-    if request.options or len(body["suggestions"]) < request.k:
-        body["options"] = shortlist_options(
-            session, cache=cache, client_row=client, filters=request.filters, as_of=settings.today()
-        )
     return ShortlistPublic.model_validate(body)
 
 
