@@ -22,7 +22,6 @@ from api.decisions import Refused
 from api.deps import MatcherDep, SessionDep, SettingsDep
 from api.matching import MatcherCache
 from api.models import Client, User
-from api.options import shortlist_options
 from api.routes.clients import own_client
 from api.schemas import DecisionCreate, PlacementCreate
 from api.schemas.decisions import COMPETITIVE_INTEGRATED
@@ -92,11 +91,8 @@ def _page(
             k=form.k,
             filters=form.filters,
             as_of=settings.today(),
+            add_options=True,  # a short list says what would open more, from what the shortlist read
         )
-        if len(body["suggestions"]) < form.k:  # a short list says what would open more
-            body["options"] = shortlist_options(
-                session, cache=cache, client_row=client, filters=form.filters, as_of=settings.today()
-            )
         view = shortlist_view(session, body)
         shown = [card.opening_id for card in view.cards]
         records = store.openings.engine_records(session, ids=shown)
