@@ -257,7 +257,7 @@ def _rowdot_small(a: sp.csr_matrix, b: sp.csr_matrix, ci: np.ndarray, ji: np.nda
     u = column_of[b.indices[pos]]
     hit = np.flatnonzero(u >= 0)
     pair = np.repeat(np.arange(p), lens)[hit]
-    product = dense[ci[pair], u[hit]] * b.data[pos[hit]]
+    product = dense.reshape(-1).take(ci[pair] * len(columns) + u[hit]) * b.data[pos[hit]]  # dense[ci, u]
     kept = product != 0  # scipy stores no zero product
     pair, product = pair[kept], product[kept]
     counts = np.bincount(pair, minlength=p)
