@@ -692,8 +692,8 @@ def near_enough(
     ``reach`` is the clients' commute reach in km (``commute.reach_km``). Pair by pair, so the
     same pair gives the same answer in any selection of openings.
     """
-    xyz = index.xyz[ji]
-    cosine = np.einsum("ij,ij->i", batch.xyz[ci], xyz)
+    xyz = index.xyz.take(ji, axis=0)  # the rows of ``[ji]``, faster for a 2-D array
+    cosine = np.einsum("ij,ij->i", batch.xyz.take(ci, axis=0), xyz)
     located = ~index.remote[ji] & (np.einsum("ij,ij->i", xyz, xyz) > 0.25)
     out: np.ndarray = ~located | (cosine >= geo.cos_of_km(NEAR_MISS_REACH * reach)[ci])
     return out

@@ -717,7 +717,7 @@ class Matcher:
         """The pairs that may be near misses: failing exactly one limit (a rejection does not
         count), within twice the client's reach or remote (``candidates.near_enough``); row-major."""
         ignore = int(constraints.Failed.REJECTED_BY_SPECIALIST)
-        ci, ji = np.nonzero(explain.single_failures(codes, ignore=ignore))
+        ci, ji = commute_mod.pair_nonzero(explain.single_failures(codes, ignore=ignore))
         reach = reach_km(batch.clients, self.config.commute, _reach_router(self, None))
         near = near_enough(batch, index, ci, ji, reach)
         return ci[near], ji[near]
@@ -739,7 +739,7 @@ class Matcher:
         config = self.config
         trip = commute_mod.estimate(batch, index, config=config.commute, travel_times=travel_times)
         codes = constraints.failed_codes(batch, index, trip, blocked=blocked)
-        ci, ji = np.nonzero(codes == 0)
+        ci, ji = commute_mod.pair_nonzero(codes == 0)
         misses: _MissPairs | None = None
         if near_misses > 0:
             mi, mj = self._miss_pairs(batch, index, codes)

@@ -257,7 +257,7 @@ def _rowdot_small(a: sp.csr_matrix, b: sp.csr_matrix, ci: np.ndarray, ji: np.nda
     u = column_of[b.indices[pos]]
     hit = np.flatnonzero(u >= 0)
     pair = np.repeat(np.arange(p), lens)[hit]
-    product = dense[ci[pair], u[hit]] * b.data[pos[hit]]
+    product = dense.reshape(-1).take(ci[pair] * len(columns) + u[hit]) * b.data[pos[hit]]  # dense[ci, u]
     kept = product != 0  # scipy stores no zero product
     pair, product = pair[kept], product[kept]
     counts = np.bincount(pair, minlength=p)
@@ -293,7 +293,7 @@ def preference_parts(
     met = _rowdot(clients.areas, index.areas, ci, ji) > 0
     met |= occupation_met(clients.interest_occupations, index.occupation, ci, ji)  # named through the store
     met[known] |= clients.interest_industries[ci[known], industry[known]]
-    r_c, r_j = clients.riasec_centred[ci], index.riasec_centred[ji]
+    r_c, r_j = clients.riasec_centred.take(ci, axis=0), index.riasec_centred.take(ji, axis=0)
     return {
         "phrases": (met.astype(np.float64), has_areas),
         "text": (
@@ -340,6 +340,11 @@ def strengths(
     return result
 
 
+def _flat_rows(offset: np.ndarray) -> np.ndarray:
+    """A (J, 2, D) array as (2 J, D): row ``2 * j + d`` is ``offset[j, d]`` (a view when contiguous)."""
+    return offset.reshape(offset.shape[0] * offset.shape[1], *offset.shape[2:])
+
+
 def cognitive_gaps(
     clients: ClientBatch, index: OpeningIndex, config: ScoringConfig, ci: np.ndarray, ji: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -347,8 +352,11 @@ def cognitive_gaps(
 
     An unknown demand or an unrated capacity measures no gap.
     """
-    gap = np.nan_to_num(np.maximum(index.demands[ji] - clients.capacity[ci], 0.0))
-    offset = index.offset[ji, clients.discloses[ci].astype(np.intp)]  # by the client's disclosure
+    # rows gathered with ``take``: the same values as ``[ji]``, several times faster for 2-D arrays
+    gap = np.maximum(index.demands.take(ji, axis=0) - clients.capacity.take(ci, axis=0), 0.0)
+    gap = np.nan_to_num(gap, copy=False)
+    # offset[ji, discloses[ci]]: row 2 * j + d of the (2 J, D) view, by the client's disclosure
+    offset = _flat_rows(index.offset).take(ji * 2 + clients.discloses[ci].astype(np.intp), axis=0)
     return gap, np.maximum(gap - config.offset_levels * offset, 0.0)
 
 
@@ -374,8 +382,8 @@ def accommodation(clients: ClientBatch, index: OpeningIndex, ci: np.ndarray, ji:
         n = np.full(len(ci), len(wanted))
         out: np.ndarray = np.divide(given.sum(axis=1), n, out=np.ones(len(ci)), where=n > 0)
         return out
-    pref = clients.preferred[ci]
-    given = available(index.offer[ji], clients.discloses[ci, None])
+    pref = clients.preferred.take(ci, axis=0)
+    given = available(index.offer.take(ji, axis=0), clients.discloses[ci, None])
     n = pref.sum(axis=1)
     result: np.ndarray = np.divide((pref & given).sum(axis=1), n, out=np.ones(len(ci)), where=n > 0)
     return result
@@ -434,7 +442,7 @@ def _minutes_at_unknown_shifts(
     if not len(unknown):
         return minutes
     c, j = ci[unknown], ji[unknown]
-    a, b = clients.xyz[c], index.xyz[j]
+    a, b = clients.xyz.take(c, axis=0), index.xyz.take(j, axis=0)
     km = geo.arc_km(a[:, 0] * b[:, 0] + a[:, 1] * b[:, 1] + a[:, 2] * b[:, 2])
     always = np.full(len(unknown), np.inf)
     for m, (name, mode) in enumerate(config.modes.items()):

@@ -79,7 +79,7 @@ class AllPairs:
         return self._rows(values)
 
     def lookup(self, table: np.ndarray, key: np.ndarray) -> np.ndarray:
-        result: np.ndarray = self._rows(table)[:, key]
+        result: np.ndarray = self._rows(table).take(key, axis=1)  # ``[:, key]``, several times faster
         return result
 
     def marked(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
