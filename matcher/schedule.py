@@ -59,6 +59,8 @@ def masks(schedules: Sequence[Sequence[TimeWindow]], *, cover: bool) -> np.ndarr
 
 def patterns(masks_: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows of a mask array and, per row, the index of its pattern."""
+    if len(masks_) <= 1:  # one client's call: its row is its own pattern (np.unique sorts: ~0.2 ms)
+        return masks_.copy(), np.zeros(len(masks_), dtype=np.intp)
     unique, inverse = np.unique(masks_, axis=0, return_inverse=True)
     return unique, inverse.reshape(-1)
 

@@ -112,3 +112,14 @@ def test_fits_gathers_back_to_every_pair() -> None:
     table = fit_table(avails, shift_lists)
     expected = np.array([[True, False, True], [False, True, False], [True, False, True]])
     np.testing.assert_array_equal(table, expected)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=2**64 - 1), min_size=1, max_size=6), st.integers(0, 1))
+def test_one_schedules_pattern_is_what_numpy_unique_gives(words: list[int], rows: int) -> None:
+    """The one-row shortcut (a single client's call) gives np.unique's pattern and index."""
+    masks = np.array([words] * rows, dtype=np.uint64).reshape(rows, len(words))
+    patterns, inverse = schedule.patterns(masks)
+    expected, expected_inverse = np.unique(masks, axis=0, return_inverse=True)
+    assert np.array_equal(patterns, expected) and patterns is not masks
+    assert np.array_equal(inverse, expected_inverse.reshape(-1)) and inverse.dtype == expected_inverse.dtype
