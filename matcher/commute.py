@@ -202,24 +202,14 @@ def estimate(
     ci_near, ji_near = np.divmod(flat_near, near.shape[1])
     km = geo.arc_km(dot.reshape(-1).take(flat_near))  # dot[ci_near, ji_near], faster
     # per opening only: once per index (a shortlist against the fitted index reads them again)
-    hour = memo.derived("trip_hour", (index.service_span, index.shifts_known), lambda: trip_hour(index))
     remote = memo.derived("remote", (index.remote,), lambda: np.flatnonzero(index.remote))
     sources = (FROM_TABLE, *router.sources) if router is not None else (FROM_TABLE,)
     best = np.full(dot.shape, UNREACHABLE)
     best_mode = np.full(dot.shape, -1, dtype=np.int8)
     best_source = np.full(dot.shape, -1, dtype=np.int16)
-    for m, (name, mode) in enumerate(config.modes.items()):
-        has = clients.modes[:, m].take(ci_near)  # clients.modes[ci_near, m]
-        if not has.any():
-            continue
+    for m, name, has, minutes in estimated_by_mode(clients, index, ci_near, ji_near, km, config):
         ci, ji, flat = ci_near[has], ji_near[has], flat_near[has]
-        # at unknown shift times the fastest hour: an unknown never excludes (the score takes noon)
-        hours = np.where(index.shifts_known[ji], hour[ji], fastest_hour(mode))
-        minutes = mode_minutes(mode, km[has], hours)
         source = np.full(len(ci), -1, dtype=np.int16)
-        unserved = index.unserved_by_mode.get(name)
-        if unserved is not None:
-            minutes[unserved[ji]] = UNREACHABLE
         if router is not None and name in router.modes:  # its minutes know the timetable: service too
             times, by = router.route(name, clients, index, ci, ji)
             hit = ~np.isnan(times)
@@ -241,6 +231,48 @@ def estimate(
     best_source[:, remote] = -1
     feasible = best <= clients.limit[:, None]
     return Commute(best, best_mode, feasible, routed, best_source, sources)
+
+
+def within_reach(
+    clients: ClientBatch, index: OpeningIndex, reach: np.ndarray, ci: np.ndarray, ji: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Of pairs ``(ci[p], ji[p])``: the positions within ``reach[ci]`` km, and their km.
+
+    The chord-space test of :func:`estimate`, pair by pair (the options read a few listed pairs).
+    """
+    a, b = clients.xyz, index.xyz
+    dot = a[ci, 0] * b[ji, 0] + a[ci, 1] * b[ji, 1] + a[ci, 2] * b[ji, 2]  # as geo.dot, pair by pair
+    near = np.flatnonzero(dot >= geo.cos_of_km(reach)[ci])
+    return near, geo.arc_km(dot[near])
+
+
+def estimated_by_mode(
+    clients: ClientBatch,
+    index: OpeningIndex,
+    ci: np.ndarray,
+    ji: np.ndarray,
+    km: np.ndarray,
+    config: CommuteConfig,
+) -> Iterator[tuple[int, str, np.ndarray, np.ndarray]]:
+    """The estimate of pairs ``(ci[p], ji[p])`` at straight-line ``km[p]``, mode by mode.
+
+    Yields, for each mode some of these clients have: its position in ``config.modes``, its
+    name, which pairs have it (a mask) and their minutes at the trip's hour (unserved: inf).
+    """
+    # per opening only: once per index (a shortlist against the fitted index reads them again)
+    hour = memo.derived("trip_hour", (index.service_span, index.shifts_known), lambda: trip_hour(index))
+    for m, (name, mode) in enumerate(config.modes.items()):
+        has = clients.modes[:, m].take(ci)  # clients.modes[ci, m]
+        if not has.any():
+            continue
+        jm = ji[has]
+        # at unknown shift times the fastest hour: an unknown never excludes (the score takes noon)
+        hours = np.where(index.shifts_known[jm], hour[jm], fastest_hour(mode))
+        minutes = mode_minutes(mode, km[has], hours)
+        unserved = index.unserved_by_mode.get(name)
+        if unserved is not None:
+            minutes[unserved[jm]] = UNREACHABLE
+        yield m, name, has, minutes
 
 
 def trip_hour(index: OpeningIndex) -> np.ndarray:

@@ -3,9 +3,8 @@
 A longer limit or a learned mode changes a client's commute; of its row only the pairs whose
 one failed rule is the commute (and which some change may open) are read again. Without a
 router or a travel-time table, each pair's minutes depend on that pair alone, so they are
-estimated here for those pairs only: the same steps and arithmetic as
-``matcher.commute.estimate`` (the chord-space reach test, the estimate by mode at the shift's
-hour, unserved openings, remote ones), element by element, so the same minutes, mode and
+estimated here for those pairs only, through the estimate's own steps
+(``matcher.commute.within_reach`` and ``estimated_by_mode``), so the same minutes, mode and
 feasibility as the whole block's estimate gives at those pairs.
 """
 
@@ -13,8 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matcher import geo, memo
-from matcher.commute import UNREACHABLE, fastest_hour, mode_minutes, reach_km, trip_hour
+from matcher.commute import UNREACHABLE, estimated_by_mode, reach_km, within_reach
 from matcher.config import CommuteConfig
 from matcher.features import ClientBatch, OpeningIndex
 
@@ -29,24 +27,11 @@ def listed_commute(
     rows = np.unique(ri)
     reach = np.zeros(len(clients.clients))
     reach[rows] = reach_km([clients.clients[int(r)] for r in rows], config, None)
-    a, b = clients.xyz, index.xyz
-    dot = a[ri, 0] * b[ji, 0] + a[ri, 1] * b[ji, 1] + a[ri, 2] * b[ji, 2]  # as geo.dot, pair by pair
-    near = np.flatnonzero(dot >= geo.cos_of_km(reach)[ri])
-    km = geo.arc_km(dot[near])
-    hour = memo.derived("trip_hour", (index.service_span, index.shifts_known), lambda: trip_hour(index))
+    near, km = within_reach(clients, index, reach, ri, ji)
     best = np.full(len(ri), UNREACHABLE)
     best_mode = np.full(len(ri), -1, dtype=np.int8)
-    ci_near, ji_near = ri[near], ji[near]
-    for m, (name, mode) in enumerate(config.modes.items()):
-        has = clients.modes[ci_near, m]
-        if not has.any():
-            continue
-        p, jn = near[has], ji_near[has]
-        hours = np.where(index.shifts_known[jn], hour[jn], fastest_hour(mode))
-        minutes = mode_minutes(mode, km[has], hours)
-        unserved = index.unserved_by_mode.get(name)
-        if unserved is not None:
-            minutes[unserved[jn]] = UNREACHABLE
+    for m, _, has, minutes in estimated_by_mode(clients, index, ri[near], ji[near], km, config):
+        p = near[has]
         better = minutes < best[p]
         best[p[better]] = minutes[better]
         best_mode[p[better]] = m
