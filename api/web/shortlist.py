@@ -91,6 +91,7 @@ def _page(
             k=form.k,
             filters=form.filters,
             as_of=settings.today(),
+            options=form.options,
             add_options=True,  # a short list says what would open more, from what the shortlist read
         )
         view = shortlist_view(session, body)

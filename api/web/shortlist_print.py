@@ -7,6 +7,8 @@ texts, so the page ranks again (reads only, no record) and compares: when the sa
 openings come back with the same explanation hashes, on the same date, it prints them as
 that record, and nothing is stored. When they differ (openings or the profile changed
 since), what is printed is new, so it is stored as a record like any shortlist shown.
+A list shorter than asked for also prints the few single changes that would open the most more
+jobs ("what would open more options"), as facts to talk over.
 Only plain words: no scores, ids, home location or ability levels by number.
 """
 
@@ -24,6 +26,7 @@ from api.audit.models import RecommendationRecord
 from api.db import run_write
 from api.deps import MatcherDep, SessionDep, SettingsDep
 from api.models import Client
+from api.options import shortlist_options
 from api.routes.clients import own_client
 from api.schemas import ShortlistFilters
 from api.shortlists import ComputedShortlist, compute_shortlist, explanation_hash, record_shortlist
@@ -36,6 +39,8 @@ router = APIRouter()
 #: Reasons in its favour, things to talk over and support ideas per suggestion on paper (the
 #: page shows them all): ten suggestions fit one A4 page.
 PRINT_REASONS, PRINT_CONCERNS, PRINT_HINTS = 2, 1, 1
+#: A short list also prints the changes that would open the most more jobs: this many.
+PRINT_OPTIONS = 5
 
 
 def latest_record(session: Session, client: Client, record_id: str | None) -> RecommendationRecord | None:
@@ -90,6 +95,15 @@ def print_page(
             actor = user.username
             body = run_write(session, lambda s: record_shortlist(s, computed, actor=actor))
         view = shortlist_view(session, body)
+        if len(view.cards) < k:  # a short list says what would open more, as the shortlist page does
+            view.options = shortlist_options(
+                session,
+                cache=cache,
+                client_row=client,
+                filters=filters,
+                as_of=settings.today(),
+                read=computed.read,
+            )[:PRINT_OPTIONS]
         made_on = dt.date.fromisoformat(body["as_of"])
     return render(
         request,

@@ -31,8 +31,10 @@ TOP_POSITIVES, TOP_CONCERNS = 3, 2
 #: How many suggestions the page may ask for (the JSON API allows 1-50).
 K_CHOICES = (5, 10, 20)
 DEFAULT_K = 10
-#: The query parameters of the filters form (kept across a decision's redirect).
-FILTER_PARAMS = ("industry", "remote_only", "min_hourly_wage", "k")
+#: The query parameters of the filters form (kept across a decision's redirect); ``options``
+#: asks for "what would open more options" on a full list too (a short list always has them).
+FILTER_PARAMS = ("industry", "remote_only", "min_hourly_wage", "k", "options")
+_YES = ("on", "true", "1")
 
 
 @dataclass
@@ -160,6 +162,11 @@ class FilterForm:
     errors: dict[str, str]
 
     @property
+    def options(self) -> bool:
+        """The specialist asked what would open more options."""
+        return bool(self.values["options"])
+
+    @property
     def query(self) -> str:
         """The filters as a query string (kept across a decision's redirect)."""
         return urlencode({k: v for k, v in self.values.items() if v})
@@ -171,7 +178,8 @@ _WAGE_ERROR = "Enter the lowest hourly wage as an amount from 0 to 1000, e.g. 15
 def filter_form(params: dict[str, str]) -> FilterForm:
     """Parse the filters the way the JSON API does (ShortlistFilters); collect every error."""
     values = {name: params.get(name, "").strip() for name in FILTER_PARAMS}
-    values["remote_only"] = "on" if values["remote_only"] in ("on", "true", "1") else ""
+    values["remote_only"] = "on" if values["remote_only"] in _YES else ""
+    values["options"] = "1" if values["options"] in _YES else ""
     errors: dict[str, str] = {}
     try:
         k = int(values["k"] or DEFAULT_K)

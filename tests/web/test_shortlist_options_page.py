@@ -1,4 +1,4 @@
-"""The shortlist page says what would open more options when the list is short."""
+"""The shortlist page says what would open more options when the list is short, and on request."""
 
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ def test_a_short_list_says_what_would_open_more_options(
     assert "not advice" in words
 
 
-def test_a_full_list_has_no_options_section(api: Api, world: World, browser_for: Any) -> None:
+@pytest.mark.usefixtures("pool")  # its 39-hour opening is what a wider hours range opens
+def test_a_full_list_offers_the_options_on_request(api: Api, world: World, browser_for: Any) -> None:
     h = world.headers["liaison1"]
     employers = [api.create_employer(h)["id"] for _ in range(5)]  # one fitting opening each
     for employer in employers:
@@ -47,4 +48,37 @@ def test_a_full_list_has_no_options_section(api: Api, world: World, browser_for:
     browser = browser_for(world.users["spec1"])
     query = "&".join(f"employer_id={e}" for e in employers)
     words = words_of(browser, f"/clients/{client['id']}/shortlist?{query}&k=5")
-    assert "5 suggestions" in words and "What would open more options" not in words
+    assert "5 suggestions" in words
+    assert "What would open more options?" in words  # the link, not the section
+    assert "more opening would fit" not in words and "more openings would fit" not in words
+    page = browser.get(f"/clients/{client['id']}/shortlist?k=5")
+    link = re.search(r'href="([^"]*options=1[^"]*)"', page.text)
+    assert link is not None
+    asked = words_of(browser, html.unescape(link.group(1)))
+    assert "5 suggestions" in asked
+    assert "With a maximum of 40 hours a week instead of 30, 1 more opening would fit: Night porter" in asked
+    assert 'name="options" value="1" checked' in browser.get(html.unescape(link.group(1))).text  # kept
+
+
+def test_the_print_page_of_a_short_list_says_what_could_open_more_jobs(
+    api: Api, world: World, browser_for: Any, pool: dict
+) -> None:
+    client = api.create_client(world.headers["spec1"])
+    browser = browser_for(world.users["spec1"])
+    words_of(browser, f"/clients/{client['id']}/shortlist?k=20")  # more than this world's fitting openings
+    printed = words_of(browser, f"/clients/{client['id']}/shortlist/print")
+    assert "What could open more jobs" in printed and "you decide" in printed
+    hours = "With a maximum of 40 hours a week instead of 30, 1 more opening would fit: Night porter"
+    assert hours in printed
+    assert pool["longer"] not in printed and client["id"] not in printed  # no ids on paper
+
+
+def test_the_print_page_of_a_full_list_has_no_options(api: Api, world: World, browser_for: Any) -> None:
+    h = world.headers["liaison1"]
+    for _ in range(5):
+        api.create_opening(h, api.create_employer(h)["id"], hourly_wage=17)
+    client = api.create_client(world.headers["spec1"])
+    browser = browser_for(world.users["spec1"])
+    words_of(browser, f"/clients/{client['id']}/shortlist?k=5")
+    printed = words_of(browser, f"/clients/{client['id']}/shortlist/print")
+    assert "Job suggestions for" in printed and "What could open more jobs" not in printed
