@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -15,12 +16,15 @@ from pydantic import (
     ValidationInfo,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError, core_schema
 
 from api.schemas import examples
 from api.schemas.common import LatLon, Phrase, Phrases, Riasec, Strict, Zip
+from matcher.config import MatcherConfig
 from matcher.errors import ValidationError as RecordError
+from matcher.features.terms import industry_code
 from matcher.records import client_from_record
+from matcher.topics import stems, topic_named
 from matcher.vocab import load_vocabulary
 
 Window = Annotated[str, StringConstraints(max_length=80)]
@@ -36,21 +40,54 @@ LEVEL_NAMES = ", ".join(f'"{name}"' for name in load_vocabulary().level_names)
 FACTORS = "preference, strengths, cognitive, accommodation, commute, schedule, wage"
 
 
+def _known_industry(phrase: str) -> str:
+    """An industry to avoid must name one the engine knows: an unknown one would exclude nothing.
+
+    Checked on input only (stored profiles load as they are). One that names an avoidance
+    topic ("casino") is pointed to the keywords, where topics apply.
+    """
+    vocab = load_vocabulary()
+    if not phrase.strip() or industry_code(phrase, vocab, MatcherConfig()) >= 0:
+        return phrase
+    labels = ", ".join(vocab.industries.labels)
+    topic = topic_named(phrase, vocab.avoidance_topics)
+    hint = (
+        f"it names the avoidance topic {vocab.avoidance_topics[topic].label!r}: add it to exclusions.keywords"
+        if topic is not None
+        else "to avoid jobs that mention it, add it to exclusions.keywords"
+    )
+    raise PydanticCustomError(
+        "unknown_industry",
+        "{phrase!r} names none of the industries ({labels}); {hint}",
+        {"phrase": phrase, "labels": labels, "hint": hint},
+    )
+
+
+def _has_a_word(keyword: str) -> str:
+    """A keyword of only punctuation ("!!!") would match nothing."""
+    if keyword.strip() and not stems(keyword):
+        raise PydanticCustomError("no_word", "{keyword!r} holds no word to look for", {"keyword": keyword})
+    return keyword
+
+
 class ClientExclusions(Strict):
     """Industries, employers and keywords the client does not want."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.EXCLUSIONS]})
 
-    industries: Phrases = Field(
-        default=[],
-        description='Industries to avoid, in everyday words (e.g. "retail", "food service"); matched '
-        "to the industries of data/industries.csv. An opening in one of them is excluded.",
+    industries: Annotated[list[Annotated[Phrase, AfterValidator(_known_industry)]], Field(max_length=50)] = (
+        Field(
+            default=[],
+            description='Industries to avoid, in everyday words (e.g. "retail", "food service"); matched '
+            "to the industries of data/industries.csv (one that matches none is refused). An opening in "
+            'one of them is excluded. For a kind of job or workplace ("casino", "bars"), use keywords.',
+        )
     )
     employers: Phrases = Field(
         default=[],
         description="Employer names to avoid (near-spellings match too); their openings are excluded.",
     )
-    keywords: Phrases = Field(
+    keywords: Annotated[list[Annotated[Phrase, AfterValidator(_has_a_word)]], Field(max_length=50)] = Field(
         default=[],
         description='Words to avoid in a job\'s title or description (e.g. "liquor", "night shift"): '
         "an opening containing every word of one keyword is excluded.",
@@ -357,8 +394,14 @@ _STAND_INS: dict[str, Any] = {
 }
 
 
+_CORE_ERRORS = frozenset(get_args(core_schema.ErrorType))
+
+
 def _again(error: Any) -> InitErrorDetails:
     """A pydantic error as raised again beside the record's."""
+    if error["type"] not in _CORE_ERRORS:  # ours (PydanticCustomError): raised again as such
+        custom = PydanticCustomError(error["type"], "{message}", {"message": error["msg"]})
+        return InitErrorDetails(type=custom, loc=error["loc"], input=error.get("input"))
     again = InitErrorDetails(type=error["type"], loc=error["loc"], input=error.get("input"))
     if "ctx" in error:
         again["ctx"] = error["ctx"]

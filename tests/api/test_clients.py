@@ -64,6 +64,22 @@ def test_another_specialists_client_is_indistinguishable_from_a_missing_one(api:
         ({"home": None}, ["body", "profile", "home"], "missing location"),
         ({"home": None, "zip": "00000"}, ["body", "profile", "zip"], "unknown US ZIP"),
         ({"priorities": {"luck": "high"}}, ["body", "profile", "priorities", "luck"], "unknown"),
+        # an industry the engine does not know would exclude nothing: refused, pointed to keywords
+        (
+            {"exclusions": {"industries": ["retail", "zzzz"], "employers": [], "keywords": []}},
+            ["body", "profile", "exclusions", "industries", 1],
+            "names none of the industries",
+        ),
+        (
+            {"exclusions": {"industries": ["casino"], "employers": [], "keywords": []}},
+            ["body", "profile", "exclusions", "industries", 0],
+            "avoidance topic 'gambling': add it to exclusions.keywords",
+        ),
+        (
+            {"exclusions": {"industries": [], "employers": [], "keywords": ["night", "!!!"]}},
+            ["body", "profile", "exclusions", "keywords", 1],
+            "holds no word",
+        ),
     ],
 )
 def test_invalid_profile_is_422_naming_the_field(
@@ -168,7 +184,7 @@ def test_profile_round_trips(api: Api, world: World) -> None:
         home=HOME,
         riasec=[1, 2, 3, 4, 5, 6],
         accommodations={"flexible_schedule": "required"},
-        exclusions={"industries": ["gambling"], "employers": [], "keywords": ["night"]},
+        exclusions={"industries": ["retail"], "employers": [], "keywords": ["night"]},
         priorities={"commute": "high"},
         earnings_cap=1500,
         receives_ssi=True,

@@ -138,6 +138,7 @@ def test_a_home_that_is_no_zip_centre_is_given_as_an_exact_location() -> None:
         ({"grid.Mon": [], "grid.Tue": []}, "profile.availability", "Tick at least one"),
         ({"label": "x" * 81}, "label", "at most 80 characters"),
         ({"profile.capacity.attention": "9"}, "profile.capacity.attention", "Choose one of the levels"),
+        ({"profile.exclusions.industries": "retail\ncasino"}, "profile.exclusions.industries", "keywords"),
     ],
 )
 def test_problems_are_put_beside_their_field_in_plain_words(changes: dict, field: str, words: str) -> None:
