@@ -301,15 +301,16 @@ def explain_pair(
         "status": row.status,
         "expires": row.expires.isoformat() if row.expires else None,
     }
-    if isinstance(result, Suggestion):
-        return {"suggested": True, **about, **suggestion_to_dict(result), "band": fit_band(result.score)}
+    if isinstance(result, Suggestion):  # feasible; suggested unless another of its employer's ranks above
+        body = {**about, **suggestion_to_dict(result), "band": fit_band(result.score)}
+        return {"suggested": result.rank > 0, "feasible": True, **body}
     body = exclusion_to_dict(result)
     since = _status_since(session, row) if row.status != "open" else None
     for reason in body["reasons"]:
         if reason["code"] == "NOT_OPEN" and since is not None:
             reason["evidence"] = {**reason.get("evidence", {}), "since": since.isoformat()}
             reason["text"] = NOT_OPEN_SINCE.format(status=row.status, since=since.isoformat())
-    return {"suggested": False, **about, **body}
+    return {"suggested": False, "feasible": False, **about, **body}
 
 
 #: The NOT_OPEN why-not when the trail says since when (the engine's own text has no date).

@@ -116,6 +116,10 @@ def explain_opening(
 ) -> dict[str, Any]:
     """Why (or why not) one opening for this client, whatever its status.
 
+    ``feasible``: it meets every one of the client's limits (then its reasons and score);
+    ``suggested``: and it ranks (``rank``, over every feasible opening) rather than being held
+    back by the cap of openings per employer (then ``rank`` is 0 and a reason says so).
+
     A filled, closed or expired opening answers with every limit it fails (``NOT_OPEN`` with
     the day it was filled or closed when known, ``EXPIRED`` with its date, and the client's
     own limits); only an opening that does not exist is a 404.

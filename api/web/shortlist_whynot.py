@@ -123,8 +123,9 @@ def _answer(result: dict[str, Any]) -> dict[str, Any]:
         "title": result["title"],
         "employer": result["employer"],
         "suggested": result["suggested"],
+        "feasible": result["feasible"],
     }
-    if result["suggested"]:
+    if result["feasible"]:
         answer["rank"] = result["rank"]
         answer["band_words"] = BAND_WORDS[fit_band(float(result["score"]))]
         answer["positives"] = [plain(r) for r in result["positives"]]

@@ -58,3 +58,28 @@ def test_an_open_opening_is_still_explained_from_the_pool_and_a_missing_one_is_4
     theirs = api.create_client(world.headers["spec2"])
     other = api.get(f"/clients/{theirs['id']}/openings/{live['id']}/explain", world.headers["spec1"])
     assert other.status_code == 404
+
+
+def test_an_opening_held_back_by_the_employer_cap_is_feasible_but_not_suggested(
+    api: Api, world: World
+) -> None:
+    h = world.headers["liaison1"]
+    employer = api.create_employer(h)["id"]
+    titles = ("Stock clerk", "Cashier", "Shelf stocker")  # three different jobs: no near-duplicates
+    same = [api.create_opening(h, employer, title=t, hourly_wage=17)["id"] for t in titles]
+    client = api.create_client(world.headers["spec1"])
+    bodies = [explain(api, world, client["id"], o) for o in same]
+    assert all(b["feasible"] for b in bodies)
+    ranked = [b for b in bodies if b["suggested"]]
+    held = [b for b in bodies if not b["suggested"]]
+    assert len(ranked) == 2 and all(b["rank"] > 0 for b in ranked)  # two per employer by default
+    assert len(held) == 1 and held[0]["rank"] == 0
+    assert "EMPLOYER_CAP" in {c["code"] for c in held[0]["concerns"]}
+
+
+def test_an_excluded_opening_is_neither_feasible_nor_suggested(api: Api, world: World) -> None:
+    h = world.headers["liaison1"]
+    longer = api.create_opening(h, api.create_employer(h)["id"], hours_per_week=38)
+    client = api.create_client(world.headers["spec1"])
+    body = explain(api, world, client["id"], longer["id"])
+    assert (body["feasible"], body["suggested"]) == (False, False)
