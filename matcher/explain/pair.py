@@ -15,7 +15,7 @@ from matcher.constraints import unknown_codes_at
 from matcher.features import ClientBatch, OpeningIndex
 from matcher.messages import render
 from matcher.scoring import cognitive_gaps, preference_parts
-from matcher.types import Client, Opening, Reason, available
+from matcher.types import Client, Opening, Reason
 from matcher.vocab import Vocabulary
 
 
@@ -97,9 +97,6 @@ class Pair:
 
     def acc_label(self, code: str) -> str:
         return self.vocab.accommodations[code].lower()
-
-    def available_to_client(self, code: str) -> bool:
-        return available(self.opening.offer(code), self.client.discloses)
 
 
 def reason(kind: str, code: str, factor: str | None, evidence: dict[str, Any], **display: Any) -> Reason:

@@ -189,10 +189,10 @@ def _skill_label(term: str, vocab: Vocabulary) -> str:
 def _cognitive(pair: Pair) -> list[Reason]:
     vocab, out = pair.vocab, []
     gaps, lefts = pair.detail.gaps.tolist(), pair.detail.left.tolist()
+    demands = pair.index.demands[pair.j].tolist()
     for d, dim in enumerate(vocab.dimensions):
         if gaps[d] > 0:
-            out += _gap_reasons(pair, dim, d, gaps[d], lefts[d])
-    demands = pair.index.demands[pair.j].tolist()
+            out += _gap_reasons(pair, dim, demands[d], gaps[d], lefts[d])
     unknown = [
         vocab.dimension_labels[d].lower() for k, d in enumerate(vocab.dimensions) if math.isnan(demands[k])
     ]
@@ -204,12 +204,13 @@ def _cognitive(pair: Pair) -> list[Reason]:
     return out
 
 
-def _gap_reasons(pair: Pair, dim: str, d: int, gap: float, left: float) -> list[Reason]:
+def _gap_reasons(pair: Pair, dim: str, demand_level: float, gap: float, left: float) -> list[Reason]:
     """A concern naming the gap and what offsets it, and a support-plan hint."""
     vocab, client, opening = pair.vocab, pair.client, pair.opening
-    demand, capacity = int(pair.index.demands[pair.j, d]), int(client.capacity[dim])
+    demand, capacity = int(demand_level), int(client.capacity[dim])
     offsets = _shared(pair, "offsets", lambda: _offsets(vocab))[dim]
-    given = [a for a in offsets if pair.available_to_client(a)]
+    offers = [(a, opening.offer(a)) for a in offsets]
+    given = [a for a, offer in offers if available(offer, client.discloses)]
     ev = {
         "dimension": dim,
         "demand": demand,
@@ -234,11 +235,11 @@ def _gap_reasons(pair: Pair, dim: str, d: int, gap: float, left: float) -> list[
     )
     if left > 0:
         # the note names those of the same ideas a disclosure would give: one list, read twice
-        ideas = [a for a in offsets if a not in given and opening.offer(a) is not Offer.NOT_POSSIBLE][:3]
+        ideas = [(a, o) for a, o in offers if a not in given and o is not Offer.NOT_POSSIBLE][:3]
         advice = "consider " + (
-            ", ".join(map(pair.acc_label, ideas)) if ideas else "job coaching or job carving"
+            ", ".join(pair.acc_label(a) for a, _ in ideas) if ideas else "job coaching or job carving"
         )
-        asked = [pair.acc_label(a) for a in ideas if available(opening.offer(a), True)]
+        asked = [pair.acc_label(a) for a, o in ideas if available(o, True)]
         if asked:
             advice += f" ({', '.join(asked)} available on request if the client chooses to disclose)"
     else:
