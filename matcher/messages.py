@@ -168,9 +168,9 @@ COMMUTE_WHY_NOT = {
 CATALOGUE = {"positive": POSITIVE, "concern": CONCERN, "hint": HINT, "exclusion": EXCLUSION}
 
 
-def render(kind: str, code: str, values: dict[str, object]) -> str:
-    """The text of reason ``code`` of ``kind`` filled from ``values``."""
-    return CATALOGUE[kind][code].format(**values)
+def render(kind: str, code: str, values: Mapping[str, object]) -> str:
+    """The text of reason ``code`` of ``kind`` filled from ``values`` (read, never changed)."""
+    return CATALOGUE[kind][code].format_map(values)
 
 
 def feasible_if(code: str, values: Mapping[str, object]) -> str:

@@ -875,18 +875,21 @@ class Matcher:
         rank: int,
         details: Details | None = None,
         index: OpeningIndex | None = None,
+        factors: Sequence[float] | None = None,
     ) -> Suggestion:
-        """Pair (c, j) as a suggestion; its displayed numbers are row ``at`` of ``rows``."""
+        """Pair (c, j) as a suggestion; its displayed numbers are row ``at`` of ``rows``.
+
+        ``factors``: the pair's factor values, when the caller gathered them for many pairs.
+        """
         index = self.index if index is None else index
+        values = scored.scores.pair_factors(c, j).tolist() if factors is None else factors
         return Suggestion(
             client_id=scored.clients.clients[c].id,
             opening_id=index.ids[j],
             rank=rank,
             score=float(rows["score"][at]),
             contributions={f: float(rows[col][at]) for f, col in zip(FACTORS, CONTRIB_COLUMNS, strict=True)},
-            factors={
-                f: round(float(v), 4) for f, v in zip(FACTORS, scored.scores.pair_factors(c, j), strict=True)
-            },
+            factors={f: round(v, 4) for f, v in zip(FACTORS, values, strict=True)},
             reasons=tuple(explain.suggestion_reasons(self._pair(scored, c, j, details, index))),
         )
 
@@ -911,11 +914,12 @@ class Matcher:
         details = (
             explain.pair_details(scored.clients, index, self.config, [c] * len(top), top) if len(top) else []
         )
+        factors = scored.scores.factors[:, np.full(len(top), c), top].T.tolist()  # one look-up for k pairs
         return Shortlist(
             client_id=scored.clients.clients[c].id,
             suggestions=tuple(
-                self._suggestion(scored, c, int(j), rows, start + r, rank=r + 1, details=d, index=index)
-                for r, (j, d) in enumerate(zip(top, details, strict=True))
+                self._suggestion(scored, c, j, rows, start + r, rank=r + 1, details=d, index=index, factors=f)
+                for r, (j, d, f) in enumerate(zip(top.tolist(), details, factors, strict=True))
             ),
             exclusions=(),
             exclusion_counts=counts,

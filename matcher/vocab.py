@@ -71,7 +71,8 @@ class TermIndex:
         Each phrase resolves to its best alias scoring at least ``score_cutoff``
         (``fuzz.WRatio``, 0–100); phrases with no such alias are dropped.
         """
-        new = [p for p in dict.fromkeys(phrases) if p not in self._memo]
+        memo = self._memo
+        new = [p for p in dict.fromkeys(phrases) if p not in memo]
         if new:
             scores = process.cdist(
                 new, self._processed, scorer=fuzz.WRatio, processor=utils.default_process, dtype=np.float32
@@ -83,11 +84,20 @@ class TermIndex:
                         scores[row, i] = 0.0
                 best = int(np.argmax(scores[row]))  # first best alias: deterministic
                 self._memo[phrase] = (best, float(scores[row, best]))
+        # each phrase's match is made once too (explanations resolve the same phrases per suggestion)
+        matches: dict[str, Match] | None = getattr(self, "_matches", None)  # absent in indexes pickled before
+        if matches is None:
+            matches = {}
+            self._matches = matches
         out: list[Match] = []
         for phrase in phrases:
-            best, score = self._memo[phrase]
-            if score >= score_cutoff:
-                out.append(Match(phrase, self.codes[self._owners[best]], self.phrases[best], score))
+            found = matches.get(phrase)
+            if found is None:
+                best, score = memo[phrase]
+                found = Match(phrase, self.codes[self._owners[best]], self.phrases[best], score)
+                matches[phrase] = found
+            if found.score >= score_cutoff:
+                out.append(found)
         return out
 
     def find_in_text(self, text: str) -> list[Match]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -15,7 +15,7 @@ from matcher.constraints import unknown_codes_at
 from matcher.features import ClientBatch, OpeningIndex
 from matcher.messages import render
 from matcher.scoring import cognitive_gaps, preference_parts
-from matcher.types import Client, Opening, Reason, available
+from matcher.types import Client, Opening, Reason
 from matcher.vocab import Vocabulary
 
 
@@ -27,6 +27,18 @@ class Details:
     gaps: np.ndarray  # (D,) before offsets
     left: np.ndarray  # (D,) after offsets
     unknown: int  # ``Unknown`` bits: the hard constraints the opening leaves undecided for the client
+    shared: Shared = field(default_factory=lambda: Shared())  # the same object for a client's pairs of a pass
+
+
+@dataclass(slots=True)
+class Shared:
+    """What the texts of one client's pairs of a pass have in common, filled by the first pair needing it.
+
+    ``values``: by name (``explain.suggestions``), what depends only on the client, the index,
+    the vocabulary and the configuration; the pairs of one :func:`pair_details` call share them.
+    """
+
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 def pair_details(
@@ -41,11 +53,11 @@ def pair_details(
     parts = preference_parts(clients, index, config.scoring, ci, ji)
     gaps, left = cognitive_gaps(clients, index, config.scoring, ci, ji)
     unknown = unknown_codes_at(clients, index, ci, ji).tolist()
+    columns = [(name, v.tolist(), a.tolist()) for name, (v, a) in parts.items()]
+    shared = {c: Shared() for c in dict.fromkeys(ci.tolist())}
     return [
-        Details(
-            {name: (float(v[p]), bool(a[p])) for name, (v, a) in parts.items()}, gaps[p], left[p], unknown[p]
-        )
-        for p in range(len(ci))
+        Details({name: (v[p], a[p]) for name, v, a in columns}, gaps[p], left[p], unknown[p], shared[c])
+        for p, c in enumerate(ci.tolist())
     ]
 
 
@@ -86,11 +98,8 @@ class Pair:
     def acc_label(self, code: str) -> str:
         return self.vocab.accommodations[code].lower()
 
-    def available_to_client(self, code: str) -> bool:
-        return available(self.opening.offer(code), self.client.discloses)
-
 
 def reason(kind: str, code: str, factor: str | None, evidence: dict[str, Any], **display: Any) -> Reason:
     """A reason whose text is template ``code`` filled from its evidence and display values."""
-    text = render(kind, code, {**evidence, **display})
+    text = render(kind, code, {**evidence, **display} if display else evidence)
     return Reason(code, kind, text, factor, evidence)  # type: ignore[arg-type]

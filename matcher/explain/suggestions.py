@@ -9,7 +9,9 @@ constraint the opening leaves undecided is a concern asking the question
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -48,11 +50,8 @@ def unknown_reasons(pair: Pair) -> list[Reason]:
         bits = pair.details.unknown
     else:
         bits = int(unknown_codes_at(pair.clients, pair.index, np.array([pair.c]), np.array([pair.j]))[0])
-    out = []
-    for rule in UNDECIDABLE:
-        if bits & rule.unknown_code and rule.ask is not None:
-            out.append(_question(rule.unknown_code, _FACTOR.get(rule.unknown_code), rule.ask(pair)))
-    if np.isnan(pair.index.wage[pair.j]) and not bits & Unknown.WAGE_NOT_STATED:
+    out = [_question(code, factor, ask(pair)) for bit, code, factor, ask in _ASKED if bits & bit]
+    if math.isnan(pair.index.wage[pair.j]) and not bits & _WAGE_BIT:
         out.append(_question(Unknown.WAGE_NOT_STATED, "wage", ask_wage(pair)))
     return out
 
@@ -65,6 +64,13 @@ _FACTOR = {
     Unknown.WAGE_NOT_STATED: "wage",
     Unknown.ACCOMMODATION_NOT_STATED: "accommodation",
 }
+# The undecidable rules that ask, in table order: (bit, code, factor, ask), read once, not per suggestion.
+_ASKED = tuple(
+    (int(r.unknown_code), r.unknown_code, _FACTOR.get(r.unknown_code), r.ask)
+    for r in UNDECIDABLE
+    if r.ask is not None
+)
+_WAGE_BIT = int(Unknown.WAGE_NOT_STATED)
 
 
 def _question(code: Unknown, factor: str | None, asked: WhyNot) -> Reason:
@@ -121,10 +127,30 @@ def _bridge_text(found: Bridge, vocab: Vocabulary) -> tuple[dict[str, Any], dict
     return ev, {"bridge": f'{area} ("{found.job_phrase}" in the job)'}
 
 
+_T = TypeVar("_T")
+
+
+def _shared(pair: Pair, name: str, make: Callable[[], _T]) -> _T:
+    """``make()``, once for all the pairs sharing ``pair``'s client in a pass (``pair.Shared``)."""
+    values = pair.detail.shared.values
+    if name not in values:
+        values[name] = make()
+    return values[name]  # type: ignore[no-any-return]
+
+
+def _client_skills(pair: Pair) -> tuple[set[str], set[str], list[tuple[str, str]]]:
+    """The client's own and inferred skill terms, and its past titles' work areas: (area, title)."""
+    client, vocab, config = pair.client, pair.vocab, pair.config
+    own = {skill_term(p, vocab, config) for p in client.strengths}
+    inferred = {skill_term(p, vocab, config) for p in client.inferred_strengths}
+    cut = config.scoring.phrase_cutoff
+    past = [(m.code, m.phrase) for m in vocab.work_areas.resolve(client.past_titles, score_cutoff=cut)]
+    return own, inferred, past
+
+
 def _strengths(pair: Pair) -> list[Reason]:
-    client, opening, out = pair.client, pair.opening, []
-    own = {skill_term(p, pair.vocab, pair.config) for p in client.strengths}
-    inferred = {skill_term(p, pair.vocab, pair.config) for p in client.inferred_strengths}
+    opening, out = pair.opening, []
+    own, inferred, past_areas = _shared(pair, "skills", lambda: _client_skills(pair))
     matched: dict[str, None] = {}
     missing: dict[str, None] = {}
     for phrase in (*opening.required_skills, *opening.preferred_skills):
@@ -148,12 +174,9 @@ def _strengths(pair: Pair) -> list[Reason]:
     if not (opening.required_skills or opening.preferred_skills):
         out.append(_r("concern", "SKILLS_UNKNOWN", "strengths", {}))
     in_job = pair.index.area_phrase[pair.j]
-    cut = pair.config.scoring.phrase_cutoff
-    past = [
-        m for m in pair.vocab.work_areas.resolve(client.past_titles, score_cutoff=cut) if m.code in in_job
-    ]
-    if past:
-        out.append(_r("positive", "PAST_EXPERIENCE", "strengths", {"past_title": past[0].phrase}))
+    past = next((phrase for code, phrase in past_areas if code in in_job), None)
+    if past is not None:
+        out.append(_r("positive", "PAST_EXPERIENCE", "strengths", {"past_title": past}))
     return out
 
 
@@ -165,15 +188,13 @@ def _skill_label(term: str, vocab: Vocabulary) -> str:
 
 def _cognitive(pair: Pair) -> list[Reason]:
     vocab, out = pair.vocab, []
-    gaps, lefts = pair.detail.gaps, pair.detail.left
+    gaps, lefts = pair.detail.gaps.tolist(), pair.detail.left.tolist()
+    demands = pair.index.demands[pair.j].tolist()
     for d, dim in enumerate(vocab.dimensions):
-        gap, left = float(gaps[d]), float(lefts[d])
-        if gap > 0:
-            out += _gap_reasons(pair, dim, d, gap, left)
+        if gaps[d] > 0:
+            out += _gap_reasons(pair, dim, demands[d], gaps[d], lefts[d])
     unknown = [
-        vocab.dimension_labels[d].lower()
-        for k, d in enumerate(vocab.dimensions)
-        if np.isnan(pair.index.demands[pair.j, k])
+        vocab.dimension_labels[d].lower() for k, d in enumerate(vocab.dimensions) if math.isnan(demands[k])
     ]
     if unknown:
         ev = {"dimensions": unknown}
@@ -183,12 +204,13 @@ def _cognitive(pair: Pair) -> list[Reason]:
     return out
 
 
-def _gap_reasons(pair: Pair, dim: str, d: int, gap: float, left: float) -> list[Reason]:
+def _gap_reasons(pair: Pair, dim: str, demand_level: float, gap: float, left: float) -> list[Reason]:
     """A concern naming the gap and what offsets it, and a support-plan hint."""
     vocab, client, opening = pair.vocab, pair.client, pair.opening
-    demand, capacity = int(pair.index.demands[pair.j, d]), int(client.capacity[dim])
-    offsets = [a for a, dims in vocab.accommodation_offsets.items() if dim in dims]
-    given = [a for a in offsets if pair.available_to_client(a)]
+    demand, capacity = int(demand_level), int(client.capacity[dim])
+    offsets = _shared(pair, "offsets", lambda: _offsets(vocab))[dim]
+    offers = [(a, opening.offer(a)) for a in offsets]
+    given = [a for a, offer in offers if available(offer, client.discloses)]
     ev = {
         "dimension": dim,
         "demand": demand,
@@ -213,11 +235,11 @@ def _gap_reasons(pair: Pair, dim: str, d: int, gap: float, left: float) -> list[
     )
     if left > 0:
         # the note names those of the same ideas a disclosure would give: one list, read twice
-        ideas = [a for a in offsets if a not in given and opening.offer(a) is not Offer.NOT_POSSIBLE][:3]
+        ideas = [(a, o) for a, o in offers if a not in given and o is not Offer.NOT_POSSIBLE][:3]
         advice = "consider " + (
-            ", ".join(map(pair.acc_label, ideas)) if ideas else "job coaching or job carving"
+            ", ".join(pair.acc_label(a) for a, _ in ideas) if ideas else "job coaching or job carving"
         )
-        asked = [pair.acc_label(a) for a in ideas if available(opening.offer(a), True)]
+        asked = [pair.acc_label(a) for a, o in ideas if available(o, True)]
         if asked:
             advice += f" ({', '.join(asked)} available on request if the client chooses to disclose)"
     else:
@@ -226,6 +248,12 @@ def _gap_reasons(pair: Pair, dim: str, d: int, gap: float, left: float) -> list[
         "hint", "SUPPORT_HINT", "cognitive", {"dimension": dim}, label_lower=label.lower(), advice=advice
     )
     return [concern, hint]
+
+
+def _offsets(vocab: Vocabulary) -> dict[str, list[str]]:
+    """Per dimension, the accommodations that offset a gap in it, in vocabulary order."""
+    offsets = vocab.accommodation_offsets
+    return {dim: [a for a, dims in offsets.items() if dim in dims] for dim in vocab.dimensions}
 
 
 def _demand_origin(pair: Pair, dim: str) -> str:
@@ -329,8 +357,7 @@ def _schedule_and_pay(pair: Pair) -> list[Reason]:
     out += _wage(pair)
     monthly = float(pair.index.monthly[pair.j])
     ev = {"monthly": round(monthly, 2)}
-    stale = figures_note(b, pair.index.as_of)  # said in every benefits reason: the figures are dated
-    note = {"figures_note": f" ({stale})" if stale else ""}
+    note = _shared(pair, "figures_note", lambda: _figures_note(pair))
     if client.receives_ssdi and monthly > b.sga_monthly:
         year = b.effective_from[:4]
         out.append(
@@ -376,6 +403,12 @@ def _schedule_and_pay(pair: Pair) -> list[Reason]:
     elif o.fair_chance:
         out.append(_r("positive", "FAIR_CHANCE", None, {}))
     return out
+
+
+def _figures_note(pair: Pair) -> dict[str, str]:
+    """Said in every benefits reason: the figures are dated."""
+    stale = figures_note(pair.config.benefits, pair.index.as_of)
+    return {"figures_note": f" ({stale})" if stale else ""}
 
 
 def _within(low: float, high: float) -> str:
