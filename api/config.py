@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     audit_key: SecretStr | None = None
     audit_key_file: Path | None = None
     max_import_bytes: int = 5_000_000
+    # Rows of one uploaded file in the project's own CSV format (job-board files have none).
+    max_import_rows: int = Field(default=100_000, ge=1)
     # Days an imported job-board posting that states no expiry date stays open after it was
     # posted (after its first import when it states no posting date either).
     import_ttl_days: int = Field(default=30, ge=1, le=3650)

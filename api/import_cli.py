@@ -1,9 +1,9 @@
 """``placement-api import-openings FILE --as USERNAME``: import a CSV of openings as a liaison.
 
 The same import as ``POST /api/v1/openings/import`` (a job-board export or the project's own
-format), for files an operator has on the server: no upload size limit applies (the project's
-own format keeps its 5,000-row limit). Prints rows read, created, updated, unchanged, closed,
-rejected rows by reason and warnings by kind; ``--json`` prints the whole report.
+format), for files an operator has on the server: no upload limit applies, of bytes or of rows.
+Prints rows read, created, updated, unchanged, closed, rejected rows by reason and warnings by
+kind; ``--json`` prints the whole report.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ def run(args: argparse.Namespace, session: Session, *, today: dt.date, ttl_days:
             dry_run=args.dry_run,
             full_feed=args.full_feed,
             progress=bar,
+            max_rows=None,  # a file on the server: no upload limit of any kind
         )
     except importer.ImportRefused as refused:
         raise SystemExit(f"import-openings: {refused.detail}") from None

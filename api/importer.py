@@ -49,7 +49,6 @@ LISTS = (
 FLAGS = ("remote", "background_check", "fair_chance", "skills_inferred")
 NUMBERS = ("hours_per_week", "hourly_wage", "positions")
 COLUMNS = {"employer_id", "lat", "lon", "demands", "riasec", *TEXT, *LISTS, *FLAGS, *NUMBERS}
-MAX_ROWS = 5000
 # The first bytes of .xlsx/.ods (zip) and .xls (OLE) files: a workbook sent instead of its CSV.
 WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0", ""}
@@ -62,8 +61,14 @@ class RowError(Exception):
         self.field, self.message = field, message
 
 
-def read_rows(text: str) -> tuple[list[tuple[int, dict[str | None, Any]]], list[ImportRowError]]:
-    """Rows with their spreadsheet row number, or header errors (then no rows)."""
+def read_rows(
+    text: str, max_rows: int | None = None
+) -> tuple[list[tuple[int, dict[str | None, Any]]], list[ImportRowError]]:
+    """Rows with their spreadsheet row number, or header errors (then no rows).
+
+    ``max_rows``: an upload's limit (``Settings.max_import_rows``); None for a file an operator
+    imports on the server (``placement-api import-openings``).
+    """
     # Excel saves semicolon- or tab-separated files in many locales: the delimiter is found.
     reader = csv.DictReader(io.StringIO(text), delimiter=sniff_delimiter(text))
     header = [h.strip() for h in reader.fieldnames or []]
@@ -73,8 +78,8 @@ def read_rows(text: str) -> tuple[list[tuple[int, dict[str | None, Any]]], list[
         return [], errors
     reader.fieldnames = header
     rows = [(n, row) for n, row in enumerate(reader, start=2)]
-    if len(rows) > MAX_ROWS:
-        return [], [ImportRowError(row=1, field="(file)", message=f"more than {MAX_ROWS} rows")]
+    if max_rows is not None and len(rows) > max_rows:
+        return [], [ImportRowError(row=1, field="(file)", message=f"more than {max_rows} rows")]
     return rows, []
 
 
@@ -264,8 +269,8 @@ class _Checked:
     index: dedupe.DuplicateIndex
 
 
-def _check(session: Session, *, user: User, text: str, today: dt.date) -> _Checked:
-    rows, errors = read_rows(text)
+def _check(session: Session, *, user: User, text: str, today: dt.date, max_rows: int | None) -> _Checked:
+    rows, errors = read_rows(text, max_rows)
     valid, row_errors = _validate(session, rows, user=user, today=today)
     cache = dedupe.index_cache(session)
     version, index = cache.checkout(session) if valid else (0, dedupe.DuplicateIndex())
@@ -297,10 +302,12 @@ class Preview:
         return not any(e.row == 1 for e in self.errors)
 
 
-def preview_openings(session: Session, *, user: User, text: str, today: dt.date) -> Preview:
+def preview_openings(
+    session: Session, *, user: User, text: str, today: dt.date, max_rows: int | None = None
+) -> Preview:
     """The errors, near-duplicates and storable rows of a file, as :func:`import_openings` would
     find them now; nothing is stored (raises ``csv.Error`` on a malformed file)."""
-    checked = _check(session, user=user, text=text, today=today)
+    checked = _check(session, user=user, text=text, today=today, max_rows=max_rows)
     return Preview(
         n_rows=checked.rows,
         errors=checked.errors,
@@ -309,7 +316,9 @@ def preview_openings(session: Session, *, user: User, text: str, today: dt.date)
     )
 
 
-def import_openings(session: Session, *, user: User, text: str, atomic: bool, today: dt.date) -> ImportReport:
+def import_openings(
+    session: Session, *, user: User, text: str, atomic: bool, today: dt.date, max_rows: int | None = None
+) -> ImportReport:
     """Validate and store rows; with ``atomic`` store nothing unless every row is valid.
 
     Rows are validated one by one, checked against the open openings and the earlier
@@ -317,7 +326,7 @@ def import_openings(session: Session, *, user: User, text: str, atomic: bool, to
     the openings do not change), then stored with one batched INSERT; the route
     appends their audit events in one batch.
     """
-    checked = _check(session, user=user, text=text, today=today)
+    checked = _check(session, user=user, text=text, today=today, max_rows=max_rows)
     kept = checked.kept
     # Header errors store nothing; row errors store nothing only when atomic.
     committed = not checked.errors or (not atomic and checked.rows > 0)
@@ -358,23 +367,29 @@ def read_upload(data: bytes, *, max_bytes: int) -> str:
     return decode_text(data)[0]
 
 
-def preview(session: Session, *, user: User, text: str, today: dt.date) -> Preview:
+def preview(
+    session: Session, *, user: User, text: str, today: dt.date, max_rows: int | None = None
+) -> Preview:
     """:func:`preview_openings` with a malformed file refused as :class:`ImportRefused` (400)."""
     with cyclic_gc_paused():
         try:
-            return preview_openings(session, user=user, text=text, today=today)
+            return preview_openings(session, user=user, text=text, today=today, max_rows=max_rows)
         except csv.Error as exc:
             raise ImportRefused(400, f"Malformed CSV: {exc}") from None
 
 
-def run_import(session: Session, *, user: User, text: str, atomic: bool, today: dt.date) -> ImportReport:
+def run_import(
+    session: Session, *, user: User, text: str, atomic: bool, today: dt.date, max_rows: int | None = None
+) -> ImportReport:
     """Import a file and commit it with its audit events, or roll back when nothing is stored.
 
     The one import path of the JSON route and the page; a malformed file is :class:`ImportRefused`.
     """
     with cyclic_gc_paused():
         try:
-            report = import_openings(session, user=user, text=text, atomic=atomic, today=today)
+            report = import_openings(
+                session, user=user, text=text, atomic=atomic, today=today, max_rows=max_rows
+            )
         except csv.Error as exc:
             raise ImportRefused(400, f"Malformed CSV: {exc}") from None
         if not report.committed:
@@ -412,9 +427,11 @@ def run_file_import(
     dry_run: bool = False,
     full_feed: bool = False,
     progress: Progress = quiet,
+    max_rows: int | None = None,
 ) -> ImportReport:
     """The one entry of the route, the page and the CLI: a job-board file (profile named or found
-    from its header, :mod:`api.board_import`) or a file in the project's own format (strict)."""
+    from its header, :mod:`api.board_import`) or a file in the project's own format (strict, at
+    most ``max_rows`` rows; None: no limit)."""
     board = board_import.choose_profile(text, profile)
     if board is not None:
         with cyclic_gc_paused():
@@ -441,8 +458,8 @@ def run_file_import(
     if full_feed:
         raise ImportRefused(400, "full_feed needs a job-board file (profile linkedin or jobspy)")
     if not dry_run:
-        return run_import(session, user=user, text=text, atomic=atomic, today=today)
-    checked = preview(session, user=user, text=text, today=today)
+        return run_import(session, user=user, text=text, atomic=atomic, today=today, max_rows=max_rows)
+    checked = preview(session, user=user, text=text, today=today, max_rows=max_rows)
     session.rollback()
     return ImportReport(
         committed=False,

@@ -43,7 +43,7 @@ from matcher.records import client_to_record, load_clients, load_openings, openi
 _log = logging.getLogger(__name__)
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-IMPORT_BATCH = 5000  # rows per CSV import (api.importer.MAX_ROWS)
+IMPORT_BATCH = 5000  # rows per CSV import (within the upload limits: 5 MB)
 SPECIALIST, LIAISON = "bench-specialist", "bench-liaison"
 
 

@@ -225,11 +225,13 @@ def import_openings(
     """Bulk CSV import: valid rows are stored and bad ones reported by row, field and message.
 
     The project's own format is strict: an unknown column refuses the file, at most
-    5,000 rows; every unreadable cell of a row is reported, then the first other problem the
-    engine finds in it, and near-duplicates of open openings (or of earlier rows) are
-    reported in ``duplicates`` and not stored. A job-board export (LinkedIn, JobSpy) ignores
-    columns it does not read, upserts by the posting's id (``created``, ``updated``,
-    ``n_unchanged``), creates missing employers and reports ``warnings`` by kind.
+    ``PLACEMENT_MAX_IMPORT_ROWS`` rows (100,000 by default; the upload is also at most
+    ``PLACEMENT_MAX_IMPORT_BYTES``, 5 MB by default); every unreadable cell of a row is
+    reported, then the first other problem the engine finds in it, and near-duplicates of open
+    openings (or of earlier rows) are reported in ``duplicates`` and not stored. A job-board
+    export (LinkedIn, JobSpy) ignores columns it does not read, upserts by the posting's id
+    (``created``, ``updated``, ``n_unchanged``), creates missing employers and reports
+    ``warnings`` by kind.
     With ``atomic=true`` nothing is stored unless every row is valid.
     """
     try:
@@ -246,6 +248,7 @@ def import_openings(
             ttl_days=settings.import_ttl_days,
             dry_run=dry_run,
             full_feed=full_feed,
+            max_rows=settings.max_import_rows,
         )
     except importer.ImportRefused as refused:
         raise HTTPException(status_code=refused.status, detail=refused.detail) from None

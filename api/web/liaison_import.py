@@ -178,6 +178,7 @@ async def store_import(
             today=settings.today(),
             ttl_days=settings.import_ttl_days,
             full_feed=options.full_feed,
+            max_rows=settings.max_import_rows,
         )
     except importer.ImportRefused as refused:  # it was read once: only if the limit changed since
         return _upload_form(request, user, errors={"file": _plain(refused, settings)}, status_code=422)
@@ -222,6 +223,7 @@ def _board_preview(
         ttl_days=settings.import_ttl_days,
         dry_run=True,
         full_feed=options.full_feed,
+        max_rows=settings.max_import_rows,
     )
     storable = bool(report.created or report.updated or report.closed)
     problems: dict[int, list[ImportRowError]] = {}

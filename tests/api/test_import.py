@@ -198,3 +198,24 @@ def test_too_large_upload_is_413(api: Api, world: World, monkeypatch) -> None:  
     response = upload(api, h, csv_text(good_row(employer, "Barista"), good_row(employer, "Baker")))
     assert response.status_code == 413 and response.json() == {"detail": "File too large"}
     assert count(api, h, employer) == 0
+
+
+def test_an_upload_over_the_row_limit_is_refused_whole(api: Api, world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    h = world.headers["liaison1"]
+    employer = api.create_employer(h)["id"]
+    monkeypatch.setattr(api.app.state.settings, "max_import_rows", 1)
+    response = upload(api, h, csv_text(good_row(employer, "Barista"), good_row(employer, "Baker")))
+    assert response.status_code == 200
+    assert [(e["row"], e["field"], e["message"]) for e in response.json()["errors"]] == [
+        (1, "(file)", "more than 1 rows")
+    ]
+    assert count(api, h, employer) == 0
+    monkeypatch.setattr(api.app.state.settings, "max_import_rows", 2)
+    assert (
+        len(
+            upload(api, h, csv_text(good_row(employer, "Barista"), good_row(employer, "Baker"))).json()[
+                "created"
+            ]
+        )
+        == 2
+    )

@@ -53,3 +53,22 @@ def test_only_an_active_liaison_may_import(api: Api, tmp_path: Path) -> None:
     liaison = api.add_user(Role.LIAISON)
     with pytest.raises(SystemExit, match="No such file"):
         main(["import-openings", str(tmp_path / "missing.csv"), "--as", liaison.username])
+
+
+def test_a_file_on_the_server_has_no_row_limit(
+    api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.api.test_import import HEADER, good_row
+
+    liaison = api.add_user(Role.LIAISON)
+    employer = api.create_employer(api.headers(liaison))["id"]
+    monkeypatch.setenv("PLACEMENT_MAX_IMPORT_ROWS", "2")  # an upload's limit: not the CLI's
+    get_settings.cache_clear()
+    path = tmp_path / "openings.csv"
+    rows = [
+        good_row(employer, title, lat=41.80 + 0.02 * k)
+        for k, title in enumerate(("Barista", "Baker", "Porter"))
+    ]
+    path.write_text("\n".join([HEADER, *rows]) + "\n")
+    assert main(["import-openings", str(path), "--as", liaison.username]) == 0
+    assert "3 rows read; created 3" in capsys.readouterr().out
