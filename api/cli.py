@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -209,17 +210,14 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve with uvicorn; outside demo mode, refuse a database with demo users (clear message)."""
     import uvicorn
 
-    if args.demo:
-        from api.main import create_app
-
-        demo_app = create_app(settings.model_copy(update={"demo_mode": True}))
-        uvicorn.run(demo_app, host=args.host, port=args.port, **_uvicorn_logging(settings))
-        return 0
-    with _session(settings) as session:
-        try:
-            security.refuse_demo_users(session)
-        except security.DemoUsersPresent as exc:
-            raise SystemExit(f"placement-api serve: {exc}") from None
+    if args.demo:  # every worker process reads its settings from the environment
+        os.environ["PLACEMENT_DEMO_MODE"] = "true"
+    else:
+        with _session(settings) as session:
+            try:
+                security.refuse_demo_users(session)
+            except security.DemoUsersPresent as exc:
+                raise SystemExit(f"placement-api serve: {exc}") from None
     uvicorn.run(
         "api.main:app",
         host=args.host,

@@ -163,8 +163,12 @@ def test_make_run_on_a_fresh_checkout_prints_logins_that_work(tmp_path: Path) ->
     assert plain.returncode != 0 and "refusing to serve outside demo mode" in plain.stderr
     port = _free_port()
     command = [python, "-m", "api.cli", "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(
-        command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    server = subprocess.Popen(  # with two worker processes, as an operator may set it
+        command,
+        cwd=tmp_path,
+        env=env | {"PLACEMENT_WORKERS": "2"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         url = f"http://127.0.0.1:{port}"
@@ -178,7 +182,8 @@ def test_make_run_on_a_fresh_checkout_prints_logins_that_work(tmp_path: Path) ->
         assert httpx.post(f"{url}/api/v1/login/access-token", data=data, timeout=30).status_code == 200
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        _, log = server.communicate(timeout=60)
+    assert "Started parent process" in log.decode()  # uvicorn's supervisor: the workers asked for
     assert stat.S_IMODE((tmp_path / "var" / "jwt_secret").stat().st_mode) == 0o600
 
 
