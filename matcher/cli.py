@@ -22,6 +22,7 @@ from matcher.benefits import dated
 from matcher.config import FACTORS, MatcherConfig
 from matcher.csvout import frame_to_csv
 from matcher.errors import MatcherError
+from matcher.fit_bands import BAND_WORDS, fit_band
 from matcher.occupations import OccupationStore, enrich_clients
 from matcher.pipeline import Matcher
 from matcher.progress import bar, stages
@@ -93,7 +94,8 @@ def _matcher(args: argparse.Namespace, inputs: _Inputs) -> Matcher:
 
 
 def _print_suggestion(s: Suggestion, opening: Opening) -> None:
-    _out(f"  {s.rank:>2}. {s.score:6.2f}  {opening.title} - {opening.employer}  [{s.opening_id}]")
+    band = BAND_WORDS[fit_band(s.score)].lower()
+    _out(f"  {s.rank:>2}. {s.score:6.2f} ({band})  {opening.title} - {opening.employer}  [{s.opening_id}]")
     parts = ", ".join(f"{f} {s.contributions[f]:.2f}" for f in FACTORS)
     _out(f"      points: {parts}")
     for r in s.positives:
@@ -198,7 +200,10 @@ def cmd_shortlist(args: argparse.Namespace) -> int:
     client, openings, matcher = _one_client(args)
     sl = matcher.recommend([client], k=args.k, explain_exclusions=not args.no_exclusions)[0]
     if args.json:
-        _out(json.dumps(shortlist_to_dict(sl), indent=2, sort_keys=False))
+        payload = shortlist_to_dict(sl)
+        for item in payload["suggestions"]:  # the score in words beside it, as the API gives it
+            item["band"] = fit_band(float(item["score"]))
+        _out(json.dumps(payload, indent=2, sort_keys=False))
     else:
         _print_shortlist(sl, client, {o.id: o for o in openings})
     return 0
@@ -209,10 +214,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
     client, _, matcher = _one_client(args)
     result = matcher.explain(client, args.opening)
     payload: dict[str, Any]
-    if isinstance(result, Suggestion):
-        payload = {"suggested": True, **suggestion_to_dict(result)}
+    if isinstance(result, Suggestion):  # feasible; rank 0: held back by the cap per employer
+        body = suggestion_to_dict(result)
+        payload = {"suggested": result.rank > 0, "feasible": True, **body, "band": fit_band(result.score)}
     else:
-        payload = {"suggested": False, **exclusion_to_dict(result)}
+        payload = {"suggested": False, "feasible": False, **exclusion_to_dict(result)}
     _out(json.dumps(payload, indent=2))
     return 0
 

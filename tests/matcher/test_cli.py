@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from matcher import FACTORS, Matcher
 from matcher.cli import main
 from matcher.demo import DEMO_AS_OF, demo_clients_and_openings
+from matcher.fit_bands import fit_band
 from tests.matcher.worlds import client_record, opening_record
 
 
@@ -28,6 +30,7 @@ def test_shortlist_json_has_k_suggestions(demo_client_with_five: str, capsys) ->
     assert len(payload["suggestions"]) == 5
     assert [s["rank"] for s in payload["suggestions"]] == [1, 2, 3, 4, 5]
     for s in payload["suggestions"]:
+        assert s["band"] == fit_band(s["score"])  # the score in words beside it
         assert set(s["contributions"]) == set(FACTORS)
         assert round(sum(s["contributions"].values()) * 100) == round(s["score"] * 100)
         assert s["positives"] or s["concerns"]
@@ -40,6 +43,8 @@ def test_demo_prints_shortlists_and_an_exclusion_summary(capsys) -> None:
     out = capsys.readouterr().out
     assert out.count("\nClient C-") == 2
     assert "points: preference" in out
+    ranked = re.findall(r"^ +\d+\. +([\d.]+) \((strong|good|possible) fit\)", out, flags=re.M)
+    assert ranked and all(band == fit_band(float(score)) for score, band in ranked)
     assert "Summary over all 60 clients (30000 client-opening pairs):" in out
     assert "exclusions by reason" in out and "COMMUTE_TOO_LONG" in out
 
