@@ -45,7 +45,7 @@ import psutil
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from api import migrate, security, store
+from api import migrate, security
 from api.audit import AuditEvent, verify_chain
 from api.config import Settings
 from api.db import make_engine, make_session_factory
@@ -169,7 +169,7 @@ def _prepare(url: str) -> None:
     migrate.upgrade(engine)
     with make_session_factory(engine)() as session:
         user = UserCreate(username=USERNAME, password=PASSWORD, role=Role.LIAISON)
-        store.users.create_user(session, user_create=user)
+        security.create_user(session, user_create=user)
         session.commit()
     engine.dispose()
 
