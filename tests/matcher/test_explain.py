@@ -127,7 +127,7 @@ def _apply_fix(code: str, fix: str, c: dict[str, Any], o: dict[str, Any], blocke
     out = []
     if m := re.search(r"with a (\d+)-minute limit", fix):
         out.append(({**c, "max_commute_minutes": int(m.group(1))}, o, blocked))
-    if m := re.search(r"feasible by ([a-z ]+) \(about", fix):
+    if m := re.search(r"feasible if the client could travel by ([a-z ]+) \(about", fix):
         mode = {label: code for code, label in load_vocabulary().modes.items()}[m.group(1)]
         out.append(({**c, "modes": [*c["modes"], mode]}, o, blocked))
     if m := re.search(r"client were available (.+)$", fix):
