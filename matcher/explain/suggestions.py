@@ -199,7 +199,10 @@ def _cognitive(pair: Pair) -> list[Reason]:
     if unknown:
         ev = {"dimensions": unknown}
         out.append(_r("concern", "DEMANDS_UNKNOWN", "cognitive", ev, dimensions_text=", ".join(unknown)))
-    if not any(r.code == "COGNITIVE_GAP" for r in out):
+    # the positive line needs a comparison the score made: a known demand the client has a rating for
+    capacity = pair.clients.capacity[pair.c].tolist()
+    compared = any(not math.isnan(demands[k]) and not math.isnan(capacity[k]) for k in range(len(demands)))
+    if compared and not any(r.code == "COGNITIVE_GAP" for r in out):
         out.insert(0, _r("positive", "COGNITIVE_FIT", "cognitive", {}))
     return out
 
