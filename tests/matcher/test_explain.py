@@ -196,7 +196,7 @@ def test_positive_reasons_name_the_evidence() -> None:
     texts = {r.code: r.text for r in s.positives}
     assert texts["PREFERENCE_MATCH"] == (
         'Matches the client\'s interest "dish washing": '
-        'Dishwashing and kitchen support ("dishwasher" in the job)'
+        'Dishwashing and kitchen support ("Dishwasher" in the job)'
     )
     assert texts["PAST_EXPERIENCE"] == 'Has worked as "dishwasher" before'
     assert texts["ACCOMMODATION_MET"] == (
