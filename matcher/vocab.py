@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -148,6 +148,7 @@ def find_words(sequence: list[str], words: list[str]) -> int:
     return -1
 
 
+@lru_cache(maxsize=4096)  # the shown suggestions are explained again and again (pages, re-asks)
 def quote_in_text(text: str, alias: str) -> str:
     """The words of ``text`` that an alias matched, as ``text`` writes them ("Unload" for "unload").
 
