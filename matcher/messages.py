@@ -6,6 +6,7 @@ Codes are stable (APIs, audit records and reports key on them); texts are
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 from matcher.types import TimeWindow
@@ -145,7 +146,8 @@ AVOIDANCE_EVIDENCE = {
 # What would make an excluded opening feasible, when that one constraint alone blocks it.
 FEASIBLE_IF = {
     "COMMUTE_TOO_LONG": "feasible with a {limit}-minute limit",
-    "COMMUTE_OTHER_MODE": "feasible by {mode} (about {minutes:.0f} minutes)",
+    # a mode the client does not use: said as a change of the client's travel, as options' travel training is
+    "COMMUTE_OTHER_MODE": "feasible if the client could travel by {mode} (about {minutes:.0f} minutes)",
     "COMMUTE_EITHER": "{other_mode}, or {longer_limit}",
     "SCHEDULE_OUTSIDE_AVAILABILITY": "feasible if the client were available {shifts_text}",
     "HOURS_OUT_OF_RANGE": "feasible with an hours range that includes {hours:g} h/week",
@@ -160,7 +162,9 @@ FEASIBLE_IF = {
 
 # The parts of the commute why-not, assembled into EXCLUSION["COMMUTE_TOO_LONG"]'s {commute_text}.
 COMMUTE_WHY_NOT = {
-    "over_limit": "About {minutes:.0f} minutes by {mode} ({source}), over the client's {limit}-minute limit",
+    # {minutes} rounded up (``commute_over_limit``): 17.3 minutes over a 17-minute limit read "About 18"
+    "over_limit": "About {minutes} minutes by {mode} ({source}), over the client's {limit}-minute limit",
+    "far_over_limit": "Much farther than the client's {limit}-minute limit by {mode} ({source})",
     "unreachable": "Not reachable by {modes} at the shift's hours",
     "no_service": " (transit or paratransit does not run at the shift's start or end)",
 }
@@ -176,6 +180,25 @@ def render(kind: str, code: str, values: Mapping[str, object]) -> str:
 def feasible_if(code: str, values: Mapping[str, object]) -> str:
     """The ``feasible_if`` text ``code`` filled from ``values``."""
     return FEASIBLE_IF[code].format(**values)
+
+
+#: A commute over this many times the client's limit, or over ``FAR_MINUTES``, is told as "much farther"
+#: (an estimate of 71555 walking minutes says nothing a minute count can).
+FAR_TIMES_LIMIT = 4
+FAR_MINUTES = 600
+
+
+def commute_over_limit(minutes: float, mode: str, source: str, limit: int) -> tuple[str, str | None]:
+    """The why-not of a commute over the client's limit, and its ``feasible_if`` (None when far over).
+
+    The minutes are rounded up, so the number shown is over the limit too; the longer limit that
+    would do is rounded up to 5 minutes.
+    """
+    if minutes > FAR_TIMES_LIMIT * limit or minutes > FAR_MINUTES:
+        return COMMUTE_WHY_NOT["far_over_limit"].format(limit=limit, mode=mode, source=source), None
+    shown = math.ceil(minutes)
+    text = COMMUTE_WHY_NOT["over_limit"].format(minutes=shown, mode=mode, source=source, limit=limit)
+    return text, feasible_if("COMMUTE_TOO_LONG", {"limit": int(-(-minutes // 5) * 5)})
 
 
 def minutes_text(minutes: float) -> str:

@@ -60,12 +60,14 @@ def stems(text: str) -> list[str]:
 
 class Hit(NamedTuple):
     """Why an opening belongs to a topic: ``where`` (a field of :data:`FIELDS`, ``"occupation"``
-    or ``"industry_code"``) and the ``term`` found there (a keyword, an O*NET-SOC code or an
-    industry code)."""
+    or ``"industry_code"``) and the ``term`` found there (an O*NET-SOC code, an industry code,
+    or in a field the posting's own words that matched, "Unload" for the keyword "unloader");
+    ``keyword``: the topic's keyword that matched in a field ("" otherwise)."""
 
     topic: AvoidanceTopic
     where: str
     term: str
+    keyword: str = ""
 
 
 @dataclass(frozen=True)
@@ -195,8 +197,25 @@ def opening_hit(
     if industry is not None and industry in t.industries:
         return Hit(t, "industry_code", industry)
     fields = field_stems(opening)
-    found = _keyword_hit(fields, {f: set(ws) for f, ws in fields.items()}, topic, _compiled(topics))
-    return None if found is None else Hit(t, *found)
+    table = _compiled(topics)
+    found = _keyword_hit(fields, {f: set(ws) for f, ws in fields.items()}, topic, table)
+    if found is None:
+        return None
+    where, keyword = found
+    return Hit(t, where, _quote(getattr(opening, where), fields[where], keyword, topic, table), keyword)
+
+
+def _quote(text: str, words: list[str], keyword: str, topic: int, table: _Compiled) -> str:
+    """The words of ``text`` where ``keyword`` counts (as ``text`` writes them), else the keyword.
+
+    Read for the shown why-nots only: the scan over all openings never needs the position.
+    """
+    phrase = next(p for p, written, _ in table.phrases[topic] if written == keyword)
+    at = next((i for i in _starts(words, phrase) if _counts(words, i, table.exceptions[topic])), None)
+    spans = list(_WORD.finditer(text.lower()))
+    if at is None or len(text.lower()) != len(text) or len(spans) != len(words):  # positions would shift
+        return keyword
+    return text[spans[at].start() : spans[at + len(phrase) - 1].end()]
 
 
 def _keyword_topics(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -101,15 +101,19 @@ class TermIndex:
         return out
 
     def find_in_text(self, text: str) -> list[Match]:
-        """Terms whose alias words all occur in ``text`` (job titles, industries).
+        """Terms with an alias in ``text`` (job titles, industries) as consecutive whole words.
 
-        Word-level containment rather than fuzzy scoring, so that a short alias
-        such as "art" never matches inside "part-time".
+        Word-level matching rather than fuzzy scoring, so that a short alias such as
+        "art" never matches inside "part-time"; a multi-word alias matches only as its
+        words in sequence ("day care", not "Customer Care Associate - Day Shift").
         """
-        words = frozenset(tokens(text))
+        sequence = tokens(text)
+        words = frozenset(sequence)
         found: dict[str, Match] = {}
         for i, alias_words in enumerate(self._token_sets):
-            if alias_words and alias_words <= words:
+            if alias_words and alias_words <= words:  # cheap filter; the order is checked next
+                if len(alias_words) > 1 and find_words(sequence, tokens(self.phrases[i])) < 0:
+                    continue
                 code = self.codes[self._owners[i]]
                 found.setdefault(code, Match(text, code, self.phrases[i], 100.0))
         return list(found.values())
@@ -131,6 +135,31 @@ class TermIndex:
 MAX_ACRONYM = 2
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def find_words(sequence: list[str], words: list[str]) -> int:
+    """Where ``words`` first occur in ``sequence`` as consecutive tokens, or -1."""
+    n = len(words)
+    if n == 0:
+        return -1
+    for k in range(len(sequence) - n + 1):
+        if sequence[k : k + n] == words:
+            return k
+    return -1
+
+
+@lru_cache(maxsize=4096)  # the shown suggestions are explained again and again (pages, re-asks)
+def quote_in_text(text: str, alias: str) -> str:
+    """The words of ``text`` that an alias matched, as ``text`` writes them ("Unload" for "unload").
+
+    The alias's tokens are found as consecutive tokens of ``text`` (``find_in_text``'s rule);
+    the span from the first to the last is returned verbatim, or "" when the alias is not there.
+    """
+    spans = list(_WORD.finditer(text))  # positions in ``text`` itself, as ``tokens`` reads it
+    k = find_words([stem(m.group().lower()) for m in spans], tokens(alias))
+    if k < 0:
+        return ""
+    return text[spans[k].start() : spans[k + len(tokens(alias)) - 1].end()]
 
 
 def stem(word: str) -> str:

@@ -23,6 +23,7 @@ from matcher.messages import (
     DISCLOSING_OPENS_WORDS,
     PLACE_WORDS,
     availability_text,
+    commute_over_limit,
     feasible_if,
     money,
 )
@@ -66,9 +67,7 @@ def commute_too_long(pair: Pair) -> WhyNot:
     fix = None
     if np.isfinite(best):
         source = pair.commute.source_text(pair.c, pair.j) if best_mode in routed else commute.ESTIMATED
-        values = {"minutes": best, "mode": pair.mode_label(best_mode), "limit": limit, "source": source}
-        text = COMMUTE_WHY_NOT["over_limit"].format(**values)
-        fix = feasible_if("COMMUTE_TOO_LONG", {"limit": int(-(-best // 5) * 5)})
+        text, fix = commute_over_limit(float(best), pair.mode_label(best_mode), source, limit)
     else:
         text = COMMUTE_WHY_NOT["unreachable"].format(modes=", ".join(pair.mode_label(m) for m in c.modes))
     if any(not runs and t <= limit for m, (t, runs) in by_mode.items() if m in c.modes):

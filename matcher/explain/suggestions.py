@@ -23,8 +23,8 @@ from matcher.explain.pair import reason as _r
 from matcher.features import FREE_PREFIX, skill_term
 from matcher.interests import Bridge, bridge
 from matcher.messages import PLACE_WORDS, minutes_text, money
-from matcher.types import Need, Offer, Reason, available
-from matcher.vocab import Vocabulary
+from matcher.types import Need, Offer, Opening, Reason, available
+from matcher.vocab import Vocabulary, quote_in_text
 
 
 def suggestion_reasons(pair: Pair) -> list[Reason]:
@@ -89,7 +89,7 @@ def _preference(pair: Pair) -> list[Reason]:
         if found is None or found.interest in named:
             continue
         named.add(found.interest)
-        ev, display = _bridge_text(found, vocab)
+        ev, display = _bridge_text(found, vocab, pair.opening)
         out.append(_r("positive", "PREFERENCE_MATCH", "preference", ev, **display))
     if parts["industry"][0] > 0:
         code = vocab.industries.codes[pair.index.industry_code[pair.j]]
@@ -110,21 +110,26 @@ def _preference(pair: Pair) -> list[Reason]:
     return out
 
 
-def _bridge_text(found: Bridge, vocab: Vocabulary) -> tuple[dict[str, Any], dict[str, str]]:
-    """Evidence and the words naming the kind of work that links the interest and the job."""
+def _bridge_text(found: Bridge, vocab: Vocabulary, opening: Opening) -> tuple[dict[str, Any], dict[str, str]]:
+    """Evidence and the words naming the kind of work that links the interest and the job.
+
+    The job is quoted in its own words ("Day Care" of the title), not the alias that found them.
+    """
     area = vocab.work_areas.labels.get(found.area, "")  # "": an occupation the store named
     ev: dict[str, Any] = {"interest": found.interest, "area": area, "job_phrase": found.job_phrase}
+    # the alias was found in the title and industry (``opening_areas``): quote the words it matched there
+    quoted = quote_in_text(f"{opening.title} {opening.industry}", found.job_phrase) or found.job_phrase
     if found.occupation is not None:
         ev["onet_soc"] = found.occupation.code
         named = f"{found.occupation.title} (O*NET {found.occupation.code})"
         if found.task:  # a task statement, not a title or area, bridges: say so and quote it
             ev["task"] = found.task
             return ev, {"bridge": f'{named}, whose tasks say it: "{found.task}"'}
-        return ev, {"bridge": f'{named}, "{found.job_phrase}" in the job' if found.job_phrase else named}
+        return ev, {"bridge": f'{named}, "{quoted}" in the job' if found.job_phrase else named}
     if found.industry:
         ev["industry"] = found.industry
         return ev, {"bridge": f"{area}, the employer's industry ({vocab.industries.labels[found.industry]})"}
-    return ev, {"bridge": f'{area} ("{found.job_phrase}" in the job)'}
+    return ev, {"bridge": f'{area} ("{quoted}" in the job)'}
 
 
 _T = TypeVar("_T")
@@ -199,7 +204,10 @@ def _cognitive(pair: Pair) -> list[Reason]:
     if unknown:
         ev = {"dimensions": unknown}
         out.append(_r("concern", "DEMANDS_UNKNOWN", "cognitive", ev, dimensions_text=", ".join(unknown)))
-    if not any(r.code == "COGNITIVE_GAP" for r in out):
+    # the positive line needs a comparison the score made: a known demand the client has a rating for
+    capacity = pair.clients.capacity[pair.c].tolist()
+    compared = any(not math.isnan(demands[k]) and not math.isnan(capacity[k]) for k in range(len(demands)))
+    if compared and not any(r.code == "COGNITIVE_GAP" for r in out):
         out.insert(0, _r("positive", "COGNITIVE_FIT", "cognitive", {}))
     return out
 

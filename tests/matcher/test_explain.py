@@ -127,7 +127,7 @@ def _apply_fix(code: str, fix: str, c: dict[str, Any], o: dict[str, Any], blocke
     out = []
     if m := re.search(r"with a (\d+)-minute limit", fix):
         out.append(({**c, "max_commute_minutes": int(m.group(1))}, o, blocked))
-    if m := re.search(r"feasible by ([a-z ]+) \(about", fix):
+    if m := re.search(r"feasible if the client could travel by ([a-z ]+) \(about", fix):
         mode = {label: code for code, label in load_vocabulary().modes.items()}[m.group(1)]
         out.append(({**c, "modes": [*c["modes"], mode]}, o, blocked))
     if m := re.search(r"client were available (.+)$", fix):
@@ -196,7 +196,7 @@ def test_positive_reasons_name_the_evidence() -> None:
     texts = {r.code: r.text for r in s.positives}
     assert texts["PREFERENCE_MATCH"] == (
         'Matches the client\'s interest "dish washing": '
-        'Dishwashing and kitchen support ("dishwasher" in the job)'
+        'Dishwashing and kitchen support ("Dishwasher" in the job)'
     )
     assert texts["PAST_EXPERIENCE"] == 'Has worked as "dishwasher" before'
     assert texts["ACCOMMODATION_MET"] == (

@@ -93,11 +93,11 @@ def test_the_explanation_names_the_bridge() -> None:
         'Matches the client\'s interest "stocking": stockers and order fillers (O*NET 53-7065)'
     ]
     assert match_texts(by_id["O-2"]) == [
-        'Matches the client\'s interest "stocking": Stocking and shelving ("stocker" in the job)'
+        'Matches the client\'s interest "stocking": Stocking and shelving ("Stocker" in the job)'
     ]
     assert match_texts(by_id["O-3"]) == [
         'Matches the client\'s interest "stocking": stockers and order fillers (O*NET 53-7065), '
-        '"stocker" in the job'
+        '"Stocker" in the job'
     ]
     for s in by_id.values():  # the displayed points still add up exactly to the displayed score
         assert round(sum(s.contributions.values()), 2) == s.score

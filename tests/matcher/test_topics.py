@@ -144,7 +144,7 @@ def test_the_explanation_names_what_matched() -> None:
     assert isinstance(got, Exclusion)
     (reason,) = [r for r in got.reasons if r.code == "EXCLUDED_KEYWORD"]
     assert reason.text == "Bartender is an alcohol-serving job: the client avoids alcohol"
-    assert reason.evidence["topics"] == {"alcohol": {"where": "title", "term": "bartender"}}
+    assert reason.evidence["topics"] == {"alcohol": {"where": "title", "term": "Bartender"}}
 
     tavern = worlds.opening(title="Host", employer="Old Town Tavern", description="Greet guests.")
     got = Matcher().fit([tavern], as_of=worlds.AS_OF).explain(avoiding("bars", "host"), tavern.id)
