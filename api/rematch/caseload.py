@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from api.fit_bands import BANDS
 from api.models import User
 from api.rematch.models import RematchRun
 from matcher.messages import EXCLUSION_WORDS
@@ -25,8 +24,6 @@ from matcher.rematch.digest import TOP_N, Summary, summarize, summary_to_csv, su
 
 #: Who starts the scheduled run (``JobOptions.actor``); a run anyone else started is an extra one.
 NIGHTLY_ACTOR = "system"
-#: The lowest score of a strong fit (:mod:`api.fit_bands`).
-STRONG_FROM = dict(BANDS)["strong"]
 
 
 def display_name(user: User) -> str:
@@ -51,7 +48,7 @@ class DigestView:
 
 def summary_of(body: Mapping[str, Any], *, top_n: int = TOP_N) -> Summary:
     """What matters in a stored digest, with this service's bands and words."""
-    return summarize(body, top_n=top_n, strong_from=STRONG_FROM, code_words=EXCLUSION_WORDS)
+    return summarize(body, top_n=top_n, code_words=EXCLUSION_WORDS)
 
 
 def narrow_body(body: Mapping[str, Any], *, keep: Mapping[str, str]) -> dict[str, Any]:

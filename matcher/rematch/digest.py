@@ -27,6 +27,7 @@ from typing import Any
 
 from matcher.constraints import opening_unknowns
 from matcher.csvout import rows_to_csv
+from matcher.fit_bands import BAND_WORDS, BANDS, fit_band
 from matcher.messages import UNKNOWN_SHORT
 from matcher.rematch.shortlist_diff import Gone, ShortlistDiff
 from matcher.types import Opening
@@ -43,8 +44,8 @@ GONE_TEXT = {
 }
 #: Suggestions entering or leaving this many top places are reported (moves elsewhere are not).
 TOP_N = 3
-#: The lowest score called a strong fit when the caller does not say (the service passes its bands).
-STRONG_FROM = 55.0
+#: The lowest score called a strong fit (the fit bands' "strong").
+STRONG_FROM = dict(BANDS)["strong"]
 #: The kinds of run a digest comes from: the scheduled one, or one an admin started.
 RUN_KINDS = ("nightly", "extra")
 #: The sections of a summary, most important first: key -> heading.
@@ -65,6 +66,7 @@ CSV_COLUMNS = (
     "previous_rank",
     "rank",
     "score",
+    "band",
     "reason",
     "detail",
 )
@@ -495,7 +497,8 @@ def _options(
         o = openings.get(m["opening_id"], {})
         opening = f"{o['title']} - {o['employer']}" if o else m["opening_id"]
         fix = m.get("feasible_if") or m.get("why", "")
-        out.append(f"nearest miss: {opening} (would score {m['score']:.0f}): {fix}")
+        band = BAND_WORDS[fit_band(float(m["score"]))].lower()
+        out.append(f"nearest miss: {opening} (would score {m['score']:.0f}, {band}): {fix}")
     ranked = sorted(options.get("exclusion_counts", {}).items(), key=lambda kv: (-kv[1], kv[0]))
     for code, n in ranked[:3]:
         out.append(f"{n} opening{'s' * (n != 1)} ruled out, each of which {words.get(code, code)}")
@@ -519,7 +522,7 @@ def summary_to_markdown(summary: Summary) -> str:
         for item in section.items:
             opening = f" — {item.opening}" if item.opening else ""
             score = (
-                f" (score {item.score:.0f})"
+                f" (score {item.score:.0f}, {BAND_WORDS[fit_band(item.score)].lower()})"
                 if item.score is not None and item.section == "strong_new"
                 else ""
             )
@@ -554,6 +557,7 @@ def summary_to_csv(summary: Summary) -> str:
                     i.previous_rank or "",
                     i.rank or "",
                     "" if i.score is None else round(i.score, 2),
+                    "" if i.score is None else fit_band(i.score),
                     i.reason,
                     detail,
                 ]

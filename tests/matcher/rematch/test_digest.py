@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from matcher.fit_bands import fit_band
 from matcher.rematch.digest import (
     CSV_COLUMNS,
     build_digests,
@@ -87,7 +88,7 @@ def test_renderings_are_deterministic() -> None:
 def test_markdown_names_the_specialist_and_day_and_clients_by_label() -> None:
     text = digest_to_markdown(_digests({"S-1": ["C-1", "C-2", "C-9"]})[0])
     assert text.startswith("# Morning digest for Dana Reyes, Monday 2 March 2026\n")
-    assert "- **Ben Q.** — Stock clerk - Northside Grocers: new at #1 (score 82)" in text
+    assert "- **Ben Q.** — Stock clerk - Northside Grocers: new at #1 (score 82, strong fit)" in text
     assert "- **Ben Q.** — Prep cook - Lakeview Diner: the opening was filled" in text
     assert "- **Dee S.**: not re-matched: modes: unknown" in text
     assert "Nothing new for: Ana P." in text
@@ -176,7 +177,7 @@ def test_a_client_with_no_suggestions_gets_what_would_open_more() -> None:
     assert section.items[0].details == (
         "would open more: With a commute limit of 60 minutes instead of 45, 2 more openings would fit "
         "(best: Job 6 - Employer 6, Job 5 - Employer 5)",
-        "nearest miss: Job 5 - Employer 5 (would score 48): feasible with a 60-minute limit",
+        "nearest miss: Job 5 - Employer 5 (would score 48, good fit): feasible with a 60-minute limit",
         "12 openings ruled out, each of which is too far to travel to",
         "1 opening ruled out, each of which pays too little",
     )
@@ -194,6 +195,7 @@ def test_csv_has_one_row_per_item_with_labels_and_escapes_formulas() -> None:
         ("gone", "Ben Q.", "O-c", "filled"),
     ]
     assert rows[1]["title"] == "Prep cook" and rows[1]["previous_rank"] == "2"
+    assert rows[0]["band"] == fit_band(float(rows[0]["score"])) and rows[1]["band"] == ""  # score in words
     (digest,) = build_digests(
         {"S-1": ["C-1", "C-2"]},
         {"C-1": _diff("C-1", [], [Entry("O-a", 1, 80.0)]), "C-2": _diff("C-2", [Entry("O-a", 1, 1.0)], [])},
@@ -245,6 +247,9 @@ def test_a_new_strong_suggestion_with_unstated_terms_says_what_to_ask() -> None:
     rows = list(csv.DictReader(io.StringIO(digest_to_csv(digest))))
     assert rows[0]["opening_id"] == "O-u" and rows[0]["detail"].endswith("to ask: shift times, pay")
     text = digest_to_markdown(digest)
-    assert "- **Client C-1** — Packer - Acme: new at #2 (score 60)\n  - to ask: shift times, pay" in text
+    assert (
+        "- **Client C-1** — Packer - Acme: new at #2 (score 60, strong fit)\n  - to ask: shift times, pay"
+        in text
+    )
     assert digest_to_dict(digest)["openings"]["O-u"]["unknowns"] == ["SHIFTS_NOT_STATED", "WAGE_NOT_STATED"]
     assert "unknowns" not in digest_to_dict(digest)["openings"]["O-a"]  # all stated: nothing to ask
