@@ -419,12 +419,7 @@ class Matcher:
                     scale = np.maximum(
                         far, np.asarray(reach[begin : begin + len(chunk)]) / np.maximum(own, 1e-9)
                     )
-                # Widened to the options' reach: the candidates alone at any share (the options then
-                # go on from fewer openings than all: measured faster at 12-39 % of them)
-                share = None if reach is None else 1.0
-                cols = (
-                    None if explain_exclusions else self._candidate_columns(chunk, travel_times, scale, share)
-                )
+                cols = None if explain_exclusions else self._candidate_columns(chunk, travel_times, scale)
                 if cols is None:
                     shortlists, block = self._recommend_everywhere(
                         chunk, n, blocked, explain_exclusions, near_misses, travel_times
@@ -624,34 +619,28 @@ class Matcher:
         return cached
 
     def _candidate_columns(
-        self,
-        clients: Sequence[Client],
-        travel_times: TravelTimes | None,
-        scale: float | np.ndarray = 1.0,
-        share: float | None = None,
+        self, clients: Sequence[Client], travel_times: TravelTimes | None, scale: float | np.ndarray = 1.0
     ) -> np.ndarray | None:
         """Sorted columns within ``scale`` x reach of any of the clients (plus remote ones); None: all.
 
         Every other opening is farther than any of their modes can go within
         their limit, so it fails ``COMMUTE_TOO_LONG`` and cannot change a
         shortlist (nor, beyond twice the reach, be a near miss). A router table
-        may reach anywhere: then every opening counts. More than ``share`` (default
-        :data:`CANDIDATE_SHARE`) of the openings: None too (scoring them all is as fast).
+        may reach anywhere: then every opening counts.
         """
-        share = CANDIDATE_SHARE if share is None else share
         candidates = getattr(self, "_candidates", None)  # absent in engines pickled before it
         if candidates is None or not clients or (travel_times is not None and not travel_times.frame.empty):
             return None
         if not self._tally(self.index).exact:  # a rule RuleTally cannot count: scan them all
             return None
         router = _reach_router(self, travel_times)
-        at_most = int(share * len(self.index.ids))
+        at_most = int(CANDIDATE_SHARE * len(self.index.ids))
         reach = scale * reach_km(clients, self.config.commute, router)
         hits = candidates.query(radians(clients), reach, at_most)
         if hits is None:  # one client's alone are too many
             return None
         cols = hits[0] if len(hits) == 1 else np.unique(np.concatenate(hits))
-        if len(cols) > share * len(self.index.ids):
+        if len(cols) > CANDIDATE_SHARE * len(self.index.ids):
             return None
         return cols
 

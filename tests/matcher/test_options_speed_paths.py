@@ -1,42 +1,51 @@
-"""The options' faster paths give the answers of the plain ones.
+"""A change's client record, now made only when a rule reads it or the change opens something.
 
-A chunk widened to the options' reach is scored around its clients whatever share of the
-openings that is (``Matcher.recommend_blocks``); one client's changes start from its whole
-block (no columns gathered). Both must leave shortlists and changes as scoring every opening.
+Each change's client must still be the client's own record with that one change made (the
+specialist's tools re-check it), and the answers of one client those of a block of several.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import dataclasses
+
 import pytest
 
-from matcher import Matcher, pipeline
-from matcher.options import Change, options_reach, shortlists_and_options, what_would_open
+from matcher import Matcher
+from matcher.options import what_would_open, what_would_open_many
+from matcher.types import Client
 from tests.matcher import worlds
-from tests.matcher.test_candidates import spread_world
+from tests.matcher.worlds import random_world
+
+# The record field each kind of change changes.
+_FIELD = {
+    "commute_limit": {"max_commute_minutes"},
+    "learn_mode": {"modes"},
+    "min_hours": {"min_hours"},
+    "max_hours": {"max_hours"},
+    "availability": {"availability"},
+    "wage_floor": {"wage_floor"},
+    "disclose": {"discloses"},
+}
+_EXCLUSIONS = {"excluded_industries", "excluded_employers", "excluded_keywords", "avoid_background_check"}
 
 
-def _as_data(changes: tuple[Change, ...]) -> list[tuple[object, ...]]:
-    return [(c.kind, c.rule, c.text, c.client, c.n_opened, c.best, c.opening_ids) for c in changes]
+def _changed_fields(before: Client, after: Client) -> set[str]:
+    return {f.name for f in dataclasses.fields(Client) if getattr(before, f.name) != getattr(after, f.name)}
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_widened_chunk_over_the_share_is_scored_around_its_clients_with_the_same_answers(seed: int) -> None:
-    world = spread_world(seed, n_clients=6, n_openings=60)
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_each_change_carries_the_client_record_with_that_one_change(seed: int) -> None:
+    world = random_world(seed, n_clients=6, n_openings=60, strict=0.7)
     matcher = Matcher().fit(world.openings, as_of=worlds.AS_OF)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline, "CANDIDATE_SHARE", 0.0)  # every plain call scores every opening
-        alone = []
-        for c in world.clients:
-            (shortlist,) = matcher.recommend(
-                [c], k=3, blocked=world.blocked, explain_exclusions=False, near_misses=3
-            )
-            alone.append((shortlist, _as_data(what_would_open(matcher, c, blocked=world.blocked))))
-        reach = np.array([options_reach(matcher, c) for c in world.clients])
-        [(_, block)] = matcher.recommend_blocks(
-            world.clients, 3, reach=reach, blocked=world.blocked, explain_exclusions=False, chunk_size=64
-        )
-        both = shortlists_and_options(matcher, world.clients, k=3, blocked=world.blocked, near_misses=3)
-    assert block.index is not matcher.index  # a selection around the clients, at any share
-    assert [(s, _as_data(changes)) for s, changes in both] == alone
-    assert any(changes for _, changes in alone)  # the comparison means something
+    seen = set()
+    for client, changes in zip(
+        world.clients, what_would_open_many(matcher, world.clients, blocked=world.blocked), strict=True
+    ):
+        alone = what_would_open(matcher, client, blocked=world.blocked)
+        assert alone == changes
+        for change in changes:
+            fields = _changed_fields(client, change.client)
+            assert len(fields) == 1
+            assert fields <= _FIELD.get(change.kind, _EXCLUSIONS)
+            seen.add(change.kind)
+    assert seen  # the comparison means something
