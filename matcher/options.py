@@ -158,14 +158,27 @@ class _Block:
 
 @dataclass(frozen=True, slots=True)
 class _Tried:
-    """A change to try: the changed client, its block row ``owner`` and the batch values it changes."""
+    """A change to try: the client's record fields it changes, its block row ``owner`` and batch values.
+
+    The changed record is made (:meth:`changed`) only when it is read: by the rules that read
+    records (:data:`_READS_RECORD`) and for a change that opens something (about six in ten).
+    """
 
     kind: str
     code: Failed
     text: str
-    client: Client
+    client: Client  # as the client is
+    fields: dict[str, Any]  # Client field -> its changed value
     owner: int
     values: dict[str, Any]  # ClientBatch field -> the changed client's row
+
+    def changed(self) -> Client:
+        return dataclasses.replace(self.client, **self.fields)
+
+
+# Changes checked from the changed client records, not only batch values: a commute (its reach)
+# and a dropped employer or keyword (its exclusion masks, and whether any is left).
+_READS_RECORD = frozenset({Failed.COMMUTE_TOO_LONG, Failed.EXCLUDED_EMPLOYER, Failed.EXCLUDED_KEYWORD})
 
 
 def what_would_open(
@@ -375,7 +388,8 @@ def _what_opens(
     for c, client in enumerate(part.batch.clients):
         failing = {int(b) for b in np.unique(part.codes[c][openable[c]]).tolist()}
         found += _changes(client, c, part, openable[c], failing, matcher, cfg)
-    row, col, score = _opened(found, part, openable, matcher, blocked, travel_times)
+    records = [t.changed() if t.code in _READS_RECORD else None for t in found]
+    row, col, score = _opened(found, records, part, openable, matcher, blocked, travel_times)
     by_row = np.lexsort((part.rank[col], -score, row))  # per row: best first, ties in id order
     row, col, score = row[by_row], col[by_row], score[by_row]
     at = np.searchsorted(row, np.arange(len(found) + 1))
@@ -386,7 +400,8 @@ def _what_opens(
         if len(cols):
             top = zip(cols[: cfg.best].tolist(), mine[: cfg.best].tolist(), strict=True)
             best = tuple(Opened(ids[j], round(v, 2)) for j, v in top)
-            change = Change(t.kind, str(t.code.name), t.text, t.client, len(cols), best, cols, ids)
+            changed = records[r] or t.changed()
+            change = Change(t.kind, str(t.code.name), t.text, changed, len(cols), best, cols, ids)
             per_client[t.owner].append(change)
     out = []
     for changes in per_client:
@@ -398,17 +413,22 @@ def _what_opens(
 
 def _opened(
     found: Sequence[_Tried],
+    records: Sequence[Client | None],
     part: _Block,
     openable: np.ndarray,
     matcher: Matcher,
     blocked: Mapping[str, Collection[str]] | None,
     travel_times: TravelTimes | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The pairs the rows of ``found`` open: (row, column, score as the changed client)."""
+    """The pairs the rows of ``found`` open: (row, column, score as the changed client).
+
+    ``records[r]``: the changed client of row ``r`` when a rule reads it (None: the client's own
+    record stands in, every rule and score of the row reading only its batch values).
+    """
     if not found:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
     mcfg = matcher.config
-    stacked = _stacked(found, part, matcher)
+    stacked = _stacked(found, records, part, matcher)
     own = np.array([int(t.code) for t in found], dtype=np.uint16)
     owner = np.array([t.owner for t in found], dtype=np.int64)
     ri, ji = np.nonzero((part.codes[owner] == own[:, None]) & openable[owner])
@@ -451,8 +471,10 @@ def _narrowed(part: _Block, openable: np.ndarray) -> tuple[_Block, np.ndarray]:
     return narrowed, openable[:, cols]
 
 
-def _stacked(found: Sequence[_Tried], part: _Block, matcher: Matcher) -> ClientBatch:
-    """One batch whose row ``r`` is the client as changed by ``found[r]``."""
+def _stacked(
+    found: Sequence[_Tried], records: Sequence[Client | None], part: _Block, matcher: Matcher
+) -> ClientBatch:
+    """One batch whose row ``r`` is the client as changed by ``found[r]`` (record: ``records[r]``)."""
     stacked = take_clients(part.batch, [t.owner for t in found])
     changes: dict[str, Any] = {}
     for name in sorted({n for t in found for n in t.values}):
@@ -465,12 +487,13 @@ def _stacked(found: Sequence[_Tried], part: _Block, matcher: Matcher) -> ClientB
         rows = [r for r, t in enumerate(found) if t.code is code]
         if rows:
             masks = named_exclusions(
-                [found[r].client for r in rows], part.index, matcher.vocab.avoidance_topics
+                [records[r] or found[r].changed() for r in rows], part.index, matcher.vocab.avoidance_topics
             )
             value = changes.get(name, getattr(stacked, name).copy())
             value[rows] = masks[list(_NAMED).index(code)]
             changes[name] = value
-    return dataclasses.replace(stacked, clients=tuple(t.client for t in found), **changes)
+    clients = tuple(c or t.client for c, t in zip(records, found, strict=True))
+    return dataclasses.replace(stacked, clients=clients, **changes)
 
 
 def _stacked_commute(
@@ -561,79 +584,80 @@ def _changes(
     Only changes of the rules ``failing`` (some opening fails that rule alone): another opens nothing.
     """
     out: list[_Tried] = []
-    rep = dataclasses.replace
     batch = part.batch
 
-    def tried(kind: str, code: Failed, changed: Client, text: str, **values: Any) -> None:
-        out.append(_Tried(kind, code, text, changed, c, values))
+    def tried(kind: str, code: Failed, fields: dict[str, Any], text: str, **values: Any) -> None:
+        out.append(_Tried(kind, code, text, client, fields, c, values))
 
     def fails(code: Failed) -> bool:
         return int(code) in failing
 
+    changed: dict[str, Any]  # the record's fields a change changes
     modes = list(matcher.config.commute.modes)
     limit = client.max_commute_minutes
     for extra in cfg.commute_minutes if fails(Failed.COMMUTE_TOO_LONG) else ():
-        changed = rep(client, max_commute_minutes=limit + extra)
+        changed = {"max_commute_minutes": limit + extra}
         text = f"With a commute limit of {limit + extra} minutes instead of {limit}"
         tried("commute_limit", Failed.COMMUTE_TOO_LONG, changed, text, limit=float(limit + extra))
     for mode in cfg.learnable_modes if fails(Failed.COMMUTE_TOO_LONG) else ():
         if mode in modes and mode not in client.modes:
-            changed = rep(client, modes=(*client.modes, mode))
             has = batch.modes[c].copy()
             has[modes.index(mode)] = True
             text = f"If the client learned to travel by {mode} (travel training)"
-            tried("learn_mode", Failed.COMMUTE_TOO_LONG, changed, text, modes=has)
+            tried("learn_mode", Failed.COMMUTE_TOO_LONG, {"modes": (*client.modes, mode)}, text, modes=has)
     lo, hi = client.min_hours, client.max_hours
     for step in cfg.hours_step if fails(Failed.HOURS_OUT_OF_RANGE) else ():
         if lo > 0:
             new = max(lo - step, 0.0)
             text = f"With a minimum of {new:g} hours a week instead of {lo:g}"
-            tried("min_hours", Failed.HOURS_OUT_OF_RANGE, rep(client, min_hours=new), text, min_hours=new)
+            tried("min_hours", Failed.HOURS_OUT_OF_RANGE, {"min_hours": new}, text, min_hours=new)
         text = f"With a maximum of {hi + step:g} hours a week instead of {hi:g}"
-        changed = rep(client, max_hours=hi + step)
-        tried("max_hours", Failed.HOURS_OUT_OF_RANGE, changed, text, max_hours=hi + step)
+        tried("max_hours", Failed.HOURS_OUT_OF_RANGE, {"max_hours": hi + step}, text, max_hours=hi + step)
     if fails(Failed.SCHEDULE_OUTSIDE_AVAILABILITY):
         alone = openable & (part.codes[c] == np.uint16(Failed.SCHEDULE_OUTSIDE_AVAILABILITY))
         for window in _missing_windows(client, alone, part.index, cfg.windows):
-            changed = rep(client, availability=(*client.availability, *window))
-            avail = schedule.masks([changed.availability], cover=False)[0]
+            availability = (*client.availability, *window)
+            avail = schedule.masks([availability], cover=False)[0]
             text = f"If the client were also available {_window_text(window)}"
+            changed = {"availability": availability}
             tried("availability", Failed.SCHEDULE_OUTSIDE_AVAILABILITY, changed, text, avail=avail)
     floor = client.wage_floor
     for step in cfg.wage_step if floor > 0 and fails(Failed.WAGE_BELOW_FLOOR) else ():
         new = max(round(floor - step, 2), 0.0)
         text = f"With a wage floor of ${new:.2f} an hour instead of ${floor:.2f}"
-        tried("wage_floor", Failed.WAGE_BELOW_FLOOR, rep(client, wage_floor=new), text, wage_floor=new)
+        tried("wage_floor", Failed.WAGE_BELOW_FLOOR, {"wage_floor": new}, text, wage_floor=new)
     if not client.discloses and batch.required[c].any() and fails(Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE):
         text = (
             "If the client chose to disclose to employers (accommodations available on request "
             "would count); disclosure is the client's own choice"
         )
-        changed = rep(client, discloses=True)
-        tried("disclose", Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE, changed, text, discloses=True)
+        tried(
+            "disclose", Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE, {"discloses": True}, text, discloses=True
+        )
     vocab, mcfg = matcher.vocab, matcher.config
     for name in client.excluded_industries if fails(Failed.EXCLUDED_INDUSTRY) else ():
-        changed = rep(client, excluded_industries=tuple(x for x in client.excluded_industries if x != name))
+        left = tuple(x for x in client.excluded_industries if x != name)
         table = np.zeros_like(batch.excluded_industries[c])
-        for phrase in changed.excluded_industries:
+        for phrase in left:
             code = industry_code(phrase, vocab, mcfg)
             if code >= 0:
                 table[code] = True
         text = f'Without the excluded industry "{name}"'
+        changed = {"excluded_industries": left}
         tried("remove_exclusion", Failed.EXCLUDED_INDUSTRY, changed, text, excluded_industries=table)
     for name in (
         client.excluded_employers if fails(Failed.EXCLUDED_EMPLOYER) else ()
     ):  # masks: all rows at once
-        changed = rep(client, excluded_employers=tuple(x for x in client.excluded_employers if x != name))
+        changed = {"excluded_employers": tuple(x for x in client.excluded_employers if x != name)}
         tried(
             "remove_exclusion", Failed.EXCLUDED_EMPLOYER, changed, f'Without the excluded employer "{name}"'
         )
     for name in client.excluded_keywords if fails(Failed.EXCLUDED_KEYWORD) else ():
-        changed = rep(client, excluded_keywords=tuple(x for x in client.excluded_keywords if x != name))
+        changed = {"excluded_keywords": tuple(x for x in client.excluded_keywords if x != name)}
         tried("remove_exclusion", Failed.EXCLUDED_KEYWORD, changed, f'Without the excluded keyword "{name}"')
     if client.avoid_background_check and fails(Failed.BACKGROUND_CHECK):
-        changed = rep(client, avoid_background_check=False)
         text = "If the client accepted openings with a background check"
+        changed = {"avoid_background_check": False}
         tried("remove_exclusion", Failed.BACKGROUND_CHECK, changed, text, avoid_background_check=False)
     return out
 
