@@ -627,9 +627,9 @@ def _changes(
         text = f"With a wage floor of ${new:.2f} an hour instead of ${floor:.2f}"
         tried("wage_floor", Failed.WAGE_BELOW_FLOOR, {"wage_floor": new}, text, wage_floor=new)
     if not client.discloses and batch.required[c].any() and fails(Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE):
-        text = (
-            "If the client chose to disclose to employers (accommodations available on request "
-            "would count); disclosure is the client's own choice"
+        text = (  # the disclosure note's words: on request, or not stated and to ask about
+            "If the client chose to disclose to employers (accommodations available on request, or not "
+            "stated by the employer and to ask about, would count); disclosure is the client's own choice"
         )
         tried(
             "disclose", Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE, {"discloses": True}, text, discloses=True

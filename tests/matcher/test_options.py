@@ -116,6 +116,15 @@ def test_disclosure_is_stated_as_a_fact_with_its_count() -> None:
     assert "should" not in text
 
 
+def test_disclosure_counts_the_not_stated_ones_and_says_so() -> None:
+    client = worlds.client(accommodations={"quiet_workspace": "required"}, discloses=False)
+    unstated = worlds.opening(id="O-1")  # the employer does not mention a quiet workspace
+    matcher = Matcher().fit([unstated], as_of=worlds.AS_OF)
+    (change,) = [c for c in what_would_open(matcher, client) if c.kind == "disclose"]
+    assert change.opening_ids == ("O-1",)
+    assert "not stated by the employer and to ask about" in change_to_dict(change)["text"]
+
+
 def test_a_client_with_every_opening_feasible_gets_no_change() -> None:
     client = worlds.client(wage_floor=0.0, min_hours=0, max_hours=40)
     matcher = Matcher().fit([worlds.opening()], as_of=worlds.AS_OF)
