@@ -207,10 +207,10 @@ def _write_digests(
     caseloads: dict[str, list[str]] = defaultdict(list)
     for v in versions:
         caseloads[str(rows[v.client_id].specialist_id)].append(v.client_id)
-    listed_now = {v.client_id for v in versions if v.rows}
-    empty = [c for c in clients if c.id not in listed_now]
-    options = {c.id: given[c.id] for c in empty if c.id in given}
-    options |= _options(session, matcher, [c for c in empty if c.id not in given], k=run.k)
+    listed_now = {v.client_id: len(v.rows) for v in versions}
+    short = [c for c in clients if listed_now.get(c.id, 0) < run.k]  # fewer than k: options too
+    options = {c.id: given[c.id] for c in short if c.id in given}
+    options |= _options(session, matcher, [c for c in short if c.id not in given], k=run.k)
     misses = {str(m["opening_id"]) for o in options.values() for m in o["near_misses"]} - set(openings)
     misses |= {str(b["opening_id"]) for o in options.values() for ch in o["changes"] for b in ch["best"]}
     misses -= set(openings)
@@ -257,7 +257,8 @@ def _display_names(session: Session, ids: list[int]) -> dict[str, str]:
 def _options(
     session: Session, matcher: Matcher, clients: list[Client], *, k: int
 ) -> dict[str, dict[str, Any]]:
-    """For clients left with no suggestion: exclusion counts, nearest misses, what would open more."""
+    """For clients left with fewer than k suggestions: exclusion counts, nearest misses, what would
+    open more."""
     if not clients:
         return {}
     blocked = {c.id: store.decisions.blocked_opening_ids(session, client_id=c.id) for c in clients}
@@ -268,7 +269,7 @@ def options_of(
     matcher: Matcher, clients: Sequence[Client], *, blocked: Mapping[str, Collection[str]], k: int
 ) -> dict[str, dict[str, Any]]:
     """The engine's part of :func:`_options` (``matcher.rematch.options.options_of``), by blocks
-    of :data:`CHUNK_SIZE` clients: a run's chunks give the same for their clients left empty."""
+    of :data:`CHUNK_SIZE` clients: a run's chunks give the same for their clients left short."""
     return chunk_options.options_of(matcher, clients, blocked=blocked, k=k, chunk_size=CHUNK_SIZE)
 
 

@@ -213,10 +213,11 @@ def _score(
     found: dict[str, dict[str, Any]] = {}
     if context.matcher is not None:
         t2, cpu2 = time.perf_counter(), time.process_time()
-        listed = set(frame["client_id"]) if len(frame) else set()
-        empty = [c for c in clients if c.id not in listed]
-        mine = {c.id: tuple(blocked.get(c.id, ())) if blocked else () for c in empty}
-        found = options_of(context.matcher, empty, blocked=mine, k=context.k)
+        # every short list (fewer than k suggestions) says what would open more options
+        listed = frame["client_id"].value_counts().to_dict() if len(frame) else {}
+        short = [c for c in clients if listed.get(c.id, 0) < context.k]
+        mine = {c.id: tuple(blocked.get(c.id, ())) if blocked else () for c in short}
+        found = options_of(context.matcher, short, blocked=mine, k=context.k)
         timings["options"] = time.perf_counter() - t2
         timings["options_cpu"] = time.process_time() - cpu2
     return ChunkResult(

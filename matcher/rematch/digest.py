@@ -7,8 +7,8 @@ puts what matters first:
 1. new strong suggestions (score from ``strong_from``);
 2. suggestions gone and why (filled, closed, expired, now excluded by a reason; one that
    was merely outranked only when it was in the top ``top_n``);
-3. clients with no suggestions, with what would open more options (the engine's
-   exclusion counts and nearest misses);
+3. clients with no suggestions, then those with fewer than asked for, each with what would
+   open more options (the engine's single changes, nearest misses and exclusion counts);
 4. rank moves only where a suggestion enters or leaves the top ``top_n``: one change
    above shifting #7 to #6 is never listed.
 
@@ -53,6 +53,7 @@ SECTIONS = {
     "strong_new": "New strong suggestions",
     "gone": "Suggestions gone",
     "no_suggestions": "Clients with no suggestions",
+    "short_list": "Clients with fewer suggestions than asked for",
     "top_moves": "Changes in the top {top_n}",
     "not_rematched": "Not re-matched",
 }
@@ -74,9 +75,9 @@ CSV_COLUMNS = (
 
 @dataclass(frozen=True)
 class ClientDigest:
-    """One client's part: the diff, the primary suggestion, list size, and options when empty.
+    """One client's part: the diff, the primary suggestion, list size, and options when short.
 
-    ``options``: for a client left with no suggestion, the engine's ``exclusion_counts``
+    ``options``: for a client left with fewer suggestions than asked for, the engine's ``exclusion_counts``
     (code -> openings), ``near_misses`` (``matcher.serialize.near_miss_to_dict``) and
     ``changes``, what would open more options (``matcher.options.change_to_dict``).
     """
@@ -368,7 +369,7 @@ def summarize(
     )
     found: dict[str, list[Item]] = {key: [] for key in SECTIONS}
     quiet: list[str] = []
-    counts = {"new": 0, "strong_new": 0, "gone": 0, "other_new": 0, "no_suggestions": 0}
+    counts = {"new": 0, "strong_new": 0, "gone": 0, "other_new": 0, "no_suggestions": 0, "short_list": 0}
     for c in clients:
         name = client_label(c["client_id"], c.get("label", ""))
         items = list(_client_items(c, name, openings, top_n, strong_from, words, counts))
@@ -472,12 +473,21 @@ def _client_items(
                 score=m["score"],
                 reason="left",
             )
-    if not c.get("n_suggestions"):
+    n = int(c.get("n_suggestions") or 0)
+    if not n:
         counts["no_suggestions"] += 1
         yield item(
             "no_suggestions",
             "no suggestions",
             reason="none",
+            details=_options(c.get("options"), openings, words),
+        )
+    elif c.get("options"):  # a short list: what would open more options
+        counts["short_list"] += 1
+        yield item(
+            "short_list",
+            f"only {n} suggestion{'s' * (n != 1)}",
+            reason="short",
             details=_options(c.get("options"), openings, words),
         )
 

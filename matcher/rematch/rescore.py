@@ -82,7 +82,7 @@ class RematchOptions:
     ``congestion_max_loss``: a primary is never more than this many points
     below the client's best suggestion;
     ``options``: each chunk also gives what would open more options for its clients left with
-    no suggestion (``matcher.rematch.options``: the nightly digest's part, in the workers).
+    fewer than k suggestions (``matcher.rematch.options``: the nightly digest's part, in the workers).
     """
 
     k: int = 10
@@ -106,7 +106,7 @@ class RematchResult:
     congestion spreading). ``client_ids``: every client scored, each owed one
     new shortlist (possibly empty). ``load``: per opening, positions,
     shortlists it appears in and primaries. ``options``: with ``RematchOptions(options=True)``,
-    per client left with no suggestion, what would open more options (else empty).
+    per client left with fewer than k suggestions, what would open more options (else empty).
     """
 
     rows: pd.DataFrame
@@ -231,7 +231,7 @@ def score_chunks(
         _log.info("scoring %d chunks in %d forked workers (%d asked)", len(tasks), n_jobs, options.n_jobs)
         return executors.run_forked(context, tasks, n_jobs=n_jobs)
     _log.info("scoring %d chunks in this process (%d asked)", len(tasks), options.n_jobs)
-    # In one process the options cost less for all the run's empty clients at once, after the
+    # In one process the options cost less for all the run's short lists at once, after the
     # chunks (fewer, fuller blocks: see :func:`options_after`) than chunk by chunk.
     return executors.run_serial(dataclasses.replace(context, matcher=None), tasks)
 
@@ -395,15 +395,15 @@ def options_after(
     k: int,
     summary: RunSummary,
 ) -> dict[str, dict[str, Any]]:
-    """What would open more options for the clients left empty that no chunk answered for.
+    """What would open more options for the short lists (fewer than ``k``) no chunk answered for.
 
     A run in one process leaves them all to this (blocks of 48 clients in map order over the
     whole run, against 20 or so per chunk: about a fifth less CPU at 10k x 10k); a run in
     workers answers them in its chunks, beside the other chunks. The same answers either way.
     """
     t0, cpu0 = time.perf_counter(), time.process_time()
-    listed = set(rows["client_id"])
-    todo = [c for c in clients if c.id not in listed and c.id not in found]
+    listed = rows["client_id"].value_counts().to_dict() if len(rows) else {}
+    todo = [c for c in clients if listed.get(c.id, 0) < k and c.id not in found]  # short lists
     mine = {c.id: tuple(blocked.get(c.id, ())) if blocked else () for c in todo}
     out = options_of(matcher, todo, blocked=mine, k=k)
     summary.add_time("options", time.perf_counter() - t0)

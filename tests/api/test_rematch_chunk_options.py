@@ -21,7 +21,7 @@ from tests.api.conftest import AS_OF, Api, World
 
 
 @pytest.mark.parametrize("forked", [True, False])
-def test_the_digest_gives_each_empty_client_the_options_its_chunk_or_the_finish_step_gave(
+def test_the_digest_gives_each_short_list_the_options_its_chunk_or_the_finish_step_gave(
     api: Api, world: World, monkeypatch: pytest.MonkeyPatch, forked: bool
 ) -> None:
     """In workers the chunks answer and the finish step scores none; in one process it answers all."""
@@ -65,7 +65,7 @@ def test_the_digest_gives_each_empty_client_the_options_its_chunk_or_the_finish_
         ).all()
         rows = {c.id: c for c in session.scalars(select(ClientRow).where(ClientRow.id.in_(empty)))}
     body = {c["client_id"]: c for c in digest.body["clients"]}
-    assert "options" not in body[listed]
+    assert 0 < body[listed]["n_suggestions"] < 10 and "options" in body[listed]  # short, not empty: too
     mine = {i: body[i]["options"] for i in empty}
     assert all(o["changes"] for o in mine.values())  # a lower wage floor opens something
     # the same as the finish step computes from the stored records when the chunks give nothing

@@ -22,7 +22,7 @@ def _blocked(generated: Generated) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("workers", ["none", "forked", "spawned"])
-def test_the_chunks_give_each_empty_client_what_the_digest_step_gives_it(
+def test_the_chunks_give_each_short_list_what_the_digest_step_gives_it(
     generated: Generated, monkeypatch: pytest.MonkeyPatch, workers: str
 ) -> None:
     if workers == "forked":  # small, but really in forked workers on an idle machine
@@ -38,18 +38,19 @@ def test_the_chunks_give_each_empty_client_what_the_digest_step_gives_it(
     run = run_rematch(generated.inputs, as_of=demo.DEMO_AS_OF, options=asked, blocked=blocked)
     pd.testing.assert_frame_equal(plain.rows, run.rows, check_exact=True)  # the options change no row
     assert plain.options == {}
-    listed = set(run.rows["client_id"])
-    empty = [c for c in generated.inputs.clients if c.id not in listed]
-    assert empty and set(run.options) == {c.id for c in empty}
-    # the digest step's call, all empty clients at once in map order, on a freshly fitted engine
+    listed = run.rows["client_id"].value_counts().to_dict()
+    short = [c for c in generated.inputs.clients if listed.get(c.id, 0) < 10]  # fewer than k = 10
+    assert any(c.id not in listed for c in short) and any(c.id in listed for c in short)  # empty, short
+    assert set(run.options) == {c.id for c in short}
+    # the digest step's call, all short lists at once in map order, on a freshly fitted engine
     matcher = fit_matcher(generated.inputs.openings, as_of=demo.DEMO_AS_OF)
     assert run.options == options_of(
-        matcher, empty, blocked={c.id: blocked.get(c.id, []) for c in empty}, k=10
+        matcher, short, blocked={c.id: blocked.get(c.id, []) for c in short}, k=10
     )
     assert run.summary.timings["options"] > 0
 
 
-def test_each_empty_client_gets_what_it_alone_would_get(generated: Generated) -> None:
+def test_each_short_list_gets_what_it_alone_would_get(generated: Generated) -> None:
     blocked = _blocked(generated)
     run = run_rematch(
         generated.inputs,
@@ -65,7 +66,7 @@ def test_each_empty_client_gets_what_it_alone_would_get(generated: Generated) ->
         (shortlist,) = matcher.recommend(
             [client], k=10, blocked=blocked, explain_exclusions=False, near_misses=NEAR_MISSES
         )
-        assert not shortlist.suggestions
+        assert len(shortlist.suggestions) < 10
         assert found["exclusion_counts"] == dict(shortlist.exclusion_counts)
         assert found["near_misses"] == [near_miss_to_dict(m) for m in shortlist.near_misses]
         alone = what_would_open(matcher, client, blocked=blocked)[:MAX_CHANGES]

@@ -16,6 +16,7 @@ from matcher.rematch.digest import (
     digest_to_dict,
     digest_to_markdown,
     summarize,
+    summary_to_markdown,
 )
 from matcher.rematch.shortlist_diff import Entry, diff_shortlists
 from tests.matcher import worlds
@@ -253,3 +254,33 @@ def test_a_new_strong_suggestion_with_unstated_terms_says_what_to_ask() -> None:
     )
     assert digest_to_dict(digest)["openings"]["O-u"]["unknowns"] == ["SHIFTS_NOT_STATED", "WAGE_NOT_STATED"]
     assert "unknowns" not in digest_to_dict(digest)["openings"]["O-a"]  # all stated: nothing to ask
+
+
+def test_a_short_list_gets_what_would_open_more_in_its_own_section() -> None:
+    change = {
+        "kind": "wage_floor",
+        "code": "WAGE_BELOW_FLOOR",
+        "text": "With a wage floor of $16.00 an hour instead of $17.00, 1 more opening would fit",
+        "n_opened": 1,
+        "best": [{"opening_id": "O-6", "score": 51.0}],
+    }
+    options = {"exclusion_counts": {"WAGE_BELOW_FLOOR": 1}, "near_misses": [], "changes": [change]}
+    (digest,) = build_digests(
+        {"S-1": ["C-3"]},
+        {"C-3": _diff("C-3", [], [Entry("O-a", 1, 60.0)])},  # one suggestion, fewer than asked for
+        run_id="r",
+        as_of="2026-03-02",
+        openings=OPENINGS,
+        labels=LABELS,
+        options={"C-3": options},
+        sizes={"C-3": 1},
+    )
+    summary = summarize(digest_to_dict(digest))
+    assert "no_suggestions" not in {s.key for s in summary.sections}
+    (section,) = [s for s in summary.sections if s.key == "short_list"]
+    (item,) = section.items
+    assert (item.client, item.text) == ("Cy R.", "only 1 suggestion")
+    assert item.details[0].startswith(
+        "would open more: With a wage floor of $16.00 an hour instead of $17.00"
+    )
+    assert "## Clients with fewer suggestions than asked for" in summary_to_markdown(summary)
