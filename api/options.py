@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api import store
+from api.fit_bands import fit_band
 from api.inferred import engine_client
 from api.matching import Fitted, MatcherCache
 from api.models import Client as ClientRow
@@ -70,5 +71,6 @@ def shortlist_options(
         for best in item["best"]:
             record = fitted.records[best["opening_id"]]
             best["title"], best["employer"] = record["title"], record["employer"]
+            best["band"] = fit_band(float(best["score"]))  # the score in words beside it
         out.append(item)
     return out

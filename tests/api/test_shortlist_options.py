@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from api.fit_bands import fit_band
 from tests.api.conftest import Api, World
 
 
@@ -37,6 +38,7 @@ def test_a_short_list_says_what_would_open_more(api: Api, world: World, pool: di
     assert saturday["code"] == "SCHEDULE_OUTSIDE_AVAILABILITY" and saturday["n_opened"] == 1
     assert saturday["best"][0]["opening_id"] == pool["saturday"]
     assert saturday["best"][0]["title"] == "Baker"
+    assert saturday["best"][0]["band"] == fit_band(saturday["best"][0]["score"])  # the score in words
     assert "also available 09:00-13:00 on Saturday" in saturday["text"]
     assert "1 more opening would fit" in saturday["text"]
     wage = by_kind["wage_floor"]
