@@ -177,7 +177,8 @@ class ShortlistPublic(BaseModel):
         "wage floor, disclosing to employers, dropping one exclusion), best first by how many more "
         "openings each would open. Each has kind, code (the limit it relaxes), text (a plain statement "
         "of fact, never advice), n_opened and best (the best-scoring openings it would open: opening_id, "
-        "title, employer, score and its fit band). Computed on request; the record keeps the shortlist, not these.",
+        "title, employer, score and its fit band). Computed on request; the record keeps the shortlist, "
+        "not these.",
     )
 
     @field_validator("suggestions")
