@@ -44,6 +44,23 @@ def visible_text(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", markup))
 
 
+def test_why_not_of_a_fitting_opening_says_where_it_ranks_among_those_that_fit(
+    api: Api, world: World, pool: dict, browser_for: Any
+) -> None:
+    client = api.create_client(world.headers["spec1"])
+    browser = browser_for(world.users["spec1"])
+    opening = pool["fits"][0]["id"]
+    rank = api.get(f"/clients/{client['id']}/openings/{opening}/explain", world.headers["spec1"]).json()[
+        "rank"
+    ]
+    answer = visible_text(page_of(browser, f"/why-not?client={client['id']}&opening={opening}"))
+    if rank:  # ranked, or held back by the cap of openings per employer (then rank 0)
+        assert f"ranks number {rank} of the openings that do" in answer
+    else:
+        assert "is not on the shortlist" in answer
+    assert "is not suggested for this client, because" not in answer
+
+
 @pytest.mark.usefixtures("pool")
 def test_the_shortlist_page_shows_each_suggestion_in_words_and_is_recorded(
     api: Api, world: World, browser_for: Any
