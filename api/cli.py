@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -210,16 +209,15 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve with uvicorn; outside demo mode, refuse a database with demo users (clear message)."""
     import uvicorn
 
-    if args.demo:  # every worker process reads its settings from the environment
-        os.environ["PLACEMENT_DEMO_MODE"] = "true"
-    else:
+    if not args.demo:
         with _session(settings) as session:
             try:
                 security.refuse_demo_users(session)
             except security.DemoUsersPresent as exc:
                 raise SystemExit(f"placement-api serve: {exc}") from None
-    uvicorn.run(
-        "api.main:app",
+    uvicorn.run(  # an import string (or factory): every worker process builds its own app
+        "api.main:create_demo_app" if args.demo else "api.main:app",
+        factory=args.demo,
         host=args.host,
         port=args.port,
         workers=settings.workers,

@@ -190,4 +190,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def create_demo_app() -> FastAPI:
+    """The app in demo mode (``placement-api serve --demo``: uvicorn's factory, in every worker)."""
+    return create_app(get_settings().model_copy(update={"demo_mode": True}))
+
+
 app = create_app()
