@@ -294,16 +294,50 @@ def mode_minutes(mode: ModeConfig, km: np.ndarray, hour: np.ndarray | int | None
     None, for shifts not stated, takes the slowest hour: the score's worst case (feasibility
     takes the fastest, so an unknown never excludes).
     """
+    fixed, moving = mode_parts(mode, km)
+    factors = np.asarray(mode.hour_factors if mode.hour_factors is not None else [1.0])
+    factor = factors.max() if hour is None or mode.hour_factors is None else factors[hour]
+    result: np.ndarray = fixed + factor * moving
+    return result
+
+
+def mode_parts(mode: ModeConfig, km: np.ndarray) -> tuple[float, np.ndarray]:
+    """A mode's minutes as ``fixed + hour factor * moving``: access and waiting, and the ride."""
     road = np.asarray(km, dtype=np.float64) * mode.detour
     if mode.speed_by_km is None:
         speed: np.ndarray | float = mode.speed_kmh
     else:
         points = np.array(mode.speed_by_km)
         speed = np.interp(road, points[:, 0], points[:, 1])
-    factors = np.asarray(mode.hour_factors if mode.hour_factors is not None else [1.0])
-    factor = factors.max() if hour is None or mode.hour_factors is None else factors[hour]
-    result: np.ndarray = mode.access_minutes + mode.wait_minutes + factor * road * 60.0 / speed
-    return result
+    moving: np.ndarray = road * 60.0 / speed
+    return float(mode.access_minutes + mode.wait_minutes), moving
+
+
+@functools.lru_cache(maxsize=16)
+def trip_situations(modes: tuple[ModeConfig, ...]) -> tuple[tuple[float | None, ...], ...]:
+    """Every distinct situation a shift's times can put the modes in: per mode, its hour factor or
+    None where it does not run (the rules of a stated shift: the trip's hour, service hours).
+
+    A shift not stated could start at any minute: its worst passing commute is the slowest of
+    these situations that still reaches (``matcher.scoring``), never the best case.
+    """
+    seen: dict[tuple[float | None, ...], None] = {}
+    last = [m.service_end for m in modes if m.service_end is not None]
+    for start in range(1440):
+        hour = ((start - 1) % 1440) // 60  # as trip_hour
+        # a shift lasts a minute at least; a later end stops the modes whose service ends first
+        for end in sorted({start + 1, *(e + 1 for e in last if e > start)}):
+            seen.setdefault(
+                tuple(
+                    (m.hour_factors[hour] if m.hour_factors is not None else 1.0)
+                    if m.service_start is None
+                    or m.service_end is None
+                    or (m.service_start <= start and end <= m.service_end)
+                    else None
+                    for m in modes
+                )
+            )
+    return tuple(seen)
 
 
 # Straight-line km at which :func:`reach_km` inverts each mode's minutes.

@@ -10,13 +10,14 @@ score by construction; excluded pairs get NaN. The formulas are in the README
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from matcher import geo, memo
-from matcher.commute import Commute, mode_minutes
+from matcher.commute import Commute, mode_parts, trip_situations
 from matcher.config import FACTORS, CommuteConfig, ScoringConfig
 from matcher.features import ClientBatch, OpeningIndex
 from matcher.interests import occupation_met
@@ -433,10 +434,11 @@ def _minutes_at_unknown_shifts(
 ) -> np.ndarray:
     """The commute a pair with unstated shift times is scored on: the worst a passing shift gives.
 
-    Feasibility takes every mode to run at unknown times (an unknown never excludes); the score
-    does not take that best case: if the shifts fell outside the service hours of transit or
-    paratransit, only the modes that always run (or a router's time) would count. When those
-    still reach within the limit, their time counts if it is longer.
+    Feasibility takes every mode to run at its fastest hour (an unknown never excludes); the
+    score does not take that best case. A shift could start at any hour and end after a mode's
+    service hours: of every such situation (``commute.trip_situations``) whose quickest running
+    mode still reaches within the limit, the slowest counts, so stating any passing shift never
+    lowers the opening. A router's or table's time (it knows the timetable) counts at every hour.
     """
     unknown = np.flatnonzero(~index.shifts_known[ji] & index.located[ji] & ~index.remote[ji])
     if not len(unknown):
@@ -444,26 +446,49 @@ def _minutes_at_unknown_shifts(
     c, j = ci[unknown], ji[unknown]
     a, b = clients.xyz.take(c, axis=0), index.xyz.take(j, axis=0)
     km = geo.arc_km(a[:, 0] * b[:, 0] + a[:, 1] * b[:, 1] + a[:, 2] * b[:, 2])
-    always = np.full(len(unknown), np.inf)
-    for m, (name, mode) in enumerate(config.modes.items()):
-        routed = commute.overrides.get(name, {})
-        runs = mode.service_start is None or mode.service_end is None
-        if not runs and not routed:
+    modes = list(config.modes.items())
+    parts: dict[int, tuple[np.ndarray, float, np.ndarray, np.ndarray]] = {}
+    for m, (name, mode) in enumerate(modes):
+        has = clients.modes[c, m]
+        if not has.any():
             continue
-        times = mode_minutes(mode, km) if runs else np.full(len(unknown), np.inf)
-        if routed:  # a router's time wins (as in the estimate), looked up by pair key
-            n = len(index.ids)
-            keys = np.array([a * n + b for a, b in routed], dtype=np.int64)
-            order = np.argsort(keys)
-            keys, values = keys[order], np.array(list(routed.values()))[order]
-            wanted = c.astype(np.int64) * n + j
-            at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-            hit = keys[at] == wanted
-            times[hit] = values[at[hit]]
-        always = np.where(clients.modes[c, m], np.minimum(always, times), always)
+        fixed, moving = mode_parts(mode, km)
+        parts[m] = (
+            has,
+            fixed,
+            moving,
+            _routed_minutes(commute.overrides.get(name, {}), len(index.ids), c, j),
+        )
+    limit = clients.limit[c]
+    worst = np.full(len(unknown), -np.inf)
+    present = list(parts)  # the situations of these clients' own modes: fewer, the same answer
+    situations = {tuple(s[m] for m in present) for s in trip_situations(tuple(mode for _, mode in modes))}
+    for situation in situations:  # the slowest counts: any order gives the same
+        quickest = np.full(len(unknown), np.inf)
+        for factor, (has, fixed, moving, routed) in zip(situation, parts.values(), strict=True):
+            times = np.full(len(unknown), np.inf) if factor is None else fixed + factor * moving
+            times = np.where(np.isnan(routed), times, routed)
+            quickest = np.where(has, np.minimum(quickest, times), quickest)
+        worst = np.where(quickest <= limit, np.maximum(worst, quickest), worst)
     out = minutes.copy()
-    reach = always <= clients.limit[c]
-    out[unknown[reach]] = np.maximum(minutes[unknown[reach]], always[reach])
+    out[unknown] = np.maximum(minutes[unknown], worst)
+    return out
+
+
+def _routed_minutes(
+    routed: Mapping[tuple[int, int], float], n: int, c: np.ndarray, j: np.ndarray
+) -> np.ndarray:
+    """A router's or table's minutes of the pairs ``(c[p], j[p])``, NaN where it has none."""
+    out = np.full(len(c), np.nan)
+    if not routed:
+        return out
+    keys = np.array([a * n + b for a, b in routed], dtype=np.int64)
+    order = np.argsort(keys)
+    keys, values = keys[order], np.array(list(routed.values()))[order]
+    wanted = c.astype(np.int64) * n + j
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    hit = keys[at] == wanted
+    out[hit] = values[at[hit]]
     return out
 
 

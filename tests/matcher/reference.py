@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TypeVar
 
@@ -375,20 +375,16 @@ class Reference:
             return 1.0
         if o.location is None:  # unknown: neutral, but no more than the least a reachable place gives
             return min(cfg.unknown_fit, at_limit)
-        if o.shifts is None:  # scored on the worst passing shift: maybe outside transit's hours
-            always = math.inf
-            km = haversine_km(c.home, o.location)
-            for name, mode in self.config.commute.modes.items():
-                routed = (travel_times or {}).get((c.id, o.id, name))
-                if name not in c.modes:
-                    continue
-                if routed is not None:
-                    always = min(always, routed)
-                elif mode.service_start is None or mode.service_end is None:
-                    estimate = estimate_minutes(mode, km, o, worst=True)
-                    always = min(always, estimate)
-            if always <= c.max_commute_minutes:
-                minutes = max(minutes, always)
+        if o.shifts is None:  # scored on the worst shift it could state that the commute still passes
+            stated = (
+                replace(o, shifts=(w,)) for w in possible_shifts(tuple(self.config.commute.modes.values()))
+            )
+            passing = [
+                m
+                for m in (self.commute(c, x, travel_times or {})[0] for x in stated)
+                if m <= c.max_commute_minutes
+            ]
+            minutes = max([minutes, *passing])
         if math.isinf(minutes):
             return 0.0
         share = min(minutes / c.max_commute_minutes, 1.0)
@@ -473,6 +469,19 @@ def pearson(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     va = math.sqrt(sum((x - ma) ** 2 for x in a))
     vb = math.sqrt(sum((y - mb) ** 2 for y in b))
     return 0.0 if va == 0 or vb == 0 else cov / (va * vb)
+
+
+@lru_cache(maxsize=16)
+def possible_shifts(modes: tuple[ModeConfig, ...]) -> list[TimeWindow]:
+    """Shifts that reach every commute situation: a trip's hour changes at each shift start
+    hh:01 (the trip runs in the hour before it), a mode starts or stops running at its service
+    hours' bounds; a shift lasts a minute, or ends just past a mode's service end."""
+    ends = [m.service_end for m in modes if m.service_end is not None]
+    starts = {(60 * h + 1) % 1440 for h in range(24)}
+    starts |= {t for m in modes for t in (m.service_start, m.service_end) if t is not None}
+    return [
+        TimeWindow(0, s, e % 1440) for s in sorted(starts) for e in {s + 1, *(x + 1 for x in ends if x > s)}
+    ]
 
 
 def estimate_minutes(mode: ModeConfig, km: float, o: Opening, *, worst: bool = False) -> float:

@@ -242,3 +242,24 @@ def test_an_unknown_never_outranks_the_same_opening_with_a_passing_value() -> No
     by_id = {s.opening_id: s for s in shortlist.suggestions}
     for f in FACTORS:
         assert by_id["O-unstated"].factors[f] <= by_id["O-stated"].factors[f] + 1e-12, f
+
+
+@pytest.mark.parametrize("modes", [["ride"], ["car", "transit"], ["transit", "walk"]])
+def test_unstated_shifts_score_the_commute_of_the_slowest_passing_shift(modes: list[str]) -> None:
+    """Rush hour slows a road trip and service hours stop transit: the unknown takes the worst of them.
+
+    Stating any half-hour shift the commute passes never lowers the commute factor, and the
+    slowest of them is what the unstated opening gets (a shift could start at any hour).
+    """
+    every_day = [f"{day} 00:00-23:59" for day in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")]
+    client = worlds.client(modes=modes, availability=every_day, max_commute_minutes=75)
+    far = {"lat": worlds.CENTRE[0] + 0.1, "lon": worlds.CENTRE[1]}  # about 11 km
+    unstated = factors(client, worlds.opening(location=far, shifts=None))["commute"]
+    stated = []
+    for hour in range(24):
+        result = explained(client, worlds.opening(location=far, shifts=[f"Mon {hour:02d}:00-{hour:02d}:30"]))
+        if isinstance(result, Suggestion):
+            stated.append(result.factors["commute"])
+    assert len(stated) > 1
+    assert unstated <= min(stated) + 1e-12
+    assert unstated == pytest.approx(min(stated), abs=1e-4)
