@@ -62,7 +62,7 @@ class RowError(Exception):
 
 
 def read_rows(
-    text: str, max_rows: int | None = None
+    text: str, max_rows: int | None
 ) -> tuple[list[tuple[int, dict[str | None, Any]]], list[ImportRowError]]:
     """Rows with their spreadsheet row number, or header errors (then no rows).
 
@@ -303,7 +303,7 @@ class Preview:
 
 
 def preview_openings(
-    session: Session, *, user: User, text: str, today: dt.date, max_rows: int | None = None
+    session: Session, *, user: User, text: str, today: dt.date, max_rows: int | None
 ) -> Preview:
     """The errors, near-duplicates and storable rows of a file, as :func:`import_openings` would
     find them now; nothing is stored (raises ``csv.Error`` on a malformed file)."""
@@ -317,7 +317,7 @@ def preview_openings(
 
 
 def import_openings(
-    session: Session, *, user: User, text: str, atomic: bool, today: dt.date, max_rows: int | None = None
+    session: Session, *, user: User, text: str, atomic: bool, today: dt.date, max_rows: int | None
 ) -> ImportReport:
     """Validate and store rows; with ``atomic`` store nothing unless every row is valid.
 
@@ -367,9 +367,7 @@ def read_upload(data: bytes, *, max_bytes: int) -> str:
     return decode_text(data)[0]
 
 
-def preview(
-    session: Session, *, user: User, text: str, today: dt.date, max_rows: int | None = None
-) -> Preview:
+def preview(session: Session, *, user: User, text: str, today: dt.date, max_rows: int | None) -> Preview:
     """:func:`preview_openings` with a malformed file refused as :class:`ImportRefused` (400)."""
     with cyclic_gc_paused():
         try:
@@ -379,7 +377,7 @@ def preview(
 
 
 def run_import(
-    session: Session, *, user: User, text: str, atomic: bool, today: dt.date, max_rows: int | None = None
+    session: Session, *, user: User, text: str, atomic: bool, today: dt.date, max_rows: int | None
 ) -> ImportReport:
     """Import a file and commit it with its audit events, or roll back when nothing is stored.
 
@@ -426,8 +424,8 @@ def run_file_import(
     ttl_days: int,
     dry_run: bool = False,
     full_feed: bool = False,
+    max_rows: int | None,
     progress: Progress = quiet,
-    max_rows: int | None = None,
 ) -> ImportReport:
     """The one entry of the route, the page and the CLI: a job-board file (profile named or found
     from its header, :mod:`api.board_import`) or a file in the project's own format (strict, at

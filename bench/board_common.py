@@ -57,6 +57,7 @@ def run_import(
             atomic=False,
             today=as_of,
             ttl_days=TTL_DAYS,
+            max_rows=None,  # a job-board file: its rows are not limited (as on the server)
             **options,
         )
         return report, time.perf_counter() - started

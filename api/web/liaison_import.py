@@ -117,7 +117,9 @@ async def preview_import(
         if options.full_feed:
             full = "A full feed needs a job-board file (LinkedIn or JobSpy)."
             return _upload_form(request, user, errors={"full_feed": full}, status_code=422)
-        preview = importer.preview(session, user=user, text=text, today=settings.today())
+        preview = importer.preview(
+            session, user=user, text=text, today=settings.today(), max_rows=settings.max_import_rows
+        )
     except importer.ImportRefused as refused:
         return _upload_form(request, user, errors={"file": _plain(refused, settings)}, status_code=422)
     finally:

@@ -397,3 +397,18 @@ def test_an_opening_that_states_no_shifts_hours_or_pay_is_saved_with_them_unknow
     details = api.get("/openings", api.headers(liaison)).json()["data"][0]["details"]
     assert details.get("shifts") is None and details.get("hours_per_week") is None
     assert details.get("hourly_wage") is None
+
+
+def test_the_page_preview_refuses_a_file_over_the_row_limit(
+    api: Api, browser_for: Any, monkeypatch: Any
+) -> None:
+    """The preview keeps the upload's row limit, as the store does: nothing is offered to store."""
+    liaison, browser, employer = setup_liaison(api, browser_for)
+    rows = [f'{employer},{title},60647,"Mon 09:00-13:00",8,16.5,,false' for title in ("Barista", "Baker")]
+    monkeypatch.setattr(api.app.state.settings, "max_import_rows", 1)
+    preview = upload(browser, "\n".join([IMPORT_HEADER, *rows]))
+    assert preview.status_code == 200 and "more than 1 rows" in preview.text
+    assert 'name="token"' not in preview.text
+    monkeypatch.setattr(api.app.state.settings, "max_import_rows", 2)
+    assert "Store the 2 valid rows" in upload(browser, "\n".join([IMPORT_HEADER, *rows])).text
+    assert api.get("/openings", api.headers(liaison)).json()["total"] == 0
