@@ -4,7 +4,8 @@ A score is the sum of the weighted factors (interests, strengths, job demands, a
 commute, schedule, wage), each 0-1 before weighting. The bands are cut where a specialist
 reads a difference: from 55 most factors fit well ("strong"), from 40 the opening fits on
 the whole with something to talk over ("good"), below that it passes every limit of the
-client but fits on few factors ("possible"). Only feasible openings are scored at all.
+client but fits on few factors ("possible"). Only feasible openings are scored at all. A band
+is read off the score as shown, in whole points.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ BAND_WORDS: dict[Band, str] = {"strong": "Strong fit", "good": "Good fit", "poss
 
 
 def fit_band(score: float) -> Band:
-    """The band of a suggestion's score."""
-    return next((band for band, low in BANDS if score >= low), "possible")
+    """The band of a suggestion's score as it is shown: rounded to whole points (54.6 shows as 55,
+    a strong fit), so the same number beside a band always gets the same band."""
+    shown = round(score)  # half to even, as every page's ``{:.0f}`` shows it
+    return next((band for band, low in BANDS if shown >= low), "possible")
 
 
 def bands_text() -> str:

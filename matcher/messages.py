@@ -113,7 +113,7 @@ EXCLUSION = {
     "EXPIRED": "The opening expired on {expires}",
     "COMMUTE_TOO_LONG": "{commute_text}",
     "SCHEDULE_OUTSIDE_AVAILABILITY": "Shifts outside the client's availability: {shifts_text}",
-    "HOURS_OUT_OF_RANGE": "{hours:g} h/week is outside the client's {low:g}-{high:g} h/week",
+    "HOURS_OUT_OF_RANGE": "{hours:g} h/week is outside the client's {range_text}",
     "WAGE_BELOW_FLOOR": "{wage_text}/h is below the client's floor {floor_text}",
     "EARNINGS_ABOVE_CAP": (
         "About {monthly_text}/month exceeds the earnings cap the client chose ({cap_text})"
@@ -306,6 +306,11 @@ DISCLOSURE = {
         "client's choice"
     ),
 }
+
+
+def hours_range_text(low: float, high: float) -> str:
+    """A client's weekly hours range in words: "10-20 h/week", or "15 h/week" for a single value."""
+    return f"{high:g} h/week" if low == high else f"{low:g}-{high:g} h/week"
 
 
 def disclosure_text(openings: int) -> str | None:

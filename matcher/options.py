@@ -627,10 +627,7 @@ def _changes(
         text = f"With a wage floor of ${new:.2f} an hour instead of ${floor:.2f}"
         tried("wage_floor", Failed.WAGE_BELOW_FLOOR, {"wage_floor": new}, text, wage_floor=new)
     if not client.discloses and batch.required[c].any() and fails(Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE):
-        text = (  # the disclosure note's words: on request, or not stated and to ask about
-            "If the client chose to disclose to employers (accommodations available on request, or not "
-            "stated by the employer and to ask about, would count); disclosure is the client's own choice"
-        )
+        text = "If the client chose to disclose to employers"  # what would count: its note (_NOTES)
         tried(
             "disclose", Failed.REQUIRED_ACCOMMODATION_UNAVAILABLE, {"discloses": True}, text, discloses=True
         )
@@ -751,12 +748,25 @@ def _window_text(windows: tuple[TimeWindow, ...]) -> str:
     return f"{w.start // 60:02d}:{w.start % 60:02d}-{w.end // 60:02d}:{w.end % 60:02d} on {named}"
 
 
+#: What a kind of change adds after the openings it names (disclosure: the disclosure note's words).
+_NOTES = {
+    "disclose": (
+        "Accommodations available on request, or not stated by the employer and to ask about, "
+        "would count. Disclosure is the client's own choice"
+    ),
+}
+
+
 def change_to_dict(change: Change) -> dict[str, Any]:
-    """A change as the API gives it (the changed client record stays inside the engine)."""
+    """A change as the API gives it (the changed client record stays inside the engine).
+
+    ``note``: what the change means beyond its count, said after the openings it names ("" if none).
+    """
     return {
         "kind": change.kind,
         "code": change.rule,
         "text": f"{change.text}, {_more(change.n_opened)} would fit",
+        "note": _NOTES.get(change.kind, ""),
         "n_opened": change.n_opened,
         "best": [{"opening_id": o.opening_id, "score": o.score} for o in change.best],
     }

@@ -176,7 +176,9 @@ class ShortlistPublic(BaseModel):
         "limit, a mode the client could learn, a wider hours range, another availability window, a lower "
         "wage floor, disclosing to employers, dropping one exclusion), best first by how many more "
         "openings each would open. Each has kind, code (the limit it relaxes), text (a plain statement "
-        "of fact, never advice), n_opened and best (the best-scoring openings it would open: opening_id, "
+        "of fact, never advice), note (said after the openings it names: for disclosing, what would "
+        "count and that disclosure is the client's own choice; otherwise empty), n_opened and best "
+        "(the best-scoring openings it would open: opening_id, "
         "title, employer, score and its fit band). Computed on request; the record keeps the shortlist, "
         "not these.",
     )

@@ -14,7 +14,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from api.fit_bands import BAND_WORDS
 from api.models import User
+from api.web.client_words import for_the_client
 from api.web.session import CSRF_FIELD, csrf_token
 
 HERE = Path(__file__).parent
@@ -37,6 +39,8 @@ PAGE_HEADERS = {
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
+templates.env.filters["for_the_client"] = for_the_client  # the printed sheet speaks to the client
+templates.env.globals["BAND_WORDS"] = BAND_WORDS  # a score's fit band in words, on every page
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
 

@@ -9,13 +9,15 @@ that record, and nothing is stored. When they differ (openings or the profile ch
 since), what is printed is new, so it is stored as a record like any shortlist shown.
 A list shorter than asked for also prints the few single changes that would open the most more
 jobs ("what would open more options"), as facts to talk over.
-Only plain words: no scores, ids, home location or ability levels by number.
+Only plain words, to the client ("your availability"; ``api.web.client_words``): no scores,
+ids, occupation codes, home location or ability levels by number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -58,6 +60,17 @@ def latest_record(session: Session, client: Client, record_id: str | None) -> Re
     return session.scalars(query).first()
 
 
+def back_query(k: int, filters: ShortlistFilters) -> str:
+    """The shortlist page's query for the list printed: its k and filters (the page's form fields)."""
+    values = {
+        "industry": filters.industries[0] if filters.industries else "",
+        "remote_only": "on" if filters.remote_only else "",
+        "min_hourly_wage": "" if filters.min_hourly_wage is None else f"{filters.min_hourly_wage:g}",
+        "k": "" if k == DEFAULT_K else str(k),
+    }
+    return urlencode({name: value for name, value in values.items() if value})
+
+
 def same_as_recorded(record: RecommendationRecord, computed: ComputedShortlist) -> bool:
     """Whether ``computed`` shows exactly what ``record`` showed (openings, order, every text)."""
     kept = record.shortlist
@@ -78,7 +91,7 @@ def print_page(
     recommendation: str = "",
 ) -> HTMLResponse:
     client = own_client(session, user, client_id)
-    view, made_on = None, settings.today()
+    view, made_on, back = None, settings.today(), ""
     if client.status == "active":
         record = latest_record(session, client, recommendation[:64] or None)
         k, filters = DEFAULT_K, ShortlistFilters()
@@ -105,6 +118,7 @@ def print_page(
                 read=computed.read,
             )[:PRINT_OPTIONS]
         made_on = dt.date.fromisoformat(body["as_of"])
+        back = back_query(k, filters)
     return render(
         request,
         "shortlist_print.html",
@@ -119,4 +133,5 @@ def print_page(
         print_reasons=PRINT_REASONS,
         print_concerns=PRINT_CONCERNS,
         print_hints=PRINT_HINTS,
+        back_query=back,
     )

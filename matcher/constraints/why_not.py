@@ -25,6 +25,7 @@ from matcher.messages import (
     availability_text,
     commute_over_limit,
     feasible_if,
+    hours_range_text,
     money,
 )
 from matcher.topics import opening_hit, topic_named
@@ -90,7 +91,9 @@ def schedule_outside(pair: Pair) -> WhyNot:
 def hours_out_of_range(pair: Pair) -> WhyNot:
     c, o = pair.client, pair.opening
     ev = {"hours": o.hours_per_week, "low": c.min_hours, "high": c.max_hours}
-    return WhyNot(ev, {}, feasible_if("HOURS_OUT_OF_RANGE", ev))
+    return WhyNot(
+        ev, {"range_text": hours_range_text(c.min_hours, c.max_hours)}, feasible_if("HOURS_OUT_OF_RANGE", ev)
+    )
 
 
 def wage_below_floor(pair: Pair) -> WhyNot:

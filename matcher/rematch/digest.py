@@ -500,9 +500,14 @@ def _options(
         return ()
     out = []
     for ch in options.get("changes", ()):
-        best = [openings.get(b["opening_id"], {}) for b in ch["best"]]
-        named = ", ".join(f"{o['title']} - {o['employer']}" for o in best if o)
-        out.append(f"would open more: {ch['text']}" + (f" (best: {named})" if named else ""))
+        best = [(openings.get(b["opening_id"], {}), b) for b in ch["best"]]
+        named = "; ".join(
+            f"{o['title']} - {o['employer']} ({BAND_WORDS[fit_band(float(b['score']))].lower()})"
+            for o, b in best
+            if o
+        )
+        note = f". {ch['note']}" if ch.get("note") else ""  # older runs' options have no note
+        out.append(f"would open more: {ch['text']}" + (f" (best: {named})" if named else "") + note)
     for m in options.get("near_misses", ()):
         o = openings.get(m["opening_id"], {})
         opening = f"{o['title']} - {o['employer']}" if o else m["opening_id"]
@@ -523,7 +528,8 @@ def summary_to_markdown(summary: Summary) -> str:
         "",
         f"{summary.run_line}. {c['clients']} client{'s' * (c['clients'] != 1)}: "
         f"{c['strong_new']} new strong suggestion{'s' * (c['strong_new'] != 1)}, "
-        f"{c['gone']} gone, {c['no_suggestions']} with no suggestions.",
+        f"{c['gone']} gone, {c['no_suggestions']} with no suggestions, "
+        f"{c['short_list']} with fewer than asked for.",
     ]
     if summary.over_capacity:
         lines += ["", summary.over_capacity_line]

@@ -144,7 +144,7 @@ def test_the_one_page_shortlist_prints_plainly(demo_server: str, page: Page) -> 
     client_id = new_client(demo_server, "Prints it")
     log_in(page, demo_server, "specialist")
     page.goto(f"{demo_server}/clients/{client_id}/shortlist")
-    page.get_by_role("link", name="Print a one-page shortlist for the client").click()
+    page.get_by_role("link", name="Print this shortlist for the client").click()
     page.wait_for_load_state()
     assert_accessible(page)
     assert page.get_by_role("heading", name="Job suggestions for Prints it").is_visible()

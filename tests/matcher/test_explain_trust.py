@@ -75,3 +75,12 @@ def test_the_hours_question_never_quotes_a_range_of_one_value(low: float, high: 
     found = reasons({"min_hours": low, "max_hours": high}, {"hours_per_week": None})
     (line,) = [r for r in found if r.code == "HOURS_NOT_STATED"]
     assert line.text == f"Weekly hours not stated — ask whether {asked} hours a week is possible"
+
+
+@pytest.mark.parametrize(("low", "high", "said"), [(15, 15, "15 h/week"), (10, 20, "10-20 h/week")])
+def test_the_hours_why_not_never_quotes_a_range_of_one_value(low: float, high: float, said: str) -> None:
+    client = worlds.client(min_hours=low, max_hours=high)
+    result = Matcher().fit([worlds.opening(hours_per_week=24)], as_of=worlds.AS_OF).explain(client, "O-1")
+    assert not isinstance(result, Suggestion)
+    (reason,) = [r for r in result.reasons if r.code == "HOURS_OUT_OF_RANGE"]
+    assert reason.text == f"24 h/week is outside the client's {said}"

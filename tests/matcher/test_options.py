@@ -111,9 +111,10 @@ def test_disclosure_is_stated_as_a_fact_with_its_count() -> None:
     matcher = Matcher().fit([on_request, offered], as_of=worlds.AS_OF)
     (change,) = [c for c in what_would_open(matcher, client) if c.kind == "disclose"]
     assert change.opening_ids == ("O-1",)
-    text = change_to_dict(change)["text"]
-    assert "1 more opening would fit" in text and "client's own choice" in text
-    assert "should" not in text
+    said = change_to_dict(change)
+    assert said["text"] == "If the client chose to disclose to employers, 1 more opening would fit"
+    assert "client's own choice" in said["note"]
+    assert "should" not in said["text"] + said["note"]
 
 
 def test_disclosure_counts_the_not_stated_ones_and_says_so() -> None:
@@ -122,7 +123,7 @@ def test_disclosure_counts_the_not_stated_ones_and_says_so() -> None:
     matcher = Matcher().fit([unstated], as_of=worlds.AS_OF)
     (change,) = [c for c in what_would_open(matcher, client) if c.kind == "disclose"]
     assert change.opening_ids == ("O-1",)
-    assert "not stated by the employer and to ask about" in change_to_dict(change)["text"]
+    assert "not stated by the employer and to ask about" in change_to_dict(change)["note"]
 
 
 def test_a_client_with_every_opening_feasible_gets_no_change() -> None:

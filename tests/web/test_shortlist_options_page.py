@@ -71,6 +71,12 @@ def test_the_print_page_of_a_short_list_says_what_could_open_more_jobs(
     hours = "With a maximum of 40 hours a week instead of 30, 1 more opening would fit: Night porter"
     assert hours in printed
     assert pool["longer"] not in printed and client["id"] not in printed  # no ids on paper
+    page = browser.get(f"/clients/{client['id']}/shortlist/print").text
+    sheet = page.split('class="print-sheet"')[1].split("<footer")[
+        0
+    ]  # what is printed (not the site's footer)
+    assert "the client" not in sheet.lower() and "your" in sheet.lower()  # it speaks to the client
+    assert f'href="/clients/{client["id"]}/shortlist?k=20">Back to the shortlist' in page  # its k kept
 
 
 def test_the_print_page_of_a_full_list_has_no_options(api: Api, world: World, browser_for: Any) -> None:

@@ -177,7 +177,7 @@ def test_a_client_with_no_suggestions_gets_what_would_open_more() -> None:
     assert section.items[0].client == "Cy R."
     assert section.items[0].details == (
         "would open more: With a commute limit of 60 minutes instead of 45, 2 more openings would fit "
-        "(best: Job 6 - Employer 6, Job 5 - Employer 5)",
+        "(best: Job 6 - Employer 6 (good fit); Job 5 - Employer 5 (good fit))",
         "nearest miss: Job 5 - Employer 5 (would score 48, good fit): feasible with a 60-minute limit",
         "12 openings ruled out, each of which is too far to travel to",
         "1 opening ruled out, each of which pays too little",
@@ -283,4 +283,6 @@ def test_a_short_list_gets_what_would_open_more_in_its_own_section() -> None:
     assert item.details[0].startswith(
         "would open more: With a wage floor of $16.00 an hour instead of $17.00"
     )
-    assert "## Clients with fewer suggestions than asked for" in summary_to_markdown(summary)
+    markdown = summary_to_markdown(summary)
+    assert "## Clients with fewer suggestions than asked for" in markdown
+    assert "0 with no suggestions, 1 with fewer than asked for." in markdown.splitlines()[2]
