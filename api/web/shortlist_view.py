@@ -7,6 +7,7 @@ page and the API show the same suggestions; this module only chooses words and o
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -112,6 +113,8 @@ class Miss:
     employer: str
     limit: str
     change: str | None
+    band_words: str = ""  # the fit it would have if the limit held ("Good fit")
+    same_as_another: bool = False  # another miss has its title and employer: the id tells them apart
 
 
 @dataclass
@@ -126,6 +129,23 @@ class View:
     misses: list[Miss] = field(default_factory=list)
     disclosure: str | None = None  # how many exclusions disclosing alone would open (DISCLOSING_WOULD_OPEN)
     options: list[dict[str, Any]] = field(default_factory=list)  # what would open more (api.options)
+
+
+def _misses(nearest: list[dict[str, Any]]) -> list[Miss]:
+    """The nearest misses as rows: each with its band, and its id where the row would repeat another."""
+    seen = Counter((m["title"], m["employer"]) for m in nearest)
+    return [
+        Miss(
+            m["opening_id"],
+            m["title"],
+            m["employer"],
+            m["why"],
+            m.get("feasible_if"),
+            BAND_WORDS[m["band"]] if m.get("band") else "",
+            seen[(m["title"], m["employer"])] > 1,
+        )
+        for m in nearest
+    ]
 
 
 def shortlist_view(session: Session, body: dict[str, Any]) -> View:
@@ -143,10 +163,7 @@ def shortlist_view(session: Session, body: dict[str, Any]) -> View:
         n_considered=int(body.get("n_considered", 0)),
         n_excluded=int(summary["n_excluded"]),
         excluded=[(n, EXCLUSION_WORDS.get(code, code)) for code, n in counts],
-        misses=[
-            Miss(m["opening_id"], m["title"], m["employer"], m["why"], m.get("feasible_if"))
-            for m in summary["nearest_misses"]
-        ],
+        misses=_misses(summary["nearest_misses"]),
         disclosure=public.disclosure_note,
         options=list(body.get("options") or []),
     )

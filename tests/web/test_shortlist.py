@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import Api, World
+from tests.api.conftest import NEARBY, Api, World
 
 XSS_TITLE = '<script>alert(1)</script> Kennel "><img src=x onerror=alert(1)>'
 
@@ -92,6 +92,27 @@ def test_exclusions_are_counted_in_words_with_the_nearest_misses(
     assert "has more or fewer hours than the client wants" in words
     assert "Nearest misses" in words and "Night porter" in words
     assert "HOURS_OUT_OF_RANGE" not in words
+    misses = api.get(f"/clients/{client['id']}/shortlist", world.headers["spec1"]).json()["exclusions"]
+    porter = next(m for m in misses["nearest_misses"] if m["title"] == "Night porter")
+    band = {"strong": "Strong fit", "good": "Good fit", "possible": "Possible fit"}[porter["band"]]
+    assert f"Night porter Page Foods {band} " in " ".join(words.split())  # its fit if the limit held
+
+
+def test_nearest_misses_alike_in_title_and_employer_are_told_apart(
+    api: Api, world: World, browser_for: Any
+) -> None:
+    h = world.headers["liaison1"]
+    employer = api.create_employer(h, name="Twin Sites Inc")["id"]
+    sites = [{"lat": NEARBY["lat"] + dlat, "lon": NEARBY["lon"]} for dlat in (0.0, 0.03)]  # ~3 km apart
+    twins = [
+        api.create_opening(h, employer, title="Night guard", hours_per_week=39, location=site)["id"]
+        for site in sites
+    ]
+    client = api.create_client(world.headers["spec1"])
+    browser = browser_for(world.users["spec1"])
+    page = page_of(browser, f"/clients/{client['id']}/shortlist?employer_id={employer}")
+    for opening_id in twins:
+        assert f"({opening_id})" in page  # the same title and employer twice: each row names its opening
 
 
 def _reject_form(browser: Any, client_id: str, page: str, opening_id: str, **fields: str) -> Any:
