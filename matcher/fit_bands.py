@@ -10,6 +10,7 @@ is read off the score as shown, in whole points.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 Band = Literal["strong", "good", "possible"]
@@ -24,7 +25,7 @@ BAND_WORDS: dict[Band, str] = {"strong": "Strong fit", "good": "Good fit", "poss
 def fit_band(score: float) -> Band:
     """The band of a suggestion's score as it is shown: rounded to whole points (54.6 shows as 55,
     a strong fit), so the same number beside a band always gets the same band."""
-    shown = round(score)  # half to even, as every page's ``{:.0f}`` shows it
+    shown = round(score) if math.isfinite(score) else score  # half to even, as ``{:.0f}`` shows it
     return next((band for band, low in BANDS if shown >= low), "possible")
 
 
